@@ -1,0 +1,68 @@
+"""Localized text: user content written in several languages, stored as {"fa": ..., "en": ...}."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+
+def clean_localized(value, *, required: bool = True) -> dict[str, str]:
+    """Validate and tidy a localized value; raise ValidationError with a translated message."""
+    if value in (None, ""):
+        value = {}
+    if isinstance(value, str):
+        value = {"fa": value}
+    if not isinstance(value, dict):
+        raise ValidationError(_("Give the text as an object of language codes, e.g. {\"fa\": \"…\"}."))
+    unknown = sorted(set(value) - set(settings.CONTENT_LANGUAGES))
+    if unknown:
+        raise ValidationError(
+            _("Unknown language code(s): %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
+        )
+    cleaned = {}
+    for lang, text in value.items():
+        if not isinstance(text, str):
+            raise ValidationError(_("The %(lang)s text must be a string.") % {"lang": lang})
+        if text.strip():
+            cleaned[lang] = text.strip()
+    if required and not cleaned:
+        raise ValidationError(_("Write the text in at least one language."))
+    return cleaned
+
+
+def pick(value: dict | None, lang: str | None = None) -> tuple[str, str | None]:
+    """The text in the wanted language, else fa, en, then any; returns (text, language used)."""
+    if not value:
+        return "", None
+    wanted = (lang or get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    for candidate in (wanted, settings.LANGUAGE_CODE, "en", *value.keys()):
+        if value.get(candidate):
+            return value[candidate], candidate
+    return "", None
+
+
+def localized_str(value: dict | None, lang: str | None = None) -> str:
+    return pick(value, lang)[0]
+
+
+class LocalizedTextField(models.JSONField):
+    """A JSON object of language code → text, validated against the content languages."""
+
+    description = gettext_lazy("Text in several languages")
+
+    def __init__(self, *args, required: bool = True, **kwargs):
+        self.required = required
+        kwargs.setdefault("default", dict)
+        kwargs.setdefault("blank", not required)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if not self.required:
+            kwargs["required"] = False
+        return name, path, args, kwargs
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        clean_localized(value, required=self.required)

@@ -1,0 +1,130 @@
+"""Tenants (organizations), people's memberships and roles, API tokens, and the audit log."""
+
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hamdeli.core.localized import LocalizedTextField, localized_str
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    OFFICER = "officer", _("Officer")
+    LOGISTICS = "logistics", _("Logistics clerk")
+    VIEWER = "viewer", _("Viewer")
+    INSTITUTION = "institution", _("Institution store")
+
+
+class Organization(models.Model):
+    """One city's international office: the tenant every other row belongs to."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("short name"), unique=True)
+    name = LocalizedTextField(_("name"))
+    city = models.ForeignKey("places.City", on_delete=models.PROTECT, related_name="organizations",
+                             verbose_name=_("city"))
+    dimmed_after_months = models.PositiveSmallIntegerField(
+        _("months without contact before a relation counts as dimmed"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return localized_str(self.name) or self.slug
+
+    @property
+    def dimmed_threshold_months(self) -> int:
+        return self.dimmed_after_months or settings.DIMMED_AFTER_MONTHS
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "org"], name="one_membership_per_user_and_org")]
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.org} ({self.role})"
+
+
+class TenantModel(models.Model):
+    """Base of every tenant-owned row: its org, a public id for URLs and the API, and timestamps."""
+
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", editable=False)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its hash is kept, the secret is shown once at creation."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_secret() -> str:
+        return "hmd_" + secrets.token_urlsafe(32)
+
+    @classmethod
+    def hash(cls, raw: str) -> str:
+        return _hash_token(raw)
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, to which object, with the values before and after. Written in the same
+    transaction as the change it records."""
+
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="audit_entries")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80)
+    object_id = models.CharField(max_length=64, db_index=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"

@@ -1,0 +1,74 @@
+"""Named permissions and the roles that hold them, checked in one place (`enforce`).
+
+A permission is "<area>.<verb>": view (read), edit (change the office's records), handle (move aid
+stock), manage (the organization itself: people, tokens). Pages and endpoints declare the one they
+need with `requires(...)`; the permission-matrix test refuses a page or endpoint that declares none.
+"""
+
+import functools
+import re
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from hamdeli.core.models import Role
+
+_NAME = re.compile(r"^[a-z]+\.(view|edit|handle|manage)$")
+PUBLIC = "public"  # declared by the few pages anyone may open (login, public practice pages)
+
+
+def role_has(role: str, perm: str) -> bool:
+    if not _NAME.match(perm):
+        raise ValueError(f"not a permission name: {perm!r}")
+    area, verb = perm.split(".")
+    if role == Role.OWNER:
+        return True
+    if role == Role.OFFICER:
+        return verb != "manage"
+    if role == Role.LOGISTICS:
+        return verb == "view" or area == "aid"
+    if role == Role.VIEWER:
+        return verb == "view"
+    if role == Role.INSTITUTION:
+        # Institution stores work only on aid, and aid narrows them further to their own locations.
+        return area == "aid" and verb in {"view", "handle"}
+    return False
+
+
+def has_perm(request, perm: str) -> bool:
+    membership = getattr(request, "membership", None)
+    return membership is not None and role_has(membership.role, perm)
+
+
+def enforce(request, perm: str) -> None:
+    """The one check behind every page and endpoint.
+
+    No organization (an anonymous caller, or a user of no org) sees nothing: 404, as if missing.
+    A member whose role lacks the permission gets 403.
+    """
+    if perm == PUBLIC:
+        return
+    if getattr(request, "org", None) is None:
+        raise Http404
+    if not has_perm(request, perm):
+        raise PermissionDenied
+
+
+def requires(perm: str):
+    """Declare and enforce the permission a page or API operation needs."""
+    if perm != PUBLIC:
+        role_has(Role.OWNER, perm)  # validates the name at import time
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if perm != PUBLIC and not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())  # pages only: the API answers 401 first
+            enforce(request, perm)
+            return view(request, *args, **kwargs)
+
+        wrapper.hamdeli_permission = perm
+        return wrapper
+
+    return decorate

@@ -1,0 +1,95 @@
+"""Writes of the core app: organizations, memberships, API tokens."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hamdeli.core import audit
+from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.localized import clean_localized
+from hamdeli.core.models import ApiToken, Membership, Organization, Role
+
+
+@transaction.atomic
+def ensure_organization(*, slug: str, name: dict, city, actor=None) -> Organization:
+    """Create the organization, or bring an existing one with this slug up to date (idempotent)."""
+    org, created = Organization.objects.get_or_create(
+        slug=slug, defaults={"name": clean_localized(name), "city": city}
+    )
+    if not created and (org.name != name or org.city_id != city.pk):
+        before = audit.snapshot(org)
+        org.name, org.city = clean_localized(name), city
+        org.save()
+        audit.record(org=org, actor=actor, action="organization.updated", obj=org, before=before,
+                     after=audit.snapshot(org))
+    elif created:
+        audit.record(org=org, actor=actor, action="organization.created", obj=org, after=audit.snapshot(org))
+    return org
+
+
+@transaction.atomic
+def ensure_member(*, org: Organization, username: str, role: str, password: str | None = None,
+                  email: str = "", actor=None) -> Membership:
+    """A user with this role in the org; creates the user when new (idempotent)."""
+    if role not in Role.values:
+        raise ValidationFailed(_("Unknown role."), fields={"role": _("Choose one of the listed roles.")})
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=username, defaults={"email": email})
+    if created or password:
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    membership, made = Membership.objects.get_or_create(user=user, org=org, defaults={"role": role})
+    if not made and membership.role != role:
+        before = {"role": membership.role}
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit.record(org=org, actor=actor, action="membership.role_changed", obj=membership,
+                     object_id=username, before=before, after={"role": role})
+    elif made:
+        audit.record(org=org, actor=actor, action="membership.created", obj=membership, object_id=username,
+                     after={"user": username, "role": role})
+    return membership
+
+
+@transaction.atomic
+def create_api_token(*, membership: Membership, name: str, actor=None) -> tuple[ApiToken, str]:
+    """A new token; returns it with its secret, which is never stored and cannot be shown again."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("Give the token a name."), fields={"name": _("This field is required.")})
+    if len(name) > 100:
+        raise ValidationFailed(_("The name is too long."), fields={"name": _("At most 100 characters.")})
+    secret = ApiToken.new_secret()
+    token = ApiToken.objects.create(membership=membership, name=name, prefix=secret[:10],
+                                    key_hash=ApiToken.hash(secret))
+    audit.record(org=membership.org, actor=actor, action="api_token.created", obj=token,
+                 after={"name": name, "prefix": token.prefix, "user": membership.user.username})
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(*, token: ApiToken, actor=None) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(org=token.membership.org, actor=actor, action="api_token.revoked", obj=token,
+                     before={"revoked_at": None}, after={"revoked_at": token.revoked_at.isoformat()})
+    return token
+
+
+def authenticate_token(raw: str) -> ApiToken | None:
+    token = (
+        ApiToken.objects.filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True)
+        .select_related("membership__org", "membership__user")
+        .first()
+    )
+    if token is None or not token.membership.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

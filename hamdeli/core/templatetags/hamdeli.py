@@ -1,0 +1,41 @@
+"""Template filters used everywhere: dates, digits, numbers, localized text, permissions."""
+
+from django import template
+
+from hamdeli.core import dates, digits, localized, permissions
+
+register = template.Library()
+
+
+@register.filter
+def ldate(value, style="long"):
+    """A date in the active language's calendar: Jalali with Persian digits in fa."""
+    return dates.format_date(value, style=style)
+
+
+@register.filter
+def ldatetime(value):
+    return dates.format_datetime(value)
+
+
+@register.filter
+def ldigits(value):
+    return "" if value is None else digits.localize_digits(value)
+
+
+@register.filter
+def lnum(value):
+    if value in (None, ""):
+        return ""
+    return digits.format_number(value)
+
+
+@register.filter
+def ltext(value):
+    """The localized text in the active language (falling back to fa, en, then any)."""
+    return localized.localized_str(value)
+
+
+@register.filter
+def can(request, perm):
+    return permissions.has_perm(request, perm)

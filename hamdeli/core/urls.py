@@ -1,0 +1,12 @@
+from django.urls import path
+
+from hamdeli.core import views
+
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("language/", views.set_language, name="set_language"),
+    path("org/switch/", views.switch_org, name="switch_org"),
+    path("account/tokens/", views.tokens, name="tokens"),
+    path("account/tokens/<uuid:public_id>/revoke/", views.revoke_token, name="revoke_token"),
+]

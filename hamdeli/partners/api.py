@@ -1,0 +1,321 @@
+"""Partners and networks over JSON."""
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.localized import localized_str
+from hamdeli.core.permissions import requires
+from hamdeli.partners import selectors, services
+from hamdeli.partners.models import (
+    InteractionKind,
+    NetworkAction,
+    NetworkMembershipState,
+    PartnershipAction,
+    PartnershipKind,
+    PartnershipState,
+)
+from hamdeli.places import selectors as places
+
+router = Router(tags=["partners"])
+
+Kind = Literal[tuple(PartnershipKind.values)]
+State = Literal[tuple(PartnershipState.values)]
+
+
+class HealthOut(Schema):
+    status: str
+    last_contact_on: dt.date | None
+    months_silent: int | None
+
+
+class PartnershipOut(Schema):
+    id: uuid.UUID
+    city_geonameid: int
+    city_name_en: str
+    city_name_fa: str
+    country: str
+    kind: str
+    state: str
+    ordinal: int | None
+    ordinal_is_provisional: bool
+    proposed_on: dt.date | None
+    bill_submitted_on: dt.date | None
+    council_approved_on: dt.date | None
+    signed_on: dt.date | None
+    ended_on: dt.date | None
+    renewal_due_on: dt.date | None
+    council_bill_number: str
+    council_resolution_number: str
+    our_focal_person: str
+    partner_focal_person: str
+    partner_focal_email: str
+    notes: str
+    health: HealthOut
+
+
+class PartnershipIn(Schema):
+    city_geonameid: int
+    kind: Kind = PartnershipKind.SISTER_CITY.value
+    proposed_on: dt.date | None = None
+    renewal_due_on: dt.date | None = None
+    council_bill_number: str = Field("", max_length=50)
+    council_resolution_number: str = Field("", max_length=50)
+    our_focal_person: str = Field("", max_length=200)
+    partner_focal_person: str = Field("", max_length=200)
+    partner_focal_email: str = Field("", max_length=254)
+    notes: str = Field("", max_length=10000)
+
+
+class PartnershipPatch(Schema):
+    kind: Kind | None = None
+    proposed_on: dt.date | None = None
+    renewal_due_on: dt.date | None = None
+    council_bill_number: str | None = Field(None, max_length=50)
+    council_resolution_number: str | None = Field(None, max_length=50)
+    our_focal_person: str | None = Field(None, max_length=200)
+    partner_focal_person: str | None = Field(None, max_length=200)
+    partner_focal_email: str | None = Field(None, max_length=254)
+    notes: str | None = Field(None, max_length=10000)
+
+
+class TransitionIn(Schema):
+    action: Literal[tuple(PartnershipAction.values)]
+    on: dt.date
+    note: str = Field("", max_length=2000)
+    council_bill_number: str = Field("", max_length=50)
+    council_resolution_number: str = Field("", max_length=50)
+
+
+class InteractionIn(Schema):
+    occurred_on: dt.date
+    kind: Literal[tuple(InteractionKind.values)]
+    summary: str = Field(..., min_length=1, max_length=500)
+
+
+class InteractionOut(Schema):
+    id: uuid.UUID
+    occurred_on: dt.date
+    kind: str
+    summary: str
+    source: str
+
+
+class TimelineItem(Schema):
+    on: dt.date
+    type: str
+    action: str
+    label: str
+    note: str
+    actor: str | None
+
+
+def partnership_out(p) -> dict:
+    ordinal = selectors.ordinal(p)
+    h = selectors.health(p)
+    return {
+        "id": p.public_id, "city_geonameid": p.city_id, "city_name_en": p.city.name_en,
+        "city_name_fa": p.city.name_fa, "country": p.city.country_id, "kind": p.kind, "state": p.state,
+        "ordinal": ordinal[0] if ordinal else None,
+        "ordinal_is_provisional": bool(ordinal and not ordinal[1]),
+        **{name: getattr(p, name) for name in (
+            "proposed_on", "bill_submitted_on", "council_approved_on", "signed_on", "ended_on",
+            "renewal_due_on", "council_bill_number", "council_resolution_number", "our_focal_person",
+            "partner_focal_person", "partner_focal_email", "notes")},
+        "health": {"status": h.status, "last_contact_on": h.last_contact_on, "months_silent": h.months_silent},
+    }
+
+
+@router.get("/partnerships", response=list[PartnershipOut], operation_id="partners_list")
+@requires("partners.view")
+def list_partnerships(request, state: State | None = None, kind: Kind | None = None, q: str = "",
+                      health: Literal["dimmed", "healthy"] | None = None):
+    return [partnership_out(p) for p in selectors.partnerships(org=request.org, state=state, kind=kind,
+                                                               query=q, health=health)]
+
+
+@router.post("/partnerships", response={201: PartnershipOut}, operation_id="partners_create")
+@requires("partners.edit")
+def create_partnership(request, payload: PartnershipIn):
+    data = payload.dict()
+    city = places.find_city(data.pop("city_geonameid"))
+    if city is None:
+        raise ValidationFailed(_("Unknown city."), fields={"city_geonameid": _("No city has this GeoNames id.")})
+    p = services.create_partnership(org=request.org, actor=request.user, city=city, **data)
+    return Status(201, partnership_out(selectors.partnership(org=request.org, public_id=p.public_id)))
+
+
+@router.get("/partnerships/{public_id}", response=PartnershipOut, operation_id="partners_get")
+@requires("partners.view")
+def get_partnership(request, public_id: uuid.UUID):
+    return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
+
+
+@router.patch("/partnerships/{public_id}", response=PartnershipOut, operation_id="partners_update")
+@requires("partners.edit")
+def update_partnership(request, public_id: uuid.UUID, payload: PartnershipPatch):
+    p = selectors.partnership(org=request.org, public_id=public_id)
+    services.update_partnership(org=request.org, actor=request.user, partnership=p,
+                                **payload.dict(exclude_unset=True))
+    return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
+
+
+@router.post("/partnerships/{public_id}/transitions", response=PartnershipOut,
+             operation_id="partners_transition")
+@requires("partners.edit")
+def transition_partnership(request, public_id: uuid.UUID, payload: TransitionIn):
+    p = selectors.partnership(org=request.org, public_id=public_id)
+    services.transition_partnership(org=request.org, actor=request.user, partnership=p, **payload.dict())
+    return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
+
+
+@router.get("/partnerships/{public_id}/timeline", response=list[TimelineItem],
+            operation_id="partners_timeline")
+@requires("partners.view")
+def partnership_timeline(request, public_id: uuid.UUID):
+    return selectors.timeline(selectors.partnership(org=request.org, public_id=public_id))
+
+
+@router.post("/partnerships/{public_id}/interactions", response={201: InteractionOut},
+             operation_id="partners_add_interaction")
+@requires("partners.edit")
+def add_interaction(request, public_id: uuid.UUID, payload: InteractionIn):
+    p = selectors.partnership(org=request.org, public_id=public_id)
+    i = services.record_interaction(org=request.org, actor=request.user, partnership=p, **payload.dict())
+    return Status(201, {"id": i.public_id, "occurred_on": i.occurred_on, "kind": i.kind,
+                        "summary": i.summary, "source": i.source})
+
+
+class NetworkOut(Schema):
+    slug: str
+    acronym: str
+    name: str
+    name_i18n: dict
+    website: str
+
+
+class NetworkMembershipOut(Schema):
+    id: uuid.UUID
+    network: str
+    network_name: str
+    state: str
+    applied_on: dt.date | None
+    joined_on: dt.date | None
+    lapsed_on: dt.date | None
+    renewal_due_on: dt.date | None
+    focal_point: str
+    joining_steps: str
+    notes: str
+
+
+class NetworkMembershipIn(Schema):
+    network: str
+    renewal_due_on: dt.date | None = None
+    focal_point: str = Field("", max_length=200)
+    joining_steps: str = Field("", max_length=5000)
+    notes: str = Field("", max_length=10000)
+
+
+class NetworkMembershipPatch(Schema):
+    renewal_due_on: dt.date | None = None
+    focal_point: str | None = Field(None, max_length=200)
+    joining_steps: str | None = Field(None, max_length=5000)
+    notes: str | None = Field(None, max_length=10000)
+
+
+class NetworkTransitionIn(Schema):
+    action: Literal[tuple(NetworkAction.values)]
+    on: dt.date
+    note: str = Field("", max_length=2000)
+
+
+def membership_out(m) -> dict:
+    return {"id": m.public_id, "network": m.network.slug, "network_name": localized_str(m.network.name),
+            **{name: getattr(m, name) for name in ("state", "applied_on", "joined_on", "lapsed_on",
+                                                   "renewal_due_on", "focal_point", "joining_steps", "notes")}}
+
+
+@router.get("/networks", response=list[NetworkOut], operation_id="networks_list")
+@requires("partners.view")
+def list_networks(request):
+    return [{"slug": n.slug, "acronym": n.acronym, "name": localized_str(n.name), "name_i18n": n.name,
+             "website": n.website} for n in selectors.networks()]
+
+
+@router.get("/network-memberships", response=list[NetworkMembershipOut], operation_id="memberships_list")
+@requires("partners.view")
+def list_memberships(request, state: Literal[tuple(NetworkMembershipState.values)] | None = None):
+    return [membership_out(m) for m in selectors.network_memberships(org=request.org, state=state)]
+
+
+@router.post("/network-memberships", response={201: NetworkMembershipOut}, operation_id="memberships_create")
+@requires("partners.edit")
+def create_membership(request, payload: NetworkMembershipIn):
+    data = payload.dict()
+    network = selectors.networks().filter(slug=data.pop("network")).first()
+    if network is None:
+        raise ValidationFailed(_("Unknown network."), fields={"network": _("No network has this short name.")})
+    m = services.create_network_membership(org=request.org, actor=request.user, network=network, **data)
+    return Status(201, membership_out(m))
+
+
+@router.get("/network-memberships/{public_id}", response=NetworkMembershipOut, operation_id="memberships_get")
+@requires("partners.view")
+def get_membership(request, public_id: uuid.UUID):
+    return membership_out(selectors.network_membership(org=request.org, public_id=public_id))
+
+
+@router.patch("/network-memberships/{public_id}", response=NetworkMembershipOut,
+              operation_id="memberships_update")
+@requires("partners.edit")
+def update_membership(request, public_id: uuid.UUID, payload: NetworkMembershipPatch):
+    m = selectors.network_membership(org=request.org, public_id=public_id)
+    return membership_out(services.update_network_membership(org=request.org, actor=request.user, membership=m,
+                                                             **payload.dict(exclude_unset=True)))
+
+
+@router.post("/network-memberships/{public_id}/transitions", response=NetworkMembershipOut,
+             operation_id="memberships_transition")
+@requires("partners.edit")
+def transition_membership(request, public_id: uuid.UUID, payload: NetworkTransitionIn):
+    m = selectors.network_membership(org=request.org, public_id=public_id)
+    return membership_out(services.transition_network_membership(org=request.org, actor=request.user,
+                                                                 membership=m, **payload.dict()))
+
+
+class CountOut(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class RenewalOut(Schema):
+    on: dt.date
+    label: str
+    kind: str
+    id: str
+
+
+class DashboardOut(Schema):
+    by_state: list[CountOut]
+    dimmed: list[PartnershipOut]
+    upcoming_renewals: list[RenewalOut]
+
+
+@router.get("/dashboard", response=DashboardOut, operation_id="partners_dashboard")
+@requires("partners.view")
+def dashboard(request):
+    return {
+        "by_state": [{"key": k, "label": str(label), "count": n}
+                     for k, label, n in selectors.counts_by_state(org=request.org)],
+        "dimmed": [partnership_out(p) for p in selectors.partnerships(org=request.org, health="dimmed")],
+        "upcoming_renewals": [{"on": r.on, "label": r.label, "kind": r.kind, "id": r.public_id}
+                              for r in selectors.upcoming_renewals(org=request.org,
+                                                                   within_days=settings.UPCOMING_DAYS)],
+    }

@@ -1,0 +1,94 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hamdeli.core.forms import LocalDateField
+from hamdeli.partners.models import (
+    InteractionKind,
+    Network,
+    NetworkAction,
+    PartnershipAction,
+    PartnershipKind,
+    PartnershipState,
+)
+from hamdeli.places.models import City
+
+
+class CityChoiceField(forms.ModelChoiceField):
+    """A city picked from a search box (HTMX fills the options from GeoNames)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=City.objects.all(), label=_("City"), **kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} — {obj.country.name}"
+
+
+class PartnershipForm(forms.Form):
+    city = CityChoiceField()
+    kind = forms.ChoiceField(label=_("Kind"), choices=PartnershipKind.choices)
+    proposed_on = LocalDateField(label=_("Proposed on"), required=False)
+    renewal_due_on = LocalDateField(label=_("Renewal due on"), required=False)
+    council_bill_number = forms.CharField(label=_("Council bill number"), max_length=50, required=False)
+    council_resolution_number = forms.CharField(label=_("Council resolution number"), max_length=50,
+                                                required=False)
+    our_focal_person = forms.CharField(label=_("Our focal person"), max_length=200, required=False)
+    partner_focal_person = forms.CharField(label=_("Partner's focal person"), max_length=200, required=False)
+    partner_focal_email = forms.EmailField(label=_("Partner's focal email"), required=False)
+    agreement_scan = forms.FileField(label=_("Agreement scan (PDF or image)"), required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["city"]
+        else:
+            # Only the chosen city is rendered as an option; the search box brings the rest.
+            chosen = self.data.get("city") or self.initial.get("city")
+            self.fields["city"].widget.choices = [
+                (c.pk, self.fields["city"].label_from_instance(c))
+                for c in City.objects.filter(pk=chosen).select_related("country")
+            ] if str(chosen or "").isdigit() else []
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Step"), choices=PartnershipAction.choices)
+    on = LocalDateField(label=_("Date"))
+    council_bill_number = forms.CharField(label=_("Council bill number"), max_length=50, required=False)
+    council_resolution_number = forms.CharField(label=_("Council resolution number"), max_length=50,
+                                                required=False)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class InteractionForm(forms.Form):
+    occurred_on = LocalDateField(label=_("Date"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=InteractionKind.choices)
+    summary = forms.CharField(label=_("Summary"), max_length=500)
+
+
+class PartnerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False,
+                              choices=[("", _("All states")), *PartnershipState.choices])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *PartnershipKind.choices])
+    health = forms.ChoiceField(label=_("Health"), required=False,
+                               choices=[("", _("Any health")), ("dimmed", _("Dimmed")), ("healthy", _("Healthy"))])
+
+
+class NetworkMembershipForm(forms.Form):
+    network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.all())
+    renewal_due_on = LocalDateField(label=_("Renewal due on"), required=False)
+    focal_point = forms.CharField(label=_("Focal point"), max_length=200, required=False)
+    joining_steps = forms.CharField(label=_("Joining steps"), widget=forms.Textarea(attrs={"rows": 3}),
+                                    required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["network"]
+
+
+class NetworkTransitionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Step"), choices=NetworkAction.choices)
+    on = LocalDateField(label=_("Date"))
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)

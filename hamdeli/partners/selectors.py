@@ -1,0 +1,175 @@
+"""Reads of partners and networks, always for one org."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q
+from django.shortcuts import get_object_or_404
+
+from hamdeli.core.dates import add_months, today
+from hamdeli.core.text import normalize
+from hamdeli.partners.models import (
+    STANDING_STATES,
+    Interaction,
+    Network,
+    NetworkMembership,
+    Partnership,
+    PartnershipKind,
+    PartnershipState,
+)
+
+
+def partnerships(*, org, state: str | None = None, kind: str | None = None, query: str = "",
+                 health: str | None = None, as_of: dt.date | None = None):
+    qs = (Partnership.objects.filter(org=org).select_related("city", "city__country")
+          .annotate(last_contact_on=Max("interactions__occurred_on")))
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    for word in normalize(query).split():
+        qs = qs.filter(search_key__contains=word)
+    if health in {"dimmed", "healthy"}:
+        cutoff = dimmed_cutoff(org, as_of)
+        dimmed = Q(state__in=STANDING_STATES) & (Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=cutoff))
+        qs = qs.filter(dimmed) if health == "dimmed" else qs.filter(state__in=STANDING_STATES).exclude(dimmed)
+    return qs.order_by("city__name_en")
+
+
+def partnership(*, org, public_id) -> Partnership:
+    return get_object_or_404(
+        Partnership.objects.filter(org=org).select_related("city", "city__country")
+        .annotate(last_contact_on=Max("interactions__occurred_on")),
+        public_id=public_id,
+    )
+
+
+def dimmed_cutoff(org, as_of: dt.date | None = None) -> dt.date:
+    return add_months(as_of or today(), -org.dimmed_threshold_months)
+
+
+@dataclass(frozen=True)
+class Health:
+    status: str  # "healthy", "dimmed", or "not_applicable" (proposals, ended relations)
+    last_contact_on: dt.date | None
+    months_silent: int | None
+
+
+def health(partnership: Partnership, *, as_of: dt.date | None = None) -> Health:
+    """Relationship health from the contact log: dimmed when silent longer than the org's threshold."""
+    as_of = as_of or today()
+    last = getattr(partnership, "last_contact_on", None)
+    if last is None and not hasattr(partnership, "last_contact_on"):
+        last = partnership.interactions.aggregate(last=Max("occurred_on"))["last"]
+    months = None if last is None else (as_of.year - last.year) * 12 + as_of.month - last.month
+    if partnership.state not in STANDING_STATES:
+        return Health("not_applicable", last, months)
+    dimmed = last is None or last < dimmed_cutoff(partnership.org, as_of)
+    return Health("dimmed" if dimmed else "healthy", last, months)
+
+
+@dataclass(frozen=True)
+class DimmedPeriod:
+    start: dt.date  # the last contact before the silence
+    end: dt.date | None  # the contact that revived it, or None while still silent
+
+
+def dimmed_periods(partnership: Partnership, *, as_of: dt.date | None = None) -> list[DimmedPeriod]:
+    """Silences longer than the threshold in the contact log: when the relation dimmed and revived."""
+    as_of = as_of or today()
+    months = partnership.org.dimmed_threshold_months
+    dates = sorted(set(partnership.interactions.values_list("occurred_on", flat=True)))
+    periods = []
+    for earlier, later in zip(dates, dates[1:], strict=False):
+        if add_months(earlier, months) < later:
+            periods.append(DimmedPeriod(earlier, later))
+    if dates and add_months(dates[-1], months) < as_of:
+        periods.append(DimmedPeriod(dates[-1], None))
+    return periods
+
+
+def ordinal(partnership: Partnership) -> tuple[int, bool] | None:
+    """Its place in the org's signing order of the same kind: (n, signed). For an unsigned one,
+    the place it would take if signed next. None for an ended one that was never signed."""
+    signed = Partnership.objects.filter(org=partnership.org, kind=partnership.kind, signed_on__isnull=False)
+    if partnership.signed_on is None:
+        if partnership.state == PartnershipState.ENDED:
+            return None
+        return signed.count() + 1, False
+    earlier = signed.filter(
+        Q(signed_on__lt=partnership.signed_on) | Q(signed_on=partnership.signed_on, pk__lt=partnership.pk)
+    ).count()
+    return earlier + 1, True
+
+
+def timeline(partnership: Partnership) -> list[dict]:
+    """State changes and contacts, newest first."""
+    items = [
+        {"on": e.on, "type": "event", "action": e.action, "label": e.get_action_display(),
+         "from_state": e.from_state, "to_state": e.to_state, "note": e.note,
+         "actor": e.actor.username if e.actor else None}
+        for e in partnership.events.select_related("actor")
+    ]
+    items += [
+        {"on": i.occurred_on, "type": "interaction", "action": i.kind, "label": i.get_kind_display(),
+         "note": i.summary, "source": i.source, "actor": i.actor.username if i.actor else None}
+        for i in partnership.interactions.select_related("actor")
+    ]
+    return sorted(items, key=lambda item: item["on"], reverse=True)
+
+
+def interactions(*, org, partnership: Partnership):
+    return Interaction.objects.filter(org=org, partnership=partnership)
+
+
+def counts_by_state(*, org) -> list[tuple[str, str, int]]:
+    counts = dict(Partnership.objects.filter(org=org).values_list("state").annotate(n=Count("pk")))
+    return [(state.value, state.label, counts.get(state.value, 0)) for state in PartnershipState]
+
+
+def counts_by_kind(*, org) -> list[tuple[str, str, int]]:
+    counts = dict(Partnership.objects.filter(org=org).exclude(state="ended").values_list("kind")
+                  .annotate(n=Count("pk")))
+    return [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in PartnershipKind]
+
+
+@dataclass(frozen=True)
+class Renewal:
+    on: dt.date
+    label: str
+    kind: str  # "partnership" or "network"
+    public_id: str
+
+
+def upcoming_renewals(*, org, within_days: int, as_of: dt.date | None = None) -> list[Renewal]:
+    as_of = as_of or today()
+    until = as_of + dt.timedelta(days=within_days)
+    items = [
+        Renewal(p.renewal_due_on, str(p.city), "partnership", str(p.public_id))
+        for p in Partnership.objects.filter(org=org, renewal_due_on__range=(as_of, until))
+        .exclude(state="ended").select_related("city")
+    ]
+    items += [
+        Renewal(m.renewal_due_on, str(m.network), "network", str(m.public_id))
+        for m in NetworkMembership.objects.filter(org=org, renewal_due_on__range=(as_of, until),
+                                                  state="member").select_related("network")
+    ]
+    return sorted(items, key=lambda r: r.on)
+
+
+def networks():
+    return Network.objects.all()
+
+
+def network(slug: str) -> Network:
+    return get_object_or_404(Network, slug=slug)
+
+
+def network_memberships(*, org, state: str | None = None):
+    qs = NetworkMembership.objects.filter(org=org).select_related("network")
+    return qs.filter(state=state) if state else qs
+
+
+def network_membership(*, org, public_id) -> NetworkMembership:
+    return get_object_or_404(NetworkMembership.objects.filter(org=org).select_related("network"),
+                             public_id=public_id)

@@ -1,0 +1,188 @@
+"""Pages for partners and networks. Business rules live in services; these only wire forms to them."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hamdeli.core.errors import ServiceError
+from hamdeli.core.forms_util import apply_service_error
+from hamdeli.core.permissions import requires
+from hamdeli.partners import forms, selectors, services
+
+
+@requires("partners.view")
+def partner_list(request):
+    filters = forms.PartnerFilterForm(request.GET or None)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    rows = [
+        (p, selectors.health(p), selectors.ordinal(p))
+        for p in selectors.partnerships(org=request.org, state=params.get("state") or None,
+                                        kind=params.get("kind") or None, query=params.get("q", ""),
+                                        health=params.get("health") or None)
+    ]
+    template = "partners/_rows.html" if request.headers.get("HX-Request") else "partners/list.html"
+    return render(request, template, {"filters": filters, "rows": rows})
+
+
+@requires("partners.edit")
+def partner_create(request):
+    form = forms.PartnershipForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            p = services.create_partnership(org=request.org, actor=request.user, **_files_ok(form.cleaned_data))
+            return redirect("partners:detail", public_id=p.public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return render(request, "partners/form.html", {"form": form, "creating": True},
+                  status=422 if form.errors else 200)
+
+
+@requires("partners.edit")
+def partner_edit(request, public_id):
+    partnership = selectors.partnership(org=request.org, public_id=public_id)
+    initial = {name: getattr(partnership, name) for name in services.EDITABLE_FIELDS}
+    form = forms.PartnershipForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_partnership(org=request.org, actor=request.user, partnership=partnership,
+                                        **_files_ok(form.cleaned_data))
+            return redirect("partners:detail", public_id=public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return render(request, "partners/form.html", {"form": form, "partnership": partnership},
+                  status=422 if form.errors else 200)
+
+
+def _files_ok(data: dict) -> dict:
+    """Leave the stored scan alone when no new file was chosen."""
+    if not data.get("agreement_scan"):
+        data.pop("agreement_scan", None)
+    return data
+
+
+@requires("partners.view")
+def partner_detail(request, public_id):
+    return _detail_page(request, selectors.partnership(org=request.org, public_id=public_id))
+
+
+def _detail_page(request, partnership, transition_form=None, interaction_form=None, status=200):
+    return render(request, "partners/detail.html", {
+        "p": partnership,
+        "health": selectors.health(partnership),
+        "ordinal": selectors.ordinal(partnership),
+        "dimmed_periods": selectors.dimmed_periods(partnership),
+        "timeline": selectors.timeline(partnership),
+        "transition_form": transition_form or forms.TransitionForm(),
+        "interaction_form": interaction_form or forms.InteractionForm(),
+    }, status=status)
+
+
+@require_POST
+@requires("partners.edit")
+def partner_transition(request, public_id):
+    partnership = selectors.partnership(org=request.org, public_id=public_id)
+    form = forms.TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transition_partnership(org=request.org, actor=request.user, partnership=partnership,
+                                            **form.cleaned_data)
+            return redirect("partners:detail", public_id=public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            return _detail_page(request, partnership, transition_form=form, status=exc.status)
+    return _detail_page(request, partnership, transition_form=form, status=422)
+
+
+@require_POST
+@requires("partners.edit")
+def partner_add_interaction(request, public_id):
+    partnership = selectors.partnership(org=request.org, public_id=public_id)
+    form = forms.InteractionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_interaction(org=request.org, actor=request.user, partnership=partnership,
+                                        **form.cleaned_data)
+            return redirect("partners:detail", public_id=public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return _detail_page(request, partnership, interaction_form=form, status=422)
+
+
+@requires("partners.view")
+def partner_agreement(request, public_id):
+    partnership = selectors.partnership(org=request.org, public_id=public_id)
+    if not partnership.agreement_scan:
+        raise Http404
+    return FileResponse(partnership.agreement_scan.open("rb"), as_attachment=False,
+                        filename=partnership.agreement_scan.name.rsplit("/", 1)[-1])
+
+
+@requires("partners.view")
+def networks(request):
+    memberships = selectors.network_memberships(org=request.org)
+    taken = {m.network_id for m in memberships}
+    return render(request, "partners/networks.html", {
+        "memberships": memberships,
+        "others": [n for n in selectors.networks() if n.pk not in taken],
+    })
+
+
+@requires("partners.edit")
+def membership_create(request):
+    form = forms.NetworkMembershipForm(request.POST or None, initial={"network": request.GET.get("network")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            m = services.create_network_membership(org=request.org, actor=request.user, **form.cleaned_data)
+            return redirect("partners:membership", public_id=m.public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return render(request, "partners/membership_form.html", {"form": form},
+                  status=422 if form.errors else 200)
+
+
+@requires("partners.view")
+def membership_detail(request, public_id):
+    return _membership_page(request, selectors.network_membership(org=request.org, public_id=public_id))
+
+
+def _membership_page(request, membership, form=None, transition_form=None, status=200):
+    initial = {name: getattr(membership, name) for name in services.MEMBERSHIP_FIELDS}
+    return render(request, "partners/membership_detail.html", {
+        "m": membership,
+        "events": membership.events.select_related("actor"),
+        "form": form or forms.NetworkMembershipForm(initial=initial, editing=True),
+        "transition_form": transition_form or forms.NetworkTransitionForm(),
+    }, status=status)
+
+
+@require_POST
+@requires("partners.edit")
+def membership_edit(request, public_id):
+    membership = selectors.network_membership(org=request.org, public_id=public_id)
+    form = forms.NetworkMembershipForm(request.POST, editing=True)
+    if form.is_valid():
+        try:
+            services.update_network_membership(org=request.org, actor=request.user, membership=membership,
+                                               **form.cleaned_data)
+            return redirect("partners:membership", public_id=public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return _membership_page(request, membership, form=form, status=422)
+
+
+@require_POST
+@requires("partners.edit")
+def membership_transition(request, public_id):
+    membership = selectors.network_membership(org=request.org, public_id=public_id)
+    form = forms.NetworkTransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transition_network_membership(org=request.org, actor=request.user, membership=membership,
+                                                   **form.cleaned_data)
+            return redirect("partners:membership", public_id=public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            return _membership_page(request, membership, transition_form=form, status=exc.status)
+    return _membership_page(request, membership, transition_form=form, status=422)
+
+

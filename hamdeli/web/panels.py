@@ -1,0 +1,14 @@
+"""Dashboard panels contributed by the other apps (letters due, aid stock, occasions …).
+
+An app adds a panel by listing a callable here: it takes the request and returns rendered HTML (or
+"" when it has nothing to show or the person may not see it). Keeping the list here keeps imports
+flowing one way: web knows the apps, the apps never import web.
+"""
+
+from django.utils.module_loading import import_string
+
+PANELS: list[str] = []
+
+
+def render_panels(request) -> list[str]:
+    return [html for html in (import_string(path)(request) for path in PANELS) if html]

@@ -1,0 +1,28 @@
+"""The dashboard: what a director reads first."""
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+
+from hamdeli.core.permissions import PUBLIC, requires
+from hamdeli.partners import selectors as partners
+from hamdeli.web import panels
+
+
+@requires(PUBLIC)
+def home(request):
+    return redirect("dashboard" if request.user.is_authenticated else "login")
+
+
+@requires("partners.view")
+def dashboard(request):
+    by_state = partners.counts_by_state(org=request.org)
+    dimmed = list(partners.partnerships(org=request.org, health="dimmed"))
+    return render(request, "web/dashboard.html", {
+        "by_state": by_state,
+        "by_state_max": max((n for _, _, n in by_state), default=0) or 1,
+        "by_kind": partners.counts_by_kind(org=request.org),
+        "dimmed": [(p, partners.health(p)) for p in dimmed],
+        "renewals": partners.upcoming_renewals(org=request.org, within_days=settings.UPCOMING_DAYS),
+        "upcoming_days": settings.UPCOMING_DAYS,
+        "panels": panels.render_panels(request),
+    })

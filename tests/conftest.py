@@ -1,0 +1,110 @@
+"""Shared fixtures: two organizations and a member of each role, plus API clients with tokens."""
+
+import pytest
+from django.test import Client
+
+from hamdeli.core import services as core
+from hamdeli.places.models import City, Country
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+
+
+@pytest.fixture
+def cities(db):
+    """A handful of real GeoNames cities, created directly (no GeoNames import needed)."""
+    rows = {
+        "isfahan": (418863, "Isfahan", "اصفهان", "IR", "Iran", "ایران"),
+        "xian": (1790630, "Xi'an", "شیان", "CN", "China", "چین"),
+        "barcelona": (3128760, "Barcelona", "بارسلون", "ES", "Spain", "اسپانیا"),
+        "hyderabad": (1269843, "Hyderabad", "حیدرآباد", "IN", "India", "هند"),
+        "guangzhou": (1809858, "Guangzhou", "گوانگجو", "CN", "China", "چین"),
+        "florence": (3176959, "Florence", "فلورانس", "IT", "Italy", "ایتالیا"),
+        "kuala_lumpur": (1735161, "Kuala Lumpur", "کوالالامپور", "MY", "Malaysia", "مالزی"),
+    }
+    from hamdeli.core.text import search_key
+
+    made = {}
+    for key, (gid, en, fa, code, country_en, country_fa) in rows.items():
+        Country.objects.get_or_create(code=code, defaults={"name_en": country_en, "name_fa": country_fa})
+        made[key] = City.objects.create(geonameid=gid, name_en=en, name_fa=fa, country_id=code,
+                                        population=1_000_000, search_key=search_key(en, fa))
+    return made
+
+
+@pytest.fixture
+def org(cities):
+    return core.ensure_organization(slug="isfahan", city=cities["isfahan"],
+                                    name={"fa": "شهرداری اصفهان", "en": "Isfahan Municipality"})
+
+
+@pytest.fixture
+def other_org(cities):
+    return core.ensure_organization(slug="xian", city=cities["xian"],
+                                    name={"fa": "شهرداری شیان", "en": "Xi'an Foreign Affairs Office"})
+
+
+def _member(org, username, role):
+    return core.ensure_member(org=org, username=username, role=role, password="pw-for-tests-only-123")
+
+
+@pytest.fixture
+def owner(org):
+    return _member(org, "owner", "owner").user
+
+
+@pytest.fixture
+def officer(org):
+    return _member(org, "officer", "officer").user
+
+
+@pytest.fixture
+def logistics(org):
+    return _member(org, "logistics", "logistics").user
+
+
+@pytest.fixture
+def viewer(org):
+    return _member(org, "viewer", "viewer").user
+
+
+@pytest.fixture
+def outsider(other_org):
+    """An officer of the other organization: must never see ours."""
+    return _member(other_org, "outsider", "officer").user
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_client_for(user, org) -> Client:
+    """A client that calls the API with a bearer token of the user's membership in org."""
+    membership = user.memberships.get(org=org)
+    _token, secret = core.create_api_token(membership=membership, name="tests")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+@pytest.fixture
+def officer_client(officer):
+    return client_for(officer)
+
+
+@pytest.fixture
+def officer_api(officer, org):
+    return api_client_for(officer, org)
+
+
+@pytest.fixture
+def viewer_api(viewer, org):
+    return api_client_for(viewer, org)
+
+
+@pytest.fixture
+def outsider_api(outsider, other_org):
+    return api_client_for(outsider, other_org)

@@ -1,0 +1,27 @@
+from hamdeli.core import services
+from tests.matrix import Row
+
+
+def build(world):
+    membership = world.officer.memberships.get(org=world.org)
+    world.token, _secret = services.create_api_token(membership=membership, name="matrix-marker-token")
+
+
+ROWS = [
+    Row("login", public=True, ok=(200, 302)),
+    Row("logout", method="post", public=True, ok=(302,)),
+    Row("set_language", method="post", public=True, ok=(302,), body=lambda w: {"language": "en", "next": "/"}),
+    Row("home", public=True, ok=(302,)),
+    Row("dashboard"),
+    Row("switch_org", method="post", ok=(302,), body=lambda w: {"org": str(w.org.public_id)}),
+    # Any member manages their own tokens, so the viewer may too: not a "write" in the matrix sense.
+    Row("tokens", marker=lambda w: "matrix-marker-token"),
+    Row("revoke_token", method="post", write=True, params=lambda w: {"public_id": w.token.public_id},
+        ok=(302,)),
+    Row("city_options"),
+    Row("core_me"),
+    Row("core_audit", marker=lambda w: str(w.partnership.public_id)),
+    Row("places_countries"),
+    Row("places_cities"),
+    Row("places_city", params=lambda w: {"geonameid": w.cities["xian"].pk}, shared=True),
+]
