@@ -8,7 +8,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def _start(env: dict, *args: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("HAMDELI_")}
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("HAMDELI_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run([sys.executable, "manage.py", *(args or ("check",))], cwd=ROOT,
                           env={**clean, **env}, capture_output=True, text=True, timeout=120)
 
