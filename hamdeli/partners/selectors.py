@@ -115,6 +115,9 @@ def timeline(partnership: Partnership) -> list[dict]:
          "note": i.summary, "source": i.source, "actor": i.actor.username if i.actor else None}
         for i in partnership.interactions.select_related("actor")
     ]
+    if partnership.proposed_on:
+        items.append({"on": partnership.proposed_on, "type": "event", "action": "propose",
+                      "label": PartnershipState.PROPOSED.label, "note": "", "actor": None})
     return sorted(items, key=lambda item: item["on"], reverse=True)
 
 
