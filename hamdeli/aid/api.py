@@ -129,8 +129,15 @@ class ReverseIn(Schema):
 
 
 def item_out(i) -> dict:
-    return {"id": i.public_id, "code": i.code, "name": i.name, "base_unit": i.base_unit, "pack_sizes": i.pack_sizes,
-            "unit_value": str(i.unit_value) if i.unit_value is not None else None, "currency": i.currency}
+    return {
+        "id": i.public_id,
+        "code": i.code,
+        "name": i.name,
+        "base_unit": i.base_unit,
+        "pack_sizes": i.pack_sizes,
+        "unit_value": str(i.unit_value) if i.unit_value is not None else None,
+        "currency": i.currency,
+    }
 
 
 def party_out(p) -> dict:
@@ -138,27 +145,57 @@ def party_out(p) -> dict:
 
 
 def location_out(loc) -> dict:
-    return {"id": loc.public_id, "name": loc.name, "kind": loc.kind,
-            "party": loc.party.public_id if loc.party_id else None}
+    return {
+        "id": loc.public_id,
+        "name": loc.name,
+        "kind": loc.kind,
+        "party": loc.party.public_id if loc.party_id else None,
+    }
 
 
 def pledge_out(p) -> dict:
-    return {"id": p.public_id, "direction": p.direction, "state": p.state, "label": p.label,
-            "donor": p.donor.public_id, "recipient": p.recipient.public_id, "offered_on": p.offered_on,
-            "cancel_reason": p.cancel_reason,
-            "lines": [{"item": ln.item.public_id, "quantity": ln.quantity} for ln in p.lines.select_related("item")],
-            "consignments": [consignment_out(c) for c in p.consignments.all()]}
+    return {
+        "id": p.public_id,
+        "direction": p.direction,
+        "state": p.state,
+        "label": p.label,
+        "donor": p.donor.public_id,
+        "recipient": p.recipient.public_id,
+        "offered_on": p.offered_on,
+        "cancel_reason": p.cancel_reason,
+        "lines": [{"item": ln.item.public_id, "quantity": ln.quantity} for ln in p.lines.select_related("item")],
+        "consignments": [consignment_out(c) for c in p.consignments.all()],
+    }
 
 
 def consignment_out(c) -> dict:
-    return {"id": c.public_id, "reference": c.reference, "carrier": c.carrier, "tracking_ref": c.tracking_ref,
-            "shipped_on": c.shipped_on,
-            "boxes": [{"id": b.public_id, "number": b.number, "label": b.label, "state": b.state,
-                       "lines": [{"id": ln.public_id, "item": ln.item.public_id, "lot": ln.lot.number,
-                                  "lot_id": ln.lot.public_id, "expires_on": ln.lot.expires_on,
-                                  "quantity": ln.quantity}
-                                 for ln in b.lines.select_related("item", "lot")]}
-                      for b in c.boxes.all()]}
+    return {
+        "id": c.public_id,
+        "reference": c.reference,
+        "carrier": c.carrier,
+        "tracking_ref": c.tracking_ref,
+        "shipped_on": c.shipped_on,
+        "boxes": [
+            {
+                "id": b.public_id,
+                "number": b.number,
+                "label": b.label,
+                "state": b.state,
+                "lines": [
+                    {
+                        "id": ln.public_id,
+                        "item": ln.item.public_id,
+                        "lot": ln.lot.number,
+                        "lot_id": ln.lot.public_id,
+                        "expires_on": ln.lot.expires_on,
+                        "quantity": ln.quantity,
+                    }
+                    for ln in b.lines.select_related("item", "lot")
+                ],
+            }
+            for b in c.boxes.all()
+        ],
+    }
 
 
 def movement_out(m) -> dict:
@@ -207,8 +244,9 @@ def parties_list(request):
 @requires("aid.edit")
 @idempotent
 def parties_create(request, payload: PartyIn):
-    p = services.create_party(org=request.org, actor=request.user, name=payload.name, kind=payload.kind,
-                              city=_city(payload.city_geonameid))
+    p = services.create_party(
+        org=request.org, actor=request.user, name=payload.name, kind=payload.kind, city=_city(payload.city_geonameid)
+    )
     return Status(201, party_out(p))
 
 
@@ -222,8 +260,12 @@ def locations_list(request):
 @requires("aid.edit")
 @idempotent
 def locations_create(request, payload: LocationIn):
-    loc = services.create_location(org=request.org, actor=request.user, name=payload.name,
-                                   party=selectors.party(org=request.org, public_id=payload.party))
+    loc = services.create_location(
+        org=request.org,
+        actor=request.user,
+        name=payload.name,
+        party=selectors.party(org=request.org, public_id=payload.party),
+    )
     return Status(201, location_out(loc))
 
 
@@ -231,27 +273,39 @@ def locations_create(request, payload: LocationIn):
 @requires("aid.view")
 def stock(request, location: uuid.UUID | None = None):
     where = selectors.location(org=request.org, actor=request.user, public_id=location) if location else None
-    return [{"location": b.location.public_id, "location_name": localized_str(b.location.name),
-             "item": b.item.public_id, "item_code": b.item.code, "lot": b.lot.number, "lot_id": b.lot.public_id,
-             "expires_on": b.lot.expires_on, "quantity": b.quantity}
-            for b in selectors.stock(org=request.org, actor=request.user, location=where)]
+    return [
+        {
+            "location": b.location.public_id,
+            "location_name": localized_str(b.location.name),
+            "item": b.item.public_id,
+            "item_code": b.item.code,
+            "lot": b.lot.number,
+            "lot_id": b.lot.public_id,
+            "expires_on": b.lot.expires_on,
+            "quantity": b.quantity,
+        }
+        for b in selectors.stock(org=request.org, actor=request.user, location=where)
+    ]
 
 
 @router.get("/fefo", operation_id="aid_fefo")
 @requires("aid.view")
 def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int):
     where = selectors.location(org=request.org, actor=request.user, public_id=location)
-    plan = services.fefo(org=request.org, location=where, item=selectors.item(org=request.org, public_id=item),
-                         quantity=quantity)
-    return [{"lot": lot.number, "lot_id": lot.public_id, "expires_on": lot.expires_on, "quantity": q}
-            for lot, q in plan]
+    plan = services.fefo(
+        org=request.org, location=where, item=selectors.item(org=request.org, public_id=item), quantity=quantity
+    )
+    return [
+        {"lot": lot.number, "lot_id": lot.public_id, "expires_on": lot.expires_on, "quantity": q} for lot, q in plan
+    ]
 
 
 @router.get("/pledges", operation_id="aid_pledges_list")
 @requires("aid.view")
 def pledges_list(request, direction: str | None = None, state: str | None = None):
-    return [pledge_out(p) for p in selectors.pledges(org=request.org, actor=request.user, direction=direction,
-                                                     state=state)]
+    return [
+        pledge_out(p) for p in selectors.pledges(org=request.org, actor=request.user, direction=direction, state=state)
+    ]
 
 
 @router.post("/pledges", operation_id="aid_pledges_create")
@@ -260,10 +314,16 @@ def pledges_list(request, direction: str | None = None, state: str | None = None
 def pledges_create(request, payload: PledgeIn):
     org = request.org
     p = services.create_pledge(
-        org=org, actor=request.user, direction=payload.direction, label=payload.label,
+        org=org,
+        actor=request.user,
+        direction=payload.direction,
+        label=payload.label,
         donor=selectors.party(org=org, public_id=payload.donor),
-        recipient=selectors.party(org=org, public_id=payload.recipient), offered_on=payload.offered_on,
-        note=payload.note, lines=[(ln["item"], ln["quantity"]) for ln in _lines(org, payload.lines)])
+        recipient=selectors.party(org=org, public_id=payload.recipient),
+        offered_on=payload.offered_on,
+        note=payload.note,
+        lines=[(ln["item"], ln["quantity"]) for ln in _lines(org, payload.lines)],
+    )
     return Status(201, pledge_out(p))
 
 
@@ -280,8 +340,9 @@ def pledges_transition(request, public_id: uuid.UUID, payload: TransitionIn):
     org = request.org
     p = selectors.pledge(org=org, actor=request.user, public_id=public_id)
     source = selectors.location(org=org, actor=request.user, public_id=payload.source) if payload.source else None
-    p = services.transition_pledge(org=org, actor=request.user, pledge=p, action=payload.action,
-                                   reason=payload.reason, source=source)
+    p = services.transition_pledge(
+        org=org, actor=request.user, pledge=p, action=payload.action, reason=payload.reason, source=source
+    )
     return pledge_out(p)
 
 
@@ -291,22 +352,43 @@ def pledges_transition(request, public_id: uuid.UUID, payload: TransitionIn):
 def consignments_create(request, public_id: uuid.UUID, payload: ConsignmentIn):
     org = request.org
     p = selectors.pledge(org=org, actor=request.user, public_id=public_id)
-    boxes = [{"label": b.label, "lines": [{"item": selectors.item(org=org, public_id=ln.item), "quantity": ln.quantity,
-                                           "lot": ln.lot, "expires_on": ln.expires_on} for ln in b.lines]}
-             for b in payload.boxes]
-    c = services.create_consignment(org=org, actor=request.user, pledge=p, boxes=boxes, carrier=payload.carrier,
-                                    tracking_ref=payload.tracking_ref, shipped_on=payload.shipped_on)
+    boxes = [
+        {
+            "label": b.label,
+            "lines": [
+                {
+                    "item": selectors.item(org=org, public_id=ln.item),
+                    "quantity": ln.quantity,
+                    "lot": ln.lot,
+                    "expires_on": ln.expires_on,
+                }
+                for ln in b.lines
+            ],
+        }
+        for b in payload.boxes
+    ]
+    c = services.create_consignment(
+        org=org,
+        actor=request.user,
+        pledge=p,
+        boxes=boxes,
+        carrier=payload.carrier,
+        tracking_ref=payload.tracking_ref,
+        shipped_on=payload.shipped_on,
+    )
     return Status(201, consignment_out(c))
 
 
 @router.post("/pledges/{public_id}/consignments/import", operation_id="aid_consignments_import")
 @requires("aid.handle")
 @idempotent
-def consignments_import(request, public_id: uuid.UUID, file: File[UploadedFile], carrier: str = "",
-                        tracking_ref: str = ""):
+def consignments_import(
+    request, public_id: uuid.UUID, file: File[UploadedFile], carrier: str = "", tracking_ref: str = ""
+):
     p = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
-    c = imports.import_boxes(org=request.org, actor=request.user, pledge=p, upload=file, carrier=carrier,
-                             tracking_ref=tracking_ref)
+    c = imports.import_boxes(
+        org=request.org, actor=request.user, pledge=p, upload=file, carrier=carrier, tracking_ref=tracking_ref
+    )
     return Status(201, consignment_out(c))
 
 
@@ -323,9 +405,14 @@ def boxes_receive(request, public_id: uuid.UUID, payload: ReceiveIn):
     org = request.org
     box = selectors.box(org=org, actor=None, public_id=public_id)
     where = selectors.location(org=org, actor=request.user, public_id=payload.location)
-    services.receive_box(org=org, actor=request.user, box=box, location=where, reason=payload.reason,
-                         lines=[{"line": ln.line, "received": ln.received, "damaged": ln.damaged}
-                                for ln in payload.lines])
+    services.receive_box(
+        org=org,
+        actor=request.user,
+        box=box,
+        location=where,
+        reason=payload.reason,
+        lines=[{"line": ln.line, "received": ln.received, "damaged": ln.damaged} for ln in payload.lines],
+    )
     return consignment_out(box.consignment)
 
 
@@ -335,10 +422,16 @@ def boxes_receive(request, public_id: uuid.UUID, payload: ReceiveIn):
 def intakes_create(request, payload: IntakeIn):
     org = request.org
     moved = services.intake(
-        org=org, actor=request.user, location=selectors.location(org=org, actor=request.user, public_id=payload.location),
-        item=selectors.item(org=org, public_id=payload.item), quantity=payload.quantity,
+        org=org,
+        actor=request.user,
+        location=selectors.location(org=org, actor=request.user, public_id=payload.location),
+        item=selectors.item(org=org, public_id=payload.item),
+        quantity=payload.quantity,
         donor=selectors.party(org=org, public_id=payload.donor) if payload.donor else None,
-        lot_number=payload.lot, expires_on=payload.expires_on, note=payload.note)
+        lot_number=payload.lot,
+        expires_on=payload.expires_on,
+        note=payload.note,
+    )
     return Status(201, [movement_out(m) for m in moved])
 
 
@@ -348,9 +441,15 @@ def intakes_create(request, payload: IntakeIn):
 def handovers_create(request, payload: HandoverIn):
     org = request.org
     moved = services.handover(
-        org=org, actor=request.user, source=selectors.location(org=org, actor=request.user, public_id=payload.source),
-        target=selectors.location(org=org, public_id=payload.target), signed_by=payload.signed_by,
-        signed_at=payload.signed_at, note=payload.note, lines=_lines(org, payload.lines))
+        org=org,
+        actor=request.user,
+        source=selectors.location(org=org, actor=request.user, public_id=payload.source),
+        target=selectors.location(org=org, public_id=payload.target),
+        signed_by=payload.signed_by,
+        signed_at=payload.signed_at,
+        note=payload.note,
+        lines=_lines(org, payload.lines),
+    )
     return Status(201, [movement_out(m) for m in moved])
 
 
@@ -360,9 +459,15 @@ def handovers_create(request, payload: HandoverIn):
 def distributions_create(request, payload: DistributionIn):
     org = request.org
     moved = services.distribute(
-        org=org, actor=request.user, source=selectors.location(org=org, actor=request.user, public_id=payload.source),
-        recipient=selectors.party(org=org, public_id=payload.recipient), recipient_group=payload.recipient_group,
-        people_count=payload.people_count, note=payload.note, lines=_lines(org, payload.lines))
+        org=org,
+        actor=request.user,
+        source=selectors.location(org=org, actor=request.user, public_id=payload.source),
+        recipient=selectors.party(org=org, public_id=payload.recipient),
+        recipient_group=payload.recipient_group,
+        people_count=payload.people_count,
+        note=payload.note,
+        lines=_lines(org, payload.lines),
+    )
     return Status(201, [movement_out(m) for m in moved])
 
 

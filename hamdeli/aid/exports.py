@@ -13,9 +13,31 @@ from hamdeli.aid import selectors
 from hamdeli.aid.models import Direction, PledgeState, Reason
 from hamdeli.core.localized import localized_str
 
-MOVEMENT_FIELDS = ["id", "operation", "at", "reason", "item", "lot", "expires_on", "quantity", "from", "from_kind",
-                   "to", "to_kind", "pledge", "donor", "consignment", "box", "recipient", "recipient_group",
-                   "people_count", "signed_by", "signed_at", "reverses", "note"]
+MOVEMENT_FIELDS = [
+    "id",
+    "operation",
+    "at",
+    "reason",
+    "item",
+    "lot",
+    "expires_on",
+    "quantity",
+    "from",
+    "from_kind",
+    "to",
+    "to_kind",
+    "pledge",
+    "donor",
+    "consignment",
+    "box",
+    "recipient",
+    "recipient_group",
+    "people_count",
+    "signed_by",
+    "signed_at",
+    "reverses",
+    "note",
+]
 
 
 def jsonable(value):
@@ -32,18 +54,29 @@ def jsonable(value):
 
 def movement_row(m) -> dict:
     return {
-        "id": str(m.public_id), "operation": str(m.operation), "at": m.at.isoformat(), "reason": m.reason,
-        "item": m.item.code, "lot": m.lot.number, "expires_on": m.lot.expires_on.isoformat() if m.lot.expires_on else None,
-        "quantity": m.quantity, "from": localized_str(m.from_location.name), "from_kind": m.from_location.kind,
-        "to": localized_str(m.to_location.name), "to_kind": m.to_location.kind,
+        "id": str(m.public_id),
+        "operation": str(m.operation),
+        "at": m.at.isoformat(),
+        "reason": m.reason,
+        "item": m.item.code,
+        "lot": m.lot.number,
+        "expires_on": m.lot.expires_on.isoformat() if m.lot.expires_on else None,
+        "quantity": m.quantity,
+        "from": localized_str(m.from_location.name),
+        "from_kind": m.from_location.kind,
+        "to": localized_str(m.to_location.name),
+        "to_kind": m.to_location.kind,
         "pledge": str(m.pledge.public_id) if m.pledge_id else None,
         "donor": localized_str(m.donor.name) if m.donor_id else None,
         "consignment": m.consignment.reference if m.consignment_id else None,
         "box": m.box.number if m.box_id else None,
         "recipient": localized_str(m.recipient.name) if m.recipient_id else None,
-        "recipient_group": m.recipient_group, "people_count": m.people_count, "signed_by": m.signed_by,
+        "recipient_group": m.recipient_group,
+        "people_count": m.people_count,
+        "signed_by": m.signed_by,
         "signed_at": m.signed_at.isoformat() if m.signed_at else None,
-        "reverses": str(m.reverses.public_id) if m.reverses_id else None, "note": m.note,
+        "reverses": str(m.reverses.public_id) if m.reverses_id else None,
+        "note": m.note,
     }
 
 
@@ -58,15 +91,28 @@ def movements_csv(rows) -> str:
 
 def report_json(report: dict) -> dict:
     p = report["pledge"]
-    return jsonable({
-        "pledge": p.public_id, "label": p.label, "donor": p.donor.name, "recipient": p.recipient.name,
-        "state": p.state, "reconciles": report["reconciles"],
-        "items": [{"item": i["item"].code, "name": i["item"].name, "pledged": i["pledged"], "sent": i["sent"],
-                   "accounted": i["accounted"],
-                   "places": [{"location": loc.name, "kind": loc.kind, "quantity": q} for loc, q in i["places"]]}
-                  for i in report["items"]],
-        "recipients": report["recipients"],
-    })
+    return jsonable(
+        {
+            "pledge": p.public_id,
+            "label": p.label,
+            "donor": p.donor.name,
+            "recipient": p.recipient.name,
+            "state": p.state,
+            "reconciles": report["reconciles"],
+            "items": [
+                {
+                    "item": i["item"].code,
+                    "name": i["item"].name,
+                    "pledged": i["pledged"],
+                    "sent": i["sent"],
+                    "accounted": i["accounted"],
+                    "places": [{"location": loc.name, "kind": loc.kind, "quantity": q} for loc, q in i["places"]],
+                }
+                for i in report["items"]
+            ],
+            "recipients": report["recipients"],
+        }
+    )
 
 
 # --- IATI 2.03 ----------------------------------------------------------------------------------
@@ -113,18 +159,31 @@ def iati_xml(*, org, actor=None) -> bytes:
     org_ref = f"XI-HAMDELI-{org.slug.upper()}"
     for pledge in selectors.pledges(org=org, actor=actor).prefetch_related("consignments"):
         value, currency = _value(pledge)
-        activity = ET.SubElement(root, "iati-activity", {
-            "last-updated-datetime": pledge.updated_at.replace(microsecond=0).isoformat(),
-            "default-currency": currency, "humanitarian": "1", XML_LANG: "fa"})
+        activity = ET.SubElement(
+            root,
+            "iati-activity",
+            {
+                "last-updated-datetime": pledge.updated_at.replace(microsecond=0).isoformat(),
+                "default-currency": currency,
+                "humanitarian": "1",
+                XML_LANG: "fa",
+            },
+        )
         ET.SubElement(activity, "iati-identifier").text = f"{org_ref}-{pledge.public_id}"
         reporting = ET.SubElement(activity, "reporting-org", {"ref": org_ref, "type": "10"})
         ET.SubElement(reporting, "narrative").text = localized_str(org.name, "en") or org.slug
         title = pledge.label or {"fa": str(pledge), "en": str(pledge)}
         _narratives(activity, "title", title)
-        _narratives(activity, "description", {
-            "fa": f"کمک اهدایی {localized_str(pledge.donor.name, 'fa')} به {localized_str(pledge.recipient.name, 'fa')}",
-            "en": f"In-kind aid from {localized_str(pledge.donor.name, 'en')} to "
-                  f"{localized_str(pledge.recipient.name, 'en')}"})
+        _narratives(
+            activity,
+            "description",
+            {
+                "fa": f"کمک اهدایی {localized_str(pledge.donor.name, 'fa')} به "
+                f"{localized_str(pledge.recipient.name, 'fa')}",
+                "en": f"In-kind aid from {localized_str(pledge.donor.name, 'en')} to "
+                f"{localized_str(pledge.recipient.name, 'en')}",
+            },
+        )
         for role, party in (("1", pledge.donor), ("4", pledge.recipient)):
             p = ET.SubElement(activity, "participating-org", {"role": role, "type": ORG_TYPE.get(party.kind, "10")})
             for lang in ("fa", "en"):
@@ -147,8 +206,15 @@ def iati_xml(*, org, actor=None) -> bytes:
 
 # --- HXL ----------------------------------------------------------------------------------------
 
-HXL_COLUMNS = [("Donor", "#org+funding"), ("Implementer", "#org+impl"), ("Item", "#item+name"),
-               ("Quantity", "#output+num"), ("Location", "#loc+name"), ("Date", "#date"), ("Status", "#status")]
+HXL_COLUMNS = [
+    ("Donor", "#org+funding"),
+    ("Implementer", "#org+impl"),
+    ("Item", "#item+name"),
+    ("Quantity", "#output+num"),
+    ("Location", "#loc+name"),
+    ("Date", "#date"),
+    ("Status", "#status"),
+]
 
 
 def hxl_csv(*, org, actor=None) -> str:
@@ -161,11 +227,27 @@ def hxl_csv(*, org, actor=None) -> str:
         report = selectors.report(org=org, pledge=pledge)
         for row in report["items"]:
             for location, qty in row["places"]:
-                writer.writerow([localized_str(pledge.donor.name, "en"), localized_str(pledge.recipient.name, "en"),
-                                 localized_str(row["item"].name, "en"), qty, localized_str(location.name, "en"),
-                                 pledge.offered_on.isoformat(), location.kind if location.is_virtual else "in_stock"])
+                writer.writerow(
+                    [
+                        localized_str(pledge.donor.name, "en"),
+                        localized_str(pledge.recipient.name, "en"),
+                        localized_str(row["item"].name, "en"),
+                        qty,
+                        localized_str(location.name, "en"),
+                        pledge.offered_on.isoformat(),
+                        location.kind if location.is_virtual else "in_stock",
+                    ]
+                )
         for r in report["recipients"]:
-            writer.writerow([localized_str(pledge.donor.name, "en"), localized_str(r["recipient__name"] or {}, "en"),
-                             localized_str(r["item__name"], "en"), r["quantity"], r["recipient_group"],
-                             pledge.offered_on.isoformat(), Reason.DISTRIBUTION.value])
+            writer.writerow(
+                [
+                    localized_str(pledge.donor.name, "en"),
+                    localized_str(r["recipient__name"] or {}, "en"),
+                    localized_str(r["item__name"], "en"),
+                    r["quantity"],
+                    r["recipient_group"],
+                    pledge.offered_on.isoformat(),
+                    Reason.DISTRIBUTION.value,
+                ]
+            )
     return out.getvalue()

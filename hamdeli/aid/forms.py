@@ -8,13 +8,24 @@ from hamdeli.core.forms import LocalDateField
 
 def localized_fields(label, *, required=True, zh=False) -> dict:
     """Plain text boxes per language (name_fa, name_en[, name_zh]); `localized()` joins them."""
-    fields = {"fa": forms.CharField(label=_("%(label)s in Persian") % {"label": label}, required=False,
-                                    widget=forms.TextInput(attrs={"lang": "fa", "dir": "rtl"})),
-              "en": forms.CharField(label=_("%(label)s in English") % {"label": label}, required=False,
-                                    widget=forms.TextInput(attrs={"lang": "en", "dir": "ltr"}))}
+    fields = {
+        "fa": forms.CharField(
+            label=_("%(label)s in Persian") % {"label": label},
+            required=False,
+            widget=forms.TextInput(attrs={"lang": "fa", "dir": "rtl"}),
+        ),
+        "en": forms.CharField(
+            label=_("%(label)s in English") % {"label": label},
+            required=False,
+            widget=forms.TextInput(attrs={"lang": "en", "dir": "ltr"}),
+        ),
+    }
     if zh:
-        fields["zh"] = forms.CharField(label=_("%(label)s in Chinese") % {"label": label}, required=False,
-                                       widget=forms.TextInput(attrs={"lang": "zh", "dir": "ltr"}))
+        fields["zh"] = forms.CharField(
+            label=_("%(label)s in Chinese") % {"label": label},
+            required=False,
+            widget=forms.TextInput(attrs={"lang": "zh", "dir": "ltr"}),
+        )
     return fields
 
 
@@ -80,20 +91,47 @@ class PledgeForm(LocalizedMixin, forms.Form):
         self.fields["donor"] = ByPublicId(selectors.parties(org=org), label=_("Donor"))
         self.fields["recipient"] = ByPublicId(selectors.parties(org=org), label=_("Recipient"))
         self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
-        self.order_fields(["direction", "donor", "recipient", "label_fa", "label_en", "label_zh", "offered_on", "item", "quantity", "note"])
+        self.order_fields(
+            [
+                "direction",
+                "donor",
+                "recipient",
+                "label_fa",
+                "label_en",
+                "label_zh",
+                "offered_on",
+                "item",
+                "quantity",
+                "note",
+            ]
+        )
 
 
 class TransitionForm(forms.Form):
-    action = forms.ChoiceField(label=_("Step"), choices=[
-        ("accept", _("Accept")), ("ship", _("Ship")), ("deliver", _("Mark delivered")), ("close", _("Close")),
-        ("cancel", _("Cancel"))])
-    reason = forms.CharField(label=_("Reason (required to cancel)"), required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    action = forms.ChoiceField(
+        label=_("Step"),
+        choices=[
+            ("accept", _("Accept")),
+            ("ship", _("Ship")),
+            ("deliver", _("Mark delivered")),
+            ("close", _("Close")),
+            ("cancel", _("Cancel")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason (required to cancel)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, org, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"] = ByPublicId(selectors.locations(org=org, actor=actor, real_only=True),
-                                           label=_("Reserve from (outbound)"), required=False)
+        self.fields["source"] = ByPublicId(
+            selectors.locations(org=org, actor=actor, real_only=True),
+            label=_("Reserve from (outbound)"),
+            required=False,
+        )
 
 
 class ImportForm(forms.Form):
@@ -109,8 +147,9 @@ class ReceiveForm(forms.Form):
 
     def __init__(self, *args, org, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"] = ByPublicId(selectors.locations(org=org, actor=actor, real_only=True),
-                                             label=_("Into store"))
+        self.fields["location"] = ByPublicId(
+            selectors.locations(org=org, actor=actor, real_only=True), label=_("Into store")
+        )
 
 
 class MoveForm(forms.Form):
@@ -119,19 +158,32 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, org, actor, distribution=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"] = ByPublicId(selectors.locations(org=org, actor=actor, real_only=True),
-                                           label=_("From store"))
+        self.fields["source"] = ByPublicId(
+            selectors.locations(org=org, actor=actor, real_only=True), label=_("From store")
+        )
         self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
         if distribution:
             self.fields["recipient"] = ByPublicId(selectors.parties(org=org), label=_("Recipient"))
             self.fields["recipient_group"] = forms.CharField(label=_("Ward or team"), max_length=200)
-            self.fields["people_count"] = forms.IntegerField(label=_("Number of staff served"), min_value=0,
-                                                             required=False)
+            self.fields["people_count"] = forms.IntegerField(
+                label=_("Number of staff served"), min_value=0, required=False
+            )
         else:
             self.fields["target"] = ByPublicId(selectors.locations(org=org, real_only=True), label=_("To store"))
             self.fields["signed_by"] = forms.CharField(label=_("Signed for by"), max_length=200)
-        self.order_fields(["source", "target", "recipient", "recipient_group", "people_count", "item", "quantity",
-                           "signed_by", "note"])
+        self.order_fields(
+            [
+                "source",
+                "target",
+                "recipient",
+                "recipient_group",
+                "people_count",
+                "item",
+                "quantity",
+                "signed_by",
+                "note",
+            ]
+        )
 
 
 _add_localized(ItemForm, "name", _("Name"))

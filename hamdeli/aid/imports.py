@@ -18,9 +18,10 @@ def _rows(text: str) -> list[dict]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("box", "item", "quantity") if c not in (reader.fieldnames or [])]
     if missing:
-        raise ValidationFailed(_("The file must have the columns box, item and quantity (lot and expires_on "
-                                 "are optional)."), fields={"file": _("Missing columns: %(cols)s.")
-                                                            % {"cols": ", ".join(missing)}})
+        raise ValidationFailed(
+            _("The file must have the columns box, item and quantity (lot and expires_on are optional)."),
+            fields={"file": _("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)}},
+        )
     return list(reader)
 
 
@@ -55,10 +56,12 @@ def parse(*, org, text: str) -> list[dict]:
             errors[f"row {number}"] = "; ".join(str(p) for p in problems)
             continue
         boxes.setdefault(box, {"label": box, "lines": []})["lines"].append(
-            {"item": item, "quantity": quantity, "lot": (row.get("lot") or "").strip(), "expires_on": expires_on})
+            {"item": item, "quantity": quantity, "lot": (row.get("lot") or "").strip(), "expires_on": expires_on}
+        )
     if errors:
-        raise ValidationFailed(_("Nothing was imported: %(count)s row(s) have errors.") % {"count": len(errors)},
-                               fields=errors)
+        raise ValidationFailed(
+            _("Nothing was imported: %(count)s row(s) have errors.") % {"count": len(errors)}, fields=errors
+        )
     if not boxes:
         raise ValidationFailed(_("The file has no rows."), fields={"file": _("The file has no rows.")})
     return list(boxes.values())
@@ -74,5 +77,6 @@ def import_boxes(*, org, actor, pledge, upload, carrier: str = "", tracking_ref:
     except UnicodeDecodeError:
         raise ValidationFailed(_("The file must be UTF-8 text."), fields={"file": _("Save it as UTF-8 CSV.")}) from None
     boxes = parse(org=org, text=text)
-    return services.create_consignment(org=org, actor=actor, pledge=pledge, boxes=boxes, carrier=carrier,
-                                       tracking_ref=tracking_ref)
+    return services.create_consignment(
+        org=org, actor=actor, pledge=pledge, boxes=boxes, carrier=carrier, tracking_ref=tracking_ref
+    )

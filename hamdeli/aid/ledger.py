@@ -44,13 +44,29 @@ def post(*, org, actor, entries: list[Entry], reason: str, **provenance) -> list
             objects[key] = (location, e.item, e.lot)
     keys = sorted(deltas)
     Balance.objects.bulk_create(
-        [Balance(org=org, location=objects[k][0], item=objects[k][1], lot=objects[k][2],
-                 virtual=objects[k][0].is_virtual, quantity=0) for k in keys],
-        ignore_conflicts=True)
+        [
+            Balance(
+                org=org,
+                location=objects[k][0],
+                item=objects[k][1],
+                lot=objects[k][2],
+                virtual=objects[k][0].is_virtual,
+                quantity=0,
+            )
+            for k in keys
+        ],
+        ignore_conflicts=True,
+    )
     if connection.vendor == "postgresql":
-        locked = Balance.objects.select_for_update().filter(
-            location_id__in={k[0] for k in keys}, item_id__in={k[1] for k in keys}, lot_id__in={k[2] for k in keys},
-        ).order_by("location_id", "item_id", "lot_id")
+        locked = (
+            Balance.objects.select_for_update()
+            .filter(
+                location_id__in={k[0] for k in keys},
+                item_id__in={k[1] for k in keys},
+                lot_id__in={k[2] for k in keys},
+            )
+            .order_by("location_id", "item_id", "lot_id")
+        )
         list(locked.values_list("pk", flat=True))
     for key in keys:
         delta = deltas[key]
@@ -59,19 +75,34 @@ def post(*, org, actor, entries: list[Entry], reason: str, **provenance) -> list
         try:
             with transaction.atomic():
                 Balance.objects.filter(location_id=key[0], item_id=key[1], lot_id=key[2]).update(
-                    quantity=F("quantity") + delta)
+                    quantity=F("quantity") + delta
+                )
         except IntegrityError:
             location, item, lot = objects[key]
             raise Conflict(
                 _("Not enough stock of %(item)s (lot %(lot)s) at %(location)s.")
                 % {"item": item, "lot": lot, "location": location},
-                code="not_enough_stock", fields={"quantity": _("Not enough stock.")},
+                code="not_enough_stock",
+                fields={"quantity": _("Not enough stock.")},
             ) from None
     operation = uuid.uuid4()
     now = timezone.now()
-    rows = [Movement(org=org, operation=operation, at=now, item=e.item, lot=e.lot, from_location=e.from_location,
-                     to_location=e.to_location, quantity=e.quantity, reason=reason, actor=actor
-                     if getattr(actor, "is_authenticated", False) else None, **provenance) for e in entries]
+    rows = [
+        Movement(
+            org=org,
+            operation=operation,
+            at=now,
+            item=e.item,
+            lot=e.lot,
+            from_location=e.from_location,
+            to_location=e.to_location,
+            quantity=e.quantity,
+            reason=reason,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            **provenance,
+        )
+        for e in entries
+    ]
     return Movement.objects.bulk_create(rows)
 
 
@@ -83,7 +114,16 @@ def reverse(*, org, actor, movements, note: str = "") -> list[Movement]:
     for m in movements:
         if m.reason == Reason.REVERSAL or Movement.objects.filter(reverses=m).exists():
             continue
-        made += post(org=org, actor=actor, reason=Reason.REVERSAL, reverses=m, pledge=m.pledge, donor=m.donor,
-                     consignment=m.consignment, box=m.box, note=note,
-                     entries=[Entry(m.item, m.lot, m.to_location, m.from_location, m.quantity)])
+        made += post(
+            org=org,
+            actor=actor,
+            reason=Reason.REVERSAL,
+            reverses=m,
+            pledge=m.pledge,
+            donor=m.donor,
+            consignment=m.consignment,
+            box=m.box,
+            note=note,
+            entries=[Entry(m.item, m.lot, m.to_location, m.from_location, m.quantity)],
+        )
     return made

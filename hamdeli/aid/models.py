@@ -55,8 +55,9 @@ class Party(TenantModel):
 
     name = LocalizedTextField(_("name"))
     kind = models.CharField(_("kind"), max_length=20, choices=PartyKind.choices)
-    city = models.ForeignKey("places.City", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name=_("city"))
+    city = models.ForeignKey(
+        "places.City", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("city")
+    )
 
     class Meta:
         verbose_name = _("party")
@@ -83,18 +84,21 @@ VIRTUAL_KINDS = [k for k in LocationKind.values if k != LocationKind.REAL]
 class Location(TenantModel):
     name = LocalizedTextField(_("name"))
     kind = models.CharField(_("kind"), max_length=20, choices=LocationKind.choices, default=LocationKind.REAL)
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, null=True, blank=True, related_name="locations",
-                              verbose_name=_("party"))
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="locations", verbose_name=_("party")
+    )
 
     class Meta:
         verbose_name = _("location")
         verbose_name_plural = _("locations")
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["org", "kind"], condition=~Q(kind="real"),
-                                    name="aid_one_virtual_location_per_kind"),
-            models.CheckConstraint(condition=~Q(kind="real") | Q(party__isnull=False),
-                                   name="aid_real_location_has_party"),
+            models.UniqueConstraint(
+                fields=["org", "kind"], condition=~Q(kind="real"), name="aid_one_virtual_location_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="real") | Q(party__isnull=False), name="aid_real_location_has_party"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -154,10 +158,10 @@ CANCELLABLE = [P.OFFERED, P.ACCEPTED, P.SHIPPED]
 
 class Pledge(TenantModel):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
-    donor = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="pledges_given",
-                              verbose_name=_("donor"))
-    recipient = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="pledges_received",
-                                  verbose_name=_("recipient"))
+    donor = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="pledges_given", verbose_name=_("donor"))
+    recipient = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="pledges_received", verbose_name=_("recipient")
+    )
     label = LocalizedTextField(_("label or slogan"), required=False)
     state = FSMField(_("state"), default=P.OFFERED, choices=P.choices, protected=True, max_length=20)
     offered_on = models.DateField(_("offered on"), default=timezone.localdate)
@@ -213,6 +217,9 @@ class ConsignmentCounter(models.Model):
     org = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="+")
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.org_id}: {self.last}"
+
 
 class Consignment(TenantModel):
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="consignments")
@@ -264,6 +271,9 @@ class BoxLine(TenantModel):
         ordering = ["pk"]
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="aid_boxline_qty_positive")]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.item}"
+
 
 class Reason(models.TextChoices):
     INTAKE = "intake", _("Stock taken in")
@@ -302,10 +312,10 @@ class Movement(models.Model):
     signed_by = models.CharField(max_length=200, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
-    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="reversed_by")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
 
     class Meta:
         ordering = ["pk"]
@@ -318,9 +328,11 @@ class Movement(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="aid_movement_qty_positive"),
-            models.CheckConstraint(condition=~Q(from_location=models.F("to_location")),
-                                   name="aid_movement_moves"),
+            models.CheckConstraint(condition=~Q(from_location=models.F("to_location")), name="aid_movement_moves"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.item_id}: {self.from_location_id} → {self.to_location_id}"
 
 
 class Balance(models.Model):
@@ -336,9 +348,13 @@ class Balance(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["location", "item", "lot"], name="aid_balance_unique"),
-            models.CheckConstraint(condition=Q(quantity__gte=0) | Q(virtual=True),
-                                   name="aid_balance_real_not_negative"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0) | Q(virtual=True), name="aid_balance_real_not_negative"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id}/{self.item_id}/{self.lot_id}: {self.quantity}"
 
 
 class IdempotencyRecord(models.Model):
@@ -354,3 +370,6 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "key", "endpoint"], name="aid_idempotency_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.endpoint}"

@@ -16,6 +16,8 @@ def panel(request) -> str:
     receipts = list(selectors.recent_receipts(org=org, actor=actor))
     if not count and not receipts:
         return ""
-    return render_to_string("aid/panel.html", {"stock_count": count, "receipts": receipts,
-                                               "expiring": selectors.expiring(org=org, actor=actor).count()},
-                            request=request)
+    return render_to_string(
+        "aid/panel.html",
+        {"stock_count": count, "receipts": receipts, "expiring": selectors.expiring(org=org, actor=actor).count()},
+        request=request,
+    )

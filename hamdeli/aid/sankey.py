@@ -44,8 +44,18 @@ def layout(links: list[tuple[str, str, int]]) -> dict:
     for s, t, q in sorted(links, key=lambda link: (boxes[link[0]]["y"], boxes[link[1]]["y"])):
         w = q * scale
         a, b = boxes[s], boxes[t]
-        bands.append({"source": s, "target": t, "q": q, "w": w, "x0": a["x"] + NODE_W, "y0": a["out"] + w / 2,
-                      "x1": b["x"], "y1": b["in"] + w / 2})
+        bands.append(
+            {
+                "source": s,
+                "target": t,
+                "q": q,
+                "w": w,
+                "x0": a["x"] + NODE_W,
+                "y0": a["out"] + w / 2,
+                "x1": b["x"],
+                "y1": b["in"] + w / 2,
+            }
+        )
         a["out"] += w
         b["in"] += w
     return {"boxes": boxes, "bands": bands}
@@ -55,20 +65,28 @@ def svg(links: list[tuple[str, str, int]], *, title: str = "") -> str:
     if not links:
         return ""
     plan = layout(links)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-label="{escape(title)}" class="sankey">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(title)}" class="sankey">'
+    ]
     for i, band in enumerate(plan["bands"]):
         mid = (band["x0"] + band["x1"]) / 2
-        path = (f"M{band['x0']:.1f},{band['y0']:.1f} C{mid:.1f},{band['y0']:.1f} {mid:.1f},{band['y1']:.1f} "
-                f"{band['x1']:.1f},{band['y1']:.1f}")
-        parts.append(f'<path d="{path}" fill="none" stroke="{COLORS[i % len(COLORS)]}" stroke-opacity="0.35" '
-                     f'stroke-width="{max(band["w"], 1):.1f}"><title>{escape(band["source"])} → '
-                     f'{escape(band["target"])}: {band["q"]}</title></path>')
+        path = (
+            f"M{band['x0']:.1f},{band['y0']:.1f} C{mid:.1f},{band['y0']:.1f} {mid:.1f},{band['y1']:.1f} "
+            f"{band['x1']:.1f},{band['y1']:.1f}"
+        )
+        parts.append(
+            f'<path d="{path}" fill="none" stroke="{COLORS[i % len(COLORS)]}" stroke-opacity="0.35" '
+            f'stroke-width="{max(band["w"], 1):.1f}"><title>{escape(band["source"])} → '
+            f"{escape(band['target'])}: {band['q']}</title></path>"
+        )
     for name, box in plan["boxes"].items():
         anchor = "start" if box["x"] < WIDTH / 2 else "end"
         tx = box["x"] + NODE_W + 4 if anchor == "start" else box["x"] - 4
-        parts.append(f'<rect x="{box["x"]:.1f}" y="{box["y"]:.1f}" width="{NODE_W}" height="{box["h"]:.1f}" '
-                     f'fill="#444"/><text x="{tx:.1f}" y="{box["y"] + box["h"] / 2:.1f}" font-size="12" '
-                     f'dominant-baseline="middle" text-anchor="{anchor}">{escape(name)}</text>')
+        parts.append(
+            f'<rect x="{box["x"]:.1f}" y="{box["y"]:.1f}" width="{NODE_W}" height="{box["h"]:.1f}" '
+            f'fill="#444"/><text x="{tx:.1f}" y="{box["y"] + box["h"] / 2:.1f}" font-size="12" '
+            f'dominant-baseline="middle" text-anchor="{anchor}">{escape(name)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -87,8 +87,11 @@ def movement(*, org, public_id) -> Movement:
 
 def stock(*, org, actor=None, location: Location | None = None, item: Item | None = None):
     """Positive balances at real locations, with item and lot."""
-    qs = (Balance.objects.filter(org=org, virtual=False, quantity__gt=0)
-          .select_related("location", "item", "lot").order_by("location_id", "item__code", "lot__expires_on"))
+    qs = (
+        Balance.objects.filter(org=org, virtual=False, quantity__gt=0)
+        .select_related("location", "item", "lot")
+        .order_by("location_id", "item__code", "lot__expires_on")
+    )
     allowed = access.allowed_location_ids(org, actor)
     if allowed is not None:
         qs = qs.filter(location_id__in=allowed)
@@ -104,7 +107,8 @@ def expiring(*, org, actor=None, within_days: int = EXPIRY_WARNING_DAYS, as_of: 
 
 def movements(*, org, actor=None):
     qs = Movement.objects.filter(org=org).select_related(
-        "item", "lot", "from_location", "to_location", "pledge", "donor", "recipient", "box", "consignment")
+        "item", "lot", "from_location", "to_location", "pledge", "donor", "recipient", "box", "consignment"
+    )
     allowed = access.allowed_location_ids(org, actor)
     if allowed is not None:
         qs = qs.filter(Q(from_location_id__in=allowed) | Q(to_location_id__in=allowed))
@@ -116,6 +120,7 @@ def recent_receipts(*, org, actor=None, limit: int = 5):
 
 
 # --- trace -------------------------------------------------------------------------------------
+
 
 def _lots_of(target) -> list[int]:
     if isinstance(target, Pledge):
@@ -144,32 +149,47 @@ def trace_forward(target) -> dict:
     the lots it carried, which may be shared with other boxes of the same pledge.
     """
     lots = _lots_of(target)
-    holdings = (Balance.objects.filter(lot_id__in=lots).exclude(quantity=0).exclude(location__kind=LocationKind.DONOR)
-                .values("location__public_id", "location__name", "location__kind", "item__code", "item__name")
-                .annotate(quantity=Sum("quantity")).order_by("location__kind", "location__pk", "item__code"))
+    holdings = (
+        Balance.objects.filter(lot_id__in=lots)
+        .exclude(quantity=0)
+        .exclude(location__kind=LocationKind.DONOR)
+        .values("location__public_id", "location__name", "location__kind", "item__code", "item__name")
+        .annotate(quantity=Sum("quantity"))
+        .order_by("location__kind", "location__pk", "item__code")
+    )
     reversed_ids = Movement.objects.filter(lot_id__in=lots, reverses__isnull=False).values("reverses_id")
     recipients = list(
         Movement.objects.filter(lot_id__in=lots, to_location__kind=LocationKind.DISTRIBUTED)
         .exclude(pk__in=reversed_ids)
         .values("recipient__public_id", "recipient__name", "recipient_group", "item__code", "item__name")
-        .annotate(quantity=Sum("quantity"), people=Sum("people_count")).order_by("recipient__pk", "recipient_group"))
+        .annotate(quantity=Sum("quantity"), people=Sum("people_count"))
+        .order_by("recipient__pk", "recipient_group")
+    )
     return {"holdings": list(holdings), "recipients": recipients}
 
 
 def trace_backward(*, org, location: Location) -> list[dict]:
     """Every donor and pledge whose units reached this location (net of what was reversed)."""
     rows: dict = defaultdict(int)
-    inbound = Movement.objects.filter(org=org, to_location=location).values(
-        "lot__pledge__public_id", "lot__pledge__label", "lot__donor__name", "item__code", "item__name"
-    ).annotate(q=Sum("quantity"))
+    inbound = (
+        Movement.objects.filter(org=org, to_location=location)
+        .values("lot__pledge__public_id", "lot__pledge__label", "lot__donor__name", "item__code", "item__name")
+        .annotate(q=Sum("quantity"))
+    )
     for row in inbound:
-        key = (row["lot__pledge__public_id"], str(row["lot__pledge__label"]), str(row["lot__donor__name"]),
-               row["item__code"], str(row["item__name"]))
+        key = (
+            row["lot__pledge__public_id"],
+            str(row["lot__pledge__label"]),
+            str(row["lot__donor__name"]),
+            row["item__code"],
+            str(row["item__name"]),
+        )
         rows[key] += row["q"]
     keep = []
     for (pledge_id, label, donor, code, name), qty in rows.items():
-        keep.append({"pledge": pledge_id, "label": label, "donor": donor, "item": code, "item_name": name,
-                     "quantity": qty})
+        keep.append(
+            {"pledge": pledge_id, "label": label, "donor": donor, "item": code, "item_name": name, "quantity": qty}
+        )
     return sorted(keep, key=lambda r: (r["donor"], r["item"]))
 
 
@@ -180,13 +200,13 @@ def recall(*, org, lot: Lot) -> dict:
 
 # --- donor report -------------------------------------------------------------------------------
 
+
 def report(*, org, pledge: Pledge) -> dict:
     """Where a pledge's gift went, per item, reconciled with the ledger: shipped = sum of every place now."""
     lots = list(Lot.objects.filter(pledge=pledge).values_list("pk", flat=True))
     per_item: dict = {}
     for line in pledge.lines.select_related("item"):
-        per_item.setdefault(line.item.pk, {"item": line.item, "pledged": 0, "places": defaultdict(int),
-                                           "sent": 0})
+        per_item.setdefault(line.item.pk, {"item": line.item, "pledged": 0, "places": defaultdict(int), "sent": 0})
         per_item[line.item.pk]["pledged"] += line.quantity
     for b in Balance.objects.filter(lot_id__in=lots).exclude(quantity=0).select_related("location", "item"):
         row = per_item.setdefault(b.item_id, {"item": b.item, "pledged": 0, "places": defaultdict(int), "sent": 0})
@@ -198,19 +218,30 @@ def report(*, org, pledge: Pledge) -> dict:
     items = []
     for row in per_item.values():
         places = sorted(row["places"].items(), key=lambda kv: (kv[0].kind != "real", kv[0].pk))
-        items.append({"item": row["item"], "pledged": row["pledged"], "sent": row["sent"],
-                      "places": places, "accounted": sum(q for _loc, q in places)})
-    return {"pledge": pledge, "items": items, "recipients": trace["recipients"],
-            "reconciles": all(i["sent"] == i["accounted"] for i in items)}
+        items.append(
+            {
+                "item": row["item"],
+                "pledged": row["pledged"],
+                "sent": row["sent"],
+                "places": places,
+                "accounted": sum(q for _loc, q in places),
+            }
+        )
+    return {
+        "pledge": pledge,
+        "items": items,
+        "recipients": trace["recipients"],
+        "reconciles": all(i["sent"] == i["accounted"] for i in items),
+    }
 
 
 # --- flow picture -------------------------------------------------------------------------------
 
+
 def flows(*, org) -> list[tuple[str, str, int]]:
     """(source, target, quantity) links donor → city store → institution → hospital → recipients."""
     links: dict = defaultdict(int)
-    qs = Movement.objects.filter(org=org).exclude(reason__in=[Reason.REVERSAL, Reason.SHIPMENT,
-                                                             Reason.RESERVATION])
+    qs = Movement.objects.filter(org=org).exclude(reason__in=[Reason.REVERSAL, Reason.SHIPMENT, Reason.RESERVATION])
     reversed_ids = set(Movement.objects.filter(org=org, reverses__isnull=False).values_list("reverses_id", flat=True))
     for m in qs.select_related("from_location", "to_location", "lot__donor", "donor", "recipient"):
         if m.pk in reversed_ids:

@@ -17,8 +17,10 @@ POSTGRES_CREATE = [
     """CREATE TRIGGER aid_movement_no_change BEFORE UPDATE OR DELETE ON aid_movement
     FOR EACH ROW EXECUTE FUNCTION aid_movement_append_only();""",
 ]
-POSTGRES_DROP = ["DROP TRIGGER IF EXISTS aid_movement_no_change ON aid_movement;",
-                 "DROP FUNCTION IF EXISTS aid_movement_append_only();"]
+POSTGRES_DROP = [
+    "DROP TRIGGER IF EXISTS aid_movement_no_change ON aid_movement;",
+    "DROP FUNCTION IF EXISTS aid_movement_append_only();",
+]
 
 
 def statements(vendor: str, *, create: bool) -> list[str]:

@@ -22,13 +22,18 @@ def verify(org=None) -> list[str]:
     for key in sorted(set(computed) | set(stored)):
         want, have = computed.get(key, 0), stored.get(key, 0)
         if want != have:
-            faults.append(f"balance mismatch at location {key[0]}, item {key[1]}, lot {key[2]}: "
-                          f"movements give {want}, balance table says {have}")
+            faults.append(
+                f"balance mismatch at location {key[0]}, item {key[1]}, lot {key[2]}: "
+                f"movements give {want}, balance table says {have}"
+            )
         if want < 0 and not virtual.get(key[0], False):
             faults.append(f"negative stock at real location {key[0]}, item {key[1]}, lot {key[2]}: {want}")
     per_item: dict[int, int] = defaultdict(int)
     for (_location, item, _lot), qty in computed.items():
         per_item[item] += qty
-    faults += [f"item {item} is not conserved: its quantities over all locations sum to {total}, not 0"
-               for item, total in sorted(per_item.items()) if total != 0]
+    faults += [
+        f"item {item} is not conserved: its quantities over all locations sum to {total}, not 0"
+        for item, total in sorted(per_item.items())
+        if total != 0
+    ]
     return faults

@@ -31,17 +31,29 @@ def _ctx(request):
 @requires("aid.view")
 def home(request):
     org, actor = request.org, request.user
-    return render(request, "aid/home.html", {
-        "stock": selectors.stock(org=org, actor=actor), "expiring": selectors.expiring(org=org, actor=actor),
-        "receipts": selectors.recent_receipts(org=org, actor=actor),
-        "locations": selectors.locations(org=org, actor=actor, real_only=True)})
+    return render(
+        request,
+        "aid/home.html",
+        {
+            "stock": selectors.stock(org=org, actor=actor),
+            "expiring": selectors.expiring(org=org, actor=actor),
+            "receipts": selectors.recent_receipts(org=org, actor=actor),
+            "locations": selectors.locations(org=org, actor=actor, real_only=True),
+        },
+    )
 
 
 def _setup_page(request, status=200, **forms):
     org = request.org
-    context = {"item_form": ItemForm(), "party_form": PartyForm(), "location_form": LocationForm(org=org),
-               "items": selectors.items(org=org), "parties": selectors.parties(org=org),
-               "locations": selectors.locations(org=org), **forms}
+    context = {
+        "item_form": ItemForm(),
+        "party_form": PartyForm(),
+        "location_form": LocationForm(org=org),
+        "items": selectors.items(org=org),
+        "parties": selectors.parties(org=org),
+        "locations": selectors.locations(org=org),
+        **forms,
+    }
     return render(request, "aid/setup.html", context, status=status)
 
 
@@ -64,22 +76,34 @@ def _create(request, form, key, make):
 @require_POST
 @requires("aid.edit")
 def item_create(request):
-    return _create(request, ItemForm(request.POST), "item_form",
-                   lambda f: services.create_item(org=request.org, actor=request.user, **f.service_args()))
+    return _create(
+        request,
+        ItemForm(request.POST),
+        "item_form",
+        lambda f: services.create_item(org=request.org, actor=request.user, **f.service_args()),
+    )
 
 
 @require_POST
 @requires("aid.edit")
 def party_create(request):
-    return _create(request, PartyForm(request.POST), "party_form",
-                   lambda f: services.create_party(org=request.org, actor=request.user, **f.joined()))
+    return _create(
+        request,
+        PartyForm(request.POST),
+        "party_form",
+        lambda f: services.create_party(org=request.org, actor=request.user, **f.joined()),
+    )
 
 
 @require_POST
 @requires("aid.edit")
 def location_create(request):
-    return _create(request, LocationForm(request.POST, org=request.org), "location_form",
-                   lambda f: services.create_location(org=request.org, actor=request.user, **f.joined()))
+    return _create(
+        request,
+        LocationForm(request.POST, org=request.org),
+        "location_form",
+        lambda f: services.create_location(org=request.org, actor=request.user, **f.joined()),
+    )
 
 
 @requires("aid.view")
@@ -98,16 +122,21 @@ def pledge_create(request):
             return redirect("aid:pledge", public_id=p.public_id)
         except ServiceError as exc:
             apply_service_error(form, exc)
-    return render(request, "aid/form.html", {"form": form, "title": _("New pledge")},
-                  status=422 if form.errors else 200)
+    return render(
+        request, "aid/form.html", {"form": form, "title": _("New pledge")}, status=422 if form.errors else 200
+    )
 
 
 def _pledge_page(request, pledge, status=200, **forms):
     org, actor = request.org, request.user
-    context = {"p": pledge, "consignments": pledge.consignments.prefetch_related("boxes__lines__item",
-                                                                                 "boxes__lines__lot"),
-               "transition_form": TransitionForm(org=org, actor=actor), "import_form": ImportForm(),
-               "receive_form": ReceiveForm(org=org, actor=actor), **forms}
+    context = {
+        "p": pledge,
+        "consignments": pledge.consignments.prefetch_related("boxes__lines__item", "boxes__lines__lot"),
+        "transition_form": TransitionForm(org=org, actor=actor),
+        "import_form": ImportForm(),
+        "receive_form": ReceiveForm(org=org, actor=actor),
+        **forms,
+    }
     return render(request, "aid/pledge.html", context, status=status)
 
 
@@ -132,8 +161,13 @@ def _post_on_pledge(request, pledge, form, key, act):
 def pledge_transition(request, public_id):
     org, actor = request.org, request.user
     pledge = selectors.pledge(org=org, actor=actor, public_id=public_id)
-    return _post_on_pledge(request, pledge, TransitionForm(request.POST, org=org, actor=actor), "transition_form",
-                           lambda d: services.transition_pledge(org=org, actor=actor, pledge=pledge, **d))
+    return _post_on_pledge(
+        request,
+        pledge,
+        TransitionForm(request.POST, org=org, actor=actor),
+        "transition_form",
+        lambda d: services.transition_pledge(org=org, actor=actor, pledge=pledge, **d),
+    )
 
 
 @require_POST
@@ -141,9 +175,15 @@ def pledge_transition(request, public_id):
 def consignment_import(request, public_id):
     org, actor = request.org, request.user
     pledge = selectors.pledge(org=org, actor=actor, public_id=public_id)
-    return _post_on_pledge(request, pledge, ImportForm(request.POST, request.FILES), "import_form",
-                           lambda d: imports.import_boxes(org=org, actor=actor, pledge=pledge, upload=d["file"],
-                                                          carrier=d["carrier"], tracking_ref=d["tracking_ref"]))
+    return _post_on_pledge(
+        request,
+        pledge,
+        ImportForm(request.POST, request.FILES),
+        "import_form",
+        lambda d: imports.import_boxes(
+            org=org, actor=actor, pledge=pledge, upload=d["file"], carrier=d["carrier"], tracking_ref=d["tracking_ref"]
+        ),
+    )
 
 
 @require_POST
@@ -158,11 +198,21 @@ def box_receive(request, public_id):
         if d["received"] is not None or d["damaged"]:
             only = box.lines.all()
             if len(only) != 1:
-                raise ServiceError(_("This box holds several items: record its receipt line by line through the "
-                                     "API, or leave the counts empty to receive it as sent."), status=422)
+                raise ServiceError(
+                    _(
+                        "This box holds several items: record its receipt line by line through the "
+                        "API, or leave the counts empty to receive it as sent."
+                    ),
+                    status=422,
+                )
             sent = only[0].quantity
-            lines = [{"line": only[0].public_id, "received": sent if d["received"] is None else d["received"],
-                      "damaged": d["damaged"] or 0}]
+            lines = [
+                {
+                    "line": only[0].public_id,
+                    "received": sent if d["received"] is None else d["received"],
+                    "damaged": d["damaged"] or 0,
+                }
+            ]
         services.receive_box(org=org, actor=actor, box=box, location=d["location"], lines=lines, reason=d["reason"])
 
     return _post_on_pledge(request, box.consignment.pledge, form, "receive_form", act)
@@ -212,16 +262,25 @@ def trace(request, public_id):
 def location_detail(request, public_id):
     org = request.org
     where = selectors.location(org=org, actor=request.user, public_id=public_id)
-    return render(request, "aid/location.html", {
-        "location": where, "stock": selectors.stock(org=org, actor=request.user, location=where),
-        "sources": selectors.trace_backward(org=org, location=where)})
+    return render(
+        request,
+        "aid/location.html",
+        {
+            "location": where,
+            "stock": selectors.stock(org=org, actor=request.user, location=where),
+            "sources": selectors.trace_backward(org=org, location=where),
+        },
+    )
 
 
 @requires("aid.view")
 def lot_recall(request, public_id):
     lot = selectors.lot(org=request.org, public_id=public_id)
-    return render(request, "aid/trace.html", {"target": lot, "kind": _("lot"), "recall": True,
-                                              "trace": selectors.recall(org=request.org, lot=lot)})
+    return render(
+        request,
+        "aid/trace.html",
+        {"target": lot, "kind": _("lot"), "recall": True, "trace": selectors.recall(org=request.org, lot=lot)},
+    )
 
 
 def _report_context(request, public_id):
@@ -274,6 +333,8 @@ def export_iati(request):
 
 @requires("aid.view")
 def export_hxl(request):
-    response = HttpResponse(exports.hxl_csv(org=request.org, actor=request.user), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        exports.hxl_csv(org=request.org, actor=request.user), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="who-gave-what-where.hxl.csv"'
     return response

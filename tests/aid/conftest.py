@@ -24,40 +24,75 @@ def flushable_ledger(transactional_db):
 
 def build_aid(org, actor, cities=None):
     w = SimpleNamespace(org=org, actor=actor)
-    w.mask = services.create_item(org=org, actor=actor, code="mask", name={"fa": "ماسک", "en": "Mask"},
-                                  pack_sizes=[50], unit_value=2, currency="CNY")
+    w.mask = services.create_item(
+        org=org,
+        actor=actor,
+        code="mask",
+        name={"fa": "ماسک", "en": "Mask"},
+        pack_sizes=[50],
+        unit_value=2,
+        currency="CNY",
+    )
     w.gown = services.create_item(org=org, actor=actor, code="gown", name={"fa": "گان", "en": "Isolation gown"})
-    w.xian = services.create_party(org=org, actor=actor, name={"fa": "شیان", "en": "Xi'an", "zh": "西安"},
-                                   kind="city", city=(cities or {}).get("xian"))
+    w.xian = services.create_party(
+        org=org,
+        actor=actor,
+        name={"fa": "شیان", "en": "Xi'an", "zh": "西安"},
+        kind="city",
+        city=(cities or {}).get("xian"),
+    )
     w.city = services.create_party(org=org, actor=actor, name={"fa": "شهرداری اصفهان", "en": "Isfahan"}, kind="city")
-    w.uni = services.create_party(org=org, actor=actor, name={"fa": "دانشگاه علوم پزشکی", "en": "MUI"},
-                                  kind="institution")
-    w.hospital = services.create_party(org=org, actor=actor, name={"fa": "بیمارستان الزهرا", "en": "Alzahra"},
-                                       kind="hospital")
-    w.store = services.create_location(org=org, actor=actor, name={"fa": "انبار شهرداری", "en": "City store"},
-                                       party=w.city)
-    w.uni_store = services.create_location(org=org, actor=actor, name={"fa": "انبار دانشگاه", "en": "MUI store"},
-                                           party=w.uni)
-    w.hospital_store = services.create_location(org=org, actor=actor, name={"fa": "انبار الزهرا", "en": "Alzahra"},
-                                                party=w.hospital)
-    for kind in (LocationKind.DONOR, LocationKind.IN_TRANSIT, LocationKind.LOST_DAMAGED, LocationKind.FOUND,
-                 LocationKind.DISTRIBUTED, LocationKind.RESERVED):
+    w.uni = services.create_party(
+        org=org, actor=actor, name={"fa": "دانشگاه علوم پزشکی", "en": "MUI"}, kind="institution"
+    )
+    w.hospital = services.create_party(
+        org=org, actor=actor, name={"fa": "بیمارستان الزهرا", "en": "Alzahra"}, kind="hospital"
+    )
+    w.store = services.create_location(
+        org=org, actor=actor, name={"fa": "انبار شهرداری", "en": "City store"}, party=w.city
+    )
+    w.uni_store = services.create_location(
+        org=org, actor=actor, name={"fa": "انبار دانشگاه", "en": "MUI store"}, party=w.uni
+    )
+    w.hospital_store = services.create_location(
+        org=org, actor=actor, name={"fa": "انبار الزهرا", "en": "Alzahra"}, party=w.hospital
+    )
+    for kind in (
+        LocationKind.DONOR,
+        LocationKind.IN_TRANSIT,
+        LocationKind.LOST_DAMAGED,
+        LocationKind.FOUND,
+        LocationKind.DISTRIBUTED,
+        LocationKind.RESERVED,
+    ):
         setattr(w, kind, services.virtual(org, kind))
     return w
 
 
 def inbound_pledge(w, *, boxes=2, per_box=100, accept=True, ship=True, lot="L1", expires_on=dt.date(2021, 6, 1)):
-    pledge = services.create_pledge(org=w.org, actor=w.actor, direction="inbound", donor=w.xian, recipient=w.city,
-                                    label={"fa": "رفاقت در روزهای مشقت", "en": "Friendship in days of hardship"},
-                                    lines=[(w.mask, boxes * per_box)])
+    pledge = services.create_pledge(
+        org=w.org,
+        actor=w.actor,
+        direction="inbound",
+        donor=w.xian,
+        recipient=w.city,
+        label={"fa": "رفاقت در روزهای مشقت", "en": "Friendship in days of hardship"},
+        lines=[(w.mask, boxes * per_box)],
+    )
     if accept:
         pledge = services.transition_pledge(org=w.org, actor=w.actor, pledge=pledge, action="accept")
     consignment = None
     if accept and ship:
         consignment = services.create_consignment(
-            org=w.org, actor=w.actor, pledge=pledge, carrier="China Southern",
-            boxes=[{"lines": [{"item": w.mask, "quantity": per_box, "lot": lot, "expires_on": expires_on}]}
-                   for _ in range(boxes)])
+            org=w.org,
+            actor=w.actor,
+            pledge=pledge,
+            carrier="China Southern",
+            boxes=[
+                {"lines": [{"item": w.mask, "quantity": per_box, "lot": lot, "expires_on": expires_on}]}
+                for _ in range(boxes)
+            ],
+        )
         pledge = Pledge.objects.get(pk=pledge.pk)
     return pledge, consignment
 

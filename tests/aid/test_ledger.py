@@ -28,8 +28,9 @@ def test_real_location_cannot_go_negative_even_bypassing_services(aid):
     pledge, _c = inbound_pledge(aid, boxes=1)
     lot = pledge.lots.get()
     with pytest.raises(Conflict) as refused, transaction.atomic():
-        post(org=aid.org, actor=aid.actor, reason="handover",
-             entries=[Entry(aid.mask, lot, aid.store, aid.uni_store, 1)])
+        post(
+            org=aid.org, actor=aid.actor, reason="handover", entries=[Entry(aid.mask, lot, aid.store, aid.uni_store, 1)]
+        )
     assert refused.value.status == 409 and refused.value.code == "not_enough_stock"
     with pytest.raises(IntegrityError), transaction.atomic():  # the database itself refuses
         Balance.objects.create(org=aid.org, location=aid.store, item=aid.mask, lot=lot, virtual=False, quantity=-1)
@@ -41,8 +42,14 @@ def test_distribution_beyond_stock_is_refused_and_nothing_is_written(aid):
     services.receive_box(org=aid.org, actor=aid.actor, box=consignment.boxes.get(), location=aid.store)
     before = Movement.objects.count()
     with pytest.raises(Conflict):
-        services.distribute(org=aid.org, actor=aid.actor, source=aid.store, recipient=aid.hospital,
-                            recipient_group="ICU", lines=[{"item": aid.mask, "quantity": 101}])
+        services.distribute(
+            org=aid.org,
+            actor=aid.actor,
+            source=aid.store,
+            recipient=aid.hospital,
+            recipient_group="ICU",
+            lines=[{"item": aid.mask, "quantity": 101}],
+        )
     assert Movement.objects.count() == before
     assert services.stock_total(org=aid.org, location=aid.store, item=aid.mask) == 100
 
@@ -65,8 +72,14 @@ def test_orm_update_and_delete_are_refused_too(aid):
 def test_correction_is_a_reversing_movement(aid):
     pledge, consignment = inbound_pledge(aid, boxes=1)
     services.receive_box(org=aid.org, actor=aid.actor, box=consignment.boxes.get(), location=aid.store)
-    moved = services.handover(org=aid.org, actor=aid.actor, source=aid.store, target=aid.uni_store,
-                              signed_by="Dr. Example", lines=[{"item": aid.mask, "quantity": 60}])
+    moved = services.handover(
+        org=aid.org,
+        actor=aid.actor,
+        source=aid.store,
+        target=aid.uni_store,
+        signed_by="Dr. Example",
+        lines=[{"item": aid.mask, "quantity": 60}],
+    )
     services.reverse_movement(org=aid.org, actor=aid.actor, movement=moved[0], note="wrong store")
     assert services.stock_total(org=aid.org, location=aid.store, item=aid.mask) == 100
     assert Movement.objects.filter(reverses=moved[0]).count() == 1
@@ -102,7 +115,14 @@ def test_fefo_takes_earliest_expiry_first(aid):
     import datetime as dt
 
     for number, expiry in (("LATE", dt.date(2022, 1, 1)), ("SOON", dt.date(2020, 9, 1))):
-        services.intake(org=aid.org, actor=aid.actor, location=aid.store, item=aid.mask, quantity=50,
-                        lot_number=number, expires_on=expiry)
+        services.intake(
+            org=aid.org,
+            actor=aid.actor,
+            location=aid.store,
+            item=aid.mask,
+            quantity=50,
+            lot_number=number,
+            expires_on=expiry,
+        )
     plan = services.fefo(org=aid.org, location=aid.store, item=aid.mask, quantity=70)
     assert [(lot.number, q) for lot, q in plan] == [("SOON", 50), ("LATE", 20)]
