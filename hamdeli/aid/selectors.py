@@ -22,6 +22,7 @@ from hamdeli.aid.models import (
     Reason,
 )
 from hamdeli.core.dates import today
+from hamdeli.core.localized import localized_str
 
 EXPIRY_WARNING_DAYS = getattr(settings, "AID_EXPIRY_WARNING_DAYS", 60)
 
@@ -169,28 +170,25 @@ def trace_forward(target) -> dict:
 
 
 def trace_backward(*, org, location: Location) -> list[dict]:
-    """Every donor and pledge whose units reached this location (net of what was reversed)."""
-    rows: dict = defaultdict(int)
+    """Every donor and pledge whose units reached this location, per item (names in the active language)."""
     inbound = (
         Movement.objects.filter(org=org, to_location=location)
+        .exclude(reason=Reason.REVERSAL)
         .values("lot__pledge__public_id", "lot__pledge__label", "lot__donor__name", "item__code", "item__name")
         .annotate(q=Sum("quantity"))
+        .order_by("lot__pledge__pk", "item__code")
     )
-    for row in inbound:
-        key = (
-            row["lot__pledge__public_id"],
-            str(row["lot__pledge__label"]),
-            str(row["lot__donor__name"]),
-            row["item__code"],
-            str(row["item__name"]),
-        )
-        rows[key] += row["q"]
-    keep = []
-    for (pledge_id, label, donor, code, name), qty in rows.items():
-        keep.append(
-            {"pledge": pledge_id, "label": label, "donor": donor, "item": code, "item_name": name, "quantity": qty}
-        )
-    return sorted(keep, key=lambda r: (r["donor"], r["item"]))
+    return [
+        {
+            "pledge": row["lot__pledge__public_id"],
+            "label": localized_str(row["lot__pledge__label"]),
+            "donor": localized_str(row["lot__donor__name"]),
+            "item": row["item__code"],
+            "item_name": localized_str(row["item__name"]),
+            "quantity": row["q"],
+        }
+        for row in inbound
+    ]
 
 
 def recall(*, org, lot: Lot) -> dict:

@@ -143,10 +143,10 @@ def test_custody_chain_and_traces(aid):
     assert back == [
         {
             "pledge": p.public_id,
-            "label": str(p.label),
-            "donor": str(aid.xian.name),
+            "label": "رفاقت در روزهای مشقت",
+            "donor": "شیان",
             "item": "mask",
-            "item_name": str(aid.mask.name),
+            "item_name": "ماسک",
             "quantity": 100,
         }
     ]
