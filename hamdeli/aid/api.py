@@ -11,7 +11,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from hamdeli.aid import exports, imports, selectors, services
+from hamdeli.aid import access, exports, imports, selectors, services
 from hamdeli.aid.models import BaseUnit, Direction, PartyKind
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.idempotency import idempotent
@@ -506,6 +506,7 @@ def trace_backward(request, public_id: uuid.UUID):
 @router.get("/lots/{public_id}/recall", operation_id="aid_lots_recall")
 @requires("aid.view")
 def lots_recall(request, public_id: uuid.UUID):
+    access.require_office(request.org, request.user)
     lot = selectors.lot(org=request.org, public_id=public_id)
     return exports.jsonable(selectors.recall(org=request.org, lot=lot))
 

@@ -244,7 +244,7 @@ def flows(*, org) -> list[tuple[str, str, int]]:
     for m in qs.select_related("from_location", "to_location", "lot__donor", "donor", "recipient"):
         if m.pk in reversed_ids:
             continue
-        if m.reason in (Reason.RECEIPT, Reason.INTAKE, Reason.OVER):
+        if m.reason in (Reason.RECEIPT, Reason.INTAKE, Reason.OVER, Reason.SHORT, Reason.DAMAGED):
             donor = m.lot.donor or m.donor
             source = str(donor) if donor else str(m.from_location)
         else:

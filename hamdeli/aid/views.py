@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamdeli.aid import exports, imports, sankey, selectors, services
+from hamdeli.aid import access, exports, imports, sankey, selectors, services
 from hamdeli.aid.forms import (
     ImportForm,
     ItemForm,
@@ -220,7 +220,7 @@ def box_receive(request, public_id):
 
 @requires("aid.view")
 def box_label(request, public_id):
-    box = selectors.box(org=request.org, public_id=public_id)
+    box = selectors.box(org=request.org, actor=request.user, public_id=public_id)
     qr = segno.make(str(box.public_id), error="m").svg_inline(scale=4)
     return render(request, "aid/label.html", {"box": box, "qr": qr, "lines": box.lines.select_related("item", "lot")})
 
@@ -228,6 +228,7 @@ def box_label(request, public_id):
 def _move(request, *, distribution: bool):
     org, actor = request.org, request.user
     form = MoveForm(request.POST or None, org=org, actor=actor, distribution=distribution)
+    status = 200
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         lines = [{"item": d.pop("item"), "quantity": d.pop("quantity")}]
@@ -237,8 +238,11 @@ def _move(request, *, distribution: bool):
             return redirect("aid:home")
         except ServiceError as exc:
             apply_service_error(form, exc)
+            status = exc.status
     title = _("Distribute to final recipients") if distribution else _("Hand over to another store")
-    return render(request, "aid/form.html", {"form": form, "title": title}, status=422 if form.errors else 200)
+    if form.errors and status == 200:
+        status = 422
+    return render(request, "aid/form.html", {"form": form, "title": title}, status=status)
 
 
 @requires("aid.handle")
@@ -310,6 +314,7 @@ def report_pdf(request, public_id):
 
 @requires("aid.view")
 def flow(request):
+    access.require_office(request.org, request.user)
     picture = sankey.svg(selectors.flows(org=request.org), title=_("Aid flow"))
     return render(request, "aid/flow.html", {"svg": picture})
 

@@ -243,3 +243,19 @@ def test_movements_export_json_and_csv(aid, officer_api):
     text = officer_api.get("/api/v1/aid/movements?format=csv").content.decode()
     assert text.splitlines()[0].startswith("id,operation,at,reason")
     assert json.loads(json.dumps(rows))
+
+
+def test_institution_pages_show_only_their_own_store(aid, institution_user):
+    from tests.conftest import client_for
+
+    p, c = inbound_pledge(aid, boxes=1)
+    services.receive_box(org=aid.org, actor=aid.actor, box=c.boxes.get(), location=aid.store)
+    services.handover(org=aid.org, actor=aid.actor, source=aid.store, target=aid.uni_store, signed_by="x",
+                      lines=[{"item": aid.mask, "quantity": 30}])
+    services.grant_location(org=aid.org, actor=aid.actor, membership=institution_user, location=aid.uni_store)
+    client = client_for(institution_user.user)
+    home = client.get("/aid/").content.decode()
+    assert "انبار دانشگاه" in home and "انبار شهرداری" not in home
+    assert client.get(f"/aid/locations/{aid.store.public_id}/").status_code == 404
+    assert client.get(f"/aid/pledges/{p.public_id}/").status_code == 403
+    assert client.get("/aid/flow/").status_code == 403
