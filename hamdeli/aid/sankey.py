@@ -7,6 +7,8 @@ are stacked by their throughput, and every link is a band whose width is its qua
 from collections import defaultdict
 from xml.sax.saxutils import escape
 
+from hamdeli.core.digits import format_number
+
 WIDTH, HEIGHT, NODE_W, GAP, PAD = 960, 480, 14, 14, 10
 COLORS = ["#2a7f62", "#3b6ea5", "#b5651d", "#7a4e9c", "#a33b3b", "#5b7f2a"]
 
@@ -58,7 +60,7 @@ def layout(links: list[tuple[str, str, int]]) -> dict:
         )
         a["out"] += w
         b["in"] += w
-    return {"boxes": boxes, "bands": bands}
+    return {"boxes": boxes, "bands": bands, "size": size}
 
 
 def svg(links: list[tuple[str, str, int]], *, title: str = "") -> str:
@@ -67,7 +69,7 @@ def svg(links: list[tuple[str, str, int]], *, title: str = "") -> str:
     plan = layout(links)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(title)}" class="sankey">'
+        f'aria-label="{escape(title)}" class="sankey" direction="ltr" style="direction:ltr;max-width:100%;height:auto">'
     ]
     for i, band in enumerate(plan["bands"]):
         mid = (band["x0"] + band["x1"]) / 2
@@ -86,7 +88,8 @@ def svg(links: list[tuple[str, str, int]], *, title: str = "") -> str:
         parts.append(
             f'<rect x="{box["x"]:.1f}" y="{box["y"]:.1f}" width="{NODE_W}" height="{box["h"]:.1f}" '
             f'fill="#444"/><text x="{tx:.1f}" y="{box["y"] + box["h"] / 2:.1f}" font-size="12" '
-            f'dominant-baseline="middle" text-anchor="{anchor}">{escape(name)}</text>'
+            f'dominant-baseline="middle" text-anchor="{anchor}" unicode-bidi="plaintext">'
+            f"{escape(name)} ({format_number(plan['size'][name])})</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -28,10 +28,10 @@ ITEMS = {
 XIAN_BOXES = [("mask", 36, 500), ("gown", 14, 40), ("goggles", 10, 40)]
 GUANGZHOU_BOXES = [("mask", 30, 500), ("gown", 12, 40), ("goggles", 8, 40)]
 HOSPITALS = [
-    ({"fa": "بیمارستان الزهرا (س)", "en": "Al-Zahra Hospital"}, "ICU nurses", 40),
-    ({"fa": "بیمارستان خورشید", "en": "Khorshid Hospital"}, "Emergency team", 30),
-    ({"fa": "بیمارستان امین", "en": "Amin Hospital"}, "COVID-19 ward staff", 25),
-    ({"fa": "بیمارستان عیسی بن مریم", "en": "Isa ibn Maryam Hospital"}, "Infectious diseases ward", 20),
+    ({"fa": "بیمارستان الزهرا (س)", "en": "Al-Zahra Hospital"}, "پرستاران بخش مراقبت‌های ویژه", 40),
+    ({"fa": "بیمارستان خورشید", "en": "Khorshid Hospital"}, "تیم اورژانس", 30),
+    ({"fa": "بیمارستان امین", "en": "Amin Hospital"}, "کادر بخش کووید-۱۹", 25),
+    ({"fa": "بیمارستان عیسی بن مریم", "en": "Isa ibn Maryam Hospital"}, "بخش بیماری‌های عفونی", 20),
 ]
 
 
