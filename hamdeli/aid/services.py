@@ -37,12 +37,20 @@ from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.localized import clean_localized
 
 VIRTUAL_NAMES = {
-    LocationKind.DONOR: {"fa": "اهداکنندگان", "en": "Donors"},
-    LocationKind.RESERVED: {"fa": "رزرو برای تعهد ارسالی", "en": "Reserved for outbound pledges"},
-    LocationKind.IN_TRANSIT: {"fa": "در راه", "en": "In transit"},
-    LocationKind.DISTRIBUTED: {"fa": "توزیع‌شده به دریافت‌کنندگان نهایی", "en": "Distributed to final recipients"},
-    LocationKind.LOST_DAMAGED: {"fa": "گمشده یا آسیب‌دیده", "en": "Lost or damaged"},
-    LocationKind.FOUND: {"fa": "مازاد یافت‌شده", "en": "Found (over-delivered)"},
+    LocationKind.DONOR: {"fa": "اهداکنندگان", "en": "Donors", "zh": "捐赠方"},
+    LocationKind.RESERVED: {
+        "fa": "رزرو برای تعهد ارسالی",
+        "en": "Reserved for outbound pledges",
+        "zh": "为对外捐赠预留",
+    },
+    LocationKind.IN_TRANSIT: {"fa": "در راه", "en": "In transit", "zh": "运输中"},
+    LocationKind.DISTRIBUTED: {
+        "fa": "توزیع‌شده به دریافت‌کنندگان نهایی",
+        "en": "Distributed to final recipients",
+        "zh": "已分发给最终接收者",
+    },
+    LocationKind.LOST_DAMAGED: {"fa": "گمشده یا آسیب‌دیده", "en": "Lost or damaged", "zh": "丢失或损坏"},
+    LocationKind.FOUND: {"fa": "مازاد یافت‌شده", "en": "Found (over-delivered)", "zh": "多收"},
 }
 
 

@@ -76,7 +76,7 @@ def inbound_pledge(w, *, boxes=2, per_box=100, accept=True, ship=True, lot="L1",
         direction="inbound",
         donor=w.xian,
         recipient=w.city,
-        label={"fa": "رفاقت در روزهای مشقت", "en": "Friendship in days of hardship"},
+        label={"fa": "رفاقت در روزهای مشقت", "en": "Friendship in days of hardship", "zh": "患难见真情"},
         lines=[(w.mask, boxes * per_box)],
     )
     if accept:
