@@ -272,6 +272,9 @@ def transition_pledge(
             recipient=pledge.recipient,
         )
         pledge.receive_all()
+    elif action in ("ship", "deliver"):
+        raise Conflict(_("An inbound pledge is shipped by adding its consignments and received box by box."),
+                       code="illegal_transition", fields={"action": _("Not possible in the current state.")})
     elif action == "close":
         if not can_proceed(pledge.close):
             raise _illegal(pledge, _("close"))

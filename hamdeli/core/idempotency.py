@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 
 from hamdeli.core.errors import ValidationFailed
@@ -40,6 +41,21 @@ def _response(status: int, body, replayed: bool) -> JsonResponse:
     return response
 
 
+def _digest(request) -> str:
+    """A fingerprint of the request's content: its body, or for an upload its fields and files."""
+    hasher = hashlib.sha256()
+    try:
+        hasher.update(request.body or b"")
+    except RawPostDataException:  # multipart already parsed (an upload): hash what it carried
+        for name, value in sorted(request.POST.lists()):
+            hasher.update(f"{name}={value}".encode())
+        for name, upload in sorted(request.FILES.items()):
+            upload.seek(0)
+            hasher.update(name.encode() + upload.read())
+            upload.seek(0)
+    return hasher.hexdigest()
+
+
 def idempotent(view):
     """Wrap an API write: with an Idempotency-Key header its first answer is stored and replayed."""
 
@@ -53,7 +69,7 @@ def idempotent(view):
             raise ValidationFailed(_("The Idempotency-Key is too long (at most 200 characters)."))
         Record = _record_model()
         endpoint = f"{request.method} {request.path}"
-        digest = hashlib.sha256(request.body or b"").hexdigest()
+        digest = _digest(request)
         lookup = {"org": request.org, "key": key, "endpoint": endpoint}
         try:
             with transaction.atomic():

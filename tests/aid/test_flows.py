@@ -259,3 +259,25 @@ def test_institution_pages_show_only_their_own_store(aid, institution_user):
     assert client.get(f"/aid/locations/{aid.store.public_id}/").status_code == 404
     assert client.get(f"/aid/pledges/{p.public_id}/").status_code == 403
     assert client.get("/aid/flow/").status_code == 403
+
+
+def test_idempotent_box_list_upload(aid, officer_api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    p, _c = inbound_pledge(aid, ship=False)
+    url = f"/api/v1/aid/pledges/{p.public_id}/consignments/import"
+    csv = b"box,item,quantity\n1,mask,50\n2,mask,50\n"
+    first = officer_api.post(url, {"file": SimpleUploadedFile("b.csv", csv)}, HTTP_IDEMPOTENCY_KEY="upload-1")
+    again = officer_api.post(url, {"file": SimpleUploadedFile("b.csv", csv)}, HTTP_IDEMPOTENCY_KEY="upload-1")
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    assert p.consignments.count() == 1
+    other = officer_api.post(url, {"file": SimpleUploadedFile("b.csv", csv + b"3,mask,1\n")},
+                             HTTP_IDEMPOTENCY_KEY="upload-1")
+    assert other.status_code == 422
+
+
+def test_inbound_pledge_is_not_shipped_by_a_bare_step(aid, officer_api):
+    p, _c = inbound_pledge(aid, ship=False)
+    response = officer_api.post(f"/api/v1/aid/pledges/{p.public_id}/transition", {"action": "ship"},
+                                content_type="application/json")
+    assert response.status_code == 409 and response.json()["error"] == "illegal_transition"
