@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hamdeli.aid import services
-from hamdeli.aid.models import Balance, Movement
+from hamdeli.aid.models import Balance, Box, Movement, Pledge
 from hamdeli.aid.verify import verify
 from hamdeli.core.errors import ServiceError
 
@@ -15,6 +15,9 @@ operation = st.one_of(
     st.tuples(st.just("handover"), st.sampled_from(STORES), st.sampled_from(STORES), st.integers(1, 60)),
     st.tuples(st.just("distribute"), st.sampled_from(STORES), st.integers(1, 60)),
     st.tuples(st.just("reverse"), st.integers(0, 1000)),
+    st.tuples(st.just("gift"), st.integers(1, 3), st.integers(1, 40)),
+    st.tuples(st.just("receive"), st.integers(0, 1000), st.integers(0, 50), st.integers(0, 10)),
+    st.tuples(st.just("cancel"), st.integers(0, 1000)),
 )
 
 
@@ -35,9 +38,11 @@ def test_random_operations_keep_the_ledger_sound(aid, ops):
         assert verify() == []
         expected_in_stores = sum(services.stock_total(org=aid.org, location=getattr(aid, s), item=aid.mask)
                                  for s in STORES)
-        handed_out = services.stock_total(org=aid.org, location=aid.distributed, item=aid.mask)
+        elsewhere = sum(services.stock_total(org=aid.org, location=getattr(aid, k), item=aid.mask)
+                        for k in ("distributed", "in_transit", "lost_damaged", "found", "reserved"))
         taken_in = -services.stock_total(org=aid.org, location=aid.donor, item=aid.mask)
-        assert taken_in == expected_in_stores + handed_out
+        assert taken_in == expected_in_stores + elsewhere  # every unit given is somewhere
+        assert not Box.objects.filter(org=aid.org, state="in_transit", consignment__pledge__state="cancelled").exists()
     finally:
         transaction.savepoint_rollback(savepoint)
 
@@ -52,6 +57,24 @@ def _apply(aid, op):
     elif kind == "distribute":
         services.distribute(org=aid.org, actor=aid.actor, source=getattr(aid, op[1]), recipient=aid.hospital,
                             recipient_group="ward", lines=[{"item": aid.mask, "quantity": op[2]}])
+    elif kind == "gift":  # an inbound pledge arrives in transit, in a few boxes
+        pledge = services.create_pledge(org=aid.org, actor=aid.actor, direction="inbound", donor=aid.xian,
+                                        recipient=aid.city, lines=[(aid.mask, op[1] * op[2])])
+        services.transition_pledge(org=aid.org, actor=aid.actor, pledge=pledge, action="accept")
+        services.create_consignment(org=aid.org, actor=aid.actor, pledge=pledge, boxes=[
+            {"lines": [{"item": aid.mask, "quantity": op[2], "lot": "G"}]} for _ in range(op[1])])
+    elif kind == "receive":  # with a random shortfall, excess or damage
+        boxes = list(Box.objects.filter(org=aid.org, state="in_transit").order_by("pk"))
+        if boxes:
+            box = boxes[op[1] % len(boxes)]
+            line = box.lines.get()
+            services.receive_box(org=aid.org, actor=aid.actor, box=box, location=aid.store, reason="counted",
+                                 lines=[{"line": line.public_id, "received": op[2], "damaged": op[3]}])
+    elif kind == "cancel":
+        pledges = list(Pledge.objects.filter(org=aid.org).order_by("pk"))
+        if pledges:
+            services.transition_pledge(org=aid.org, actor=aid.actor, pledge=pledges[op[1] % len(pledges)],
+                                       action="cancel", reason="called off")
     else:
         movements = list(Movement.objects.filter(org=aid.org).order_by("pk"))
         if movements:
