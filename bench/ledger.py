@@ -117,9 +117,15 @@ def _percentiles(samples: list[float]) -> dict:
             "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 3)}
 
 
-def _time(fn, args_list) -> list[float]:
+def _time(fn, args_list, warmup: int = 20) -> list[float]:
+    """Per-call wall times; the first `warmup` calls (cold caches, first statement preparation) are dropped."""
+    import gc
+
+    for args in args_list[:warmup]:
+        fn(*args)
+    gc.collect()
     out = []
-    for args in args_list:
+    for args in args_list[warmup:]:
         started = time.perf_counter()
         fn(*args)
         out.append(time.perf_counter() - started)
@@ -156,8 +162,8 @@ def main() -> None:
         def balance(location, item):
             Balance.objects.filter(location=location, item=item).aggregate(t=Sum("quantity"))["t"]
 
-        balances = _time(balance, [(rng.choice(stores), rng.choice(items)) for _ in range(args.queries)])
-        traces = _time(selectors.trace_forward, [(rng.choice(pledges),) for _ in range(args.queries // 5)])
+        balances = _time(balance, [(rng.choice(stores), rng.choice(items)) for _ in range(args.queries + 20)])
+        traces = _time(selectors.trace_forward, [(rng.choice(pledges),) for _ in range(args.queries // 5 + 20)])
         result = {
             "movements": args.movements,
             "measured_rows": measure,

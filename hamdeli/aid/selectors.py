@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.shortcuts import get_object_or_404
 
 from hamdeli.aid import access
@@ -116,8 +116,13 @@ def movements(*, org, actor=None):
     return qs.order_by("pk")
 
 
-def recent_receipts(*, org, actor=None, limit: int = 5):
-    return movements(org=org, actor=actor).filter(reason=Reason.RECEIPT).order_by("-pk")[:limit]
+def recent_receipts(*, org, actor=None, limit: int = 5) -> list[dict]:
+    """The latest receipts, one row per consignment and store: units received and when."""
+    rows = (movements(org=org, actor=actor).filter(reason=Reason.RECEIPT)
+            .values("consignment__reference", "to_location__name")
+            .annotate(quantity=Sum("quantity"), last=Max("at")).order_by("-last")[:limit])
+    return [{"reference": r["consignment__reference"], "location": localized_str(r["to_location__name"]),
+             "quantity": r["quantity"], "at": r["last"]} for r in rows]
 
 
 # --- trace -------------------------------------------------------------------------------------
