@@ -145,13 +145,21 @@ def pledge_detail(request, public_id):
     return _pledge_page(request, selectors.pledge(org=request.org, actor=request.user, public_id=public_id))
 
 
+def _show_error(form, exc: ServiceError) -> None:
+    """The service's message and field errors; errors of no form field (an import's rows) listed too."""
+    apply_service_error(form, exc)
+    for name, message in exc.fields.items():
+        if name not in form.fields:
+            form.add_error(None, f"{name}: {message}")
+
+
 def _post_on_pledge(request, pledge, form, key, act):
     if form.is_valid():
         try:
             act(form.cleaned_data)
             return redirect("aid:pledge", public_id=pledge.public_id)
         except ServiceError as exc:
-            apply_service_error(form, exc)
+            _show_error(form, exc)
             return _pledge_page(request, pledge, status=exc.status, **{key: form})
     return _pledge_page(request, pledge, status=422, **{key: form})
 

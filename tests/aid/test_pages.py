@@ -56,3 +56,15 @@ def test_dashboard_shows_the_aid_panel(aid, officer_client):
     services.receive_box(org=aid.org, actor=aid.actor, box=consignment.boxes.get(), location=aid.store)
     page = officer_client.get("/dashboard/").content.decode()
     assert "/aid/" in page and "۱۰۰" in page
+
+
+def test_box_list_import_page_lists_every_bad_row(aid, officer_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pledge, _c = inbound_pledge(aid, ship=False)
+    bad = b"box,item,quantity\n1,mask,10\n2,ghost,5\n3,mask,zero\n"
+    response = officer_client.post(f"/aid/pledges/{pledge.public_id}/import/",
+                                   {"file": SimpleUploadedFile("b.csv", bad)})
+    page = response.content.decode()
+    assert response.status_code == 422 and "row 3" in page and "row 4" in page and "ghost" in page
+    assert not pledge.consignments.exists()
