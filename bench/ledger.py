@@ -175,6 +175,8 @@ def main() -> None:
             "balance_query": {**_percentiles(balances), "target_ms": 2},
             "forward_trace": {**_percentiles(traces), "target_ms": 50},
             "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+            "cpus": os.cpu_count(),
             "python": sys.version.split()[0],
             "database": "sqlite",
         }
