@@ -269,6 +269,21 @@ def locations_create(request, payload: LocationIn):
     return Status(201, location_out(loc))
 
 
+class GrantIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150)
+
+
+@router.post("/locations/{public_id}/grants", operation_id="aid_locations_grant")
+@requires("aid.edit")
+@idempotent
+def locations_grant(request, public_id: uuid.UUID, payload: GrantIn):
+    """Let an institution-store member see and act on this store."""
+    where = selectors.location(org=request.org, public_id=public_id)
+    membership = request.org.memberships.filter(user__username=payload.username).first()
+    services.grant_location(org=request.org, actor=request.user, membership=membership, location=where)
+    return Status(201, {"location": where.public_id, "username": payload.username})
+
+
 @router.get("/stock", operation_id="aid_stock")
 @requires("aid.view")
 def stock(request, location: uuid.UUID | None = None):

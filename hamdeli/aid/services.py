@@ -35,6 +35,7 @@ from hamdeli.aid.models import (
 from hamdeli.core import audit
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.localized import clean_localized
+from hamdeli.core.models import Role
 
 VIRTUAL_NAMES = {
     LocationKind.DONOR: {"fa": "اهداکنندگان", "en": "Donors", "zh": "捐赠方"},
@@ -130,7 +131,10 @@ def create_location(*, org, actor, name, party: Party | None) -> Location:
 
 @transaction.atomic
 def grant_location(*, org, actor, membership, location: Location) -> InstitutionAccess:
-    if membership.org_id != org.pk or location.org_id != org.pk or location.is_virtual:
+    if membership is None or membership.org_id != org.pk or membership.role != Role.INSTITUTION:
+        raise ValidationFailed(_("Stores are granted to institution-store members of this organization."),
+                               fields={"username": _("Choose a member with the institution-store role.")})
+    if location.org_id != org.pk or location.is_virtual:
         raise ValidationFailed(_("Only a store or site of this organization can be granted."))
     grant, _created = InstitutionAccess.objects.get_or_create(org=org, membership=membership, location=location)
     audit.record(org=org, actor=actor, action="aid.location.granted", obj=location, after={"membership": membership.pk})

@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hamdeli.aid import services
 from hamdeli.aid.models import Movement
+from hamdeli.core import services as core
 from tests.matrix import Row
 
 
@@ -62,6 +63,7 @@ def build(world):
     a.box = boxes[2]
     a.shipped = shipped
     a.lot = shipped.lots.get()
+    core.ensure_member(org=org, username="matrix_inst", role="institution", password="pw-for-tests-only-123")
     a.movement = Movement.objects.filter(org=org, to_location=a.store).first()
 
 
@@ -208,6 +210,8 @@ ROWS = [
         ok=(201,),
         body=lambda w: {"name": {"en": "Ward store"}, "party": str(w.aid.hospital.public_id)},
     ),
+    Row("aid_locations_grant", method="post", write=True, params=pid("other_store"), ok=(201,),
+        body=lambda w: {"username": "matrix_inst"}),
     Row("aid_stock", marker=lambda w: "matrix-aid-store"),
     Row(
         "aid_fefo",

@@ -281,3 +281,16 @@ def test_inbound_pledge_is_not_shipped_by_a_bare_step(aid, officer_api):
     response = officer_api.post(f"/api/v1/aid/pledges/{p.public_id}/transition", {"action": "ship"},
                                 content_type="application/json")
     assert response.status_code == 409 and response.json()["error"] == "illegal_transition"
+
+
+def test_office_grants_a_store_to_an_institution_member_only(aid, institution_user, org):
+    from tests.conftest import _member
+
+    owner = _member(org, "boss", "owner").user
+    api = api_client_for(owner, org)
+    url = f"/api/v1/aid/locations/{aid.uni_store.public_id}/grants"
+    assert api.post(url, {"username": "mui_store"}, content_type="application/json").status_code == 201
+    refused = api.post(url, {"username": "boss"}, content_type="application/json")
+    assert refused.status_code == 422 and "username" in refused.json()["fields"]
+    viewer = api_client_for(_member(org, "watcher", "viewer").user, org)
+    assert viewer.post(url, {"username": "mui_store"}, content_type="application/json").status_code == 403
