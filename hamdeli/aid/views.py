@@ -19,6 +19,7 @@ from hamdeli.aid.forms import (
     TransitionForm,
 )
 from hamdeli.aid.models import Box, Consignment, Pledge
+from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.permissions import requires
@@ -150,7 +151,9 @@ def _show_error(form, exc: ServiceError) -> None:
     apply_service_error(form, exc)
     for name, message in exc.fields.items():
         if name not in form.fields:
-            form.add_error(None, f"{name}: {message}")
+            row = name.removeprefix("row ")
+            label = _("Row %(number)s") % {"number": localize_digits(row)} if row.isdigit() else name
+            form.add_error(None, f"{label}: {message}")
 
 
 def _post_on_pledge(request, pledge, form, key, act):
