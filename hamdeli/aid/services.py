@@ -307,13 +307,13 @@ def _reserve(org, actor, pledge, source):
 # --- consignments and receipt ------------------------------------------------------------------
 
 
-def next_reference(org) -> str:
+def next_reference(org, year: int | None = None) -> str:
     """A collision-free consignment number: the org's counter row is locked while it is taken."""
     ConsignmentCounter.objects.get_or_create(org=org)
     counter = ConsignmentCounter.objects.select_for_update().get(org=org)
     counter.last += 1
     counter.save(update_fields=["last"])
-    return f"{org.slug.upper()}-{timezone.localdate().year}-{counter.last:05d}"
+    return f"{org.slug.upper()}-{year or timezone.localdate().year}-{counter.last:05d}"
 
 
 @transaction.atomic
@@ -335,13 +335,14 @@ def create_consignment(
             _("Consignments can be added only to an accepted or shipped inbound pledge."), code="illegal_transition"
         )
     require_fields(boxes=boxes)
+    shipped_on = shipped_on or timezone.localdate()
     consignment = Consignment.objects.create(
         org=org,
         pledge=pledge,
-        reference=next_reference(org),
+        reference=next_reference(org, shipped_on.year),
         carrier=carrier or "",
         tracking_ref=tracking_ref or "",
-        shipped_on=shipped_on or timezone.localdate(),
+        shipped_on=shipped_on,
     )
     donor_loc, transit = virtual(org, LocationKind.DONOR), virtual(org, LocationKind.IN_TRANSIT)
     for index, spec in enumerate(boxes, start=1):
