@@ -28,7 +28,6 @@ from hamdeli.core.errors import Conflict, require_fields
 from hamdeli.core.files import DOCUMENTS, MP4, WEBM, check_upload
 
 DESIGN_FILE_KINDS = (*DOCUMENTS, MP4, WEBM)
-DESIGN_FILE_MAX_BYTES = 200 * 1024 * 1024  # videos are big; settings.UPLOAD_MAX_BYTES caps it lower
 CAMPAIGN_FIELDS = ["name", "message", "goal", "audience", "starts_on", "ends_on", "owner", "notes"]
 
 
@@ -124,7 +123,7 @@ def add_design_file(*, org, actor, design_set: DesignSet, upload) -> DesignFile:
     """Store one file of a design set after checking its kind (from its content) and size."""
     if upload is None:
         raise invalid("file", _("This field is required."))
-    kind = check_upload(upload, field="file", allowed=DESIGN_FILE_KINDS, max_bytes=DESIGN_FILE_MAX_BYTES)
+    kind = check_upload(upload, field="file", allowed=DESIGN_FILE_KINDS)  # size: UPLOAD_MAX_BYTES
     design_file = DesignFile(org=org, design_set=DesignSet.objects.get(pk=design_set.pk, org=org),
                              kind=kind.name, content_type=kind.content_type, size=upload.size,
                              original_name=(upload.name or "design")[-255:])
