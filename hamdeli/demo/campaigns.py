@@ -14,6 +14,7 @@ from django.db import transaction
 
 from hamdeli.campaigns.models import AdvocacyCampaign, Campaign, Endorsement, Recipient, RecognitionItem
 from hamdeli.campaigns.services import advocacy, awareness, recognition
+from hamdeli.core.digits import to_persian_digits
 from hamdeli.partners.models import Network
 
 ILLUSTRATIVE = "Illustrative demo data (not from the story) / داده نمایشی، برگرفته از خبر نیست."
@@ -85,7 +86,7 @@ def _awareness(org, actor, owner) -> None:
             ready = start + dt.timedelta(days=(span * i) // max(sets, 1) // 2 + 1)
             design_set = awareness.add_design_set(
                 org=org, actor=actor, campaign=campaign, formats=formats, ready_on=ready, notes=ILLUSTRATIVE,
-                title={"fa": f"مجموعه طرح {n}: {fa}", "en": f"Design set {n}: {en}"})
+                title={"fa": f"مجموعه طرح {to_persian_digits(n)}: {fa}", "en": f"Design set {n}: {en}"})
             awareness.add_design_file(org=org, actor=actor, design_set=design_set, upload=SimpleUploadedFile(
                 f"{key}-{n}.png", placeholder_png(colour), content_type="image/png"))
             for value in formats:

@@ -34,15 +34,22 @@ def _detail(request, campaign, status=200, **bound):
     return render(request, "campaigns/advocacy_detail.html", {
         "a": campaign,
         "versions": campaign.versions.all(),
-        "endorsements": selectors.endorsements(org=request.org, campaign=campaign),
+        "endorsements": [(e, _verify_form(e, bound)) for e in selectors.endorsements(org=request.org,
+                                                                                    campaign=campaign)],
         "by_version": selectors.counts_by_version(campaign),
         "by_network": selectors.counts_by_network(campaign),
         "settings_form": bound.get("settings_form") or forms.AdvocacySettingsForm(initial=settings_initial),
         "version_form": bound.get("version_form") or forms.VersionForm(),
         "endorsement_form": bound.get("endorsement_form") or forms.EndorsementForm(campaign=campaign),
-        "verify_form": forms.VerificationForm(),
-        "bound_endorsement": bound.get("bound_endorsement"), "bound_verify_form": bound.get("verify_form"),
     }, status=status)
+
+
+def _verify_form(endorsement, bound):
+    """Each endorsement's own form, showing its current state (or the refused input, re-rendered)."""
+    if bound.get("bound_endorsement") == endorsement.public_id:
+        return bound["verify_form"]
+    return forms.VerificationForm(auto_id=f"id_{endorsement.public_id.hex[:8]}_%s", initial={
+        "verification": endorsement.verification, "published": endorsement.published})
 
 
 @require_POST
@@ -90,6 +97,7 @@ def endorsement_verify(request, public_id):
                                                                        endorsement=endorsement, **data))
     if done:
         return redirect("campaigns:advocacy_detail", public_id=endorsement.campaign.public_id)
+    form.auto_id = f"id_{endorsement.public_id.hex[:8]}_%s"
     return _detail(request, endorsement.campaign, status, bound_endorsement=endorsement.public_id, verify_form=form)
 
 
