@@ -5,6 +5,7 @@ import uuid
 from typing import Literal
 
 from django.contrib.auth import get_user_model
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import Field
@@ -222,6 +223,14 @@ def upload_design_file(request, public_id: uuid.UUID, file: UploadedFile = File(
     f = awareness.add_design_file(org=request.org, actor=request.user, design_set=s, upload=file)
     return Status(201, {"id": f.public_id, "kind": f.kind, "content_type": f.content_type, "size": f.size,
                         "original_name": f.original_name})
+
+
+@router.get("/design-files/{public_id}/content", operation_id="campaigns_design_file_content",
+            response={200: None})
+@requires("campaigns.view")
+def design_file_content(request, public_id: uuid.UUID):
+    f = selectors.design_file(org=request.org, public_id=public_id)
+    return FileResponse(f.file.open("rb"), content_type=f.content_type, filename=f.original_name)
 
 
 @router.post("/design-sets/{public_id}/placements", response={201: PlacementOut},

@@ -112,6 +112,7 @@ ROWS = [
         body=lambda w: {"file": png()}),
     Row("campaigns_add_placement", method="post", write=True, params=_s, ok=(201,),
         body=lambda w: {"format": "billboard", "location": "Isfahan", "starts_on": DAY, "count": 40}),
+    Row("campaigns_design_file_content", params=lambda w: {"public_id": w.design_file.public_id}),
     Row("campaigns_overview", marker=lambda w: "matrix-marker-campaign"),
     Row("campaigns_dashboard"),
     Row("advocacy_list", marker=lambda w: "matrix-marker-statement"),

@@ -188,3 +188,38 @@ def test_dashboard_panel_lists_running_campaigns(officer, org, campaign):
     awareness.transition_campaign(org=org, actor=officer, campaign=campaign, action="start")
     html = client_for(officer).get(reverse("dashboard")).content.decode()
     assert 'id="campaigns-panel"' in html and "در خانه بمانیم" in html
+
+
+def test_file_content_comes_through_the_api_with_its_checked_type(officer_api, org, officer, design_set):
+    stored = awareness.add_design_file(org=org, actor=officer, design_set=design_set, upload=mp4())
+    response = officer_api.get(f"{API}/design-files/{stored.public_id}/content")
+    assert response.status_code == 200 and response["Content-Type"] == "video/mp4"
+
+
+def test_a_failed_write_leaves_no_file_behind(org, officer, design_set, settings, monkeypatch):
+    from hamdeli.core import audit
+
+    def broken(**kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        awareness.add_design_file(org=org, actor=officer, design_set=design_set, upload=png())
+    assert not DesignFile.objects.exists()
+    assert not any(p.is_file() for p in (settings.MEDIA_ROOT / "campaigns").rglob("*"))
+
+
+def test_list_filters_by_status(officer_api, org, officer, campaign):
+    other = awareness.create_campaign(org=org, actor=officer, name={"fa": "دوم"}, starts_on=dt.date(2020, 3, 1),
+                                      ends_on=dt.date(2020, 3, 30))
+    awareness.transition_campaign(org=org, actor=officer, campaign=other, action="start")
+    running = officer_api.get(f"{API}/awareness", {"status": "running"}).json()
+    assert [c["id"] for c in running] == [str(other.public_id)]
+    assert officer_api.get(f"{API}/awareness", {"status": "paused"}).status_code == 422
+
+
+def test_viewer_reads_the_campaign_but_gets_no_forms(viewer, campaign, design_set):
+    html = client_for(viewer).get(reverse("campaigns:detail", args=[campaign.public_id])).content.decode()
+    assert "طرح ۱" in html
+    assert reverse("campaigns:add_design_set", args=[campaign.public_id]) not in html
+    assert reverse("campaigns:upload_file", args=[design_set.public_id]) not in html

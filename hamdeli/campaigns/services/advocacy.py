@@ -14,7 +14,14 @@ from hamdeli.campaigns.models import (
     StatementVersion,
     Verification,
 )
-from hamdeli.campaigns.services._checks import choice, invalid, localized, max_length, unknown_fields
+from hamdeli.campaigns.services._checks import (
+    choice,
+    invalid,
+    localized,
+    max_length,
+    removing_file_on_failure,
+    unknown_fields,
+)
 from hamdeli.core import audit
 from hamdeli.core.errors import require_fields
 from hamdeli.core.files import check_upload
@@ -110,9 +117,10 @@ def add_endorsement(*, org, actor, campaign: AdvocacyCampaign, endorser_name: st
         quote=max_length("quote", quote, 5000))
     if kind is not None:
         endorsement.letter_file.save(f"{endorsement.public_id}{kind.extension}", letter_file, save=False)
-    endorsement.save()
-    audit.record(org=org, actor=actor, action="endorsement.recorded", obj=endorsement,
-                 after=audit.snapshot(endorsement))
+    with removing_file_on_failure(endorsement.letter_file):
+        endorsement.save()
+        audit.record(org=org, actor=actor, action="endorsement.recorded", obj=endorsement,
+                     after=audit.snapshot(endorsement))
     if endorsement.city_id:  # an endorsement from a partner city counts as contact with it
         partners.record_contact(org=org, actor=actor, city_id=endorsement.city_id, occurred_on=endorsed_on,
                                 kind="letter" if channel == Channel.LETTER else "other",
@@ -129,9 +137,10 @@ def attach_letter(*, org, actor, endorsement: Endorsement, upload) -> Endorsemen
     endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk, org=org)
     before = audit.snapshot(endorsement)
     endorsement.letter_file.save(f"{endorsement.public_id}{kind.extension}", upload, save=False)
-    endorsement.save()
-    audit.record(org=org, actor=actor, action="endorsement.letter_attached", obj=endorsement, before=before,
-                 after=audit.snapshot(endorsement))
+    with removing_file_on_failure(endorsement.letter_file):  # the earlier letter stays, as the audit names it
+        endorsement.save()
+        audit.record(org=org, actor=actor, action="endorsement.letter_attached", obj=endorsement, before=before,
+                     after=audit.snapshot(endorsement))
     return endorsement
 
 

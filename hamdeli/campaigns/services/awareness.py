@@ -21,6 +21,7 @@ from hamdeli.campaigns.services._checks import (
     localized,
     max_length,
     period,
+    removing_file_on_failure,
     unknown_fields,
 )
 from hamdeli.core import audit
@@ -128,9 +129,10 @@ def add_design_file(*, org, actor, design_set: DesignSet, upload) -> DesignFile:
                              kind=kind.name, content_type=kind.content_type, size=upload.size,
                              original_name=(upload.name or "design")[-255:])
     design_file.file.save(f"{design_file.public_id}{kind.extension}", upload, save=False)
-    design_file.save()
-    audit.record(org=org, actor=actor, action="design_file.uploaded", obj=design_file,
-                 after=audit.snapshot(design_file))
+    with removing_file_on_failure(design_file.file):
+        design_file.save()
+        audit.record(org=org, actor=actor, action="design_file.uploaded", obj=design_file,
+                     after=audit.snapshot(design_file))
     return design_file
 
 
