@@ -6,6 +6,7 @@ from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.http import FileResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import Field
@@ -367,8 +368,6 @@ class VerificationIn(Schema):
 
 
 def advocacy_out(request, c) -> dict:
-    from django.urls import reverse
-
     return {"id": c.public_id, "title": c.title, "target_date": c.target_date, "published": c.published,
             "notes": c.notes,
             "public_url": reverse("campaigns:statement_public", args=[c.public_id]) if c.published else None,

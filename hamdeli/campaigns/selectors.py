@@ -21,6 +21,7 @@ from hamdeli.campaigns.models import (
     Verification,
 )
 from hamdeli.core.dates import to_jalali
+from hamdeli.core.digits import uses_persian_digits
 
 
 # --- awareness -----------------------------------------------------------------------------------
@@ -96,10 +97,11 @@ def timeline(*, org) -> dict | None:
     start = min(c.starts_on for c in rows)
     end = max([c.ends_on for c in rows] + [s.ready_on for c in rows for s in c.design_sets.all()])
     days = max((end - start).days + 1, 1)
+    jalali_calendar = uses_persian_digits()  # the calendar the dates are shown in: Jalali in fa
     ticks, day = [], start
     while day <= end:
-        jalali = to_jalali(day)
-        if jalali.day == 1 or day == start:
+        month_starts = (to_jalali(day).day if jalali_calendar else day.day) == 1
+        if month_starts or day == start:
             ticks.append({"x": _pct(day, start, days), "on": day})
         day += dt.timedelta(days=1)
     lanes = []
