@@ -28,3 +28,13 @@ def test_demo_holds_the_story_and_loads_twice_without_duplicates(db):
     assert original.recipient.name["en"] == "Ministry of Health" and original.handed_over_on is None
     assert copies.filter(is_original=False).count() == 5
     assert copies.filter(handed_over_on__isnull=True).count() == 1
+
+
+def test_cli_report_lists_pending_handovers(db, capsys):
+    from hamdeli.cli import main
+
+    load_demo()
+    assert main(["campaigns", "report", "--org", "isfahan"]) == 0
+    out = capsys.readouterr().out
+    assert "Stay home" in out and "Ministry of Health (original)" in out
+    assert main(["campaigns", "report", "--org", "nowhere"]) == 2
