@@ -49,6 +49,13 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = get_user_model().objects.filter(memberships__org=org).order_by("username")
 
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:  # shown with the other errors; the service checks too
+            self.add_error("ends_on", _("The end cannot be before the start."))
+        return data
+
 
 class CampaignTransitionForm(forms.Form):
     action = forms.ChoiceField(label=_("Step"), choices=CampaignAction.choices)

@@ -86,6 +86,13 @@ def test_campaign_form_refuses_bad_period_and_writes_nothing(officer):
     assert not Campaign.objects.exists()
 
 
+def test_campaign_form_shows_every_error_at_once(officer):
+    response = client_for(officer).post(reverse("campaigns:create"), {"starts_on": "1399/01/10",
+                                                                      "ends_on": "1398/12/01"})
+    assert response.status_code == 422
+    assert {"name", "ends_on"} <= set(response.context["form"].errors)
+
+
 def test_campaign_form_takes_jalali_dates(officer):
     response = client_for(officer).post(reverse("campaigns:create"), {
         "name__fa": "کمپین", "starts_on": "۱۳۹۸/۱۲/۰۱", "ends_on": "1399/01/31"})
