@@ -17,6 +17,7 @@ api_setup.install(api)
 
 
 def _register_routers() -> None:
+    from hamdeli.campaigns.api import router as campaigns_router
     from hamdeli.core.api import router as core_router
     from hamdeli.partners.api import router as partners_router
     from hamdeli.places.api import router as places_router
@@ -24,6 +25,7 @@ def _register_routers() -> None:
     api.add_router("/", core_router)
     api.add_router("/places/", places_router)
     api.add_router("/partners/", partners_router)
+    api.add_router("/campaigns/", campaigns_router)
 
 
 _register_routers()

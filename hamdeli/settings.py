@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "hamdeli.core",
     "hamdeli.places",
     "hamdeli.partners",
+    "hamdeli.campaigns",
     "hamdeli.web",
     "hamdeli.demo",
 ]
