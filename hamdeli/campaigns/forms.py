@@ -10,18 +10,10 @@ from hamdeli.campaigns.models import (
     RecognitionKind,
     Verification,
 )
-from hamdeli.core.forms import LocalDateField
-from hamdeli.core.forms import LocalizedTextFormField as _CoreLocalizedTextFormField
+from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 from hamdeli.partners.forms import CityChoiceField
 from hamdeli.partners.models import Network
 from hamdeli.places.models import City
-
-
-class LocalizedTextFormField(_CoreLocalizedTextFormField):
-    """Works around core's compress([]) (all boxes empty) unpacking four values; see the merge notes."""
-
-    def compress(self, data_list):
-        return super().compress(list(data_list or ["", ""]))
 
 
 def _city_options(form, name="city"):

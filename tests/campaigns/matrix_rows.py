@@ -53,7 +53,7 @@ def _copy(w):
 
 
 DAY = "2020-03-01"
-CAMPAIGN_FORM = {"name__fa": "کمپین", "name__en": "", "starts_on": "1398/12/01", "ends_on": "1399/01/31"}
+CAMPAIGN_FORM = {"name_fa": "کمپین", "name_en": "", "starts_on": "1398/12/01", "ends_on": "1399/01/31"}
 
 ROWS = [
     # pages: awareness
@@ -65,7 +65,7 @@ ROWS = [
     Row("campaigns:edit", method="post", write=True, params=_c, ok=(302,), body=lambda w: CAMPAIGN_FORM),
     Row("campaigns:transition", method="post", write=True, params=_c, ok=(302,), body=lambda w: {"action": "start"}),
     Row("campaigns:add_design_set", method="post", write=True, params=_c, ok=(302,),
-        body=lambda w: {"title__fa": "طرح", "formats": ["tv"], "ready_on": "1398/12/10"}),
+        body=lambda w: {"title_fa": "طرح", "formats": ["tv"], "ready_on": "1398/12/10"}),
     Row("campaigns:upload_file", method="post", write=True, params=_s, ok=(302,), body=lambda w: {"file": png()}),
     Row("campaigns:add_placement", method="post", write=True, params=_s, ok=(302,),
         body=lambda w: {"format": "billboard", "location": "Chaharbagh", "starts_on": "1398/12/05", "count": "40"}),
@@ -74,12 +74,12 @@ ROWS = [
     Row("campaigns:advocacy_list", marker=lambda w: "matrix-marker-statement"),
     Row("campaigns:advocacy_create"),
     Row("campaigns:advocacy_create", method="post", write=True, ok=(302,),
-        body=lambda w: {"title__en": "T", "statement__en": "S", "issued_on": "1399/01/01"}),
+        body=lambda w: {"title_en": "T", "statement_en": "S", "issued_on": "1399/01/01"}),
     Row("campaigns:advocacy_detail", params=_a),
     Row("campaigns:advocacy_settings", method="post", write=True, params=_a, ok=(302,),
-        body=lambda w: {"title__en": "T2", "published": "on"}),
+        body=lambda w: {"title_en": "T2", "published": "on"}),
     Row("campaigns:advocacy_add_version", method="post", write=True, params=_a, ok=(302,),
-        body=lambda w: {"text__en": "S2", "issued_on": "1399/01/10"}),
+        body=lambda w: {"text_en": "S2", "issued_on": "1399/01/10"}),
     Row("campaigns:advocacy_add_endorsement", method="post", write=True, params=_a, ok=(302,),
         body=lambda w: {"endorser_name": "B", "on_behalf_of": "organisation", "organisation": "X",
                         "endorsed_on": "1399/01/12", "channel": "email"}),
@@ -91,9 +91,9 @@ ROWS = [
     Row("campaigns:recognition_list", marker=lambda w: "matrix-marker-item"),
     Row("campaigns:recognition_create"),
     Row("campaigns:recognition_create", method="post", write=True, ok=(302,),
-        body=lambda w: {"title__fa": "لوح", "kind": "plaque"}),
+        body=lambda w: {"title_fa": "لوح", "kind": "plaque"}),
     Row("campaigns:recipients", marker=lambda w: "matrix-marker-recipient"),
-    Row("campaigns:recipient_create", method="post", write=True, ok=(302,), body=lambda w: {"name__fa": "بیمارستان"}),
+    Row("campaigns:recipient_create", method="post", write=True, ok=(302,), body=lambda w: {"name_fa": "بیمارستان"}),
     Row("campaigns:recognition_detail", params=_i),
     Row("campaigns:recognition_add_copies", method="post", write=True, params=_i, ok=(302,),
         body=lambda w: {"recipients": [str(w.recipient2.public_id)]}),

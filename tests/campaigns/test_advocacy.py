@@ -160,8 +160,8 @@ def test_public_page_shows_only_verified_and_published_endorsements(org, officer
 
 def test_publishing_the_page_from_the_settings_form(officer, statement):
     url = reverse("campaigns:advocacy_settings", args=[statement.public_id])
-    assert client_for(officer).post(url, {"title__fa": "", "title__en": ""}).status_code == 422
-    assert client_for(officer).post(url, {"title__fa": "نه به تحریم", "published": "on"}).status_code == 302
+    assert client_for(officer).post(url, {"title_fa": "", "title_en": ""}).status_code == 422
+    assert client_for(officer).post(url, {"title_fa": "نه به تحریم", "published": "on"}).status_code == 302
     assert Client().get(reverse("campaigns:statement_public", args=[statement.public_id])).status_code == 200
 
 

@@ -80,7 +80,7 @@ def test_create_campaign_with_an_owner_of_the_org(officer_api, owner):
 
 def test_campaign_form_refuses_bad_period_and_writes_nothing(officer):
     response = client_for(officer).post(reverse("campaigns:create"), {
-        "name__fa": "کمپین", "starts_on": "1399/01/10", "ends_on": "1398/12/01"})
+        "name_fa": "کمپین", "starts_on": "1399/01/10", "ends_on": "1398/12/01"})
     assert response.status_code == 422
     assert "ends_on" in response.context["form"].errors
     assert not Campaign.objects.exists()
@@ -95,7 +95,7 @@ def test_campaign_form_shows_every_error_at_once(officer):
 
 def test_campaign_form_takes_jalali_dates(officer):
     response = client_for(officer).post(reverse("campaigns:create"), {
-        "name__fa": "کمپین", "starts_on": "۱۳۹۸/۱۲/۰۱", "ends_on": "1399/01/31"})
+        "name_fa": "کمپین", "starts_on": "۱۳۹۸/۱۲/۰۱", "ends_on": "1399/01/31"})
     assert response.status_code == 302
     campaign = Campaign.objects.get()
     assert (campaign.starts_on, campaign.ends_on) == (dt.date(2020, 2, 20), dt.date(2020, 4, 19))
@@ -121,7 +121,7 @@ def test_design_set_refuses_bad_input(officer_api, campaign, body, field):
 
 def test_design_set_form_needs_a_format(officer, campaign):
     response = client_for(officer).post(reverse("campaigns:add_design_set", args=[campaign.public_id]),
-                                        {"title__fa": "طرح", "ready_on": "1398/12/10"})
+                                        {"title_fa": "طرح", "ready_on": "1398/12/10"})
     assert response.status_code == 422 and "formats" in response.context["set_form"].errors
     assert not DesignSet.objects.exists()
 

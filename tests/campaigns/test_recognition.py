@@ -124,9 +124,9 @@ def test_copies_form_assigns_the_chosen_recipients(officer, item, hospitals):
 
 
 def test_recipient_and_item_forms_refuse_empty_names(officer):
-    assert client_for(officer).post(reverse("campaigns:recipient_create"), {"name__fa": ""}).status_code == 422
+    assert client_for(officer).post(reverse("campaigns:recipient_create"), {"name_fa": ""}).status_code == 422
     assert client_for(officer).post(reverse("campaigns:recognition_create"),
-                                    {"title__fa": "x", "kind": "statue"}).status_code == 422
+                                    {"title_fa": "x", "kind": "statue"}).status_code == 422
     assert not Recipient.objects.exists()
 
 
