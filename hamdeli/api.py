@@ -126,12 +126,14 @@ def on_http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     from hamdeli.core.api import router as core_router
+    from hamdeli.correspondence.api import router as correspondence_router
     from hamdeli.partners.api import router as partners_router
     from hamdeli.places.api import router as places_router
 
     api.add_router("/", core_router)
     api.add_router("/places/", places_router)
     api.add_router("/partners/", partners_router)
+    api.add_router("/correspondence/", correspondence_router)
 
 
 _register_routers()

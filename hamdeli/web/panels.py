@@ -7,7 +7,10 @@ flowing one way: web knows the apps, the apps never import web.
 
 from django.utils.module_loading import import_string
 
-PANELS: list[str] = []
+PANELS: list[str] = [
+    "hamdeli.correspondence.panels.overdue_letters",
+    "hamdeli.correspondence.panels.upcoming_occasions",
+]
 
 
 def render_panels(request) -> list[str]:
