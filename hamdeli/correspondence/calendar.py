@@ -123,7 +123,8 @@ def _public_holidays(p: Partnership, start: dt.date, end: dt.date, skip: set) ->
     return found
 
 
-def _lunar(p: Partnership, start: dt.date, end: dt.date) -> list[Occurrence]:
+def _lunar(p: Partnership, start: dt.date, end: dt.date, official_days: set) -> list[Occurrence]:
+    """Lunar new year; its date counts as official when the country's own holiday list confirms it."""
     if p.city.country_id not in LUNAR_NEW_YEAR_COUNTRIES:
         return []
     found = []
@@ -132,7 +133,8 @@ def _lunar(p: Partnership, start: dt.date, end: dt.date) -> list[Occurrence]:
         if day and start <= day <= end:
             found.append(Occurrence(day, "lunar", f"{p.public_id}-lunar-new-year", LUNAR_NEW_YEAR,
                                     LUNAR_NEW_YEAR.get(partner_language(p.city.country_id), ""),
-                                    partner_language(p.city.country_id), estimated, "greeting", p))
+                                    partner_language(p.city.country_id), estimated and day not in official_days,
+                                    "greeting", p))
     return found
 
 
@@ -186,9 +188,10 @@ def occurrences(*, org, start: dt.date, end: dt.date) -> list[Occurrence]:
     """Every occasion between start and end (inclusive), sorted by date."""
     found = _ours(start, end)
     for p in active_partners(org):
-        lunar = _lunar(p, start, end)
-        found += lunar + _anniversaries(p, start, end)
-        found += _public_holidays(p, start, end, skip={o.on for o in lunar})
+        public = _public_holidays(p, start, end, skip=set())
+        lunar = _lunar(p, start, end, official_days={o.on for o in public if not o.estimated})
+        taken = {o.on for o in lunar}
+        found += lunar + _anniversaries(p, start, end) + [o for o in public if o.on not in taken]
     return sorted(found, key=lambda o: (o.on, o.kind, o.key))
 
 
