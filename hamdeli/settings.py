@@ -135,7 +135,8 @@ TEMPLATES = [
 _database_url = _str("HAMDELI_DATABASE_URL")
 if _database_url:
     try:
-        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+        DATABASES = {"default": dj_database_url.parse(
+            _database_url, conn_max_age=_int("HAMDELI_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0, minimum=0))}
     except Exception as exc:  # dj_database_url raises several types for a bad URL
         raise ImproperlyConfigured(f"HAMDELI_DATABASE_URL is not a usable database URL: {exc}") from None
     if DATABASES["default"]["ENGINE"] not in {

@@ -34,9 +34,7 @@ def normalize(text: str | None) -> str:
     text = _DIACRITICS.sub("", text)
     text = text.translate(_LETTERS).translate(_DIGITS)
     # Latin accents are folded too, so "Iași" finds "Iasi".
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch) or ord(ch) > 0x2FF
-    )
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not "\u0300" <= ch <= "\u036f")
     text = unicodedata.normalize("NFC", text).casefold()
     return _SPACES.sub(" ", text).strip()
 

@@ -1,0 +1,100 @@
+import json
+
+import pytest
+
+from hamdeli.core.models import AuditEntry
+from hamdeli.partners.models import Interaction, NetworkMembership, Partnership
+
+
+def _json(response):
+    return json.loads(response.content)
+
+
+def test_create_and_read_a_partnership_over_the_api(officer_api, cities):
+    created = officer_api.post("/api/v1/partners/partnerships", {"city_geonameid": cities["hyderabad"].pk,
+                                                                "kind": "sister_city"},
+                               content_type="application/json")
+    assert created.status_code == 201
+    body = _json(created)
+    assert (body["city_name_en"], body["state"], body["ordinal"], body["ordinal_is_provisional"]) == (
+        "Hyderabad", "proposed", 1, True)
+    moved = officer_api.post(f"/api/v1/partners/partnerships/{body['id']}/transitions",
+                             {"action": "submit_bill", "on": "2020-05-05", "council_bill_number": "1399/0187"},
+                             content_type="application/json")
+    assert moved.status_code == 200
+    assert (_json(moved)["state"], _json(moved)["council_bill_number"]) == ("bill_submitted", "1399/0187")
+    entry = AuditEntry.objects.filter(action="partnership.submit_bill").get()
+    assert entry.before["state"] == "proposed" and entry.after["state"] == "bill_submitted"
+    assert entry.actor.username == "officer"
+
+
+BAD_WRITES = [
+    ("post", "/api/v1/partners/partnerships", {}, "city_geonameid"),
+    ("post", "/api/v1/partners/partnerships", {"city_geonameid": "Isfahan"}, "city_geonameid"),
+    ("post", "/api/v1/partners/partnerships", {"city_geonameid": 999999999}, "city_geonameid"),
+    ("post", "/api/v1/partners/partnerships", {"city_geonameid": 1269843, "kind": "lover"}, "kind"),
+    ("post", "/api/v1/partners/partnerships", {"city_geonameid": 1269843, "proposed_on": "1398/12/01"},
+     "proposed_on"),
+    ("post", "/api/v1/partners/partnerships", {"city_geonameid": 1269843, "notes": "x" * 10001}, "notes"),
+    ("patch", "/api/v1/partners/partnerships/{p}", {"kind": 5}, "kind"),
+    ("post", "/api/v1/partners/partnerships/{p}/transitions", {"action": "sign", "on": "2020-01-01"}, "action"),
+    ("post", "/api/v1/partners/partnerships/{p}/transitions", {"action": "fly", "on": "2020-01-01"}, "action"),
+    ("post", "/api/v1/partners/partnerships/{p}/transitions", {"action": "submit_bill"}, "on"),
+    ("post", "/api/v1/partners/partnerships/{p}/interactions", {"occurred_on": "2020-01-01", "kind": "letter",
+                                                                "summary": ""}, "summary"),
+    ("post", "/api/v1/partners/partnerships/{p}/interactions", {"occurred_on": "soon", "kind": "letter",
+                                                                "summary": "hi"}, "occurred_on"),
+    ("post", "/api/v1/partners/network-memberships", {"network": "nope"}, "network"),
+    ("post", "/api/v1/partners/network-memberships", {}, "network"),
+    ("post", "/api/v1/partners/network-memberships/{m}/transitions", {"action": "admit", "on": "2020-01-01"},
+     "action"),
+    ("patch", "/api/v1/partners/network-memberships/{m}", {"renewal_due_on": "next year"}, "renewal_due_on"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "payload", "field"), BAD_WRITES)
+def test_bad_input_gets_a_translated_4xx_naming_the_field_and_writes_nothing(
+        method, path, payload, field, officer_api, org, officer, cities):
+    from hamdeli.partners import services
+    from hamdeli.partners.models import Network
+
+    p = services.create_partnership(org=org, actor=officer, city=cities["barcelona"])
+    m = services.create_network_membership(org=org, actor=officer, network=Network.objects.get(slug="inta"))
+    counts = (Partnership.objects.count(), Interaction.objects.count(), NetworkMembership.objects.count(),
+              AuditEntry.objects.count())
+    response = getattr(officer_api, method)(path.format(p=p.public_id, m=m.public_id), payload,
+                                            content_type="application/json", HTTP_ACCEPT_LANGUAGE="fa")
+    assert 400 <= response.status_code < 500
+    body = _json(response)
+    assert set(body) == {"error", "message", "fields"}
+    assert field in body["fields"], body
+    assert any("\u0600" <= ch <= "\u06ff" for ch in body["message"]), "message should be in Persian"
+    assert counts == (Partnership.objects.count(), Interaction.objects.count(),
+                      NetworkMembership.objects.count(), AuditEntry.objects.count())
+
+
+def test_malformed_json_is_a_4xx_not_a_500(officer_api):
+    response = officer_api.post("/api/v1/partners/partnerships", "{not json", content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert set(_json(response)) == {"error", "message", "fields"}
+
+
+def test_a_revoked_token_no_longer_works(officer, org):
+    from django.test import Client
+
+    from hamdeli.core import services
+
+    token, secret = services.create_api_token(membership=officer.memberships.get(org=org), name="ci")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert client.get("/api/v1/me").status_code == 200
+    services.revoke_api_token(token=token)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_list_search_is_persian_normalised(officer_api, org, officer, cities):
+    from hamdeli.partners import services
+
+    services.create_partnership(org=org, actor=officer, city=cities["kuala_lumpur"], notes="همكاري فرهنگي ۱۳۹۹")
+    for query in ("همکاری", "همكاري", "1399", "١٣٩٩", "کوالالامپور", "kuala"):
+        found = _json(officer_api.get("/api/v1/partners/partnerships", {"q": query}))
+        assert [p["city_name_en"] for p in found] == ["Kuala Lumpur"], query

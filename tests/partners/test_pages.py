@@ -1,0 +1,40 @@
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from hamdeli.partners import services
+from hamdeli.partners.models import Partnership
+from tests.conftest import client_for
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_an_agreement_scan_is_checked_by_content_and_served_only_to_its_org(org, officer, outsider, cities):
+    p = services.create_partnership(org=org, actor=officer, city=cities["barcelona"])
+    client = client_for(officer)
+    disguised = SimpleUploadedFile("agreement.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
+    refused = client.post(f"/partners/{p.public_id}/edit/", {"kind": "sister_city", "agreement_scan": disguised})
+    assert refused.status_code == 422
+    assert "PDF" in refused.content.decode()
+    assert not Partnership.objects.get(pk=p.pk).agreement_scan
+
+    real = SimpleUploadedFile("scan.pdf", PDF, content_type="application/octet-stream")
+    assert client.post(f"/partners/{p.public_id}/edit/", {"kind": "sister_city", "agreement_scan": real}
+                       ).status_code == 302
+    served = client.get(f"/partners/{p.public_id}/agreement/")
+    assert served.status_code == 200 and b"".join(served.streaming_content) == PDF
+    assert client_for(outsider).get(f"/partners/{p.public_id}/agreement/").status_code == 404
+
+
+def test_the_partner_list_filters_and_searches_with_persian_normalisation(org, officer, cities):
+    services.create_partnership(org=org, actor=officer, city=cities["barcelona"], notes="بازسازي رابطه")
+    services.create_partnership(org=org, actor=officer, city=cities["florence"], kind="friendship_city")
+    client = client_for(officer)
+    page = client.get("/partners/", {"q": "بازسازی"}).content.decode()  # Persian yeh finds the Arabic one
+    assert "بارسلون" in page and "فلورانس" not in page
+    partial = client.get("/partners/", {"kind": "friendship_city"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "فلورانس" in partial and "بارسلون" not in partial and "<html" not in partial
+
+
+def test_openapi_describes_the_api(officer_client):
+    schema = officer_client.get("/api/v1/openapi.json").json()
+    operations = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
+    assert {"partners_list", "partners_transition", "memberships_transition", "core_me"} <= operations
