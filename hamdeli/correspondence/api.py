@@ -5,7 +5,7 @@ import uuid
 from typing import Literal
 
 from django.conf import settings
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
@@ -15,7 +15,7 @@ from pydantic import Field
 from hamdeli.core.dates import today
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.permissions import requires
-from hamdeli.correspondence import calendar, selectors, services, templating
+from hamdeli.correspondence import calendar, printing, selectors, services, templating
 from hamdeli.correspondence.models import Direction, LetterAction, LetterState, Occasion, RelatedKind
 from hamdeli.partners import selectors as partners
 from hamdeli.places import selectors as places
@@ -324,3 +324,10 @@ def create_feed(request):
 def revoke_feed(request):
     services.revoke_calendar_feeds(org=request.org, actor=request.user)
     return Status(204, None)
+
+
+@router.get("/letters/{public_id}/pdf", operation_id="letters_pdf")
+@requires("correspondence.view")
+def letter_pdf(request, public_id: uuid.UUID):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    return HttpResponse(printing.letter_pdf(letter), content_type="application/pdf")

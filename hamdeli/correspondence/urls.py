@@ -8,6 +8,7 @@ urlpatterns = [
     path("letters/new/", views.letter_create, name="create"),
     path("letters/<uuid:public_id>/", views.letter_detail, name="detail"),
     path("letters/<uuid:public_id>/edit/", views.letter_edit, name="edit"),
+    path("letters/<uuid:public_id>/pdf/", views.letter_pdf, name="pdf"),
     path("letters/<uuid:public_id>/transition/", views.letter_transition, name="transition"),
     path("letters/<uuid:public_id>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("letters/<uuid:public_id>/attachments/<uuid:attachment_id>/", views.attachment_download,

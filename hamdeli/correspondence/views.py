@@ -1,13 +1,13 @@
 """Pages for the letters register. Business rules live in services; these only wire forms to them."""
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.permissions import requires
-from hamdeli.correspondence import forms, prefill, selectors, services
+from hamdeli.correspondence import forms, prefill, printing, selectors, services
 
 
 @requires("correspondence.view")
@@ -102,3 +102,11 @@ def attachment_download(request, public_id, attachment_id):
     letter = selectors.letter(org=request.org, public_id=public_id)
     a = selectors.attachment(org=request.org, letter=letter, public_id=attachment_id)
     return FileResponse(a.file.open("rb"), as_attachment=True, filename=a.original_name, content_type=a.content_type)
+
+
+@requires("correspondence.view")
+def letter_pdf(request, public_id):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    response = HttpResponse(printing.letter_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="letter-{letter.registry_year}-{letter.registry_seq}.pdf"'
+    return response
