@@ -108,14 +108,14 @@ def _years(start: dt.date, end: dt.date) -> range:
     return range(start.year, end.year + 1)
 
 
-def _public_holidays(p: Partnership, start: dt.date, end: dt.date, skip: set) -> list[Occurrence]:
+def _public_holidays(p: Partnership, start: dt.date, end: dt.date) -> list[Occurrence]:
     country = p.city.country_id
     lang = partner_language(country)
     subdiv = KNOWN_SUBDIVISIONS.get(p.city_id)
     found = []
     for year in _years(start, end):
         for day, local_name, english_name, estimated in _country_days(country, subdiv, year, lang):
-            if start <= day <= end and day not in skip:
+            if start <= day <= end:
                 found.append(Occurrence(day, "public_holiday", f"{p.public_id}-{english_name}",
                                         {"en": f"{p.city.name_en}: {english_name}",
                                          "fa": f"{p.city.name_fa or p.city.name_en}: {english_name}"},
@@ -188,7 +188,7 @@ def occurrences(*, org, start: dt.date, end: dt.date) -> list[Occurrence]:
     """Every occasion between start and end (inclusive), sorted by date."""
     found = _ours(start, end)
     for p in active_partners(org):
-        public = _public_holidays(p, start, end, skip=set())
+        public = _public_holidays(p, start, end)
         lunar = _lunar(p, start, end, official_days={o.on for o in public if not o.estimated})
         taken = {o.on for o in lunar}
         found += lunar + _anniversaries(p, start, end) + [o for o in public if o.on not in taken]

@@ -38,3 +38,22 @@ def test_the_calendar_covers_every_demo_partner(db):
     found = calendar.occurrences(org=org, start=start, end=start + dt.timedelta(days=365))
     partners_with_days = {o.partnership.pk for o in found if o.partnership is not None}
     assert set(calendar.active_partners(org).values_list("pk", flat=True)) <= partners_with_days
+
+
+def test_the_pages_show_the_demo_letters_in_persian(db):
+    from django.contrib.auth.models import User
+
+    from tests.conftest import client_for
+
+    load_demo()
+    client = client_for(User.objects.get(username="isfahan_officer"))
+    letters = client.get("/letters/").content.decode()
+    assert "۱۳۹۸/۱" in letters and "Spring Festival greetings" in letters
+    cny = Letter.objects.get(org__slug="isfahan", subject__startswith="Spring Festival greetings")
+    detail = client.get(f"/letters/{cny.public_id}/").content.decode()
+    assert "۷ بهمن ۱۳۹۸" in detail  # sent on 27 Jan 2020, in the Jalali calendar
+    dashboard = client.get("/dashboard/").content.decode()
+    assert "INTA stands with Iran" in dashboard  # overdue panel
+    assert 'id="coming-occasions"' in dashboard
+    calendar_page = client.get("/calendar/")
+    assert calendar_page.status_code == 200 and "تقویم تشریفات" in calendar_page.content.decode()
