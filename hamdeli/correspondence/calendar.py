@@ -117,8 +117,7 @@ def _public_holidays(p: Partnership, start: dt.date, end: dt.date) -> list[Occur
         for day, local_name, english_name, estimated in _country_days(country, subdiv, year, lang):
             if start <= day <= end:
                 found.append(Occurrence(day, "public_holiday", f"{p.public_id}-{english_name}",
-                                        {"en": f"{p.city.name_en}: {english_name}",
-                                         "fa": f"{p.city.name_fa or p.city.name_en}: {english_name}"},
+                                        {"en": english_name},
                                         local_name, lang, estimated, "greeting", p))
     return found
 

@@ -21,7 +21,7 @@ def letter_pdf(letter: Letter) -> bytes:
     day = letter.letter_date or letter.sent_on or letter.registered_on
     return render_pdf("correspondence/letter_pdf.html", {
         "letter": letter,
-        "org_name": pick(letter.org.name, lang)[0],
+        "org_name": letter.org.name.get(lang) or pick(letter.org.name, "fa" if lang == "fa" else "en")[0],
         "number": to_persian_digits(number) if lang == "fa" else number,
         "date": date_in(day, lang),
         "recipient_city": city_in(letter.recipient_city, lang),

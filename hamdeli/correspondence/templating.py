@@ -54,10 +54,14 @@ def fill(text: str, values: dict) -> str:
     return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
 
 
-def render(template: LetterTemplate, *, lang: str, city=None, official: str = "", on: dt.date) -> Rendered:
+def render(template: LetterTemplate, *, lang: str, city=None, official: str = "", on: dt.date,
+           city_name: str = "") -> Rendered:
+    """The template's text in `lang` (or visibly in a fallback language); `city_name` overrides the
+    city's GeoNames name, which exists only in English and Persian."""
     used, fallback = choose_language(template.body, lang)
     with translation.override(used if used in ("fa", "en") else "en"):
         occasion = str(Occasion(template.occasion).label)
-    values = {"city": city_in(city, used), "official": official, "occasion": occasion, "date": date_in(on, used)}
+    values = {"city": city_name or city_in(city, used), "official": official, "occasion": occasion,
+              "date": date_in(on, used)}
     subject = template.subject.get(used) or next(iter(template.subject.values()), "")
     return Rendered(fill(subject, values), fill(template.body.get(used, ""), values), used, lang, fallback)

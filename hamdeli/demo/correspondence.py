@@ -18,7 +18,14 @@ NOTE = ("Illustrative: the event is from the spring 2020 news report; the wordin
         "این نامه برای نمایش ساخته شده است.")
 
 TEMPLATES = [
-    ("Lunar New Year greeting", "greeting",
+    ("Greetings on a national or festive day", "greeting",
+     {"fa": "شادباش", "en": "Greetings", "zh": "贺信", "es": "Felicitaciones"},
+     {"fa": "{official} محترم،\nفرارسیدن این روز را به شما و مردم {city} صمیمانه شادباش می‌گوییم.\n{date}",
+      "en": "Dear {official},\nOn this day we send you and the people of {city} our warmest greetings.\n{date}",
+      "zh": "尊敬的{official}：\n值此佳节，谨向您和{city}人民致以诚挚的问候。\n{date}",
+      "es": "Estimado/a {official}:\nEn este día enviamos a usted y al pueblo de {city} nuestros más cordiales "
+            "saludos.\n{date}"}),
+    ("Spring Festival greeting", "greeting",
      {"fa": "تبریک سال نو چینی", "en": "Greetings for the Spring Festival", "zh": "春节贺信"},
      {"fa": "{official} محترم،\nفرارسیدن سال نو را به شما و مردم {city} صمیمانه تبریک می‌گوییم و برایتان "
             "سالی سرشار از تندرستی و شادی آرزو داریم.\n{date}",
@@ -44,10 +51,10 @@ TEMPLATES = [
 @transaction.atomic
 def load(ctx) -> None:
     isfahan, xian_org = ctx.orgs["isfahan"], ctx.orgs["xian"]
-    templates = {occasion: _template(isfahan, ctx.users["isfahan_officer"], name, occasion, subject, body)
+    templates = {name: _template(isfahan, ctx.users["isfahan_officer"], name, occasion, subject, body)
                  for name, occasion, subject, body in TEMPLATES}
-    cny, reply = _chinese_new_year(ctx, isfahan, templates["greeting"])
-    _spring_letters(ctx, isfahan, templates["empathy"], answers={"xian": reply})
+    cny, reply = _chinese_new_year(ctx, isfahan, templates["Spring Festival greeting"])
+    _spring_letters(ctx, isfahan, templates["Solidarity in days of hardship"], answers={"xian": reply})
     _inta(ctx, isfahan)
     _xian_side(ctx, xian_org)
     ctx.say("correspondence: %d Isfahan letters, %d templates" % (Letter.objects.filter(org=isfahan).count(),
@@ -73,14 +80,20 @@ def _letter(org, actor, *, direction, subject, registered_on, steps=(), **fields
     return letter
 
 
-def _from_template(template, city, on, official):
-    return templating.render(template, lang=prefill.recipient_language(city), city=city, official=official, on=on)
+# GeoNames gives city names in English and Persian only; the Chinese ones the demo letters need.
+CHINESE_NAMES = {"xian": "西安", "isfahan": "伊斯法罕"}
+
+
+def _from_template(template, city, on, official, key=""):
+    lang = prefill.recipient_language(city)
+    return templating.render(template, lang=lang, city=city, official=official, on=on,
+                             city_name=CHINESE_NAMES.get(key, "") if lang == "zh" else "")
 
 
 def _chinese_new_year(ctx, org, template):
     actor, xian = ctx.users["isfahan_officer"], ctx.cities["xian"]
-    text = _from_template(template, xian, D(2020, 1, 26), "Mayor of Xi'an")
-    extra = {"zh": "\n值此困难时期，伊斯法罕与西安人民心连心。",
+    text = _from_template(template, xian, D(2020, 1, 26), "市长先生", key="xian")
+    extra = {"zh": "\n在这困难时期，伊斯法罕人民与西安人民心连心。",
              "en": "\nIn these difficult days, the people of Isfahan are with the people of Xi'an."}
     cny = _letter(org, actor, direction="out",
                   subject="Spring Festival greetings and empathy from the Mayor of Isfahan",
@@ -106,7 +119,9 @@ def _spring_letters(ctx, org, template, answers) -> None:
     actor = ctx.users["isfahan_officer"]
     for key, _signed_on in SISTER_CITIES:
         city = ctx.cities[key]
-        text = _from_template(template, city, D(2020, 3, 23), f"Mayor of {city.name_en}")
+        official = {"zh": "市长先生", "es": f"Alcalde/sa de {city.name_en}"}.get(
+            prefill.recipient_language(city), f"Mayor of {city.name_en}")
+        text = _from_template(template, city, D(2020, 3, 23), official, key=key)
         _letter(org, actor, direction="out", subject=f"{text.subject} — {city.name_en}",
                 registered_on=D(2020, 3, 22), occasion="empathy", language=text.language, body=text.body,
                 sender_title="Mayor of Isfahan", recipient_title=f"Mayor of {city.name_en}", recipient_city=city,
