@@ -35,6 +35,12 @@ EDITABLE_FIELDS = [
     "recipient_city", "recipient_org", "subject", "occasion", "language", "body", "letter_date",
     "answer_due_on", "reply_to", "partnership", "related_kind", "related_public_id", "note", "received_on",
 ]
+# What a signed letter says can no longer change; its follow-up fields (due date, links, note) still can.
+FIXED_ONCE_SIGNED = {
+    "sender_name", "sender_title", "sender_city", "sender_org", "recipient_name", "recipient_title",
+    "recipient_city", "recipient_org", "subject", "occasion", "language", "body", "letter_date",
+}
+SIGNED_STATES = (LetterState.SIGNED, LetterState.SENT, LetterState.ACKNOWLEDGED)
 OUTGOING_ACTIONS = {"submit", "return_to_draft", "sign", "send", "acknowledge"}
 INCOMING_ACTIONS = {"assign", "answer"}
 
@@ -138,6 +144,10 @@ def update_letter(*, org, actor, letter: Letter, **fields) -> Letter:
         require_fields(subject=(fields["subject"] or "").strip())
     if fields.get("reply_to") is not None and fields["reply_to"].pk == letter.pk:
         raise ValidationFailed(_("A letter cannot answer itself."), fields={"reply_to": _("Choose another letter.")})
+    changed = {name for name, value in fields.items() if name in FIXED_ONCE_SIGNED and getattr(letter, name) != value}
+    if letter.state in SIGNED_STATES and changed:
+        raise Conflict(_("A signed letter's text and parties cannot be changed; register a new letter instead."),
+                       code="letter_signed", fields={name: _("Fixed once the letter is signed.") for name in changed})
     before = audit.snapshot(letter)
     for name, value in fields.items():
         setattr(letter, name, value)

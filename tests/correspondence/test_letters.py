@@ -197,3 +197,14 @@ def test_page_form_errors_re_render_with_422(officer):
     response = client.post("/letters/new/", {"direction": "out", "subject": "x", "occasion": "greeting",
                                               "language": "fa"})
     assert response.status_code == 422 and not Letter.objects.exists()
+
+
+def test_a_signed_letter_keeps_its_text_but_its_follow_up_can_change(outgoing, org, officer, officer_api):
+    letter = walk(outgoing(body="original"), org, officer, [("submit", D(2020, 1, 26)), ("sign", D(2020, 1, 26))])
+    url = f"/api/v1/correspondence/letters/{letter.public_id}"
+    response = officer_api.patch(url, {"body": "rewritten"}, content_type="application/json")
+    assert response.status_code == 409 and "body" in response.json()["fields"]
+    assert Letter.objects.get(pk=letter.pk).body == "original"
+    response = officer_api.patch(url, {"answer_due_on": "2020-02-20", "body": "original"},
+                                 content_type="application/json")
+    assert response.status_code == 200 and response.json()["answer_due_on"] == "2020-02-20"
