@@ -8,6 +8,7 @@ official or estimated (Islamic dates computed ahead, lunar dates outside the con
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 
 import holidays
@@ -104,6 +105,10 @@ def _country_days(country: str, subdiv: str | None, year: int, lang: str) -> tup
                  for day, name in sorted(local.items()))
 
 
+# Substitute and observed days off repeat a holiday already listed: not an occasion to write for.
+_NOT_AN_OCCASION = re.compile(r"day off|observed|substitut|bridge", re.IGNORECASE)
+
+
 def _years(start: dt.date, end: dt.date) -> range:
     return range(start.year, end.year + 1)
 
@@ -112,13 +117,16 @@ def _public_holidays(p: Partnership, start: dt.date, end: dt.date) -> list[Occur
     country = p.city.country_id
     lang = partner_language(country)
     subdiv = KNOWN_SUBDIVISIONS.get(p.city_id)
-    found = []
+    found, last_seen = [], {}
     for year in _years(start, end):
         for day, local_name, english_name, estimated in _country_days(country, subdiv, year, lang):
-            if start <= day <= end:
-                found.append(Occurrence(day, "public_holiday", f"{p.public_id}-{english_name}",
-                                        {"en": english_name},
-                                        local_name, lang, estimated, "greeting", p))
+            parts = english_name.split("; ")  # two holidays on one day come joined by "; "
+            repeated = all(part in last_seen and (day - last_seen[part]).days <= 7 for part in parts)
+            last_seen.update(dict.fromkeys(parts, day))
+            if repeated or _NOT_AN_OCCASION.search(english_name) or not start <= day <= end:
+                continue  # a holiday of several days is one occasion; days off are none
+            found.append(Occurrence(day, "public_holiday", f"{p.public_id}-{english_name}", {"en": english_name},
+                                    local_name, lang, estimated, "greeting", p))
     return found
 
 

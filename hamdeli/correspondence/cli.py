@@ -19,7 +19,8 @@ def _upcoming(args) -> int:
             status = "estimated" if o.estimated else "official"
             template = f" — template: {r.template.name}" if r.template else ""
             local = f" [{o.local_title}]" if o.local_title else ""
-            print(f"{format_date(o.on, args.lang, 'short')}  {o.title}{local}  ({status}; "
+            city = f"{o.partnership.city.name}: " if o.partnership else ""
+            print(f"{format_date(o.on, args.lang, 'short')}  {city}{o.title}{local}  ({status}; "
                   f"suggested letter: {o.occasion_label}{template})")
         if not reminders:
             print("No occasion in this period.")

@@ -114,7 +114,7 @@ def test_cli_lists_upcoming_occasions(org, xian_partner, capsys, monkeypatch):
     monkeypatch.setattr("hamdeli.correspondence.calendar.today", lambda: D(2020, 1, 10))
     assert cli.main(["calendar", "upcoming", "--org", org.slug, "--days", "20"]) == 0
     out = capsys.readouterr().out
-    assert "2020-01-25" in out and "春节" in out and "official" in out
+    assert "2020-01-25" in out and "春节" in out and "official" in out and "Xi" in out
 
 
 def _active(org, officer, city, signed_on):
@@ -126,3 +126,15 @@ def _active(org, officer, city, signed_on):
                        ("activate", signed_on + dt.timedelta(days=30))]:
         p = partners.transition_partnership(org=org, actor=officer, partnership=p, action=action, on=on)
     return p
+
+
+def test_substitute_days_off_are_not_occasions(org, xian_partner):
+    found = calendar.occurrences(org=org, start=D(2020, 1, 19), end=D(2020, 1, 24))
+    assert not [o for o in found if "Day off" in o.titles["en"]]  # 2020-01-24 was a day off swapped for the 19th
+
+
+def test_a_holiday_of_several_days_is_one_occasion(org, officer, cities):
+    _active(org, officer, cities["guangzhou"], D(2017, 5, 20))
+    found = calendar.occurrences(org=org, start=D(2020, 10, 1), end=D(2020, 10, 8))
+    national = [o for o in found if o.kind == "public_holiday" and "National Day" in o.titles["en"]]
+    assert [o.on for o in national] == [D(2020, 10, 1)]
