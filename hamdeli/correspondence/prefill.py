@@ -10,7 +10,12 @@ from hamdeli.places.models import City
 
 
 def recipient_language(city) -> str:
-    lang = calendar.partner_language(city.country_id) if city is not None else "fa"
+    """The recipient's language: the first official language of the city's country (Persian when unknown)."""
+    return calendar.partner_language(city.country_id) if city is not None else "fa"
+
+
+def letter_language(lang: str) -> str:
+    """A language a letter can be recorded in: the recipient's own, else English."""
     return lang if lang in settings.CONTENT_LANGUAGES else "en"
 
 
@@ -20,17 +25,18 @@ def initial_for_new_letter(org, query) -> tuple[dict, templating.Rendered | None
     city = City.objects.filter(pk=city_id).first() if city_id.isdigit() else None
     if city is None and reply_to is not None:
         city = reply_to.sender_city
+    wanted = reply_to.language if reply_to is not None and reply_to.language else recipient_language(city)
     initial = {"direction": query.get("direction", "out"), "occasion": query.get("occasion", "other"),
-               "reply_to": reply_to, "recipient_city": city, "language": recipient_language(city),
+               "reply_to": reply_to, "recipient_city": city, "language": letter_language(wanted),
                "partnership": _partnership(org, query.get("partnership"))}
     if reply_to is not None:
         initial.update(recipient_name=reply_to.sender_name, recipient_title=reply_to.sender_title,
-                       subject=reply_to.subject, language=reply_to.language or initial["language"])
+                       subject=reply_to.subject)
     template = selectors.templates(org=org).filter(public_id=_uuid(query.get("template"))).first()
     rendered = None
     if template is not None:
-        rendered = templating.render(template, lang=initial["language"], city=city,
-                                     official=initial.get("recipient_name", ""), on=today())
+        rendered = templating.render(template, lang=wanted, city=city, official=initial.get("recipient_name", ""),
+                                     on=today())
         initial.update(subject=rendered.subject, body=rendered.body, language=rendered.language,
                        occasion=template.occasion)
     return initial, rendered

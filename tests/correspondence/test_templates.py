@@ -49,3 +49,13 @@ def test_editing_on_the_page_keeps_the_other_languages(org, officer):
 def test_empty_template_form_is_422_not_500(officer):
     response = client_for(officer).post("/letters/templates/new/", {"name": "", "occasion": "greeting"})
     assert response.status_code == 422
+
+
+def test_a_language_no_template_has_falls_back_visibly_on_the_form(org, officer):
+    from hamdeli.places.models import City, Country
+
+    Country.objects.get_or_create(code="RO", defaults={"name_en": "Romania", "name_fa": "رومانی"})
+    iasi = City.objects.create(geonameid=675810, name_en="Iași", name_fa="یاش", country_id="RO")
+    t = _template(org, officer, fa="متن", en="Dear {official}")
+    html = client_for(officer).get(f"/letters/new/?recipient_city={iasi.pk}&template={t.public_id}").content.decode()
+    assert "«ro»" in html and "«en»" in html  # Romanian wanted, English used, and the form says so
