@@ -25,6 +25,9 @@ from hamdeli.partners.models import STANDING_STATES, Partnership
 
 # GeoNames city id -> the `holidays` subdivision code, for partner cities whose region has its own days.
 KNOWN_SUBDIVISIONS = {3128760: "CT", 2925177: "BW", 3176959: "FI", 1735161: "14", 3173435: "MI"}
+# Countries whose government fixes each year's holiday schedule only late in the year before: their
+# dates for a year after the current one are computed, not yet decreed.
+DECREED_YEARLY = {"CN", "VN"}
 LUNAR_NEW_YEAR_COUNTRIES = {"CN", "TW", "HK", "MO", "SG", "MY", "KR", "VN"}
 INTERNATIONAL_DAYS = [  # (month, day, key, suggested letter occasion, titles)
     (4, 7, "world-health-day", "thanks", {"fa": "روز جهانی بهداشت", "en": "World Health Day",
@@ -119,6 +122,7 @@ def _public_holidays(p: Partnership, start: dt.date, end: dt.date) -> list[Occur
     subdiv = KNOWN_SUBDIVISIONS.get(p.city_id)
     found, last_seen = [], {}
     for year in _years(start, end):
+        undecreed = country in DECREED_YEARLY and year > today().year
         for day, local_name, english_name, estimated in _country_days(country, subdiv, year, lang):
             parts = english_name.split("; ")  # two holidays on one day come joined by "; "
             repeated = all(part in last_seen and (day - last_seen[part]).days <= 7 for part in parts)
@@ -126,7 +130,7 @@ def _public_holidays(p: Partnership, start: dt.date, end: dt.date) -> list[Occur
             if repeated or _NOT_AN_OCCASION.search(english_name) or not start <= day <= end:
                 continue  # a holiday of several days is one occasion; days off are none
             found.append(Occurrence(day, "public_holiday", f"{p.public_id}-{english_name}", {"en": english_name},
-                                    local_name, lang, estimated, "greeting", p))
+                                    local_name, lang, estimated or undecreed, "greeting", p))
     return found
 
 

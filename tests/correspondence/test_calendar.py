@@ -138,3 +138,11 @@ def test_a_holiday_of_several_days_is_one_occasion(org, officer, cities):
     found = calendar.occurrences(org=org, start=D(2020, 10, 1), end=D(2020, 10, 8))
     national = [o for o in found if o.kind == "public_holiday" and "National Day" in o.titles["en"]]
     assert [o.on for o in national] == [D(2020, 10, 1)]
+
+
+def test_chinese_holidays_of_a_year_not_yet_decreed_are_estimated(org, xian_partner, monkeypatch):
+    monkeypatch.setattr("hamdeli.correspondence.calendar.today", lambda: D(2020, 6, 1))
+    this_year = calendar.occurrences(org=org, start=D(2020, 10, 1), end=D(2020, 10, 1))
+    next_year = calendar.occurrences(org=org, start=D(2021, 10, 1), end=D(2021, 10, 1))
+    assert [o.estimated for o in this_year if o.kind == "public_holiday"] == [False]
+    assert [o.estimated for o in next_year if o.kind == "public_holiday"] == [True]
