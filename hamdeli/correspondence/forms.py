@@ -67,6 +67,16 @@ class TransitionForm(forms.Form):
     assignee = forms.CharField(label=_("Assigned to (for “assign”)"), max_length=200, required=False)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
 
+    def __init__(self, *args, letter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if letter is not None:  # offer only the steps this letter can take now (the service still checks)
+            from hamdeli.correspondence.services import possible_actions
+
+            possible = possible_actions(letter)
+            self.fields["action"].widget.choices = [c for c in LetterAction.choices if c[0] in possible]
+            if "assign" not in possible:
+                del self.fields["assignee"]
+
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("PDF or image"))

@@ -158,6 +158,11 @@ def update_letter(*, org, actor, letter: Letter, **fields) -> Letter:
     return letter
 
 
+def possible_actions(letter: Letter) -> list[str]:
+    allowed = OUTGOING_ACTIONS if letter.is_outgoing else INCOMING_ACTIONS
+    return [a for a in LetterAction.values if a in allowed and can_proceed(getattr(letter, a))]
+
+
 def _refuse(letter: Letter, action: str):
     return Conflict(
         _("A letter that is “%(state)s” cannot take the step “%(action)s”.") % {

@@ -62,7 +62,7 @@ def _detail_page(request, letter, transition_form=None, attachment_form=None, st
         "events": letter.events.select_related("actor"),
         "attachments": letter.attachments.all(),
         "thread": selectors.thread(letter),
-        "transition_form": transition_form or forms.TransitionForm(),
+        "transition_form": transition_form or forms.TransitionForm(letter=letter),
         "attachment_form": attachment_form or forms.AttachmentForm(),
     }, status=status)
 
@@ -71,7 +71,7 @@ def _detail_page(request, letter, transition_form=None, attachment_form=None, st
 @requires("correspondence.edit")
 def letter_transition(request, public_id):
     letter = selectors.letter(org=request.org, public_id=public_id)
-    form = forms.TransitionForm(request.POST)
+    form = forms.TransitionForm(request.POST, letter=letter)
     if form.is_valid():
         try:
             services.transition_letter(org=request.org, actor=request.user, letter=letter, **form.cleaned_data)

@@ -208,3 +208,12 @@ def test_a_signed_letter_keeps_its_text_but_its_follow_up_can_change(outgoing, o
     response = officer_api.patch(url, {"answer_due_on": "2020-02-20", "body": "original"},
                                  content_type="application/json")
     assert response.status_code == 200 and response.json()["answer_due_on"] == "2020-02-20"
+
+
+def test_the_page_offers_only_the_steps_the_letter_can_take(org, officer, cities, outgoing):
+    incoming = services.register_letter(org=org, actor=officer, direction="in", subject="x",
+                                        sender_city=cities["xian"])
+    html = client_for(officer).get(f"/letters/{incoming.public_id}/").content.decode()
+    assert 'value="assign"' in html and 'value="answer"' in html and 'value="submit"' not in html
+    html = client_for(officer).get(f"/letters/{outgoing().public_id}/").content.decode()
+    assert 'value="submit"' in html and 'value="send"' not in html and 'id="id_assignee"' not in html
