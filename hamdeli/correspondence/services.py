@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -75,6 +76,8 @@ def _check(org, fields: dict, direction: str) -> None:
     bad = {}
     if fields.get("occasion", Occasion.OTHER) not in Occasion.values:
         bad["occasion"] = _("Choose one of the allowed values.")
+    if "language" in fields and fields["language"] not in settings.CONTENT_LANGUAGES:
+        bad["language"] = _("Choose one of the allowed values.")
     if fields.get("related_kind", "") not in RelatedKind.values:
         bad["related_kind"] = _("Choose one of the allowed values.")
     if bool(fields.get("related_kind")) != bool(fields.get("related_public_id")) and (
@@ -117,6 +120,9 @@ def register_letter(*, org, actor, direction: str, subject: str, registered_on: 
     fields.setdefault("occasion", Occasion.OTHER)
     _check(org, fields, direction)
     registered_on = registered_on or today()
+    if not 1950 <= registered_on.year <= 2200:
+        raise ValidationFailed(_("Some fields are not valid."),
+                               fields={"registered_on": _("Give a date between 1950 and 2200.")})
     if direction == Direction.INCOMING:
         fields["received_on"] = fields.get("received_on") or registered_on
     year, seq = next_registry_number(org=org, on=registered_on)

@@ -217,3 +217,14 @@ def test_the_page_offers_only_the_steps_the_letter_can_take(org, officer, cities
     assert 'value="assign"' in html and 'value="answer"' in html and 'value="submit"' not in html
     html = client_for(officer).get(f"/letters/{outgoing().public_id}/").content.decode()
     assert 'value="submit"' in html and 'value="send"' not in html and 'id="id_assignee"' not in html
+
+
+def test_odd_language_or_date_is_a_422_not_a_500(officer_api):
+    url = "/api/v1/correspondence/letters"
+    response = officer_api.post(url, {"direction": "out", "subject": "x", "recipient_org": "UN", "language": "xx"},
+                                content_type="application/json")
+    assert response.status_code == 422 and "language" in response.json()["fields"]
+    response = officer_api.post(url, {"direction": "out", "subject": "x", "recipient_org": "UN",
+                                      "registered_on": "0001-01-01"}, content_type="application/json")
+    assert response.status_code == 422 and "registered_on" in response.json()["fields"]
+    assert not Letter.objects.exists()
