@@ -90,17 +90,9 @@ class LetterFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
 
-class LocalizedField(LocalizedTextFormField):
-    """The shared field, safe when both boxes are left empty (then "write at least one language")."""
-
-    def compress(self, data_list):
-        fa, en = [*(data_list or []), "", ""][:2]
-        return {"fa": fa or "", "en": en or ""}
-
-
 class TemplateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     occasion = forms.ChoiceField(label=_("Occasion"), choices=Occasion.choices)
-    subject = LocalizedField(label=_("Subject"))
-    body = LocalizedField(label=_("Text (placeholders: {city}, {official}, {occasion}, {date})"),
+    subject = LocalizedTextFormField(label=_("Subject"))
+    body = LocalizedTextFormField(label=_("Text (placeholders: {city}, {official}, {occasion}, {date})"),
                                   textarea=True)

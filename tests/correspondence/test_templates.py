@@ -40,7 +40,7 @@ def test_template_validation(officer_api):
 def test_editing_on_the_page_keeps_the_other_languages(org, officer):
     t = _template(org, officer, fa="متن", zh="中文")
     response = client_for(officer).post(f"/letters/templates/{t.public_id}/", {
-        "name": "Spring Festival", "occasion": "greeting", "subject__fa": "تبریک", "body__fa": "متن تازه"})
+        "name": "Spring Festival", "occasion": "greeting", "subject_fa": "تبریک", "body_fa": "متن تازه"})
     assert response.status_code == 302
     t.refresh_from_db()
     assert t.body == {"zh": "中文", "fa": "متن تازه"}
