@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("hamdeli.places.urls")),
     path("", include("hamdeli.partners.urls")),
     path("", include("hamdeli.campaigns.urls")),
+    path("", include("hamdeli.correspondence.urls")),
 ]

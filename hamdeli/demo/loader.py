@@ -14,6 +14,7 @@ DEMO_PASSWORD = "hamdeli-demo-2020"  # noqa: S105 - printed for the local demo o
 STEPS = [
     "hamdeli.demo.partners.load",
     "hamdeli.demo.campaigns.load",
+    "hamdeli.demo.correspondence.load",
 ]
 
 ILLUSTRATIVE_NOTE = {

@@ -9,6 +9,8 @@ from django.utils.module_loading import import_string
 
 PANELS: list[str] = [
     "hamdeli.campaigns.panels.dashboard_panel",
+    "hamdeli.correspondence.panels.overdue_letters",
+    "hamdeli.correspondence.panels.upcoming_occasions",
 ]
 
 
