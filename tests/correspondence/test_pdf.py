@@ -5,32 +5,9 @@ import datetime as dt
 from hamdeli.core.pdf import pdf_page_images, pdf_text
 from hamdeli.correspondence import printing
 from tests.conftest import client_for
+from tests.pdf_ink import ink_box, ink_pieces
 
 BODY = "همدلی"
-
-
-def _ink_columns(image, top: float, bottom: float):
-    """Left and right ends of the dark pixels in a horizontal band of the page."""
-    band = image.crop((0, int(image.height * top), image.width, int(image.height * bottom))).convert("L")
-    return band.point(lambda v: 255 if v < 128 else 0).getbbox()
-
-
-def _pieces(image, box) -> int:
-    """Separate pieces of ink (8-connected) inside a box: shaped Persian words join into few pieces."""
-    ink = image.crop(box).convert("L")
-    dark = {(x, y) for x in range(ink.width) for y in range(ink.height) if ink.getpixel((x, y)) < 128}
-    pieces = 0
-    while dark:
-        pieces += 1
-        stack = [dark.pop()]
-        while stack:
-            x, y = stack.pop()
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    if (x + dx, y + dy) in dark:
-                        dark.remove((x + dx, y + dy))
-                        stack.append((x + dx, y + dy))
-    return pieces
 
 
 def _letter(outgoing, body, language="fa", subject="تبریک سال نو"):
@@ -48,21 +25,21 @@ def test_persian_letter_pdf_is_shaped_and_right_to_left(outgoing):
     assert "۱۳۹۸/۱" in text and "۶ بهمن ۱۳۹۸" in text  # Persian digits, Jalali date
     # The lone body word, found as the last ink above the footer, sits against the right margin ...
     lines = [y for y in range(int(page.height * 0.1), int(page.height * 0.9))
-             if _ink_columns(page, y / page.height, (y + 1) / page.height)]
+             if ink_box(page, y / page.height, (y + 1) / page.height)]
     last = max(lines)
     first = last
     while first - 1 in lines:
         first -= 1
-    box = _ink_columns(page, first / page.height, (last + 1) / page.height)
+    box = ink_box(page, first / page.height, (last + 1) / page.height)
     assert box[0] > page.width / 2, "the Persian body line should start from the right"
     # ... and is drawn joined: همدلی shapes into two pieces (همد + لی), not five isolated letters.
-    assert _pieces(page, (box[0], first, box[2], last + 1)) == 2
+    assert ink_pieces(page, (box[0], first, box[2], last + 1)) == 2
 
 
 def test_english_letter_is_left_to_right(outgoing):
     pdf = printing.letter_pdf(_letter(outgoing, "Friendship", language="en", subject="Greetings"))
     page = pdf_page_images(pdf, scale=1)[0]
-    box = _ink_columns(page, 0.1, 0.9)
+    box = ink_box(page, 0.1, 0.9)
     assert box[0] < page.width / 4
     assert "Subject: Greetings" in pdf_text(pdf)
 
