@@ -18,6 +18,7 @@ api_setup.install(api)
 
 def _register_routers() -> None:
     from hamdeli.campaigns.api import router as campaigns_router
+    from hamdeli.aid.api import router as aid_router
     from hamdeli.core.api import router as core_router
     from hamdeli.correspondence.api import router as correspondence_router
     from hamdeli.partners.api import router as partners_router
@@ -28,6 +29,7 @@ def _register_routers() -> None:
     api.add_router("/partners/", partners_router)
     api.add_router("/campaigns/", campaigns_router)
     api.add_router("/correspondence/", correspondence_router)
+    api.add_router("/aid/", aid_router)
 
 
 _register_routers()

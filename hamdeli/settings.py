@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "hamdeli.partners",
     "hamdeli.campaigns",
     "hamdeli.correspondence",
+    "hamdeli.aid",
     "hamdeli.web",
     "hamdeli.demo",
 ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("hamdeli.partners.urls")),
     path("", include("hamdeli.campaigns.urls")),
     path("", include("hamdeli.correspondence.urls")),
+    path("", include("hamdeli.aid.urls")),
 ]

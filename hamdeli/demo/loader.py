@@ -15,6 +15,7 @@ STEPS = [
     "hamdeli.demo.partners.load",
     "hamdeli.demo.campaigns.load",
     "hamdeli.demo.correspondence.load",
+    "hamdeli.demo.aid.load",
 ]
 
 ILLUSTRATIVE_NOTE = {

@@ -11,6 +11,7 @@ PANELS: list[str] = [
     "hamdeli.campaigns.panels.dashboard_panel",
     "hamdeli.correspondence.panels.overdue_letters",
     "hamdeli.correspondence.panels.upcoming_occasions",
+    "hamdeli.aid.panels.panel",
 ]
 
 

@@ -1,0 +1,190 @@
+"""Aid ledger benchmark (not a test). Prints JSON:
+
+- bulk posting throughput through `ledger.post` (balances locked and updated, movements appended,
+  triggers in place) and raw `sqlite3.executemany` inserts of the very same rows into a copy of the
+  table, measured in the same run, and their ratio (target >= 0.25);
+- balance query and forward-trace p50/p99 with the ledger at --movements rows (targets <= 2 ms and
+  <= 50 ms at 1M);
+- peak memory (max RSS).
+
+    .venv/bin/python bench/ledger.py [--movements 1000000] [--measure 200000] [--out bench/results/ledger.json]
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _setup(tmp: Path):
+    os.environ["HAMDELI_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    os.environ["HAMDELI_VAR_DIR"] = str(tmp)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamdeli.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _world(items: int, stores: int, pledges: int):
+    from hamdeli.aid import services
+    from hamdeli.aid.models import Item, Location, Lot, Party, Pledge
+    from hamdeli.core import services as core
+    from hamdeli.places.models import City, Country
+
+    Country.objects.create(code="IR", name_en="Iran", name_fa="ایران")
+    city = City.objects.create(geonameid=418863, name_en="Isfahan", name_fa="اصفهان", country_id="IR", population=1)
+    org = core.ensure_organization(slug="bench", city=city, name={"en": "Bench"})
+    party = Party.objects.create(org=org, name={"en": "Store owner"}, kind="city")
+    donor = Party.objects.create(org=org, name={"en": "Donor"}, kind="city")
+    item_rows = Item.objects.bulk_create([Item(org=org, code=f"i{n}", name={"en": f"Item {n}"}) for n in range(items)])
+    store_rows = Location.objects.bulk_create(
+        [Location(org=org, name={"en": f"Store {n}"}, party=party) for n in range(stores)])
+    pledge_rows = Pledge.objects.bulk_create([Pledge(org=org, direction="inbound", donor=donor, recipient=party)
+                                              for _ in range(pledges)])
+    lots = Lot.objects.bulk_create([Lot(org=org, item=item_rows[n % items], number=f"L{n}", pledge=p, donor=donor)
+                                    for n, p in enumerate(pledge_rows)])
+    virtual = {k: services.virtual(org, k) for k in ("donor", "distributed")}
+    return org, item_rows, store_rows, pledge_rows, lots, virtual
+
+
+def _chains(lots, stores, virtual, rng):
+    """Endless movements that never drive a store negative: donor → A (10), A → B (6), B → recipients (4)."""
+    from hamdeli.aid.ledger import Entry
+
+    while True:
+        lot = rng.choice(lots)
+        a, b = rng.sample(stores, 2)
+        yield Entry(lot.item, lot, virtual["donor"], a, 10)
+        yield Entry(lot.item, lot, a, b, 6)
+        yield Entry(lot.item, lot, b, virtual["distributed"], 4)
+
+
+def _post(org, source, count: int, batch: int) -> float:
+    from django.db import transaction
+
+    from hamdeli.aid import ledger
+
+    started = time.perf_counter()
+    done = 0
+    while done < count:
+        entries = [next(source) for _ in range(min(batch, count - done))]
+        with transaction.atomic():
+            ledger.post(org=org, actor=None, entries=entries, reason="handover", returning=False)
+        done += len(entries)
+    return time.perf_counter() - started
+
+
+def _raw_executemany(db_path: Path, rows: int) -> float:
+    """Insert the same rows with sqlite3.executemany into an empty copy of the movement table."""
+    source = sqlite3.connect(db_path)
+    ddl = [sql for (sql,) in source.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'aid_movement' AND sql IS NOT NULL "
+        "AND type IN ('table', 'index')")]
+    columns = [r[1] for r in source.execute("PRAGMA table_info(aid_movement)")]
+    data = source.execute(f"SELECT {', '.join(columns)} FROM aid_movement ORDER BY id LIMIT ?", (rows,)).fetchall()
+    source.close()
+    target_path = db_path.with_name("raw.sqlite3")
+    target = sqlite3.connect(target_path)
+    target.execute("PRAGMA journal_mode=WAL")
+    target.execute("PRAGMA synchronous=NORMAL")
+    for sql in ddl:
+        target.execute(sql)
+    insert = f"INSERT INTO aid_movement ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    started = time.perf_counter()
+    with target:
+        target.executemany(insert, data)
+    elapsed = time.perf_counter() - started
+    target.close()
+    return elapsed
+
+
+def _percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {"p50_ms": round(statistics.median(ordered) * 1000, 3),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 3)}
+
+
+def _time(fn, args_list, warmup: int = 20) -> list[float]:
+    """Per-call wall times; the first `warmup` calls (cold caches, first statement preparation) are dropped."""
+    import gc
+
+    for args in args_list[:warmup]:
+        fn(*args)
+    gc.collect()
+    out = []
+    for args in args_list[warmup:]:
+        started = time.perf_counter()
+        fn(*args)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--movements", type=int, default=1_000_000)
+    parser.add_argument("--measure", type=int, default=200_000, help="rows timed against sqlite3.executemany")
+    parser.add_argument("--batch", type=int, default=5_000)
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    rng = random.Random(2020)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        _setup(tmp)
+        from django.db.models import Sum
+
+        from hamdeli.aid import selectors
+        from hamdeli.aid.models import Balance, Movement
+
+        org, items, stores, pledges, lots, virtual = _world(items=50, stores=100, pledges=2000)
+        source = _chains(lots, stores, virtual, rng)
+        measure = min(args.measure - args.measure % 3, args.movements)
+        posting = _post(org, source, measure, args.batch)
+        raw = _raw_executemany(tmp / "bench.sqlite3", measure)
+        started = time.perf_counter()
+        _post(org, source, args.movements - measure, args.batch)
+        fill = time.perf_counter() - started
+        assert Movement.objects.count() == args.movements
+
+        def balance(location, item):
+            Balance.objects.filter(location=location, item=item).aggregate(t=Sum("quantity"))["t"]
+
+        balances = _time(balance, [(rng.choice(stores), rng.choice(items)) for _ in range(args.queries + 20)])
+        traces = _time(selectors.trace_forward, [(rng.choice(pledges),) for _ in range(args.queries // 5 + 20)])
+        result = {
+            "movements": args.movements,
+            "measured_rows": measure,
+            "ledger_post_rows_per_s": round(measure / posting),
+            "raw_executemany_rows_per_s": round(measure / raw),
+            "ratio": round((measure / posting) / (measure / raw), 3),
+            "ratio_target": 0.25,
+            "fill_rest_s": round(fill, 1),
+            "balance_query": {**_percentiles(balances), "target_ms": 2},
+            "forward_trace": {**_percentiles(traces), "target_ms": 50},
+            "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "database": "sqlite",
+        }
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

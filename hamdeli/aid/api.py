@@ -1,0 +1,545 @@
+"""Aid over JSON. Every write honours an Idempotency-Key header (hamdeli.core.idempotency)."""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Literal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from hamdeli.aid import access, exports, imports, selectors, services
+from hamdeli.aid.models import BaseUnit, Direction, PartyKind
+from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.idempotency import idempotent
+from hamdeli.core.localized import localized_str
+from hamdeli.core.permissions import requires
+from hamdeli.places.models import City
+
+router = Router(tags=["aid"])
+Localized = dict[str, str]
+
+
+class ItemIn(Schema):
+    code: str = Field(..., min_length=1, max_length=50)
+    name: Localized
+    base_unit: Literal[tuple(BaseUnit.values)] = "piece"
+    pack_sizes: list[int] = []
+    unit_value: Decimal | None = None
+    currency: str = Field("", max_length=3)
+
+
+class PartyIn(Schema):
+    name: Localized
+    kind: Literal[tuple(PartyKind.values)]
+    city_geonameid: int | None = None
+
+
+class LocationIn(Schema):
+    name: Localized
+    party: uuid.UUID
+
+
+class LineIn(Schema):
+    item: uuid.UUID
+    quantity: int = Field(..., gt=0)
+    lot: uuid.UUID | None = None
+
+
+class PledgeIn(Schema):
+    direction: Literal[tuple(Direction.values)]
+    donor: uuid.UUID
+    recipient: uuid.UUID
+    label: Localized = {}
+    offered_on: dt.date | None = None
+    note: str = Field("", max_length=5000)
+    lines: list[LineIn] = Field(..., min_length=1)
+
+
+class TransitionIn(Schema):
+    action: Literal["accept", "ship", "deliver", "close", "cancel"]
+    reason: str = Field("", max_length=2000)
+    source: uuid.UUID | None = None
+
+
+class BoxLineIn(Schema):
+    item: uuid.UUID
+    quantity: int = Field(..., gt=0)
+    lot: str = Field("", max_length=60)
+    expires_on: dt.date | None = None
+
+
+class BoxIn(Schema):
+    label: str = Field("", max_length=100)
+    lines: list[BoxLineIn] = Field(..., min_length=1)
+
+
+class ConsignmentIn(Schema):
+    carrier: str = Field("", max_length=200)
+    tracking_ref: str = Field("", max_length=100)
+    shipped_on: dt.date | None = None
+    boxes: list[BoxIn] = Field(..., min_length=1)
+
+
+class ReceiveLineIn(Schema):
+    line: uuid.UUID
+    received: int = Field(..., ge=0)
+    damaged: int = Field(0, ge=0)
+
+
+class ReceiveIn(Schema):
+    location: uuid.UUID
+    lines: list[ReceiveLineIn] = []
+    reason: str = Field("", max_length=2000)
+
+
+class HandoverIn(Schema):
+    source: uuid.UUID
+    target: uuid.UUID
+    signed_by: str = Field(..., min_length=1, max_length=200)
+    signed_at: dt.datetime | None = None
+    note: str = Field("", max_length=2000)
+    lines: list[LineIn] = Field(..., min_length=1)
+
+
+class DistributionIn(Schema):
+    source: uuid.UUID
+    recipient: uuid.UUID
+    recipient_group: str = Field(..., min_length=1, max_length=200)
+    people_count: int | None = Field(None, ge=0)
+    note: str = Field("", max_length=2000)
+    lines: list[LineIn] = Field(..., min_length=1)
+
+
+class IntakeIn(Schema):
+    location: uuid.UUID
+    item: uuid.UUID
+    quantity: int = Field(..., gt=0)
+    donor: uuid.UUID | None = None
+    lot: str = Field("", max_length=60)
+    expires_on: dt.date | None = None
+    note: str = Field("", max_length=2000)
+
+
+class ReverseIn(Schema):
+    note: str = Field(..., min_length=1, max_length=2000)
+
+
+def item_out(i) -> dict:
+    return {
+        "id": i.public_id,
+        "code": i.code,
+        "name": i.name,
+        "base_unit": i.base_unit,
+        "pack_sizes": i.pack_sizes,
+        "unit_value": str(i.unit_value) if i.unit_value is not None else None,
+        "currency": i.currency,
+    }
+
+
+def party_out(p) -> dict:
+    return {"id": p.public_id, "name": p.name, "kind": p.kind, "city_geonameid": p.city_id}
+
+
+def location_out(loc) -> dict:
+    return {
+        "id": loc.public_id,
+        "name": loc.name,
+        "kind": loc.kind,
+        "party": loc.party.public_id if loc.party_id else None,
+    }
+
+
+def pledge_out(p) -> dict:
+    return {
+        "id": p.public_id,
+        "direction": p.direction,
+        "state": p.state,
+        "label": p.label,
+        "donor": p.donor.public_id,
+        "recipient": p.recipient.public_id,
+        "offered_on": p.offered_on,
+        "cancel_reason": p.cancel_reason,
+        "lines": [{"item": ln.item.public_id, "quantity": ln.quantity} for ln in p.lines.select_related("item")],
+        "consignments": [consignment_out(c) for c in p.consignments.all()],
+    }
+
+
+def consignment_out(c) -> dict:
+    return {
+        "id": c.public_id,
+        "reference": c.reference,
+        "carrier": c.carrier,
+        "tracking_ref": c.tracking_ref,
+        "shipped_on": c.shipped_on,
+        "boxes": [
+            {
+                "id": b.public_id,
+                "number": b.number,
+                "label": b.label,
+                "state": b.state,
+                "lines": [
+                    {
+                        "id": ln.public_id,
+                        "item": ln.item.public_id,
+                        "lot": ln.lot.number,
+                        "lot_id": ln.lot.public_id,
+                        "expires_on": ln.lot.expires_on,
+                        "quantity": ln.quantity,
+                    }
+                    for ln in b.lines.select_related("item", "lot")
+                ],
+            }
+            for b in c.boxes.all()
+        ],
+    }
+
+
+def movement_out(m) -> dict:
+    return exports.movement_row(m)
+
+
+def _lines(org, lines) -> list[dict]:
+    out = []
+    for line in lines:
+        item = selectors.item(org=org, public_id=line.item)
+        lot = selectors.lot(org=org, public_id=line.lot) if line.lot else None
+        out.append({"item": item, "quantity": line.quantity, "lot": lot})
+    return out
+
+
+def _city(geonameid):
+    if geonameid is None:
+        return None
+    city = City.objects.filter(pk=geonameid).first()
+    if city is None:
+        raise ValidationFailed(_("Unknown city."), fields={"city_geonameid": _("No city has this GeoNames id.")})
+    return city
+
+
+@router.get("/items", operation_id="aid_items_list")
+@requires("aid.view")
+def items_list(request):
+    return [item_out(i) for i in selectors.items(org=request.org)]
+
+
+@router.post("/items", operation_id="aid_items_create")
+@requires("aid.edit")
+@idempotent
+def items_create(request, payload: ItemIn):
+    i = services.create_item(org=request.org, actor=request.user, **payload.dict())
+    return Status(201, item_out(i))
+
+
+@router.get("/parties", operation_id="aid_parties_list")
+@requires("aid.view")
+def parties_list(request):
+    return [party_out(p) for p in selectors.parties(org=request.org)]
+
+
+@router.post("/parties", operation_id="aid_parties_create")
+@requires("aid.edit")
+@idempotent
+def parties_create(request, payload: PartyIn):
+    p = services.create_party(
+        org=request.org, actor=request.user, name=payload.name, kind=payload.kind, city=_city(payload.city_geonameid)
+    )
+    return Status(201, party_out(p))
+
+
+@router.get("/locations", operation_id="aid_locations_list")
+@requires("aid.view")
+def locations_list(request):
+    return [location_out(loc) for loc in selectors.locations(org=request.org, actor=request.user)]
+
+
+@router.post("/locations", operation_id="aid_locations_create")
+@requires("aid.edit")
+@idempotent
+def locations_create(request, payload: LocationIn):
+    loc = services.create_location(
+        org=request.org,
+        actor=request.user,
+        name=payload.name,
+        party=selectors.party(org=request.org, public_id=payload.party),
+    )
+    return Status(201, location_out(loc))
+
+
+class GrantIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150)
+
+
+@router.post("/locations/{public_id}/grants", operation_id="aid_locations_grant")
+@requires("aid.edit")
+@idempotent
+def locations_grant(request, public_id: uuid.UUID, payload: GrantIn):
+    """Let an institution-store member see and act on this store."""
+    where = selectors.location(org=request.org, public_id=public_id)
+    membership = request.org.memberships.filter(user__username=payload.username).first()
+    services.grant_location(org=request.org, actor=request.user, membership=membership, location=where)
+    return Status(201, {"location": where.public_id, "username": payload.username})
+
+
+@router.get("/stock", operation_id="aid_stock")
+@requires("aid.view")
+def stock(request, location: uuid.UUID | None = None):
+    where = selectors.location(org=request.org, actor=request.user, public_id=location) if location else None
+    return [
+        {
+            "location": b.location.public_id,
+            "location_name": localized_str(b.location.name),
+            "item": b.item.public_id,
+            "item_code": b.item.code,
+            "lot": b.lot.number,
+            "lot_id": b.lot.public_id,
+            "expires_on": b.lot.expires_on,
+            "quantity": b.quantity,
+        }
+        for b in selectors.stock(org=request.org, actor=request.user, location=where)
+    ]
+
+
+@router.get("/fefo", operation_id="aid_fefo")
+@requires("aid.view")
+def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int):
+    where = selectors.location(org=request.org, actor=request.user, public_id=location)
+    plan = services.fefo(
+        org=request.org, location=where, item=selectors.item(org=request.org, public_id=item), quantity=quantity
+    )
+    return [
+        {"lot": lot.number, "lot_id": lot.public_id, "expires_on": lot.expires_on, "quantity": q} for lot, q in plan
+    ]
+
+
+@router.get("/pledges", operation_id="aid_pledges_list")
+@requires("aid.view")
+def pledges_list(request, direction: str | None = None, state: str | None = None):
+    return [
+        pledge_out(p) for p in selectors.pledges(org=request.org, actor=request.user, direction=direction, state=state)
+    ]
+
+
+@router.post("/pledges", operation_id="aid_pledges_create")
+@requires("aid.edit")
+@idempotent
+def pledges_create(request, payload: PledgeIn):
+    org = request.org
+    p = services.create_pledge(
+        org=org,
+        actor=request.user,
+        direction=payload.direction,
+        label=payload.label,
+        donor=selectors.party(org=org, public_id=payload.donor),
+        recipient=selectors.party(org=org, public_id=payload.recipient),
+        offered_on=payload.offered_on,
+        note=payload.note,
+        lines=[(ln["item"], ln["quantity"]) for ln in _lines(org, payload.lines)],
+    )
+    return Status(201, pledge_out(p))
+
+
+@router.get("/pledges/{public_id}", operation_id="aid_pledges_get")
+@requires("aid.view")
+def pledges_get(request, public_id: uuid.UUID):
+    return pledge_out(selectors.pledge(org=request.org, actor=request.user, public_id=public_id))
+
+
+@router.post("/pledges/{public_id}/transition", operation_id="aid_pledges_transition")
+@requires("aid.handle")
+@idempotent
+def pledges_transition(request, public_id: uuid.UUID, payload: TransitionIn):
+    org = request.org
+    p = selectors.pledge(org=org, actor=request.user, public_id=public_id)
+    source = selectors.location(org=org, actor=request.user, public_id=payload.source) if payload.source else None
+    p = services.transition_pledge(
+        org=org, actor=request.user, pledge=p, action=payload.action, reason=payload.reason, source=source
+    )
+    return pledge_out(p)
+
+
+@router.post("/pledges/{public_id}/consignments", operation_id="aid_consignments_create")
+@requires("aid.handle")
+@idempotent
+def consignments_create(request, public_id: uuid.UUID, payload: ConsignmentIn):
+    org = request.org
+    p = selectors.pledge(org=org, actor=request.user, public_id=public_id)
+    boxes = [
+        {
+            "label": b.label,
+            "lines": [
+                {
+                    "item": selectors.item(org=org, public_id=ln.item),
+                    "quantity": ln.quantity,
+                    "lot": ln.lot,
+                    "expires_on": ln.expires_on,
+                }
+                for ln in b.lines
+            ],
+        }
+        for b in payload.boxes
+    ]
+    c = services.create_consignment(
+        org=org,
+        actor=request.user,
+        pledge=p,
+        boxes=boxes,
+        carrier=payload.carrier,
+        tracking_ref=payload.tracking_ref,
+        shipped_on=payload.shipped_on,
+    )
+    return Status(201, consignment_out(c))
+
+
+@router.post("/pledges/{public_id}/consignments/import", operation_id="aid_consignments_import")
+@requires("aid.handle")
+@idempotent
+def consignments_import(
+    request, public_id: uuid.UUID, file: File[UploadedFile], carrier: str = "", tracking_ref: str = ""
+):
+    p = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
+    c = imports.import_boxes(
+        org=request.org, actor=request.user, pledge=p, upload=file, carrier=carrier, tracking_ref=tracking_ref
+    )
+    return Status(201, consignment_out(c))
+
+
+@router.get("/consignments/{public_id}", operation_id="aid_consignments_get")
+@requires("aid.view")
+def consignments_get(request, public_id: uuid.UUID):
+    return consignment_out(selectors.consignment(org=request.org, actor=request.user, public_id=public_id))
+
+
+@router.post("/boxes/{public_id}/receive", operation_id="aid_boxes_receive")
+@requires("aid.handle")
+@idempotent
+def boxes_receive(request, public_id: uuid.UUID, payload: ReceiveIn):
+    org = request.org
+    box = selectors.box(org=org, actor=None, public_id=public_id)
+    where = selectors.location(org=org, actor=request.user, public_id=payload.location)
+    services.receive_box(
+        org=org,
+        actor=request.user,
+        box=box,
+        location=where,
+        reason=payload.reason,
+        lines=[{"line": ln.line, "received": ln.received, "damaged": ln.damaged} for ln in payload.lines],
+    )
+    return consignment_out(box.consignment)
+
+
+@router.post("/intakes", operation_id="aid_intakes_create")
+@requires("aid.handle")
+@idempotent
+def intakes_create(request, payload: IntakeIn):
+    org = request.org
+    moved = services.intake(
+        org=org,
+        actor=request.user,
+        location=selectors.location(org=org, actor=request.user, public_id=payload.location),
+        item=selectors.item(org=org, public_id=payload.item),
+        quantity=payload.quantity,
+        donor=selectors.party(org=org, public_id=payload.donor) if payload.donor else None,
+        lot_number=payload.lot,
+        expires_on=payload.expires_on,
+        note=payload.note,
+    )
+    return Status(201, [movement_out(m) for m in moved])
+
+
+@router.post("/handovers", operation_id="aid_handovers_create")
+@requires("aid.handle")
+@idempotent
+def handovers_create(request, payload: HandoverIn):
+    org = request.org
+    moved = services.handover(
+        org=org,
+        actor=request.user,
+        source=selectors.location(org=org, actor=request.user, public_id=payload.source),
+        target=selectors.location(org=org, public_id=payload.target),
+        signed_by=payload.signed_by,
+        signed_at=payload.signed_at,
+        note=payload.note,
+        lines=_lines(org, payload.lines),
+    )
+    return Status(201, [movement_out(m) for m in moved])
+
+
+@router.post("/distributions", operation_id="aid_distributions_create")
+@requires("aid.handle")
+@idempotent
+def distributions_create(request, payload: DistributionIn):
+    org = request.org
+    moved = services.distribute(
+        org=org,
+        actor=request.user,
+        source=selectors.location(org=org, actor=request.user, public_id=payload.source),
+        recipient=selectors.party(org=org, public_id=payload.recipient),
+        recipient_group=payload.recipient_group,
+        people_count=payload.people_count,
+        note=payload.note,
+        lines=_lines(org, payload.lines),
+    )
+    return Status(201, [movement_out(m) for m in moved])
+
+
+@router.post("/movements/{public_id}/reverse", operation_id="aid_movements_reverse")
+@requires("aid.handle")
+@idempotent
+def movements_reverse(request, public_id: uuid.UUID, payload: ReverseIn):
+    m = selectors.movement(org=request.org, public_id=public_id)
+    made = services.reverse_movement(org=request.org, actor=request.user, movement=m, note=payload.note)
+    return Status(201, [movement_out(x) for x in made])
+
+
+@router.get("/movements", operation_id="aid_movements_list")
+@requires("aid.view")
+def movements_list(request, format: Literal["json", "csv"] = "json"):
+    rows = selectors.movements(org=request.org, actor=request.user)
+    if format == "csv":
+        return HttpResponse(exports.movements_csv(rows), content_type="text/csv; charset=utf-8")
+    return [movement_out(m) for m in rows]
+
+
+@router.get("/trace/forward/{public_id}", operation_id="aid_trace_forward")
+@requires("aid.view")
+def trace_forward(request, public_id: uuid.UUID):
+    target = selectors.find_traceable(org=request.org, actor=request.user, public_id=public_id)
+    return exports.jsonable(selectors.trace_forward(target))
+
+
+@router.get("/trace/backward/{public_id}", operation_id="aid_trace_backward")
+@requires("aid.view")
+def trace_backward(request, public_id: uuid.UUID):
+    where = selectors.location(org=request.org, actor=request.user, public_id=public_id)
+    return exports.jsonable(selectors.trace_backward(org=request.org, location=where))
+
+
+@router.get("/lots/{public_id}/recall", operation_id="aid_lots_recall")
+@requires("aid.view")
+def lots_recall(request, public_id: uuid.UUID):
+    access.require_office(request.org, request.user)
+    lot = selectors.lot(org=request.org, public_id=public_id)
+    return exports.jsonable(selectors.recall(org=request.org, lot=lot))
+
+
+@router.get("/pledges/{public_id}/report", operation_id="aid_pledges_report")
+@requires("aid.view")
+def pledges_report(request, public_id: uuid.UUID):
+    p = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
+    return exports.report_json(selectors.report(org=request.org, pledge=p))
+
+
+@router.get("/exports/iati", operation_id="aid_export_iati")
+@requires("aid.view")
+def export_iati(request):
+    return HttpResponse(exports.iati_xml(org=request.org, actor=request.user), content_type="application/xml")
+
+
+@router.get("/exports/hxl", operation_id="aid_export_hxl")
+@requires("aid.view")
+def export_hxl(request):
+    return HttpResponse(exports.hxl_csv(org=request.org, actor=request.user), content_type="text/csv; charset=utf-8")

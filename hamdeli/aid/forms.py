@@ -1,0 +1,192 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hamdeli.aid import selectors
+from hamdeli.aid.models import BaseUnit, Direction, PartyKind
+from hamdeli.core.forms import LocalDateField
+
+
+def localized_fields(label, *, required=True, zh=False) -> dict:
+    """Plain text boxes per language (name_fa, name_en[, name_zh]); `localized()` joins them."""
+    fields = {
+        "fa": forms.CharField(
+            label=_("%(label)s in Persian") % {"label": label},
+            required=False,
+            widget=forms.TextInput(attrs={"lang": "fa", "dir": "rtl"}),
+        ),
+        "en": forms.CharField(
+            label=_("%(label)s in English") % {"label": label},
+            required=False,
+            widget=forms.TextInput(attrs={"lang": "en", "dir": "ltr"}),
+        ),
+    }
+    if zh:
+        fields["zh"] = forms.CharField(
+            label=_("%(label)s in Chinese") % {"label": label},
+            required=False,
+            widget=forms.TextInput(attrs={"lang": "zh", "dir": "ltr"}),
+        )
+    return fields
+
+
+class LocalizedMixin:
+    """Joins `<name>_<lang>` text boxes into the {"fa": …, "en": …} value the services take."""
+
+    localized: tuple[str, ...] = ()
+
+    def joined(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in self.localized:
+            data[name] = {lang: data.pop(f"{name}_{lang}") for lang in ("fa", "en", "zh") if f"{name}_{lang}" in data}
+        return data
+
+
+def _add_localized(form_class, name, label, **kwargs):
+    for lang, field in localized_fields(label, **kwargs).items():
+        form_class.base_fields[f"{name}_{lang}"] = field
+
+
+class ByPublicId(forms.ModelChoiceField):
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset=queryset, to_field_name="public_id", **kwargs)
+
+
+class ItemForm(LocalizedMixin, forms.Form):
+    localized = ("name",)
+    code = forms.SlugField(label=_("Code"), max_length=50)
+    base_unit = forms.ChoiceField(label=_("Base unit"), choices=BaseUnit.choices)
+    pack_size = forms.IntegerField(label=_("Pack size (units in one pack)"), min_value=1, required=False)
+    unit_value = forms.DecimalField(label=_("Unit value"), min_value=0, required=False, decimal_places=2)
+    currency = forms.CharField(label=_("Currency (e.g. CNY)"), max_length=3, required=False)
+
+    def service_args(self) -> dict:
+        data = self.joined()
+        size = data.pop("pack_size")
+        data["pack_sizes"] = [size] if size else []
+        return data
+
+
+class PartyForm(LocalizedMixin, forms.Form):
+    localized = ("name",)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PartyKind.choices)
+
+
+class LocationForm(LocalizedMixin, forms.Form):
+    localized = ("name",)
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"] = ByPublicId(selectors.parties(org=org), label=_("Belongs to"))
+
+
+class PledgeForm(LocalizedMixin, forms.Form):
+    localized = ("label",)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    offered_on = LocalDateField(label=_("Offered on"), required=False)
+    quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donor"] = ByPublicId(selectors.parties(org=org), label=_("Donor"))
+        self.fields["recipient"] = ByPublicId(selectors.parties(org=org), label=_("Recipient"))
+        self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
+        self.order_fields(
+            [
+                "direction",
+                "donor",
+                "recipient",
+                "label_fa",
+                "label_en",
+                "label_zh",
+                "offered_on",
+                "item",
+                "quantity",
+                "note",
+            ]
+        )
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Step"),
+        choices=[
+            ("accept", _("Accept")),
+            ("ship", _("Ship")),
+            ("deliver", _("Mark delivered")),
+            ("close", _("Close")),
+            ("cancel", _("Cancel")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason (required to cancel)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, org, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = ByPublicId(
+            selectors.locations(org=org, actor=actor, real_only=True),
+            label=_("Reserve from (outbound)"),
+            required=False,
+        )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Box list (CSV: box, item, quantity, lot, expires_on)"))
+    carrier = forms.CharField(label=_("Carrier"), max_length=200, required=False)
+    tracking_ref = forms.CharField(label=_("Tracking reference"), max_length=100, required=False)
+
+
+class ReceiveForm(forms.Form):
+    received = forms.IntegerField(label=_("Received in good order"), min_value=0, required=False)
+    damaged = forms.IntegerField(label=_("Damaged"), min_value=0, required=False)
+    reason = forms.CharField(label=_("Reason for any difference"), required=False, max_length=2000)
+
+    def __init__(self, *args, org, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"] = ByPublicId(
+            selectors.locations(org=org, actor=actor, real_only=True), label=_("Into store")
+        )
+
+
+class MoveForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args, org, actor, distribution=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = ByPublicId(
+            selectors.locations(org=org, actor=actor, real_only=True), label=_("From store")
+        )
+        self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
+        if distribution:
+            self.fields["recipient"] = ByPublicId(selectors.parties(org=org), label=_("Recipient"))
+            self.fields["recipient_group"] = forms.CharField(label=_("Ward or team"), max_length=200)
+            self.fields["people_count"] = forms.IntegerField(
+                label=_("Number of staff served"), min_value=0, required=False
+            )
+        else:
+            self.fields["target"] = ByPublicId(selectors.locations(org=org, real_only=True), label=_("To store"))
+            self.fields["signed_by"] = forms.CharField(label=_("Signed for by"), max_length=200)
+        self.order_fields(
+            [
+                "source",
+                "target",
+                "recipient",
+                "recipient_group",
+                "people_count",
+                "item",
+                "quantity",
+                "signed_by",
+                "note",
+            ]
+        )
+
+
+_add_localized(ItemForm, "name", _("Name"))
+_add_localized(PartyForm, "name", _("Name"))
+_add_localized(LocationForm, "name", _("Name"))
+_add_localized(PledgeForm, "label", _("Label or slogan"), zh=True)

@@ -1,0 +1,262 @@
+"""Reads of the aid ledger, always for one org (and, for institution stores, only their locations)."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Max, Q, Sum
+from django.shortcuts import get_object_or_404
+
+from hamdeli.aid import access
+from hamdeli.aid.models import (
+    Balance,
+    Box,
+    Consignment,
+    Item,
+    Location,
+    LocationKind,
+    Lot,
+    Movement,
+    Party,
+    Pledge,
+    Reason,
+)
+from hamdeli.core.dates import today
+from hamdeli.core.localized import localized_str
+
+EXPIRY_WARNING_DAYS = getattr(settings, "AID_EXPIRY_WARNING_DAYS", 60)
+
+
+def items(*, org):
+    return Item.objects.filter(org=org)
+
+
+def item(*, org, public_id) -> Item:
+    return get_object_or_404(Item, org=org, public_id=public_id)
+
+
+def parties(*, org):
+    return Party.objects.filter(org=org).select_related("city")
+
+
+def party(*, org, public_id) -> Party:
+    return get_object_or_404(Party, org=org, public_id=public_id)
+
+
+def locations(*, org, actor=None, real_only: bool = False):
+    qs = Location.objects.filter(org=org).select_related("party")
+    allowed = access.allowed_location_ids(org, actor)
+    if allowed is not None:
+        qs = qs.filter(pk__in=allowed)
+    return qs.filter(kind=LocationKind.REAL) if real_only else qs
+
+
+def location(*, org, actor=None, public_id) -> Location:
+    return get_object_or_404(locations(org=org, actor=actor), public_id=public_id)
+
+
+def pledges(*, org, actor=None, direction: str | None = None, state: str | None = None):
+    access.require_office(org, actor)
+    qs = Pledge.objects.filter(org=org).select_related("donor", "recipient")
+    if direction:
+        qs = qs.filter(direction=direction)
+    return qs.filter(state=state) if state else qs
+
+
+def pledge(*, org, actor=None, public_id) -> Pledge:
+    access.require_office(org, actor)
+    return get_object_or_404(Pledge.objects.filter(org=org).select_related("donor", "recipient"), public_id=public_id)
+
+
+def consignment(*, org, actor=None, public_id) -> Consignment:
+    access.require_office(org, actor)
+    return get_object_or_404(Consignment.objects.filter(org=org).select_related("pledge"), public_id=public_id)
+
+
+def box(*, org, actor=None, public_id) -> Box:
+    access.require_office(org, actor)
+    return get_object_or_404(Box.objects.filter(org=org).select_related("consignment__pledge"), public_id=public_id)
+
+
+def lot(*, org, public_id) -> Lot:
+    return get_object_or_404(Lot.objects.filter(org=org).select_related("item", "pledge", "donor"), public_id=public_id)
+
+
+def movement(*, org, public_id) -> Movement:
+    return get_object_or_404(Movement, org=org, public_id=public_id)
+
+
+def stock(*, org, actor=None, location: Location | None = None, item: Item | None = None):
+    """Positive balances at real locations, with item and lot."""
+    qs = (
+        Balance.objects.filter(org=org, virtual=False, quantity__gt=0)
+        .select_related("location", "item", "lot")
+        .order_by("location_id", "item__code", "lot__expires_on")
+    )
+    allowed = access.allowed_location_ids(org, actor)
+    if allowed is not None:
+        qs = qs.filter(location_id__in=allowed)
+    if location is not None:
+        qs = qs.filter(location=location)
+    return qs.filter(item=item) if item is not None else qs
+
+
+def expiring(*, org, actor=None, within_days: int = EXPIRY_WARNING_DAYS, as_of: dt.date | None = None):
+    cutoff = (as_of or today()) + dt.timedelta(days=within_days)
+    return stock(org=org, actor=actor).filter(lot__expires_on__isnull=False, lot__expires_on__lte=cutoff)
+
+
+def movements(*, org, actor=None):
+    qs = Movement.objects.filter(org=org).select_related(
+        "item", "lot", "from_location", "to_location", "pledge", "donor", "recipient", "box", "consignment"
+    )
+    allowed = access.allowed_location_ids(org, actor)
+    if allowed is not None:
+        qs = qs.filter(Q(from_location_id__in=allowed) | Q(to_location_id__in=allowed))
+    return qs.order_by("pk")
+
+
+def recent_receipts(*, org, actor=None, limit: int = 5) -> list[dict]:
+    """The latest receipts, one row per consignment and store: units received and when."""
+    rows = (movements(org=org, actor=actor).filter(reason=Reason.RECEIPT)
+            .values("consignment__reference", "to_location__name")
+            .annotate(quantity=Sum("quantity"), last=Max("at")).order_by("-last")[:limit])
+    return [{"reference": r["consignment__reference"], "location": localized_str(r["to_location__name"]),
+             "quantity": r["quantity"], "at": r["last"]} for r in rows]
+
+
+# --- trace -------------------------------------------------------------------------------------
+
+
+def _lots_of(target) -> list[int]:
+    if isinstance(target, Pledge):
+        return list(Lot.objects.filter(pledge=target).values_list("pk", flat=True))
+    if isinstance(target, Consignment):
+        return list(Lot.objects.filter(pk__in=target.boxes.values("lines__lot")).values_list("pk", flat=True))
+    if isinstance(target, Box):
+        return list(target.lines.values_list("lot_id", flat=True))
+    return [target.pk]
+
+
+def find_traceable(*, org, actor=None, public_id):
+    """A pledge, consignment, box or lot of the org, by public id."""
+    access.require_office(org, actor)
+    for model in (Pledge, Consignment, Box, Lot):
+        found = model.objects.filter(org=org, public_id=public_id).first()
+        if found is not None:
+            return found
+    return get_object_or_404(Pledge, org=org, public_id=public_id)
+
+
+def trace_forward(target) -> dict:
+    """Where the units of a pledge, consignment, box or lot are now, and every final recipient.
+
+    The ledger traces by lot (every lot belongs to one pledge); a box's contents are traced through
+    the lots it carried, which may be shared with other boxes of the same pledge.
+    """
+    lots = _lots_of(target)
+    holdings = (
+        Balance.objects.filter(lot_id__in=lots)
+        .exclude(quantity=0)
+        .exclude(location__kind=LocationKind.DONOR)
+        .values("location__public_id", "location__name", "location__kind", "item__code", "item__name")
+        .annotate(quantity=Sum("quantity"))
+        .order_by("location__kind", "location__pk", "item__code")
+    )
+    reversed_ids = Movement.objects.filter(lot_id__in=lots, reverses__isnull=False).values("reverses_id")
+    recipients = list(
+        Movement.objects.filter(lot_id__in=lots, to_location__kind=LocationKind.DISTRIBUTED)
+        .exclude(pk__in=reversed_ids)
+        .values("recipient__public_id", "recipient__name", "recipient_group", "item__code", "item__name")
+        .annotate(quantity=Sum("quantity"), people=Sum("people_count"))
+        .order_by("recipient__pk", "recipient_group")
+    )
+    return {"holdings": list(holdings), "recipients": recipients}
+
+
+def trace_backward(*, org, location: Location) -> list[dict]:
+    """Every donor and pledge whose units reached this location, per item (names in the active language)."""
+    inbound = (
+        Movement.objects.filter(org=org, to_location=location)
+        .exclude(reason=Reason.REVERSAL)
+        .values("lot__pledge__public_id", "lot__pledge__label", "lot__donor__name", "item__code", "item__name")
+        .annotate(q=Sum("quantity"))
+        .order_by("lot__pledge__pk", "item__code")
+    )
+    return [
+        {
+            "pledge": row["lot__pledge__public_id"],
+            "label": localized_str(row["lot__pledge__label"]),
+            "donor": localized_str(row["lot__donor__name"]),
+            "item": row["item__code"],
+            "item_name": localized_str(row["item__name"]),
+            "quantity": row["q"],
+        }
+        for row in inbound
+    ]
+
+
+def recall(*, org, lot: Lot) -> dict:
+    """Every location and recipient holding units of a lot."""
+    return trace_forward(lot)
+
+
+# --- donor report -------------------------------------------------------------------------------
+
+
+def report(*, org, pledge: Pledge) -> dict:
+    """Where a pledge's gift went, per item, reconciled with the ledger: shipped = sum of every place now."""
+    lots = list(Lot.objects.filter(pledge=pledge).values_list("pk", flat=True))
+    per_item: dict = {}
+    for line in pledge.lines.select_related("item"):
+        per_item.setdefault(line.item.pk, {"item": line.item, "pledged": 0, "places": defaultdict(int), "sent": 0})
+        per_item[line.item.pk]["pledged"] += line.quantity
+    for b in Balance.objects.filter(lot_id__in=lots).exclude(quantity=0).select_related("location", "item"):
+        row = per_item.setdefault(b.item_id, {"item": b.item, "pledged": 0, "places": defaultdict(int), "sent": 0})
+        if b.location.kind == LocationKind.DONOR:
+            row["sent"] -= b.quantity
+        else:
+            row["places"][b.location] += b.quantity
+    trace = trace_forward(pledge)
+    items = []
+    for row in per_item.values():
+        places = sorted(row["places"].items(), key=lambda kv: (kv[0].kind != "real", kv[0].pk))
+        items.append(
+            {
+                "item": row["item"],
+                "pledged": row["pledged"],
+                "sent": row["sent"],
+                "places": places,
+                "accounted": sum(q for _loc, q in places),
+            }
+        )
+    return {
+        "pledge": pledge,
+        "items": items,
+        "recipients": trace["recipients"],
+        "reconciles": all(i["sent"] == i["accounted"] for i in items),
+    }
+
+
+# --- flow picture -------------------------------------------------------------------------------
+
+
+def flows(*, org) -> list[tuple[str, str, int]]:
+    """(source, target, quantity) links donor → city store → institution → hospital → recipients."""
+    links: dict = defaultdict(int)
+    qs = Movement.objects.filter(org=org).exclude(reason__in=[Reason.REVERSAL, Reason.SHIPMENT, Reason.RESERVATION])
+    reversed_ids = set(Movement.objects.filter(org=org, reverses__isnull=False).values_list("reverses_id", flat=True))
+    for m in qs.select_related("from_location", "to_location", "lot__donor", "donor", "recipient"):
+        if m.pk in reversed_ids:
+            continue
+        if m.reason in (Reason.RECEIPT, Reason.INTAKE, Reason.OVER, Reason.SHORT, Reason.DAMAGED):
+            donor = m.lot.donor or m.donor
+            source = str(donor) if donor else str(m.from_location)
+        else:
+            source = str(m.from_location)
+        target = str(m.to_location)
+        if m.reason == Reason.DISTRIBUTION and m.recipient:
+            target = str(m.recipient)
+        if source != target:
+            links[(source, target)] += m.quantity
+    return [(s, t, q) for (s, t), q in links.items()]

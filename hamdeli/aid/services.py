@@ -1,0 +1,646 @@
+"""Every write on aid: one transaction each, with its audit entry; stock moves only through ledger.post."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from hamdeli.aid import access
+from hamdeli.aid.ledger import Entry, post, reverse
+from hamdeli.aid.models import (
+    Balance,
+    BaseUnit,
+    Box,
+    BoxLine,
+    BoxState,
+    Consignment,
+    ConsignmentCounter,
+    Direction,
+    InstitutionAccess,
+    Item,
+    Location,
+    LocationKind,
+    Lot,
+    Movement,
+    Party,
+    PartyKind,
+    Pledge,
+    PledgeLine,
+    PledgeState,
+    Reason,
+)
+from hamdeli.core import audit
+from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
+from hamdeli.core.localized import clean_localized
+from hamdeli.core.models import Role
+
+VIRTUAL_NAMES = {
+    LocationKind.DONOR: {"fa": "اهداکنندگان", "en": "Donors", "zh": "捐赠方"},
+    LocationKind.RESERVED: {
+        "fa": "رزرو برای تعهد ارسالی",
+        "en": "Reserved for outbound pledges",
+        "zh": "为对外捐赠预留",
+    },
+    LocationKind.IN_TRANSIT: {"fa": "در راه", "en": "In transit", "zh": "运输中"},
+    LocationKind.DISTRIBUTED: {
+        "fa": "توزیع‌شده به دریافت‌کنندگان نهایی",
+        "en": "Distributed to final recipients",
+        "zh": "已分发给最终接收者",
+    },
+    LocationKind.LOST_DAMAGED: {"fa": "گمشده یا آسیب‌دیده", "en": "Lost or damaged", "zh": "丢失或损坏"},
+    LocationKind.FOUND: {"fa": "مازاد یافت‌شده", "en": "Found (over-delivered)", "zh": "多收"},
+}
+
+
+def _localized(value, field: str, *, required: bool = True) -> dict:
+    from django.core.exceptions import ValidationError
+
+    try:
+        return clean_localized(value, required=required)
+    except ValidationError as exc:
+        raise ValidationFailed(_("Some fields are not valid."), fields={field: exc.messages[0]}) from None
+
+
+def virtual(org, kind: str) -> Location:
+    location, _created = Location.objects.get_or_create(org=org, kind=kind, defaults={"name": VIRTUAL_NAMES[kind]})
+    return location
+
+
+# --- catalogue, parties, locations -------------------------------------------------------------
+
+
+@transaction.atomic
+def create_item(
+    *, org, actor, code: str, name, base_unit: str = BaseUnit.PIECE, pack_sizes=(), unit_value=None, currency: str = ""
+) -> Item:
+    require_fields(code=(code or "").strip())
+    name = _localized(name, "name")
+    if base_unit not in BaseUnit.values:
+        raise ValidationFailed(
+            _("Some fields are not valid."), fields={"base_unit": _("Choose one of the allowed values.")}
+        )
+    if any(not isinstance(p, int) or p <= 0 for p in pack_sizes):
+        raise ValidationFailed(
+            _("Some fields are not valid."), fields={"pack_sizes": _("Enter positive whole numbers.")}
+        )
+    if (unit_value is None) != (not currency):
+        raise ValidationFailed(
+            _("Give the unit value together with its currency."),
+            fields={"currency": _("Give both the unit value and the currency, or neither.")},
+        )
+    if unit_value is not None and unit_value < 0:
+        raise ValidationFailed(_("Some fields are not valid."), fields={"unit_value": _("Enter a larger number.")})
+    if Item.objects.filter(org=org, code=code.strip()).exists():
+        raise Conflict(_("An item with this code already exists."), fields={"code": _("This code is taken.")})
+    item = Item.objects.create(
+        org=org,
+        code=code.strip(),
+        name=name,
+        base_unit=base_unit,
+        pack_sizes=sorted(set(pack_sizes)),
+        unit_value=unit_value,
+        currency=(currency or "").upper(),
+    )
+    audit.record(org=org, actor=actor, action="aid.item.created", obj=item, after=audit.snapshot(item))
+    return item
+
+
+@transaction.atomic
+def create_party(*, org, actor, name, kind: str, city=None) -> Party:
+    name = _localized(name, "name")
+    if kind not in PartyKind.values:
+        raise ValidationFailed(_("Some fields are not valid."), fields={"kind": _("Choose one of the allowed values.")})
+    party = Party.objects.create(org=org, name=name, kind=kind, city=city)
+    audit.record(org=org, actor=actor, action="aid.party.created", obj=party, after=audit.snapshot(party))
+    return party
+
+
+@transaction.atomic
+def create_location(*, org, actor, name, party: Party | None) -> Location:
+    require_fields(party=party)
+    name = _localized(name, "name")
+    if party.org_id != org.pk:
+        raise ValidationFailed(_("Unknown party."), fields={"party": _("Choose one of the allowed values.")})
+    location = Location.objects.create(org=org, name=name, party=party, kind=LocationKind.REAL)
+    audit.record(org=org, actor=actor, action="aid.location.created", obj=location, after=audit.snapshot(location))
+    return location
+
+
+@transaction.atomic
+def grant_location(*, org, actor, membership, location: Location) -> InstitutionAccess:
+    if membership is None or membership.org_id != org.pk or membership.role != Role.INSTITUTION:
+        raise ValidationFailed(_("Stores are granted to institution-store members of this organization."),
+                               fields={"username": _("Choose a member with the institution-store role.")})
+    if location.org_id != org.pk or location.is_virtual:
+        raise ValidationFailed(_("Only a store or site of this organization can be granted."))
+    grant, _created = InstitutionAccess.objects.get_or_create(org=org, membership=membership, location=location)
+    audit.record(org=org, actor=actor, action="aid.location.granted", obj=location, after={"membership": membership.pk})
+    return grant
+
+
+def lot_for(*, org, item: Item, number: str = "", expires_on: dt.date | None = None, pledge=None) -> Lot:
+    lot, created = Lot.objects.get_or_create(
+        org=org,
+        item=item,
+        number=(number or "").strip(),
+        pledge=pledge,
+        defaults={"expires_on": expires_on, "donor": pledge.donor if pledge else None},
+    )
+    if not created and expires_on and lot.expires_on != expires_on:
+        raise ValidationFailed(
+            _("This lot is already recorded with another expiry date."),
+            fields={"expires_on": _("The lot expires on %(date)s.") % {"date": lot.expires_on}},
+        )
+    return lot
+
+
+# --- pledges -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_pledge(
+    *,
+    org,
+    actor,
+    direction: str,
+    donor: Party | None,
+    recipient: Party | None,
+    lines,
+    label=None,
+    offered_on: dt.date | None = None,
+    note: str = "",
+) -> Pledge:
+    access.require_office(org, actor)
+    require_fields(donor=donor, recipient=recipient, lines=list(lines))
+    if direction not in Direction.values:
+        raise ValidationFailed(
+            _("Some fields are not valid."), fields={"direction": _("Choose one of the allowed values.")}
+        )
+    if donor.pk == recipient.pk:
+        raise ValidationFailed(_("Donor and recipient must differ."), fields={"recipient": _("Choose another party.")})
+    for index, (item, quantity) in enumerate(lines):
+        if item.org_id != org.pk or not isinstance(quantity, int) or quantity <= 0:
+            raise ValidationFailed(
+                _("Some fields are not valid."),
+                fields={f"lines.{index}": _("Give an item and a positive whole quantity.")},
+            )
+    pledge = Pledge.objects.create(
+        org=org,
+        direction=direction,
+        donor=donor,
+        recipient=recipient,
+        label=_localized(label, "label", required=False),
+        note=note or "",
+        offered_on=offered_on or timezone.localdate(),
+    )
+    PledgeLine.objects.bulk_create([PledgeLine(org=org, pledge=pledge, item=i, quantity=q) for i, q in lines])
+    audit.record(org=org, actor=actor, action="aid.pledge.created", obj=pledge, after=audit.snapshot(pledge))
+    return pledge
+
+
+def _illegal(pledge, action):
+    return Conflict(
+        _("A pledge that is “%(state)s” cannot take the step “%(action)s”.")
+        % {"state": pledge.get_state_display(), "action": action},
+        code="illegal_transition",
+        fields={"action": _("Not possible in the current state.")},
+    )
+
+
+def _pledge_movements(pledge):
+    return Movement.objects.filter(pledge=pledge).select_related(
+        "item", "lot", "from_location", "to_location", "donor", "consignment", "box"
+    )
+
+
+def _net_at(pledge, kind) -> list[tuple]:
+    """(item, lot, quantity) this pledge still holds at a virtual location, from its movements."""
+    location = virtual(pledge.org, kind)
+    totals: dict = {}
+    for m in _pledge_movements(pledge).filter(Q(to_location=location) | Q(from_location=location)):
+        sign = 1 if m.to_location_id == location.pk else -1
+        key = (m.item, m.lot)
+        totals[key] = totals.get(key, 0) + sign * m.quantity
+    return [(item, lot, qty) for (item, lot), qty in totals.items() if qty > 0]
+
+
+@transaction.atomic
+def transition_pledge(
+    *, org, actor, pledge: Pledge, action: str, reason: str = "", source: Location | None = None
+) -> Pledge:
+    """accept, ship (outbound), deliver (outbound), close, cancel (reason required; reverses everything)."""
+    access.require_office(org, actor)
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk, org=org)
+    before = audit.snapshot(pledge)
+    outbound = pledge.direction == Direction.OUTBOUND
+    if action == "cancel":
+        require_fields(reason=(reason or "").strip())
+        if not can_proceed(pledge.cancel):
+            raise _illegal(pledge, _("cancel"))
+        moved = list(_pledge_movements(pledge).exclude(reason=Reason.REVERSAL).order_by("-pk"))
+        reverse(org=org, actor=actor, movements=moved, note=reason.strip())
+        Box.objects.filter(consignment__pledge=pledge).update(state=BoxState.CANCELLED)
+        pledge.cancel(reason.strip())
+    elif action == "accept":
+        if not can_proceed(pledge.accept):
+            raise _illegal(pledge, _("accept"))
+        if outbound:
+            _reserve(org, actor, pledge, source)
+        pledge.accept()
+    elif action == "ship" and outbound:
+        if not can_proceed(pledge.ship) or pledge.state != PledgeState.ACCEPTED:
+            raise _illegal(pledge, _("ship"))
+        entries = [
+            Entry(i, lot, virtual(org, LocationKind.RESERVED), virtual(org, LocationKind.IN_TRANSIT), q)
+            for i, lot, q in _net_at(pledge, LocationKind.RESERVED)
+        ]
+        post(org=org, actor=actor, entries=entries, reason=Reason.SHIPMENT, pledge=pledge, donor=pledge.donor)
+        pledge.ship()
+    elif action == "deliver" and outbound:
+        if pledge.state != PledgeState.SHIPPED:
+            raise _illegal(pledge, _("deliver"))
+        entries = [
+            Entry(i, lot, virtual(org, LocationKind.IN_TRANSIT), virtual(org, LocationKind.DISTRIBUTED), q)
+            for i, lot, q in _net_at(pledge, LocationKind.IN_TRANSIT)
+        ]
+        post(
+            org=org,
+            actor=actor,
+            entries=entries,
+            reason=Reason.DELIVERY,
+            pledge=pledge,
+            donor=pledge.donor,
+            recipient=pledge.recipient,
+        )
+        pledge.receive_all()
+    elif action in ("ship", "deliver"):
+        raise Conflict(_("An inbound pledge is shipped by adding its consignments and received box by box."),
+                       code="illegal_transition", fields={"action": _("Not possible in the current state.")})
+    elif action == "close":
+        if not can_proceed(pledge.close):
+            raise _illegal(pledge, _("close"))
+        pledge.close()
+    else:
+        raise ValidationFailed(_("Unknown action."), fields={"action": _("Choose one of the allowed values.")})
+    pledge.save()
+    audit.record(
+        org=org, actor=actor, action=f"aid.pledge.{action}", obj=pledge, before=before, after=audit.snapshot(pledge)
+    )
+    return pledge
+
+
+def _reserve(org, actor, pledge, source):
+    require_fields(source=source)
+    access.check_location(org, actor, source)
+    if source.is_virtual:
+        raise ValidationFailed(_("Reserve from a store."), fields={"source": _("Choose a store.")})
+    entries = []
+    for line in pledge.lines.select_related("item"):
+        for lot, qty in fefo(org=org, location=source, item=line.item, quantity=line.quantity):
+            entries.append(Entry(line.item, lot, source, virtual(org, LocationKind.RESERVED), qty))
+    post(org=org, actor=actor, entries=entries, reason=Reason.RESERVATION, pledge=pledge, donor=pledge.donor)
+
+
+# --- consignments and receipt ------------------------------------------------------------------
+
+
+def next_reference(org) -> str:
+    """A collision-free consignment number: the org's counter row is locked while it is taken."""
+    ConsignmentCounter.objects.get_or_create(org=org)
+    counter = ConsignmentCounter.objects.select_for_update().get(org=org)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{org.slug.upper()}-{timezone.localdate().year}-{counter.last:05d}"
+
+
+@transaction.atomic
+def create_consignment(
+    *,
+    org,
+    actor,
+    pledge: Pledge,
+    boxes: list[dict],
+    carrier: str = "",
+    tracking_ref: str = "",
+    shipped_on: dt.date | None = None,
+) -> Consignment:
+    """An inbound consignment on its way: boxes with their contents move donor → in transit."""
+    access.require_office(org, actor)
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk, org=org)
+    if pledge.direction != Direction.INBOUND or pledge.state not in (PledgeState.ACCEPTED, PledgeState.SHIPPED):
+        raise Conflict(
+            _("Consignments can be added only to an accepted or shipped inbound pledge."), code="illegal_transition"
+        )
+    require_fields(boxes=boxes)
+    consignment = Consignment.objects.create(
+        org=org,
+        pledge=pledge,
+        reference=next_reference(org),
+        carrier=carrier or "",
+        tracking_ref=tracking_ref or "",
+        shipped_on=shipped_on or timezone.localdate(),
+    )
+    donor_loc, transit = virtual(org, LocationKind.DONOR), virtual(org, LocationKind.IN_TRANSIT)
+    for index, spec in enumerate(boxes, start=1):
+        if not spec.get("lines"):
+            raise ValidationFailed(_("Every box needs its contents."), fields={f"boxes.{index}": _("Add a line.")})
+        box = Box.objects.create(
+            org=org, consignment=consignment, number=spec.get("number") or index, label=spec.get("label", "")
+        )
+        entries = []
+        for line in spec["lines"]:
+            item, qty = line["item"], line["quantity"]
+            if item.org_id != org.pk or not isinstance(qty, int) or qty <= 0:
+                raise ValidationFailed(
+                    _("Some fields are not valid."),
+                    fields={f"boxes.{index}": _("Give an item and a positive whole quantity.")},
+                )
+            lot = lot_for(
+                org=org, item=item, number=line.get("lot", ""), expires_on=line.get("expires_on"), pledge=pledge
+            )
+            BoxLine.objects.create(org=org, box=box, item=item, lot=lot, quantity=qty)
+            entries.append(Entry(item, lot, donor_loc, transit, qty))
+        post(
+            org=org,
+            actor=actor,
+            entries=entries,
+            reason=Reason.SHIPMENT,
+            pledge=pledge,
+            donor=pledge.donor,
+            consignment=consignment,
+            box=box,
+        )
+    if pledge.state == PledgeState.ACCEPTED:
+        pledge.ship()
+        pledge.save()
+    audit.record(
+        org=org,
+        actor=actor,
+        action="aid.consignment.created",
+        obj=consignment,
+        after={**audit.snapshot(consignment), "boxes": len(boxes)},
+    )
+    return consignment
+
+
+@transaction.atomic
+def receive_box(
+    *, org, actor, box: Box, location: Location | None, lines: list[dict] | None = None, reason: str = ""
+) -> Box:
+    """Receive one box: per line the good quantity received and the damaged quantity. A shortfall or
+    damage goes to lost/damaged, an excess comes from found; any difference needs a reason."""
+    require_fields(location=location)
+    access.check_location(org, actor, location)
+    box = Box.objects.select_for_update().select_related("consignment__pledge").get(pk=box.pk, org=org)
+    pledge = box.consignment.pledge
+    if box.state != BoxState.IN_TRANSIT:
+        raise Conflict(_("This box has already been received or cancelled."), code="illegal_transition")
+    if location.is_virtual:
+        raise ValidationFailed(_("Receive into a store."), fields={"location": _("Choose a store.")})
+    given = {str(spec.get("line")): spec for spec in (lines or [])}
+    receipts, discrepancies = [], []
+    transit, lost, found = (
+        virtual(org, k) for k in (LocationKind.IN_TRANSIT, LocationKind.LOST_DAMAGED, LocationKind.FOUND)
+    )
+    for line in box.lines.select_related("item", "lot"):
+        spec = given.pop(str(line.public_id), {"received": line.quantity, "damaged": 0})
+        received, damaged = spec.get("received", line.quantity), spec.get("damaged", 0) or 0
+        if not all(isinstance(v, int) and v >= 0 for v in (received, damaged)) or damaged > line.quantity:
+            raise ValidationFailed(
+                _("Some fields are not valid."),
+                fields={str(line.public_id): _("Give whole numbers; damaged at most the quantity sent.")},
+            )
+        intact = line.quantity - damaged
+        if received < intact:
+            receipts.append((Reason.RECEIPT, Entry(line.item, line.lot, transit, location, received)))
+            discrepancies.append((Reason.SHORT, Entry(line.item, line.lot, transit, lost, intact - received)))
+        else:
+            receipts.append((Reason.RECEIPT, Entry(line.item, line.lot, transit, location, intact)))
+            discrepancies.append((Reason.OVER, Entry(line.item, line.lot, found, location, received - intact)))
+        discrepancies.append((Reason.DAMAGED, Entry(line.item, line.lot, transit, lost, damaged)))
+    if given:
+        raise ValidationFailed(_("Some lines are not in this box."), fields={k: _("Not in this box.") for k in given})
+    discrepancies = [(r, e) for r, e in discrepancies if e.quantity > 0]
+    if discrepancies and not (reason or "").strip():
+        raise ValidationFailed(
+            _("Explain the difference between what was sent and what arrived."),
+            fields={"reason": _("A reason is required for a shortfall, excess or damage.")},
+        )
+    provenance = {"pledge": pledge, "donor": pledge.donor, "consignment": box.consignment, "box": box}
+    for kind, entry in [*receipts, *discrepancies]:
+        if entry.quantity > 0:
+            post(org=org, actor=actor, entries=[entry], reason=kind, note=(reason or "").strip(), **provenance)
+    box.state, box.received_at = BoxState.RECEIVED, timezone.now()
+    box.save(update_fields=["state", "received_at", "updated_at"])
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    waiting = Box.objects.filter(consignment__pledge=pledge, state=BoxState.IN_TRANSIT).exists()
+    if waiting and can_proceed(pledge.receive_part):
+        pledge.receive_part()
+    elif not waiting and can_proceed(pledge.receive_all):
+        pledge.receive_all()
+    pledge.save()
+    audit.record(
+        org=org,
+        actor=actor,
+        action="aid.box.received",
+        obj=box,
+        after={
+            "location": str(location.public_id),
+            "reason": reason,
+            "discrepancies": [(r, e.quantity) for r, e in discrepancies],
+        },
+    )
+    return box
+
+
+# --- stock on hand: intake, handover, distribution, corrections ---------------------------------
+
+
+def fefo(*, org, location: Location, item: Item, quantity: int) -> list[tuple[Lot, int]]:
+    """First-expiry-first-out: which lots to take `quantity` from (lots with no expiry last)."""
+    if not isinstance(quantity, int) or quantity <= 0:
+        raise ValidationFailed(
+            _("Some fields are not valid."), fields={"quantity": _("Enter a positive whole number.")}
+        )
+    balances = (
+        Balance.objects.filter(org=org, location=location, item=item, quantity__gt=0)
+        .select_related("lot")
+        .order_by("lot__expires_on", "lot__pk")
+    )
+    balances = sorted(balances, key=lambda b: (b.lot.expires_on is None, b.lot.expires_on or dt.date.max, b.lot.pk))
+    plan, left = [], quantity
+    for balance in balances:
+        take = min(left, balance.quantity)
+        plan.append((balance.lot, take))
+        left -= take
+        if not left:
+            return plan
+    raise Conflict(
+        _("Not enough stock of %(item)s at %(location)s: %(short)s missing.")
+        % {"item": item, "location": location, "short": left},
+        code="not_enough_stock",
+        fields={"quantity": _("Not enough stock.")},
+    )
+
+
+def _entries(org, source, target, lines) -> list[Entry]:
+    entries = []
+    for index, line in enumerate(lines):
+        item, qty, lot = line["item"], line["quantity"], line.get("lot")
+        if item.org_id != org.pk or not isinstance(qty, int) or qty <= 0:
+            raise ValidationFailed(
+                _("Some fields are not valid."),
+                fields={f"lines.{index}": _("Give an item and a positive whole quantity.")},
+            )
+        if lot is not None:
+            if lot.item_id != item.pk:
+                raise ValidationFailed(
+                    _("Some fields are not valid."), fields={f"lines.{index}": _("This lot is of another item.")}
+                )
+            entries.append(Entry(item, lot, source, target, qty))
+        else:
+            entries += [
+                Entry(item, lt, source, target, q) for lt, q in fefo(org=org, location=source, item=item, quantity=qty)
+            ]
+    return entries
+
+
+@transaction.atomic
+def intake(
+    *,
+    org,
+    actor,
+    location: Location,
+    item: Item,
+    quantity: int,
+    donor: Party | None = None,
+    lot_number: str = "",
+    expires_on=None,
+    note: str = "",
+) -> list[Movement]:
+    """Stock that arrives without a pledge (a direct gift, an opening count): donors → store."""
+    access.check_location(org, actor, location)
+    if location.is_virtual:
+        raise ValidationFailed(_("Take stock into a store."), fields={"location": _("Choose a store.")})
+    lot = lot_for(org=org, item=item, number=lot_number, expires_on=expires_on)
+    moved = post(
+        org=org,
+        actor=actor,
+        reason=Reason.INTAKE,
+        donor=donor,
+        note=note,
+        entries=_entries(
+            org, virtual(org, LocationKind.DONOR), location, [{"item": item, "quantity": quantity, "lot": lot}]
+        ),
+    )
+    audit.record(
+        org=org,
+        actor=actor,
+        action="aid.intake",
+        object_type="aid.movement",
+        object_id=str(moved[0].operation),
+        after={"quantity": quantity, "item": item.code},
+    )
+    return moved
+
+
+@transaction.atomic
+def handover(
+    *,
+    org,
+    actor,
+    source: Location | None,
+    target: Location | None,
+    lines: list[dict],
+    signed_by: str,
+    signed_at=None,
+    note: str = "",
+) -> list[Movement]:
+    """Custody passes from one store to another (city → university → hospital), signed for."""
+    require_fields(source=source, target=target, signed_by=(signed_by or "").strip(), lines=lines)
+    access.check_location(org, actor, source)
+    if source.is_virtual or target.is_virtual or source.pk == target.pk or target.org_id != org.pk:
+        raise ValidationFailed(
+            _("Hand over between two different stores."), fields={"target": _("Choose another store.")}
+        )
+    moved = post(
+        org=org,
+        actor=actor,
+        reason=Reason.HANDOVER,
+        signed_by=signed_by.strip(),
+        signed_at=signed_at or timezone.now(),
+        note=note,
+        entries=_entries(org, source, target, lines),
+    )
+    audit.record(
+        org=org,
+        actor=actor,
+        action="aid.handover",
+        object_type="aid.movement",
+        object_id=str(moved[0].operation),
+        after={"signed_by": signed_by, "lines": len(lines)},
+    )
+    return moved
+
+
+@transaction.atomic
+def distribute(
+    *,
+    org,
+    actor,
+    source: Location | None,
+    recipient: Party | None,
+    recipient_group: str,
+    lines: list[dict],
+    people_count: int | None = None,
+    note: str = "",
+) -> list[Movement]:
+    """To final recipients (a ward, a team of medical staff): counts only, no personal data."""
+    require_fields(source=source, recipient=recipient, recipient_group=(recipient_group or "").strip(), lines=lines)
+    access.check_location(org, actor, source)
+    if source.is_virtual or recipient.org_id != org.pk:
+        raise ValidationFailed(_("Distribute from a store to a known recipient."))
+    moved = post(
+        org=org,
+        actor=actor,
+        reason=Reason.DISTRIBUTION,
+        recipient=recipient,
+        recipient_group=recipient_group.strip(),
+        people_count=people_count,
+        note=note,
+        entries=_entries(org, source, virtual(org, LocationKind.DISTRIBUTED), lines),
+    )
+    audit.record(
+        org=org,
+        actor=actor,
+        action="aid.distribution",
+        object_type="aid.movement",
+        object_id=str(moved[0].operation),
+        after={"recipient": str(recipient.public_id), "lines": len(lines)},
+    )
+    return moved
+
+
+@transaction.atomic
+def reverse_movement(*, org, actor, movement: Movement, note: str) -> list[Movement]:
+    access.require_office(org, actor)
+    require_fields(note=(note or "").strip())
+    if movement.reason == Reason.REVERSAL or Movement.objects.filter(reverses=movement).exists():
+        raise Conflict(_("This movement has already been reversed, or is itself a reversal."))
+    made = reverse(org=org, actor=actor, movements=[movement], note=note.strip())
+    audit.record(
+        org=org,
+        actor=actor,
+        action="aid.movement.reversed",
+        object_type="aid.movement",
+        object_id=str(movement.public_id),
+        after={"note": note},
+    )
+    return made
+
+
+def stock_total(*, org, location: Location, item: Item) -> int:
+    return Balance.objects.filter(org=org, location=location, item=item).aggregate(t=Sum("quantity"))["t"] or 0

@@ -1,0 +1,356 @@
+"""Aid pages. Business rules live in services; these only wire forms to them."""
+
+import segno
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hamdeli.aid import access, exports, imports, sankey, selectors, services
+from hamdeli.aid.forms import (
+    ImportForm,
+    ItemForm,
+    LocationForm,
+    MoveForm,
+    PartyForm,
+    PledgeForm,
+    ReceiveForm,
+    TransitionForm,
+)
+from hamdeli.aid.models import Box, Consignment, Pledge
+from hamdeli.core.digits import localize_digits
+from hamdeli.core.errors import ServiceError
+from hamdeli.core.forms_util import apply_service_error
+from hamdeli.core.permissions import requires
+
+
+def _ctx(request):
+    return {"org": request.org, "actor": request.user}
+
+
+@requires("aid.view")
+def home(request):
+    org, actor = request.org, request.user
+    return render(
+        request,
+        "aid/home.html",
+        {
+            "stock": selectors.stock(org=org, actor=actor),
+            "expiring": selectors.expiring(org=org, actor=actor),
+            "receipts": selectors.recent_receipts(org=org, actor=actor),
+            "locations": selectors.locations(org=org, actor=actor, real_only=True),
+        },
+    )
+
+
+def _setup_page(request, status=200, **forms):
+    org = request.org
+    context = {
+        "item_form": ItemForm(),
+        "party_form": PartyForm(),
+        "location_form": LocationForm(org=org),
+        "items": selectors.items(org=org),
+        "parties": selectors.parties(org=org),
+        "locations": selectors.locations(org=org),
+        **forms,
+    }
+    return render(request, "aid/setup.html", context, status=status)
+
+
+@requires("aid.view")
+def setup(request):
+    return _setup_page(request)
+
+
+def _create(request, form, key, make):
+    if form.is_valid():
+        try:
+            make(form)
+            return redirect("aid:setup")
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            return _setup_page(request, status=exc.status, **{key: form})
+    return _setup_page(request, status=422, **{key: form})
+
+
+@require_POST
+@requires("aid.edit")
+def item_create(request):
+    return _create(
+        request,
+        ItemForm(request.POST),
+        "item_form",
+        lambda f: services.create_item(org=request.org, actor=request.user, **f.service_args()),
+    )
+
+
+@require_POST
+@requires("aid.edit")
+def party_create(request):
+    return _create(
+        request,
+        PartyForm(request.POST),
+        "party_form",
+        lambda f: services.create_party(org=request.org, actor=request.user, **f.joined()),
+    )
+
+
+@require_POST
+@requires("aid.edit")
+def location_create(request):
+    return _create(
+        request,
+        LocationForm(request.POST, org=request.org),
+        "location_form",
+        lambda f: services.create_location(org=request.org, actor=request.user, **f.joined()),
+    )
+
+
+@requires("aid.view")
+def pledge_list(request):
+    return render(request, "aid/pledges.html", {"pledges": selectors.pledges(org=request.org, actor=request.user)})
+
+
+@requires("aid.edit")
+def pledge_create(request):
+    form = PledgeForm(request.POST or None, org=request.org)
+    if request.method == "POST" and form.is_valid():
+        data = form.joined()
+        lines = [(data.pop("item"), data.pop("quantity"))]
+        try:
+            p = services.create_pledge(org=request.org, actor=request.user, lines=lines, **data)
+            return redirect("aid:pledge", public_id=p.public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return render(
+        request, "aid/form.html", {"form": form, "title": _("New pledge")}, status=422 if form.errors else 200
+    )
+
+
+def _pledge_page(request, pledge, status=200, **forms):
+    org, actor = request.org, request.user
+    context = {
+        "p": pledge,
+        "consignments": pledge.consignments.prefetch_related("boxes__lines__item", "boxes__lines__lot"),
+        "transition_form": TransitionForm(org=org, actor=actor),
+        "import_form": ImportForm(),
+        "receive_form": ReceiveForm(org=org, actor=actor),
+        **forms,
+    }
+    return render(request, "aid/pledge.html", context, status=status)
+
+
+@requires("aid.view")
+def pledge_detail(request, public_id):
+    return _pledge_page(request, selectors.pledge(org=request.org, actor=request.user, public_id=public_id))
+
+
+def _show_error(form, exc: ServiceError) -> None:
+    """The service's message and field errors; errors of no form field (an import's rows) listed too."""
+    apply_service_error(form, exc)
+    for name, message in exc.fields.items():
+        if name not in form.fields:
+            row = name.removeprefix("row ")
+            label = _("Row %(number)s") % {"number": localize_digits(row)} if row.isdigit() else name
+            form.add_error(None, f"{label}: {message}")
+
+
+def _post_on_pledge(request, pledge, form, key, act):
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+            return redirect("aid:pledge", public_id=pledge.public_id)
+        except ServiceError as exc:
+            _show_error(form, exc)
+            return _pledge_page(request, pledge, status=exc.status, **{key: form})
+    return _pledge_page(request, pledge, status=422, **{key: form})
+
+
+@require_POST
+@requires("aid.handle")
+def pledge_transition(request, public_id):
+    org, actor = request.org, request.user
+    pledge = selectors.pledge(org=org, actor=actor, public_id=public_id)
+    return _post_on_pledge(
+        request,
+        pledge,
+        TransitionForm(request.POST, org=org, actor=actor),
+        "transition_form",
+        lambda d: services.transition_pledge(org=org, actor=actor, pledge=pledge, **d),
+    )
+
+
+@require_POST
+@requires("aid.handle")
+def consignment_import(request, public_id):
+    org, actor = request.org, request.user
+    pledge = selectors.pledge(org=org, actor=actor, public_id=public_id)
+    return _post_on_pledge(
+        request,
+        pledge,
+        ImportForm(request.POST, request.FILES),
+        "import_form",
+        lambda d: imports.import_boxes(
+            org=org, actor=actor, pledge=pledge, upload=d["file"], carrier=d["carrier"], tracking_ref=d["tracking_ref"]
+        ),
+    )
+
+
+@require_POST
+@requires("aid.handle")
+def box_receive(request, public_id):
+    org, actor = request.org, request.user
+    box = selectors.box(org=org, public_id=public_id)
+    form = ReceiveForm(request.POST, org=org, actor=actor)
+
+    def act(d):
+        lines = []
+        if d["received"] is not None or d["damaged"]:
+            only = box.lines.all()
+            if len(only) != 1:
+                raise ServiceError(
+                    _(
+                        "This box holds several items: record its receipt line by line through the "
+                        "API, or leave the counts empty to receive it as sent."
+                    ),
+                    status=422,
+                )
+            sent = only[0].quantity
+            lines = [
+                {
+                    "line": only[0].public_id,
+                    "received": sent if d["received"] is None else d["received"],
+                    "damaged": d["damaged"] or 0,
+                }
+            ]
+        services.receive_box(org=org, actor=actor, box=box, location=d["location"], lines=lines, reason=d["reason"])
+
+    return _post_on_pledge(request, box.consignment.pledge, form, "receive_form", act)
+
+
+@requires("aid.view")
+def box_label(request, public_id):
+    box = selectors.box(org=request.org, actor=request.user, public_id=public_id)
+    qr = segno.make(str(box.public_id), error="m").svg_inline(scale=4)
+    return render(request, "aid/label.html", {"box": box, "qr": qr, "lines": box.lines.select_related("item", "lot")})
+
+
+def _move(request, *, distribution: bool):
+    org, actor = request.org, request.user
+    form = MoveForm(request.POST or None, org=org, actor=actor, distribution=distribution)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        lines = [{"item": d.pop("item"), "quantity": d.pop("quantity")}]
+        try:
+            do = services.distribute if distribution else services.handover
+            do(org=org, actor=actor, lines=lines, **d)
+            return redirect("aid:home")
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = exc.status
+    title = _("Distribute to final recipients") if distribution else _("Hand over to another store")
+    if form.errors and status == 200:
+        status = 422
+    return render(request, "aid/form.html", {"form": form, "title": title}, status=status)
+
+
+@requires("aid.handle")
+def handover(request):
+    return _move(request, distribution=False)
+
+
+@requires("aid.handle")
+def distribute(request):
+    return _move(request, distribution=True)
+
+
+@requires("aid.view")
+def trace(request, public_id):
+    target = selectors.find_traceable(org=request.org, actor=request.user, public_id=public_id)
+    kind = {Pledge: _("pledge"), Consignment: _("consignment"), Box: _("box")}.get(type(target), _("lot"))
+    return render(request, "aid/trace.html", {"target": target, "kind": kind, "trace": selectors.trace_forward(target)})
+
+
+@requires("aid.view")
+def location_detail(request, public_id):
+    org = request.org
+    where = selectors.location(org=org, actor=request.user, public_id=public_id)
+    return render(
+        request,
+        "aid/location.html",
+        {
+            "location": where,
+            "stock": selectors.stock(org=org, actor=request.user, location=where),
+            "sources": selectors.trace_backward(org=org, location=where),
+        },
+    )
+
+
+@requires("aid.view")
+def lot_recall(request, public_id):
+    lot = selectors.lot(org=request.org, public_id=public_id)
+    return render(
+        request,
+        "aid/trace.html",
+        {"target": lot, "kind": _("lot"), "recall": True, "trace": selectors.recall(org=request.org, lot=lot)},
+    )
+
+
+def _report_context(request, public_id):
+    pledge = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
+    return {"report": selectors.report(org=request.org, pledge=pledge), "p": pledge}
+
+
+@requires("aid.view")
+def report(request, public_id):
+    return render(request, "aid/report.html", _report_context(request, public_id))
+
+
+@requires("aid.view")
+def report_pdf(request, public_id):
+    from hamdeli.core.pdf import render_pdf
+
+    lang = request.GET.get("lang") or get_language()
+    context = _report_context(request, public_id)
+    if lang not in {"fa", "en", "zh"} or (lang == "zh" and not context["p"].label.get("zh")):
+        lang = get_language()
+    context["lang"] = lang
+    pdf = render_pdf("aid/report_pdf.html", context, lang=lang)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="donor-report-{public_id}-{lang}.pdf"'
+    return response
+
+
+@requires("aid.view")
+def flow(request):
+    access.require_office(request.org, request.user)
+    picture = sankey.svg(selectors.flows(org=request.org), title=_("Aid flow"))
+    return render(request, "aid/flow.html", {"svg": picture})
+
+
+@requires("aid.view")
+def export_movements(request):
+    rows = selectors.movements(org=request.org, actor=request.user)
+    if request.GET.get("format") == "json":
+        return JsonResponse([exports.movement_row(m) for m in rows], safe=False)
+    response = HttpResponse(exports.movements_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="movements.csv"'
+    return response
+
+
+@requires("aid.view")
+def export_iati(request):
+    response = HttpResponse(exports.iati_xml(org=request.org, actor=request.user), content_type="application/xml")
+    response["Content-Disposition"] = 'attachment; filename="iati-activities.xml"'
+    return response
+
+
+@requires("aid.view")
+def export_hxl(request):
+    response = HttpResponse(
+        exports.hxl_csv(org=request.org, actor=request.user), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="who-gave-what-where.hxl.csv"'
+    return response

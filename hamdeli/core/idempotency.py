@@ -1,0 +1,91 @@
+"""`Idempotency-Key` for API writes: a replay returns the first response and changes nothing more.
+
+Records are kept per (org, key, endpoint) in the aid app's IdempotencyRecord table (core's migrations
+stay untouched). The same key with a different body is refused with 422.
+"""
+
+import functools
+import hashlib
+import json
+
+from django.apps import apps
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.http import JsonResponse
+from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
+
+from hamdeli.core.errors import ValidationFailed
+
+HEADER = "Idempotency-Key"
+
+
+def _record_model():
+    return apps.get_model("aid", "IdempotencyRecord")
+
+
+def _split(result):
+    """A view's result as (status, JSON-ready body)."""
+    status = getattr(result, "status_code", None)
+    if status is not None and hasattr(result, "value"):  # ninja's Status(code, value)
+        return status, result.value
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], int):
+        return result
+    return 200, result
+
+
+def _response(status: int, body, replayed: bool) -> JsonResponse:
+    response = JsonResponse(body, status=status, encoder=DjangoJSONEncoder, safe=False)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _digest(request) -> str:
+    """A fingerprint of the request's content: its body, or for an upload its fields and files."""
+    hasher = hashlib.sha256()
+    try:
+        hasher.update(request.body or b"")
+    except RawPostDataException:  # multipart already parsed (an upload): hash what it carried
+        for name, value in sorted(request.POST.lists()):
+            hasher.update(f"{name}={value}".encode())
+        for name, upload in sorted(request.FILES.items()):
+            upload.seek(0)
+            hasher.update(name.encode() + upload.read())
+            upload.seek(0)
+    return hasher.hexdigest()
+
+
+def idempotent(view):
+    """Wrap an API write: with an Idempotency-Key header its first answer is stored and replayed."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = request.headers.get(HEADER, "").strip()
+        if not key:
+            status, body = _split(view(request, *args, **kwargs))
+            return _response(status, json.loads(json.dumps(body, cls=DjangoJSONEncoder)), False)
+        if len(key) > 200:
+            raise ValidationFailed(_("The Idempotency-Key is too long (at most 200 characters)."))
+        Record = _record_model()
+        endpoint = f"{request.method} {request.path}"
+        digest = _digest(request)
+        lookup = {"org": request.org, "key": key, "endpoint": endpoint}
+        try:
+            with transaction.atomic():
+                found = Record.objects.select_for_update().filter(**lookup).first()
+                if found is None:
+                    status, body = _split(view(request, *args, **kwargs))
+                    body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+                    Record.objects.create(**lookup, request_hash=digest, status=status, body=body)
+                    return _response(status, body, False)
+        except IntegrityError:  # a concurrent first request with the same key won: replay its answer
+            found = Record.objects.filter(**lookup).first()
+            if found is None:
+                raise
+        if found.request_hash != digest:
+            raise ValidationFailed(_("This Idempotency-Key was already used with a different request."),
+                                   code="idempotency_mismatch", fields={HEADER: _("Use a new key for a new request.")})
+        return _response(found.status, found.body, True)
+
+    return wrapper

@@ -1,0 +1,298 @@
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from hamdeli.aid import services
+from hamdeli.aid.models import Movement
+from hamdeli.core import services as core
+from tests.matrix import Row
+
+
+def build(world):
+    org, actor = world.org, world.officer
+    a = world.aid = type("AidWorld", (), {})()
+    a.item = services.create_item(
+        org=org, actor=actor, code="matrix-item", name={"fa": "ماسک", "en": "Mask"}, unit_value=1, currency="CNY"
+    )
+    a.donor = services.create_party(
+        org=org, actor=actor, name={"fa": "matrix-donor", "en": "matrix-donor"}, kind="city"
+    )
+    a.city = services.create_party(org=org, actor=actor, name={"fa": "اصفهان", "en": "Isfahan"}, kind="city")
+    a.hospital = services.create_party(
+        org=org, actor=actor, name={"fa": "بیمارستان", "en": "Hospital"}, kind="hospital"
+    )
+    a.store = services.create_location(
+        org=org, actor=actor, name={"fa": "matrix-aid-store", "en": "matrix-aid-store"}, party=a.city
+    )
+    a.other_store = services.create_location(
+        org=org, actor=actor, name={"fa": "انبار ۲", "en": "Store 2"}, party=a.hospital
+    )
+    a.offered = services.create_pledge(
+        org=org,
+        actor=actor,
+        direction="inbound",
+        donor=a.donor,
+        recipient=a.city,
+        label={"fa": "matrix-pledge", "en": "matrix-pledge"},
+        lines=[(a.item, 100)],
+    )
+    accepted = services.create_pledge(
+        org=org, actor=actor, direction="inbound", donor=a.donor, recipient=a.city, lines=[(a.item, 100)]
+    )
+    a.accepted = services.transition_pledge(org=org, actor=actor, pledge=accepted, action="accept")
+    shipped = services.transition_pledge(
+        org=org,
+        actor=actor,
+        action="accept",
+        pledge=services.create_pledge(
+            org=org, actor=actor, direction="inbound", donor=a.donor, recipient=a.city, lines=[(a.item, 30)]
+        ),
+    )
+    a.consignment = services.create_consignment(
+        org=org,
+        actor=actor,
+        pledge=shipped,
+        boxes=[
+            {"lines": [{"item": a.item, "quantity": 10, "lot": "M1", "expires_on": dt.date(2021, 1, 1)}]}
+            for _ in range(3)
+        ],
+    )
+    boxes = list(a.consignment.boxes.all())
+    services.receive_box(org=org, actor=actor, box=boxes[0], location=a.store)
+    services.receive_box(org=org, actor=actor, box=boxes[1], location=a.store)
+    a.box = boxes[2]
+    a.shipped = shipped
+    a.lot = shipped.lots.get()
+    core.ensure_member(org=org, username="matrix_inst", role="institution", password="pw-for-tests-only-123")
+    a.movement = Movement.objects.filter(org=org, to_location=a.store).first()
+
+
+def _w(w):
+    return w.aid
+
+
+def _csv(w):
+    return SimpleUploadedFile(
+        "boxes.csv", b"box,item,quantity,lot,expires_on\n1,matrix-item,5,X1,2021-05-01\n", content_type="text/csv"
+    )
+
+
+def pid(attr):
+    return lambda w: {"public_id": getattr(w.aid, attr).public_id}
+
+
+def move_body(w, **extra):
+    return {
+        "source": str(w.aid.store.public_id),
+        "lines": [{"item": str(w.aid.item.public_id), "quantity": 1}],
+        **extra,
+    }
+
+
+ROWS = [
+    Row("aid:home", marker=lambda w: "matrix-aid-store"),
+    Row("aid:setup", marker=lambda w: "matrix-item"),
+    Row(
+        "aid:item_create",
+        method="post",
+        write=True,
+        ok=(302,),
+        body=lambda w: {"code": "gown", "name_fa": "گان", "name_en": "Gown", "base_unit": "piece"},
+    ),
+    Row(
+        "aid:party_create",
+        method="post",
+        write=True,
+        ok=(302,),
+        body=lambda w: {"name_fa": "وزارت", "name_en": "Ministry", "kind": "ministry"},
+    ),
+    Row(
+        "aid:location_create",
+        method="post",
+        write=True,
+        ok=(302,),
+        body=lambda w: {"name_fa": "انبار", "name_en": "Store", "party": w.aid.hospital.public_id},
+    ),
+    Row("aid:pledges", marker=lambda w: "matrix-pledge"),
+    Row("aid:pledge_create"),
+    Row(
+        "aid:pledge_create",
+        method="post",
+        write=True,
+        ok=(302,),
+        body=lambda w: {
+            "direction": "inbound",
+            "donor": w.aid.donor.public_id,
+            "recipient": w.aid.city.public_id,
+            "item": w.aid.item.public_id,
+            "quantity": 10,
+        },
+    ),
+    Row("aid:pledge", params=pid("offered")),
+    Row(
+        "aid:pledge_transition",
+        method="post",
+        write=True,
+        params=pid("offered"),
+        ok=(302,),
+        body=lambda w: {"action": "accept"},
+    ),
+    Row(
+        "aid:consignment_import",
+        method="post",
+        write=True,
+        params=pid("accepted"),
+        ok=(302,),
+        body=lambda w: {"file": _csv(w)},
+    ),
+    Row("aid:report", params=pid("shipped")),
+    Row("aid:report_pdf", params=pid("shipped")),
+    Row(
+        "aid:box_receive",
+        method="post",
+        write=True,
+        params=pid("box"),
+        ok=(302,),
+        body=lambda w: {"location": w.aid.store.public_id},
+    ),
+    Row("aid:box_label", params=pid("box")),
+    Row("aid:handover"),
+    Row(
+        "aid:handover",
+        method="post",
+        write=True,
+        ok=(302,),
+        body=lambda w: {
+            "source": w.aid.store.public_id,
+            "target": w.aid.other_store.public_id,
+            "item": w.aid.item.public_id,
+            "quantity": 1,
+            "signed_by": "Dr. A",
+        },
+    ),
+    Row("aid:distribute"),
+    Row(
+        "aid:distribute",
+        method="post",
+        write=True,
+        ok=(302,),
+        body=lambda w: {
+            "source": w.aid.store.public_id,
+            "recipient": w.aid.hospital.public_id,
+            "recipient_group": "ICU",
+            "item": w.aid.item.public_id,
+            "quantity": 1,
+        },
+    ),
+    Row("aid:trace", params=pid("shipped")),
+    Row("aid:location", params=pid("store")),
+    Row("aid:lot", params=pid("lot")),
+    Row("aid:flow", marker=lambda w: "matrix-donor"),
+    Row("aid:export_movements", marker=lambda w: "matrix-aid-store"),
+    Row("aid:export_iati", marker=lambda w: "matrix-pledge"),
+    Row("aid:export_hxl", marker=lambda w: "matrix-donor"),
+    # API
+    Row("aid_items_list", marker=lambda w: "matrix-item"),
+    Row("aid_items_create", method="post", write=True, ok=(201,), body=lambda w: {"code": "gown", "name": {"en": "G"}}),
+    Row("aid_parties_list", marker=lambda w: "matrix-donor"),
+    Row(
+        "aid_parties_create",
+        method="post",
+        write=True,
+        ok=(201,),
+        body=lambda w: {"name": {"en": "Ministry"}, "kind": "ministry"},
+    ),
+    Row("aid_locations_list", marker=lambda w: "matrix-aid-store"),
+    Row(
+        "aid_locations_create",
+        method="post",
+        write=True,
+        ok=(201,),
+        body=lambda w: {"name": {"en": "Ward store"}, "party": str(w.aid.hospital.public_id)},
+    ),
+    Row("aid_locations_grant", method="post", write=True, params=pid("other_store"), ok=(201,),
+        body=lambda w: {"username": "matrix_inst"}),
+    Row("aid_stock", marker=lambda w: "matrix-aid-store"),
+    Row(
+        "aid_fefo",
+        body=lambda w: {"location": str(w.aid.store.public_id), "item": str(w.aid.item.public_id), "quantity": 1},
+    ),
+    Row("aid_pledges_list", marker=lambda w: "matrix-pledge"),
+    Row(
+        "aid_pledges_create",
+        method="post",
+        write=True,
+        ok=(201,),
+        body=lambda w: {
+            "direction": "inbound",
+            "donor": str(w.aid.donor.public_id),
+            "recipient": str(w.aid.city.public_id),
+            "lines": [{"item": str(w.aid.item.public_id), "quantity": 5}],
+        },
+    ),
+    Row("aid_pledges_get", params=pid("offered")),
+    Row(
+        "aid_pledges_transition", method="post", write=True, params=pid("offered"), body=lambda w: {"action": "accept"}
+    ),
+    Row(
+        "aid_consignments_create",
+        method="post",
+        write=True,
+        params=pid("accepted"),
+        ok=(201,),
+        body=lambda w: {"boxes": [{"lines": [{"item": str(w.aid.item.public_id), "quantity": 5}]}]},
+    ),
+    Row(
+        "aid_consignments_import",
+        method="post",
+        write=True,
+        params=pid("accepted"),
+        ok=(201,),
+        multipart=True,
+        body=lambda w: {"file": _csv(w)},
+    ),
+    Row("aid_consignments_get", params=pid("consignment")),
+    Row(
+        "aid_boxes_receive",
+        method="post",
+        write=True,
+        params=pid("box"),
+        body=lambda w: {"location": str(w.aid.store.public_id)},
+    ),
+    Row(
+        "aid_intakes_create",
+        method="post",
+        write=True,
+        ok=(201,),
+        body=lambda w: {"location": str(w.aid.store.public_id), "item": str(w.aid.item.public_id), "quantity": 3},
+    ),
+    Row(
+        "aid_handovers_create",
+        method="post",
+        write=True,
+        ok=(201,),
+        body=lambda w: move_body(w, target=str(w.aid.other_store.public_id), signed_by="Dr. A"),
+    ),
+    Row(
+        "aid_distributions_create",
+        method="post",
+        write=True,
+        ok=(201,),
+        body=lambda w: move_body(w, recipient=str(w.aid.hospital.public_id), recipient_group="ICU"),
+    ),
+    Row(
+        "aid_movements_reverse",
+        method="post",
+        write=True,
+        params=pid("movement"),
+        ok=(201,),
+        body=lambda w: {"note": "entered twice"},
+    ),
+    Row("aid_movements_list", marker=lambda w: "matrix-aid-store"),
+    Row("aid_trace_forward", params=pid("shipped")),
+    Row("aid_trace_backward", params=pid("store")),
+    Row("aid_lots_recall", params=pid("lot")),
+    Row("aid_pledges_report", params=pid("shipped")),
+    Row("aid_export_iati", marker=lambda w: "matrix-pledge"),
+    Row("aid_export_hxl", marker=lambda w: "matrix-donor"),
+]

@@ -1,0 +1,23 @@
+"""The aid part of the Isfahan 2020 demo tells the story and keeps the ledger sound."""
+
+from hamdeli.aid import selectors
+from hamdeli.aid.models import Box, Pledge
+from hamdeli.aid.verify import verify
+from hamdeli.demo.loader import load_demo
+
+
+def test_demo_aid_story(db):
+    logins = load_demo()
+    assert ("mui_store" in {username for _org, username, _role in logins["users"]})
+    inbound = Pledge.objects.filter(org__slug="isfahan", direction="inbound")
+    assert inbound.count() == 2 and set(inbound.values_list("state", flat=True)) == {"received"}
+    assert Box.objects.filter(org__slug="isfahan").count() > 100
+    xian = inbound.get(label__en="Friendship in days of hardship")
+    assert xian.label["fa"] == "رفاقت در روزهای مشقت" and xian.label["zh"] == "患难见真情"
+    report = selectors.report(org=xian.org, pledge=xian)
+    assert report["reconciles"] and len({r["recipient__public_id"] for r in report["recipients"]}) == 4
+    assert any(loc.kind == "lost_damaged" for row in report["items"] for loc, _q in row["places"])
+    cancelled = Pledge.objects.get(org__slug="isfahan", direction="outbound")
+    assert cancelled.state == "cancelled" and "technical reasons" in cancelled.cancel_reason
+    assert Pledge.objects.get(org__slug="xian", direction="outbound").state == "received"
+    assert verify() == []

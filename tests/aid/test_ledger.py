@@ -1,0 +1,128 @@
+"""The ledger's invariants: conservation, no negative stock, append-only, corrections by reversal."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from hamdeli.aid import services
+from hamdeli.aid.ledger import Entry, post
+from hamdeli.aid.models import Balance, Movement, Pledge
+from hamdeli.aid.verify import verify
+from hamdeli.core.errors import Conflict
+from tests.aid.conftest import inbound_pledge
+
+
+def test_receipt_moves_units_and_conserves(aid):
+    pledge, consignment = inbound_pledge(aid)
+    assert pledge.state == "shipped"
+    assert services.stock_total(org=aid.org, location=aid.in_transit, item=aid.mask) == 200
+    for box in consignment.boxes.all():
+        services.receive_box(org=aid.org, actor=aid.actor, box=box, location=aid.store)
+    pledge = Pledge.objects.get(pk=pledge.pk)
+    assert pledge.state == "received"
+    assert services.stock_total(org=aid.org, location=aid.store, item=aid.mask) == 200
+    assert services.stock_total(org=aid.org, location=aid.donor, item=aid.mask) == -200
+    assert verify() == []
+
+
+def test_real_location_cannot_go_negative_even_bypassing_services(aid):
+    pledge, _c = inbound_pledge(aid, boxes=1)
+    lot = pledge.lots.get()
+    with pytest.raises(Conflict) as refused, transaction.atomic():
+        post(
+            org=aid.org, actor=aid.actor, reason="handover", entries=[Entry(aid.mask, lot, aid.store, aid.uni_store, 1)]
+        )
+    assert refused.value.status == 409 and refused.value.code == "not_enough_stock"
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database itself refuses
+        Balance.objects.create(org=aid.org, location=aid.store, item=aid.mask, lot=lot, virtual=False, quantity=-1)
+    assert verify() == []
+
+
+def test_distribution_beyond_stock_is_refused_and_nothing_is_written(aid):
+    pledge, consignment = inbound_pledge(aid, boxes=1)
+    services.receive_box(org=aid.org, actor=aid.actor, box=consignment.boxes.get(), location=aid.store)
+    before = Movement.objects.count()
+    with pytest.raises(Conflict):
+        services.distribute(
+            org=aid.org,
+            actor=aid.actor,
+            source=aid.store,
+            recipient=aid.hospital,
+            recipient_group="ICU",
+            lines=[{"item": aid.mask, "quantity": 101}],
+        )
+    assert Movement.objects.count() == before
+    assert services.stock_total(org=aid.org, location=aid.store, item=aid.mask) == 100
+
+
+@pytest.mark.parametrize("sql", ["UPDATE aid_movement SET quantity = 999", "DELETE FROM aid_movement"])
+def test_triggers_refuse_raw_update_and_delete(aid, sql):
+    inbound_pledge(aid, boxes=1)
+    assert Movement.objects.exists()
+    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert Movement.objects.get().quantity == 100
+
+
+def test_orm_update_and_delete_are_refused_too(aid):
+    inbound_pledge(aid, boxes=1)
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        Movement.objects.update(quantity=5)
+
+
+def test_correction_is_a_reversing_movement(aid):
+    pledge, consignment = inbound_pledge(aid, boxes=1)
+    services.receive_box(org=aid.org, actor=aid.actor, box=consignment.boxes.get(), location=aid.store)
+    moved = services.handover(
+        org=aid.org,
+        actor=aid.actor,
+        source=aid.store,
+        target=aid.uni_store,
+        signed_by="Dr. Example",
+        lines=[{"item": aid.mask, "quantity": 60}],
+    )
+    services.reverse_movement(org=aid.org, actor=aid.actor, movement=moved[0], note="wrong store")
+    assert services.stock_total(org=aid.org, location=aid.store, item=aid.mask) == 100
+    assert Movement.objects.filter(reverses=moved[0]).count() == 1
+    with pytest.raises(Conflict):
+        services.reverse_movement(org=aid.org, actor=aid.actor, movement=moved[0], note="again")
+    assert verify() == []
+
+
+def test_verify_names_a_tampered_balance(aid):
+    inbound_pledge(aid, boxes=1)
+    Balance.objects.filter(location=aid.in_transit).update(quantity=7)
+    faults = verify()
+    assert any("balance mismatch" in f for f in faults)
+
+
+def test_cli_verify_exit_codes(aid, capsys):
+    from hamdeli.cli import main
+
+    inbound_pledge(aid, boxes=1)
+    assert main(["ledger", "verify"]) == 0
+    Balance.objects.filter(location=aid.in_transit).update(quantity=1)
+    assert main(["ledger", "verify"]) == 1
+    assert "balance mismatch" in capsys.readouterr().err
+
+
+def test_consignment_references_are_unique_and_sequential(aid):
+    refs = [inbound_pledge(aid, boxes=1)[1].reference for _ in range(3)]
+    assert len(set(refs)) == 3
+    assert [int(r.rsplit("-", 1)[1]) for r in refs] == [1, 2, 3]
+
+
+def test_fefo_takes_earliest_expiry_first(aid):
+    import datetime as dt
+
+    for number, expiry in (("LATE", dt.date(2022, 1, 1)), ("SOON", dt.date(2020, 9, 1))):
+        services.intake(
+            org=aid.org,
+            actor=aid.actor,
+            location=aid.store,
+            item=aid.mask,
+            quantity=50,
+            lot_number=number,
+            expires_on=expiry,
+        )
+    plan = services.fefo(org=aid.org, location=aid.store, item=aid.mask, quantity=70)
+    assert [(lot.number, q) for lot, q in plan] == [("SOON", 50), ("LATE", 20)]
