@@ -17,14 +17,18 @@ api_setup.install(api)
 
 
 def _register_routers() -> None:
+    from hamdeli.campaigns.api import router as campaigns_router
     from hamdeli.aid.api import router as aid_router
     from hamdeli.core.api import router as core_router
+    from hamdeli.correspondence.api import router as correspondence_router
     from hamdeli.partners.api import router as partners_router
     from hamdeli.places.api import router as places_router
 
     api.add_router("/", core_router)
     api.add_router("/places/", places_router)
     api.add_router("/partners/", partners_router)
+    api.add_router("/campaigns/", campaigns_router)
+    api.add_router("/correspondence/", correspondence_router)
     api.add_router("/aid/", aid_router)
 
 

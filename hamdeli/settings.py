@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "hamdeli.core",
     "hamdeli.places",
     "hamdeli.partners",
+    "hamdeli.campaigns",
+    "hamdeli.correspondence",
     "hamdeli.aid",
     "hamdeli.web",
     "hamdeli.demo",
@@ -187,6 +189,8 @@ LOCALE_PATHS = []
 DIMMED_AFTER_MONTHS = _int("HAMDELI_DIMMED_AFTER_MONTHS", 12, minimum=1, maximum=120)
 # Renewals and other dates due within this many days show on the dashboard.
 UPCOMING_DAYS = _int("HAMDELI_UPCOMING_DAYS", 90, minimum=1, maximum=730)
+# Protocol-calendar reminders: occasions this many days ahead are suggested for a letter.
+CALENDAR_LEAD_DAYS = _int("HAMDELI_CALENDAR_LEAD_DAYS", 21, minimum=1, maximum=365)
 UPLOAD_MAX_BYTES = _int("HAMDELI_UPLOAD_MAX_MB", 10, minimum=1, maximum=500) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 

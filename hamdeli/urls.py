@@ -8,5 +8,7 @@ urlpatterns = [
     path("", include("hamdeli.web.urls")),
     path("", include("hamdeli.places.urls")),
     path("", include("hamdeli.partners.urls")),
+    path("", include("hamdeli.campaigns.urls")),
+    path("", include("hamdeli.correspondence.urls")),
     path("", include("hamdeli.aid.urls")),
 ]

@@ -1,8 +1,16 @@
 from django.utils.translation import get_language, get_language_bidi
 
+from hamdeli.core.models import Membership
+
 
 def hamdeli(request):
+    user = getattr(request, "user", None)
+    other_orgs = []
+    if user is not None and user.is_authenticated and getattr(request, "org", None) is not None:
+        other_orgs = [m.org for m in Membership.objects.filter(user=user).exclude(org=request.org)
+                      .select_related("org")]
     return {
+        "other_orgs": other_orgs,
         "org": getattr(request, "org", None),
         "membership": getattr(request, "membership", None),
         "LANG": get_language(),

@@ -53,8 +53,8 @@ class LocalizedTextFormField(forms.MultiValueField):
         fields = (forms.CharField(required=False), forms.CharField(required=False))
         widget = forms.MultiWidget(
             widgets={
-                "_fa": widget_class(attrs={"lang": "fa", "dir": "rtl", "placeholder": _("in Persian")}),
-                "_en": widget_class(attrs={"lang": "en", "dir": "ltr", "placeholder": _("in English")}),
+                "fa": widget_class(attrs={"lang": "fa", "dir": "rtl", "placeholder": _("in Persian")}),
+                "en": widget_class(attrs={"lang": "en", "dir": "ltr", "placeholder": _("in English")}),
             }
         )
         widget.decompress = lambda value: [(value or {}).get("fa", ""), (value or {}).get("en", "")]
@@ -62,7 +62,7 @@ class LocalizedTextFormField(forms.MultiValueField):
         super().__init__(fields=fields, widget=widget, require_all_fields=False, required=False, **kwargs)
 
     def compress(self, data_list):
-        fa, en = (data_list or ["", ""]) + [""] * (2 - len(data_list or []))
+        fa, en = (list(data_list or []) + ["", ""])[:2]
         return {"fa": fa or "", "en": en or ""}
 
     def clean(self, value):

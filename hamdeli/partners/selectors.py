@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from hamdeli.core.dates import add_months, today
 from hamdeli.core.text import normalize
@@ -33,7 +34,8 @@ def partnerships(*, org, state: str | None = None, kind: str | None = None, quer
         cutoff = dimmed_cutoff(org, as_of)
         dimmed = Q(state__in=STANDING_STATES) & (Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=cutoff))
         qs = qs.filter(dimmed) if health == "dimmed" else qs.filter(state__in=STANDING_STATES).exclude(dimmed)
-    return qs.order_by("city__name_en")
+    persian = (get_language() or "fa").startswith("fa")
+    return qs.order_by("city__name_fa" if persian else "city__name_en", "city__name_en")
 
 
 def partnership(*, org, public_id) -> Partnership:

@@ -8,6 +8,9 @@ flowing one way: web knows the apps, the apps never import web.
 from django.utils.module_loading import import_string
 
 PANELS: list[str] = [
+    "hamdeli.campaigns.panels.dashboard_panel",
+    "hamdeli.correspondence.panels.overdue_letters",
+    "hamdeli.correspondence.panels.upcoming_occasions",
     "hamdeli.aid.panels.panel",
 ]
 

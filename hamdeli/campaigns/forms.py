@@ -1,0 +1,164 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from hamdeli.campaigns.models import (
+    CampaignAction,
+    Channel,
+    DesignFormat,
+    OnBehalfOf,
+    RecognitionKind,
+    Verification,
+)
+from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
+from hamdeli.partners.forms import CityChoiceField
+from hamdeli.partners.models import Network
+from hamdeli.places.models import City
+
+
+def _city_options(form, name="city"):
+    """Only the chosen city is rendered as an option; the search box brings the rest (as in partners)."""
+    chosen = form.data.get(name) or form.initial.get(name)
+    field = form.fields[name]
+    field.label = _("City")
+    options = [(c.pk, field.label_from_instance(c))
+               for c in City.objects.filter(pk=chosen).select_related("country")] if str(chosen or "").isdigit() else []
+    field.widget.choices = [("", "—"), *options]
+
+
+# --- awareness -----------------------------------------------------------------------------------
+class CampaignForm(forms.Form):
+    name = LocalizedTextFormField(label=_("Name"))
+    message = LocalizedTextFormField(label=_("Message"), required=False, textarea=True)
+    goal = forms.CharField(label=_("Goal"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    audience = forms.CharField(label=_("Audience"), max_length=300, required=False)
+    starts_on = LocalDateField(label=_("Starts on"))
+    ends_on = LocalDateField(label=_("Ends on"))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=get_user_model().objects.none(), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = get_user_model().objects.filter(memberships__org=org).order_by("username")
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:  # shown with the other errors; the service checks too
+            self.add_error("ends_on", _("The end cannot be before the start."))
+        return data
+
+
+class CampaignTransitionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Step"), choices=CampaignAction.choices)
+
+
+class DesignSetForm(forms.Form):
+    title = LocalizedTextFormField(label=_("Title"))
+    formats = forms.MultipleChoiceField(label=_("Formats"), choices=DesignFormat.choices,
+                                        widget=forms.CheckboxSelectMultiple)
+    ready_on = LocalDateField(label=_("Ready on"))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DesignFileForm(forms.Form):
+    file = forms.FileField(label=_("File (image, PDF or video)"))
+
+
+class PlacementForm(forms.Form):
+    format = forms.ChoiceField(label=_("Format"), choices=DesignFormat.choices)
+    location = forms.CharField(label=_("Where"), max_length=300)
+    starts_on = LocalDateField(label=_("From"))
+    ends_on = LocalDateField(label=_("Until"), required=False)
+    count = forms.IntegerField(label=_("Count"), min_value=1)
+    reach = forms.IntegerField(label=_("Reach (people, optional)"), min_value=0, required=False)
+    notes = forms.CharField(label=_("Notes"), max_length=10000, required=False)
+
+
+# --- advocacy ------------------------------------------------------------------------------------
+class AdvocacyForm(forms.Form):
+    title = LocalizedTextFormField(label=_("Title"))
+    statement = LocalizedTextFormField(label=_("Statement"), textarea=True)
+    issued_on = LocalDateField(label=_("Statement issued on"))
+    target_date = LocalDateField(label=_("Target date"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AdvocacySettingsForm(forms.Form):
+    title = LocalizedTextFormField(label=_("Title"))
+    target_date = LocalDateField(label=_("Target date"), required=False)
+    published = forms.BooleanField(label=_("Publish the public page of the statement"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VersionForm(forms.Form):
+    text = LocalizedTextFormField(label=_("New wording"), textarea=True)
+    issued_on = LocalDateField(label=_("Issued on"))
+    note = forms.CharField(label=_("What changed"), max_length=500, required=False)
+
+
+class EndorsementForm(forms.Form):
+    version = forms.ModelChoiceField(label=_("Version signed"), queryset=None, required=False,
+                                     empty_label=_("The current version"))
+    endorser_name = forms.CharField(label=_("Endorser's name"), max_length=200)
+    endorser_title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    capacity = forms.CharField(label=_("Acting capacity"), max_length=200, required=False)
+    on_behalf_of = forms.ChoiceField(label=_("On behalf of"), choices=OnBehalfOf.choices)
+    city = CityChoiceField(required=False)
+    network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.all(), required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=300, required=False)
+    endorsed_on = LocalDateField(label=_("Date"))
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    source_url = forms.URLField(label=_("Source link"), max_length=500, required=False, assume_scheme="https")
+    letter_file = forms.FileField(label=_("Letter (PDF or image)"), required=False)
+    letter_public_id = forms.UUIDField(label=_("Letter in the correspondence register (its id)"), required=False)
+    quote = forms.CharField(label=_("Quote"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = campaign.versions.all()
+        self.fields["version"].label_from_instance = lambda v: _("Version %(n)s") % {"n": v.number}
+        _city_options(self)
+
+
+class VerificationForm(forms.Form):
+    verification = forms.ChoiceField(label=_("Verification"), choices=Verification.choices)
+    published = forms.BooleanField(label=_("Show on the public page"), required=False)
+
+
+# --- recognition ---------------------------------------------------------------------------------
+class RecipientForm(forms.Form):
+    name = LocalizedTextFormField(label=_("Name"))
+    city = CityChoiceField(required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _city_options(self)
+
+
+class ItemForm(forms.Form):
+    title = LocalizedTextFormField(label=_("Title"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=RecognitionKind.choices)
+    maker = forms.CharField(label=_("Made by"), max_length=200, required=False)
+    occasion = forms.CharField(label=_("Occasion"), max_length=300, required=False)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CopiesForm(forms.Form):
+    recipients = forms.ModelMultipleChoiceField(label=_("Recipients"), queryset=None,
+                                                widget=forms.CheckboxSelectMultiple)
+    original = forms.BooleanField(label=_("This is the original (for one recipient)"), required=False)
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        from hamdeli.campaigns.selectors import recipients
+
+        self.fields["recipients"].queryset = recipients(org=org)
+        self.fields["recipients"].to_field_name = "public_id"
+
+
+class HandoverForm(forms.Form):
+    handed_over_on = LocalDateField(label=_("Handed over on"))
+    received_by = forms.CharField(label=_("Received by"), max_length=200)
+    note = forms.CharField(label=_("Note"), max_length=5000, required=False)

@@ -1,0 +1,204 @@
+"""Reads of the campaigns app, always for one org (the public statement page is the one exception)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404
+
+from hamdeli.campaigns.models import (
+    AdvocacyCampaign,
+    Campaign,
+    CampaignStatus,
+    DesignFile,
+    DesignFormat,
+    DesignSet,
+    Endorsement,
+    Placement,
+    Recipient,
+    RecognitionCopy,
+    RecognitionItem,
+    Verification,
+)
+from hamdeli.core.dates import to_jalali
+from hamdeli.core.digits import uses_persian_digits
+
+
+# --- awareness -----------------------------------------------------------------------------------
+def campaigns(*, org, status: str | None = None):
+    qs = Campaign.objects.filter(org=org).select_related("owner").annotate(n_sets=Count("design_sets"))
+    return qs.filter(status=status) if status else qs
+
+
+def campaign(*, org, public_id) -> Campaign:
+    return get_object_or_404(Campaign.objects.filter(org=org).select_related("owner"), public_id=public_id)
+
+
+def design_sets(*, org, campaign: Campaign):
+    return (DesignSet.objects.filter(org=org, campaign=campaign)
+            .prefetch_related("files", "placements"))
+
+
+def design_set(*, org, public_id) -> DesignSet:
+    return get_object_or_404(DesignSet.objects.filter(org=org).select_related("campaign"), public_id=public_id)
+
+
+def design_file(*, org, public_id) -> DesignFile:
+    return get_object_or_404(DesignFile.objects.filter(org=org), public_id=public_id)
+
+
+@dataclass(frozen=True)
+class FormatTotal:
+    format: str
+    label: str
+    design_sets: int
+    placements: int
+    units: int  # the sum of the placements' counts (e.g. 40 billboards)
+    reach: int
+
+
+def format_totals(*, org, campaign: Campaign | None = None) -> list[FormatTotal]:
+    """For each format: how many design sets were produced in it, placed how often, how many units, reach."""
+    sets = DesignSet.objects.filter(org=org)
+    places = Placement.objects.filter(org=org)
+    if campaign is not None:
+        sets, places = sets.filter(campaign=campaign), places.filter(design_set__campaign=campaign)
+    produced = dict.fromkeys(DesignFormat.values, 0)
+    for formats in sets.values_list("formats", flat=True):
+        for value in formats:
+            produced[value] = produced.get(value, 0) + 1
+    placed = {row["format"]: row for row in places.values("format").annotate(
+        n=Count("pk"), units=Sum("count"), reach=Sum("reach"))}
+    return [FormatTotal(f.value, str(f.label), produced.get(f.value, 0), placed.get(f.value, {}).get("n", 0),
+                        placed.get(f.value, {}).get("units") or 0, placed.get(f.value, {}).get("reach") or 0)
+            for f in DesignFormat]
+
+
+@dataclass(frozen=True)
+class Mark:
+    x: float  # percent of the timeline's width
+    width: float
+    label: str
+    on: dt.date
+    until: dt.date | None
+    public_id: str
+    campaign_public_id: str | None = None
+
+
+def _pct(day: dt.date, start: dt.date, days: int) -> float:
+    return round(100 * (day - start).days / days, 2)
+
+
+def timeline(*, org) -> dict | None:
+    """Campaigns as bars and their design sets as marks on one shared time axis, with month ticks."""
+    rows = list(Campaign.objects.filter(org=org).prefetch_related("design_sets").order_by("starts_on", "pk"))
+    if not rows:
+        return None
+    start = min(c.starts_on for c in rows)
+    end = max([c.ends_on for c in rows] + [s.ready_on for c in rows for s in c.design_sets.all()])
+    days = max((end - start).days + 1, 1)
+    jalali_calendar = uses_persian_digits()  # the calendar the dates are shown in: Jalali in fa
+    ticks, day = [], start
+    while day <= end:
+        month_starts = (to_jalali(day).day if jalali_calendar else day.day) == 1
+        if month_starts or day == start:
+            ticks.append({"x": _pct(day, start, days), "on": day})
+        day += dt.timedelta(days=1)
+    lanes = []
+    for c in rows:
+        bar = Mark(_pct(c.starts_on, start, days), round(100 * ((c.ends_on - c.starts_on).days + 1) / days, 2),
+                   str(c), c.starts_on, c.ends_on, str(c.public_id))
+        sets = [Mark(_pct(s.ready_on, start, days), 0, str(s), s.ready_on, None, str(s.public_id), str(c.public_id))
+                for s in c.design_sets.all()]
+        lanes.append({"campaign": c, "bar": bar, "sets": sets})
+    return {"start": start, "end": end, "ticks": ticks, "lanes": lanes}
+
+
+# --- advocacy ------------------------------------------------------------------------------------
+def advocacy_campaigns(*, org):
+    return AdvocacyCampaign.objects.filter(org=org).annotate(
+        n_endorsements=Count("endorsements", filter=~Q(endorsements__verification=Verification.REJECTED)))
+
+
+def advocacy(*, org, public_id) -> AdvocacyCampaign:
+    return get_object_or_404(AdvocacyCampaign.objects.filter(org=org), public_id=public_id)
+
+
+def endorsements(*, org, campaign: AdvocacyCampaign, verification: str | None = None):
+    qs = (Endorsement.objects.filter(org=org, campaign=campaign)
+          .select_related("version", "city", "city__country", "network"))
+    return qs.filter(verification=verification) if verification else qs
+
+
+def endorsement(*, org, public_id) -> Endorsement:
+    return get_object_or_404(Endorsement.objects.filter(org=org).select_related("campaign", "version"),
+                             public_id=public_id)
+
+
+def _counted(campaign):  # rejected endorsements do not count
+    return Endorsement.objects.filter(campaign=campaign).exclude(verification=Verification.REJECTED)
+
+
+def counts_by_version(campaign: AdvocacyCampaign) -> list[dict]:
+    counts = dict(_counted(campaign).values_list("version").annotate(n=Count("pk")))
+    verified = dict(_counted(campaign).filter(verification=Verification.VERIFIED).values_list("version")
+                    .annotate(n=Count("pk")))
+    return [{"version": v.number, "public_id": v.public_id, "issued_on": v.issued_on,
+             "count": counts.get(v.pk, 0), "verified": verified.get(v.pk, 0)} for v in campaign.versions.all()]
+
+
+def counts_by_network(campaign: AdvocacyCampaign) -> list[dict]:
+    rows = (_counted(campaign).filter(network__isnull=False).values("network__slug", "network__acronym")
+            .annotate(n=Count("pk"), verified=Count("pk", filter=Q(verification=Verification.VERIFIED)))
+            .order_by("-n", "network__slug"))
+    return [{"network": r["network__slug"], "label": r["network__acronym"] or r["network__slug"],
+             "count": r["n"], "verified": r["verified"]} for r in rows]
+
+
+def public_statement(public_id) -> AdvocacyCampaign:
+    """A statement anyone may read, only while its org has chosen to publish it."""
+    return get_object_or_404(AdvocacyCampaign.objects.filter(published=True).select_related("org"),
+                             public_id=public_id)
+
+
+def public_endorsements(campaign: AdvocacyCampaign):
+    return (Endorsement.objects.filter(campaign=campaign, published=True, verification=Verification.VERIFIED)
+            .select_related("version", "city", "city__country", "network"))
+
+
+# --- recognition ---------------------------------------------------------------------------------
+def recipients(*, org):
+    return Recipient.objects.filter(org=org).select_related("city")
+
+
+def recipients_by_ids(*, org, public_ids) -> list[Recipient]:
+    """The org's recipients with these public ids, in the order given; unknown ids are left out."""
+    found = {str(r.public_id): r for r in Recipient.objects.filter(org=org, public_id__in=list(public_ids))}
+    return [found[str(pid)] for pid in public_ids if str(pid) in found]
+
+
+def items(*, org):
+    return RecognitionItem.objects.filter(org=org).annotate(
+        n_copies=Count("copies"), n_waiting=Count("copies", filter=Q(copies__handed_over_on__isnull=True)))
+
+
+def item(*, org, public_id) -> RecognitionItem:
+    return get_object_or_404(RecognitionItem.objects.filter(org=org), public_id=public_id)
+
+
+def copies(*, org, item: RecognitionItem):
+    return RecognitionCopy.objects.filter(org=org, item=item).select_related("recipient", "recipient__city")
+
+
+def copy(*, org, public_id) -> RecognitionCopy:
+    return get_object_or_404(RecognitionCopy.objects.filter(org=org).select_related("item", "recipient"),
+                             public_id=public_id)
+
+
+def pending_handovers(*, org):
+    return (RecognitionCopy.objects.filter(org=org, handed_over_on__isnull=True)
+            .select_related("item", "recipient").order_by("item__created_at", "-is_original", "number"))
+
+
+def running_campaigns(*, org):
+    return Campaign.objects.filter(org=org, status=CampaignStatus.RUNNING)

@@ -1,0 +1,58 @@
+"""Small input checks shared by the campaigns services; each refuses with a field-named 422."""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.localized import clean_localized
+
+
+def invalid(field: str, message: str):
+    return ValidationFailed(_("Some fields are not valid."), fields={field: message})
+
+
+def localized(field: str, value, *, required: bool = True) -> dict:
+    try:
+        return clean_localized(value, required=required)
+    except ValidationError as exc:
+        raise invalid(field, exc.messages[0]) from None
+
+
+def choice(field: str, value, choices) -> str:
+    if value not in choices.values:
+        raise invalid(field, _("Choose one of the allowed values."))
+    return value
+
+
+def max_length(field: str, value: str, limit: int) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise invalid(field, _("At most %(n)s characters.") % {"n": limit})
+    return value
+
+
+def period(start_field: str, start, end_field: str, end) -> None:
+    if start and end and end < start:
+        raise invalid(end_field, _("The end cannot be before the start."))
+
+
+def unknown_fields(fields: dict, allowed) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationFailed(_("Unknown fields."),
+                               fields={name: _("This field cannot be set here.") for name in sorted(unknown)})
+
+
+@contextmanager
+def removing_file_on_failure(field_file):
+    """A stored file whose row then fails to save (or to be audited) is removed again, not left behind."""
+    try:
+        with transaction.atomic():
+            yield
+    except Exception:
+        if field_file:
+            field_file.delete(save=False)
+        raise

@@ -1,0 +1,161 @@
+"""Advocacy: a versioned statement, the endorsements it receives, their verification and publication."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from hamdeli.campaigns.models import (
+    AdvocacyCampaign,
+    Channel,
+    Endorsement,
+    OnBehalfOf,
+    StatementVersion,
+    Verification,
+)
+from hamdeli.campaigns.services._checks import (
+    choice,
+    invalid,
+    localized,
+    max_length,
+    removing_file_on_failure,
+    unknown_fields,
+)
+from hamdeli.core import audit
+from hamdeli.core.errors import require_fields
+from hamdeli.core.files import check_upload
+from hamdeli.partners import services as partners
+
+CAMPAIGN_FIELDS = ["title", "target_date", "published", "notes"]
+
+
+@transaction.atomic
+def create_advocacy(*, org, actor, title, statement, issued_on: dt.date | None, target_date: dt.date | None = None,
+                    notes: str = "") -> AdvocacyCampaign:
+    """A new advocacy campaign with the first version of its statement."""
+    require_fields(issued_on=issued_on)
+    campaign = AdvocacyCampaign.objects.create(org=org, title=localized("title", title), target_date=target_date,
+                                               notes=max_length("notes", notes, 10000))
+    version = StatementVersion.objects.create(org=org, campaign=campaign, number=1,
+                                              text=localized("statement", statement), issued_on=issued_on)
+    audit.record(org=org, actor=actor, action="advocacy.created", obj=campaign,
+                 after={**audit.snapshot(campaign), "version": audit.snapshot(version)})
+    return campaign
+
+
+@transaction.atomic
+def update_advocacy(*, org, actor, campaign: AdvocacyCampaign, **fields) -> AdvocacyCampaign:
+    unknown_fields(fields, CAMPAIGN_FIELDS)
+    if "title" in fields:
+        fields["title"] = localized("title", fields["title"])
+    if "notes" in fields:
+        fields["notes"] = max_length("notes", fields["notes"], 10000)
+    if "published" in fields and not isinstance(fields["published"], bool):
+        raise invalid("published", _("Give true or false."))
+    campaign = AdvocacyCampaign.objects.select_for_update().get(pk=campaign.pk, org=org)
+    before = audit.snapshot(campaign)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    campaign.save()
+    audit.record(org=org, actor=actor, action="advocacy.updated", obj=campaign, before=before,
+                 after=audit.snapshot(campaign))
+    return campaign
+
+
+@transaction.atomic
+def add_version(*, org, actor, campaign: AdvocacyCampaign, text, issued_on: dt.date | None,
+                note: str = "") -> StatementVersion:
+    """Publish a new wording. Endorsements already given stay with the version they signed."""
+    require_fields(issued_on=issued_on)
+    text = localized("text", text)
+    campaign = AdvocacyCampaign.objects.select_for_update().get(pk=campaign.pk, org=org)
+    last = campaign.versions.aggregate(n=Max("number"))["n"] or 0
+    version = StatementVersion.objects.create(org=org, campaign=campaign, number=last + 1, text=text,
+                                              issued_on=issued_on, note=max_length("note", note, 500))
+    audit.record(org=org, actor=actor, action="statement_version.created", obj=version,
+                 after=audit.snapshot(version))
+    return version
+
+
+def _party(on_behalf_of, city, network, organisation) -> dict:
+    choice("on_behalf_of", on_behalf_of, OnBehalfOf)
+    organisation = max_length("organisation", organisation, 300)
+    if on_behalf_of == OnBehalfOf.CITY:
+        if city is None:
+            raise invalid("city", _("Choose the city the endorser speaks for."))
+        return {"city": city, "network": None, "organisation": organisation}
+    if on_behalf_of == OnBehalfOf.NETWORK:
+        if network is None:
+            raise invalid("network", _("Choose the network the endorser speaks for."))
+        return {"city": None, "network": network, "organisation": organisation}
+    if not organisation:
+        raise invalid("organisation", _("Name the organisation the endorser speaks for."))
+    return {"city": None, "network": None, "organisation": organisation}
+
+
+@transaction.atomic
+def add_endorsement(*, org, actor, campaign: AdvocacyCampaign, endorser_name: str, on_behalf_of: str,
+                    endorsed_on: dt.date | None, channel: str, version: StatementVersion | None = None,
+                    endorser_title: str = "", capacity: str = "", city=None, network=None,
+                    organisation: str = "", source_url: str = "", letter_file=None, letter_public_id=None,
+                    quote: str = "") -> Endorsement:
+    """Record an endorsement of a version (the current one unless given), unverified at first."""
+    require_fields(endorser_name=(endorser_name or "").strip(), endorsed_on=endorsed_on)
+    campaign = AdvocacyCampaign.objects.get(pk=campaign.pk, org=org)
+    version = version or campaign.current_version
+    if version is None or version.campaign_id != campaign.pk:
+        raise invalid("version", _("Choose a version of this campaign's statement."))
+    choice("channel", channel, Channel)
+    kind = check_upload(letter_file, field="letter_file") if letter_file else None
+    endorsement = Endorsement(
+        org=org, campaign=campaign, version=version, endorser_name=max_length("endorser_name", endorser_name, 200),
+        endorser_title=max_length("endorser_title", endorser_title, 200),
+        capacity=max_length("capacity", capacity, 200), on_behalf_of=on_behalf_of,
+        **_party(on_behalf_of, city, network, organisation), endorsed_on=endorsed_on, channel=channel,
+        source_url=max_length("source_url", source_url, 500), letter_public_id=letter_public_id,
+        quote=max_length("quote", quote, 5000))
+    if kind is not None:
+        endorsement.letter_file.save(f"{endorsement.public_id}{kind.extension}", letter_file, save=False)
+    with removing_file_on_failure(endorsement.letter_file):
+        endorsement.save()
+        audit.record(org=org, actor=actor, action="endorsement.recorded", obj=endorsement,
+                     after=audit.snapshot(endorsement))
+    if endorsement.city_id:  # an endorsement from a partner city counts as contact with it
+        partners.record_contact(org=org, actor=actor, city_id=endorsement.city_id, occurred_on=endorsed_on,
+                                kind="letter" if channel == Channel.LETTER else "other",
+                                summary=_("Endorsed “%(title)s”") % {"title": campaign},
+                                source="campaigns.endorsement", source_ref=str(endorsement.public_id))
+    return endorsement
+
+
+@transaction.atomic
+def attach_letter(*, org, actor, endorsement: Endorsement, upload) -> Endorsement:
+    if upload is None:
+        raise invalid("letter_file", _("This field is required."))
+    kind = check_upload(upload, field="letter_file")
+    endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk, org=org)
+    before = audit.snapshot(endorsement)
+    endorsement.letter_file.save(f"{endorsement.public_id}{kind.extension}", upload, save=False)
+    with removing_file_on_failure(endorsement.letter_file):  # the earlier letter stays, as the audit names it
+        endorsement.save()
+        audit.record(org=org, actor=actor, action="endorsement.letter_attached", obj=endorsement, before=before,
+                     after=audit.snapshot(endorsement))
+    return endorsement
+
+
+@transaction.atomic
+def set_verification(*, org, actor, endorsement: Endorsement, verification: str,
+                     published: bool = False) -> Endorsement:
+    """Verify or reject an endorsement; only a verified one may be shown on the public page."""
+    choice("verification", verification, Verification)
+    if published and verification != Verification.VERIFIED:
+        raise invalid("published", _("Only a verified endorsement can be published."))
+    endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk, org=org)
+    before = audit.snapshot(endorsement)
+    endorsement.verification = verification
+    endorsement.published = bool(published)
+    endorsement.save()
+    audit.record(org=org, actor=actor, action="endorsement.verification", obj=endorsement, before=before,
+                 after=audit.snapshot(endorsement))
+    return endorsement

@@ -1,0 +1,90 @@
+"""Recognition: items with an original and numbered copies, each for exactly one recipient, and handovers."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from hamdeli.campaigns.models import Recipient, RecognitionCopy, RecognitionItem, RecognitionKind
+from hamdeli.campaigns.services._checks import choice, invalid, localized, max_length
+from hamdeli.core import audit
+from hamdeli.core.errors import Conflict, require_fields
+
+
+@transaction.atomic
+def create_recipient(*, org, actor, name, city=None, notes: str = "") -> Recipient:
+    recipient = Recipient.objects.create(org=org, name=localized("name", name), city=city,
+                                         notes=max_length("notes", notes, 5000))
+    audit.record(org=org, actor=actor, action="recipient.created", obj=recipient, after=audit.snapshot(recipient))
+    return recipient
+
+
+@transaction.atomic
+def create_item(*, org, actor, title, kind: str, maker: str = "", occasion: str = "",
+                description: str = "") -> RecognitionItem:
+    item = RecognitionItem.objects.create(
+        org=org, title=localized("title", title), kind=choice("kind", kind, RecognitionKind),
+        maker=max_length("maker", maker, 200), occasion=max_length("occasion", occasion, 300),
+        description=max_length("description", description, 10000))
+    audit.record(org=org, actor=actor, action="recognition_item.created", obj=item, after=audit.snapshot(item))
+    return item
+
+
+@transaction.atomic
+def add_copies(*, org, actor, item: RecognitionItem, recipients: list, original: bool = False) -> list:
+    """Make the original (for one recipient) or one numbered copy for each recipient in the list.
+
+    A recipient gets at most one copy of an item; an item has one original; numbers follow on.
+    """
+    if not recipients:
+        raise invalid("recipients", _("Choose at least one recipient."))
+    if len({r.pk for r in recipients}) != len(recipients):
+        raise invalid("recipients", _("A recipient is listed twice."))
+    if any(r.org_id != org.pk for r in recipients):
+        raise invalid("recipients", _("Choose recipients of your organization."))
+    item = RecognitionItem.objects.select_for_update().get(pk=item.pk, org=org)
+    if original and len(recipients) != 1:
+        raise invalid("recipients", _("The original goes to exactly one recipient."))
+    if original and item.copies.filter(is_original=True).exists():
+        raise Conflict(_("The original of this item is already assigned."),
+                       fields={"original": _("The original is already assigned.")})
+    taken = item.copies.filter(recipient__in=recipients).select_related("recipient")
+    if taken:
+        names = ", ".join(str(c.recipient) for c in taken)
+        raise Conflict(_("These recipients already have a copy: %(names)s.") % {"names": names},
+                       fields={"recipients": _("Already has a copy: %(names)s.") % {"names": names}})
+    number = item.copies.aggregate(n=Max("number"))["n"] or 0
+    made = []
+    try:
+        with transaction.atomic():
+            for recipient in recipients:
+                if original:
+                    copy = RecognitionCopy.objects.create(org=org, item=item, recipient=recipient, is_original=True)
+                else:
+                    number += 1
+                    copy = RecognitionCopy.objects.create(org=org, item=item, recipient=recipient, number=number)
+                made.append(copy)
+    except IntegrityError:  # pragma: no cover - the checks above, under the item's lock, come first
+        raise Conflict(_("Each copy goes to exactly one recipient.")) from None
+    for copy in made:
+        audit.record(org=org, actor=actor, action="recognition_copy.assigned", obj=copy, after=audit.snapshot(copy))
+    return made
+
+
+@transaction.atomic
+def record_handover(*, org, actor, copy: RecognitionCopy, handed_over_on: dt.date | None, received_by: str,
+                    note: str = "") -> RecognitionCopy:
+    require_fields(handed_over_on=handed_over_on, received_by=(received_by or "").strip())
+    copy = RecognitionCopy.objects.select_for_update().get(pk=copy.pk, org=org)
+    if copy.handed_over_on is not None:
+        raise Conflict(_("This copy was already handed over."),
+                       fields={"handed_over_on": _("Already handed over.")})
+    before = audit.snapshot(copy)
+    copy.handed_over_on = handed_over_on
+    copy.received_by = max_length("received_by", received_by, 200)
+    copy.note = max_length("note", note, 5000)
+    copy.save()
+    audit.record(org=org, actor=actor, action="recognition_copy.handed_over", obj=copy, before=before,
+                 after=audit.snapshot(copy))
+    return copy

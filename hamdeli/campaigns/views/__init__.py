@@ -1,0 +1,1 @@
+"""Pages of the campaigns app: awareness, advocacy (and its public statement page), recognition."""

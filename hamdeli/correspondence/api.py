@@ -1,0 +1,333 @@
+"""Letters, attachments, templates and the protocol calendar over JSON."""
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from hamdeli.core.dates import today
+from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.permissions import requires
+from hamdeli.correspondence import calendar, printing, selectors, services, templating
+from hamdeli.correspondence.models import Direction, LetterAction, LetterState, Occasion, RelatedKind
+from hamdeli.partners import selectors as partners
+from hamdeli.places import selectors as places
+
+router = Router(tags=["correspondence"])
+
+
+class LetterOut(Schema):
+    id: uuid.UUID
+    direction: str
+    registry_number: str
+    registry_year: int
+    registry_seq: int
+    registered_on: dt.date
+    state: str
+    sender_name: str
+    sender_title: str
+    sender_city_geonameid: int | None
+    sender_org: str
+    recipient_name: str
+    recipient_title: str
+    recipient_city_geonameid: int | None
+    recipient_org: str
+    subject: str
+    occasion: str
+    language: str
+    body: str
+    letter_date: dt.date | None
+    answer_due_on: dt.date | None
+    sent_on: dt.date | None
+    received_on: dt.date | None
+    closed_on: dt.date | None
+    assignee: str
+    reply_to: uuid.UUID | None
+    partnership: uuid.UUID | None
+    related_kind: str
+    related_public_id: uuid.UUID | None
+    note: str
+    overdue: bool
+
+
+class LetterFields(Schema):
+    sender_name: str = Field("", max_length=200)
+    sender_title: str = Field("", max_length=200)
+    sender_city_geonameid: int | None = None
+    sender_org: str = Field("", max_length=300)
+    recipient_name: str = Field("", max_length=200)
+    recipient_title: str = Field("", max_length=200)
+    recipient_city_geonameid: int | None = None
+    recipient_org: str = Field("", max_length=300)
+    occasion: Literal[tuple(Occasion.values)] = Occasion.OTHER.value
+    language: str = Field("fa", min_length=2, max_length=8)
+    body: str = Field("", max_length=50000)
+    letter_date: dt.date | None = None
+    answer_due_on: dt.date | None = None
+    received_on: dt.date | None = None
+    reply_to: uuid.UUID | None = None
+    partnership: uuid.UUID | None = None
+    related_kind: Literal[tuple(RelatedKind.values)] = ""
+    related_public_id: uuid.UUID | None = None
+    note: str = Field("", max_length=10000)
+
+
+class LetterIn(LetterFields):
+    direction: Literal[tuple(Direction.values)]
+    subject: str = Field(..., min_length=1, max_length=500)
+    registered_on: dt.date | None = None
+
+
+class LetterPatch(LetterFields):
+    subject: str = Field(None, min_length=1, max_length=500)
+
+
+class TransitionIn(Schema):
+    action: Literal[tuple(LetterAction.values)]
+    on: dt.date
+    note: str = Field("", max_length=2000)
+    assignee: str = Field("", max_length=200)
+
+
+class EventOut(Schema):
+    on: dt.date
+    action: str
+    from_state: str
+    to_state: str
+    note: str
+    actor: str | None
+
+
+class AttachmentOut(Schema):
+    id: uuid.UUID
+    name: str
+    content_type: str
+    size: int
+
+
+def letter_out(letter) -> dict:
+    data = {name: getattr(letter, name) for name in LetterOut.model_fields if hasattr(letter, name)}
+    data.update(
+        id=letter.public_id, sender_city_geonameid=letter.sender_city_id,
+        recipient_city_geonameid=letter.recipient_city_id,
+        reply_to=letter.reply_to.public_id if letter.reply_to_id else None,
+        partnership=letter.partnership.public_id if letter.partnership_id else None,
+        overdue=selectors.is_overdue(letter),
+    )
+    return data
+
+
+def _resolve(request, data: dict) -> dict:
+    """Turn the ids of the payload into the org's objects; an unknown id is a 422 naming the field."""
+    org, bad = request.org, {}
+    for key in ("sender_city", "recipient_city"):
+        if f"{key}_geonameid" in data:
+            gid = data.pop(f"{key}_geonameid")
+            data[key] = places.find_city(gid) if gid else None
+            if gid and data[key] is None:
+                bad[f"{key}_geonameid"] = _("No city has this GeoNames id.")
+    if "reply_to" in data and data["reply_to"]:
+        data["reply_to"] = selectors.letter_or_none(org=org, public_id=data["reply_to"])
+        if data["reply_to"] is None:
+            bad["reply_to"] = _("No letter of yours has this id.")
+    if "partnership" in data and data["partnership"]:
+        data["partnership"] = partners.partnerships(org=org).filter(public_id=data["partnership"]).first()
+        if data["partnership"] is None:
+            bad["partnership"] = _("No partnership of yours has this id.")
+    if bad:
+        raise ValidationFailed(_("Some fields are not valid."), fields=bad)
+    return data
+
+
+@router.get("/letters", response=list[LetterOut], operation_id="letters_list")
+@requires("correspondence.view")
+def list_letters(request, q: str = "", direction: Literal[tuple(Direction.values)] | None = None,
+                 state: Literal[tuple(LetterState.values)] | None = None, overdue: bool = False):
+    return [letter_out(x) for x in selectors.letters(org=request.org, direction=direction, state=state, query=q,
+                                                     overdue=overdue)]
+
+
+@router.post("/letters", response={201: LetterOut}, operation_id="letters_create")
+@requires("correspondence.edit")
+def create_letter(request, payload: LetterIn):
+    letter = services.register_letter(org=request.org, actor=request.user, **_resolve(request, payload.dict()))
+    return Status(201, letter_out(letter))
+
+
+@router.get("/letters/{public_id}", response=LetterOut, operation_id="letters_get")
+@requires("correspondence.view")
+def get_letter(request, public_id: uuid.UUID):
+    return letter_out(selectors.letter(org=request.org, public_id=public_id))
+
+
+@router.patch("/letters/{public_id}", response=LetterOut, operation_id="letters_update")
+@requires("correspondence.edit")
+def update_letter(request, public_id: uuid.UUID, payload: LetterPatch):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    fields = _resolve(request, payload.dict(exclude_unset=True))
+    return letter_out(services.update_letter(org=request.org, actor=request.user, letter=letter, **fields))
+
+
+@router.post("/letters/{public_id}/transitions", response=LetterOut, operation_id="letters_transition")
+@requires("correspondence.edit")
+def transition_letter(request, public_id: uuid.UUID, payload: TransitionIn):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    return letter_out(services.transition_letter(org=request.org, actor=request.user, letter=letter,
+                                                 **payload.dict()))
+
+
+@router.get("/letters/{public_id}/events", response=list[EventOut], operation_id="letters_events")
+@requires("correspondence.view")
+def letter_events(request, public_id: uuid.UUID):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    return [{"on": e.on, "action": e.action, "from_state": e.from_state, "to_state": e.to_state, "note": e.note,
+             "actor": e.actor.username if e.actor else None} for e in letter.events.select_related("actor")]
+
+
+def attachment_out(a) -> dict:
+    return {"id": a.public_id, "name": a.original_name, "content_type": a.content_type, "size": a.size}
+
+
+@router.get("/letters/{public_id}/attachments", response=list[AttachmentOut], operation_id="letters_attachments")
+@requires("correspondence.view")
+def list_attachments(request, public_id: uuid.UUID):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    return [attachment_out(a) for a in letter.attachments.all()]
+
+
+@router.post("/letters/{public_id}/attachments", response={201: AttachmentOut},
+             operation_id="letters_attachment_upload")
+@requires("correspondence.edit")
+def upload_attachment(request, public_id: uuid.UUID, file: UploadedFile = File(...)):  # noqa: B008
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    return Status(201, attachment_out(services.add_attachment(org=request.org, actor=request.user, letter=letter,
+                                                              upload=file)))
+
+
+@router.get("/letters/{public_id}/attachments/{attachment_id}", operation_id="letters_attachment_download")
+@requires("correspondence.view")
+def download_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    a = selectors.attachment(org=request.org, letter=letter, public_id=attachment_id)
+    return FileResponse(a.file.open("rb"), as_attachment=True, filename=a.original_name, content_type=a.content_type)
+
+
+class TemplateIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    occasion: Literal[tuple(Occasion.values)]
+    subject: dict[str, str]
+    body: dict[str, str]
+
+
+class TemplateOut(TemplateIn):
+    id: uuid.UUID
+
+
+class RenderedOut(Schema):
+    subject: str
+    body: str
+    language: str
+    wanted: str
+    fallback: bool
+
+
+def template_out(t) -> dict:
+    return {"id": t.public_id, "name": t.name, "occasion": t.occasion, "subject": t.subject, "body": t.body}
+
+
+@router.get("/templates", response=list[TemplateOut], operation_id="letter_templates_list")
+@requires("correspondence.view")
+def list_templates(request, occasion: Literal[tuple(Occasion.values)] | None = None):
+    return [template_out(t) for t in selectors.templates(org=request.org, occasion=occasion)]
+
+
+@router.post("/templates", response={201: TemplateOut}, operation_id="letter_templates_create")
+@requires("correspondence.edit")
+def create_template(request, payload: TemplateIn):
+    return Status(201, template_out(services.save_template(org=request.org, actor=request.user, **payload.dict())))
+
+
+@router.get("/templates/{public_id}", response=TemplateOut, operation_id="letter_templates_get")
+@requires("correspondence.view")
+def get_template(request, public_id: uuid.UUID):
+    return template_out(selectors.template(org=request.org, public_id=public_id))
+
+
+@router.put("/templates/{public_id}", response=TemplateOut, operation_id="letter_templates_update")
+@requires("correspondence.edit")
+def update_template(request, public_id: uuid.UUID, payload: TemplateIn):
+    template = selectors.template(org=request.org, public_id=public_id)
+    return template_out(services.save_template(org=request.org, actor=request.user, template=template,
+                                               **payload.dict()))
+
+
+@router.get("/templates/{public_id}/render", response=RenderedOut, operation_id="letter_templates_render")
+@requires("correspondence.view")
+def render_template(request, public_id: uuid.UUID, lang: str = "fa", city_geonameid: int | None = None,
+                    official: str = "", on: dt.date | None = None):
+    template = selectors.template(org=request.org, public_id=public_id)
+    city = places.find_city(city_geonameid) if city_geonameid else None
+    return templating.render(template, lang=lang, city=city, official=official, on=on or today()).__dict__
+
+
+class OccurrenceOut(Schema):
+    on: dt.date
+    kind: str
+    title: str
+    titles: dict
+    local_title: str
+    local_language: str
+    estimated: bool
+    suggested_occasion: str
+    partnership: uuid.UUID | None
+    city_geonameid: int | None
+    days_left: int
+    suggested_template: uuid.UUID | None
+
+
+@router.get("/calendar/occasions", response=list[OccurrenceOut], operation_id="calendar_occasions")
+@requires("correspondence.view")
+def calendar_occasions(request, days: int = Query(None, ge=1, le=730)):  # noqa: B008
+    items = calendar.reminders(org=request.org, lead_days=days or settings.CALENDAR_LEAD_DAYS)
+    return [{"on": r.occurrence.on, "kind": r.occurrence.kind, "title": r.occurrence.title,
+             "titles": r.occurrence.titles, "local_title": r.occurrence.local_title,
+             "local_language": r.occurrence.local_language, "estimated": r.occurrence.estimated,
+             "suggested_occasion": r.occurrence.occasion,
+             "partnership": r.occurrence.partnership.public_id if r.occurrence.partnership else None,
+             "city_geonameid": r.occurrence.partnership.city_id if r.occurrence.partnership else None,
+             "days_left": r.days_left, "suggested_template": r.template.public_id if r.template else None}
+            for r in items]
+
+
+class FeedOut(Schema):
+    url: str
+    prefix: str
+
+
+@router.post("/calendar/feed", response={201: FeedOut}, operation_id="calendar_feed_create")
+@requires("correspondence.edit")
+def create_feed(request):
+    feed, secret = services.create_calendar_feed(org=request.org, actor=request.user)
+    return Status(201, {"url": request.build_absolute_uri(reverse("correspondence:feed", args=[secret])),
+                        "prefix": feed.prefix})
+
+
+@router.delete("/calendar/feed", response={204: None}, operation_id="calendar_feed_revoke")
+@requires("correspondence.edit")
+def revoke_feed(request):
+    services.revoke_calendar_feeds(org=request.org, actor=request.user)
+    return Status(204, None)
+
+
+@router.get("/letters/{public_id}/pdf", operation_id="letters_pdf")
+@requires("correspondence.view")
+def letter_pdf(request, public_id: uuid.UUID):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    return HttpResponse(printing.letter_pdf(letter), content_type="application/pdf")

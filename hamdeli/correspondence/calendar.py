@@ -1,0 +1,257 @@
+"""The protocol calendar: the occasions to write to each active partner for, and the .ics feed.
+
+Sources: the partner country's public holidays in the partner's language (the `holidays` package, with
+the subdivision where known), lunar new year from the Chinese lunisolar calendar, our own occasions
+(Nowruz), international days, and partnership anniversaries. Each occurrence says whether its date is
+official or estimated (Islamic dates computed ahead, lunar dates outside the confirmed years).
+"""
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+
+import holidays
+import icalendar
+import jdatetime
+from babel.languages import get_official_languages
+from django.conf import settings
+from django.utils.translation import get_language
+from holidays.calendars.chinese import _ChineseLunisolar
+
+from hamdeli.core.dates import today
+from hamdeli.core.localized import pick
+from hamdeli.partners.models import STANDING_STATES, Partnership
+
+# GeoNames city id -> the `holidays` subdivision code, for partner cities whose region has its own days.
+KNOWN_SUBDIVISIONS = {3128760: "CT", 2925177: "BW", 3176959: "FI", 1735161: "14", 3173435: "MI"}
+# Countries whose government fixes each year's holiday schedule only late in the year before: their
+# dates for a year after the current one are computed, not yet decreed.
+DECREED_YEARLY = {"CN", "VN"}
+LUNAR_NEW_YEAR_COUNTRIES = {"CN", "TW", "HK", "MO", "SG", "MY", "KR", "VN"}
+INTERNATIONAL_DAYS = [  # (month, day, key, suggested letter occasion, titles)
+    (4, 7, "world-health-day", "thanks", {"fa": "روز جهانی بهداشت", "en": "World Health Day",
+                                          "zh": "世界卫生日", "es": "Día Mundial de la Salud"}),
+    (5, 12, "nurses-day", "thanks", {"fa": "روز جهانی پرستار", "en": "International Nurses' Day",
+                                     "zh": "国际护士节", "es": "Día Internacional de la Enfermería"}),
+    (7, 30, "friendship-day", "greeting", {"fa": "روز جهانی دوستی", "en": "International Day of Friendship",
+                                           "zh": "国际友谊日", "es": "Día Internacional de la Amistad"}),
+    (9, 21, "peace-day", "greeting", {"fa": "روز جهانی صلح", "en": "International Day of Peace",
+                                      "zh": "国际和平日", "es": "Día Internacional de la Paz"}),
+    (10, 31, "world-cities-day", "greeting", {"fa": "روز جهانی شهرها", "en": "World Cities Day",
+                                              "zh": "世界城市日", "es": "Día Mundial de las Ciudades"}),
+]
+NOWRUZ = {"fa": "نوروز", "en": "Nowruz (Persian New Year)", "zh": "诺鲁孜节（波斯新年）",
+          "es": "Nowruz (Año Nuevo persa)"}
+LUNAR_NEW_YEAR = {"fa": "سال نو قمری چینی (جشن بهار)", "en": "Lunar New Year (Spring Festival)", "zh": "春节",
+                  "es": "Año Nuevo Lunar"}
+ANNIVERSARY = {"fa": "سالگرد %(n)s خواهرخواندگی با %(city)s", "en": "%(city)s: %(n)s years of partnership",
+               "zh": "与%(city)s结好%(n)s周年", "es": "%(city)s: %(n)s años de hermanamiento"}
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    on: dt.date
+    kind: str  # public_holiday, lunar, our_occasion, international_day, anniversary
+    key: str  # stable part of the iCalendar UID
+    titles: dict  # language -> title
+    local_title: str  # in the partner's language (public holidays), else ""
+    local_language: str
+    estimated: bool
+    occasion: str  # suggested letter occasion
+    partnership: Partnership | None = None
+
+    @property
+    def title(self) -> str:
+        return pick(self.titles, get_language())[0]
+
+    @property
+    def occasion_label(self) -> str:
+        from hamdeli.correspondence.models import Occasion
+
+        return str(Occasion(self.occasion).label)
+
+    @property
+    def uid(self) -> str:
+        return f"{self.kind}-{self.key}-{self.on.isoformat()}@hamdeli"
+
+
+def partner_language(country: str) -> str:
+    """The first official language of the partner's country (ISO 639-1), English when unknown."""
+    langs = get_official_languages(country)
+    return langs[0] if langs else "en"
+
+
+def _holidays_language(supported: tuple, lang: str, fallback: str) -> str:
+    for candidate in supported:
+        if candidate == lang or candidate.startswith(lang + "_"):
+            return candidate
+    return fallback
+
+
+@functools.lru_cache(maxsize=512)
+def _country_days(country: str, subdiv: str | None, year: int, lang: str) -> tuple:
+    """((date, local name, English name, estimated), ...) for one country, subdivision and year."""
+    try:
+        probe = holidays.country_holidays(country, subdiv=subdiv, years=year)
+    except NotImplementedError:
+        if subdiv is None:
+            return ()
+        return _country_days(country, None, year, lang)
+    local_lang = _holidays_language(probe.supported_languages, lang, probe.default_language)
+    local = holidays.country_holidays(country, subdiv=subdiv, years=year, language=local_lang)
+    english = holidays.country_holidays(country, subdiv=subdiv, years=year,
+                                        language=_holidays_language(probe.supported_languages, "en", local_lang))
+    label = getattr(local, "estimated_label", "")
+    marker = local.tr(label).strip("%s ()（）") if label else ""
+    return tuple((day, name, english.get(day, name), bool(marker and marker in name))
+                 for day, name in sorted(local.items()))
+
+
+# Substitute and observed days off repeat a holiday already listed: not an occasion to write for.
+_NOT_AN_OCCASION = re.compile(r"day off|observed|substitut|bridge", re.IGNORECASE)
+
+
+def _years(start: dt.date, end: dt.date) -> range:
+    return range(start.year, end.year + 1)
+
+
+def _public_holidays(p: Partnership, start: dt.date, end: dt.date) -> list[Occurrence]:
+    country = p.city.country_id
+    lang = partner_language(country)
+    subdiv = KNOWN_SUBDIVISIONS.get(p.city_id)
+    found, last_seen = [], {}
+    for year in _years(start, end):
+        undecreed = country in DECREED_YEARLY and year > today().year
+        for day, local_name, english_name, estimated in _country_days(country, subdiv, year, lang):
+            parts = english_name.split("; ")  # two holidays on one day come joined by "; "
+            repeated = all(part in last_seen and (day - last_seen[part]).days <= 7 for part in parts)
+            last_seen.update(dict.fromkeys(parts, day))
+            if repeated or _NOT_AN_OCCASION.search(english_name) or not start <= day <= end:
+                continue  # a holiday of several days is one occasion; days off are none
+            found.append(Occurrence(day, "public_holiday", f"{p.public_id}-{english_name}", {"en": english_name},
+                                    local_name, lang, estimated or undecreed, "greeting", p))
+    return found
+
+
+def _lunar(p: Partnership, start: dt.date, end: dt.date, official_days: set) -> list[Occurrence]:
+    """Lunar new year; its date counts as official when the country's own holiday list confirms it."""
+    if p.city.country_id not in LUNAR_NEW_YEAR_COUNTRIES:
+        return []
+    found = []
+    for year in _years(start, end):
+        day, estimated = _ChineseLunisolar().lunar_new_year_date(year)
+        if day and start <= day <= end:
+            found.append(Occurrence(day, "lunar", f"{p.public_id}-lunar-new-year", LUNAR_NEW_YEAR,
+                                    LUNAR_NEW_YEAR.get(partner_language(p.city.country_id), ""),
+                                    partner_language(p.city.country_id), estimated and day not in official_days,
+                                    "greeting", p))
+    return found
+
+
+def lunar_new_year(year: int) -> dt.date:
+    return _ChineseLunisolar().lunar_new_year_date(year)[0]
+
+
+def nowruz(jalali_year: int) -> dt.date:
+    return jdatetime.date(jalali_year, 1, 1).togregorian()
+
+
+def _ours(start: dt.date, end: dt.date) -> list[Occurrence]:
+    found = []
+    for year in _years(start, end):
+        day = nowruz(year - 621)
+        if start <= day <= end:
+            found.append(Occurrence(day, "our_occasion", "nowruz", NOWRUZ, "", "", False, "greeting"))
+        for month, dom, key, occasion, titles in INTERNATIONAL_DAYS:
+            day = dt.date(year, month, dom)
+            if start <= day <= end:
+                found.append(Occurrence(day, "international_day", key, titles, "", "", False, occasion))
+    return found
+
+
+def is_anniversary_year(n: int) -> bool:
+    return n == 1 or (n > 0 and n % 5 == 0)
+
+
+def _anniversaries(p: Partnership, start: dt.date, end: dt.date) -> list[Occurrence]:
+    if p.signed_on is None:
+        return []
+    found = []
+    for year in _years(start, end):
+        n = year - p.signed_on.year
+        day = p.signed_on.replace(year=year) if (p.signed_on.month, p.signed_on.day) != (2, 29) else dt.date(year, 3, 1)
+        if is_anniversary_year(n) and start <= day <= end:
+            city = {"fa": p.city.name_fa or p.city.name_en, "en": p.city.name_en, "zh": p.city.name_en,
+                    "es": p.city.name_en}
+            titles = {lang: text % {"n": n, "city": city[lang]} for lang, text in ANNIVERSARY.items()}
+            found.append(Occurrence(day, "anniversary", f"{p.public_id}-anniversary", titles, "", "", False,
+                                    "greeting", p))
+    return found
+
+
+def active_partners(org):
+    return (Partnership.objects.filter(org=org, state__in=STANDING_STATES)
+            .select_related("city", "city__country").order_by("city__name_en"))
+
+
+def occurrences(*, org, start: dt.date, end: dt.date) -> list[Occurrence]:
+    """Every occasion between start and end (inclusive), sorted by date."""
+    found = _ours(start, end)
+    for p in active_partners(org):
+        public = _public_holidays(p, start, end)
+        lunar = _lunar(p, start, end, official_days={o.on for o in public if not o.estimated})
+        taken = {o.on for o in lunar}
+        found += lunar + _anniversaries(p, start, end) + [o for o in public if o.on not in taken]
+    return sorted(found, key=lambda o: (o.on, o.kind, o.key))
+
+
+@dataclass(frozen=True)
+class Reminder:
+    occurrence: Occurrence
+    days_left: int
+    template: object  # the org's LetterTemplate for the suggested occasion, or None
+
+
+def reminders(*, org, as_of: dt.date | None = None, lead_days: int | None = None) -> list[Reminder]:
+    """Occasions within the lead time from now, each with the letter occasion and template to use."""
+    from hamdeli.correspondence.models import LetterTemplate
+
+    as_of = as_of or today()
+    lead = lead_days or settings.CALENDAR_LEAD_DAYS
+    templates = {}
+    for t in LetterTemplate.objects.filter(org=org).order_by("name"):
+        templates.setdefault(t.occasion, t)
+    return [Reminder(o, (o.on - as_of).days, templates.get(o.occasion))
+            for o in occurrences(org=org, start=as_of, end=as_of + dt.timedelta(days=lead))]
+
+
+def ics(*, org, as_of: dt.date | None = None) -> bytes:
+    """The org's calendar as RFC 5545: a month back, a year ahead, each with a reminder at the lead time."""
+    as_of = as_of or today()
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Hamdeli//Protocol calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"Hamdeli — {pick(org.name, 'en')[0]}")
+    stamp = dt.datetime.now(dt.UTC)
+    for o in occurrences(org=org, start=as_of - dt.timedelta(days=30), end=as_of + dt.timedelta(days=365)):
+        event = icalendar.Event()
+        event.add("uid", o.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", o.on)
+        event.add("dtend", o.on + dt.timedelta(days=1))
+        title = pick(o.titles, "en")[0]
+        event.add("summary", f"{title} (estimated)" if o.estimated else title)
+        lines = [o.local_title] if o.local_title else []
+        lines.append("Date estimated, to be confirmed." if o.estimated else "Official date.")
+        lines.append(f"Suggested letter: {o.occasion}.")
+        event.add("description", "\n".join(lines))
+        event.add("categories", [o.kind])
+        event.add("transp", "TRANSPARENT")
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", title)
+        alarm.add("trigger", dt.timedelta(days=-settings.CALENDAR_LEAD_DAYS))
+        event.add_component(alarm)
+        cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,37 @@
+"""`hamdeli calendar upcoming`: the occasions to write for soon, with the suggested letter."""
+
+
+def _upcoming(args) -> int:
+    from django.utils import translation
+
+    from hamdeli.core.dates import format_date
+    from hamdeli.core.models import Organization
+    from hamdeli.correspondence import calendar
+
+    org = Organization.objects.filter(slug=args.org).first()
+    if org is None:
+        print(f"No organization with the short name {args.org!r}.")
+        return 2
+    with translation.override(args.lang):
+        reminders = calendar.reminders(org=org, lead_days=args.days)
+        for r in reminders:
+            o = r.occurrence
+            status = "estimated" if o.estimated else "official"
+            template = f" — template: {r.template.name}" if r.template else ""
+            local = f" [{o.local_title}]" if o.local_title else ""
+            city = f"{o.partnership.city.name}: " if o.partnership else ""
+            print(f"{format_date(o.on, args.lang, 'short')}  {city}{o.title}{local}  ({status}; "
+                  f"suggested letter: {o.occasion_label}{template})")
+        if not reminders:
+            print("No occasion in this period.")
+    return 0
+
+
+def register(sub) -> None:
+    calendar_parser = sub.add_parser("calendar", help="the protocol calendar")
+    commands = calendar_parser.add_subparsers(dest="calendar_command", required=True)
+    p = commands.add_parser("upcoming", help="occasions within the reminder lead time, with the letter to write")
+    p.add_argument("--org", default="isfahan", help="the organization's short name (default: isfahan)")
+    p.add_argument("--days", type=int, default=None, help="look this many days ahead (default: the lead time)")
+    p.add_argument("--lang", default="en", choices=["fa", "en"])
+    p.set_defaults(handler=_upcoming)

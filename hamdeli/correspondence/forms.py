@@ -1,0 +1,98 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
+from hamdeli.correspondence.models import Direction, Letter, LetterAction, LetterState, Occasion, RelatedKind
+from hamdeli.partners.models import Partnership
+from hamdeli.places.models import City
+
+
+class CityField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=City.objects.select_related("country"), required=False, **kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} — {obj.country.name}"
+
+
+LANGUAGE_CHOICES = [(code, code) for code in settings.CONTENT_LANGUAGES]
+
+
+class LetterForm(forms.Form):
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    registered_on = LocalDateField(label=_("Registered on"), required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=500)
+    occasion = forms.ChoiceField(label=_("Occasion"), choices=Occasion.choices)
+    language = forms.ChoiceField(label=_("Language of the letter"), choices=LANGUAGE_CHOICES)
+    sender_name = forms.CharField(label=_("Sender's name"), max_length=200, required=False)
+    sender_title = forms.CharField(label=_("Sender's title"), max_length=200, required=False)
+    sender_city = CityField(label=_("Sender's city"))
+    sender_org = forms.CharField(label=_("Sender's organisation"), max_length=300, required=False)
+    recipient_name = forms.CharField(label=_("Recipient's name"), max_length=200, required=False)
+    recipient_title = forms.CharField(label=_("Recipient's title"), max_length=200, required=False)
+    recipient_city = CityField(label=_("Recipient's city"))
+    recipient_org = forms.CharField(label=_("Recipient's organisation"), max_length=300, required=False)
+    body = forms.CharField(label=_("Text of the letter"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    letter_date = LocalDateField(label=_("Date of the letter"), required=False)
+    received_on = LocalDateField(label=_("Received on (incoming letters)"), required=False)
+    answer_due_on = LocalDateField(label=_("Answer due on"), required=False)
+    reply_to = forms.ModelChoiceField(label=_("In reply to"), queryset=Letter.objects.none(), required=False)
+    partnership = forms.ModelChoiceField(label=_("Partnership"), queryset=Partnership.objects.none(),
+                                         required=False)
+    related_kind = forms.ChoiceField(label=_("Also linked to"), choices=RelatedKind.choices, required=False)
+    related_public_id = forms.UUIDField(label=_("Id of the linked pledge or campaign"), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, org, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply_to"].queryset = Letter.objects.filter(org=org)
+        self.fields["partnership"].queryset = Partnership.objects.filter(org=org).select_related("city")
+        # Any GeoNames city is accepted; the partners' cities (and our own) are the ones offered.
+        offered = set(Partnership.objects.filter(org=org).values_list("city", flat=True)) | {org.city_id}
+        for name in ("sender_city", "recipient_city"):
+            chosen = self.data.get(name) or getattr(self.initial.get(name), "pk", None)
+            ids = offered | ({int(chosen)} if str(chosen or "").isdigit() else set())
+            field = self.fields[name]
+            field.widget.choices = [("", "—"), *((c.pk, field.label_from_instance(c)) for c in
+                                                 field.queryset.filter(pk__in=ids).order_by("name_en"))]
+        if editing:
+            del self.fields["direction"]
+            del self.fields["registered_on"]
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Step"), choices=LetterAction.choices)
+    on = LocalDateField(label=_("Date"))
+    assignee = forms.CharField(label=_("Assigned to (for “assign”)"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+    def __init__(self, *args, letter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if letter is not None:  # offer only the steps this letter can take now (the service still checks)
+            from hamdeli.correspondence.services import possible_actions
+
+            possible = possible_actions(letter)
+            self.fields["action"].widget.choices = [c for c in LetterAction.choices if c[0] in possible]
+            if "assign" not in possible:
+                del self.fields["assignee"]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("PDF or image"))
+
+
+class LetterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    direction = forms.ChoiceField(label=_("Direction"), required=False,
+                                  choices=[("", _("Both directions")), *Direction.choices])
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All states")), *LetterState.choices])
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    occasion = forms.ChoiceField(label=_("Occasion"), choices=Occasion.choices)
+    subject = LocalizedTextFormField(label=_("Subject"))
+    body = LocalizedTextFormField(label=_("Text (placeholders: {city}, {official}, {occasion}, {date})"),
+                                  textarea=True)

@@ -1,0 +1,93 @@
+"""Reads of letters, always for one org."""
+
+import datetime as dt
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from hamdeli.core.dates import today
+from hamdeli.core.text import normalize
+from hamdeli.correspondence.models import (
+    CLOSED_STATES,
+    Attachment,
+    CalendarFeed,
+    Letter,
+    LetterTemplate,
+    hash_feed_token,
+)
+
+
+def letters(*, org, direction: str | None = None, state: str | None = None, query: str = "",
+            overdue: bool = False, partnership=None, as_of: dt.date | None = None):
+    qs = Letter.objects.filter(org=org).select_related("sender_city", "recipient_city", "partnership__city")
+    if direction:
+        qs = qs.filter(direction=direction)
+    if state:
+        qs = qs.filter(state=state)
+    if partnership is not None:
+        qs = qs.filter(partnership=partnership)
+    for word in normalize(query).split():
+        qs = qs.filter(search_key__contains=word)
+    if overdue:
+        qs = qs.filter(overdue_q(as_of))
+    return qs
+
+
+def overdue_q(as_of: dt.date | None = None) -> Q:
+    """An answer (or acknowledgement) was due before today and the letter is not closed."""
+    return Q(answer_due_on__lt=as_of or today()) & ~Q(state__in=CLOSED_STATES) & ~Q(state="draft")
+
+
+def overdue(*, org, as_of: dt.date | None = None):
+    return letters(org=org).filter(overdue_q(as_of)).order_by("answer_due_on")
+
+
+def is_overdue(letter: Letter, as_of: dt.date | None = None) -> bool:
+    return bool(letter.answer_due_on and letter.answer_due_on < (as_of or today())
+                and letter.state not in CLOSED_STATES and letter.state != "draft")
+
+
+def letter(*, org, public_id) -> Letter:
+    return get_object_or_404(letters(org=org).select_related("reply_to"), public_id=public_id)
+
+
+def letter_or_none(*, org, public_id):
+    if not public_id:
+        return None
+    return Letter.objects.filter(org=org, public_id=public_id).first()
+
+
+def attachment(*, org, letter: Letter, public_id) -> Attachment:
+    return get_object_or_404(Attachment.objects.filter(org=org, letter=letter), public_id=public_id)
+
+
+def thread(letter: Letter) -> list[Letter]:
+    """The chain of letters this one answers (oldest first), then the letter, then its replies."""
+    chain, seen, current = [], {letter.pk}, letter.reply_to
+    while current is not None and current.pk not in seen:
+        chain.insert(0, current)
+        seen.add(current.pk)
+        current = current.reply_to
+    return [*chain, letter, *letter.replies.filter(org=letter.org).order_by("registered_on", "pk")]
+
+
+def templates(*, org, occasion: str | None = None):
+    qs = LetterTemplate.objects.filter(org=org)
+    return qs.filter(occasion=occasion) if occasion else qs
+
+
+def template(*, org, public_id) -> LetterTemplate:
+    return get_object_or_404(LetterTemplate.objects.filter(org=org), public_id=public_id)
+
+
+def calendar_feed_by_token(token: str):
+    """The org of an active feed token, or None (a revoked or unknown token is treated alike)."""
+    if not token or len(token) > 100:
+        return None
+    feed = (CalendarFeed.objects.filter(key_hash=hash_feed_token(token), revoked_at__isnull=True)
+            .select_related("org").first())
+    return feed.org if feed else None
+
+
+def active_calendar_feed(*, org):
+    return CalendarFeed.objects.filter(org=org, revoked_at__isnull=True).first()

@@ -1,0 +1,300 @@
+"""Every write on letters: one transaction each, with its audit entry and dated event."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from hamdeli.core import audit
+from hamdeli.core.dates import to_jalali, today
+from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
+from hamdeli.core.files import check_upload
+from hamdeli.core.localized import clean_localized
+from hamdeli.core.text import search_key
+from hamdeli.correspondence.models import (
+    Attachment,
+    CalendarFeed,
+    Direction,
+    Letter,
+    LetterAction,
+    LetterEvent,
+    LetterState,
+    LetterTemplate,
+    Occasion,
+    RegistryCounter,
+    RelatedKind,
+    hash_feed_token,
+)
+from hamdeli.partners import services as partners_services
+
+EDITABLE_FIELDS = [
+    "sender_name", "sender_title", "sender_city", "sender_org", "recipient_name", "recipient_title",
+    "recipient_city", "recipient_org", "subject", "occasion", "language", "body", "letter_date",
+    "answer_due_on", "reply_to", "partnership", "related_kind", "related_public_id", "note", "received_on",
+]
+# What a signed letter says can no longer change; its follow-up fields (due date, links, note) still can.
+FIXED_ONCE_SIGNED = {
+    "sender_name", "sender_title", "sender_city", "sender_org", "recipient_name", "recipient_title",
+    "recipient_city", "recipient_org", "subject", "occasion", "language", "body", "letter_date",
+}
+SIGNED_STATES = (LetterState.SIGNED, LetterState.SENT, LetterState.ACKNOWLEDGED)
+OUTGOING_ACTIONS = {"submit", "return_to_draft", "sign", "send", "acknowledge"}
+INCOMING_ACTIONS = {"assign", "answer"}
+
+
+def next_registry_number(*, org, on: dt.date) -> tuple[int, int]:
+    """Take the next number of the Jalali year of `on`. Must run inside the caller's transaction: the
+    counter row stays locked until it commits, so two letters never share a number, and a rolled-back
+    letter gives its number back (no gaps)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_registry_number must run inside the letter's transaction")
+    year = to_jalali(on).year
+    counter, _created = RegistryCounter.objects.select_for_update().get_or_create(org=org, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last", "updated_at"])
+    return year, counter.last
+
+
+def _refresh_search_key(letter: Letter) -> None:
+    cities = [c for c in (letter.sender_city, letter.recipient_city) if c is not None]
+    letter.search_key = search_key(
+        letter.registry_number, letter.subject, letter.body, letter.sender_name, letter.sender_title,
+        letter.sender_org, letter.recipient_name, letter.recipient_title, letter.recipient_org,
+        *[name for c in cities for name in (c.name_en, c.name_fa)],
+    )
+
+
+def _check(org, fields: dict, direction: str) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Unknown fields."), fields={n: _("This field cannot be set here.")
+                                                             for n in sorted(unknown)})
+    bad = {}
+    if fields.get("occasion", Occasion.OTHER) not in Occasion.values:
+        bad["occasion"] = _("Choose one of the allowed values.")
+    if "language" in fields and fields["language"] not in settings.CONTENT_LANGUAGES:
+        bad["language"] = _("Choose one of the allowed values.")
+    if fields.get("related_kind", "") not in RelatedKind.values:
+        bad["related_kind"] = _("Choose one of the allowed values.")
+    if bool(fields.get("related_kind")) != bool(fields.get("related_public_id")) and (
+            "related_kind" in fields or "related_public_id" in fields):
+        bad["related_public_id"] = _("Give both the kind and the id of the linked record, or neither.")
+    for name in ("reply_to", "partnership"):
+        value = fields.get(name)
+        if value is not None and value.org_id != org.pk:
+            bad[name] = _("Not found.")
+    if direction == Direction.OUTGOING and fields.get("recipient_city") is None and not fields.get("recipient_org"):
+        bad["recipient_city"] = _("Give the recipient's city or organisation.")
+    if direction == Direction.INCOMING and fields.get("sender_city") is None and not fields.get("sender_org"):
+        bad["sender_city"] = _("Give the sender's city or organisation.")
+    if bad:
+        raise ValidationFailed(_("Some fields are not valid."), fields=bad)
+
+
+def _partner_city(letter: Letter):
+    return letter.recipient_city if letter.is_outgoing else letter.sender_city
+
+
+def _record_contact(*, org, actor, letter: Letter, on: dt.date) -> None:
+    """A sent or received letter counts as contact with the partner (once per letter)."""
+    city = _partner_city(letter)
+    if city is None:
+        return
+    partners_services.record_contact(org=org, actor=actor, city_id=city.pk, occurred_on=on, kind="letter",
+                                     summary=f"{letter.registry_number} {letter.subject}", source="letter",
+                                     source_ref=str(letter.public_id))
+
+
+@transaction.atomic
+def register_letter(*, org, actor, direction: str, subject: str, registered_on: dt.date | None = None,
+                    **fields) -> Letter:
+    """Register a letter: outgoing ones start as drafts, incoming ones as received (counted as contact)."""
+    if direction not in Direction.values:
+        raise ValidationFailed(_("Some fields are not valid."),
+                               fields={"direction": _("Choose one of the allowed values.")})
+    require_fields(subject=(subject or "").strip())
+    fields.setdefault("occasion", Occasion.OTHER)
+    _check(org, fields, direction)
+    registered_on = registered_on or today()
+    if not 1950 <= registered_on.year <= 2200:
+        raise ValidationFailed(_("Some fields are not valid."),
+                               fields={"registered_on": _("Give a date between 1950 and 2200.")})
+    if direction == Direction.INCOMING:
+        fields["received_on"] = fields.get("received_on") or registered_on
+    year, seq = next_registry_number(org=org, on=registered_on)
+    state = LetterState.DRAFT if direction == Direction.OUTGOING else LetterState.RECEIVED
+    letter = Letter(org=org, direction=direction, subject=subject.strip(), registered_on=registered_on,
+                    registry_year=year, registry_seq=seq, state=state, **fields)
+    _refresh_search_key(letter)
+    letter.save()
+    LetterEvent.objects.create(org=org, letter=letter, on=fields.get("received_on") or registered_on,
+                               action="registered", to_state=state, actor=actor)
+    audit.record(org=org, actor=actor, action="letter.registered", obj=letter, after=audit.snapshot(letter))
+    if direction == Direction.INCOMING:
+        _record_contact(org=org, actor=actor, letter=letter, on=letter.received_on)
+    return letter
+
+
+@transaction.atomic
+def update_letter(*, org, actor, letter: Letter, **fields) -> Letter:
+    letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
+    merged = {name: getattr(letter, name) for name in EDITABLE_FIELDS} | fields
+    _check(org, fields, "")
+    _check(org, {k: v for k, v in merged.items() if k in ("sender_city", "sender_org", "recipient_city",
+                                                        "recipient_org")}, letter.direction)
+    if "subject" in fields:
+        require_fields(subject=(fields["subject"] or "").strip())
+    if fields.get("reply_to") is not None and fields["reply_to"].pk == letter.pk:
+        raise ValidationFailed(_("A letter cannot answer itself."), fields={"reply_to": _("Choose another letter.")})
+    changed = {name for name, value in fields.items() if name in FIXED_ONCE_SIGNED and getattr(letter, name) != value}
+    if letter.state in SIGNED_STATES and changed:
+        raise Conflict(_("A signed letter's text and parties cannot be changed; register a new letter instead."),
+                       code="letter_signed", fields={name: _("Fixed once the letter is signed.") for name in changed})
+    before = audit.snapshot(letter)
+    for name, value in fields.items():
+        setattr(letter, name, value)
+    _refresh_search_key(letter)
+    letter.save()
+    audit.record(org=org, actor=actor, action="letter.updated", obj=letter, before=before,
+                 after=audit.snapshot(letter))
+    return letter
+
+
+def possible_actions(letter: Letter) -> list[str]:
+    allowed = OUTGOING_ACTIONS if letter.is_outgoing else INCOMING_ACTIONS
+    return [a for a in LetterAction.values if a in allowed and can_proceed(getattr(letter, a))]
+
+
+def _refuse(letter: Letter, action: str):
+    return Conflict(
+        _("A letter that is “%(state)s” cannot take the step “%(action)s”.") % {
+            "state": letter.get_state_display(), "action": LetterAction(action).label},
+        code="illegal_transition", fields={"action": _("Not possible in the current state.")},
+    )
+
+
+@transaction.atomic
+def transition_letter(*, org, actor, letter: Letter, action: str, on: dt.date | None, note: str = "",
+                      assignee: str = "") -> Letter:
+    """Move a letter one step along its workflow; a step of the other direction or out of order is 409."""
+    if action not in LetterAction.values:
+        raise ValidationFailed(_("Unknown action."), fields={"action": _("Choose one of the allowed values.")})
+    require_fields(on=on)
+    letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
+    allowed = OUTGOING_ACTIONS if letter.is_outgoing else INCOMING_ACTIONS
+    method = getattr(letter, action)
+    if action not in allowed or not can_proceed(method):
+        raise _refuse(letter, action)
+    last = letter.events.order_by("-on").values_list("on", flat=True).first()
+    if last and on < last:
+        raise ValidationFailed(_("A step cannot be dated before the previous one."),
+                               fields={"on": _("Choose a date on or after %(date)s.") % {"date": last.isoformat()}})
+    if action == "assign":
+        require_fields(assignee=(assignee or "").strip())
+        letter.assignee = assignee.strip()
+    before = audit.snapshot(letter)
+    from_state = letter.state
+    method(on)
+    letter.save()
+    LetterEvent.objects.create(org=org, letter=letter, on=on, action=action, from_state=from_state,
+                               to_state=letter.state, note=note, actor=actor)
+    audit.record(org=org, actor=actor, action=f"letter.{action}", obj=letter, before=before,
+                 after=audit.snapshot(letter))
+    if action == "send":
+        _record_contact(org=org, actor=actor, letter=letter, on=on)
+        _answer_original(org=org, actor=actor, letter=letter, on=on)
+    return letter
+
+
+def _answer_original(*, org, actor, letter: Letter, on: dt.date) -> None:
+    """Sending a reply answers the incoming letter it replies to, when that one is still open."""
+    original = letter.reply_to
+    if original is None or original.is_outgoing or not can_proceed(original.answer):
+        return
+    transition_letter(org=org, actor=actor, letter=original, action="answer", on=max(on, original.received_on
+                                                                                     or on),
+                      note=_("Answered by letter %(number)s.") % {"number": letter.registry_number})
+
+
+@transaction.atomic
+def add_attachment(*, org, actor, letter: Letter, upload) -> Attachment:
+    """Attach a PDF or image, type checked from its content; a refused file leaves nothing behind."""
+    require_fields(file=upload)
+    kind = check_upload(upload, field="file")
+    letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
+    name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:255]
+    attachment = Attachment(org=org, letter=letter, original_name=name, content_type=kind.content_type,
+                            extension=kind.extension, size=upload.size, uploaded_by=actor)
+    attachment.file.save("upload", upload, save=False)
+    try:
+        with transaction.atomic():
+            attachment.save()
+            audit.record(org=org, actor=actor, action="letter.attachment_added", obj=letter,
+                         after={"attachment": str(attachment.public_id), "name": name, "size": upload.size})
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def create_calendar_feed(*, org, actor) -> tuple[CalendarFeed, str]:
+    """A new secret feed URL token; the previous one stops working. The secret is returned only now."""
+    revoke_calendar_feeds(org=org, actor=actor)
+    secret = CalendarFeed.new_secret()
+    feed = CalendarFeed.objects.create(org=org, key_hash=hash_feed_token(secret), prefix=secret[:6], created_by=actor)
+    audit.record(org=org, actor=actor, action="calendar_feed.created", obj=feed, after={"prefix": feed.prefix})
+    return feed, secret
+
+
+@transaction.atomic
+def revoke_calendar_feeds(*, org, actor) -> int:
+    active = list(CalendarFeed.objects.select_for_update().filter(org=org, revoked_at__isnull=True))
+    for feed in active:
+        feed.revoked_at = timezone.now()
+        feed.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(org=org, actor=actor, action="calendar_feed.revoked", obj=feed, after={"prefix": feed.prefix})
+    return len(active)
+
+
+def _check_template(fields: dict) -> None:
+    bad = {}
+    if fields.get("occasion") not in Occasion.values:
+        bad["occasion"] = _("Choose one of the allowed values.")
+    for name in ("subject", "body"):
+        try:
+            fields[name] = clean_localized(fields.get(name), required=True)
+        except DjangoValidationError as exc:
+            bad[name] = exc.messages[0]
+    if not (fields.get("name") or "").strip():
+        bad["name"] = _("This field is required.")
+    if bad:
+        raise ValidationFailed(_("Some fields are not valid."), fields=bad)
+
+
+@transaction.atomic
+def save_template(*, org, actor, template: LetterTemplate | None = None, **fields) -> LetterTemplate:
+    """Create a letter template, or replace an existing one's fields."""
+    _check_template(fields)
+    name = fields["name"].strip()
+    clash = LetterTemplate.objects.filter(org=org, name=name)
+    if template is not None:
+        clash = clash.exclude(pk=template.pk)
+    if clash.exists():
+        raise Conflict(_("Another template has this name."), fields={"name": _("Choose another name.")})
+    before = None
+    if template is None:
+        template = LetterTemplate(org=org)
+    else:
+        template = LetterTemplate.objects.select_for_update().get(pk=template.pk, org=org)
+        before = audit.snapshot(template)
+    template.name, template.occasion = name, fields["occasion"]
+    template.subject, template.body = fields["subject"], fields["body"]
+    template.save()
+    audit.record(org=org, actor=actor, action="letter_template.saved", obj=template, before=before,
+                 after=audit.snapshot(template))
+    return template

@@ -1,0 +1,67 @@
+"""Letter templates: the text in the recipient's language, placeholders filled, fallback made visible."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from babel.dates import format_date as babel_format_date
+from django.utils import translation
+
+from hamdeli.core.dates import format_date
+from hamdeli.correspondence.models import LetterTemplate, Occasion
+
+PLACEHOLDERS = ("city", "official", "occasion", "date")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+FALLBACK_ORDER = ("en", "fa")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+    language: str  # the language the text is in
+    wanted: str  # the recipient's language
+    fallback: bool  # True when the template had no text in the wanted language
+
+
+def date_in(day: dt.date, lang: str) -> str:
+    """The date in the letter language's calendar: Jalali for Persian, Gregorian (CLDR format) otherwise."""
+    if lang == "fa":
+        return format_date(day, "fa")
+    try:
+        return babel_format_date(day, format="long", locale=lang)
+    except Exception:  # an unknown locale: ISO is still unambiguous
+        return day.isoformat()
+
+
+def city_in(city, lang: str) -> str:
+    if city is None:
+        return ""
+    return (city.name_fa if lang == "fa" and city.name_fa else city.name_en) or ""
+
+
+def choose_language(values: dict, wanted: str) -> tuple[str, bool]:
+    if values.get(wanted):
+        return wanted, False
+    for lang in (*FALLBACK_ORDER, *values):
+        if values.get(lang):
+            return lang, True
+    return wanted, True
+
+
+def fill(text: str, values: dict) -> str:
+    """Replace {city}, {official}, {occasion}, {date}; an unknown {name} is left as it is, visibly."""
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
+
+
+def render(template: LetterTemplate, *, lang: str, city=None, official: str = "", on: dt.date,
+           city_name: str = "") -> Rendered:
+    """The template's text in `lang` (or visibly in a fallback language); `city_name` overrides the
+    city's GeoNames name, which exists only in English and Persian."""
+    used, fallback = choose_language(template.body, lang)
+    with translation.override(used if used in ("fa", "en") else "en"):
+        occasion = str(Occasion(template.occasion).label)
+    values = {"city": city_name or city_in(city, used), "official": official, "occasion": occasion,
+              "date": date_in(on, used)}
+    subject = template.subject.get(used) or next(iter(template.subject.values()), "")
+    return Rendered(fill(subject, values), fill(template.body.get(used, ""), values), used, lang, fallback)

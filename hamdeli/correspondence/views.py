@@ -1,0 +1,112 @@
+"""Pages for the letters register. Business rules live in services; these only wire forms to them."""
+
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hamdeli.core.errors import ServiceError
+from hamdeli.core.forms_util import apply_service_error
+from hamdeli.core.permissions import requires
+from hamdeli.correspondence import forms, prefill, printing, selectors, services
+
+
+@requires("correspondence.view")
+def letter_list(request):
+    filters = forms.LetterFilterForm(request.GET or None)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    rows = [(x, selectors.is_overdue(x)) for x in selectors.letters(
+        org=request.org, direction=params.get("direction") or None, state=params.get("state") or None,
+        query=params.get("q", ""), overdue=params.get("overdue", False))]
+    template = "correspondence/_rows.html" if request.headers.get("HX-Request") else "correspondence/list.html"
+    return render(request, template, {"filters": filters, "rows": rows})
+
+
+@requires("correspondence.edit")
+def letter_create(request):
+    initial, rendered = prefill.initial_for_new_letter(request.org, request.GET)
+    form = forms.LetterForm(request.POST or None, org=request.org, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter = services.register_letter(org=request.org, actor=request.user, **form.cleaned_data)
+            return redirect("correspondence:detail", public_id=letter.public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return render(request, "correspondence/form.html", {"form": form, "creating": True, "rendered": rendered},
+                  status=422 if form.errors else 200)
+
+
+@requires("correspondence.edit")
+def letter_edit(request, public_id):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    initial = {name: getattr(letter, name) for name in services.EDITABLE_FIELDS}
+    form = forms.LetterForm(request.POST or None, org=request.org, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_letter(org=request.org, actor=request.user, letter=letter, **form.cleaned_data)
+            return redirect("correspondence:detail", public_id=public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return render(request, "correspondence/form.html", {"form": form, "letter": letter},
+                  status=422 if form.errors else 200)
+
+
+@requires("correspondence.view")
+def letter_detail(request, public_id):
+    return _detail_page(request, selectors.letter(org=request.org, public_id=public_id))
+
+
+def _detail_page(request, letter, transition_form=None, attachment_form=None, status=200):
+    return render(request, "correspondence/detail.html", {
+        "letter": letter,
+        "overdue": selectors.is_overdue(letter),
+        "events": letter.events.select_related("actor"),
+        "attachments": letter.attachments.all(),
+        "thread": selectors.thread(letter),
+        "transition_form": transition_form or forms.TransitionForm(letter=letter),
+        "attachment_form": attachment_form or forms.AttachmentForm(),
+    }, status=status)
+
+
+@require_POST
+@requires("correspondence.edit")
+def letter_transition(request, public_id):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    form = forms.TransitionForm(request.POST, letter=letter)
+    if form.is_valid():
+        try:
+            services.transition_letter(org=request.org, actor=request.user, letter=letter, **form.cleaned_data)
+            return redirect("correspondence:detail", public_id=public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            return _detail_page(request, letter, transition_form=form, status=exc.status)
+    return _detail_page(request, letter, transition_form=form, status=422)
+
+
+@require_POST
+@requires("correspondence.edit")
+def attachment_upload(request, public_id):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(org=request.org, actor=request.user, letter=letter,
+                                    upload=form.cleaned_data["file"])
+            return redirect("correspondence:detail", public_id=public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return _detail_page(request, letter, attachment_form=form, status=422)
+
+
+@requires("correspondence.view")
+def attachment_download(request, public_id, attachment_id):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    a = selectors.attachment(org=request.org, letter=letter, public_id=attachment_id)
+    return FileResponse(a.file.open("rb"), as_attachment=True, filename=a.original_name, content_type=a.content_type)
+
+
+@requires("correspondence.view")
+def letter_pdf(request, public_id):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    response = HttpResponse(printing.letter_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="letter-{letter.registry_year}-{letter.registry_seq}.pdf"'
+    return response

@@ -1,0 +1,54 @@
+"""The protocol calendar page, its secret .ics feed, and the feed token's creation and revocation."""
+
+
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from hamdeli.core.dates import today
+from hamdeli.core.permissions import PUBLIC, requires
+from hamdeli.correspondence import calendar, selectors, services
+
+
+def _page(request, new_feed_url=None):
+    start = today()
+    return render(request, "correspondence/calendar.html", {
+        "reminders": calendar.reminders(org=request.org, as_of=start, lead_days=settings.UPCOMING_DAYS),
+        "days": settings.UPCOMING_DAYS, "lead_days": settings.CALENDAR_LEAD_DAYS,
+        "feed": selectors.active_calendar_feed(org=request.org), "new_feed_url": new_feed_url,
+    })
+
+
+@requires("correspondence.view")
+def calendar_page(request):
+    return _page(request)
+
+
+@require_POST
+@requires("correspondence.edit")
+def feed_create(request):
+    _feed, secret = services.create_calendar_feed(org=request.org, actor=request.user)
+    return _page(request, new_feed_url=request.build_absolute_uri(reverse("correspondence:feed", args=[secret])))
+
+
+@require_POST
+@requires("correspondence.edit")
+def feed_revoke(request):
+    services.revoke_calendar_feeds(org=request.org, actor=request.user)
+    return redirect("correspondence:calendar")
+
+
+@requires(PUBLIC)  # public-but-secret: the token in the URL is the credential
+def feed(request, token):
+    org = selectors.calendar_feed_by_token(token)
+    if org is None:
+        raise Http404
+    response = HttpResponse(calendar.ics(org=org, as_of=today()), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="hamdeli.ics"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+

@@ -1,0 +1,148 @@
+import datetime as dt
+
+import icalendar
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from hamdeli import cli
+from hamdeli.correspondence import calendar, services
+from tests.conftest import client_for
+
+D = dt.date
+
+
+def test_fixed_dates():
+    assert calendar.lunar_new_year(2020) == D(2020, 1, 25)
+    assert calendar.nowruz(1399) == D(2020, 3, 20)
+
+
+def test_a_chinese_partner_gets_spring_festival_in_chinese_and_holidays(org, xian_partner):
+    found = calendar.occurrences(org=org, start=D(2020, 1, 1), end=D(2020, 3, 31))
+    lunar = [o for o in found if o.kind == "lunar"]
+    assert [(o.on, o.local_title, o.local_language, o.estimated) for o in lunar] == [
+        (D(2020, 1, 25), "春节", "zh", False)]
+    public = {o.on: o for o in found if o.kind == "public_holiday"}
+    assert public[D(2020, 1, 1)].local_title == "元旦"  # in the partner's language
+    assert D(2020, 1, 25) not in public  # not listed twice
+    ours = [o for o in found if o.kind == "our_occasion"]
+    assert [(o.on, o.titles["fa"]) for o in ours] == [(D(2020, 3, 20), "نوروز")]
+
+
+def test_islamic_holidays_ahead_are_marked_estimated(org, officer, cities):
+    from hamdeli.places.models import City, Country
+
+    Country.objects.get_or_create(code="IQ", defaults={"name_en": "Iraq", "name_fa": "عراق"})
+    baghdad = City.objects.create(geonameid=98182, name_en="Baghdad", name_fa="بغداد", country_id="IQ")
+    _active(org, officer, baghdad, D(2006, 4, 19))
+    found = [o for o in calendar.occurrences(org=org, start=D(2027, 3, 1), end=D(2027, 3, 31))
+             if o.kind == "public_holiday"]
+    eid = [o for o in found if "Eid al-Fitr" in o.titles["en"]]
+    assert eid and all(o.estimated for o in eid) and eid[0].local_language == "ar"
+    assert "عيد الفطر" in eid[0].local_title
+
+
+def test_subdivision_days_are_included(org, officer, cities):
+    _active(org, officer, cities["barcelona"], D(2008, 11, 6))
+    found = calendar.occurrences(org=org, start=D(2026, 9, 11), end=D(2026, 9, 11))
+    assert [o.local_title for o in found if o.kind == "public_holiday"]  # La Diada, Catalonia only
+
+
+def test_anniversaries_at_1_5_10_25_years(org, officer, cities):
+    p = _active(org, officer, cities["barcelona"], D(2008, 11, 6))
+    years = {o.on.year for o in calendar.occurrences(org=org, start=D(2009, 1, 1), end=D(2035, 12, 31))
+             if o.kind == "anniversary" and o.partnership == p}
+    assert years == {2009, 2013, 2018, 2023, 2028, 2033}
+    assert calendar.is_anniversary_year(25) and not calendar.is_anniversary_year(7)
+
+
+def test_international_days(org):
+    nurses = calendar.occurrences(org=org, start=D(2020, 5, 12), end=D(2020, 5, 12))
+    assert [(o.titles["en"], o.occasion) for o in nurses] == [("International Nurses' Day", "thanks")]
+
+
+def test_reminders_suggest_the_occasion_and_template(org, officer, xian_partner):
+    template = services.save_template(org=org, actor=officer, name="Greetings", occasion="greeting",
+                                      subject={"en": "Greetings"}, body={"en": "Dear {official}"})
+    found = calendar.reminders(org=org, as_of=D(2020, 1, 10), lead_days=21)
+    spring = [r for r in found if r.occurrence.kind == "lunar"]
+    assert spring[0].days_left == 15 and spring[0].template == template
+    assert all(r.occurrence.on <= D(2020, 1, 31) for r in found)
+
+
+def test_lead_time_setting_is_parsed_strictly(monkeypatch):
+    import importlib
+
+    import hamdeli.settings as module
+
+    monkeypatch.setenv("HAMDELI_CALENDAR_LEAD_DAYS", "two weeks")
+    with pytest.raises(ImproperlyConfigured, match="HAMDELI_CALENDAR_LEAD_DAYS"):
+        importlib.reload(module)
+    monkeypatch.setenv("HAMDELI_CALENDAR_LEAD_DAYS", "10")
+    assert importlib.reload(module).CALENDAR_LEAD_DAYS == 10
+    monkeypatch.delenv("HAMDELI_CALENDAR_LEAD_DAYS")
+    importlib.reload(module)
+
+
+def test_ics_feed_parses_and_a_revoked_token_is_404(org, officer, xian_partner, client):
+    _feed, token = services.create_calendar_feed(org=org, actor=officer)
+    response = client.get(f"/calendar/feed/{token}.ics")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    parsed = icalendar.Calendar.from_ical(response.content)
+    events = list(parsed.walk("VEVENT"))
+    assert events and all(e.get("uid") and e.decoded("dtstart") for e in events)
+    assert any(str(e.get("summary")).startswith("Nowruz") for e in events)
+    assert client.get("/calendar/feed/wrong-token.ics").status_code == 404
+    services.revoke_calendar_feeds(org=org, actor=officer)
+    assert client.get(f"/calendar/feed/{token}.ics").status_code == 404
+
+
+def test_a_new_token_replaces_the_old_one(org, officer, client):
+    _feed, first = services.create_calendar_feed(org=org, actor=officer)
+    _feed, second = services.create_calendar_feed(org=org, actor=officer)
+    assert client.get(f"/calendar/feed/{first}.ics").status_code == 404
+    assert client.get(f"/calendar/feed/{second}.ics").status_code == 200
+
+
+def test_the_feed_address_is_shown_once_on_the_page(officer):
+    page = client_for(officer).post("/calendar/feed/new/").content.decode()
+    assert "/calendar/feed/" in page and ".ics" in page
+    assert ".ics" not in client_for(officer).get("/calendar/").content.decode()
+
+
+def test_cli_lists_upcoming_occasions(org, xian_partner, capsys, monkeypatch):
+    monkeypatch.setattr("hamdeli.core.dates.today", lambda: D(2020, 1, 10))
+    monkeypatch.setattr("hamdeli.correspondence.calendar.today", lambda: D(2020, 1, 10))
+    assert cli.main(["calendar", "upcoming", "--org", org.slug, "--days", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "2020-01-25" in out and "春节" in out and "official" in out and "Xi" in out
+
+
+def _active(org, officer, city, signed_on):
+    from hamdeli.partners import services as partners
+
+    p = partners.create_partnership(org=org, actor=officer, city=city)
+    for action, on in [("submit_bill", signed_on - dt.timedelta(days=200)),
+                       ("approve", signed_on - dt.timedelta(days=100)), ("sign", signed_on),
+                       ("activate", signed_on + dt.timedelta(days=30))]:
+        p = partners.transition_partnership(org=org, actor=officer, partnership=p, action=action, on=on)
+    return p
+
+
+def test_substitute_days_off_are_not_occasions(org, xian_partner):
+    found = calendar.occurrences(org=org, start=D(2020, 1, 19), end=D(2020, 1, 24))
+    assert not [o for o in found if "Day off" in o.titles["en"]]  # 2020-01-24 was a day off swapped for the 19th
+
+
+def test_a_holiday_of_several_days_is_one_occasion(org, officer, cities):
+    _active(org, officer, cities["guangzhou"], D(2017, 5, 20))
+    found = calendar.occurrences(org=org, start=D(2020, 10, 1), end=D(2020, 10, 8))
+    national = [o for o in found if o.kind == "public_holiday" and "National Day" in o.titles["en"]]
+    assert [o.on for o in national] == [D(2020, 10, 1)]
+
+
+def test_chinese_holidays_of_a_year_not_yet_decreed_are_estimated(org, xian_partner, monkeypatch):
+    monkeypatch.setattr("hamdeli.correspondence.calendar.today", lambda: D(2020, 6, 1))
+    this_year = calendar.occurrences(org=org, start=D(2020, 10, 1), end=D(2020, 10, 1))
+    next_year = calendar.occurrences(org=org, start=D(2021, 10, 1), end=D(2021, 10, 1))
+    assert [o.estimated for o in this_year if o.kind == "public_holiday"] == [False]
+    assert [o.estimated for o in next_year if o.kind == "public_holiday"] == [True]

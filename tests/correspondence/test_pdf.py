@@ -1,0 +1,51 @@
+"""A letter printed to PDF: looked at as an image, Persian is shaped (joined) and laid out right to left."""
+
+import datetime as dt
+
+from hamdeli.core.pdf import pdf_page_images, pdf_text
+from hamdeli.correspondence import printing
+from tests.conftest import client_for
+from tests.pdf_ink import ink_box, ink_pieces
+
+BODY = "همدلی"
+
+
+def _letter(outgoing, body, language="fa", subject="تبریک سال نو"):
+    return outgoing(subject=subject, body=body, language=language, recipient_name="شهردار محترم شیان",
+                    letter_date=dt.date(2020, 1, 26))
+
+
+def test_persian_letter_pdf_is_shaped_and_right_to_left(outgoing):
+    pdf = printing.letter_pdf(_letter(outgoing, BODY))
+    assert pdf.startswith(b"%PDF-")
+    page = pdf_page_images(pdf, scale=2)[0]
+    text = pdf_text(pdf)
+    # The text layer keeps logical order: number, then recipient, subject and body, in reading order.
+    assert text.index("شهردار محترم شیان") < text.index("تبریک سال نو") < text.index(BODY)
+    assert "۱۳۹۸/۱" in text and "۶ بهمن ۱۳۹۸" in text  # Persian digits, Jalali date
+    # The lone body word, found as the last ink above the footer, sits against the right margin ...
+    lines = [y for y in range(int(page.height * 0.1), int(page.height * 0.9))
+             if ink_box(page, y / page.height, (y + 1) / page.height)]
+    last = max(lines)
+    first = last
+    while first - 1 in lines:
+        first -= 1
+    box = ink_box(page, first / page.height, (last + 1) / page.height)
+    assert box[0] > page.width / 2, "the Persian body line should start from the right"
+    # ... and is drawn joined: همدلی shapes into two pieces (همد + لی), not five isolated letters.
+    assert ink_pieces(page, (box[0], first, box[2], last + 1)) == 2
+
+
+def test_english_letter_is_left_to_right(outgoing):
+    pdf = printing.letter_pdf(_letter(outgoing, "Friendship", language="en", subject="Greetings"))
+    page = pdf_page_images(pdf, scale=1)[0]
+    box = ink_box(page, 0.1, 0.9)
+    assert box[0] < page.width / 4
+    assert "Subject: Greetings" in pdf_text(pdf)
+
+
+def test_pdf_page_and_api(outgoing, officer, officer_api):
+    letter = _letter(outgoing, BODY)
+    response = client_for(officer).get(f"/letters/{letter.public_id}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert officer_api.get(f"/api/v1/correspondence/letters/{letter.public_id}/pdf").content.startswith(b"%PDF-")

@@ -1,0 +1,61 @@
+import datetime as dt
+
+from hamdeli.correspondence import services, templating
+from tests.conftest import client_for
+
+
+def _template(org, officer, **body):
+    return services.save_template(org=org, actor=officer, name="Spring Festival", occasion="greeting",
+                                  subject={k: f"[{k}] greetings" for k in body}, body=body)
+
+
+def test_the_recipients_language_is_used_with_placeholders_filled(org, officer, cities):
+    t = _template(org, officer, fa="شهردار محترم {city}، {official}، {date}", zh="尊敬的{official}：{city} {date}")
+    r = templating.render(t, lang="zh", city=cities["xian"], official="李明", on=dt.date(2020, 1, 25))
+    assert not r.fallback and r.language == "zh"
+    assert r.body == "尊敬的李明：Xi'an 2020年1月25日"
+    fa = templating.render(t, lang="fa", city=cities["xian"], official="آقای شهردار", on=dt.date(2020, 1, 25))
+    assert fa.body == "شهردار محترم شیان، آقای شهردار، ۵ بهمن ۱۳۹۸"  # Jalali date for Persian
+
+
+def test_a_missing_translation_falls_back_visibly(org, officer, cities, officer_api):
+    t = _template(org, officer, fa="متن", en="Dear {official}, on {date} {unknown}")
+    r = templating.render(t, lang="es", city=cities["barcelona"], official="Ada Colau", on=dt.date(2020, 3, 24))
+    assert r.fallback and r.language == "en" and r.wanted == "es"
+    assert r.body == "Dear Ada Colau, on March 24, 2020 {unknown}"  # an unknown placeholder stays visible
+    api = officer_api.get(f"/api/v1/correspondence/templates/{t.public_id}/render", {"lang": "es"}).json()
+    assert api["fallback"] is True and api["language"] == "en"
+    page = client_for(officer).get(f"/letters/new/?recipient_city={cities['barcelona'].pk}&template={t.public_id}")
+    html = page.content.decode()
+    assert "Dear" in html and "«es»" in html and "«en»" in html  # the form says which language is missing
+
+
+def test_template_validation(officer_api):
+    response = officer_api.post("/api/v1/correspondence/templates", {
+        "name": "x", "occasion": "greeting", "subject": {"klingon": "x"}, "body": {}},
+        content_type="application/json")
+    assert response.status_code == 422 and {"subject", "body"} <= set(response.json()["fields"])
+
+
+def test_editing_on_the_page_keeps_the_other_languages(org, officer):
+    t = _template(org, officer, fa="متن", zh="中文")
+    response = client_for(officer).post(f"/letters/templates/{t.public_id}/", {
+        "name": "Spring Festival", "occasion": "greeting", "subject_fa": "تبریک", "body_fa": "متن تازه"})
+    assert response.status_code == 302
+    t.refresh_from_db()
+    assert t.body == {"zh": "中文", "fa": "متن تازه"}
+
+
+def test_empty_template_form_is_422_not_500(officer):
+    response = client_for(officer).post("/letters/templates/new/", {"name": "", "occasion": "greeting"})
+    assert response.status_code == 422
+
+
+def test_a_language_no_template_has_falls_back_visibly_on_the_form(org, officer):
+    from hamdeli.places.models import City, Country
+
+    Country.objects.get_or_create(code="RO", defaults={"name_en": "Romania", "name_fa": "رومانی"})
+    iasi = City.objects.create(geonameid=675810, name_en="Iași", name_fa="یاش", country_id="RO")
+    t = _template(org, officer, fa="متن", en="Dear {official}")
+    html = client_for(officer).get(f"/letters/new/?recipient_city={iasi.pk}&template={t.public_id}").content.decode()
+    assert "«ro»" in html and "«en»" in html  # Romanian wanted, English used, and the form says so
