@@ -17,8 +17,8 @@ api_setup.install(api)
 
 
 def _register_routers() -> None:
-    from hamdeli.campaigns.api import router as campaigns_router
     from hamdeli.aid.api import router as aid_router
+    from hamdeli.campaigns.api import router as campaigns_router
     from hamdeli.core.api import router as core_router
     from hamdeli.correspondence.api import router as correspondence_router
     from hamdeli.partners.api import router as partners_router

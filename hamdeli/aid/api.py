@@ -7,11 +7,12 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from hamdeli.aid import access, exports, imports, selectors, services
+from hamdeli.aid.ledger import MAX_QUANTITY
 from hamdeli.aid.models import BaseUnit, Direction, PartyKind
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.idempotency import idempotent
@@ -27,8 +28,8 @@ class ItemIn(Schema):
     code: str = Field(..., min_length=1, max_length=50)
     name: Localized
     base_unit: Literal[tuple(BaseUnit.values)] = "piece"
-    pack_sizes: list[int] = []
-    unit_value: Decimal | None = None
+    pack_sizes: list[int] = Field([], max_length=10)
+    unit_value: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     currency: str = Field("", max_length=3)
 
 
@@ -45,7 +46,7 @@ class LocationIn(Schema):
 
 class LineIn(Schema):
     item: uuid.UUID
-    quantity: int = Field(..., gt=0)
+    quantity: int = Field(..., gt=0, le=MAX_QUANTITY)
     lot: uuid.UUID | None = None
 
 
@@ -67,7 +68,7 @@ class TransitionIn(Schema):
 
 class BoxLineIn(Schema):
     item: uuid.UUID
-    quantity: int = Field(..., gt=0)
+    quantity: int = Field(..., gt=0, le=MAX_QUANTITY)
     lot: str = Field("", max_length=60)
     expires_on: dt.date | None = None
 
@@ -86,8 +87,8 @@ class ConsignmentIn(Schema):
 
 class ReceiveLineIn(Schema):
     line: uuid.UUID
-    received: int = Field(..., ge=0)
-    damaged: int = Field(0, ge=0)
+    received: int = Field(..., ge=0, le=MAX_QUANTITY)
+    damaged: int = Field(0, ge=0, le=MAX_QUANTITY)
 
 
 class ReceiveIn(Schema):
@@ -109,7 +110,7 @@ class DistributionIn(Schema):
     source: uuid.UUID
     recipient: uuid.UUID
     recipient_group: str = Field(..., min_length=1, max_length=200)
-    people_count: int | None = Field(None, ge=0)
+    people_count: int | None = Field(None, ge=0, le=1_000_000)
     note: str = Field("", max_length=2000)
     lines: list[LineIn] = Field(..., min_length=1)
 
@@ -117,7 +118,7 @@ class DistributionIn(Schema):
 class IntakeIn(Schema):
     location: uuid.UUID
     item: uuid.UUID
-    quantity: int = Field(..., gt=0)
+    quantity: int = Field(..., gt=0, le=MAX_QUANTITY)
     donor: uuid.UUID | None = None
     lot: str = Field("", max_length=60)
     expires_on: dt.date | None = None
@@ -305,7 +306,7 @@ def stock(request, location: uuid.UUID | None = None):
 
 @router.get("/fefo", operation_id="aid_fefo")
 @requires("aid.view")
-def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int):
+def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int = Query(..., gt=0, le=MAX_QUANTITY)):
     where = selectors.location(org=request.org, actor=request.user, public_id=location)
     plan = services.fefo(
         org=request.org, location=where, item=selectors.item(org=request.org, public_id=item), quantity=quantity

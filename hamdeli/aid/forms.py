@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hamdeli.aid import selectors
+from hamdeli.aid.ledger import MAX_QUANTITY
 from hamdeli.aid.models import BaseUnit, Direction, PartyKind
 from hamdeli.core.forms import LocalDateField
 
@@ -55,8 +56,10 @@ class ItemForm(LocalizedMixin, forms.Form):
     localized = ("name",)
     code = forms.SlugField(label=_("Code"), max_length=50)
     base_unit = forms.ChoiceField(label=_("Base unit"), choices=BaseUnit.choices)
-    pack_size = forms.IntegerField(label=_("Pack size (units in one pack)"), min_value=1, required=False)
-    unit_value = forms.DecimalField(label=_("Unit value"), min_value=0, required=False, decimal_places=2)
+    pack_size = forms.IntegerField(
+        label=_("Pack size (units in one pack)"), min_value=1, max_value=MAX_QUANTITY, required=False
+    )
+    unit_value = forms.DecimalField(label=_("Unit value"), min_value=0, required=False, max_digits=12, decimal_places=2)
     currency = forms.CharField(label=_("Currency (e.g. CNY)"), max_length=3, required=False)
 
     def service_args(self) -> dict:
@@ -83,7 +86,7 @@ class PledgeForm(LocalizedMixin, forms.Form):
     localized = ("label",)
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
     offered_on = LocalDateField(label=_("Offered on"), required=False)
-    quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1)
+    quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1, max_value=MAX_QUANTITY)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, org, **kwargs):
@@ -141,8 +144,10 @@ class ImportForm(forms.Form):
 
 
 class ReceiveForm(forms.Form):
-    received = forms.IntegerField(label=_("Received in good order"), min_value=0, required=False)
-    damaged = forms.IntegerField(label=_("Damaged"), min_value=0, required=False)
+    received = forms.IntegerField(
+        label=_("Received in good order"), min_value=0, max_value=MAX_QUANTITY, required=False
+    )
+    damaged = forms.IntegerField(label=_("Damaged"), min_value=0, max_value=MAX_QUANTITY, required=False)
     reason = forms.CharField(label=_("Reason for any difference"), required=False, max_length=2000)
 
     def __init__(self, *args, org, actor, **kwargs):
@@ -153,7 +158,7 @@ class ReceiveForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1)
+    quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1, max_value=MAX_QUANTITY)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
     def __init__(self, *args, org, actor, distribution=False, **kwargs):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hamdeli.aid import services
+from hamdeli.aid.ledger import MAX_QUANTITY
 from hamdeli.aid.models import Item
 from hamdeli.core.dates import parse_date
 from hamdeli.core.errors import ValidationFailed
@@ -40,7 +41,7 @@ def parse(*, org, text: str) -> list[dict]:
             problems.append(_("unknown item code “%(code)s”") % {"code": code})
         try:
             quantity = int((row.get("quantity") or "").strip())
-            if quantity <= 0:
+            if not 0 < quantity <= MAX_QUANTITY:
                 raise ValueError
         except ValueError:
             problems.append(_("the quantity must be a positive whole number"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from hamdeli.aid.models import Movement
 from hamdeli.core.errors import Conflict
 
+MAX_QUANTITY = 1_000_000_000  # base units in one movement: far above any shipment, within the columns' range
 BATCH = 2000  # keys per statement: well under SQLite's limit on bound parameters
 
 
@@ -57,7 +58,7 @@ def post(*, org, actor, entries: list[Entry], reason: str, returning: bool = Tru
     deltas: dict[tuple[int, int, int], int] = {}
     objects = {}
     for e in entries:
-        if not isinstance(e.quantity, int) or e.quantity <= 0:
+        if not isinstance(e.quantity, int) or not 0 < e.quantity <= MAX_QUANTITY:
             raise ValueError("a movement's quantity must be a positive whole number")
         for location, sign in ((e.from_location, -1), (e.to_location, 1)):
             key = (location.pk, e.item.pk, e.lot.pk)
