@@ -6,6 +6,9 @@ the database's write lock), applies the changes, and lets the CHECK constraint r
 location going below zero: the refusal surfaces as Conflict 409 "not enough stock".
 """
 
+import contextlib
+import contextvars
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
@@ -35,6 +38,21 @@ def _lock(keys: list[tuple[int, int, int]]) -> dict[tuple[int, int, int], tuple[
             for pk, location, item, lot, quantity in cursor.fetchall():
                 found[(location, item, lot)] = (pk, quantity)
     return found
+
+
+# A movement's `at` is when it happened. Live work happens now; records of the past entered later
+# (paper registers of spring 2020, the demo) are posted inside `happened_at(...)`.
+_happened_at: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("happened_at", default=None)
+
+
+@contextlib.contextmanager
+def happened_at(moment: dt.datetime):
+    """Post the movements made inside this block as having happened at `moment` (backfilling)."""
+    token = _happened_at.set(moment)
+    try:
+        yield
+    finally:
+        _happened_at.reset(token)
 
 
 @dataclass(frozen=True)
@@ -116,7 +134,7 @@ def _insert_movements(org, actor, entries, reason, operation, provenance) -> Non
         return obj.pk if obj is not None else None
 
     signed_at = provenance.get("signed_at")
-    shared = (prep("operation", operation), prep("at", timezone.now()))
+    shared = (prep("operation", operation), prep("at", _happened_at.get() or timezone.now()))
     tail = (reason, ref("pledge"), ref("donor"), ref("consignment"), ref("box"), ref("recipient"),
             provenance.get("recipient_group") or "", provenance.get("people_count"), provenance.get("signed_by") or "",
             prep("signed_at", signed_at) if signed_at else None, provenance.get("note") or "",

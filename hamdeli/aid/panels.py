@@ -18,6 +18,8 @@ def panel(request) -> str:
         return ""
     return render_to_string(
         "aid/panel.html",
-        {"stock_count": count, "receipts": receipts, "expiring": selectors.expiring(org=org, actor=actor).count()},
+        {"stock_count": count, "receipts": receipts,
+         "expired": selectors.expiring(org=org, actor=actor).filter(expired=True).count(),
+         "expiring": selectors.expiring(org=org, actor=actor).filter(expired=False).count()},
         request=request,
     )

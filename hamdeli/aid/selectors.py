@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Max, Q, Sum
+from django.db.models import BooleanField, Case, Max, Q, Sum, Value, When
 from django.shortcuts import get_object_or_404
 
 from hamdeli.aid import access
@@ -102,8 +102,12 @@ def stock(*, org, actor=None, location: Location | None = None, item: Item | Non
 
 
 def expiring(*, org, actor=None, within_days: int = EXPIRY_WARNING_DAYS, as_of: dt.date | None = None):
-    cutoff = (as_of or today()) + dt.timedelta(days=within_days)
-    return stock(org=org, actor=actor).filter(lot__expires_on__isnull=False, lot__expires_on__lte=cutoff)
+    """Stock whose lot expires within the warning window, or has already expired (`expired` says which)."""
+    as_of = as_of or today()
+    cutoff = as_of + dt.timedelta(days=within_days)
+    return (stock(org=org, actor=actor).filter(lot__expires_on__isnull=False, lot__expires_on__lte=cutoff)
+            .annotate(expired=Case(When(lot__expires_on__lt=as_of, then=Value(True)), default=Value(False),
+                                   output_field=BooleanField())))
 
 
 def movements(*, org, actor=None):

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from hamdeli.aid import services
+from hamdeli.aid import ledger, services
 from hamdeli.aid.models import Item
 from hamdeli.core import services as core
 from hamdeli.core.localized import localized_str
@@ -102,40 +102,60 @@ def _isfahan(ctx, org, membership):
                                         label=label, offered_on=day, note=note,
                                         lines=[(items[c], q) for c, q in totals.items()])
         services.transition_pledge(org=org, actor=actor, pledge=pledge, action="accept")
-        consignment = _consignment(org, actor, pledge, plan, prefix, "China Southern Airlines cargo (illustrative)")
-        for box in consignment.boxes.prefetch_related("lines"):
-            line = box.lines.all()[0]
-            if sender == xian and box.label == "gown-3":  # one box arrives short
-                services.receive_box(org=org, actor=actor, box=box, location=store, reason="۵ لباس کم بود (نمایشی)",
-                                     lines=[{"line": line.public_id, "received": line.quantity - 5}])
-            elif sender == guangzhou and box.label == "goggles-2":  # one box arrives crushed
-                services.receive_box(org=org, actor=actor, box=box, location=store, reason="جعبه له شده بود (نمایشی)",
-                                     lines=[{"line": line.public_id, "received": line.quantity - 8, "damaged": 8}])
-            else:
-                services.receive_box(org=org, actor=actor, box=box, location=store)
+        with ledger.happened_at(_moment(day)):
+            consignment = _consignment(org, actor, pledge, plan, prefix,
+                                       "China Southern Airlines cargo (illustrative)")
+        with ledger.happened_at(_moment(day + dt.timedelta(days=4))):
+            _receive(org, actor, consignment, sender, xian, guangzhou, store)
     signed = timezone.make_aware(dt.datetime(2020, 3, 8, 10, 30))
-    services.handover(org=org, actor=actor, source=store, target=mui_store, signed_at=signed,
-                      signed_by="انباردار دانشگاه علوم پزشکی (نمایشی)", note=note,
-                      lines=[{"item": items["mask"], "quantity": 30000}, {"item": items["gown"], "quantity": 900},
-                             {"item": items["goggles"], "quantity": 640}])
+    with ledger.happened_at(signed):
+        services.handover(org=org, actor=actor, source=store, target=mui_store, signed_at=signed,
+                          signed_by="انباردار دانشگاه علوم پزشکی (نمایشی)", note=note,
+                          lines=[{"item": items["mask"], "quantity": 30000}, {"item": items["gown"], "quantity": 900},
+                                 {"item": items["goggles"], "quantity": 640}])
     mui_actor = membership.user
-    for name, team, staff in HOSPITALS:
+    for number, (name, team, staff) in enumerate(HOSPITALS):
         hospital = services.create_party(org=org, actor=actor, name=name, kind="hospital",
                                          city=ctx.cities["isfahan"])
-        services.distribute(org=org, actor=mui_actor, source=mui_store, recipient=hospital, recipient_group=team,
-                            people_count=staff, note=note,
-                            lines=[{"item": items["mask"], "quantity": staff * 100},
-                                   {"item": items["gown"], "quantity": staff * 5},
-                                   {"item": items["goggles"], "quantity": staff * 2}])
-    for code, quantity in (("mask", 2000), ("gown", 100)):  # the city's own stock, prepared for Xi'an
-        services.intake(org=org, actor=actor, location=store, item=items[code], quantity=quantity, donor=city,
-                        lot_number=f"ISF2020-{code.upper()}", expires_on=dt.date(2021, 6, 30), note=note)
-    outbound = services.create_pledge(
-        org=org, actor=actor, direction="outbound", donor=city, recipient=xian, offered_on=dt.date(2020, 2, 5),
-        label={"fa": "همدلی اصفهان با شیان", "en": "Isfahan stands with Xi'an"}, note=note,
-        lines=[(items["mask"], 2000), (items["gown"], 100)])
-    services.transition_pledge(org=org, actor=actor, pledge=outbound, action="accept", source=store)
-    services.transition_pledge(org=org, actor=actor, pledge=outbound, action="cancel", reason=CANCEL_REASON)
+        with ledger.happened_at(_moment(dt.date(2020, 3, 10) + dt.timedelta(days=number))):
+            services.distribute(org=org, actor=mui_actor, source=mui_store, recipient=hospital, recipient_group=team,
+                                people_count=staff, note=note,
+                                lines=[{"item": items["mask"], "quantity": staff * 100},
+                                       {"item": items["gown"], "quantity": staff * 5},
+                                       {"item": items["goggles"], "quantity": staff * 2}])
+    _outbound(ctx, org, actor, items, store, city, xian, note)
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, 10, 0))
+
+
+def _receive(org, actor, consignment, sender, xian, guangzhou, store):
+    for box in consignment.boxes.prefetch_related("lines"):
+        line = box.lines.all()[0]
+        if sender == xian and box.label == "gown-3":  # one box arrives short
+            services.receive_box(org=org, actor=actor, box=box, location=store, reason="۵ لباس کم بود (نمایشی)",
+                                 lines=[{"line": line.public_id, "received": line.quantity - 5}])
+        elif sender == guangzhou and box.label == "goggles-2":  # one box arrives crushed
+            services.receive_box(org=org, actor=actor, box=box, location=store, reason="جعبه له شده بود (نمایشی)",
+                                 lines=[{"line": line.public_id, "received": line.quantity - 8, "damaged": 8}])
+        else:
+            services.receive_box(org=org, actor=actor, box=box, location=store)
+
+
+def _outbound(ctx, org, actor, items, store, city, xian, note):
+    """Isfahan's own shipment for Xi'an: prepared in February 2020, then called off (story, item 4)."""
+    with ledger.happened_at(_moment(dt.date(2020, 2, 5))):
+        for code, quantity in (("mask", 2000), ("gown", 100)):  # the city's own stock, prepared for Xi'an
+            services.intake(org=org, actor=actor, location=store, item=items[code], quantity=quantity, donor=city,
+                            lot_number=f"ISF2020-{code.upper()}", expires_on=dt.date(2021, 6, 30), note=note)
+        outbound = services.create_pledge(
+            org=org, actor=actor, direction="outbound", donor=city, recipient=xian, offered_on=dt.date(2020, 2, 5),
+            label={"fa": "همدلی اصفهان با شیان", "en": "Isfahan stands with Xi'an"}, note=note,
+            lines=[(items["mask"], 2000), (items["gown"], 100)])
+        services.transition_pledge(org=org, actor=actor, pledge=outbound, action="accept", source=store)
+    with ledger.happened_at(_moment(dt.date(2020, 2, 22))):
+        services.transition_pledge(org=org, actor=actor, pledge=outbound, action="cancel", reason=CANCEL_REASON)
 
 
 def _xian(ctx, org):
@@ -150,11 +170,13 @@ def _xian(ctx, org):
                                      name={"fa": "انبار کمک‌های شیان", "en": "Xi'an donations store",
                                            "zh": "西安捐赠仓库"})
     lines = []
-    for code, count, per_box in XIAN_BOXES:
-        services.intake(org=org, actor=actor, location=store, item=items[code], quantity=count * per_box,
-                        donor=xian, lot_number=f"XA2020-{code.upper()}", note=_note(ctx))
-        lines.append((items[code], count * per_box))
+    with ledger.happened_at(_moment(dt.date(2020, 2, 20))):
+        for code, count, per_box in XIAN_BOXES:
+            services.intake(org=org, actor=actor, location=store, item=items[code], quantity=count * per_box,
+                            donor=xian, lot_number=f"XA2020-{code.upper()}", note=_note(ctx))
+            lines.append((items[code], count * per_box))
     pledge = services.create_pledge(org=org, actor=actor, direction="outbound", donor=xian, recipient=isfahan,
                                     label=SLOGAN, offered_on=dt.date(2020, 2, 24), note=_note(ctx), lines=lines)
-    for step in ("accept", "ship", "deliver"):
-        services.transition_pledge(org=org, actor=actor, pledge=pledge, action=step, source=store)
+    for days, step in enumerate(("accept", "ship", "deliver")):
+        with ledger.happened_at(_moment(dt.date(2020, 2, 24) + dt.timedelta(days=2 * days))):
+            services.transition_pledge(org=org, actor=actor, pledge=pledge, action=step, source=store)

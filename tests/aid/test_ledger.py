@@ -126,3 +126,36 @@ def test_fefo_takes_earliest_expiry_first(aid):
         )
     plan = services.fefo(org=aid.org, location=aid.store, item=aid.mask, quantity=70)
     assert [(lot.number, q) for lot, q in plan] == [("SOON", 50), ("LATE", 20)]
+
+
+def test_records_of_the_past_keep_the_time_they_happened(aid):
+    """Paper records entered later (and the demo) post movements dated when they happened."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from hamdeli.aid import ledger, services
+    from hamdeli.aid.models import Movement
+
+    moment = timezone.make_aware(dt.datetime(2020, 3, 5, 10, 0))
+    with transaction.atomic(), ledger.happened_at(moment):
+        services.intake(org=aid.org, actor=aid.actor, location=aid.store, item=aid.mask, quantity=10, donor=aid.xian)
+    services.intake(org=aid.org, actor=aid.actor, location=aid.store, item=aid.mask, quantity=5, donor=aid.xian)
+    first, second = Movement.objects.filter(org=aid.org).order_by("pk")[:2]
+    assert first.at == moment
+    assert second.at > moment
+
+
+def test_expired_lots_are_told_apart_from_lots_nearing_expiry(aid):
+    import datetime as dt
+
+    from hamdeli.aid import selectors, services
+
+    for number, expires_on in (("OLD", dt.date(2021, 6, 30)), ("SOON", dt.date(2020, 4, 10))):
+        services.intake(org=aid.org, actor=aid.actor, location=aid.store, item=aid.mask, quantity=3,
+                        donor=aid.xian, lot_number=number, expires_on=expires_on)
+    rows = {b.lot.number: b.expired for b in selectors.expiring(org=aid.org, as_of=dt.date(2020, 3, 20))}
+    assert rows == {"SOON": False}  # the 2021 lot is not yet within the warning window
+    rows = {b.lot.number: b.expired for b in selectors.expiring(org=aid.org, as_of=dt.date(2021, 6, 20))}
+    assert rows == {"SOON": True, "OLD": False}
