@@ -128,10 +128,12 @@ def _register_routers() -> None:
     from hamdeli.core.api import router as core_router
     from hamdeli.partners.api import router as partners_router
     from hamdeli.places.api import router as places_router
+    from hamdeli.practices.api import router as practices_router
 
     api.add_router("/", core_router)
     api.add_router("/places/", places_router)
     api.add_router("/partners/", partners_router)
+    api.add_router("/practices/", practices_router)
 
 
 _register_routers()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("hamdeli.web.urls")),
     path("", include("hamdeli.places.urls")),
     path("", include("hamdeli.partners.urls")),
+    path("", include("hamdeli.practices.urls")),
 ]
