@@ -16,6 +16,8 @@ from hamdeli.practices.search.semantic import semantic_search
 
 MODES = ("hybrid", "keyword", "semantic")
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
+# Keyword hits that matched only some of the words are weak evidence: they count less in the fusion.
+PARTIAL_KEYWORD_WEIGHT = 0.3
 
 
 @dataclass
@@ -69,11 +71,12 @@ def candidates(org, filters: Filters):
     return qs
 
 
-def rrf(*rankings: list[int], k: int = RRF_K) -> list[tuple[int, float]]:
+def rrf(*rankings: list[int], weights: tuple[float, ...] | None = None, k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: each list adds weight / (k + rank) to an item's score."""
     scores: dict[int, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or (1.0,) * len(rankings), strict=True):
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
@@ -95,7 +98,9 @@ def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybr
     elif mode == "semantic":
         ranked = semantic
     else:
-        ranked = rrf([h.id for h in keyword], [i for i, _s in semantic])
+        partial = bool(keyword) and not keyword[0].all_words
+        ranked = rrf([h.id for h in keyword], [i for i, _s in semantic],
+                     weights=(PARTIAL_KEYWORD_WEIGHT if partial else 1.0, 1.0))
     ranked = ranked[:limit]
     kw_ids, sem_ids = set(snippets), {i for i, _s in semantic}
     practices = Practice.objects.select_related("city", "city__country", "org").in_bulk([i for i, _s in ranked])

@@ -19,11 +19,12 @@ class KeywordHit:
     id: int
     score: float  # higher is better on both engines
     snippet: str
+    all_words: bool = True  # False when no practice had every word and any word was accepted
 
 
 def _where(candidates):
     query = candidates.query
-    if len(query.alias_map) > 1:
+    if sum(1 for count in query.alias_refcount.values() if count) > 1:
         raise ValueError("keyword search needs a candidate queryset without joins")
     compiler = query.get_compiler(connection=connection)
     if not query.where:
@@ -79,10 +80,10 @@ def keyword_search(candidates, query: str, *, limit: int = 50) -> list[KeywordHi
         return []
     where, params = _where(candidates)
     run = _postgres if connection.vendor == "postgresql" else _sqlite
-    rows = run(where, params, groups, limit, "all")
+    rows, all_words = run(where, params, groups, limit, "all"), True
     if not rows and len(groups) > 1:
-        rows = run(where, params, groups, limit, "any")
-    return [KeywordHit(int(r[0]), float(r[1]), r[2] or "") for r in rows]
+        rows, all_words = run(where, params, groups, limit, "any"), False
+    return [KeywordHit(int(r[0]), float(r[1]), r[2] or "", all_words) for r in rows]
 
 
 def raw_fts5(query: str, *, limit: int = 50):

@@ -19,8 +19,22 @@ def tokens_text(text: str | None) -> str:
     return " ".join(text.split())
 
 
+# Words too common to narrow a search (Persian, English, Spanish); dropped unless nothing else is left.
+STOPWORDS = frozenset(
+    "و در به از که با را این آن برای تا یا هر ها های می شد شده است بود کرد کردن بر بی ای "
+    "the a an and or of to in on for with by at from is are was were be as it its their our "
+    "el la los las de del y o en con por para un una se al".split()
+)
+
+
 def query_groups(query: str) -> list[list[str]]:
     """The query as groups: a Latin/Persian word is a group of one; a CJK run is a phrase of its characters."""
+    groups = _groups(query)
+    kept = [g for g in groups if len(g) > 1 or g[0] not in STOPWORDS]
+    return kept or groups
+
+
+def _groups(query: str) -> list[list[str]]:
     groups: list[list[str]] = []
     for chunk in _NON_WORD.sub(" ", normalize(query)).replace("_", " ").split():
         parts = _CJK.sub(r" \1 ", chunk).split()
