@@ -81,7 +81,8 @@ PRACTICES = [
         ["education", "public_information"], "response", "programme", D(2020, 3, 1), story=True),
     # --- Chinese cities (zh) ---
     _p("wuhan_disinfection", "wuhan", {"zh": (
-        "街道和公共场所消毒", "环卫车辆每天用含氯消毒液（次氯酸钠溶液）对主要街道、公交站和社区公共区域进行喷洒消毒。")},
+        "街道和公共场所消毒",
+        "环卫车辆每天用含氯消毒液（次氯酸钠溶液）对主要街道、公交站和社区公共区域进行喷洒消毒。")},
         ["disinfection"], "response", "protocol", D(2020, 1, 25)),
     _p("wuhan_fangcang", "wuhan", {"zh": (
         "方舱医院", "将会展中心和体育馆改建为方舱医院，集中收治轻症患者，减轻医院压力。")},

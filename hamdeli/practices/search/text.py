@@ -20,11 +20,12 @@ def tokens_text(text: str | None) -> str:
 
 
 # Words too common to narrow a search (Persian, English, Spanish); dropped unless nothing else is left.
-STOPWORDS = frozenset(
-    "و در به از که با را این آن برای تا یا هر ها های می شد شده است بود کرد کردن بر بی ای "
-    "the a an and or of to in on for with by at from is are was were be as it its their our "
-    "el la los las de del y o en con por para un una se al".split()
-)
+STOPWORDS = frozenset([
+    "و", "در", "به", "از", "که", "با", "را", "این", "آن", "برای", "تا", "یا", "هر", "ها", "های", "می", "شد", "شده",
+    "است", "بود", "کرد", "کردن", "بر", "بی", "ای", "the", "a", "an", "and", "or", "of", "to", "in", "on", "for",
+    "with", "by", "at", "from", "is", "are", "was", "were", "be", "as", "it", "its", "their", "our", "el", "la",
+    "los", "las", "de", "del", "y", "o", "en", "con", "por", "para", "un", "una", "se", "al",
+])
 
 
 def query_groups(query: str) -> list[list[str]]:
