@@ -13,6 +13,7 @@ DEMO_PASSWORD = "hamdeli-demo-2020"  # noqa: S105 - printed for the local demo o
 # Each step is a callable taking the DemoContext; later steps may use what earlier ones made.
 STEPS = [
     "hamdeli.demo.partners.load",
+    "hamdeli.demo.practices.load",
 ]
 
 ILLUSTRATIVE_NOTE = {
