@@ -167,7 +167,8 @@ def _snapshot(practice):
 
 @transaction.atomic
 def update_practice(*, org, actor, practice: Practice, **data) -> Practice:
-    practice = Practice.objects.select_for_update().select_related("city", "network").get(pk=practice.pk, org=org)
+    practice = Practice.objects.select_for_update(of=("self",)).select_related("city", "network").get(
+        pk=practice.pk, org=org)
     before = _snapshot(practice)
     _validated(org, practice, data)
     refresh_derived(practice)

@@ -50,7 +50,8 @@ def practice_document(practice) -> str:
     """Every language of the title, summary, body and results, the city and the country."""
     parts = []
     for field in ("title", "summary", "body", "results"):
-        parts.extend((getattr(practice, field) or {}).values())
+        value = getattr(practice, field) or {}
+        parts.extend(value[lang] for lang in sorted(value))
     city = practice.city
     parts += [city.name_en, city.name_fa]
     return tokens_text(" ".join(p for p in parts if p))
@@ -59,7 +60,7 @@ def practice_document(practice) -> str:
 def passage_text(practice, limit: int = 1500) -> str:
     """What the semantic model reads: title and summary in each language (e5 sees ~512 tokens)."""
     chunks = []
-    for lang in practice.title or {}:
+    for lang in sorted(practice.title or {}):  # sorted: PostgreSQL's jsonb does not keep key order
         chunks.append(" — ".join(t for t in (practice.title.get(lang), (practice.summary or {}).get(lang)) if t))
     if not chunks:
         chunks.append(pick(practice.title)[0])
