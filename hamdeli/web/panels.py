@@ -7,7 +7,9 @@ flowing one way: web knows the apps, the apps never import web.
 
 from django.utils.module_loading import import_string
 
-PANELS: list[str] = []
+PANELS: list[str] = [
+    "hamdeli.practices.panels.practices_panel",
+]
 
 
 def render_panels(request) -> list[str]:

@@ -56,3 +56,8 @@ def test_recording_again_updates_not_duplicates(org, officer):
     services.record_impact(org=org, actor=officer, crisis="flood", hit_on=dt.date(2020, 1, 1))
     services.record_impact(org=org, actor=officer, crisis="flood", hit_on=dt.date(2020, 1, 5))
     assert selectors.impacts(org=org).filter(crisis="flood").get().hit_on == dt.date(2020, 1, 5)
+
+
+def test_dashboard_panel_shows_cities_ahead(officer_client, dated):
+    page = officer_client.get("/dashboard/").content.decode()
+    assert "practices-panel" in page and "Guangzhou masks" in page
