@@ -44,16 +44,24 @@ def tsquery_expression(groups, operator: str = "&") -> str:
 
 
 def _sqlite(where, params, groups, limit, operator):
-    sql = (
-        "SELECT practices_practice.id, -bm25(practices_fts) AS score, "  # noqa: S608 - where is Django-compiled
-        f"snippet(practices_fts, 0, '{MARK_START}', '{MARK_END}', '…', 14) "
+    # Rank first, then make snippets for the page only: SQLite would otherwise build one for every match.
+    expression = fts5_expression(groups, "AND" if operator == "all" else "OR")
+    ranked = (
+        "SELECT practices_practice.id, -bm25(practices_fts) AS score "  # noqa: S608 - where is Django-compiled
         "FROM practices_fts JOIN practices_practice ON practices_practice.id = practices_fts.rowid "
         f"WHERE practices_fts MATCH %s AND ({where}) ORDER BY bm25(practices_fts), practices_practice.id LIMIT %s"
     )
-    expression = fts5_expression(groups, "AND" if operator == "all" else "OR")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [expression, *params, limit])
-        return cursor.fetchall()
+        cursor.execute(ranked, [expression, *params, limit])
+        rows = cursor.fetchall()
+        if not rows:
+            return []
+        marks = ", ".join(["%s"] * len(rows))
+        cursor.execute(
+            f"SELECT rowid, snippet(practices_fts, 0, '{MARK_START}', '{MARK_END}', '…', 14) FROM practices_fts "  # noqa: S608
+            f"WHERE practices_fts MATCH %s AND rowid IN ({marks})", [expression, *(r[0] for r in rows)])
+        snippets = dict(cursor.fetchall())
+    return [(row_id, score, snippets.get(row_id, "")) for row_id, score in rows]
 
 
 def _postgres(where, params, groups, limit, operator):

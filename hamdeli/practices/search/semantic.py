@@ -60,11 +60,16 @@ def _vectors():
 
     version = _version()
     if _matrix["version"] != version:
-        rows = list(Practice.objects.exclude(embedding=None).values_list("id", "embedding"))
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        vectors = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float32).reshape(len(rows), DIM) \
-            if rows else np.zeros((0, DIM), dtype=np.float32)
-        _matrix.update(version=version, ids=ids, vectors=vectors)
+        stored = Practice.objects.exclude(embedding=None)
+        count = stored.count()
+        ids, vectors = np.zeros(count, dtype=np.int64), np.zeros((count, DIM), dtype=np.float32)
+        n = 0
+        for pk, raw in stored.values_list("id", "embedding").iterator(chunk_size=2000):
+            if n == count:
+                break
+            ids[n], vectors[n] = pk, np.frombuffer(raw, dtype=np.float32)
+            n += 1
+        _matrix.update(version=version, ids=ids[:n], vectors=vectors[:n])
     return _matrix["ids"], _matrix["vectors"]
 
 
@@ -76,15 +81,16 @@ def semantic_search(candidates, query: str, *, limit: int = 50) -> list[tuple[in
     if not len(ids):
         return []
     scores = vectors @ embed_query(query)
-    order = np.argsort(-scores)
     window = limit * 4
     while True:
-        top = order[:window]
+        window = min(window, len(scores))
+        top = np.argpartition(-scores, window - 1)[:window] if window < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top])]
         if window > 5000:  # a narrow candidate set: read it whole rather than in a huge IN (...)
             allowed = set(candidates.values_list("id", flat=True))
         else:
             allowed = set(candidates.filter(id__in=[int(i) for i in ids[top]]).values_list("id", flat=True))
         hits = [(int(ids[i]), float(scores[i])) for i in top if int(ids[i]) in allowed]
-        if len(hits) >= limit or window >= len(order):
+        if len(hits) >= limit or window >= len(scores):
             return hits[:limit]
         window *= 8
