@@ -43,17 +43,28 @@ def tsquery_expression(groups, operator: str = "&") -> str:
     return f" {operator} ".join(terms)
 
 
-def _sqlite(where, params, groups, limit, operator):
-    # Rank first, then make snippets for the page only: SQLite would otherwise build one for every match.
+def _sqlite(candidates, where, params, groups, limit, operator):
+    """Rank on the FTS5 index alone, keep the candidates among the best, widen the window when too few are
+    left (a narrow candidate set falls back to one joined query); then snippets for the page only."""
     expression = fts5_expression(groups, "AND" if operator == "all" else "OR")
-    ranked = (
-        "SELECT practices_practice.id, -bm25(practices_fts) AS score "  # noqa: S608 - where is Django-compiled
-        "FROM practices_fts JOIN practices_practice ON practices_practice.id = practices_fts.rowid "
-        f"WHERE practices_fts MATCH %s AND ({where}) ORDER BY bm25(practices_fts), practices_practice.id LIMIT %s"
-    )
+    window, rows = limit * 4, []
     with connection.cursor() as cursor:
-        cursor.execute(ranked, [expression, *params, limit])
-        rows = cursor.fetchall()
+        while window <= 4000:
+            cursor.execute("SELECT rowid, -bm25(practices_fts) FROM practices_fts WHERE practices_fts MATCH %s "
+                           "ORDER BY bm25(practices_fts), rowid LIMIT %s", [expression, window])
+            ranked = cursor.fetchall()
+            allowed = set(candidates.filter(id__in=[r[0] for r in ranked]).values_list("id", flat=True))
+            rows = [r for r in ranked if r[0] in allowed][:limit]
+            if len(rows) == limit or len(ranked) < window:
+                break
+            window *= 8
+        else:
+            cursor.execute(
+                "SELECT practices_practice.id, -bm25(practices_fts) FROM practices_fts "  # noqa: S608 - Django where
+                "JOIN practices_practice ON practices_practice.id = practices_fts.rowid WHERE practices_fts MATCH %s "
+                f"AND ({where}) ORDER BY bm25(practices_fts), practices_practice.id LIMIT %s",
+                [expression, *params, limit])
+            rows = cursor.fetchall()
         if not rows:
             return []
         marks = ", ".join(["%s"] * len(rows))
@@ -64,7 +75,7 @@ def _sqlite(where, params, groups, limit, operator):
     return [(row_id, score, snippets.get(row_id, "")) for row_id, score in rows]
 
 
-def _postgres(where, params, groups, limit, operator):
+def _postgres(candidates, where, params, groups, limit, operator):
     sql = (
         "WITH q AS (SELECT to_tsquery('simple', %s) AS q), top AS ("  # noqa: S608 - where is Django-compiled
         " SELECT practices_practice.id, practices_practice.search_text,"
@@ -88,9 +99,9 @@ def keyword_search(candidates, query: str, *, limit: int = 50) -> list[KeywordHi
         return []
     where, params = _where(candidates)
     run = _postgres if connection.vendor == "postgresql" else _sqlite
-    rows, all_words = run(where, params, groups, limit, "all"), True
+    rows, all_words = run(candidates, where, params, groups, limit, "all"), True
     if not rows and len(groups) > 1:
-        rows, all_words = run(where, params, groups, limit, "any"), False
+        rows, all_words = run(candidates, where, params, groups, limit, "any"), False
     return [KeywordHit(int(r[0]), float(r[1]), r[2] or "", all_words) for r in rows]
 
 
