@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.utils import translation
 
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.models import AuditEntry
@@ -26,7 +27,7 @@ def test_json_import_creates_every_row(org, officer, cities):
 def test_one_bad_row_imports_nothing_and_names_every_problem(org, officer):
     rows = [GOOD, {"title": {}, "topics": ["transport"]}, {**GOOD, "topics": ["astrology"], "started_on": "2020-13-01"},
             {**GOOD, "city_geonameid": 999999999}]
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(ValidationFailed) as caught, translation.override("en"):
         exchange.import_practices(org=org, actor=officer, content=json.dumps(rows), format="json")
     fields = caught.value.fields
     assert "row 2: title" in fields
