@@ -23,6 +23,7 @@ def _register_routers() -> None:
     from hamdeli.correspondence.api import router as correspondence_router
     from hamdeli.partners.api import router as partners_router
     from hamdeli.places.api import router as places_router
+    from hamdeli.practices.api import router as practices_router
 
     api.add_router("/", core_router)
     api.add_router("/places/", places_router)
@@ -30,6 +31,7 @@ def _register_routers() -> None:
     api.add_router("/campaigns/", campaigns_router)
     api.add_router("/correspondence/", correspondence_router)
     api.add_router("/aid/", aid_router)
+    api.add_router("/practices/", practices_router)
 
 
 _register_routers()

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "hamdeli.campaigns",
     "hamdeli.correspondence",
     "hamdeli.aid",
+    "hamdeli.practices",
     "hamdeli.web",
     "hamdeli.demo",
 ]
@@ -195,6 +196,9 @@ UPLOAD_MAX_BYTES = _int("HAMDELI_UPLOAD_MAX_MB", 10, minimum=1, maximum=500) * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Rate limits (questions from public practice pages) count in this cache; one process needs no more.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hamdeli"}}
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("hamdeli.campaigns.urls")),
     path("", include("hamdeli.correspondence.urls")),
     path("", include("hamdeli.aid.urls")),
+    path("", include("hamdeli.practices.urls")),
 ]

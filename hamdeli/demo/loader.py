@@ -16,6 +16,7 @@ STEPS = [
     "hamdeli.demo.campaigns.load",
     "hamdeli.demo.correspondence.load",
     "hamdeli.demo.aid.load",
+    "hamdeli.demo.practices.load",
 ]
 
 ILLUSTRATIVE_NOTE = {

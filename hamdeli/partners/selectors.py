@@ -178,3 +178,18 @@ def network_memberships(*, org, state: str | None = None):
 def network_membership(*, org, public_id) -> NetworkMembership:
     return get_object_or_404(NetworkMembership.objects.filter(org=org).select_related("network"),
                              public_id=public_id)
+
+
+def partner_cities(org):
+    """Ids of the cities the org has an open (not ended) partnership with."""
+    return Partnership.objects.filter(org=org).exclude(state=PartnershipState.ENDED).values("city_id")
+
+
+def orgs_partnered_with(city_id):
+    """Ids of the orgs that have an open partnership with this city (whose partner the city is)."""
+    return Partnership.objects.filter(city_id=city_id).exclude(state=PartnershipState.ENDED).values("org_id")
+
+
+def member_networks(org):
+    """Ids of the networks the org is a member of now (state member)."""
+    return NetworkMembership.objects.filter(org=org, state="member").values("network_id")

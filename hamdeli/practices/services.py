@@ -1,0 +1,289 @@
+"""Every write on practices: one transaction each, with its audit entry."""
+
+import datetime as dt
+import decimal
+import threading
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hamdeli.core import audit
+from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.files import check_upload
+from hamdeli.core.localized import clean_localized
+from hamdeli.partners import selectors as partners
+from hamdeli.places.models import City
+from hamdeli.practices.models import (
+    CityQuestion,
+    Crisis,
+    CrisisImpact,
+    Instrument,
+    Phase,
+    Practice,
+    PracticeAttachment,
+    Topic,
+    Visibility,
+)
+from hamdeli.practices.search import semantic
+from hamdeli.practices.search.text import passage_text, practice_document
+
+LOCALIZED = ("title", "summary", "body", "results", "note")
+CHOICES = {"crisis": Crisis, "phase": Phase, "instrument": Instrument, "visibility": Visibility}
+PLAIN = ("started_on", "ended_on", "cost", "cost_currency", "contact_name", "contact_email")
+FIELDS = (*LOCALIZED, *CHOICES, *PLAIN, "topics", "links", "city", "network")
+MAX_LINKS = 20
+
+
+def _invalid(message=None):
+    return message or _("Choose one of the allowed values.")
+
+
+def _clean(org, data: dict, errors: dict) -> dict:
+    """Check each given field; collect every problem, by field name."""
+    unknown = set(data) - set(FIELDS)
+    for name in sorted(unknown):
+        errors[name] = _("This field cannot be set here.")
+    out = {}
+    for name in LOCALIZED:
+        if name in data:
+            try:
+                out[name] = clean_localized(data[name], required=name == "title")
+            except ValidationError as exc:
+                errors[name] = exc.messages[0]
+    for name, choices in CHOICES.items():
+        if name in data:
+            if data[name] in choices.values:
+                out[name] = data[name]
+            else:
+                errors[name] = _invalid()
+    if "topics" in data:
+        topics = data["topics"] if isinstance(data["topics"], list | tuple) else [data["topics"]]
+        if not topics:
+            errors["topics"] = _("Choose at least one topic.")
+        elif any(t not in Topic.values for t in topics):
+            errors["topics"] = _invalid()
+        else:
+            out["topics"] = list(dict.fromkeys(topics))
+    if "links" in data:
+        links = [str(u).strip() for u in (data["links"] or []) if str(u).strip()]
+        try:
+            for url in links:
+                URLValidator(schemes=["http", "https"])(url)
+            if len(links) > MAX_LINKS:
+                raise ValidationError("too many")
+            out["links"] = links
+        except ValidationError:
+            errors["links"] = _("Give at most %(n)s web addresses starting with http:// or https://.") % {
+                "n": MAX_LINKS}
+    for name in PLAIN:
+        if name in data:
+            out[name] = data[name] if data[name] is not None else ("" if name in ("cost_currency", "contact_name",
+                                                                                  "contact_email") else None)
+    if out.get("contact_email"):
+        try:
+            EmailValidator()(out["contact_email"])
+        except ValidationError:
+            errors["contact_email"] = _("Enter a valid email address.")
+    if out.get("cost") is not None:
+        try:
+            out["cost"] = decimal.Decimal(str(out["cost"]))
+            if out["cost"] < 0 or out["cost"] >= 10**12:
+                raise decimal.InvalidOperation
+        except decimal.InvalidOperation:
+            errors["cost"] = _("Enter a cost of zero or more.")
+    if out.get("cost_currency") and (len(out["cost_currency"]) != 3 or not out["cost_currency"].isalpha()):
+        errors["cost_currency"] = _("Give the three-letter currency code, e.g. IRR or EUR.")
+    if "city" in data:
+        if isinstance(data["city"], City):
+            out["city"] = data["city"]
+        else:
+            errors["city"] = _("No city has this GeoNames id.")
+    if "network" in data:
+        out["network"] = data["network"]
+    return out
+
+
+def _check_sharing(org, practice: Practice, errors: dict) -> None:
+    if practice.visibility == Visibility.NETWORK:
+        if practice.network is None:
+            errors["network"] = _("Choose the network to share with.")
+        elif not partners.member_networks(org).filter(network_id=practice.network.pk).exists():
+            errors["network"] = _("Your office can share only with a network it is a member of.")
+    else:
+        practice.network = None
+    if practice.started_on and practice.ended_on and practice.ended_on < practice.started_on:
+        errors["ended_on"] = _("The end cannot come before the start.")
+
+
+def refresh_derived(practice: Practice, *, embed: bool = True) -> None:
+    """Recompute what filters, facets and the search indexes read; the embedding too unless deferred."""
+    practice.topics_key = " " + " ".join(practice.topics) + " "
+    langs = set()
+    for name in ("title", "summary", "body"):
+        langs.update(getattr(practice, name) or {})
+    practice.languages = " " + " ".join(sorted(langs)) + " "
+    practice.search_text = practice_document(practice)
+    if embed:
+        practice.embedding = semantic.embed_passages([passage_text(practice)])[0]
+
+
+def _validated(org, practice: Practice, data: dict) -> Practice:
+    errors: dict = {}
+    cleaned = _clean(org, data, errors)
+    for name, value in cleaned.items():
+        setattr(practice, name, value)
+    if practice.city_id is None and "city" not in errors:
+        errors["city"] = _("This field is required.")
+    if not practice.topics and "topics" not in errors:
+        errors["topics"] = _("Choose at least one topic.")
+    if not practice.title and "title" not in errors:
+        errors["title"] = _("Write the text in at least one language.")
+    _check_sharing(org, practice, errors)
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), fields=errors)
+    return practice
+
+
+@transaction.atomic
+def create_practice(*, org, actor, embed: bool = True, **data) -> Practice:
+    data.setdefault("city", org.city)
+    practice = _validated(org, Practice(org=org), data)
+    refresh_derived(practice, embed=embed)
+    practice.save()
+    audit.record(org=org, actor=actor, action="practice.created", obj=practice,
+                 after=_snapshot(practice))
+    return practice
+
+
+def _snapshot(practice):
+    data = audit.snapshot(practice)
+    for name in ("embedding", "search_text", "topics_key", "languages"):
+        data.pop(name, None)
+    return data
+
+
+@transaction.atomic
+def update_practice(*, org, actor, practice: Practice, **data) -> Practice:
+    practice = Practice.objects.select_for_update(of=("self",)).select_related("city", "network").get(
+        pk=practice.pk, org=org)
+    before = _snapshot(practice)
+    _validated(org, practice, data)
+    refresh_derived(practice)
+    practice.save()
+    audit.record(org=org, actor=actor, action="practice.updated", obj=practice, before=before,
+                 after=_snapshot(practice))
+    return practice
+
+
+@transaction.atomic
+def delete_practice(*, org, actor, practice: Practice) -> None:
+    practice = Practice.objects.select_for_update().get(pk=practice.pk, org=org)
+    audit.record(org=org, actor=actor, action="practice.deleted", obj=practice, before=_snapshot(practice))
+    for attachment in practice.attachments.all():
+        attachment.file.delete(save=False)
+    practice.delete()
+
+
+@transaction.atomic
+def add_attachment(*, org, actor, practice: Practice, upload) -> PracticeAttachment:
+    if upload is None:
+        raise ValidationFailed(_("Some required fields are empty."), fields={"file": _("This field is required.")})
+    kind = check_upload(upload, field="file")
+    if practice.org_id != org.pk:
+        raise ValidationFailed(_("Unknown practice."))
+    name = (getattr(upload, "name", "") or "file")[:200]
+    attachment = PracticeAttachment.objects.create(org=org, practice=practice, file=upload, name=name,
+                                                   content_type=kind.content_type)
+    audit.record(org=org, actor=actor, action="practice.attachment_added", obj=attachment,
+                 after={"practice": str(practice.public_id), "name": name})
+    return attachment
+
+
+@transaction.atomic
+def record_impact(*, org, actor, crisis: str, hit_on: dt.date | None, city: City | None = None,
+                  note: str = "") -> CrisisImpact:
+    errors = {}
+    if crisis not in Crisis.values:
+        errors["crisis"] = _invalid()
+    if hit_on is None:
+        errors["hit_on"] = _("This field is required.")
+    if len(note or "") > 500:
+        errors["note"] = _("At most 500 characters.")
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), fields=errors)
+    city = city or org.city
+    impact = CrisisImpact.objects.select_for_update().filter(org=org, crisis=crisis, city=city).first()
+    before = _snapshot_impact(impact)
+    if impact is None:
+        impact = CrisisImpact(org=org, crisis=crisis, city=city)
+    impact.hit_on, impact.note = hit_on, note or ""
+    impact.save()
+    audit.record(org=org, actor=actor, action="practice.impact_recorded", obj=impact, before=before,
+                 after=_snapshot_impact(impact))
+    return impact
+
+
+def _snapshot_impact(impact):
+    return audit.snapshot(impact) if impact is not None else None
+
+
+@transaction.atomic
+def ask_city(*, practice: Practice, name: str, email: str, message: str, sender_ip: str | None) -> CityQuestion:
+    """A visitor's question about a public practice, stored for the org that owns it."""
+    errors = {}
+    name, email, message = (name or "").strip(), (email or "").strip(), (message or "").strip()
+    if not name or len(name) > 200:
+        errors["name"] = _("Give your name (at most 200 characters).")
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        errors["email"] = _("Enter a valid email address.")
+    if not message or len(message) > 4000:
+        errors["message"] = _("Write your question in at most 4000 characters.")
+    if practice.visibility != Visibility.PUBLIC:
+        errors["__all__"] = _("Only public practices take questions.")
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), fields=errors)
+    question = CityQuestion.objects.create(org=practice.org, practice=practice, name=name, email=email,
+                                           message=message, sender_ip=sender_ip)
+    audit.record(org=practice.org, actor=None, action="practice.question_received", obj=question,
+                 after={"practice": str(practice.public_id), "email": email})
+    return question
+
+
+@transaction.atomic
+def mark_question_read(*, org, actor, question: CityQuestion) -> CityQuestion:
+    question = CityQuestion.objects.select_for_update().get(pk=question.pk, org=org)
+    if question.read_at is None:
+        question.read_at = timezone.now()
+        question.save(update_fields=["read_at"])
+        audit.record(org=org, actor=actor, action="practice.question_read", obj=question)
+    return question
+
+
+def embed_missing(*, batch: int = 32, progress=None) -> int:
+    """Compute the embeddings that are not stored yet (after a bulk import); returns how many."""
+    ids = list(Practice.objects.filter(embedding=None).values_list("pk", flat=True))
+    chunks = [ids[i:i + batch] for i in range(0, len(ids), batch)]
+    for chunk in progress(chunks) if progress else chunks:
+        practices = list(Practice.objects.filter(pk__in=chunk).select_related("city"))
+        vectors = semantic.embed_passages([passage_text(p) for p in practices])
+        for practice, vector in zip(practices, vectors, strict=True):
+            Practice.objects.filter(pk=practice.pk).update(embedding=vector, updated_at=timezone.now())
+    return len(ids)
+
+
+def embed_in_background() -> None:
+    """Start embedding what a bulk import left without vectors, once the import has committed."""
+    def run():
+        from django.db import connection
+
+        try:
+            embed_missing()
+        finally:
+            connection.close()
+
+    transaction.on_commit(lambda: threading.Thread(target=run, name="practices-embed", daemon=True).start())

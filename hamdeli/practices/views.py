@@ -1,0 +1,242 @@
+"""Pages for practices. Business rules live in services and selectors; these wire forms to them."""
+
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hamdeli.core.errors import ServiceError
+from hamdeli.core.forms_util import apply_service_error
+from hamdeli.core.permissions import PUBLIC, requires
+from hamdeli.places import selectors as places
+from hamdeli.practices import exchange, forms, selectors, services
+from hamdeli.practices.models import Crisis
+from hamdeli.practices.search.engine import Filters, search
+
+ASK_LIMIT, ASK_WINDOW = 5, 3600  # questions per IP address per hour
+ASK_MAX_BYTES = 32 * 1024  # a question form never needs more
+
+
+def _search_page(request, org, template):
+    form = forms.SearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    query = data.get("q", "")
+    results = None
+    if query.strip():
+        filters = Filters(**{k: data.get(k) or ("" if k not in ("date_from", "date_to") else None) for k in (
+            "topic", "country", "language", "phase", "instrument", "date_from", "date_to")})
+        results = search(org=org, query=query, filters=filters, mode=data.get("mode") or "hybrid")
+    listing = None if results else selectors.visible_practices(org).select_related("city", "org")[:100]
+    return render(request, template, {"form": form, "results": results, "listing": listing})
+
+
+@requires("practices.view")
+def practice_list(request):
+    return _search_page(request, request.org, "practices/list.html")
+
+
+def _form_data(form, practice=None) -> dict:
+    data = dict(form.cleaned_data)
+    gid = data.pop("city_geonameid", None)
+    if gid:
+        data["city"] = places.find_city(gid) or "unknown"
+    for name in ("title", "summary", "body", "results"):  # keep languages the form does not show (zh, es …)
+        kept = {k: v for k, v in (getattr(practice, name, None) or {}).items() if k not in ("fa", "en")}
+        data[name] = {**kept, **{k: v for k, v in data[name].items() if v}}
+    return data
+
+
+@requires("practices.edit")
+def practice_create(request):
+    form = forms.PracticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            p = services.create_practice(org=request.org, actor=request.user, **_form_data(form))
+            return redirect("practices:detail", public_id=p.public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return render(request, "practices/form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@requires("practices.edit")
+def practice_edit(request, public_id):
+    practice = selectors.own_practice(org=request.org, public_id=public_id)
+    initial = {name: getattr(practice, name) for name in forms.PracticeForm.base_fields if hasattr(practice, name)}
+    initial.update(city_geonameid=practice.city_id, links="\n".join(practice.links))
+    form = forms.PracticeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_practice(org=request.org, actor=request.user, practice=practice,
+                                     **_form_data(form, practice))
+            return redirect("practices:detail", public_id=public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return render(request, "practices/form.html", {"form": form, "practice": practice},
+                  status=422 if form.errors else 200)
+
+
+@requires("practices.view")
+def practice_detail(request, public_id, attachment_form=None, status=200):
+    practice = selectors.practice(org=request.org, public_id=public_id)
+    return render(request, "practices/detail.html", {
+        "p": practice, "own": practice.org_id == request.org.pk,
+        "attachment_form": attachment_form or forms.AttachmentForm()}, status=status)
+
+
+@require_POST
+@requires("practices.edit")
+def practice_delete(request, public_id):
+    practice = selectors.own_practice(org=request.org, public_id=public_id)
+    services.delete_practice(org=request.org, actor=request.user, practice=practice)
+    return redirect("practices:list")
+
+
+@require_POST
+@requires("practices.edit")
+def practice_attach(request, public_id):
+    practice = selectors.own_practice(org=request.org, public_id=public_id)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(org=request.org, actor=request.user, practice=practice,
+                                    upload=form.cleaned_data["file"])
+            return redirect("practices:detail", public_id=public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return practice_detail.__wrapped__(request, public_id, attachment_form=form, status=422)
+
+
+@requires("practices.view")
+def attachment(request, public_id, attachment_id):
+    practice = selectors.practice(org=request.org, public_id=public_id)
+    found = practice.attachments.filter(public_id=attachment_id).first()
+    if found is None:
+        raise Http404
+    return FileResponse(found.file.open("rb"), filename=found.name, content_type=found.content_type)
+
+
+@requires("practices.view")
+def ahead(request):
+    form = forms.AheadForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    crisis = data.get("crisis") or Crisis.COVID19
+    rows = selectors.cities_ahead(org=request.org, crisis=crisis, topic=data.get("topic") or None)
+    ours = selectors.impacts(org=request.org).filter(crisis=crisis, city_id=request.org.city_id).first()
+    return render(request, "practices/ahead.html", {"form": form, "rows": rows, "ours": ours})
+
+
+@requires("practices.view")
+def impacts(request, form=None, status=200):
+    return render(request, "practices/impacts.html", {"form": form or forms.ImpactForm(), "impacts": selectors.impacts(
+        org=request.org).select_related("city")}, status=status)
+
+
+@require_POST
+@requires("practices.edit")
+def impact_record(request):
+    form = forms.ImpactForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        gid = data.pop("city_geonameid", None)
+        city = places.find_city(gid) if gid else None
+        if gid and city is None:
+            form.add_error("city_geonameid", _("No city has this GeoNames id."))
+        else:
+            try:
+                services.record_impact(org=request.org, actor=request.user, city=city, **data)
+                return redirect("practices:impacts")
+            except ServiceError as exc:
+                apply_service_error(form, exc)
+    return impacts.__wrapped__(request, form=form, status=422)
+
+
+@requires("practices.view")
+def export(request):
+    fmt = "csv" if request.GET.get("format") == "csv" else "json"
+    body, content_type = exchange.export(selectors.own_practices(org=request.org), fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="practices.{fmt}"'
+    return response
+
+
+@requires("practices.edit")
+def import_page(request):
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        fmt = "csv" if upload.name.lower().endswith(".csv") else "json"
+        try:
+            content = upload.read().decode("utf-8-sig")
+            created = exchange.import_practices(org=request.org, actor=request.user, content=content, format=fmt)
+        except UnicodeDecodeError:
+            form.add_error("file", _("The file must be UTF-8 text."))
+        except ServiceError as exc:
+            form.add_error("file", exc.message)
+            return render(request, "practices/import.html", {"form": form, "problems": exc.fields}, status=422)
+    return render(request, "practices/import.html", {"form": form, "created": created},
+                  status=422 if form.errors else 200)
+
+
+@requires("practices.view")
+def inbox(request):
+    return render(request, "practices/inbox.html", {"questions": selectors.questions(org=request.org)})
+
+
+@require_POST
+@requires("practices.edit")
+def question_read(request, public_id):
+    question = selectors.questions(org=request.org).filter(public_id=public_id).first()
+    if question is None:
+        raise Http404
+    services.mark_question_read(org=request.org, actor=request.user, question=question)
+    return redirect("practices:inbox")
+
+
+# --- public pages: no sign-in; public practices only ---
+
+@requires(PUBLIC)
+def public_list(request):
+    return _search_page(request, None, "practices/public_list.html")
+
+
+@requires(PUBLIC)
+def public_detail(request, public_id, form=None, status=200, sent=False):
+    practice = selectors.public_practice(public_id)
+    return render(request, "practices/public_detail.html", {
+        "p": practice, "form": form or forms.AskForm(), "sent": sent or request.GET.get("sent")}, status=status)
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+@require_POST
+@requires(PUBLIC)
+def public_ask(request, public_id):
+    practice = selectors.public_practice(public_id)
+    form = forms.AskForm(request.POST)
+    key = f"practices:ask:{_client_ip(request)}"
+    if int(request.META.get("CONTENT_LENGTH") or 0) > ASK_MAX_BYTES:
+        return HttpResponse(_("The question is too long."), status=413)
+    if cache.get(key, 0) >= ASK_LIMIT:
+        form.is_valid()
+        form.add_error(None, _("Too many questions from your address; please try again in an hour."))
+        return public_detail.__wrapped__(request, public_id, form=form, status=429)
+    if form.is_valid():
+        try:
+            services.ask_city(practice=practice, sender_ip=_client_ip(request), **form.cleaned_data)
+            cache.add(key, 0, ASK_WINDOW)
+            cache.incr(key)
+            return redirect(f"{request.path.removesuffix('ask/')}?sent=1")
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return public_detail.__wrapped__(request, public_id, form=form, status=422)
+
+
+@requires(PUBLIC)
+def public_feed(request):
+    body, content_type = exchange.export(selectors.visible_practices(None), "json", public=True)
+    return HttpResponse(body, content_type=content_type)
+

@@ -1,0 +1,78 @@
+import io
+
+from hamdeli.practices import services
+from tests.matrix import Row
+
+
+def build(world):
+    world.practice = services.create_practice(
+        org=world.org, actor=world.officer, title={"en": "matrix-marker-practice street cleaning"},
+        topics=["disinfection"], visibility="private")
+    world.public_practice = services.create_practice(
+        org=world.org, actor=world.officer, title={"en": "Open library of masks"}, topics=["education"],
+        visibility="public")
+    world.impact = services.record_impact(org=world.org, actor=world.officer, crisis="covid19",
+                                          hit_on=__import__("datetime").date(2020, 2, 20), note="matrix-marker-impact")
+    world.question = services.ask_city(practice=world.public_practice, name="A visitor", email="v@example.org",
+                                       message="matrix-marker-question", sender_ip="127.0.0.1")
+
+
+def _p(w):
+    return {"public_id": w.practice.public_id}
+
+
+def _pub(w):
+    return {"public_id": w.public_practice.public_id}
+
+
+def _pdf():
+    f = io.BytesIO(b"%PDF-1.4 test")
+    f.name = "note.pdf"
+    return f
+
+
+FORM = {"title__fa": "پاکسازی", "title__en": "Cleaning", "crisis": "covid19", "phase": "response",
+        "topics": ["disinfection"], "instrument": "service", "visibility": "private"}
+API = {"title": {"en": "Made in the matrix"}, "topics": ["transport"]}
+
+ROWS = [
+    Row("practices:list", marker=lambda w: "matrix-marker-practice"),
+    Row("practices:create"),
+    Row("practices:create", method="post", write=True, ok=(302,), body=lambda w: FORM),
+    Row("practices:detail", params=_p),
+    Row("practices:edit", params=_p),
+    Row("practices:edit", method="post", write=True, params=_p, ok=(302,), body=lambda w: FORM),
+    Row("practices:delete", method="post", write=True, params=_p, ok=(302,)),
+    Row("practices:attach", method="post", write=True, params=_p, ok=(302,), body=lambda w: {"file": _pdf()}),
+    Row("practices:attachment", params=lambda w: {"public_id": w.practice.public_id,
+                                                  "attachment_id": w.practice.public_id}, ok=(404,)),
+    Row("practices:ahead"),
+    Row("practices:impacts", marker=lambda w: "matrix-marker-impact"),
+    Row("practices:impact_record", method="post", write=True, ok=(302,),
+        body=lambda w: {"crisis": "flood", "hit_on": "1399/01/05"}),
+    Row("practices:export", marker=lambda w: "matrix-marker-practice"),
+    Row("practices:import"),
+    Row("practices:inbox", marker=lambda w: "matrix-marker-question"),
+    Row("practices:question_read", method="post", write=True, ok=(302,),
+        params=lambda w: {"public_id": w.question.public_id}),
+    Row("practices:public_list", public=True),
+    Row("practices:public_feed", public=True),
+    Row("practices:public_detail", public=True, params=_pub),
+    Row("practices:public_ask", method="post", public=True, params=_pub, ok=(302,),
+        body=lambda w: {"name": "N", "email": "n@example.org", "message": "How?"}),
+    # API
+    Row("practices_search", marker=lambda w: "matrix-marker-practice"),
+    Row("practices_create", method="post", write=True, ok=(201,), body=lambda w: API),
+    Row("practices_get", params=_p),
+    Row("practices_update", method="patch", write=True, params=_p, body=lambda w: {"cost": 10}),
+    Row("practices_delete", method="delete", write=True, params=_p, ok=(204,)),
+    Row("practices_impacts", marker=lambda w: "matrix-marker-impact"),
+    Row("practices_impact_record", method="post", write=True, body=lambda w: {"crisis": "flood",
+                                                                             "hit_on": "2020-03-01"}),
+    Row("practices_ahead"),
+    Row("practices_questions", marker=lambda w: "matrix-marker-question"),
+    Row("practices_export", marker=lambda w: "matrix-marker-practice"),
+    Row("practices_import", method="post", write=True, ok=(201,),
+        body=lambda w: {"format": "json", "content": '[{"title": {"en": "Imported"}, "topics": ["economy"]}]'}),
+    Row("practices_public_feed", public=True),
+]

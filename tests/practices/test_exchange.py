@@ -1,0 +1,100 @@
+"""Import (JSON, CSV; all or nothing, with a per-row report), export, and the public feed."""
+
+import json
+
+import pytest
+from django.utils import translation
+
+from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.models import AuditEntry
+from hamdeli.practices import exchange
+from hamdeli.practices.models import Practice
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {"title": {"en": "Bike lanes", "es": "Carriles bici"}, "topics": ["transport"], "phase": "recovery",
+        "started_on": "2020-05-11", "links": ["https://example.org/bikes"]}
+
+
+def test_json_import_creates_every_row(org, officer, cities):
+    rows = [GOOD, {**GOOD, "title": {"zh": "健康码"}, "topics": ["digital"], "city_geonameid": cities["guangzhou"].pk}]
+    created = exchange.import_practices(org=org, actor=officer, content=json.dumps(rows), format="json")
+    assert len(created) == 2
+    assert Practice.objects.get(title={"zh": "健康码"}).city == cities["guangzhou"]
+    assert AuditEntry.objects.filter(action="practice.created").count() == 2
+
+
+def test_one_bad_row_imports_nothing_and_names_every_problem(org, officer):
+    rows = [GOOD, {"title": {}, "topics": ["transport"]}, {**GOOD, "topics": ["astrology"], "started_on": "2020-13-01"},
+            {**GOOD, "city_geonameid": 999999999}]
+    with pytest.raises(ValidationFailed) as caught, translation.override("en"):
+        exchange.import_practices(org=org, actor=officer, content=json.dumps(rows), format="json")
+    fields = caught.value.fields
+    assert "row 2: title" in fields
+    assert "row 3: started_on" in fields
+    assert "row 4: city" in fields
+    assert "3 of 4 rows" in caught.value.message
+    assert Practice.objects.count() == 0
+    assert AuditEntry.objects.filter(action="practice.created").count() == 0
+
+
+def test_csv_import_reads_language_columns(org, officer):
+    content = ("title_fa,title_en,summary_es,topics,links,phase\n"
+               "ضدعفونی,Disinfection,Desinfección de calles,disinfection;transport,https://a.example,response\n")
+    [p] = exchange.import_practices(org=org, actor=officer, content=content, format="csv")
+    assert p.title == {"fa": "ضدعفونی", "en": "Disinfection"}
+    assert p.summary == {"es": "Desinfección de calles"}
+    assert p.topics == ["disinfection", "transport"]
+
+
+def test_csv_bad_row_reports_its_number(org, officer):
+    content = "title_en,topics\nGood one,education\n,education\n"
+    with pytest.raises(ValidationFailed) as caught:
+        exchange.import_practices(org=org, actor=officer, content=content, format="csv")
+    assert "row 2: title" in caught.value.fields
+    assert Practice.objects.count() == 0
+
+
+def test_export_then_import_round_trips(org, officer, other_org, outsider, make_practice):
+    make_practice(title={"en": "Round trip", "zh": "往返"}, summary={"es": "ida y vuelta"}, topics=["economy"])
+    for fmt in ("json", "csv"):
+        body, _type = exchange.export(Practice.objects.filter(org=org), fmt)
+        [copy] = exchange.import_practices(org=other_org, actor=outsider, content=body, format=fmt)
+        assert copy.title == {"en": "Round trip", "zh": "往返"}
+        assert copy.summary == {"es": "ida y vuelta"}
+
+
+def test_api_import_reports_422_with_row_fields(officer_api):
+    response = officer_api.post("/api/v1/practices/import", {"format": "json", "content": json.dumps(
+        [GOOD, {"title": {"xx": "bad language"}, "topics": ["transport"]}])}, content_type="application/json")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "validation" and "row 2: title" in body["fields"]
+    assert Practice.objects.count() == 0
+
+
+def test_unreadable_file_is_a_clear_422(officer_api):
+    response = officer_api.post("/api/v1/practices/import", {"format": "json", "content": "{not json"},
+                                content_type="application/json")
+    assert response.status_code == 422
+
+
+def test_import_page_shows_the_row_report(officer_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("p.csv", b"title_en,topics\nok,education\nbad,nonsense\n", "text/csv")
+    response = officer_client.post("/practices/import/", {"file": upload})
+    assert response.status_code == 422
+    assert "row 2: topics" in response.content.decode()
+    assert Practice.objects.count() == 0
+
+
+def test_public_feed_lists_only_public_practices_without_private_fields(client, make_practice):
+    make_practice(title={"en": "Open one"}, visibility="public", contact_email="x@example.org")
+    make_practice(title={"en": "Closed one"}, visibility="private")
+    make_practice(title={"en": "Partners one"}, visibility="partners")
+    response = client.get("/api/v1/practices/public/feed")
+    titles = [p["title"]["en"] for p in response.json()["practices"]]
+    assert titles == ["Open one"]
+    assert "contact_email" not in response.json()["practices"][0]
+    assert client.get("/exchange/feed.json").json() == response.json()

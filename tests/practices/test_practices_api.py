@@ -1,0 +1,85 @@
+"""Creating and editing practices over the API and pages: validation, audit, attachments."""
+
+import pytest
+
+from hamdeli.core.models import AuditEntry
+from hamdeli.practices.models import Practice
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/practices/practices"
+
+
+def test_create_in_several_languages_with_audit(officer_api, cities):
+    response = officer_api.post(URL, {
+        "title": {"fa": "آموزش", "zh": "教育", "es": "Educación"}, "topics": ["education"], "instrument": "programme",
+        "city_geonameid": cities["barcelona"].pk, "cost": 1200.5, "cost_currency": "EUR"},
+        content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["languages"] == ["es", "fa", "zh"] and body["city_name_en"] == "Barcelona"
+    p = Practice.objects.get(public_id=body["id"])
+    assert p.embedding is not None and len(p.embedding) == 384 * 4
+    assert AuditEntry.objects.filter(action="practice.created", object_id=body["id"]).exists()
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"title": {}, "topics": ["education"]}, "title"),
+    ({"title": {"xx": "?"}, "topics": ["education"]}, "title"),
+    ({"title": {"en": "x"}, "topics": []}, "topics"),
+    ({"title": {"en": "x"}, "topics": ["astrology"]}, "topics.0"),
+    ({"title": {"en": "x"}, "topics": ["education"], "links": ["javascript:alert(1)"]}, "links"),
+    ({"title": {"en": "x"}, "topics": ["education"], "city_geonameid": 1}, "city"),
+    ({"title": {"en": "x"}, "topics": ["education"], "started_on": "2020-05-01", "ended_on": "2020-04-01"},
+     "ended_on"),
+    ({"title": {"en": "x"}, "topics": ["education"], "visibility": "network"}, "network"),
+    ({"title": {"en": "x"}, "topics": ["education"], "cost_currency": "E1"}, "cost_currency"),
+])
+def test_bad_input_is_a_422_naming_the_field(officer_api, payload, field):
+    response = officer_api.post(URL, payload, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert field in response.json()["fields"]
+    assert Practice.objects.count() == 0
+
+
+def test_update_keeps_other_languages_and_records_before_after(officer_api, make_practice):
+    p = make_practice(title={"en": "Old", "zh": "旧"})
+    response = officer_api.patch(f"{URL}/{p.public_id}", {"title": {"en": "New", "zh": "新"}},
+                                 content_type="application/json")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="practice.updated")
+    assert entry.before["title"] == {"en": "Old", "zh": "旧"} and entry.after["title"]["zh"] == "新"
+
+
+def test_page_edit_keeps_languages_the_form_does_not_show(officer_client, make_practice):
+    p = make_practice(title={"en": "Old", "zh": "旧"})
+    response = officer_client.post(f"/practices/{p.public_id}/edit/", {
+        "title__fa": "تازه", "title__en": "New", "crisis": "covid19", "phase": "response", "topics": ["education"],
+        "instrument": "service", "visibility": "private"})
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert p.title == {"zh": "旧", "fa": "تازه", "en": "New"}
+
+
+def test_page_form_errors_rerender_with_422(officer_client):
+    response = officer_client.post("/practices/new/", {"title__en": "", "topics": []})
+    assert response.status_code == 422
+    assert Practice.objects.count() == 0
+
+
+def test_attachment_type_is_checked_from_content(officer_client, make_practice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    p = make_practice()
+    fake = SimpleUploadedFile("evil.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    assert officer_client.post(f"/practices/{p.public_id}/attachments/", {"file": fake}).status_code == 422
+    real = SimpleUploadedFile("report.pdf", b"%PDF-1.4 report", "application/pdf")
+    assert officer_client.post(f"/practices/{p.public_id}/attachments/", {"file": real}).status_code == 302
+    attachment = p.attachments.get()
+    assert officer_client.get(f"/practices/{p.public_id}/attachments/{attachment.public_id}/").status_code == 200
+
+
+def test_on_behalf_practice_says_who_recorded_it(officer_client, make_practice, cities):
+    p = make_practice(title={"en": "Wuhan-style spraying"}, city=cities["guangzhou"])
+    assert p.on_behalf
+    page = officer_client.get(f"/practices/{p.public_id}/").content.decode()
+    assert "Guangzhou" in page or "گوانگجو" in page

@@ -1,0 +1,76 @@
+"""Public pages work without signing in, show only public practices, and take questions for the owner."""
+
+import pytest
+from django.test import Client
+
+from hamdeli.practices.models import CityQuestion
+from hamdeli.practices.views import ASK_LIMIT
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def public(make_practice):
+    return make_practice(title={"en": "Open streets for cycling"}, visibility="public", topics=["transport"])
+
+
+@pytest.fixture
+def private(make_practice):
+    return make_practice(title={"en": "Internal cycling memo"}, visibility="private", topics=["transport"])
+
+
+def test_public_list_and_search_without_login(public, private):
+    client = Client()
+    page = client.get("/exchange/").content.decode()
+    assert "Open streets for cycling" in page and "Internal cycling memo" not in page
+    found = client.get("/exchange/", {"q": "cycling"}).content.decode()
+    assert "Open streets" in found and "Internal cycling memo" not in found
+
+
+def test_public_detail_only_for_public_practices(public, private, make_practice):
+    client = Client()
+    assert client.get(f"/exchange/{public.public_id}/").status_code == 200
+    assert client.get(f"/exchange/{private.public_id}/").status_code == 404
+    partners_only = make_practice(visibility="partners")
+    assert client.get(f"/exchange/{partners_only.public_id}/").status_code == 404
+
+
+def _ask(client, practice, **extra):
+    data = {"name": "Ana", "email": "ana@example.org", "message": "Which disinfectant did you use?", **extra}
+    return client.post(f"/exchange/{practice.public_id}/ask/", data)
+
+
+def test_asking_stores_a_message_for_the_owning_org(public, org, officer_client):
+    response = _ask(Client(), public)
+    assert response.status_code == 302
+    question = CityQuestion.objects.get()
+    assert question.org == org and question.practice == public
+    inbox = officer_client.get("/practices/inbox/").content.decode()
+    assert "Which disinfectant did you use?" in inbox
+
+
+def test_other_orgs_do_not_see_our_questions(public, outsider):
+    from tests.conftest import client_for
+
+    _ask(Client(), public, message="private question text")
+    assert "private question text" not in client_for(outsider).get("/practices/inbox/").content.decode()
+
+
+def test_ask_is_rate_limited_per_address(public):
+    client = Client()
+    for _ in range(ASK_LIMIT):
+        assert _ask(client, public).status_code == 302
+    assert _ask(client, public).status_code == 429
+    assert CityQuestion.objects.count() == ASK_LIMIT
+
+
+def test_ask_refuses_oversized_and_invalid_messages(public):
+    client = Client()
+    assert _ask(client, public, message="x" * 40_000).status_code == 413
+    response = _ask(client, public, message="x" * 4001, email="not-an-email")
+    assert response.status_code == 422
+    assert CityQuestion.objects.count() == 0
+
+
+def test_cannot_ask_about_a_private_practice(private):
+    assert _ask(Client(), private).status_code == 404
