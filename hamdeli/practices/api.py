@@ -163,9 +163,10 @@ def _resolve(data: dict) -> dict:
         gid = data.pop("city_geonameid")
         if gid is not None:
             data["city"] = places.find_city(gid) or "unknown"
-    if data.get("network"):
-        data["network"] = Network.objects.filter(slug=data["network"]).first()
-        if data["network"] is None:
+    if "network" in data:
+        slug = data["network"]
+        data["network"] = Network.objects.filter(slug=slug).first() if slug else None
+        if slug and data["network"] is None:
             raise ValidationFailed(_("Some fields are not valid."), fields={"network": _("Unknown network.")})
     return data
 

@@ -7,18 +7,11 @@ from hamdeli.practices.models import Crisis, Instrument, Phase, Topic, Visibilit
 from hamdeli.practices.search.engine import MODES
 
 
-class LocalizedField(LocalizedTextFormField):
-    """Works around core's compress() failing on an empty optional value ([] + [""] * 2 unpacks to 4)."""
-
-    def compress(self, data_list):
-        return super().compress(list(data_list or ["", ""]))
-
-
 class PracticeForm(forms.Form):
-    title = LocalizedField(label=_("Title"))
-    summary = LocalizedField(label=_("Summary"), required=False, textarea=True)
-    body = LocalizedField(label=_("Description"), required=False, textarea=True)
-    results = LocalizedField(label=_("Results and evidence"), required=False, textarea=True)
+    title = LocalizedTextFormField(label=_("Title"))
+    summary = LocalizedTextFormField(label=_("Summary"), required=False, textarea=True)
+    body = LocalizedTextFormField(label=_("Description"), required=False, textarea=True)
+    results = LocalizedTextFormField(label=_("Results and evidence"), required=False, textarea=True)
     city_geonameid = forms.IntegerField(label=_("GeoNames id of the city that ran it"), required=False,
                                         help_text=_("Leave empty for your own city."))
     crisis = forms.ChoiceField(label=_("Crisis"), choices=Crisis.choices)

@@ -31,7 +31,7 @@ def _pdf():
     return f
 
 
-FORM = {"title__fa": "پاکسازی", "title__en": "Cleaning", "crisis": "covid19", "phase": "response",
+FORM = {"title_fa": "پاکسازی", "title_en": "Cleaning", "crisis": "covid19", "phase": "response",
         "topics": ["disinfection"], "instrument": "service", "visibility": "private"}
 API = {"title": {"en": "Made in the matrix"}, "topics": ["transport"]}
 

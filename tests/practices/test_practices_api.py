@@ -32,6 +32,8 @@ def test_create_in_several_languages_with_audit(officer_api, cities):
     ({"title": {"en": "x"}, "topics": ["education"], "started_on": "2020-05-01", "ended_on": "2020-04-01"},
      "ended_on"),
     ({"title": {"en": "x"}, "topics": ["education"], "visibility": "network"}, "network"),
+    ({"title": {"en": "x"}, "topics": ["education"], "visibility": "network", "network": ""}, "network"),
+    ({"title": {"en": "x"}, "topics": ["education"], "network": "no-such-network"}, "network"),
     ({"title": {"en": "x"}, "topics": ["education"], "cost_currency": "E1"}, "cost_currency"),
 ])
 def test_bad_input_is_a_422_naming_the_field(officer_api, payload, field):
@@ -53,7 +55,7 @@ def test_update_keeps_other_languages_and_records_before_after(officer_api, make
 def test_page_edit_keeps_languages_the_form_does_not_show(officer_client, make_practice):
     p = make_practice(title={"en": "Old", "zh": "旧"})
     response = officer_client.post(f"/practices/{p.public_id}/edit/", {
-        "title__fa": "تازه", "title__en": "New", "crisis": "covid19", "phase": "response", "topics": ["education"],
+        "title_fa": "تازه", "title_en": "New", "crisis": "covid19", "phase": "response", "topics": ["education"],
         "instrument": "service", "visibility": "private"})
     assert response.status_code == 302
     p.refresh_from_db()
@@ -61,7 +63,7 @@ def test_page_edit_keeps_languages_the_form_does_not_show(officer_client, make_p
 
 
 def test_page_form_errors_rerender_with_422(officer_client):
-    response = officer_client.post("/practices/new/", {"title__en": "", "topics": []})
+    response = officer_client.post("/practices/new/", {"title_en": "", "topics": []})
     assert response.status_code == 422
     assert Practice.objects.count() == 0
 
