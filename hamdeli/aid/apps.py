@@ -6,3 +6,9 @@ class AidConfig(AppConfig):
     name = "hamdeli.aid"
     label = "aid"
     verbose_name = _("Aid")
+
+    def ready(self):
+        from hamdeli.aid.links import register_links
+
+        register_links()
+

@@ -6,3 +6,9 @@ class CampaignsConfig(AppConfig):
     name = "hamdeli.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self):
+        from hamdeli.campaigns.links import register_links
+
+        register_links()
+

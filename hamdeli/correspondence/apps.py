@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CorrespondenceConfig(AppConfig):
     name = "hamdeli.correspondence"
     verbose_name = _("Correspondence")
+
+    def ready(self):
+        from hamdeli.correspondence.links import register_links
+
+        register_links()
+

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from hamdeli.core import audit
+from hamdeli.core import audit, links
 from hamdeli.core.dates import to_jalali, today
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.files import check_upload
@@ -83,6 +83,9 @@ def _check(org, fields: dict, direction: str) -> None:
     if bool(fields.get("related_kind")) != bool(fields.get("related_public_id")) and (
             "related_kind" in fields or "related_public_id" in fields):
         bad["related_public_id"] = _("Give both the kind and the id of the linked record, or neither.")
+    elif fields.get("related_kind") and links.find(fields["related_kind"], org=org,
+                                                   public_id=fields.get("related_public_id")) is None:
+        bad["related_public_id"] = _("Your office has no such pledge or campaign.")
     for name in ("reply_to", "partnership"):
         value = fields.get(name)
         if value is not None and value.org_id != org.pk:

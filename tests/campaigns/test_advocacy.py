@@ -90,8 +90,16 @@ def test_endorsement_refuses_bad_input(officer_api, statement, body, field):
     assert not Endorsement.objects.exists() and not AuditEntry.objects.filter(action="endorsement.recorded").exists()
 
 
-def test_endorsement_form_with_letter_and_register_link(officer, statement):
-    letter_id = "3f2b7a1e-0c4d-4b8e-9a51-2d6f0e7c1a90"
+def _letter(org, officer, cities):
+    from hamdeli.correspondence import services as letters
+
+    return letters.register_letter(org=org, actor=officer, direction="in", subject="INTA stands with Iran",
+                                   sender_org="INTA", registered_on=dt.date(2020, 3, 29))
+
+
+def test_endorsement_form_with_letter_and_register_link(officer, statement, org, cities):
+    letter = _letter(org, officer, cities)
+    letter_id = str(letter.public_id)
     response = client_for(officer).post(reverse("campaigns:advocacy_add_endorsement", args=[statement.public_id]), {
         "endorser_name": "President of INTA", "on_behalf_of": "network",
         "network": Network.objects.get(slug="inta").pk, "endorsed_on": "1399/01/10", "channel": "letter",
@@ -101,6 +109,19 @@ def test_endorsement_form_with_letter_and_register_link(officer, statement):
     assert str(e.letter_public_id) == letter_id and e.letter_file and e.endorsed_on == dt.date(2020, 3, 29)
     served = client_for(officer).get(reverse("campaigns:endorsement_letter", args=[e.public_id]))
     assert b"".join(served.streaming_content).startswith(b"%PDF-")
+    page = client_for(officer).get(reverse("campaigns:advocacy_detail", args=[statement.public_id])).content.decode()
+    assert f"/letters/{letter_id}/" in page  # the endorsement links to its letter in the register
+
+
+def test_an_endorsement_links_only_to_a_letter_of_its_own_register(officer_api, statement, other_org, outsider,
+                                                                     cities):
+    theirs = _letter(other_org, outsider, cities)
+    for letter_id in (str(theirs.public_id), "3f2b7a1e-0c4d-4b8e-9a51-2d6f0e7c1a90"):
+        response = _post(officer_api, f"{API}/advocacy/{statement.public_id}/endorsements", {
+            "endorser_name": "N", "endorsed_on": "2020-03-25", "channel": "letter", "letter_public_id": letter_id,
+            "on_behalf_of": "organisation", "organisation": "INTA"})
+        assert response.status_code == 422 and "letter_public_id" in response.json()["fields"]
+    assert not Endorsement.objects.exists()
 
 
 def test_endorsement_form_refuses_a_fake_letter_and_writes_nothing(officer, statement):

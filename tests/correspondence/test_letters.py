@@ -104,14 +104,24 @@ def test_api_create_validates_and_writes_nothing_on_error(officer_api):
     assert not Letter.objects.exists()
 
 
-def test_api_create_and_read_back(officer_api, cities, xian_partner):
+def _campaign(org, officer):
+    from hamdeli.campaigns.services.awareness import create_campaign
+
+    return create_campaign(org=org, actor=officer, name={"fa": "در خانه بمانیم", "en": "Stay home"},
+                           starts_on=dt.date(2020, 2, 20), ends_on=dt.date(2020, 4, 19))
+
+
+def test_api_create_and_read_back(officer_api, cities, xian_partner, org, officer):
+    campaign = _campaign(org, officer)
     response = officer_api.post("/api/v1/correspondence/letters", {
         "direction": "out", "subject": "Spring Festival", "occasion": "greeting", "language": "zh",
         "recipient_city_geonameid": cities["xian"].pk, "recipient_name": "Mayor", "partnership":
         str(xian_partner.public_id), "related_kind": "campaign",
-        "related_public_id": "3f0b7f0e-8f39-4c35-9d4b-0c2d6c1f9a11", "registered_on": "2020-01-26"},
+        "related_public_id": str(campaign.public_id), "registered_on": "2020-01-26"},
         content_type="application/json")
     assert response.status_code == 201, response.content
+    page = client_for(officer).get(f"/letters/{response.json()['id']}/").content.decode()
+    assert f"/campaigns/{campaign.public_id}/" in page  # the letter links to the campaign it is about
     body = response.json()
     assert body["registry_number"] == "1398/1" and body["partnership"] == str(xian_partner.public_id)
     assert body["state"] == "draft" and body["related_kind"] == "campaign"
@@ -227,4 +237,14 @@ def test_odd_language_or_date_is_a_422_not_a_500(officer_api):
     response = officer_api.post(url, {"direction": "out", "subject": "x", "recipient_org": "UN",
                                       "registered_on": "0001-01-01"}, content_type="application/json")
     assert response.status_code == 422 and "registered_on" in response.json()["fields"]
+    assert not Letter.objects.exists()
+
+
+def test_a_letter_links_only_to_a_pledge_or_campaign_of_its_own_office(officer_api, cities, other_org, outsider):
+    theirs = _campaign(other_org, outsider)
+    for linked in (theirs.public_id, "3f0b7f0e-8f39-4c35-9d4b-0c2d6c1f9a11"):
+        response = officer_api.post("/api/v1/correspondence/letters", {
+            "direction": "out", "subject": "x", "recipient_city_geonameid": cities["xian"].pk,
+            "related_kind": "campaign", "related_public_id": str(linked)}, content_type="application/json")
+        assert response.status_code == 422 and "related_public_id" in response.json()["fields"]
     assert not Letter.objects.exists()

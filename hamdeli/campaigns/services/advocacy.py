@@ -22,7 +22,7 @@ from hamdeli.campaigns.services._checks import (
     removing_file_on_failure,
     unknown_fields,
 )
-from hamdeli.core import audit
+from hamdeli.core import audit, links
 from hamdeli.core.errors import require_fields
 from hamdeli.core.files import check_upload
 from hamdeli.partners import services as partners
@@ -107,6 +107,8 @@ def add_endorsement(*, org, actor, campaign: AdvocacyCampaign, endorser_name: st
     if version is None or version.campaign_id != campaign.pk:
         raise invalid("version", _("Choose a version of this campaign's statement."))
     choice("channel", channel, Channel)
+    if letter_public_id and links.find("letter", org=org, public_id=letter_public_id) is None:
+        raise invalid("letter_public_id", _("Your office's letters register has no letter with this id."))
     kind = check_upload(letter_file, field="letter_file") if letter_file else None
     endorsement = Endorsement(
         org=org, campaign=campaign, version=version, endorser_name=max_length("endorser_name", endorser_name, 200),

@@ -2,7 +2,7 @@
 
 from django import template
 
-from hamdeli.core import dates, digits, localized, permissions
+from hamdeli.core import dates, digits, links, localized, permissions
 
 register = template.Library()
 
@@ -39,3 +39,11 @@ def ltext(value):
 @register.filter
 def can(request, perm):
     return permissions.has_perm(request, perm)
+
+
+@register.simple_tag(takes_context=True)
+def record_link(context, kind, public_id):
+    """The linked record of another app, found within the request's org (None if there is none)."""
+    request = context.get("request")
+    org = getattr(request, "org", None)
+    return links.find(kind, org=org, public_id=public_id) if org is not None else None
