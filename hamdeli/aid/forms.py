@@ -191,6 +191,23 @@ class MoveForm(forms.Form):
         )
 
 
+class IntakeForm(forms.Form):
+    """Stock that arrives without a pledge: a direct gift, or the office's own stock counted in."""
+
+    quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1, max_value=MAX_QUANTITY)
+    lot_number = forms.CharField(label=_("Lot number"), max_length=100, required=False)
+    expires_on = LocalDateField(label=_("Expiry date"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args, org, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"] = ByPublicId(selectors.locations(org=org, actor=actor, real_only=True),
+                                             label=_("Into store"))
+        self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
+        self.fields["donor"] = ByPublicId(selectors.parties(org=org), label=_("Given by"), required=False)
+        self.order_fields(["location", "item", "quantity", "donor", "lot_number", "expires_on", "note"])
+
+
 _add_localized(ItemForm, "name", _("Name"))
 _add_localized(PartyForm, "name", _("Name"))
 _add_localized(LocationForm, "name", _("Name"))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("aid/pledges/<uuid:public_id>/report.pdf", views.report_pdf, name="report_pdf"),
     path("aid/boxes/<uuid:public_id>/receive/", views.box_receive, name="box_receive"),
     path("aid/boxes/<uuid:public_id>/label/", views.box_label, name="box_label"),
+    path("aid/intake/", views.intake, name="intake"),
     path("aid/handover/", views.handover, name="handover"),
     path("aid/distribute/", views.distribute, name="distribute"),
     path("aid/trace/<uuid:public_id>/", views.trace, name="trace"),

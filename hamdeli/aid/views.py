@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from hamdeli.aid import access, exports, imports, sankey, selectors, services
 from hamdeli.aid.forms import (
     ImportForm,
+    IntakeForm,
     ItemForm,
     LocationForm,
     MoveForm,
@@ -254,6 +255,24 @@ def _move(request, *, distribution: bool):
     if form.errors and status == 200:
         status = 422
     return render(request, "aid/form.html", {"form": form, "title": title}, status=status)
+
+
+@requires("aid.handle")
+def intake(request):
+    org, actor = request.org, request.user
+    form = IntakeForm(request.POST or None, org=org, actor=actor)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake(org=org, actor=actor, **form.cleaned_data)
+            return redirect("aid:home")
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = exc.status
+    if form.errors and status == 200:
+        status = 422
+    return render(request, "aid/form.html", {"form": form, "title": _("Take stock in without a pledge")},
+                  status=status)
 
 
 @requires("aid.handle")

@@ -156,6 +156,15 @@ ROWS = [
         body=lambda w: {"location": w.aid.store.public_id},
     ),
     Row("aid:box_label", params=pid("box")),
+    Row("aid:intake"),
+    Row(
+        "aid:intake",
+        method="post",
+        write=True,
+        ok=(302,),
+        body=lambda w: {"location": w.aid.store.public_id, "item": w.aid.item.public_id, "quantity": 7,
+                        "donor": w.aid.donor.public_id, "lot_number": "GIFT-1", "expires_on": "1400/04/09"},
+    ),
     Row("aid:handover"),
     Row(
         "aid:handover",

@@ -294,3 +294,21 @@ def test_office_grants_a_store_to_an_institution_member_only(aid, institution_us
     assert refused.status_code == 422 and "username" in refused.json()["fields"]
     viewer = api_client_for(_member(org, "watcher", "viewer").user, org)
     assert viewer.post(url, {"username": "mui_store"}, content_type="application/json").status_code == 403
+
+
+def test_stock_taken_in_on_the_page_lands_in_the_ledger_with_its_lot(aid, officer):
+    import datetime as dt
+
+    from hamdeli.aid import selectors
+    from tests.conftest import client_for
+
+    client = client_for(officer)
+    page = client.post("/aid/intake/", {"location": aid.store.public_id, "item": aid.mask.public_id,
+                                        "quantity": 40, "donor": aid.xian.public_id, "lot_number": "GIFT-7",
+                                        "expires_on": "۱۴۰۰/۰۴/۰۹"})
+    assert page.status_code == 302
+    (balance,) = selectors.stock(org=aid.org, location=aid.store)
+    assert (balance.quantity, balance.lot.number, balance.lot.expires_on) == (40, "GIFT-7", dt.date(2021, 6, 30))
+    refused = client.post("/aid/intake/", {"location": aid.store.public_id, "item": aid.mask.public_id,
+                                           "quantity": 0})
+    assert refused.status_code == 422 and "quantity" in refused.context["form"].errors
