@@ -208,6 +208,18 @@ class IntakeForm(forms.Form):
         self.order_fields(["location", "item", "quantity", "donor", "lot_number", "expires_on", "note"])
 
 
+class ReverseForm(forms.Form):
+    note = forms.CharField(label=_("Why is it corrected?"), max_length=2000)
+
+
+class GrantForm(forms.Form):
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"] = forms.ModelChoiceField(
+            selectors.institution_members(org=org), label=_("Institution-store member"))
+        self.fields["membership"].label_from_instance = lambda m: m.user.username
+
+
 _add_localized(ItemForm, "name", _("Name"))
 _add_localized(PartyForm, "name", _("Name"))
 _add_localized(LocationForm, "name", _("Name"))

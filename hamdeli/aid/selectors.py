@@ -12,6 +12,7 @@ from hamdeli.aid.models import (
     Balance,
     Box,
     Consignment,
+    InstitutionAccess,
     Item,
     Location,
     LocationKind,
@@ -23,6 +24,7 @@ from hamdeli.aid.models import (
 )
 from hamdeli.core.dates import today
 from hamdeli.core.localized import localized_str
+from hamdeli.core.models import Membership, Role
 
 EXPIRY_WARNING_DAYS = getattr(settings, "AID_EXPIRY_WARNING_DAYS", 60)
 
@@ -84,6 +86,15 @@ def lot(*, org, public_id) -> Lot:
 
 def movement(*, org, public_id) -> Movement:
     return get_object_or_404(Movement, org=org, public_id=public_id)
+
+
+def grants(*, org, location: Location):
+    """Institution-store members who may work on this store."""
+    return InstitutionAccess.objects.filter(org=org, location=location).select_related("membership__user")
+
+
+def institution_members(*, org):
+    return Membership.objects.filter(org=org, role=Role.INSTITUTION).select_related("user")
 
 
 def stock(*, org, actor=None, location: Location | None = None, item: Item | None = None):

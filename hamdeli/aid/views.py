@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from hamdeli.aid import access, exports, imports, sankey, selectors, services
 from hamdeli.aid.forms import (
+    GrantForm,
     ImportForm,
     IntakeForm,
     ItemForm,
@@ -17,6 +18,7 @@ from hamdeli.aid.forms import (
     PartyForm,
     PledgeForm,
     ReceiveForm,
+    ReverseForm,
     TransitionForm,
 )
 from hamdeli.aid.models import Box, Consignment, Pledge
@@ -294,8 +296,12 @@ def trace(request, public_id):
 
 @requires("aid.view")
 def location_detail(request, public_id):
+    where = selectors.location(org=request.org, actor=request.user, public_id=public_id)
+    return _location_page(request, where)
+
+
+def _location_page(request, where, grant_form=None, status=200):
     org = request.org
-    where = selectors.location(org=org, actor=request.user, public_id=public_id)
     return render(
         request,
         "aid/location.html",
@@ -303,8 +309,53 @@ def location_detail(request, public_id):
             "location": where,
             "stock": selectors.stock(org=org, actor=request.user, location=where),
             "sources": selectors.trace_backward(org=org, location=where),
+            "grants": selectors.grants(org=org, location=where),
+            "grant_form": grant_form or GrantForm(org=org),
         },
+        status=status,
     )
+
+
+@require_POST
+@requires("aid.edit")
+def location_grant(request, public_id):
+    where = selectors.location(org=request.org, actor=request.user, public_id=public_id)
+    form = GrantForm(request.POST, org=request.org)
+    if form.is_valid():
+        try:
+            services.grant_location(org=request.org, actor=request.user, location=where, **form.cleaned_data)
+            return redirect("aid:location", public_id=public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            return _location_page(request, where, form, exc.status)
+    return _location_page(request, where, form, 422)
+
+
+@requires("aid.view")
+def movement_list(request):
+    return _movements_page(request)
+
+
+def _movements_page(request, reverse_form=None, status=200):
+    rows = selectors.movements(org=request.org, actor=request.user).select_related("reversed_by").order_by("-pk")
+    return render(request, "aid/movements.html", {"movements": rows[:200], "reverse_form": reverse_form,
+                                                  "form": ReverseForm()}, status=status)
+
+
+@require_POST
+@requires("aid.edit")
+def movement_reverse(request, public_id):
+    movement = selectors.movement(org=request.org, public_id=public_id)
+    form = ReverseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reverse_movement(org=request.org, actor=request.user, movement=movement,
+                                      note=form.cleaned_data["note"])
+            return redirect("aid:movements")
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            return _movements_page(request, reverse_form=(movement.public_id, form), status=exc.status)
+    return _movements_page(request, reverse_form=(movement.public_id, form), status=422)
 
 
 @requires("aid.view")

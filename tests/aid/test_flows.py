@@ -312,3 +312,39 @@ def test_stock_taken_in_on_the_page_lands_in_the_ledger_with_its_lot(aid, office
     refused = client.post("/aid/intake/", {"location": aid.store.public_id, "item": aid.mask.public_id,
                                            "quantity": 0})
     assert refused.status_code == 422 and "quantity" in refused.context["form"].errors
+
+
+def test_a_mistake_is_corrected_on_the_page_by_a_reversing_movement(aid, officer, viewer):
+    from hamdeli.aid import selectors
+    from hamdeli.aid.models import Movement
+    from tests.conftest import client_for
+
+    client = client_for(officer)
+    client.post("/aid/intake/", {"location": aid.store.public_id, "item": aid.mask.public_id, "quantity": 40,
+                                 "donor": aid.xian.public_id})
+    wrong = Movement.objects.get(org=aid.org, quantity=40)
+    assert client.post(f"/aid/movements/{wrong.public_id}/reverse/", {"note": ""}).status_code == 422
+    assert client_for(viewer).post(f"/aid/movements/{wrong.public_id}/reverse/",
+                                   {"note": "typed twice"}).status_code == 403
+    assert client.post(f"/aid/movements/{wrong.public_id}/reverse/", {"note": "typed twice"}).status_code == 302
+    assert not selectors.stock(org=aid.org, location=aid.store).exists()
+    assert Movement.objects.filter(org=aid.org).count() == 2  # the original stays; its reverse is added
+    again = client.post(f"/aid/movements/{wrong.public_id}/reverse/", {"note": "again"})
+    assert again.status_code == 409
+    assert "typed twice" in client.get("/aid/movements/").content.decode()
+
+
+def test_the_office_lets_an_institution_member_work_on_a_store_from_its_page(aid, officer):
+    from hamdeli.aid.models import InstitutionAccess
+    from hamdeli.core import services as core
+    from tests.conftest import client_for
+
+    member = core.ensure_member(org=aid.org, username="mui_store", role="institution")
+    client = client_for(officer)
+    assert client.post(f"/aid/locations/{aid.uni_store.public_id}/grants/",
+                       {"membership": member.pk}).status_code == 302
+    assert InstitutionAccess.objects.filter(membership=member, location=aid.uni_store).exists()
+    officer_membership = officer.memberships.get(org=aid.org)
+    refused = client.post(f"/aid/locations/{aid.uni_store.public_id}/grants/", {"membership": officer_membership.pk})
+    assert refused.status_code == 422  # only institution-store members can be granted a store
+    assert "mui_store" in client.get(f"/aid/locations/{aid.uni_store.public_id}/").content.decode()
