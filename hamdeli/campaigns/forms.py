@@ -13,17 +13,12 @@ from hamdeli.campaigns.models import (
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 from hamdeli.partners.forms import CityChoiceField
 from hamdeli.partners.models import Network
-from hamdeli.places.models import City
 
 
 def _city_options(form, name="city"):
-    """Only the chosen city is rendered as an option; the search box brings the rest (as in partners)."""
-    chosen = form.data.get(name) or form.initial.get(name)
     field = form.fields[name]
     field.label = _("City")
-    options = [(c.pk, field.label_from_instance(c))
-               for c in City.objects.filter(pk=chosen).select_related("country")] if str(chosen or "").isdigit() else []
-    field.widget.choices = [("", "—"), *options]
+    field.offer(form.data.get(name) or form.initial.get(name), blank=True)
 
 
 # --- awareness -----------------------------------------------------------------------------------

@@ -4,17 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 from hamdeli.correspondence.models import Direction, Letter, LetterAction, LetterState, Occasion, RelatedKind
+from hamdeli.partners.forms import CityChoiceField
 from hamdeli.partners.models import Partnership
-from hamdeli.places.models import City
-
-
-class CityField(forms.ModelChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(queryset=City.objects.select_related("country"), required=False, **kwargs)
-
-    def label_from_instance(self, obj):
-        return f"{obj.name} — {obj.country.name}"
-
 
 LANGUAGE_CHOICES = [(code, code) for code in settings.CONTENT_LANGUAGES]
 
@@ -27,11 +18,11 @@ class LetterForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the letter"), choices=LANGUAGE_CHOICES)
     sender_name = forms.CharField(label=_("Sender's name"), max_length=200, required=False)
     sender_title = forms.CharField(label=_("Sender's title"), max_length=200, required=False)
-    sender_city = CityField(label=_("Sender's city"))
+    sender_city = CityChoiceField(label=_("Sender's city"), required=False)
     sender_org = forms.CharField(label=_("Sender's organisation"), max_length=300, required=False)
     recipient_name = forms.CharField(label=_("Recipient's name"), max_length=200, required=False)
     recipient_title = forms.CharField(label=_("Recipient's title"), max_length=200, required=False)
-    recipient_city = CityField(label=_("Recipient's city"))
+    recipient_city = CityChoiceField(label=_("Recipient's city"), required=False)
     recipient_org = forms.CharField(label=_("Recipient's organisation"), max_length=300, required=False)
     body = forms.CharField(label=_("Text of the letter"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
     letter_date = LocalDateField(label=_("Date of the letter"), required=False)
@@ -51,11 +42,7 @@ class LetterForm(forms.Form):
         # Any GeoNames city is accepted; the partners' cities (and our own) are the ones offered.
         offered = set(Partnership.objects.filter(org=org).values_list("city", flat=True)) | {org.city_id}
         for name in ("sender_city", "recipient_city"):
-            chosen = self.data.get(name) or getattr(self.initial.get(name), "pk", None)
-            ids = offered | ({int(chosen)} if str(chosen or "").isdigit() else set())
-            field = self.fields[name]
-            field.widget.choices = [("", "—"), *((c.pk, field.label_from_instance(c)) for c in
-                                                 field.queryset.filter(pk__in=ids).order_by("name_en"))]
+            self.fields[name].offer(self.data.get(name) or self.initial.get(name), also=offered, blank=True)
         if editing:
             del self.fields["direction"]
             del self.fields["registered_on"]

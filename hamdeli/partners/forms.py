@@ -17,10 +17,20 @@ class CityChoiceField(forms.ModelChoiceField):
     """A city picked from a search box (HTMX fills the options from GeoNames)."""
 
     def __init__(self, **kwargs):
-        super().__init__(queryset=City.objects.all(), label=_("City"), **kwargs)
+        kwargs.setdefault("label", _("City"))
+        super().__init__(queryset=City.objects.select_related("country"), **kwargs)
 
     def label_from_instance(self, obj):
         return f"{obj.name} — {obj.country.name}"
+
+    def offer(self, chosen, also=(), blank: bool = False) -> None:
+        """Render only the chosen city (and `also`) as options: there are too many cities to list, so
+        a search box (HTMX) brings the others in."""
+        value = getattr(chosen, "pk", chosen)  # a City, or the id the form was posted with
+        ids = set(also) | ({int(value)} if str(value or "").isdigit() else set())
+        options = [(c.pk, self.label_from_instance(c))
+                   for c in City.objects.filter(pk__in=ids).select_related("country").order_by("name_en")]
+        self.widget.choices = [("", "—"), *options] if blank else options
 
 
 class PartnershipForm(forms.Form):
@@ -42,12 +52,7 @@ class PartnershipForm(forms.Form):
         if editing:
             del self.fields["city"]
         else:
-            # Only the chosen city is rendered as an option; the search box brings the rest.
-            chosen = self.data.get("city") or self.initial.get("city")
-            self.fields["city"].widget.choices = [
-                (c.pk, self.fields["city"].label_from_instance(c))
-                for c in City.objects.filter(pk=chosen).select_related("country")
-            ] if str(chosen or "").isdigit() else []
+            self.fields["city"].offer(self.data.get("city") or self.initial.get("city"))
 
 
 class TransitionForm(forms.Form):
