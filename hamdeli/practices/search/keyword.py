@@ -44,35 +44,28 @@ def tsquery_expression(groups, operator: str = "&") -> str:
 
 
 def _sqlite(candidates, where, params, groups, limit, operator):
-    """Rank on the FTS5 index alone, keep the candidates among the best, widen the window when too few are
-    left (a narrow candidate set falls back to one joined query); then snippets for the page only."""
+    """Rank on the FTS5 index alone (one MATCH that also cuts the snippets), keep the candidates among the
+    best, widen the window when too few are left; a narrow candidate set falls back to one joined query."""
     expression = fts5_expression(groups, "AND" if operator == "all" else "OR")
-    window, rows = limit * 4, []
+    snippet = f"snippet(practices_fts, 0, '{MARK_START}', '{MARK_END}', '…', 14)"
+    window, rows = limit * 2, []
     with connection.cursor() as cursor:
         while window <= 4000:
-            cursor.execute("SELECT rowid, -bm25(practices_fts) FROM practices_fts WHERE practices_fts MATCH %s "
-                           "ORDER BY bm25(practices_fts), rowid LIMIT %s", [expression, window])
+            cursor.execute(f"SELECT rowid, -bm25(practices_fts), {snippet} FROM practices_fts "  # noqa: S608
+                           "WHERE practices_fts MATCH %s ORDER BY bm25(practices_fts), rowid LIMIT %s",
+                           [expression, window])
             ranked = cursor.fetchall()
             allowed = set(candidates.filter(id__in=[r[0] for r in ranked]).values_list("id", flat=True))
             rows = [r for r in ranked if r[0] in allowed][:limit]
             if len(rows) == limit or len(ranked) < window:
-                break
+                return rows
             window *= 8
-        else:
-            cursor.execute(
-                "SELECT practices_practice.id, -bm25(practices_fts) FROM practices_fts "  # noqa: S608 - Django where
-                "JOIN practices_practice ON practices_practice.id = practices_fts.rowid WHERE practices_fts MATCH %s "
-                f"AND ({where}) ORDER BY bm25(practices_fts), practices_practice.id LIMIT %s",
-                [expression, *params, limit])
-            rows = cursor.fetchall()
-        if not rows:
-            return []
-        marks = ", ".join(["%s"] * len(rows))
         cursor.execute(
-            f"SELECT rowid, snippet(practices_fts, 0, '{MARK_START}', '{MARK_END}', '…', 14) FROM practices_fts "  # noqa: S608
-            f"WHERE practices_fts MATCH %s AND rowid IN ({marks})", [expression, *(r[0] for r in rows)])
-        snippets = dict(cursor.fetchall())
-    return [(row_id, score, snippets.get(row_id, "")) for row_id, score in rows]
+            f"SELECT practices_practice.id, -bm25(practices_fts), {snippet} FROM practices_fts "  # noqa: S608
+            "JOIN practices_practice ON practices_practice.id = practices_fts.rowid WHERE practices_fts MATCH %s "
+            f"AND ({where}) ORDER BY bm25(practices_fts), practices_practice.id LIMIT %s",
+            [expression, *params, limit])
+        return cursor.fetchall()
 
 
 def _postgres(candidates, where, params, groups, limit, operator):

@@ -8,7 +8,7 @@ when the practice table changes.
 import threading
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Max
 
 DIM = 384
 _lock = threading.RLock()  # the C engine is used by one thread at a time
@@ -50,8 +50,11 @@ def _lock_model():
 def _version():
     from hamdeli.practices.models import Practice
 
-    stats = Practice.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
-    return stats["n"], stats["at"]
+    # Two single-MAX queries, each answered from an index (a COUNT, or both MAXes in one query, scans the
+    # table on SQLite at every search). A deleted practice may linger in the matrix until the next change;
+    # harmless, as hits are filtered by the candidates.
+    return (Practice.objects.aggregate(last=Max("pk"))["last"],
+            Practice.objects.aggregate(at=Max("updated_at"))["at"])
 
 
 def _vectors():
