@@ -4,47 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from hamdeli.aid import selectors
 from hamdeli.aid.ledger import MAX_QUANTITY
 from hamdeli.aid.models import BaseUnit, Direction, PartyKind
-from hamdeli.core.forms import LocalDateField
-
-
-def localized_fields(label, *, required=True, zh=False) -> dict:
-    """Plain text boxes per language (name_fa, name_en[, name_zh]); `localized()` joins them."""
-    fields = {
-        "fa": forms.CharField(
-            label=_("%(label)s in Persian") % {"label": label},
-            required=False,
-            widget=forms.TextInput(attrs={"lang": "fa", "dir": "rtl"}),
-        ),
-        "en": forms.CharField(
-            label=_("%(label)s in English") % {"label": label},
-            required=False,
-            widget=forms.TextInput(attrs={"lang": "en", "dir": "ltr"}),
-        ),
-    }
-    if zh:
-        fields["zh"] = forms.CharField(
-            label=_("%(label)s in Chinese") % {"label": label},
-            required=False,
-            widget=forms.TextInput(attrs={"lang": "zh", "dir": "ltr"}),
-        )
-    return fields
-
-
-class LocalizedMixin:
-    """Joins `<name>_<lang>` text boxes into the {"fa": …, "en": …} value the services take."""
-
-    localized: tuple[str, ...] = ()
-
-    def joined(self) -> dict:
-        data = dict(self.cleaned_data)
-        for name in self.localized:
-            data[name] = {lang: data.pop(f"{name}_{lang}") for lang in ("fa", "en", "zh") if f"{name}_{lang}" in data}
-        return data
-
-
-def _add_localized(form_class, name, label, **kwargs):
-    for lang, field in localized_fields(label, **kwargs).items():
-        form_class.base_fields[f"{name}_{lang}"] = field
+from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 
 
 class ByPublicId(forms.ModelChoiceField):
@@ -52,8 +12,8 @@ class ByPublicId(forms.ModelChoiceField):
         super().__init__(queryset=queryset, to_field_name="public_id", **kwargs)
 
 
-class ItemForm(LocalizedMixin, forms.Form):
-    localized = ("name",)
+class ItemForm(forms.Form):
+    name = LocalizedTextFormField(label=_("Name"))
     code = forms.SlugField(label=_("Code"), max_length=50)
     base_unit = forms.ChoiceField(label=_("Base unit"), choices=BaseUnit.choices)
     pack_size = forms.IntegerField(
@@ -63,27 +23,27 @@ class ItemForm(LocalizedMixin, forms.Form):
     currency = forms.CharField(label=_("Currency (e.g. CNY)"), max_length=3, required=False)
 
     def service_args(self) -> dict:
-        data = self.joined()
+        data = dict(self.cleaned_data)
         size = data.pop("pack_size")
         data["pack_sizes"] = [size] if size else []
         return data
 
 
-class PartyForm(LocalizedMixin, forms.Form):
-    localized = ("name",)
+class PartyForm(forms.Form):
+    name = LocalizedTextFormField(label=_("Name"))
     kind = forms.ChoiceField(label=_("Kind"), choices=PartyKind.choices)
 
 
-class LocationForm(LocalizedMixin, forms.Form):
-    localized = ("name",)
+class LocationForm(forms.Form):
+    name = LocalizedTextFormField(label=_("Name"))
 
     def __init__(self, *args, org, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"] = ByPublicId(selectors.parties(org=org), label=_("Belongs to"))
 
 
-class PledgeForm(LocalizedMixin, forms.Form):
-    localized = ("label",)
+class PledgeForm(forms.Form):
+    label = LocalizedTextFormField(label=_("Label or slogan"), required=False, languages=("fa", "en", "zh"))
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
     offered_on = LocalDateField(label=_("Offered on"), required=False)
     quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1, max_value=MAX_QUANTITY)
@@ -99,9 +59,7 @@ class PledgeForm(LocalizedMixin, forms.Form):
                 "direction",
                 "donor",
                 "recipient",
-                "label_fa",
-                "label_en",
-                "label_zh",
+                "label",
                 "offered_on",
                 "item",
                 "quantity",
@@ -218,9 +176,3 @@ class GrantForm(forms.Form):
         self.fields["membership"] = forms.ModelChoiceField(
             selectors.institution_members(org=org), label=_("Institution-store member"))
         self.fields["membership"].label_from_instance = lambda m: m.user.username
-
-
-_add_localized(ItemForm, "name", _("Name"))
-_add_localized(PartyForm, "name", _("Name"))
-_add_localized(LocationForm, "name", _("Name"))
-_add_localized(PledgeForm, "label", _("Label or slogan"), zh=True)

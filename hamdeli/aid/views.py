@@ -95,7 +95,7 @@ def party_create(request):
         request,
         PartyForm(request.POST),
         "party_form",
-        lambda f: services.create_party(org=request.org, actor=request.user, **f.joined()),
+        lambda f: services.create_party(org=request.org, actor=request.user, **f.cleaned_data),
     )
 
 
@@ -106,7 +106,7 @@ def location_create(request):
         request,
         LocationForm(request.POST, org=request.org),
         "location_form",
-        lambda f: services.create_location(org=request.org, actor=request.user, **f.joined()),
+        lambda f: services.create_location(org=request.org, actor=request.user, **f.cleaned_data),
     )
 
 
@@ -119,7 +119,7 @@ def pledge_list(request):
 def pledge_create(request):
     form = PledgeForm(request.POST or None, org=request.org)
     if request.method == "POST" and form.is_valid():
-        data = form.joined()
+        data = dict(form.cleaned_data)
         lines = [(data.pop("item"), data.pop("quantity"))]
         try:
             p = services.create_pledge(org=request.org, actor=request.user, lines=lines, **data)

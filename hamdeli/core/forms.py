@@ -45,25 +45,30 @@ class LocalDateField(forms.DateField):
             raise ValidationError(str(exc), code="invalid") from None
 
 
-class LocalizedTextFormField(forms.MultiValueField):
-    """One text box per UI language (fa, en); other content languages come through the API."""
+PLACEHOLDERS = {"fa": _("in Persian"), "en": _("in English"), "zh": _("in Chinese")}
+RTL = {"fa", "ar", "ur", "he"}
 
-    def __init__(self, *, required=True, textarea=False, **kwargs):
+
+class LocalizedTextFormField(forms.MultiValueField):
+    """One text box per language (fa and en unless told otherwise), posted as <name>_<lang>; other
+    content languages come through the API."""
+
+    def __init__(self, *, required=True, textarea=False, languages=("fa", "en"), **kwargs):
         widget_class = forms.Textarea if textarea else forms.TextInput
-        fields = (forms.CharField(required=False), forms.CharField(required=False))
-        widget = forms.MultiWidget(
-            widgets={
-                "fa": widget_class(attrs={"lang": "fa", "dir": "rtl", "placeholder": _("in Persian")}),
-                "en": widget_class(attrs={"lang": "en", "dir": "ltr", "placeholder": _("in English")}),
-            }
-        )
-        widget.decompress = lambda value: [(value or {}).get("fa", ""), (value or {}).get("en", "")]
+        self.languages = tuple(languages)
+        fields = tuple(forms.CharField(required=False) for _lang in self.languages)
+        widget = forms.MultiWidget(widgets={
+            lang: widget_class(attrs={"lang": lang, "dir": "rtl" if lang in RTL else "ltr",
+                                      "placeholder": PLACEHOLDERS.get(lang, lang)})
+            for lang in self.languages
+        })
+        widget.decompress = lambda value: [(value or {}).get(lang, "") for lang in self.languages]
         self.value_required = required
         super().__init__(fields=fields, widget=widget, require_all_fields=False, required=False, **kwargs)
 
     def compress(self, data_list):
-        fa, en = (list(data_list or []) + ["", ""])[:2]
-        return {"fa": fa or "", "en": en or ""}
+        values = (list(data_list or []) + [""] * len(self.languages))[: len(self.languages)]
+        return {lang: value or "" for lang, value in zip(self.languages, values, strict=True)}
 
     def clean(self, value):
         data = super().clean(value)
