@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamdeli.aid import selectors
 from hamdeli.aid.ledger import MAX_QUANTITY
@@ -44,7 +45,7 @@ class LocationForm(forms.Form):
 
 class PledgeForm(forms.Form):
     label = LocalizedTextFormField(label=_("Label or slogan"), required=False, languages=("fa", "en", "zh"))
-    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    direction = forms.ChoiceField(label=pgettext_lazy("aid pledge", "Direction"), choices=Direction.choices)
     offered_on = LocalDateField(label=_("Offered on"), required=False)
     quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1, max_value=MAX_QUANTITY)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from hamdeli.core.localized import LocalizedTextField, localized_str
@@ -157,7 +158,7 @@ CANCELLABLE = [P.OFFERED, P.ACCEPTED, P.SHIPPED]
 
 
 class Pledge(TenantModel):
-    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    direction = models.CharField(pgettext_lazy("aid pledge", "direction"), max_length=10, choices=Direction.choices)
     donor = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="pledges_given", verbose_name=_("donor"))
     recipient = models.ForeignKey(
         Party, on_delete=models.PROTECT, related_name="pledges_received", verbose_name=_("recipient")
