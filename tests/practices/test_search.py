@@ -126,3 +126,38 @@ def test_saving_updates_the_keyword_index(org, officer, make_practice):
     assert _top(org, "ferry") == [{"en": "ferry pier"}]
     services.delete_practice(org=org, actor=officer, practice=p)
     assert _top(org, "ferry") == []
+
+
+def test_snippet_is_the_passage_where_the_words_gather():
+    from hamdeli.practices.search.text import MARK_END, MARK_START, snippet
+
+    text = tokens_text("Masks were sewn in workshops. " + "Filler words about other things. " * 20
+                       + "The city disinfected streets with sodium hypochlorite at night, street by street.")
+    passage = snippet(text, "Hypochlorite SODIUM")
+    assert f"{MARK_START}sodium{MARK_END} {MARK_START}hypochlorite{MARK_END}" in passage
+    assert passage.startswith("…") and "masks" not in passage
+    assert snippet(text, "disinfect")  # a word matches as a prefix, as the index does
+    assert f"{MARK_START}disinfected{MARK_END}" in snippet(text, "disinfect")
+    assert snippet(text, "vaccines") == ""
+    persian = tokens_text("شهرداری معابر را با هیپوکلریت سدیم ضدعفونی کرد")
+    assert f"{MARK_START}ضدعفونی{MARK_END}" in snippet(persian, "ضدعفوني")  # Arabic yeh in the query
+    chinese = tokens_text("武汉每天对街道消毒两次")
+    assert f"{MARK_START}消 毒{MARK_END}" in snippet(chinese, "消毒")
+
+
+def test_keyword_search_finds_the_few_visible_practices_below_many_hidden_ones(org, other_org, make_practice):
+    # Ten private practices outrank the two public ones (the word appears more often in them): the
+    # visitor's page must still hold the public ones, though none is among the best five matches.
+    from hamdeli.practices.search.keyword import keyword_search
+    from hamdeli.practices.selectors import visible_practices
+
+    for n in range(10):
+        make_practice(title={"en": f"ventilators ventilators ventilators {n}"}, visibility="private")
+    shared = {make_practice(title={"en": f"ventilators and many other words in a long title {n}"},
+                            visibility="public").pk for n in range(2)}
+    hits = keyword_search(visible_practices(other_org), "ventilators", limit=1)
+    assert {h.id for h in hits} <= shared and len(hits) == 1
+    hits = keyword_search(visible_practices(other_org), "ventilators", limit=5)
+    assert {h.id for h in hits} == shared
+    assert all("<" not in h.snippet and "ventilators" in h.snippet for h in hits)
+    assert len(keyword_search(visible_practices(org), "ventilators", limit=5)) == 5

