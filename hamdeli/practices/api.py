@@ -4,9 +4,9 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from hamdeli.core.errors import ValidationFailed
@@ -15,7 +15,7 @@ from hamdeli.partners.models import Network
 from hamdeli.places import selectors as places
 from hamdeli.practices import exchange, selectors, services
 from hamdeli.practices.models import Crisis, Instrument, Phase, Topic, Visibility
-from hamdeli.practices.search.engine import MODES, Filters, search
+from hamdeli.practices.search.engine import MODES, Filters, candidates, search
 
 router = Router(tags=["practices"])
 Localized = dict[str, str]
@@ -105,6 +105,7 @@ class SearchOut(Schema):
     mode: str
     hits: list[HitOut]
     facets: dict[str, list[tuple[str, int]]]
+    facets_over: int = Field(0, description="how many of the best results the facets count (more than `limit`)")
 
 
 class ImpactIn(Schema):
@@ -135,6 +136,21 @@ class QuestionOut(Schema):
     message: str
     created_at: dt.datetime
     read: bool
+
+
+class AttachmentOut(Schema):
+    id: uuid.UUID
+    name: str
+    content_type: str
+    size: int
+
+
+def attachment_out(a) -> dict:
+    try:
+        size = a.file.size
+    except OSError:  # the stored file is missing: say so by its size rather than fail the listing
+        size = 0
+    return {"id": a.public_id, "name": a.name, "content_type": a.content_type, "size": size}
 
 
 class ImportIn(Schema):
@@ -177,15 +193,17 @@ def search_practices(request, q: str = "", mode: Literal[MODES] = "hybrid", topi
                      language: str = "", phase: str = "", instrument: str = "", crisis: str = "",
                      date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 20):
     filters = Filters(topic, country, language, phase, instrument, crisis, date_from, date_to)
-    if not q.strip():
-        qs = selectors.visible_practices(request.org).select_related("city", "org", "network")
+    if not q.strip():  # no words: the practices the filters leave, newest first
+        qs = candidates(request.org, filters).select_related("city", "org", "network")
         return {"engine": "", "mode": "list", "facets": {}, "hits": [
             {"practice": practice_out(p, request.org), "score": 0, "snippet": "", "sources": []}
             for p in qs[: min(max(limit, 1), 200)]]}
     found = search(org=request.org, query=q[:500], filters=filters, mode=mode, limit=min(max(limit, 1), 100))
-    return {"engine": found.engine, "mode": found.mode, "facets": found.facets, "hits": [
-        {"practice": practice_out(h.practice, request.org), "score": h.score, "snippet": h.snippet
-         .replace("\x02", "[").replace("\x03", "]"), "sources": list(h.sources)} for h in found.hits]}
+    hits = [{"practice": practice_out(h.practice, request.org), "score": h.score,
+             "snippet": h.snippet.replace("\x02", "[").replace("\x03", "]"), "sources": list(h.sources)}
+            for h in found.hits]
+    return {"engine": found.engine, "mode": found.mode, "facets": found.facets, "facets_over": found.facets_over,
+            "hits": hits}
 
 
 @router.post("/practices", response={201: PracticeOut}, operation_id="practices_create")
@@ -218,6 +236,41 @@ def update_practice(request, public_id: uuid.UUID, payload: PracticePatch):
 def delete_practice(request, public_id: uuid.UUID):
     services.delete_practice(org=request.org, actor=request.user,
                              practice=selectors.own_practice(org=request.org, public_id=public_id))
+    return Status(204, None)
+
+
+@router.get("/practices/{public_id}/attachments", response=list[AttachmentOut],
+            operation_id="practices_attachments")
+@requires("practices.view")
+def list_attachments(request, public_id: uuid.UUID):
+    practice = selectors.practice(org=request.org, public_id=public_id)
+    return [attachment_out(a) for a in practice.attachments.all()]
+
+
+@router.post("/practices/{public_id}/attachments", response={201: AttachmentOut},
+             operation_id="practices_attachment_upload")
+@requires("practices.edit")
+def upload_attachment(request, public_id: uuid.UUID, file: UploadedFile = File(...)):  # noqa: B008
+    practice = selectors.own_practice(org=request.org, public_id=public_id)
+    return Status(201, attachment_out(services.add_attachment(org=request.org, actor=request.user,
+                                                              practice=practice, upload=file)))
+
+
+@router.get("/practices/{public_id}/attachments/{attachment_id}", operation_id="practices_attachment_download")
+@requires("practices.view")
+def download_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID):
+    practice = selectors.practice(org=request.org, public_id=public_id)
+    a = selectors.attachment(practice=practice, public_id=attachment_id)
+    return FileResponse(a.file.open("rb"), as_attachment=True, filename=a.name, content_type=a.content_type)
+
+
+@router.delete("/practices/{public_id}/attachments/{attachment_id}", response={204: None},
+               operation_id="practices_attachment_remove")
+@requires("practices.edit")
+def remove_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID):
+    practice = selectors.own_practice(org=request.org, public_id=public_id)
+    services.remove_attachment(org=request.org, actor=request.user,
+                               attachment=selectors.attachment(practice=practice, public_id=attachment_id))
     return Status(204, None)
 
 

@@ -1,8 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 from hamdeli.partners.models import Network
+from hamdeli.places import selectors as places
+from hamdeli.practices.facets import language_name
 from hamdeli.practices.models import Crisis, Instrument, Phase, Topic, Visibility
 from hamdeli.practices.search.engine import MODES
 
@@ -44,10 +47,18 @@ class SearchForm(forms.Form):
     phase = forms.ChoiceField(label=_("Phase"), required=False, choices=[("", _("Any phase")), *Phase.choices])
     instrument = forms.ChoiceField(label=_("Instrument"), required=False,
                                    choices=[("", _("Any instrument")), *Instrument.choices])
-    country = forms.CharField(label=_("Country code"), required=False, max_length=2)
-    language = forms.CharField(label=_("Language code"), required=False, max_length=5)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    language = forms.ChoiceField(label=_("Language of the text"), required=False)
     date_from = LocalDateField(label=_("Started from"), required=False)
     date_to = LocalDateField(label=_("Started until"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Labels in the page's language, built per request (the page's language is known only now).
+        countries = sorted(((c.code, c.name) for c in places.countries()), key=lambda pair: pair[1])
+        self.fields["country"].choices = [("", _("Any country")), *countries]
+        self.fields["language"].choices = [("", _("Any language")), *(
+            (code, language_name(code)) for code in settings.CONTENT_LANGUAGES)]
 
     def clean_mode(self):
         return self.cleaned_data["mode"] if self.cleaned_data["mode"] in MODES else "hybrid"

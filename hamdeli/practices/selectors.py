@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 
 from hamdeli.partners import selectors as partners
-from hamdeli.practices.models import CityQuestion, Crisis, CrisisImpact, Practice, Visibility
+from hamdeli.practices.models import CityQuestion, Crisis, CrisisImpact, Practice, PracticeAttachment, Visibility
 
 
 def visible_practices(org):
@@ -34,6 +34,11 @@ def own_practice(*, org, public_id) -> Practice:
 def public_practice(public_id) -> Practice:
     return get_object_or_404(Practice.objects.filter(visibility=Visibility.PUBLIC)
                              .select_related("city", "city__country", "org"), public_id=public_id)
+
+
+def attachment(*, practice: Practice, public_id) -> PracticeAttachment:
+    """One attachment of a practice already reached through a visibility-checked selector."""
+    return get_object_or_404(practice.attachments.all(), public_id=public_id)
 
 
 def own_practices(*, org):

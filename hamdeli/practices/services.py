@@ -182,9 +182,10 @@ def update_practice(*, org, actor, practice: Practice, **data) -> Practice:
 def delete_practice(*, org, actor, practice: Practice) -> None:
     practice = Practice.objects.select_for_update().get(pk=practice.pk, org=org)
     audit.record(org=org, actor=actor, action="practice.deleted", obj=practice, before=_snapshot(practice))
-    for attachment in practice.attachments.all():
-        attachment.file.delete(save=False)
+    stored = [(a.file.storage, a.file.name) for a in practice.attachments.all()]
     practice.delete()
+    # Files go only once the removal has committed: a rolled-back delete keeps them.
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in stored])
 
 
 @transaction.atomic
@@ -200,6 +201,19 @@ def add_attachment(*, org, actor, practice: Practice, upload) -> PracticeAttachm
     audit.record(org=org, actor=actor, action="practice.attachment_added", obj=attachment,
                  after={"practice": str(practice.public_id), "name": name})
     return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, org, actor, attachment: PracticeAttachment) -> None:
+    """Remove one of the org's attachments; the stored file goes once the removal has committed."""
+    attachment = PracticeAttachment.objects.select_for_update().select_related("practice").get(
+        pk=attachment.pk, org=org)
+    audit.record(org=org, actor=actor, action="practice.attachment_removed", obj=attachment,
+                 before={"practice": str(attachment.practice.public_id), "name": attachment.name})
+    stored = attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(stored))
 
 
 @transaction.atomic
@@ -272,7 +286,9 @@ def embed_missing(*, batch: int = 32, progress=None) -> int:
         practices = list(Practice.objects.filter(pk__in=chunk).select_related("city"))
         vectors = semantic.embed_passages([passage_text(p) for p in practices])
         for practice, vector in zip(practices, vectors, strict=True):
-            Practice.objects.filter(pk=practice.pk).update(embedding=vector, updated_at=timezone.now())
+            # Only if still missing: an edit saved meanwhile stored the vector of its newer text.
+            Practice.objects.filter(pk=practice.pk, embedding=None).update(embedding=vector,
+                                                                           updated_at=timezone.now())
     return len(ids)
 
 

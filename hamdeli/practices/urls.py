@@ -18,8 +18,11 @@ urlpatterns = [
     path("practices/<uuid:public_id>/delete/", views.practice_delete, name="delete"),
     path("practices/<uuid:public_id>/attachments/", views.practice_attach, name="attach"),
     path("practices/<uuid:public_id>/attachments/<uuid:attachment_id>/", views.attachment, name="attachment"),
+    path("practices/<uuid:public_id>/attachments/<uuid:attachment_id>/remove/", views.attachment_remove,
+         name="attachment_remove"),
     path("exchange/", views.public_list, name="public_list"),
     path("exchange/feed.json", views.public_feed, name="public_feed"),
     path("exchange/<uuid:public_id>/", views.public_detail, name="public_detail"),
     path("exchange/<uuid:public_id>/ask/", views.public_ask, name="public_ask"),
+    path("exchange/<uuid:public_id>/files/<uuid:attachment_id>/", views.public_attachment, name="public_attachment"),
 ]

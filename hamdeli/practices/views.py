@@ -10,9 +10,9 @@ from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.permissions import PUBLIC, requires
 from hamdeli.places import selectors as places
-from hamdeli.practices import exchange, forms, selectors, services
+from hamdeli.practices import exchange, facets, forms, selectors, services
 from hamdeli.practices.models import Crisis
-from hamdeli.practices.search.engine import Filters, search
+from hamdeli.practices.search.engine import Filters, candidates, search
 
 ASK_LIMIT, ASK_WINDOW = 5, 3600  # questions per IP address per hour
 ASK_MAX_BYTES = 32 * 1024  # a question form never needs more
@@ -22,13 +22,19 @@ def _search_page(request, org, template):
     form = forms.SearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     query = data.get("q", "")
-    results = None
+    results, panel, active = None, [], []
+    filters = Filters(**{k: data.get(k) or ("" if k not in ("date_from", "date_to") else None) for k in (
+        "topic", "country", "language", "phase", "instrument", "date_from", "date_to")})
     if query.strip():
-        filters = Filters(**{k: data.get(k) or ("" if k not in ("date_from", "date_to") else None) for k in (
-            "topic", "country", "language", "phase", "instrument", "date_from", "date_to")})
-        results = search(org=org, query=query, filters=filters, mode=data.get("mode") or "hybrid")
-    listing = None if results else selectors.visible_practices(org).select_related("city", "org")[:100]
-    return render(request, template, {"form": form, "results": results, "listing": listing})
+        calendar = facets.page_calendar()
+        results = search(org=org, query=query, filters=filters, mode=data.get("mode") or "hybrid",
+                         calendar=calendar)
+        params = {k: v for k, v in request.GET.items() if v}
+        panel, active = facets.panel(results.facets, params, calendar), facets.active_filters(data, params)
+    # No words: the practices the filters leave (all the office may read when none is set).
+    listing = None if results else candidates(org, filters).select_related("city", "org")[:100]
+    return render(request, template, {"form": form, "results": results, "listing": listing, "facet_panel": panel,
+                                      "active_filters": active})
 
 
 @requires("practices.view")
@@ -107,13 +113,29 @@ def practice_attach(request, public_id):
     return practice_detail.__wrapped__(request, public_id, attachment_form=form, status=422)
 
 
+def _file_response(practice, attachment_id):
+    found = selectors.attachment(practice=practice, public_id=attachment_id)
+    return FileResponse(found.file.open("rb"), filename=found.name, content_type=found.content_type)
+
+
 @requires("practices.view")
 def attachment(request, public_id, attachment_id):
-    practice = selectors.practice(org=request.org, public_id=public_id)
-    found = practice.attachments.filter(public_id=attachment_id).first()
-    if found is None:
-        raise Http404
-    return FileResponse(found.file.open("rb"), filename=found.name, content_type=found.content_type)
+    return _file_response(selectors.practice(org=request.org, public_id=public_id), attachment_id)
+
+
+@require_POST
+@requires("practices.edit")
+def attachment_remove(request, public_id, attachment_id):
+    practice = selectors.own_practice(org=request.org, public_id=public_id)
+    services.remove_attachment(org=request.org, actor=request.user,
+                               attachment=selectors.attachment(practice=practice, public_id=attachment_id))
+    return redirect("practices:detail", public_id=public_id)
+
+
+@requires(PUBLIC)
+def public_attachment(request, public_id, attachment_id):
+    """A public practice's files are public too: the protocol or poster it shares."""
+    return _file_response(selectors.public_practice(public_id), attachment_id)
 
 
 @requires("practices.view")

@@ -13,6 +13,10 @@ def build(world):
         visibility="public")
     world.impact = services.record_impact(org=world.org, actor=world.officer, crisis="covid19",
                                           hit_on=__import__("datetime").date(2020, 2, 20), note="matrix-marker-impact")
+    world.attachment = services.add_attachment(org=world.org, actor=world.officer, practice=world.practice,
+                                               upload=_pdf())
+    world.public_attachment = services.add_attachment(org=world.org, actor=world.officer,
+                                                      practice=world.public_practice, upload=_pdf())
     world.question = services.ask_city(practice=world.public_practice, name="A visitor", email="v@example.org",
                                        message="matrix-marker-question", sender_ip="127.0.0.1")
 
@@ -26,9 +30,23 @@ def _pub(w):
 
 
 def _pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("note.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+
+
+def _pdf_upload():
     f = io.BytesIO(b"%PDF-1.4 test")
     f.name = "note.pdf"
     return f
+
+
+def _att(w):
+    return {"public_id": w.practice.public_id, "attachment_id": w.attachment.public_id}
+
+
+def _pub_att(w):
+    return {"public_id": w.public_practice.public_id, "attachment_id": w.public_attachment.public_id}
 
 
 FORM = {"title_fa": "پاکسازی", "title_en": "Cleaning", "crisis": "covid19", "phase": "response",
@@ -43,9 +61,10 @@ ROWS = [
     Row("practices:edit", params=_p),
     Row("practices:edit", method="post", write=True, params=_p, ok=(302,), body=lambda w: FORM),
     Row("practices:delete", method="post", write=True, params=_p, ok=(302,)),
-    Row("practices:attach", method="post", write=True, params=_p, ok=(302,), body=lambda w: {"file": _pdf()}),
-    Row("practices:attachment", params=lambda w: {"public_id": w.practice.public_id,
-                                                  "attachment_id": w.practice.public_id}, ok=(404,)),
+    Row("practices:attach", method="post", write=True, params=_p, ok=(302,), body=lambda w: {"file": _pdf_upload()}),
+    Row("practices:attachment", params=_att),
+    Row("practices:attachment_remove", method="post", write=True, params=_att, ok=(302,)),
+    Row("practices:public_attachment", public=True, params=_pub_att),
     Row("practices:ahead"),
     Row("practices:impacts", marker=lambda w: "matrix-marker-impact"),
     Row("practices:impact_record", method="post", write=True, ok=(302,),
@@ -66,6 +85,11 @@ ROWS = [
     Row("practices_get", params=_p),
     Row("practices_update", method="patch", write=True, params=_p, body=lambda w: {"cost": 10}),
     Row("practices_delete", method="delete", write=True, params=_p, ok=(204,)),
+    Row("practices_attachments", params=_p),
+    Row("practices_attachment_upload", method="post", write=True, params=_p, ok=(201,), multipart=True,
+        body=lambda w: {"file": _pdf_upload()}),
+    Row("practices_attachment_download", params=_att),
+    Row("practices_attachment_remove", method="delete", write=True, params=_att, ok=(204,)),
     Row("practices_impacts", marker=lambda w: "matrix-marker-impact"),
     Row("practices_impact_record", method="post", write=True, body=lambda w: {"crisis": "flood",
                                                                              "hit_on": "2020-03-01"}),

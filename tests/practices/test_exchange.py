@@ -98,3 +98,56 @@ def test_public_feed_lists_only_public_practices_without_private_fields(client, 
     assert titles == ["Open one"]
     assert "contact_email" not in response.json()["practices"][0]
     assert client.get("/exchange/feed.json").json() == response.json()
+
+
+def _embedding_workers():
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "practices-embed"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_import_computes_embeddings_in_the_background_after_commit(org, officer):
+    from hamdeli.practices.search.engine import search
+
+    content = json.dumps([
+        {"title": {"en": "Street disinfection with chlorine"}, "topics": ["disinfection"]},
+        {"title": {"es": "Paquetes de comida para familias pobres"}, "topics": ["social_support"]},
+        {"title": {"zh": "在线课堂"}, "topics": ["education"]},
+    ])
+    created = exchange.import_practices(org=org, actor=officer, content=content)
+    for worker in _embedding_workers():  # none left alive if it already finished
+        worker.join(timeout=120)
+    assert not _embedding_workers()
+    assert not Practice.objects.filter(embedding=None).exists()
+    # the vectors are the practices' own: a Persian question finds the Spanish food parcels by meaning
+    hits = search(org=org, query="کمک غذایی به خانواده‌های فقیر", mode="semantic", limit=1).hits
+    assert hits[0].practice.pk == created[1].pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_rolled_back_starts_no_embedding(org, officer):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        exchange.import_practices(org=org, actor=officer, content=json.dumps(
+            [{"title": {"en": "Never kept"}, "topics": ["education"]}]))
+        raise RuntimeError("the caller's transaction fails after the import")
+    assert not Practice.objects.exists() and not _embedding_workers()
+
+
+def test_background_embedding_does_not_overwrite_a_vector_saved_meanwhile(org, officer, monkeypatch):
+    from hamdeli.practices import services
+    from hamdeli.practices.search import semantic
+
+    p = services.create_practice(org=org, actor=officer, embed=False, title={"en": "Old text"}, topics=["education"])
+    newer = b"\x01" * (384 * 4)
+    real = semantic.embed_passages
+
+    def embed_while_someone_edits(texts):
+        Practice.objects.filter(pk=p.pk).update(embedding=newer)  # the officer's edit lands mid-batch
+        return real(texts)
+
+    monkeypatch.setattr(semantic, "embed_passages", embed_while_someone_edits)
+    services.embed_missing()
+    assert bytes(Practice.objects.get(pk=p.pk).embedding) == newer

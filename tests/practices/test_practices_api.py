@@ -85,3 +85,83 @@ def test_on_behalf_practice_says_who_recorded_it(officer_client, make_practice, 
     assert p.on_behalf
     page = officer_client.get(f"/practices/{p.public_id}/").content.decode()
     assert "Guangzhou" in page or "گوانگجو" in page
+
+
+def _pdf(name="protocol.pdf", body=b"%PDF-1.4 street disinfection protocol"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, body, "application/pdf")
+
+
+def test_attachments_over_the_api(officer_api, outsider_api, make_practice, django_capture_on_commit_callbacks):
+    p = make_practice(visibility="private")
+    url = f"{URL}/{p.public_id}/attachments"
+    response = officer_api.post(url, {"file": _pdf()})
+    assert response.status_code == 201, response.content
+    made = response.json()
+    assert made["name"] == "protocol.pdf" and made["content_type"] == "application/pdf" and made["size"] > 0
+    assert [a["id"] for a in officer_api.get(url).json()] == [made["id"]]
+    download = officer_api.get(f"{url}/{made['id']}")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert officer_api.post(url, {"file": _pdf("evil.pdf", b"MZ\x90\x00")}).status_code == 422
+    assert officer_api.post(url, {}).status_code in (400, 422)
+    # another office: the practice is private, so neither the list, the file nor the removal exists for it
+    assert outsider_api.get(url).status_code == 404
+    assert outsider_api.get(f"{url}/{made['id']}").status_code == 404
+    assert outsider_api.delete(f"{url}/{made['id']}").status_code == 404
+    assert outsider_api.post(url, {"file": _pdf()}).status_code == 404
+    stored = p.attachments.get().file
+    assert stored.storage.exists(stored.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert officer_api.delete(f"{url}/{made['id']}").status_code == 204
+    assert not p.attachments.exists() and not stored.storage.exists(stored.name)
+    assert AuditEntry.objects.filter(action="practice.attachment_removed").count() == 1
+
+
+def test_shared_practice_files_are_readable_not_removable_by_others(officer, outsider_api, other_org, make_practice):
+    from hamdeli.practices import services
+
+    p = make_practice(visibility="public")
+    a = services.add_attachment(org=p.org, actor=officer, practice=p, upload=_pdf())
+    url = f"{URL}/{p.public_id}/attachments"
+    assert outsider_api.get(url).json()[0]["name"] == "protocol.pdf"
+    assert outsider_api.get(f"{url}/{a.public_id}").status_code == 200
+    assert outsider_api.delete(f"{url}/{a.public_id}").status_code == 404
+    assert outsider_api.post(url, {"file": _pdf()}).status_code == 404
+    assert p.attachments.count() == 1
+
+
+def test_public_page_offers_a_public_practices_files_only(client, officer, make_practice):
+    from hamdeli.practices import services
+
+    public = make_practice(visibility="public")
+    private = make_practice(visibility="private")
+    shown = services.add_attachment(org=public.org, actor=officer, practice=public, upload=_pdf())
+    hidden = services.add_attachment(org=private.org, actor=officer, practice=private, upload=_pdf("secret.pdf"))
+    page = client.get(f"/exchange/{public.public_id}/").content.decode()
+    assert f"/exchange/{public.public_id}/files/{shown.public_id}/" in page
+    assert client.get(f"/exchange/{public.public_id}/files/{shown.public_id}/").status_code == 200
+    assert client.get(f"/exchange/{private.public_id}/files/{hidden.public_id}/").status_code == 404
+    assert client.get(f"/exchange/{public.public_id}/files/{hidden.public_id}/").status_code == 404
+
+
+def test_removing_a_practice_keeps_its_files_when_the_removal_rolls_back(officer, make_practice, monkeypatch):
+    from hamdeli.practices import services
+
+    p = make_practice()
+    stored = services.add_attachment(org=p.org, actor=officer, practice=p, upload=_pdf()).file
+
+    def fail(self, *args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(Practice, "delete", fail)
+    with pytest.raises(RuntimeError):
+        services.delete_practice(org=p.org, actor=officer, practice=p)
+    assert Practice.objects.filter(pk=p.pk).exists() and stored.storage.exists(stored.name)
+
+
+def test_listing_without_words_applies_the_filters(officer_api, make_practice):
+    make_practice(title={"en": "Bike lanes"}, topics=["transport"])
+    make_practice(title={"en": "Food parcels"}, topics=["social_support"])
+    body = officer_api.get(URL, {"topic": "transport"}).json()
+    assert body["mode"] == "list" and [h["practice"]["title"]["en"] for h in body["hits"]] == ["Bike lanes"]

@@ -74,3 +74,29 @@ def test_ask_refuses_oversized_and_invalid_messages(public):
 
 def test_cannot_ask_about_a_private_practice(private):
     assert _ask(Client(), private).status_code == 404
+
+
+def test_search_page_facets_are_labelled_links_that_narrow_the_search(client, settings, org, officer):
+    from hamdeli.practices.evaluation import load_samples
+
+    load_samples(org=org, actor=officer, visibility="public")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
+    page = client.get("/exchange/", {"q": "ماسک"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "اقلام بهداشتی و درمانی" in html  # a topic's label, not its code
+    assert "۱۳۹۹" in html and "date_from=2020-03-20" in html  # Jalali year 1399, linked by its Gregorian bounds
+    assert "country=CN" in html and "چین" in html
+    # following the country facet leaves Chinese cities' practices only, with a chip that removes the filter
+    narrowed = client.get("/exchange/", {"q": "ماسک", "country": "CN"}).content.decode()
+    assert narrowed.count('class="card practice"') < html.count('class="card practice"')
+    assert 'class="active-filters"' in narrowed and "?q=" in narrowed
+    year = client.get("/exchange/", {"q": "ماسک", "date_from": "2020-03-20", "date_to": "2021-03-20"})
+    assert year.status_code == 200 and 'aria-current="true"' in year.content.decode()
+
+
+def test_filters_without_words_list_what_they_leave(client, make_practice):
+    make_practice(title={"en": "Bike lanes"}, topics=["transport"], visibility="public")
+    make_practice(title={"en": "Food parcels"}, topics=["social_support"], visibility="public")
+    html = client.get("/exchange/", {"topic": "transport"}).content.decode()
+    assert "Bike lanes" in html and "Food parcels" not in html

@@ -88,6 +88,21 @@ def test_facets_count_the_results(org, samples):
     assert set(results.facets) == {"topic", "country", "language", "phase", "instrument", "year"}
 
 
+def test_facets_count_every_result_found_not_only_the_page(org, samples):
+    results = search(org=org, query="masks", mode="keyword", limit=1)
+    everything = search(org=org, query="masks", mode="keyword", limit=100)
+    assert len(results.hits) == 1 and results.facets_over == len(everything.hits) > 1
+    assert results.facets == everything.facets
+    assert sum(count for _v, count in results.facets["phase"]) == len(everything.hits)
+
+
+def test_year_facet_follows_the_pages_calendar(org, samples):
+    gregorian = dict(search(org=org, query="disinfection", mode="keyword").facets["year"])
+    jalali = dict(search(org=org, query="disinfection", mode="keyword", calendar="jalali").facets["year"])
+    assert set(gregorian) <= {"2019", "2020", "2021"} and set(jalali) <= {"1398", "1399", "1400"}
+    assert sum(gregorian.values()) == sum(jalali.values()) > 0
+
+
 def test_filters_narrow_the_candidates(org, samples):
     titles = _top(org, "disinfection", mode="semantic", n=10, country="CN")
     assert titles and all(t.get("zh") for t in titles)

@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from hamdeli.core import dates
 from hamdeli.places.models import City
 from hamdeli.practices import selectors
 from hamdeli.practices.models import Practice
@@ -54,6 +55,7 @@ class Results:
     facets: dict = field(default_factory=dict)
     engine: str = ""
     mode: str = "hybrid"
+    facets_over: int = 0  # how many of the best results the facets count (more than the page shows)
 
 
 def candidates(org, filters: Filters):
@@ -89,7 +91,7 @@ def engine_name() -> str:
 
 
 def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybrid", limit: int = 20,
-           with_facets: bool = True) -> Results:
+           with_facets: bool = True, calendar: str = "gregorian") -> Results:
     filters = filters or Filters()
     mode = mode if mode in MODES else "hybrid"
     pool = candidates(org, filters)
@@ -105,26 +107,36 @@ def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybr
         weight = PARTIAL_KEYWORD_WEIGHT if keyword and not keyword[0].all_words and semantic else 1.0
         keyword = keyword if weight else []
         ranked = rrf([h.id for h in keyword], [i for i, _s in semantic], weights=(weight, 1.0))
-    ranked = ranked[:limit]
+    page = ranked[:limit]
     kw_ids, sem_ids = {h.id for h in keyword}, {i for i, _s in semantic}
     practices = (Practice.objects.select_related("city", "city__country", "org").defer("embedding")
-                 .in_bulk([i for i, _s in ranked]))
+                 .in_bulk([i for i, _s in page]))
     hits = [Hit(practices[i], score, snippet(practices[i].search_text, query) if i in matched_words else "",
                 tuple(name for name, ids in (("keyword", kw_ids), ("semantic", sem_ids)) if i in ids))
-            for i, score in ranked if i in practices]
-    return Results(hits, facets(hits) if with_facets else {}, engine_name(), mode)
+            for i, score in page if i in practices]
+    counted = [i for i, _s in ranked]
+    return Results(hits, facets(counted, calendar=calendar) if with_facets else {}, engine_name(), mode,
+                   len(counted) if with_facets else 0)
 
 
-def facets(hits: list[Hit]) -> dict[str, list[tuple[str, int]]]:
-    """Counts over the results: topic, country, language, phase, instrument, year started."""
-    counters = {name: Counter() for name in ("topic", "country", "language", "phase", "instrument", "year")}
-    for hit in hits:
-        p = hit.practice
-        counters["topic"].update(p.topics)
-        counters["country"][p.city.country_id] += 1
-        counters["language"].update(p.languages.split())
-        counters["phase"][p.phase] += 1
-        counters["instrument"][p.instrument] += 1
-        if p.started_on:
-            counters["year"][str(p.started_on.year)] += 1
-    return {name: counter.most_common() for name, counter in counters.items()}
+FACETS = ("topic", "country", "language", "phase", "instrument", "year")
+
+
+def facets(ids: list[int], *, calendar: str = "gregorian") -> dict[str, list[tuple[str, int]]]:
+    """Counts over the ranked results (every one found, not only the page shown): topic, country,
+    language, phase, instrument and the year started (Gregorian, or Jalali for Persian pages)."""
+    counters = {name: Counter() for name in FACETS}
+    rows = Practice.objects.filter(id__in=ids).values_list(
+        "topics", "city__country_id", "languages", "phase", "instrument", "started_on")
+    for topics, country, languages, phase, instrument, started_on in rows:
+        counters["topic"].update(topics)
+        counters["country"][country] += 1
+        counters["language"].update(languages.split())
+        counters["phase"][phase] += 1
+        counters["instrument"][instrument] += 1
+        if started_on:
+            year = dates.to_jalali(started_on).year if calendar == "jalali" else started_on.year
+            counters["year"][str(year)] += 1
+    ordered = {name: counter.most_common() for name, counter in counters.items()}
+    ordered["year"] = sorted(ordered["year"], reverse=True)
+    return ordered
