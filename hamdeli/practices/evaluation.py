@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from hamdeli.places.models import City, Country
+from hamdeli.places.services import country_names
 from hamdeli.practices import samples, services
 from hamdeli.practices.models import Practice
 from hamdeli.practices.search.engine import search
@@ -15,7 +16,8 @@ def ensure_sample_cities() -> dict:
     """The sample cities, created from the sample table when GeoNames has not been imported."""
     made = {}
     for key, (gid, en, fa, code) in samples.CITIES.items():
-        Country.objects.get_or_create(code=code, defaults={"name_en": code, "name_fa": code})
+        english, persian = country_names(code)
+        Country.objects.get_or_create(code=code, defaults={"name_en": english, "name_fa": persian})
         made[key], _created = City.objects.get_or_create(
             geonameid=gid, defaults={"name_en": en, "name_fa": fa, "country_id": code})
     return made

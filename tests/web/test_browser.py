@@ -89,3 +89,29 @@ def test_a_form_error_is_shown_next_to_the_field_in_persian(browser_page, live_s
     assert any("این فیلد لازم است" in e for e in errors), errors  # the city
     page.screenshot(path=str(SCREENSHOTS / "partner-form-errors-fa.png"), full_page=True)
     assert not Partnership.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_visitor_searches_the_exchange_in_persian_and_narrows_by_a_facet(browser_page, live_server, org, officer):
+    from hamdeli.practices.evaluation import load_samples
+
+    samples = load_samples(org=org, actor=officer, visibility="public")
+    page = browser_page
+    page.goto(f"{live_server.url}/exchange/")  # no login
+    assert page.get_attribute("html", "dir") == "rtl"
+    page.fill("#id_q", "نقشه موجودی ماسک در داروخانه‌ها")
+    page.click("form.filters button")
+    page.wait_for_selector("aside.facets")
+    titles = page.locator("article.practice h3").all_inner_texts()
+    assert any(t in titles[:5] for t in samples["taipei_mask_map"].title.values()), titles  # Chinese/English text
+    # right to left: the facet panel stands to the right of the results
+    facets_box = page.locator("aside.facets").bounding_box()
+    assert facets_box["x"] > page.locator("aside.facets + section").bounding_box()["x"]
+    page.screenshot(path=str(SCREENSHOTS / "exchange-search-fa.png"), full_page=True)
+    page.locator("aside.facets a", has_text="چین").first.click()
+    page.wait_for_selector(".active-filters")
+    assert "چین" in page.locator(".active-filters").inner_text()
+    chinese = ("ووهان", "شانگهای", "گوانگجو", "شیان", "پکن")
+    cities = page.locator("article.practice p.muted").all_inner_texts()
+    assert cities and all(any(c in line for c in chinese) for line in cities), cities
+    page.screenshot(path=str(SCREENSHOTS / "exchange-facet-fa.png"), full_page=True)
