@@ -131,6 +131,13 @@ class DesignSetIn(Schema):
     notes: str = Field("", max_length=10000)
 
 
+class DesignSetPatch(Schema):
+    title: dict | None = None
+    formats: list[Format] | None = Field(None, min_length=1)
+    ready_on: dt.date | None = None
+    notes: str | None = Field(None, max_length=10000)
+
+
 class PlacementIn(Schema):
     format: Format
     location: str = Field(..., min_length=1, max_length=300)
@@ -139,6 +146,16 @@ class PlacementIn(Schema):
     count: int = Field(..., ge=1)
     reach: int | None = Field(None, ge=0)
     notes: str = Field("", max_length=10000)
+
+
+class PlacementPatch(Schema):
+    format: Format | None = None
+    location: str | None = Field(None, min_length=1, max_length=300)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    count: int | None = Field(None, ge=1)
+    reach: int | None = Field(None, ge=0)
+    notes: str | None = Field(None, max_length=10000)
 
 
 def campaign_out(c) -> dict:
@@ -216,6 +233,23 @@ def add_design_set(request, public_id: uuid.UUID, payload: DesignSetIn):
     return Status(201, design_set_out(s))
 
 
+@router.patch("/design-sets/{public_id}", response=DesignSetOut, operation_id="campaigns_update_design_set")
+@requires("campaigns.edit")
+def update_design_set(request, public_id: uuid.UUID, payload: DesignSetPatch):
+    s = selectors.design_set(org=request.org, public_id=public_id)
+    awareness.update_design_set(org=request.org, actor=request.user, design_set=s,
+                                **payload.dict(exclude_unset=True))
+    return design_set_out(selectors.design_set(org=request.org, public_id=public_id))
+
+
+@router.delete("/design-sets/{public_id}", response={204: None}, operation_id="campaigns_remove_design_set")
+@requires("campaigns.edit")
+def remove_design_set(request, public_id: uuid.UUID):
+    s = selectors.design_set(org=request.org, public_id=public_id)
+    awareness.remove_design_set(org=request.org, actor=request.user, design_set=s)
+    return Status(204, None)
+
+
 @router.post("/design-sets/{public_id}/files", response={201: DesignFileOut},
              operation_id="campaigns_upload_design_file")
 @requires("campaigns.edit")
@@ -234,6 +268,14 @@ def design_file_content(request, public_id: uuid.UUID):
     return FileResponse(f.file.open("rb"), content_type=f.content_type, filename=f.original_name)
 
 
+@router.delete("/design-files/{public_id}", response={204: None}, operation_id="campaigns_remove_design_file")
+@requires("campaigns.edit")
+def remove_design_file(request, public_id: uuid.UUID):
+    f = selectors.design_file(org=request.org, public_id=public_id)
+    awareness.remove_design_file(org=request.org, actor=request.user, design_file=f)
+    return Status(204, None)
+
+
 @router.post("/design-sets/{public_id}/placements", response={201: PlacementOut},
              operation_id="campaigns_add_placement")
 @requires("campaigns.edit")
@@ -241,6 +283,22 @@ def add_placement(request, public_id: uuid.UUID, payload: PlacementIn):
     s = selectors.design_set(org=request.org, public_id=public_id)
     return Status(201, placement_out(awareness.add_placement(org=request.org, actor=request.user, design_set=s,
                                                              **payload.dict())))
+
+
+@router.patch("/placements/{public_id}", response=PlacementOut, operation_id="campaigns_update_placement")
+@requires("campaigns.edit")
+def update_placement(request, public_id: uuid.UUID, payload: PlacementPatch):
+    p = selectors.placement(org=request.org, public_id=public_id)
+    return placement_out(awareness.update_placement(org=request.org, actor=request.user, placement=p,
+                                                    **payload.dict(exclude_unset=True)))
+
+
+@router.delete("/placements/{public_id}", response={204: None}, operation_id="campaigns_remove_placement")
+@requires("campaigns.edit")
+def remove_placement(request, public_id: uuid.UUID):
+    p = selectors.placement(org=request.org, public_id=public_id)
+    awareness.remove_placement(org=request.org, actor=request.user, placement=p)
+    return Status(204, None)
 
 
 class LaneOut(Schema):

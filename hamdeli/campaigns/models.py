@@ -57,6 +57,10 @@ class Campaign(TenantModel):
     def __str__(self) -> str:
         return localized_str(self.name)
 
+    def material_is_open(self) -> bool:
+        """Design sets, files and placements may change until the campaign is finished; then they are its record."""
+        return self.status != CampaignStatus.FINISHED
+
     @transition(field=status, source=CampaignStatus.PLANNED, target=CampaignStatus.RUNNING)
     def start(self):
         pass

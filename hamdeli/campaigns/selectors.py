@@ -44,7 +44,13 @@ def design_set(*, org, public_id) -> DesignSet:
 
 
 def design_file(*, org, public_id) -> DesignFile:
-    return get_object_or_404(DesignFile.objects.filter(org=org), public_id=public_id)
+    return get_object_or_404(DesignFile.objects.filter(org=org).select_related("design_set__campaign"),
+                             public_id=public_id)
+
+
+def placement(*, org, public_id) -> Placement:
+    return get_object_or_404(Placement.objects.filter(org=org).select_related("design_set__campaign"),
+                             public_id=public_id)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,10 @@ def build(world):
                                                 title={"en": "Set 1"}, formats=["billboard"],
                                                 ready_on=dt.date(2020, 2, 25))
     world.design_file = awareness.add_design_file(org=org, actor=officer, design_set=world.design_set, upload=png())
+    world.placement = awareness.add_placement(org=org, actor=officer, design_set=world.design_set, format="billboard",
+                                              location="Chaharbagh", starts_on=dt.date(2020, 2, 26), count=40)
+    world.spare_set = awareness.add_design_set(org=org, actor=officer, campaign=world.campaign,  # no placements
+                                               title={"en": "Set 2"}, formats=["tv"], ready_on=dt.date(2020, 3, 1))
     world.advocacy = advocacy.create_advocacy(org=org, actor=officer, title={"en": "matrix-marker-statement"},
                                               statement={"en": "No to sanctions"}, issued_on=dt.date(2020, 3, 20))
     advocacy.update_advocacy(org=org, actor=officer, campaign=world.advocacy, published=True)
@@ -34,6 +38,18 @@ def _c(w):
 
 def _s(w):
     return {"public_id": w.design_set.public_id}
+
+
+def _spare(w):
+    return {"public_id": w.spare_set.public_id}
+
+
+def _f(w):
+    return {"public_id": w.design_file.public_id}
+
+
+def _p(w):
+    return {"public_id": w.placement.public_id}
 
 
 def _a(w):
@@ -70,6 +86,18 @@ ROWS = [
     Row("campaigns:add_placement", method="post", write=True, params=_s, ok=(302,),
         body=lambda w: {"format": "billboard", "location": "Chaharbagh", "starts_on": "1398/12/05", "count": "40"}),
     Row("campaigns:design_file", params=lambda w: {"public_id": w.design_file.public_id}),
+    Row("campaigns:edit_design_set", params=_s),
+    Row("campaigns:edit_design_set", method="post", write=True, params=_s, ok=(302,),
+        body=lambda w: {"title_fa": "طرح", "formats": ["billboard", "tv"], "ready_on": "1398/12/10"}),
+    Row("campaigns:remove_design_set", params=_spare),
+    Row("campaigns:remove_design_set", method="post", write=True, params=_spare, ok=(302,)),
+    Row("campaigns:remove_design_file", params=_f),
+    Row("campaigns:remove_design_file", method="post", write=True, params=_f, ok=(302,)),
+    Row("campaigns:edit_placement", params=_p),
+    Row("campaigns:edit_placement", method="post", write=True, params=_p, ok=(302,),
+        body=lambda w: {"format": "billboard", "location": "Ring road", "starts_on": "1398/12/06", "count": "12"}),
+    Row("campaigns:remove_placement", params=_p),
+    Row("campaigns:remove_placement", method="post", write=True, params=_p, ok=(302,)),
     # pages: advocacy
     Row("campaigns:advocacy_list", marker=lambda w: "matrix-marker-statement"),
     Row("campaigns:advocacy_create"),
@@ -113,6 +141,13 @@ ROWS = [
     Row("campaigns_add_placement", method="post", write=True, params=_s, ok=(201,),
         body=lambda w: {"format": "billboard", "location": "Isfahan", "starts_on": DAY, "count": 40}),
     Row("campaigns_design_file_content", params=lambda w: {"public_id": w.design_file.public_id}),
+    Row("campaigns_update_design_set", method="patch", write=True, params=_s,
+        body=lambda w: {"title": {"en": "Set 1, revised"}, "formats": ["billboard", "print"]}),
+    Row("campaigns_remove_design_set", method="delete", write=True, params=_spare, ok=(204,)),
+    Row("campaigns_remove_design_file", method="delete", write=True, params=_f, ok=(204,)),
+    Row("campaigns_update_placement", method="patch", write=True, params=_p,
+        body=lambda w: {"count": 12, "reach": 900}),
+    Row("campaigns_remove_placement", method="delete", write=True, params=_p, ok=(204,)),
     Row("campaigns_overview", marker=lambda w: "matrix-marker-campaign"),
     Row("campaigns_dashboard"),
     Row("advocacy_list", marker=lambda w: "matrix-marker-statement"),

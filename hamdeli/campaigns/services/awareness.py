@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_fsm import can_proceed
 
 from hamdeli.campaigns.models import (
@@ -25,11 +26,14 @@ from hamdeli.campaigns.services._checks import (
     unknown_fields,
 )
 from hamdeli.core import audit
+from hamdeli.core.digits import format_number
 from hamdeli.core.errors import Conflict, require_fields
 from hamdeli.core.files import DOCUMENTS, MP4, WEBM, check_upload
 
 DESIGN_FILE_KINDS = (*DOCUMENTS, MP4, WEBM)
 CAMPAIGN_FIELDS = ["name", "message", "goal", "audience", "starts_on", "ends_on", "owner", "notes"]
+DESIGN_SET_FIELDS = ["title", "formats", "ready_on", "notes"]
+PLACEMENT_FIELDS = ["format", "location", "starts_on", "ends_on", "count", "reach", "notes"]
 
 
 def _check_owner(org, owner):
@@ -107,12 +111,35 @@ def _check_formats(formats) -> list[str]:
     return [value for value in DesignFormat.values if value in formats]  # canonical order, no repeats
 
 
+def _open_campaign(org, campaign_id) -> Campaign:
+    """Lock the campaign (so its material changes one at a time and not while it is being finished) and
+    refuse with 409 once it is finished: then its design sets, files and placements are its record."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign_id, org=org)
+    if not campaign.material_is_open():
+        raise Conflict(_("This campaign is finished: its design sets, files and placements can no longer be "
+                         "changed."), code="campaign_finished")
+    return campaign
+
+
+def _delete_stored_file_on_commit(field_file) -> None:
+    """The stored file goes only once the row's removal is committed; a rollback keeps both."""
+    if field_file:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _required(field: str, value):
+    if value in (None, ""):
+        raise invalid(field, _("This field is required."))
+    return value
+
+
 @transaction.atomic
 def add_design_set(*, org, actor, campaign: Campaign, title, formats, ready_on: dt.date | None,
                    notes: str = "") -> DesignSet:
     require_fields(ready_on=ready_on)
     design_set = DesignSet.objects.create(
-        org=org, campaign=Campaign.objects.get(pk=campaign.pk, org=org), title=localized("title", title),
+        org=org, campaign=_open_campaign(org, campaign.pk), title=localized("title", title),
         formats=_check_formats(formats), ready_on=ready_on, notes=max_length("notes", notes, 10000))
     audit.record(org=org, actor=actor, action="design_set.created", obj=design_set,
                  after=audit.snapshot(design_set))
@@ -120,10 +147,60 @@ def add_design_set(*, org, actor, campaign: Campaign, title, formats, ready_on: 
 
 
 @transaction.atomic
+def update_design_set(*, org, actor, design_set: DesignSet, **fields) -> DesignSet:
+    """Change a design set's title, formats, ready date or notes; a format its placements use must stay."""
+    unknown_fields(fields, DESIGN_SET_FIELDS)
+    _open_campaign(org, design_set.campaign_id)
+    design_set = DesignSet.objects.select_for_update().get(pk=design_set.pk, org=org)
+    before = audit.snapshot(design_set)
+    if "title" in fields:
+        design_set.title = localized("title", fields["title"])
+    if "formats" in fields:
+        formats = _check_formats(fields["formats"])
+        placed = set(design_set.placements.values_list("format", flat=True))
+        in_use = [value for value in DesignFormat.values if value in placed and value not in formats]
+        if in_use:
+            raise invalid("formats", _("Placements of this set use the format “%(format)s”: keep it, or change or "
+                                       "remove those placements first.") % {
+                "format": DesignFormat(in_use[0]).label})
+        design_set.formats = formats
+    if "ready_on" in fields:
+        design_set.ready_on = _required("ready_on", fields["ready_on"])
+    if "notes" in fields:
+        design_set.notes = max_length("notes", fields["notes"], 10000)
+    design_set.save()
+    audit.record(org=org, actor=actor, action="design_set.updated", obj=design_set, before=before,
+                 after=audit.snapshot(design_set))
+    return design_set
+
+
+@transaction.atomic
+def remove_design_set(*, org, actor, design_set: DesignSet) -> None:
+    """Remove a design set and its files. One with placements is refused (409): they are the record of
+    where the campaign went out, so each is removed on purpose, with its own audit entry, first."""
+    _open_campaign(org, design_set.campaign_id)
+    design_set = DesignSet.objects.select_for_update().get(pk=design_set.pk, org=org)
+    placed = design_set.placements.count()
+    if placed:
+        raise Conflict(ngettext(
+            "This design set has %(n)s placement; remove it first, then the set.",
+            "This design set has %(n)s placements; remove them first, then the set.", placed) % {
+                "n": format_number(placed)},
+            code="design_set_has_placements")
+    files = list(design_set.files.all())
+    audit.record(org=org, actor=actor, action="design_set.removed", obj=design_set,
+                 before={**audit.snapshot(design_set), "files": [audit.snapshot(f) for f in files]})
+    for design_file in files:
+        _delete_stored_file_on_commit(design_file.file)
+    design_set.delete()  # its files' rows go with it (CASCADE)
+
+
+@transaction.atomic
 def add_design_file(*, org, actor, design_set: DesignSet, upload) -> DesignFile:
     """Store one file of a design set after checking its kind (from its content) and size."""
     if upload is None:
         raise invalid("file", _("This field is required."))
+    _open_campaign(org, design_set.campaign_id)
     kind = check_upload(upload, field="file", allowed=DESIGN_FILE_KINDS)  # size: UPLOAD_MAX_BYTES
     design_file = DesignFile(org=org, design_set=DesignSet.objects.get(pk=design_set.pk, org=org),
                              kind=kind.name, content_type=kind.content_type, size=upload.size,
@@ -137,22 +214,72 @@ def add_design_file(*, org, actor, design_set: DesignSet, upload) -> DesignFile:
 
 
 @transaction.atomic
+def remove_design_file(*, org, actor, design_file: DesignFile) -> None:
+    """Remove one file from its design set; the stored file is deleted once the removal is committed."""
+    design_file = DesignFile.objects.select_related("design_set").get(pk=design_file.pk, org=org)
+    _open_campaign(org, design_file.design_set.campaign_id)
+    design_file = DesignFile.objects.select_for_update().get(pk=design_file.pk, org=org)
+    audit.record(org=org, actor=actor, action="design_file.removed", obj=design_file,
+                 before={**audit.snapshot(design_file), "design_set": str(design_file.design_set.public_id)})
+    _delete_stored_file_on_commit(design_file.file)
+    design_file.delete()
+
+
+def _check_placement(design_set: DesignSet, values: dict) -> None:
+    """The rules every placement keeps, whether new or changed."""
+    choice("format", values["format"], DesignFormat)
+    if values["format"] not in design_set.formats:
+        raise invalid("format", _("This design set was not produced in this format."))
+    if values["count"] < 1:
+        raise invalid("count", _("Enter a larger number."))
+    if values["reach"] is not None and values["reach"] < 0:
+        raise invalid("reach", _("Enter a larger number."))
+    period("starts_on", values["starts_on"], "ends_on", values["ends_on"])
+    values["location"] = max_length("location", values["location"], 300)
+    values["notes"] = max_length("notes", values["notes"], 10000)
+
+
+@transaction.atomic
 def add_placement(*, org, actor, design_set: DesignSet, format: str, location: str, starts_on: dt.date | None,
                   count: int | None, ends_on: dt.date | None = None, reach: int | None = None,
                   notes: str = "") -> Placement:
     require_fields(location=(location or "").strip(), starts_on=starts_on, count=count)
+    _open_campaign(org, design_set.campaign_id)
     design_set = DesignSet.objects.get(pk=design_set.pk, org=org)
-    choice("format", format, DesignFormat)
-    if format not in design_set.formats:
-        raise invalid("format", _("This design set was not produced in this format."))
-    if count < 1:
-        raise invalid("count", _("Enter a larger number."))
-    if reach is not None and reach < 0:
-        raise invalid("reach", _("Enter a larger number."))
-    period("starts_on", starts_on, "ends_on", ends_on)
-    placement = Placement.objects.create(
-        org=org, design_set=design_set, format=format, location=max_length("location", location, 300),
-        starts_on=starts_on, ends_on=ends_on, count=count, reach=reach, notes=max_length("notes", notes, 10000))
+    values = {"format": format, "location": location, "starts_on": starts_on, "ends_on": ends_on, "count": count,
+              "reach": reach, "notes": notes}
+    _check_placement(design_set, values)
+    placement = Placement.objects.create(org=org, design_set=design_set, **values)
     audit.record(org=org, actor=actor, action="placement.created", obj=placement, after=audit.snapshot(placement))
     return placement
 
+
+@transaction.atomic
+def update_placement(*, org, actor, placement: Placement, **fields) -> Placement:
+    """Change where, when, in which format, how many or how far a placement reached."""
+    unknown_fields(fields, PLACEMENT_FIELDS)
+    placement = Placement.objects.select_related("design_set").get(pk=placement.pk, org=org)
+    _open_campaign(org, placement.design_set.campaign_id)
+    placement = Placement.objects.select_for_update().select_related("design_set").get(pk=placement.pk, org=org)
+    before = audit.snapshot(placement)
+    for name in ("location", "starts_on", "count"):
+        if name in fields:
+            value = fields[name].strip() if name == "location" and isinstance(fields[name], str) else fields[name]
+            fields[name] = _required(name, value)
+    values = {name: fields.get(name, getattr(placement, name)) for name in PLACEMENT_FIELDS}
+    _check_placement(placement.design_set, values)
+    for name, value in values.items():
+        setattr(placement, name, value)
+    placement.save()
+    audit.record(org=org, actor=actor, action="placement.updated", obj=placement, before=before,
+                 after=audit.snapshot(placement))
+    return placement
+
+
+@transaction.atomic
+def remove_placement(*, org, actor, placement: Placement) -> None:
+    placement = Placement.objects.select_related("design_set").get(pk=placement.pk, org=org)
+    _open_campaign(org, placement.design_set.campaign_id)
+    placement = Placement.objects.select_for_update().get(pk=placement.pk, org=org)
+    audit.record(org=org, actor=actor, action="placement.removed", obj=placement, before=audit.snapshot(placement))
+    placement.delete()

@@ -1,10 +1,14 @@
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamdeli.campaigns import forms, selectors
 from hamdeli.campaigns.services import awareness
 from hamdeli.campaigns.views._util import serve, submit
+from hamdeli.core.errors import ServiceError
 from hamdeli.core.permissions import requires
 
 
@@ -53,7 +57,7 @@ def _detail(request, campaign, status=200, **bound):
         "set_form": bound.get("set_form") or forms.DesignSetForm(),
         "file_form": forms.DesignFileForm(), "placement_form": forms.PlacementForm(),
         "bound_set": bound.get("bound_set"), "bound_file_form": bound.get("file_form"),
-        "bound_placement_form": bound.get("placement_form"),
+        "bound_placement_form": bound.get("placement_form"), "material_open": campaign.material_is_open(),
     }, status=status)
 
 
@@ -109,3 +113,91 @@ def add_placement(request, public_id):
 def design_file(request, public_id):
     f = selectors.design_file(org=request.org, public_id=public_id)
     return serve(f.file, download_name=f.original_name)
+
+
+def _back(design_set) -> str:
+    return reverse("campaigns:detail", args=[design_set.campaign.public_id]) + f"#set-{design_set.public_id}"
+
+
+def _still_there(call):
+    """A record removed by someone else meanwhile (the service finds it gone under its lock) is a 404, not a 500."""
+    def run(*args):
+        try:
+            return call(*args)
+        except ObjectDoesNotExist:
+            raise Http404 from None
+    return run
+
+
+def _edit(request, form, call, *, heading, back, closed):
+    done, status = submit(form, _still_there(call))
+    if done:
+        return redirect(back)
+    return render(request, "campaigns/form.html", {"form": form, "heading": heading, "back": back,
+                                                   "closed": closed}, status=status)
+
+
+def _remove(request, call, *, back, question):
+    """GET asks; POST removes and goes back, or shows the refusal on the same page."""
+    status, error = 200, None
+    if request.method == "POST":
+        try:
+            _still_there(call)()
+            return redirect(back)
+        except ServiceError as exc:
+            status, error = exc.status, exc.message
+    return render(request, "campaigns/confirm_remove.html", {"question": question, "back": back, "error": error},
+                  status=status)
+
+
+@requires("campaigns.edit")
+def edit_design_set(request, public_id):
+    design_set = selectors.design_set(org=request.org, public_id=public_id)
+    initial = {name: getattr(design_set, name) for name in awareness.DESIGN_SET_FIELDS}
+    form = forms.DesignSetForm(request.POST or None, initial=initial)
+    return _edit(request, form, lambda data: awareness.update_design_set(
+        org=request.org, actor=request.user, design_set=design_set, **data),
+        heading=_("Edit the design set “%(title)s”") % {"title": design_set}, back=_back(design_set),
+        closed=not design_set.campaign.material_is_open())
+
+
+@requires("campaigns.edit")
+def remove_design_set(request, public_id):
+    design_set = selectors.design_set(org=request.org, public_id=public_id)
+    return _remove(request, lambda: awareness.remove_design_set(org=request.org, actor=request.user,
+                                                                design_set=design_set),
+                   back=reverse("campaigns:detail", args=[design_set.campaign.public_id]),
+                   question=_("Remove the design set “%(title)s”? Its files are deleted with it.") % {
+                       "title": design_set})
+
+
+@requires("campaigns.edit")
+def remove_design_file(request, public_id):
+    design_file = selectors.design_file(org=request.org, public_id=public_id)
+    return _remove(request, lambda: awareness.remove_design_file(org=request.org, actor=request.user,
+                                                                 design_file=design_file),
+                   back=_back(design_file.design_set),
+                   question=_("Remove the file “%(name)s” from the design set “%(title)s”? The stored file is "
+                              "deleted.") % {"name": design_file.original_name, "title": design_file.design_set})
+
+
+@requires("campaigns.edit")
+def edit_placement(request, public_id):
+    placement = selectors.placement(org=request.org, public_id=public_id)
+    initial = {name: getattr(placement, name) for name in awareness.PLACEMENT_FIELDS}
+    form = forms.PlacementForm(request.POST or None, initial=initial)
+    return _edit(request, form, lambda data: awareness.update_placement(
+        org=request.org, actor=request.user, placement=placement, **data),
+        heading=_("Edit the placement of “%(title)s”") % {"title": placement.design_set},
+        back=_back(placement.design_set), closed=not placement.design_set.campaign.material_is_open())
+
+
+@requires("campaigns.edit")
+def remove_placement(request, public_id):
+    placement = selectors.placement(org=request.org, public_id=public_id)
+    return _remove(request, lambda: awareness.remove_placement(org=request.org, actor=request.user,
+                                                               placement=placement),
+                   back=_back(placement.design_set),
+                   question=_("Remove the placement “%(format)s, %(location)s” of the design set “%(title)s”?") % {
+                       "format": placement.get_format_display(), "location": placement.location,
+                       "title": placement.design_set})
