@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -5,7 +7,38 @@ from django.utils.translation import pgettext_lazy
 from hamdeli.aid import selectors
 from hamdeli.aid.ledger import MAX_QUANTITY
 from hamdeli.aid.models import BaseUnit, Direction, PartyKind
+from hamdeli.core.digits import format_number, localize_digits, to_ascii_digits
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
+
+_GROUPED = re.compile(r"^\d{1,3}([,٬]\d{3})+$")
+
+
+class QuantityInput(forms.TextInput):
+    """A count typed with the keyboard at hand: shown in the language's digits, typed in either."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", "dir": "ltr", "size": 8, **(attrs or {})})
+
+    def format_value(self, value):
+        return localize_digits(value) if isinstance(value, int) else super().format_value(value)
+
+
+class QuantityField(forms.IntegerField):
+    """A whole number of base units; Persian or Arabic digits and thousands separators (12,000 or
+    ۱۲٬۰۰۰) are accepted."""
+
+    widget = QuantityInput  # a text box: type="number" refuses Persian digits in some browsers
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_value", MAX_QUANTITY)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = to_ascii_digits(value).strip()
+            if _GROUPED.match(value):
+                value = value.replace(",", "").replace("٬", "")
+        return super().to_python(value)
 
 
 class ByPublicId(forms.ModelChoiceField):
@@ -103,21 +136,72 @@ class ImportForm(forms.Form):
 
 
 class ReceiveForm(forms.Form):
-    received = forms.IntegerField(
-        label=_("Received in good order"), min_value=0, max_value=MAX_QUANTITY, required=False
-    )
-    damaged = forms.IntegerField(label=_("Damaged"), min_value=0, max_value=MAX_QUANTITY, required=False)
-    reason = forms.CharField(label=_("Reason for any difference"), required=False, max_length=2000)
+    """Receipt of one box, line by line: per line the units that arrived in good order and the
+    damaged ones (a shortfall is what is left of the quantity sent). This is exactly what the API and
+    services.receive_box take; an empty "received" means the rest of the line arrived intact."""
 
-    def __init__(self, *args, org, actor, **kwargs):
+    reason = forms.CharField(
+        label=_("Reason for any difference"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    over = forms.BooleanField(label=_("More arrived than was sent: record the excess as over-delivered"),
+                              required=False)
+
+    def __init__(self, *args, org, actor, box=None, **kwargs):
+        if box is not None:
+            kwargs.setdefault("auto_id", f"id_box_{box.public_id.hex[:8]}_%s")
         super().__init__(*args, **kwargs)
+        self.box = box
         self.fields["location"] = ByPublicId(
             selectors.locations(org=org, actor=actor, real_only=True), label=_("Into store")
         )
+        self.order_fields(["location"])
+        self.lines = []
+        for number, line in enumerate(box.lines.all() if box is not None else [], start=1):
+            received, damaged = f"line{number}_received", f"line{number}_damaged"
+            self.fields[received] = QuantityField(label=_("Received in good order"), min_value=0, required=False)
+            self.fields[damaged] = QuantityField(label=_("Damaged"), min_value=0, required=False)
+            self.fields[received].widget.attrs.update(
+                placeholder=localize_digits(line.quantity),
+                **{"aria-label": f"{line.item}: {self.fields[received].label}"})
+            self.fields[damaged].widget.attrs.update(
+                placeholder=localize_digits(0), **{"aria-label": f"{line.item}: {self.fields[damaged].label}"})
+            self.lines.append({"line": line, "received": self[received], "damaged": self[damaged]})
+
+    def clean(self):
+        data = super().clean()
+        self.receipt_lines = []
+        for row in self.lines:
+            line, received_name, damaged_name = row["line"], row["received"].name, row["damaged"].name
+            if received_name not in data or damaged_name not in data:
+                continue  # the field's own error is already shown
+            received, damaged = data[received_name], data[damaged_name] or 0
+            sent = format_number(line.quantity)
+            if damaged > line.quantity:
+                self.add_error(damaged_name, _("At most %(sent)s were sent.") % {"sent": sent})
+                continue
+            if received is None:
+                received = line.quantity - damaged
+            elif received + damaged > line.quantity and not data.get("over"):
+                self.add_error(
+                    received_name,
+                    _("More than was sent (%(sent)s). If more really arrived, tick “more arrived than was "
+                      "sent”.") % {"sent": sent},
+                )
+                continue
+            self.receipt_lines.append({"line": line.public_id, "received": received, "damaged": damaged})
+        return data
+
+    def field_for(self, key: str) -> str:
+        """The form field that shows a service error keyed by a box line's public id."""
+        for row in self.lines:
+            if str(row["line"].public_id) == key:
+                return row["received"].name
+        return key
 
 
 class MoveForm(forms.Form):
-    quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1, max_value=MAX_QUANTITY)
+    quantity = QuantityField(label=_("Quantity (base units)"), min_value=1)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
     def __init__(self, *args, org, actor, distribution=False, **kwargs):
@@ -153,7 +237,7 @@ class MoveForm(forms.Form):
 class IntakeForm(forms.Form):
     """Stock that arrives without a pledge: a direct gift, or the office's own stock counted in."""
 
-    quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1, max_value=MAX_QUANTITY)
+    quantity = QuantityField(label=_("Quantity (base units)"), min_value=1)
     lot_number = forms.CharField(label=_("Lot number"), max_length=100, required=False)
     expires_on = LocalDateField(label=_("Expiry date"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)

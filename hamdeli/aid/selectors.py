@@ -140,6 +140,17 @@ def recent_receipts(*, org, actor=None, limit: int = 5) -> list[dict]:
              "quantity": r["quantity"], "at": r["last"]} for r in rows]
 
 
+def receipt_discrepancies(*, org, pledge: Pledge) -> dict[int, list[Movement]]:
+    """Per box of the pledge (by box pk), the shortfalls, damage and excess recorded on its receipt."""
+    found = defaultdict(list)
+    rows = (Movement.objects.filter(org=org, pledge=pledge, box__isnull=False,
+                                    reason__in=[Reason.SHORT, Reason.DAMAGED, Reason.OVER], reversed_by__isnull=True)
+            .select_related("item", "lot").order_by("pk"))
+    for m in rows:
+        found[m.box_id].append(m)
+    return dict(found)
+
+
 # --- trace -------------------------------------------------------------------------------------
 
 

@@ -1,13 +1,18 @@
-"""Aid pages. Business rules live in services; these only wire forms to them."""
+"""Aid pages. Business rules live in services; these only wire forms to them.
+
+Every form that writes is posted once: `formtokens.submit_once` spends the form's one-time token in
+the transaction of the write, so a double click or a resubmission records nothing twice.
+"""
 
 import segno
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamdeli.aid import access, exports, imports, sankey, selectors, services
+from hamdeli.aid import access, exports, formtokens, imports, sankey, selectors, services
 from hamdeli.aid.forms import (
     GrantForm,
     ImportForm,
@@ -21,7 +26,7 @@ from hamdeli.aid.forms import (
     ReverseForm,
     TransitionForm,
 )
-from hamdeli.aid.models import Box, Consignment, Pledge
+from hamdeli.aid.models import Box, BoxState, Consignment, Pledge
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
@@ -30,6 +35,16 @@ from hamdeli.core.permissions import requires
 
 def _ctx(request):
     return {"org": request.org, "actor": request.user}
+
+
+def _then(act, url: str):
+    """A write for formtokens.submit_once: do `act()`, then go to `url`."""
+
+    def write():
+        act()
+        return url
+
+    return write
 
 
 @requires("aid.view")
@@ -69,8 +84,7 @@ def setup(request):
 def _create(request, form, key, make):
     if form.is_valid():
         try:
-            make(form)
-            return redirect("aid:setup")
+            return formtokens.submit_once(request, _then(lambda: make(form), reverse("aid:setup")))
         except ServiceError as exc:
             apply_service_error(form, exc)
             return _setup_page(request, status=exc.status, **{key: form})
@@ -121,9 +135,13 @@ def pledge_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         lines = [(data.pop("item"), data.pop("quantity"))]
-        try:
+
+        def write():
             p = services.create_pledge(org=request.org, actor=request.user, lines=lines, **data)
-            return redirect("aid:pledge", public_id=p.public_id)
+            return reverse("aid:pledge", kwargs={"public_id": p.public_id})
+
+        try:
+            return formtokens.submit_once(request, write)
         except ServiceError as exc:
             apply_service_error(form, exc)
     return render(
@@ -131,14 +149,23 @@ def pledge_create(request):
     )
 
 
-def _pledge_page(request, pledge, status=200, **forms):
+def _pledge_page(request, pledge, status=200, receive_form=None, **forms):
+    """The pledge, its consignments and boxes: a receipt form for each box on its way (the one just
+    posted, with its errors, when given), what was recorded short, damaged or over for the others."""
     org, actor = request.org, request.user
+    consignments = list(pledge.consignments.prefetch_related("boxes__lines__item", "boxes__lines__lot"))
+    discrepancies = selectors.receipt_discrepancies(org=org, pledge=pledge)
+    for consignment in consignments:
+        for box in consignment.boxes.all():
+            box.discrepancies = discrepancies.get(box.pk, [])
+            if box.state == BoxState.IN_TRANSIT:
+                posted = receive_form is not None and receive_form.box.pk == box.pk
+                box.receive_form = receive_form if posted else ReceiveForm(org=org, actor=actor, box=box)
     context = {
         "p": pledge,
-        "consignments": pledge.consignments.prefetch_related("boxes__lines__item", "boxes__lines__lot"),
+        "consignments": consignments,
         "transition_form": TransitionForm(org=org, actor=actor),
         "import_form": ImportForm(),
-        "receive_form": ReceiveForm(org=org, actor=actor),
         **forms,
     }
     return render(request, "aid/pledge.html", context, status=status)
@@ -162,8 +189,8 @@ def _show_error(form, exc: ServiceError) -> None:
 def _post_on_pledge(request, pledge, form, key, act):
     if form.is_valid():
         try:
-            act(form.cleaned_data)
-            return redirect("aid:pledge", public_id=pledge.public_id)
+            url = reverse("aid:pledge", kwargs={"public_id": pledge.public_id})
+            return formtokens.submit_once(request, _then(lambda: act(form.cleaned_data), url))
         except ServiceError as exc:
             _show_error(form, exc)
             return _pledge_page(request, pledge, status=exc.status, **{key: form})
@@ -203,33 +230,26 @@ def consignment_import(request, public_id):
 @require_POST
 @requires("aid.handle")
 def box_receive(request, public_id):
+    """Receive one box, line by line, through services.receive_box (the API's receipt)."""
     org, actor = request.org, request.user
     box = selectors.box(org=org, public_id=public_id)
-    form = ReceiveForm(request.POST, org=org, actor=actor)
+    pledge = box.consignment.pledge
+    form = ReceiveForm(request.POST, org=org, actor=actor, box=box)
+    if not form.is_valid():
+        return _pledge_page(request, pledge, status=422, receive_form=form)
 
-    def act(d):
-        lines = []
-        if d["received"] is not None or d["damaged"]:
-            only = box.lines.all()
-            if len(only) != 1:
-                raise ServiceError(
-                    _(
-                        "This box holds several items: record its receipt line by line through the "
-                        "API, or leave the counts empty to receive it as sent."
-                    ),
-                    status=422,
-                )
-            sent = only[0].quantity
-            lines = [
-                {
-                    "line": only[0].public_id,
-                    "received": sent if d["received"] is None else d["received"],
-                    "damaged": d["damaged"] or 0,
-                }
-            ]
-        services.receive_box(org=org, actor=actor, box=box, location=d["location"], lines=lines, reason=d["reason"])
+    def write():
+        d = form.cleaned_data
+        services.receive_box(org=org, actor=actor, box=box, location=d["location"], lines=form.receipt_lines,
+                             reason=d["reason"])
+        return reverse("aid:pledge", kwargs={"public_id": pledge.public_id})
 
-    return _post_on_pledge(request, box.consignment.pledge, form, "receive_form", act)
+    try:
+        return formtokens.submit_once(request, write)
+    except ServiceError as exc:
+        exc.fields = {form.field_for(name): message for name, message in exc.fields.items()}
+        _show_error(form, exc)
+        return _pledge_page(request, pledge, status=exc.status, receive_form=form)
 
 
 @requires("aid.view")
@@ -246,10 +266,11 @@ def _move(request, *, distribution: bool):
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         lines = [{"item": d.pop("item"), "quantity": d.pop("quantity")}]
+        do = services.distribute if distribution else services.handover
         try:
-            do = services.distribute if distribution else services.handover
-            do(org=org, actor=actor, lines=lines, **d)
-            return redirect("aid:home")
+            return formtokens.submit_once(
+                request, _then(lambda: do(org=org, actor=actor, lines=lines, **d), reverse("aid:home"))
+            )
         except ServiceError as exc:
             apply_service_error(form, exc)
             status = exc.status
@@ -266,8 +287,9 @@ def intake(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.intake(org=org, actor=actor, **form.cleaned_data)
-            return redirect("aid:home")
+            return formtokens.submit_once(
+                request, _then(lambda: services.intake(org=org, actor=actor, **form.cleaned_data), reverse("aid:home"))
+            )
         except ServiceError as exc:
             apply_service_error(form, exc)
             status = exc.status
@@ -322,9 +344,12 @@ def location_grant(request, public_id):
     where = selectors.location(org=request.org, actor=request.user, public_id=public_id)
     form = GrantForm(request.POST, org=request.org)
     if form.is_valid():
-        try:
+        def write():
             services.grant_location(org=request.org, actor=request.user, location=where, **form.cleaned_data)
-            return redirect("aid:location", public_id=public_id)
+            return reverse("aid:location", kwargs={"public_id": public_id})
+
+        try:
+            return formtokens.submit_once(request, write)
         except ServiceError as exc:
             apply_service_error(form, exc)
             return _location_page(request, where, form, exc.status)
@@ -348,10 +373,13 @@ def movement_reverse(request, public_id):
     movement = selectors.movement(org=request.org, public_id=public_id)
     form = ReverseForm(request.POST)
     if form.is_valid():
-        try:
+        def write():
             services.reverse_movement(org=request.org, actor=request.user, movement=movement,
                                       note=form.cleaned_data["note"])
-            return redirect("aid:movements")
+            return reverse("aid:movements")
+
+        try:
+            return formtokens.submit_once(request, write)
         except ServiceError as exc:
             apply_service_error(form, exc)
             return _movements_page(request, reverse_form=(movement.public_id, form), status=exc.status)

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
-from hamdeli.aid import services, triggers
+from hamdeli.aid import formtokens, services, triggers
 from hamdeli.aid.models import LocationKind, Pledge
 from hamdeli.core import services as core
 
@@ -20,6 +20,11 @@ def flushable_ledger(transactional_db):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM aid_movement")
     triggers.run(connection, create=True)
+
+
+def form(org, data: dict) -> dict:
+    """A page form's fields with the one-time token the page renders into it."""
+    return {**data, formtokens.FIELD: formtokens.issue(org)}
 
 
 def build_aid(org, actor, cities=None):

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from hamdeli.aid import services
+from hamdeli.aid import formtokens, services
 from hamdeli.aid.models import Movement
 from hamdeli.core import services as core
 from tests.matrix import Row
@@ -77,6 +77,11 @@ def _csv(w):
     )
 
 
+def page_form(body):
+    """A page form's body with the one-time token its page renders (a fresh one for every post)."""
+    return lambda w: {**body(w), formtokens.FIELD: formtokens.issue(w.org)}
+
+
 def pid(attr):
     return lambda w: {"public_id": getattr(w.aid, attr).public_id}
 
@@ -97,21 +102,21 @@ ROWS = [
         method="post",
         write=True,
         ok=(302,),
-        body=lambda w: {"code": "gown", "name_fa": "گان", "name_en": "Gown", "base_unit": "piece"},
+        body=page_form(lambda w: {"code": "gown", "name_fa": "گان", "name_en": "Gown", "base_unit": "piece"}),
     ),
     Row(
         "aid:party_create",
         method="post",
         write=True,
         ok=(302,),
-        body=lambda w: {"name_fa": "وزارت", "name_en": "Ministry", "kind": "ministry"},
+        body=page_form(lambda w: {"name_fa": "وزارت", "name_en": "Ministry", "kind": "ministry"}),
     ),
     Row(
         "aid:location_create",
         method="post",
         write=True,
         ok=(302,),
-        body=lambda w: {"name_fa": "انبار", "name_en": "Store", "party": w.aid.hospital.public_id},
+        body=page_form(lambda w: {"name_fa": "انبار", "name_en": "Store", "party": w.aid.hospital.public_id}),
     ),
     Row("aid:pledges", marker=lambda w: "matrix-pledge"),
     Row("aid:pledge_create"),
@@ -120,13 +125,13 @@ ROWS = [
         method="post",
         write=True,
         ok=(302,),
-        body=lambda w: {
+        body=page_form(lambda w: {
             "direction": "inbound",
             "donor": w.aid.donor.public_id,
             "recipient": w.aid.city.public_id,
             "item": w.aid.item.public_id,
             "quantity": 10,
-        },
+        }),
     ),
     Row("aid:pledge", params=pid("offered")),
     Row(
@@ -135,7 +140,7 @@ ROWS = [
         write=True,
         params=pid("offered"),
         ok=(302,),
-        body=lambda w: {"action": "accept"},
+        body=page_form(lambda w: {"action": "accept"}),
     ),
     Row(
         "aid:consignment_import",
@@ -143,7 +148,7 @@ ROWS = [
         write=True,
         params=pid("accepted"),
         ok=(302,),
-        body=lambda w: {"file": _csv(w)},
+        body=page_form(lambda w: {"file": _csv(w)}),
     ),
     Row("aid:report", params=pid("shipped")),
     Row("aid:report_pdf", params=pid("shipped")),
@@ -153,7 +158,7 @@ ROWS = [
         write=True,
         params=pid("box"),
         ok=(302,),
-        body=lambda w: {"location": w.aid.store.public_id},
+        body=page_form(lambda w: {"location": w.aid.store.public_id}),
     ),
     Row("aid:box_label", params=pid("box")),
     Row("aid:intake"),
@@ -162,8 +167,8 @@ ROWS = [
         method="post",
         write=True,
         ok=(302,),
-        body=lambda w: {"location": w.aid.store.public_id, "item": w.aid.item.public_id, "quantity": 7,
-                        "donor": w.aid.donor.public_id, "lot_number": "GIFT-1", "expires_on": "1400/04/09"},
+        body=page_form(lambda w: {"location": w.aid.store.public_id, "item": w.aid.item.public_id, "quantity": 7,
+                        "donor": w.aid.donor.public_id, "lot_number": "GIFT-1", "expires_on": "1400/04/09"}),
     ),
     Row("aid:handover"),
     Row(
@@ -171,13 +176,13 @@ ROWS = [
         method="post",
         write=True,
         ok=(302,),
-        body=lambda w: {
+        body=page_form(lambda w: {
             "source": w.aid.store.public_id,
             "target": w.aid.other_store.public_id,
             "item": w.aid.item.public_id,
             "quantity": 1,
             "signed_by": "Dr. A",
-        },
+        }),
     ),
     Row("aid:distribute"),
     Row(
@@ -185,13 +190,13 @@ ROWS = [
         method="post",
         write=True,
         ok=(302,),
-        body=lambda w: {
+        body=page_form(lambda w: {
             "source": w.aid.store.public_id,
             "recipient": w.aid.hospital.public_id,
             "recipient_group": "ICU",
             "item": w.aid.item.public_id,
             "quantity": 1,
-        },
+        }),
     ),
     Row("aid:trace", params=pid("shipped")),
     Row("aid:location", params=pid("store")),
@@ -202,7 +207,7 @@ ROWS = [
         write=True,
         params=pid("store"),
         ok=(302,),
-        body=lambda w: {"membership": w.org.memberships.get(user__username="matrix_inst").pk},
+        body=page_form(lambda w: {"membership": w.org.memberships.get(user__username="matrix_inst").pk}),
     ),
     Row("aid:movements", marker=lambda w: "matrix-aid-store"),
     Row(
@@ -211,7 +216,7 @@ ROWS = [
         write=True,
         params=pid("movement"),
         ok=(302,),
-        body=lambda w: {"note": "entered twice"},
+        body=page_form(lambda w: {"note": "entered twice"}),
     ),
     Row("aid:flow", marker=lambda w: "matrix-donor"),
     Row("aid:export_movements", marker=lambda w: "matrix-aid-store"),

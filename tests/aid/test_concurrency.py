@@ -77,6 +77,35 @@ def test_threads_race_for_the_same_stock(racing):
     _assert_outcome(w, [status for status, _payload in results])
 
 
+def test_a_page_form_posted_at_once_from_many_threads_records_once(racing):
+    """A nervous double (or sixteenfold) click: the same form and token, all at the same moment."""
+    from hamdeli.aid import formtokens
+    from tests.conftest import client_for
+
+    w = racing
+    body = {"source": w.store.public_id, "recipient": w.hospital.public_id, "recipient_group": "ward",
+            "item": w.mask.public_id, "quantity": "۱۰", formtokens.FIELD: formtokens.issue(w.org)}
+    clients = [client_for(w.actor) for _ in range(WORKERS)]
+    statuses, barrier = [], threading.Barrier(WORKERS)
+
+    def run(client):
+        barrier.wait()
+        try:
+            statuses.append(client.post("/aid/distribute/", body).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [302] * WORKERS
+    assert Movement.objects.filter(org=w.org, reason="distribution").count() == 1
+    assert services.stock_total(org=w.org, location=w.store, item=w.mask) == 90
+    assert verify() == []
+
+
 def test_processes_race_for_the_same_stock(racing):
     w = racing
     args = [sys.executable, str(WORKER), "distribute", w.org.slug, w.actor.username, str(w.store.public_id),

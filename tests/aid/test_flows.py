@@ -8,7 +8,7 @@ from hamdeli.aid import selectors, services
 from hamdeli.aid.models import Box, Movement, Pledge
 from hamdeli.aid.verify import verify
 from hamdeli.core.errors import Conflict, ValidationFailed
-from tests.aid.conftest import inbound_pledge
+from tests.aid.conftest import form, inbound_pledge
 from tests.conftest import api_client_for
 
 
@@ -303,14 +303,14 @@ def test_stock_taken_in_on_the_page_lands_in_the_ledger_with_its_lot(aid, office
     from tests.conftest import client_for
 
     client = client_for(officer)
-    page = client.post("/aid/intake/", {"location": aid.store.public_id, "item": aid.mask.public_id,
-                                        "quantity": 40, "donor": aid.xian.public_id, "lot_number": "GIFT-7",
-                                        "expires_on": "۱۴۰۰/۰۴/۰۹"})
+    page = client.post("/aid/intake/", form(aid.org, {
+        "location": aid.store.public_id, "item": aid.mask.public_id, "quantity": 40, "donor": aid.xian.public_id,
+        "lot_number": "GIFT-7", "expires_on": "۱۴۰۰/۰۴/۰۹"}))
     assert page.status_code == 302
     (balance,) = selectors.stock(org=aid.org, location=aid.store)
     assert (balance.quantity, balance.lot.number, balance.lot.expires_on) == (40, "GIFT-7", dt.date(2021, 6, 30))
-    refused = client.post("/aid/intake/", {"location": aid.store.public_id, "item": aid.mask.public_id,
-                                           "quantity": 0})
+    refused = client.post("/aid/intake/", form(aid.org, {"location": aid.store.public_id,
+                                                      "item": aid.mask.public_id, "quantity": 0}))
     assert refused.status_code == 422 and "quantity" in refused.context["form"].errors
 
 
@@ -320,16 +320,17 @@ def test_a_mistake_is_corrected_on_the_page_by_a_reversing_movement(aid, officer
     from tests.conftest import client_for
 
     client = client_for(officer)
-    client.post("/aid/intake/", {"location": aid.store.public_id, "item": aid.mask.public_id, "quantity": 40,
-                                 "donor": aid.xian.public_id})
+    client.post("/aid/intake/", form(aid.org, {"location": aid.store.public_id, "item": aid.mask.public_id,
+                                             "quantity": 40, "donor": aid.xian.public_id}))
     wrong = Movement.objects.get(org=aid.org, quantity=40)
-    assert client.post(f"/aid/movements/{wrong.public_id}/reverse/", {"note": ""}).status_code == 422
+    assert client.post(f"/aid/movements/{wrong.public_id}/reverse/", form(aid.org, {"note": ""})).status_code == 422
     assert client_for(viewer).post(f"/aid/movements/{wrong.public_id}/reverse/",
                                    {"note": "typed twice"}).status_code == 403
-    assert client.post(f"/aid/movements/{wrong.public_id}/reverse/", {"note": "typed twice"}).status_code == 302
+    reversed_ = client.post(f"/aid/movements/{wrong.public_id}/reverse/", form(aid.org, {"note": "typed twice"}))
+    assert reversed_.status_code == 302
     assert not selectors.stock(org=aid.org, location=aid.store).exists()
     assert Movement.objects.filter(org=aid.org).count() == 2  # the original stays; its reverse is added
-    again = client.post(f"/aid/movements/{wrong.public_id}/reverse/", {"note": "again"})
+    again = client.post(f"/aid/movements/{wrong.public_id}/reverse/", form(aid.org, {"note": "again"}))
     assert again.status_code == 409
     assert "typed twice" in client.get("/aid/movements/").content.decode()
 
@@ -342,9 +343,10 @@ def test_the_office_lets_an_institution_member_work_on_a_store_from_its_page(aid
     member = core.ensure_member(org=aid.org, username="mui_store", role="institution")
     client = client_for(officer)
     assert client.post(f"/aid/locations/{aid.uni_store.public_id}/grants/",
-                       {"membership": member.pk}).status_code == 302
+                       form(aid.org, {"membership": member.pk})).status_code == 302
     assert InstitutionAccess.objects.filter(membership=member, location=aid.uni_store).exists()
     officer_membership = officer.memberships.get(org=aid.org)
-    refused = client.post(f"/aid/locations/{aid.uni_store.public_id}/grants/", {"membership": officer_membership.pk})
+    refused = client.post(f"/aid/locations/{aid.uni_store.public_id}/grants/",
+                          form(aid.org, {"membership": officer_membership.pk}))
     assert refused.status_code == 422  # only institution-store members can be granted a store
     assert "mui_store" in client.get(f"/aid/locations/{aid.uni_store.public_id}/").content.decode()

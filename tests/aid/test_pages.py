@@ -2,35 +2,36 @@
 
 from hamdeli.aid import services
 from hamdeli.aid.models import Box
-from tests.aid.conftest import inbound_pledge
+from tests.aid.conftest import form, inbound_pledge
 
 
 def test_receiving_a_short_box_without_reason_rerenders_with_the_error(aid, officer_client):
     pledge, consignment = inbound_pledge(aid, boxes=1)
     box = consignment.boxes.get()
     url = f"/aid/boxes/{box.public_id}/receive/"
-    response = officer_client.post(url, {"location": aid.store.public_id, "received": 90})
+    response = officer_client.post(url, form(aid.org, {"location": aid.store.public_id, "line1_received": 90}))
     assert response.status_code == 422
     assert "reason" in response.content.decode().lower() or "دلیل" in response.content.decode()
     assert Box.objects.get(pk=box.pk).state == "in_transit"
-    response = officer_client.post(url, {"location": aid.store.public_id, "received": 90, "reason": "torn box"})
+    response = officer_client.post(url, form(aid.org, {"location": aid.store.public_id, "line1_received": 90,
+                                                          "reason": "torn box"}))
     assert response.status_code == 302
     assert services.stock_total(org=aid.org, location=aid.lost_damaged, item=aid.mask) == 10
 
 
 def test_cancel_without_reason_is_refused_on_the_page(aid, officer_client):
     pledge, _c = inbound_pledge(aid, ship=False)
-    response = officer_client.post(f"/aid/pledges/{pledge.public_id}/transition/", {"action": "cancel"})
+    response = officer_client.post(f"/aid/pledges/{pledge.public_id}/transition/", form(aid.org, {"action": "cancel"}))
     assert response.status_code == 422
     response = officer_client.post(f"/aid/pledges/{pledge.public_id}/transition/",
-                                   {"action": "cancel", "reason": "needed at home"})
+                                   form(aid.org, {"action": "cancel", "reason": "needed at home"}))
     assert response.status_code == 302
 
 
 def test_distribution_beyond_stock_shows_a_clear_message(aid, officer_client):
-    response = officer_client.post("/aid/distribute/", {"source": aid.store.public_id, "item": aid.mask.public_id,
-                                                        "quantity": 5, "recipient": aid.hospital.public_id,
-                                                        "recipient_group": "ICU"})
+    response = officer_client.post("/aid/distribute/", form(aid.org, {
+        "source": aid.store.public_id, "item": aid.mask.public_id, "quantity": 5,
+        "recipient": aid.hospital.public_id, "recipient_group": "ICU"}))
     assert response.status_code == 409
     assert "موجودی" in response.content.decode()
 
@@ -64,7 +65,7 @@ def test_box_list_import_page_lists_every_bad_row(aid, officer_client):
     pledge, _c = inbound_pledge(aid, ship=False)
     bad = b"box,item,quantity\n1,mask,10\n2,ghost,5\n3,mask,zero\n"
     response = officer_client.post(f"/aid/pledges/{pledge.public_id}/import/",
-                                   {"file": SimpleUploadedFile("b.csv", bad)})
+                                   form(aid.org, {"file": SimpleUploadedFile("b.csv", bad)}))
     page = response.content.decode()
     assert response.status_code == 422 and "ردیف ۳" in page and "ردیف ۴" in page and "ghost" in page
     assert not pledge.consignments.exists()
