@@ -7,7 +7,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core import dates
-from hamdeli.core.localized import clean_localized
+from hamdeli.core.localized import clean_localized, language_name
+
+
+class _LanguagePlaceholder:
+    """A language's name in the page's language, worked out when the form is rendered."""
+
+    def __init__(self, code):
+        self.code = code
+
+    def __str__(self):
+        return language_name(self.code)
 
 
 class LocalDateInput(forms.TextInput):
@@ -49,20 +59,40 @@ PLACEHOLDERS = {"fa": _("in Persian"), "en": _("in English"), "zh": _("in Chines
 RTL = {"fa", "ar", "ur", "he"}
 
 
-class LocalizedTextFormField(forms.MultiValueField):
-    """One text box per language (fa and en unless told otherwise), posted as <name>_<lang>; other
-    content languages come through the API."""
+class LocalizedTextWidget(forms.MultiWidget):
+    """One box per language; the languages after the first `shown` ones fold under "Other languages",
+    open when one of them already has text."""
 
-    def __init__(self, *, required=True, textarea=False, languages=("fa", "en"), **kwargs):
+    template_name = "core/widgets/localized_text.html"
+
+    def __init__(self, widgets, languages, shown):
+        self.languages, self.shown = languages, shown
+        super().__init__(widgets=widgets)
+
+    def decompress(self, value):
+        return [(value or {}).get(lang, "") for lang in self.languages]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        subwidgets = context["widget"]["subwidgets"]
+        context["widget"]["first"], context["widget"]["more"] = subwidgets[: self.shown], subwidgets[self.shown:]
+        context["widget"]["more_open"] = any(w.get("value") for w in subwidgets[self.shown:])
+        return context
+
+
+class LocalizedTextFormField(forms.MultiValueField):
+    """One text box per language (fa and en unless told otherwise), posted as <name>_<lang>; with more
+    languages, those after the first `shown` fold away until wanted."""
+
+    def __init__(self, *, required=True, textarea=False, languages=("fa", "en"), shown=None, **kwargs):
         widget_class = forms.Textarea if textarea else forms.TextInput
         self.languages = tuple(languages)
         fields = tuple(forms.CharField(required=False) for _lang in self.languages)
-        widget = forms.MultiWidget(widgets={
+        widget = LocalizedTextWidget(widgets={
             lang: widget_class(attrs={"lang": lang, "dir": "rtl" if lang in RTL else "ltr",
-                                      "placeholder": PLACEHOLDERS.get(lang, lang)})
+                                      "placeholder": PLACEHOLDERS.get(lang) or _LanguagePlaceholder(lang)})
             for lang in self.languages
-        })
-        widget.decompress = lambda value: [(value or {}).get(lang, "") for lang in self.languages]
+        }, languages=self.languages, shown=shown or len(self.languages))
         self.value_required = required
         super().__init__(fields=fields, widget=widget, require_all_fields=False, required=False, **kwargs)
 

@@ -46,6 +46,16 @@ def localized_str(value: dict | None, lang: str | None = None) -> str:
     return pick(value, lang)[0]
 
 
+def language_name(code: str, lang: str | None = None) -> str:
+    """A content language's name in the page's language ("اسپانیایی", "Spanish"); the code if unknown."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code).get_display_name(Locale.parse(lang or get_language() or "fa")) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
 class LocalizedTextField(models.JSONField):
     """A JSON object of language code → text, validated against the content languages."""
 

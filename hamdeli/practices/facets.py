@@ -4,25 +4,17 @@ it to the search; the filters in use, each with a link that takes it away."""
 import datetime as dt
 from urllib.parse import urlencode
 
-from babel import Locale, UnknownLocaleError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core import dates
+from hamdeli.core.localized import language_name
 from hamdeli.places.models import Country
 from hamdeli.practices.models import Instrument, Phase, Topic
 
 TITLES = {"topic": _("Topic"), "country": _("Country"), "language": _("Language"), "phase": _("Phase"),
           "instrument": _("Instrument"), "year": _("Year started")}
 CHOICES = {"topic": Topic, "phase": Phase, "instrument": Instrument}
-
-
-def language_name(code: str, lang: str | None = None) -> str:
-    """A content language's name in the page's language ("اسپانیایی", "Spanish"); the code if unknown."""
-    try:
-        return Locale.parse(code).get_display_name(Locale.parse(lang or get_language() or "fa")) or code
-    except (UnknownLocaleError, ValueError):
-        return code
 
 
 def year_bounds(year: int, calendar: str) -> tuple[dt.date, dt.date]:

@@ -3,18 +3,22 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
+from hamdeli.core.localized import language_name
 from hamdeli.partners.models import Network
 from hamdeli.places import selectors as places
-from hamdeli.practices.facets import language_name
 from hamdeli.practices.models import Crisis, Instrument, Phase, Topic, Visibility
 from hamdeli.practices.search.engine import MODES
 
 
 class PracticeForm(forms.Form):
-    title = LocalizedTextFormField(label=_("Title"))
-    summary = LocalizedTextFormField(label=_("Summary"), required=False, textarea=True)
-    body = LocalizedTextFormField(label=_("Description"), required=False, textarea=True)
-    results = LocalizedTextFormField(label=_("Results and evidence"), required=False, textarea=True)
+    # Any content language on the page too (a partner city writes its own); beyond the first two, folded.
+    title = LocalizedTextFormField(label=_("Title"), languages=settings.CONTENT_LANGUAGES, shown=2)
+    summary = LocalizedTextFormField(label=_("Summary"), required=False, textarea=True,
+                                     languages=settings.CONTENT_LANGUAGES, shown=2)
+    body = LocalizedTextFormField(label=_("Description"), required=False, textarea=True,
+                                  languages=settings.CONTENT_LANGUAGES, shown=2)
+    results = LocalizedTextFormField(label=_("Results and evidence"), required=False, textarea=True,
+                                     languages=settings.CONTENT_LANGUAGES, shown=2)
     city_geonameid = forms.IntegerField(label=_("GeoNames id of the city that ran it"), required=False,
                                         help_text=_("Leave empty for your own city."))
     crisis = forms.ChoiceField(label=_("Crisis"), choices=Crisis.choices)

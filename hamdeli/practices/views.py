@@ -47,9 +47,11 @@ def _form_data(form, practice=None) -> dict:
     gid = data.pop("city_geonameid", None)
     if gid:
         data["city"] = places.find_city(gid) or "unknown"
-    for name in ("title", "summary", "body", "results"):  # keep languages the form does not show (zh, es …)
-        kept = {k: v for k, v in (getattr(practice, name, None) or {}).items() if k not in ("fa", "en")}
-        data[name] = {**kept, **{k: v for k, v in data[name].items() if v}}
+    # A language whose box was posted comes from the form (an emptied box removes it); the others are kept.
+    for name in ("title", "summary", "body", "results"):
+        posted = {lang for lang in form.fields[name].languages if f"{name}_{lang}" in form.data}
+        kept = {k: v for k, v in (getattr(practice, name, None) or {}).items() if k not in posted}
+        data[name] = {**kept, **{k: v for k, v in data[name].items() if v and k in posted}}
     return data
 
 

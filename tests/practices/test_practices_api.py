@@ -165,3 +165,17 @@ def test_listing_without_words_applies_the_filters(officer_api, make_practice):
     make_practice(title={"en": "Food parcels"}, topics=["social_support"])
     body = officer_api.get(URL, {"topic": "transport"}).json()
     assert body["mode"] == "list" and [h["practice"]["title"]["en"] for h in body["hits"]] == ["Bike lanes"]
+
+
+def test_the_page_form_writes_and_clears_any_content_language(officer_client, make_practice):
+    p = make_practice(title={"en": "Food parcels", "es": "Paquetes de comida"})
+    page = officer_client.get(f"/practices/{p.public_id}/edit/").content.decode()
+    assert 'name="title_zh"' in page and 'name="title_ar"' in page
+    assert "<details class=\"more-languages\" open>" in page  # Spanish text is there: the fold is open
+    form = {"title_en": "Food parcels", "title_zh": "食品包", "title_es": "", "crisis": "covid19",
+            "phase": "response", "topics": ["social_support"], "instrument": "service", "visibility": "private"}
+    assert officer_client.post(f"/practices/{p.public_id}/edit/", form).status_code == 302
+    p.refresh_from_db()
+    assert p.title == {"en": "Food parcels", "zh": "食品包"} and "zh" in p.languages
+    fresh = officer_client.get("/practices/new/").content.decode()
+    assert "<details class=\"more-languages\">" in fresh  # nothing written in them yet: folded

@@ -115,3 +115,27 @@ def test_visitor_searches_the_exchange_in_persian_and_narrows_by_a_facet(browser
     cities = page.locator("article.practice p.muted").all_inner_texts()
     assert cities and all(any(c in line for c in chinese) for line in cities), cities
     page.screenshot(path=str(SCREENSHOTS / "exchange-facet-fa.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_officer_records_a_practice_in_chinese_from_the_folded_languages(browser_page, live_server, org, officer):
+    from hamdeli.practices.models import Practice
+
+    page = browser_page
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "officer")
+    page.fill("input[name=password]", "pw-for-tests-only-123")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/practices/new/")
+    assert not page.is_visible("input[name=title_zh]")  # folded until wanted
+    page.locator("details.more-languages summary").first.click()
+    page.fill("input[name=title_zh]", "社区志愿者送菜上门")
+    page.fill("input[name=title_fa]", "رساندن خوراک به خانه‌ها با داوطلبان محله")
+    page.check("input[name=topics][value=social_support]")
+    page.screenshot(path=str(SCREENSHOTS / "practice-form-fa.png"), full_page=True)
+    page.click("form.card button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SCREENSHOTS / "practice-saved-fa.png"), full_page=True)
+    practice = Practice.objects.get(org=org)
+    assert practice.title == {"fa": "رساندن خوراک به خانه‌ها با داوطلبان محله", "zh": "社区志愿者送菜上门"}
+    assert practice.languages.split() == ["fa", "zh"]
