@@ -150,7 +150,7 @@ def main() -> int:
         "indexing_rows_per_s": round(args.size / index_seconds),
         "embedding_passages_per_s": round(embed_rate, 1) if embed_rate else None,
         "embedded_for_rate": len(texts),
-        "vectors_in_matrix": int(len(semantic._matrix["ids"])),
+        "vectors_in_matrix": int(len(semantic._matrix.ids)),
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "cpus": os.cpu_count(),
         "note": "keyword = the app's keyword engine (visibility filter, BM25, snippets of the 20 hits); raw = "

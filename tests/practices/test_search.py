@@ -143,6 +143,25 @@ def test_saving_updates_the_keyword_index(org, officer, make_practice):
     assert _top(org, "ferry") == []
 
 
+def test_saving_updates_the_meaning_index_without_a_full_reload(org, officer, make_practice, monkeypatch):
+    from hamdeli.practices import services
+    from hamdeli.practices.search import semantic
+
+    bikes = make_practice(title={"en": "Temporary bike lanes on main roads"})
+    food = make_practice(title={"en": "Food parcels for poor families"})
+    assert _top(org, "bicycle paths", mode="semantic", n=1) == [bikes.title]  # the matrix is loaded now
+
+    def no_full_reload(version):
+        raise AssertionError("the whole matrix was read again")
+
+    monkeypatch.setattr(semantic, "_load", no_full_reload)
+    services.update_practice(org=org, actor=officer, practice=bikes, title={"en": "Meals for elderly people"})
+    services.update_practice(org=org, actor=officer, practice=food, title={"en": "Pop-up cycle lanes"})
+    assert _top(org, "bicycle paths", mode="semantic", n=1) == [{"en": "Pop-up cycle lanes"}]
+    newest = make_practice(title={"en": "Bicycle paths painted overnight"})
+    assert _top(org, "bicycle paths", mode="semantic", n=1) == [newest.title]
+
+
 def test_snippet_is_the_passage_where_the_words_gather():
     from hamdeli.practices.search.text import MARK_END, MARK_START, snippet
 
