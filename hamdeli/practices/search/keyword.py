@@ -1,8 +1,9 @@
 """Keyword search over the normalised practice text: SQLite FTS5 (BM25) or PostgreSQL (ts_rank_cd).
 
 Both engines take the same candidate set (a Practice queryset without joins: visibility and facet
-filters are subqueries) and the same query groups, and return (id, score, snippet) best first.
-Every word must match (as a prefix); when nothing matches all words, any word will do.
+filters are subqueries) and the same query groups, and return (id, score) best first; the snippets of
+the hits are cut in Python from the indexed text (text.snippet), the same way for both. Every word must
+match (as a prefix); when nothing matches all words, any word will do.
 """
 
 from dataclasses import dataclass
