@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from hamdeli.partners.models import Partnership
 
@@ -33,6 +34,9 @@ def browser_page(monkeypatch):
         page.set_default_timeout(15000)
         yield page
         browser.close()
+        # The test's own queries ran beside Playwright's event loop, on a connection of their own
+        # (Django keeps connections per async context); close it, or PostgreSQL cannot drop the test database.
+        connections.close_all()
 
 
 @pytest.mark.django_db(transaction=True)
