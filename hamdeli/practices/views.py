@@ -20,7 +20,10 @@ ASK_MAX_BYTES = 32 * 1024  # a question form never needs more
 
 def _search_page(request, org, template):
     form = forms.SearchForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # a field that does not read (a mistyped date) is left out and shown with its error
+        data = form.cleaned_data
     query = data.get("q", "")
     results, panel, active = None, [], []
     filters = Filters(**{k: data.get(k) or ("" if k not in ("date_from", "date_to") else None) for k in (

@@ -100,3 +100,10 @@ def test_filters_without_words_list_what_they_leave(client, make_practice):
     make_practice(title={"en": "Food parcels"}, topics=["social_support"], visibility="public")
     html = client.get("/exchange/", {"topic": "transport"}).content.decode()
     assert "Bike lanes" in html and "Food parcels" not in html
+
+
+def test_a_mistyped_date_is_shown_and_the_rest_of_the_search_still_runs(client, make_practice):
+    make_practice(title={"en": "Bike lanes"}, topics=["transport"], visibility="public")
+    page = client.get("/exchange/", {"q": "bike", "mode": "keyword", "date_from": "yesterday"})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'class="error"' in html and "Bike lanes" in html
