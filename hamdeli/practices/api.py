@@ -106,6 +106,8 @@ class SearchOut(Schema):
     hits: list[HitOut]
     facets: dict[str, list[tuple[str, int]]]
     facets_over: int = Field(0, description="how many of the best results the facets count (more than `limit`)")
+    found: int = Field(0, description="results ranked in all; page with `offset` while offset + limit < found")
+    offset: int = 0
 
 
 class ImpactIn(Schema):
@@ -191,19 +193,22 @@ def _resolve(data: dict) -> dict:
 @requires("practices.view")
 def search_practices(request, q: str = "", mode: Literal[MODES] = "hybrid", topic: str = "", country: str = "",
                      language: str = "", phase: str = "", instrument: str = "", crisis: str = "",
-                     date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 20):
+                     date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 20,
+                     offset: int = 0):
     filters = Filters(topic, country, language, phase, instrument, crisis, date_from, date_to)
     if not q.strip():  # no words: the practices the filters leave, newest first
         qs = candidates(request.org, filters).select_related("city", "org", "network")
-        return {"engine": "", "mode": "list", "facets": {}, "hits": [
+        offset, limit = max(offset, 0), min(max(limit, 1), 200)
+        return {"engine": "", "mode": "list", "facets": {}, "found": qs.count(), "offset": offset, "hits": [
             {"practice": practice_out(p, request.org), "score": 0, "snippet": "", "sources": []}
-            for p in qs[: min(max(limit, 1), 200)]]}
-    found = search(org=request.org, query=q[:500], filters=filters, mode=mode, limit=min(max(limit, 1), 100))
+            for p in qs[offset:offset + limit]]}
+    found = search(org=request.org, query=q[:500], filters=filters, mode=mode, limit=min(max(limit, 1), 100),
+                   offset=offset)
     hits = [{"practice": practice_out(h.practice, request.org), "score": h.score,
              "snippet": h.snippet.replace("\x02", "[").replace("\x03", "]"), "sources": list(h.sources)}
             for h in found.hits]
     return {"engine": found.engine, "mode": found.mode, "facets": found.facets, "facets_over": found.facets_over,
-            "hits": hits}
+            "found": found.found, "offset": found.offset, "hits": hits}
 
 
 @router.post("/practices", response={201: PracticeOut}, operation_id="practices_create")

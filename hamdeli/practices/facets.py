@@ -39,7 +39,7 @@ def _labels(name: str, values: list[str]) -> dict[str, str]:
     return {v: v for v in values}
 
 
-def _link(params: dict, **changes) -> str:
+def link(params: dict, **changes) -> str:
     merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
     return "?" + urlencode(merged)
 
@@ -60,7 +60,7 @@ def panel(facets: dict, params: dict, calendar: str) -> list[dict]:
             else:
                 changes = {name: value}
                 active = params.get(name) == value
-            items.append({"label": labels.get(value, value), "count": count, "url": _link(params, **changes),
+            items.append({"label": labels.get(value, value), "count": count, "url": link(params, **changes),
                           "active": active})
         groups.append({"name": name, "title": TITLES[name], "items": items})
     return groups
@@ -73,9 +73,9 @@ def active_filters(cleaned: dict, params: dict) -> list[dict]:
         value = cleaned.get(name)
         if value:
             label = _labels(name, [value]).get(value, value)
-            shown.append({"title": TITLES[name], "label": label, "url": _link(params, **{name: ""})})
+            shown.append({"title": TITLES[name], "label": label, "url": link(params, **{name: ""})})
     start, end = cleaned.get("date_from"), cleaned.get("date_to")
     if start or end:
         label = " – ".join(dates.format_date(d, style="short") if d else "…" for d in (start, end))
-        shown.append({"title": _("Started"), "label": label, "url": _link(params, date_from="", date_to="")})
+        shown.append({"title": _("Started"), "label": label, "url": link(params, date_from="", date_to="")})
     return shown

@@ -12,8 +12,9 @@ from hamdeli.core.permissions import PUBLIC, requires
 from hamdeli.places import selectors as places
 from hamdeli.practices import exchange, facets, forms, selectors, services
 from hamdeli.practices.models import Crisis
-from hamdeli.practices.search.engine import Filters, candidates, search
+from hamdeli.practices.search.engine import MAX_DEPTH, Filters, candidates, search
 
+PAGE_SIZE = 20
 ASK_LIMIT, ASK_WINDOW = 5, 3600  # questions per IP address per hour
 ASK_MAX_BYTES = 32 * 1024  # a question form never needs more
 
@@ -25,19 +26,31 @@ def _search_page(request, org, template):
         form.is_valid()  # a field that does not read (a mistyped date) is left out and shown with its error
         data = form.cleaned_data
     query = data.get("q", "")
-    results, panel, active = None, [], []
+    results, panel, active, pages = None, [], [], {}
     filters = Filters(**{k: data.get(k) or ("" if k not in ("date_from", "date_to") else None) for k in (
         "topic", "country", "language", "phase", "instrument", "date_from", "date_to")})
     if query.strip():
         calendar = facets.page_calendar()
+        number = _page_number(request)
         results = search(org=org, query=query, filters=filters, mode=data.get("mode") or "hybrid",
-                         calendar=calendar)
-        params = {k: v for k, v in request.GET.items() if v}
+                         limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, calendar=calendar)
+        params = {k: v for k, v in request.GET.items() if v and k != "page"}
         panel, active = facets.panel(results.facets, params, calendar), facets.active_filters(data, params)
+        pages = {"previous": facets.link(params, page=number - 1) if number > 1 else "",
+                 "next": facets.link(params, page=number + 1) if results.has_more else "",
+                 "first": results.offset + 1, "last": results.offset + len(results.hits)}
     # No words: the practices the filters leave (all the office may read when none is set).
     listing = None if results else candidates(org, filters).select_related("city", "org")[:100]
     return render(request, template, {"form": form, "results": results, "listing": listing, "facet_panel": panel,
-                                      "active_filters": active})
+                                      "active_filters": active, "pages": pages})
+
+
+def _page_number(request) -> int:
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_DEPTH // PAGE_SIZE + 1)
 
 
 @requires("practices.view")

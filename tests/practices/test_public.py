@@ -107,3 +107,16 @@ def test_a_mistyped_date_is_shown_and_the_rest_of_the_search_still_runs(client, 
     page = client.get("/exchange/", {"q": "bike", "mode": "keyword", "date_from": "yesterday"})
     html = page.content.decode()
     assert page.status_code == 200 and 'class="error"' in html and "Bike lanes" in html
+
+
+def test_search_page_pages_through_the_results(client, settings, org, officer):
+    from hamdeli.practices.evaluation import load_samples
+
+    load_samples(org=org, actor=officer, visibility="public")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    first = client.get("/exchange/", {"q": "masks", "mode": "semantic"}).content.decode()
+    assert 'rel="next"' in first and 'rel="prev"' not in first and "Results 1–20 of 35" in first
+    second = client.get("/exchange/", {"q": "masks", "mode": "semantic", "page": "2"}).content.decode()
+    assert 'rel="prev"' in second and 'rel="next"' not in second and "Results 21–35 of 35" in second
+    assert second.count('class="card practice"') == 15
+    assert client.get("/exchange/", {"q": "masks", "page": "many"}).status_code == 200

@@ -195,3 +195,15 @@ def test_keyword_search_finds_the_few_visible_practices_below_many_hidden_ones(o
     assert {h.id for h in hits} == shared
     assert all("<" not in h.snippet and "ventilators" in h.snippet for h in hits)
     assert len(keyword_search(visible_practices(org), "ventilators", limit=5)) == 5
+
+
+def test_results_page_on_beyond_the_first(org, samples):
+    first = search(org=org, query="masks", mode="semantic", limit=10)
+    second = search(org=org, query="masks", mode="semantic", limit=10, offset=10)
+    assert first.found == second.found >= 20 and first.has_more
+    ids = [h.practice.pk for h in first.hits] + [h.practice.pk for h in second.hits]
+    assert len(ids) == len(set(ids)) == 20  # no practice twice, none skipped
+    everything = search(org=org, query="masks", mode="semantic", limit=20)
+    assert [h.practice.pk for h in everything.hits] == ids
+    last = search(org=org, query="masks", mode="semantic", limit=10, offset=first.found - 3)
+    assert len(last.hits) == 3 and not last.has_more

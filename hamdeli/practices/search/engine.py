@@ -56,6 +56,12 @@ class Results:
     engine: str = ""
     mode: str = "hybrid"
     facets_over: int = 0  # how many of the best results the facets count (more than the page shows)
+    found: int = 0  # results ranked in all (at least the best 50, or as deep as the page asked for)
+    offset: int = 0
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.hits) < self.found
 
 
 def candidates(org, filters: Filters):
@@ -90,12 +96,17 @@ def engine_name() -> str:
     return "postgresql-fts" if connection.vendor == "postgresql" else "sqlite-fts5"
 
 
+MAX_DEPTH = 500  # results reachable by paging; far below that, meaning-only results no longer mean much
+
+
 def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybrid", limit: int = 20,
-           with_facets: bool = True, calendar: str = "gregorian") -> Results:
+           offset: int = 0, with_facets: bool = True, calendar: str = "gregorian") -> Results:
+    """The page [offset, offset + limit) of the ranked results, with facets over all of them."""
     filters = filters or Filters()
     mode = mode if mode in MODES else "hybrid"
     pool = candidates(org, filters)
-    depth = max(limit, 50)
+    offset = min(max(offset, 0), MAX_DEPTH)
+    depth = min(max(offset + limit, 50), MAX_DEPTH + limit)
     keyword = keyword_search(pool, query, limit=depth, snippets=False) if mode != "semantic" else []
     semantic = semantic_search(pool, query, limit=depth) if mode != "keyword" else []
     matched_words = {h.id for h in keyword}  # partial matches too: their words are highlighted
@@ -107,7 +118,7 @@ def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybr
         weight = PARTIAL_KEYWORD_WEIGHT if keyword and not keyword[0].all_words and semantic else 1.0
         keyword = keyword if weight else []
         ranked = rrf([h.id for h in keyword], [i for i, _s in semantic], weights=(weight, 1.0))
-    page = ranked[:limit]
+    page = ranked[offset:offset + limit]
     kw_ids, sem_ids = {h.id for h in keyword}, {i for i, _s in semantic}
     practices = (Practice.objects.select_related("city", "city__country", "org").defer("embedding")
                  .in_bulk([i for i, _s in page]))
@@ -116,7 +127,7 @@ def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybr
             for i, score in page if i in practices]
     counted = [i for i, _s in ranked]
     return Results(hits, facets(counted, calendar=calendar) if with_facets else {}, engine_name(), mode,
-                   len(counted) if with_facets else 0)
+                   len(counted) if with_facets else 0, found=len(counted), offset=offset)
 
 
 FACETS = ("topic", "country", "language", "phase", "instrument", "year")
