@@ -198,7 +198,7 @@ def search_practices(request, q: str = "", mode: Literal[MODES] = "hybrid", topi
     filters = Filters(topic, country, language, phase, instrument, crisis, date_from, date_to)
     if not q.strip():  # no words: the practices the filters leave, newest first
         qs = candidates(request.org, filters).select_related("city", "org", "network")
-        offset, limit = max(offset, 0), min(max(limit, 1), 200)
+        offset, limit = min(max(offset, 0), 1_000_000), min(max(limit, 1), 200)
         return {"engine": "", "mode": "list", "facets": {}, "found": qs.count(), "offset": offset, "hits": [
             {"practice": practice_out(p, request.org), "score": 0, "snippet": "", "sources": []}
             for p in qs[offset:offset + limit]]}
