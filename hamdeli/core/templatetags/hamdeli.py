@@ -31,6 +31,12 @@ def lnum(value):
 
 
 @register.filter
+def langname(code):
+    """A content language's name in the page's language: "zh" → "چینی" / "Chinese"."""
+    return localized.language_name(str(code)) if code else ""
+
+
+@register.filter
 def ltext(value):
     """The localized text in the active language (falling back to fa, en, then any)."""
     return localized.localized_str(value)
