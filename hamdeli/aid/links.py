@@ -1,6 +1,7 @@
-"""How other apps find a pledge (see core.links)."""
+"""How other apps find a pledge, and the institutions the aid reached (see core.links)."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hamdeli.core import links
 from hamdeli.core.localized import localized_str
@@ -16,5 +17,16 @@ def _pledge(*, org, public_id):
     return links.Link("pledge", label, reverse("aid:pledge", kwargs={"public_id": public_id}))
 
 
+def _reached(*, org):
+    from hamdeli.aid import selectors
+    from hamdeli.core.digits import format_number
+
+    for party, units in selectors.reached_parties(org=org):
+        yield links.Institution(
+            ref=f"aid-party:{party.public_id}", name=party.name, city_id=party.city_id,
+            note=_("received %(units)s units of aid") % {"units": format_number(units)})
+
+
 def register_links() -> None:
     links.register("pledge", _pledge)
+    links.register_directory("aid_reached", _reached)

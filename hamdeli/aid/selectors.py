@@ -19,6 +19,7 @@ from hamdeli.aid.models import (
     Lot,
     Movement,
     Party,
+    PartyKind,
     Pledge,
     Reason,
 )
@@ -39,6 +40,24 @@ def item(*, org, public_id) -> Item:
 
 def parties(*, org):
     return Party.objects.filter(org=org).select_related("city")
+
+
+def reached_parties(*, org) -> list[tuple[Party, int]]:
+    """Hospitals, ministries and institutions the aid reached, with the units they received: handed over
+    or received into one of their stores, or distributed to them. Donor cities are not among them."""
+    units: dict[int, int] = defaultdict(int)
+    handed = (Movement.objects.filter(org=org, reason__in=[Reason.HANDOVER, Reason.RECEIPT],
+                                      to_location__party__isnull=False)
+              .values("to_location__party").annotate(n=Sum("quantity")))
+    for row in handed:
+        units[row["to_location__party"]] += row["n"]
+    given = (Movement.objects.filter(org=org, reason=Reason.DISTRIBUTION, recipient__isnull=False)
+             .values("recipient").annotate(n=Sum("quantity")))
+    for row in given:
+        units[row["recipient"]] += row["n"]
+    kinds = [PartyKind.HOSPITAL, PartyKind.MINISTRY, PartyKind.INSTITUTION]
+    reached = Party.objects.filter(org=org, pk__in=list(units), kind__in=kinds).select_related("city")
+    return sorted(((p, units[p.pk]) for p in reached), key=lambda pair: localized_str(pair[0].name))
 
 
 def party(*, org, public_id) -> Party:

@@ -540,6 +540,7 @@ class RecipientOut(Schema):
     name: dict
     city_geonameid: int | None
     notes: str
+    listed_from: str = Field("", description='"aid-party:<id>" when listed from the aid records')
 
 
 class ItemIn(Schema):
@@ -585,7 +586,8 @@ class HandoverIn(Schema):
 
 
 def recipient_out(r) -> dict:
-    return {"id": r.public_id, "name": r.name, "city_geonameid": r.city_id, "notes": r.notes}
+    return {"id": r.public_id, "name": r.name, "city_geonameid": r.city_id, "notes": r.notes,
+            "listed_from": r.source}
 
 
 def copy_out(c) -> dict:
@@ -617,6 +619,14 @@ def add_recipient(request, payload: RecipientIn):
         raise ValidationFailed(_("Unknown city."), fields={"city_geonameid": _("No city has this GeoNames id.")})
     return Status(201, recipient_out(recognition.create_recipient(org=request.org, actor=request.user, city=city,
                                                                   **data)))
+
+
+@router.post("/recipients/from-aid", response={201: list[RecipientOut]}, operation_id="recognition_recipients_from_aid")
+@requires("campaigns.edit")
+def recipients_from_aid(request):
+    """List as recipients the hospitals and institutions the aid reached that are not listed yet."""
+    made = recognition.list_aid_recipients(org=request.org, actor=request.user)
+    return Status(201, [recipient_out(r) for r in made])
 
 
 @router.get("/recognition", response=list[ItemOut], operation_id="recognition_list")

@@ -242,11 +242,15 @@ class Recipient(TenantModel):
     city = models.ForeignKey("places.City", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name=_("city"))
     notes = models.TextField(_("notes"), blank=True)
+    # Listed from another app's records ("aid-party:<id>": a hospital the aid reached), so it is listed once.
+    source = models.CharField(_("listed from"), max_length=80, blank=True)
 
     class Meta:
         verbose_name = _("recipient")
         verbose_name_plural = _("recipients")
         ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["org", "source"], condition=~Q(source=""),
+                                               name="campaigns_recipient_listed_once")]
 
     def __str__(self) -> str:
         return localized_str(self.name)

@@ -20,8 +20,10 @@ from hamdeli.campaigns.models import (
     RecognitionItem,
     Verification,
 )
+from hamdeli.core import links
 from hamdeli.core.dates import to_jalali
 from hamdeli.core.digits import uses_persian_digits
+from hamdeli.core.text import normalize
 
 
 # --- awareness -----------------------------------------------------------------------------------
@@ -175,6 +177,16 @@ def public_endorsements(campaign: AdvocacyCampaign):
 # --- recognition ---------------------------------------------------------------------------------
 def recipients(*, org):
     return Recipient.objects.filter(org=org).select_related("city")
+
+
+def unlisted_aid_recipients(*, org) -> list:
+    """The hospitals and institutions the aid reached that are not recipients here yet (core.links): not
+    listed from the aid before, and not typed in by hand under the same name in any language."""
+    recipients = list(Recipient.objects.filter(org=org).only("name", "source"))
+    listed = {r.source for r in recipients if r.source}
+    names = {normalize(text) for r in recipients for text in (r.name or {}).values() if text}
+    return [i for i in links.directory("aid_reached", org=org)
+            if i.ref not in listed and not {normalize(text) for text in i.name.values() if text} & names]
 
 
 def recipients_by_ids(*, org, public_ids) -> list[Recipient]:

@@ -32,6 +32,7 @@ urlpatterns = [
     path("recognition/new/", recognition.recognition_create, name="recognition_create"),
     path("recognition/recipients/", recognition.recipients, name="recipients"),
     path("recognition/recipients/new/", recognition.recipient_create, name="recipient_create"),
+    path("recognition/recipients/from-aid/", recognition.recipients_from_aid, name="recipients_from_aid"),
     path("recognition/<uuid:public_id>/", recognition.recognition_detail, name="recognition_detail"),
     path("recognition/<uuid:public_id>/copies/", recognition.recognition_add_copies, name="recognition_add_copies"),
     path("recognition/copies/<uuid:public_id>/handover/", recognition.copy_handover, name="copy_handover"),

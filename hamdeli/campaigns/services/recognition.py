@@ -10,6 +10,7 @@ from hamdeli.campaigns.models import Recipient, RecognitionCopy, RecognitionItem
 from hamdeli.campaigns.services._checks import choice, invalid, localized, max_length
 from hamdeli.core import audit
 from hamdeli.core.errors import Conflict, require_fields
+from hamdeli.core.models import Organization
 
 
 @transaction.atomic
@@ -18,6 +19,24 @@ def create_recipient(*, org, actor, name, city=None, notes: str = "") -> Recipie
                                          notes=max_length("notes", notes, 5000))
     audit.record(org=org, actor=actor, action="recipient.created", obj=recipient, after=audit.snapshot(recipient))
     return recipient
+
+
+@transaction.atomic
+def list_aid_recipients(*, org, actor) -> list[Recipient]:
+    """Add, as recipients, the hospitals and institutions the aid reached that are not listed yet (the
+    hospitals treating patients are the ones the masks went to); each is listed once, however often this
+    runs, even at the same time."""
+    from hamdeli.campaigns import selectors
+
+    Organization.objects.select_for_update().get(pk=org.pk)  # one listing at a time per office
+    made = []
+    for institution in selectors.unlisted_aid_recipients(org=org):
+        recipient = Recipient.objects.create(org=org, name=institution.name, city_id=institution.city_id,
+                                             source=institution.ref)
+        audit.record(org=org, actor=actor, action="recipient.created", obj=recipient,
+                     after={**audit.snapshot(recipient), "listed_from": "aid"})
+        made.append(recipient)
+    return made
 
 
 @transaction.atomic

@@ -1,10 +1,13 @@
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hamdeli.campaigns import forms, selectors
 from hamdeli.campaigns.services import recognition
 from hamdeli.campaigns.views._util import submit
+from hamdeli.core.digits import format_number
 from hamdeli.core.permissions import requires
 
 
@@ -72,8 +75,19 @@ def recipients(request):
 
 
 def _recipients_page(request, form, status=200):
-    return render(request, "campaigns/recipients.html",
-                  {"recipients": selectors.recipients(org=request.org), "form": form}, status=status)
+    return render(request, "campaigns/recipients.html", {
+        "recipients": selectors.recipients(org=request.org), "form": form,
+        "from_aid": selectors.unlisted_aid_recipients(org=request.org)}, status=status)
+
+
+@require_POST
+@requires("campaigns.edit")
+def recipients_from_aid(request):
+    made = recognition.list_aid_recipients(org=request.org, actor=request.user)
+    messages.success(request, ngettext("%(n)s recipient listed from the aid records.",
+                                       "%(n)s recipients listed from the aid records.", len(made)) % {
+        "n": format_number(len(made))})
+    return redirect("campaigns:recipients")
 
 
 @require_POST
