@@ -18,12 +18,6 @@ API = "/api/v1/campaigns"
 
 
 @pytest.fixture
-def campaign(org, officer):
-    return awareness.create_campaign(org=org, actor=officer, name={"fa": "در خانه بمانیم", "en": "Stay home"},
-                                     starts_on=dt.date(2020, 2, 20), ends_on=dt.date(2020, 4, 19))
-
-
-@pytest.fixture
 def design_set(org, officer, campaign):
     return awareness.add_design_set(org=org, actor=officer, campaign=campaign, title={"fa": "طرح ۱"},
                                     formats=["billboard", "social_media"], ready_on=dt.date(2020, 2, 25),

@@ -39,14 +39,18 @@ def browser_page(monkeypatch):
         connections.close_all()
 
 
+def sign_in(page, live_server, username="officer"):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw-for-tests-only-123")
+    page.click("button[type=submit]")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_officer_signs_in_sees_the_persian_dashboard_switches_to_english_and_adds_a_partner(
         browser_page, live_server, org, officer, cities):
     page = browser_page
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "officer")
-    page.fill("input[name=password]", "pw-for-tests-only-123")
-    page.click("button[type=submit]")
+    sign_in(page, live_server)
     page.wait_for_url("**/dashboard/")
     # Persian first, whatever the browser's own language (en-US here).
     assert page.get_attribute("html", "dir") == "rtl"
@@ -81,10 +85,7 @@ def test_officer_signs_in_sees_the_persian_dashboard_switches_to_english_and_add
 @pytest.mark.django_db(transaction=True)
 def test_a_form_error_is_shown_next_to_the_field_in_persian(browser_page, live_server, org, officer, cities):
     page = browser_page
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "officer")
-    page.fill("input[name=password]", "pw-for-tests-only-123")
-    page.click("button[type=submit]")
+    sign_in(page, live_server)
     page.goto(f"{live_server.url}/partners/new/")
     page.fill("#id_proposed_on", "۱۳۹۸/۱۲/۳۱")  # Esfand 1398 had 29 days
     page.click("button[type=submit]")
@@ -126,10 +127,7 @@ def test_officer_records_a_practice_in_chinese_from_the_folded_languages(browser
     from hamdeli.practices.models import Practice
 
     page = browser_page
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "officer")
-    page.fill("input[name=password]", "pw-for-tests-only-123")
-    page.click("button[type=submit]")
+    sign_in(page, live_server)
     page.goto(f"{live_server.url}/practices/new/")
     assert not page.is_visible("input[name=title_zh]")  # folded until wanted
     page.locator("details.more-languages summary").first.click()
