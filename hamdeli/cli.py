@@ -77,6 +77,14 @@ def _cities_import(args) -> int:
     return 0
 
 
+def _idempotency_prune(args) -> int:
+    from hamdeli.core import idempotency
+
+    count = idempotency.prune()
+    print(f"idempotency prune: {count} key(s) older than {idempotency.RETENTION.days} days forgotten")
+    return 0
+
+
 def _manage(args) -> int:
     from django.core.management import execute_from_command_line
 
@@ -109,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
                                                                                 required=True)
     p = messages.add_parser("compile", help="compile .po catalogues to .mo")
     p.set_defaults(handler=compile_messages, no_django=True)
+
+    keys = sub.add_parser("idempotency", help="the remembered Idempotency-Keys and page form tokens")
+    p = keys.add_subparsers(dest="idempotency_command", required=True).add_parser(
+        "prune", help="forget keys older than the retention (7 days); run it daily")
+    p.set_defaults(handler=_idempotency_prune)
 
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from hamdeli.aid.models import IdempotencyRecord
+from hamdeli.core import idempotency
 from hamdeli.core.errors import Conflict, ValidationFailed
 
 FIELD = "form_token"
@@ -26,8 +27,9 @@ _SALT = "hamdeli.aid.form-token"
 _IGNORED = {FIELD, "csrfmiddlewaretoken"}
 
 
-def _signer(org) -> signing.Signer:
-    return signing.Signer(salt=f"{_SALT}:{org.pk}")
+def _signer(org) -> signing.TimestampSigner:
+    # Timestamped: a token lives no longer than its spent record is kept (idempotency.RETENTION).
+    return signing.TimestampSigner(salt=f"{_SALT}:{org.pk}")
 
 
 def issue(org) -> str:
@@ -38,8 +40,8 @@ def issue(org) -> str:
 def _key(request) -> str:
     raw = (request.POST.get(FIELD) or "").strip()
     try:
-        return _signer(request.org).unsign(raw)
-    except signing.BadSignature:
+        return _signer(request.org).unsign(raw, max_age=idempotency.RETENTION)
+    except signing.BadSignature:  # SignatureExpired too: a form left open for over a week
         raise ValidationFailed(
             _("This form is out of date or incomplete. Check the entries and submit it again."),
             code="form_token",

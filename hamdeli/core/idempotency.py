@@ -1,9 +1,12 @@
 """`Idempotency-Key` for API writes: a replay returns the first response and changes nothing more.
 
 Records are kept per (org, key, endpoint) in the aid app's IdempotencyRecord table (core's migrations
-stay untouched). The same key with a different body is refused with 422.
+stay untouched). The same key with a different body is refused with 422. A key is remembered for
+RETENTION (as payment APIs do): `hamdeli idempotency prune`, run daily, forgets older ones; the aid
+pages' one-time form tokens expire after the same time, so none outlives its record.
 """
 
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -18,10 +21,20 @@ from django.utils.translation import gettext as _
 from hamdeli.core.errors import ValidationFailed
 
 HEADER = "Idempotency-Key"
+RETENTION = dt.timedelta(days=7)
 
 
 def _record_model():
     return apps.get_model("aid", "IdempotencyRecord")
+
+
+def prune(*, now=None) -> int:
+    """Forget the keys older than RETENTION; returns how many."""
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - RETENTION
+    deleted, _by_model = _record_model().objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def _split(result):

@@ -190,3 +190,37 @@ def test_a_pledge_step_posted_twice_is_taken_once(aid, officer):
     assert client.post(url, body).status_code == 302
     assert client.post(url, body).status_code == 302
     assert _stock(aid, aid.store, aid.mask) == 20 and _stock(aid, aid.reserved, aid.mask) == 10
+
+
+def test_a_form_left_open_longer_than_keys_are_kept_is_refused(aid, clerk, monkeypatch):
+    import time
+
+    from django.core import signing
+
+    from hamdeli.core import idempotency
+
+    body = form(aid.org, {"location": aid.store.public_id, "item": aid.mask.public_id, "quantity": "5"})
+    later = time.time() + idempotency.RETENTION.total_seconds() + 60
+    monkeypatch.setattr(signing.time, "time", lambda: later)  # its spent record could be pruned by now
+    response = client_for(clerk).post("/aid/intake/", body)
+    assert response.status_code == 422 and not Movement.objects.exists()
+    assert _token_in(response.content.decode()) != body["form_token"]  # a fresh one to post on purpose
+
+
+def test_prune_forgets_keys_older_than_the_retention(aid, org, capsys):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hamdeli.cli import main
+    from hamdeli.core import idempotency
+
+    now = timezone.now()
+    old = IdempotencyRecord.objects.create(org=org, key="old", endpoint="POST /x", request_hash="h", status=201,
+                                           body={}, created_at=now - idempotency.RETENTION - dt.timedelta(hours=1))
+    recent = IdempotencyRecord.objects.create(org=org, key="new", endpoint="POST /x", request_hash="h", status=201,
+                                              body={}, created_at=now - idempotency.RETENTION + dt.timedelta(hours=1))
+    assert main(["idempotency", "prune"]) == 0
+    assert "1 key(s) older than 7 days forgotten" in capsys.readouterr().out
+    assert not IdempotencyRecord.objects.filter(pk=old.pk).exists()
+    assert IdempotencyRecord.objects.filter(pk=recent.pk).exists()
