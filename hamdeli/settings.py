@@ -197,7 +197,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Rate limits (questions from public practice pages) count in this cache; one process needs no more.
+# Reverse proxies in front of Hamdeli that append the client's address to X-Forwarded-For (nginx: 1).
+# 0 reads REMOTE_ADDR only, so a visitor cannot pass for another address by sending the header.
+TRUSTED_PROXIES = _int("HAMDELI_TRUSTED_PROXIES", 0, minimum=0)
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hamdeli"}}
 
 SESSION_COOKIE_HTTPONLY = True

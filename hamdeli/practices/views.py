@@ -1,11 +1,14 @@
 """Pages for practices. Business rules live in services and selectors; these wire forms to them."""
 
-from django.core.cache import cache
+import datetime as dt
+
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hamdeli.core.clients import client_ip
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.permissions import PUBLIC, requires
@@ -15,7 +18,7 @@ from hamdeli.practices.models import Crisis
 from hamdeli.practices.search.engine import MAX_DEPTH, Filters, candidates, search
 
 PAGE_SIZE = 20
-ASK_LIMIT, ASK_WINDOW = 5, 3600  # questions per IP address per hour
+ASK_LIMIT, ASK_WINDOW = 5, dt.timedelta(hours=1)  # questions per IP address per hour
 ASK_MAX_BYTES = 32 * 1024  # a question form never needs more
 
 
@@ -248,27 +251,22 @@ def public_detail(request, public_id, form=None, status=200, sent=False):
         "p": practice, "form": form or forms.AskForm(), "sent": sent or request.GET.get("sent")}, status=status)
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 @require_POST
 @requires(PUBLIC)
 def public_ask(request, public_id):
     practice = selectors.public_practice(public_id)
     form = forms.AskForm(request.POST)
-    key = f"practices:ask:{_client_ip(request)}"
+    sender = client_ip(request)
     if int(request.META.get("CONTENT_LENGTH") or 0) > ASK_MAX_BYTES:
         return HttpResponse(_("The question is too long."), status=413)
-    if cache.get(key, 0) >= ASK_LIMIT:
+    # Counted from the stored questions: exact across every server process, no shared cache needed.
+    if sender and selectors.questions_from(ip=sender, since=timezone.now() - ASK_WINDOW).count() >= ASK_LIMIT:
         form.is_valid()
         form.add_error(None, _("Too many questions from your address; please try again in an hour."))
         return public_detail.__wrapped__(request, public_id, form=form, status=429)
     if form.is_valid():
         try:
-            services.ask_city(practice=practice, sender_ip=_client_ip(request), **form.cleaned_data)
-            cache.add(key, 0, ASK_WINDOW)
-            cache.incr(key)
+            services.ask_city(practice=practice, sender_ip=sender, **form.cleaned_data)
             return redirect(f"{request.path.removesuffix('ask/')}?sent=1")
         except ServiceError as exc:
             apply_service_error(form, exc)

@@ -1,14 +1,6 @@
 import pytest
-from django.core.cache import cache
 
 from hamdeli.practices import services
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

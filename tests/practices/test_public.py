@@ -120,3 +120,24 @@ def test_search_page_pages_through_the_results(client, settings, org, officer):
     assert 'rel="prev"' in second and 'rel="next"' not in second and "Results 21–35 of 35" in second
     assert second.count('class="card practice"') == 15
     assert client.get("/exchange/", {"q": "masks", "page": "many"}).status_code == 200
+
+
+def test_the_rate_limit_reads_the_address_through_trusted_proxies_only(public, settings):
+    from hamdeli.core.clients import client_ip
+
+    class Request:
+        def __init__(self, remote, forwarded=None):
+            self.META = {"REMOTE_ADDR": remote, **({"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {})}
+
+    settings.TRUSTED_PROXIES = 0
+    assert client_ip(Request("10.0.0.2", "203.0.113.9")) == "10.0.0.2"  # the header proves nothing here
+    settings.TRUSTED_PROXIES = 1
+    # the left part is what the client claimed; the proxy appended what it saw
+    assert client_ip(Request("10.0.0.2", "198.51.100.1, 203.0.113.9")) == "203.0.113.9"
+    assert client_ip(Request("10.0.0.2", "not-an-address")) is None
+    assert client_ip(Request("", None)) is None
+    # behind one proxy, two visitors are told apart; one of them reaches the limit, the other does not
+    for _ in range(ASK_LIMIT):
+        assert _ask(Client(HTTP_X_FORWARDED_FOR="203.0.113.9"), public).status_code == 302
+    assert _ask(Client(HTTP_X_FORWARDED_FOR="203.0.113.9"), public).status_code == 429
+    assert _ask(Client(HTTP_X_FORWARDED_FOR="198.51.100.7"), public).status_code == 302
