@@ -173,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "home"  # which page depends on the role (web.views.home)
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "fa"

@@ -3,14 +3,20 @@
 from django.conf import settings
 from django.shortcuts import redirect, render
 
-from hamdeli.core.permissions import PUBLIC, requires
+from hamdeli.core.permissions import PUBLIC, has_perm, requires
 from hamdeli.partners import selectors as partners
 from hamdeli.web import panels
 
 
 @requires(PUBLIC)
 def home(request):
-    return redirect("dashboard" if request.user.is_authenticated else "login")
+    """Where signing in lands: the dashboard, or the aid pages for a member who works only on aid (an
+    institution's store), rather than a page their role may not open."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if not has_perm(request, "partners.view") and has_perm(request, "aid.view"):
+        return redirect("aid:home")
+    return redirect("dashboard")
 
 
 @requires("partners.view")

@@ -69,3 +69,11 @@ def test_box_list_import_page_lists_every_bad_row(aid, officer_client):
     page = response.content.decode()
     assert response.status_code == 422 and "ردیف ۳" in page and "ردیف ۴" in page and "ghost" in page
     assert not pledge.consignments.exists()
+
+
+def test_signing_in_lands_each_role_on_a_page_it_may_open(client, institution_user, officer):
+    response = client.post("/login/", {"username": "mui_store", "password": "pw-for-tests-only-123"}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == "/aid/"  # a store, not a 403
+    client.logout()
+    response = client.post("/login/", {"username": "officer", "password": "pw-for-tests-only-123"}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == "/dashboard/"
