@@ -1,8 +1,12 @@
-"""Uploaded files: type checked from the content (magic bytes), never from the name; size limited."""
+"""Uploaded files: type checked from the content (magic bytes), never from the name; size limited; and
+kept in step with their rows (a stored file never outlives a failed save, nor goes before a removal
+has committed)."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hamdeli.core.errors import ValidationFailed
@@ -64,3 +68,22 @@ def check_upload(upload, *, field: str, allowed: tuple[FileKind, ...] = DOCUMENT
             fields={field: _("Only these kinds of file are accepted: %(kinds)s.") % {"kinds": names}},
         )
     return kind
+
+
+@contextmanager
+def removing_file_on_failure(field_file):
+    """A stored file whose row then fails to save (or to be audited) is removed again, not left behind."""
+    try:
+        with transaction.atomic():
+            yield
+    except Exception:
+        if field_file:
+            field_file.delete(save=False)
+        raise
+
+
+def delete_on_commit(*field_files) -> None:
+    """Delete these stored files once the current transaction commits; a rollback keeps them."""
+    stored = [(f.storage, f.name) for f in field_files if f]
+    if stored:
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in stored])

@@ -12,7 +12,7 @@ from django_fsm import can_proceed
 from hamdeli.core import audit, links
 from hamdeli.core.dates import to_jalali, today
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
-from hamdeli.core.files import check_upload
+from hamdeli.core.files import check_upload, removing_file_on_failure
 from hamdeli.core.localized import clean_localized
 from hamdeli.core.text import search_key
 from hamdeli.correspondence.models import (
@@ -233,14 +233,10 @@ def add_attachment(*, org, actor, letter: Letter, upload) -> Attachment:
     attachment = Attachment(org=org, letter=letter, original_name=name, content_type=kind.content_type,
                             extension=kind.extension, size=upload.size, uploaded_by=actor)
     attachment.file.save("upload", upload, save=False)
-    try:
-        with transaction.atomic():
-            attachment.save()
-            audit.record(org=org, actor=actor, action="letter.attachment_added", obj=letter,
-                         after={"attachment": str(attachment.public_id), "name": name, "size": upload.size})
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
+    with removing_file_on_failure(attachment.file):
+        attachment.save()
+        audit.record(org=org, actor=actor, action="letter.attachment_added", obj=letter,
+                     after={"attachment": str(attachment.public_id), "name": name, "size": upload.size})
     return attachment
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from hamdeli.core import audit
 from hamdeli.core.errors import ValidationFailed
-from hamdeli.core.files import check_upload
+from hamdeli.core.files import check_upload, delete_on_commit, removing_file_on_failure
 from hamdeli.core.localized import clean_localized
 from hamdeli.partners import selectors as partners
 from hamdeli.places.models import City
@@ -182,10 +182,9 @@ def update_practice(*, org, actor, practice: Practice, **data) -> Practice:
 def delete_practice(*, org, actor, practice: Practice) -> None:
     practice = Practice.objects.select_for_update().get(pk=practice.pk, org=org)
     audit.record(org=org, actor=actor, action="practice.deleted", obj=practice, before=_snapshot(practice))
-    stored = [(a.file.storage, a.file.name) for a in practice.attachments.all()]
+    files = [a.file for a in practice.attachments.all()]
     practice.delete()
-    # Files go only once the removal has committed: a rolled-back delete keeps them.
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in stored])
+    delete_on_commit(*files)  # a rolled-back delete keeps them
 
 
 @transaction.atomic
@@ -196,10 +195,12 @@ def add_attachment(*, org, actor, practice: Practice, upload) -> PracticeAttachm
     if practice.org_id != org.pk:
         raise ValidationFailed(_("Unknown practice."))
     name = (getattr(upload, "name", "") or "file")[:200]
-    attachment = PracticeAttachment.objects.create(org=org, practice=practice, file=upload, name=name,
-                                                   content_type=kind.content_type)
-    audit.record(org=org, actor=actor, action="practice.attachment_added", obj=attachment,
-                 after={"practice": str(practice.public_id), "name": name})
+    attachment = PracticeAttachment(org=org, practice=practice, name=name, content_type=kind.content_type)
+    attachment.file.save(name, upload, save=False)
+    with removing_file_on_failure(attachment.file):
+        attachment.save()
+        audit.record(org=org, actor=actor, action="practice.attachment_added", obj=attachment,
+                     after={"practice": str(practice.public_id), "name": name})
     return attachment
 
 
@@ -210,10 +211,8 @@ def remove_attachment(*, org, actor, attachment: PracticeAttachment) -> None:
         pk=attachment.pk, org=org)
     audit.record(org=org, actor=actor, action="practice.attachment_removed", obj=attachment,
                  before={"practice": str(attachment.practice.public_id), "name": attachment.name})
-    stored = attachment.file.name
-    storage = attachment.file.storage
     attachment.delete()
-    transaction.on_commit(lambda: storage.delete(stored))
+    delete_on_commit(attachment.file)
 
 
 @transaction.atomic

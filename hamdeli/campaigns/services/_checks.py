@@ -1,9 +1,6 @@
 """Small input checks shared by the campaigns services; each refuses with a field-named 422."""
 
-from contextlib import contextmanager
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hamdeli.core.errors import ValidationFailed
@@ -44,15 +41,3 @@ def unknown_fields(fields: dict, allowed) -> None:
     if unknown:
         raise ValidationFailed(_("Unknown fields."),
                                fields={name: _("This field cannot be set here.") for name in sorted(unknown)})
-
-
-@contextmanager
-def removing_file_on_failure(field_file):
-    """A stored file whose row then fails to save (or to be audited) is removed again, not left behind."""
-    try:
-        with transaction.atomic():
-            yield
-    except Exception:
-        if field_file:
-            field_file.delete(save=False)
-        raise

@@ -19,12 +19,11 @@ from hamdeli.campaigns.services._checks import (
     invalid,
     localized,
     max_length,
-    removing_file_on_failure,
     unknown_fields,
 )
 from hamdeli.core import audit, links
 from hamdeli.core.errors import require_fields
-from hamdeli.core.files import check_upload
+from hamdeli.core.files import check_upload, removing_file_on_failure
 from hamdeli.partners import services as partners
 
 CAMPAIGN_FIELDS = ["title", "target_date", "published", "notes"]

@@ -22,13 +22,12 @@ from hamdeli.campaigns.services._checks import (
     localized,
     max_length,
     period,
-    removing_file_on_failure,
     unknown_fields,
 )
 from hamdeli.core import audit
 from hamdeli.core.digits import format_number
 from hamdeli.core.errors import Conflict, require_fields
-from hamdeli.core.files import DOCUMENTS, MP4, WEBM, check_upload
+from hamdeli.core.files import DOCUMENTS, MP4, WEBM, check_upload, delete_on_commit, removing_file_on_failure
 
 DESIGN_FILE_KINDS = (*DOCUMENTS, MP4, WEBM)
 CAMPAIGN_FIELDS = ["name", "message", "goal", "audience", "starts_on", "ends_on", "owner", "notes"]
@@ -121,13 +120,6 @@ def _open_campaign(org, campaign_id) -> Campaign:
     return campaign
 
 
-def _delete_stored_file_on_commit(field_file) -> None:
-    """The stored file goes only once the row's removal is committed; a rollback keeps both."""
-    if field_file:
-        storage, name = field_file.storage, field_file.name
-        transaction.on_commit(lambda: storage.delete(name))
-
-
 def _required(field: str, value):
     if value in (None, ""):
         raise invalid(field, _("This field is required."))
@@ -190,8 +182,7 @@ def remove_design_set(*, org, actor, design_set: DesignSet) -> None:
     files = list(design_set.files.all())
     audit.record(org=org, actor=actor, action="design_set.removed", obj=design_set,
                  before={**audit.snapshot(design_set), "files": [audit.snapshot(f) for f in files]})
-    for design_file in files:
-        _delete_stored_file_on_commit(design_file.file)
+    delete_on_commit(*(design_file.file for design_file in files))
     design_set.delete()  # its files' rows go with it (CASCADE)
 
 
@@ -221,7 +212,7 @@ def remove_design_file(*, org, actor, design_file: DesignFile) -> None:
     design_file = DesignFile.objects.select_for_update().get(pk=design_file.pk, org=org)
     audit.record(org=org, actor=actor, action="design_file.removed", obj=design_file,
                  before={**audit.snapshot(design_file), "design_set": str(design_file.design_set.public_id)})
-    _delete_stored_file_on_commit(design_file.file)
+    delete_on_commit(design_file.file)
     design_file.delete()
 
 
