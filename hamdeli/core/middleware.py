@@ -1,6 +1,9 @@
-"""Request set-up: the UI language, and the organization resolved once per request."""
+"""Request set-up: the UI language, the organization resolved once per request; a vanished record is a 404."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404
 from django.utils import translation
 
 from hamdeli.core.models import Membership
@@ -56,3 +59,19 @@ class OrganizationMiddleware:
                 request.membership = membership
                 request.org = membership.org
         return self.get_response(request)
+
+
+class MissingRecordMiddleware:
+    """A record that is no longer there when a service looks it up under its lock (removed by someone
+    else a moment before) is a 404 on the pages too, as it already is in the API (api_setup)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, ObjectDoesNotExist):
+            return response_for_exception(request, Http404())
+        return None

@@ -23,3 +23,13 @@ def test_tokens_are_shown_once_and_audited(officer_client):
     assert AuditEntry.objects.filter(action="api_token.created").count() == 1
     refused = officer_client.post("/account/tokens/", {"name": ""})
     assert refused.status_code == 422
+
+
+def test_a_record_gone_when_a_service_looks_it_up_is_a_404_page(rf):
+    from hamdeli.core.middleware import MissingRecordMiddleware
+    from hamdeli.core.models import Organization
+
+    middleware = MissingRecordMiddleware(lambda request: None)
+    response = middleware.process_exception(rf.get("/anything/"), Organization.DoesNotExist())
+    assert response.status_code == 404
+    assert middleware.process_exception(rf.get("/anything/"), ValueError()) is None  # a bug stays a 500

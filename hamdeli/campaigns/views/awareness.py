@@ -1,5 +1,3 @@
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -119,18 +117,8 @@ def _back(design_set) -> str:
     return reverse("campaigns:detail", args=[design_set.campaign.public_id]) + f"#set-{design_set.public_id}"
 
 
-def _still_there(call):
-    """A record removed by someone else meanwhile (the service finds it gone under its lock) is a 404, not a 500."""
-    def run(*args):
-        try:
-            return call(*args)
-        except ObjectDoesNotExist:
-            raise Http404 from None
-    return run
-
-
 def _edit(request, form, call, *, heading, back, closed):
-    done, status = submit(form, _still_there(call))
+    done, status = submit(form, call)
     if done:
         return redirect(back)
     return render(request, "campaigns/form.html", {"form": form, "heading": heading, "back": back,
@@ -142,7 +130,7 @@ def _remove(request, call, *, back, question):
     status, error = 200, None
     if request.method == "POST":
         try:
-            _still_there(call)()
+            call()
             return redirect(back)
         except ServiceError as exc:
             status, error = exc.status, exc.message
