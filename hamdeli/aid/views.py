@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamdeli.aid import access, exports, formtokens, imports, sankey, selectors, services
+from hamdeli.aid import access, exports, imports, sankey, selectors, services
 from hamdeli.aid.forms import (
     GrantForm,
     ImportForm,
@@ -27,6 +27,7 @@ from hamdeli.aid.forms import (
     TransitionForm,
 )
 from hamdeli.aid.models import Box, BoxState, Consignment, Pledge
+from hamdeli.core import formtokens
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error

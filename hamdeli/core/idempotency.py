@@ -24,7 +24,7 @@ HEADER = "Idempotency-Key"
 RETENTION = dt.timedelta(days=7)
 
 
-def _record_model():
+def record_model():
     return apps.get_model("aid", "IdempotencyRecord")
 
 
@@ -33,7 +33,7 @@ def prune(*, now=None) -> int:
     from django.utils import timezone
 
     cutoff = (now or timezone.now()) - RETENTION
-    deleted, _by_model = _record_model().objects.filter(created_at__lt=cutoff).delete()
+    deleted, _by_model = record_model().objects.filter(created_at__lt=cutoff).delete()
     return deleted
 
 
@@ -80,7 +80,7 @@ def idempotent(view):
             return _response(status, json.loads(json.dumps(body, cls=DjangoJSONEncoder)), False)
         if len(key) > 200:
             raise ValidationFailed(_("The Idempotency-Key is too long (at most 200 characters)."))
-        Record = _record_model()
+        Record = record_model()
         endpoint = f"{request.method} {request.path}"
         digest = _digest(request)
         lookup = {"org": request.org, "key": key, "endpoint": endpoint}

@@ -6,8 +6,9 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
-from hamdeli.aid import formtokens, services, triggers
+from hamdeli.aid import services, triggers
 from hamdeli.aid.models import LocationKind, Pledge
+from hamdeli.core import formtokens
 from hamdeli.core import services as core
 
 

@@ -2,8 +2,9 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from hamdeli.aid import formtokens, services
+from hamdeli.aid import services
 from hamdeli.aid.models import Movement
+from hamdeli.core import formtokens
 from hamdeli.core import services as core
 from tests.matrix import Row
 

@@ -79,7 +79,7 @@ def test_threads_race_for_the_same_stock(racing):
 
 def test_a_page_form_posted_at_once_from_many_threads_records_once(racing):
     """A nervous double (or sixteenfold) click: the same form and token, all at the same moment."""
-    from hamdeli.aid import formtokens
+    from hamdeli.core import formtokens
     from tests.conftest import client_for
 
     w = racing

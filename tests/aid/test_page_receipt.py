@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-from hamdeli.aid import formtokens, services
+from hamdeli.aid import services
 from hamdeli.aid.models import Box, IdempotencyRecord, Movement, Pledge
 from hamdeli.aid.verify import verify
+from hamdeli.core import formtokens
 from tests.aid.conftest import form
 from tests.conftest import client_for
 

@@ -1,8 +1,9 @@
 """Template filters used everywhere: dates, digits, numbers, localized text, permissions."""
 
 from django import template
+from django.utils.html import format_html
 
-from hamdeli.core import dates, digits, links, localized, permissions
+from hamdeli.core import dates, digits, formtokens, links, localized, permissions
 
 register = template.Library()
 
@@ -28,6 +29,13 @@ def lnum(value):
     if value in (None, ""):
         return ""
     return digits.format_number(value)
+
+
+@register.simple_tag(takes_context=True)
+def form_token(context):
+    """The hidden one-time token of a page form that writes (see core.formtokens)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', formtokens.FIELD,
+                       formtokens.issue(context["request"].org))
 
 
 @register.filter

@@ -1,4 +1,5 @@
-"""One-time tokens for the aid pages' forms: a double click or a resubmission records nothing twice.
+"""One-time tokens for page forms that write (the aid pages use them): a double click or a resubmission
+records nothing twice.
 
 Every form that writes carries a hidden `form_token` (rendered by `{% form_token %}`): a random key
 signed for the organization. Posting it claims the key in IdempotencyRecord, the table behind the
@@ -18,9 +19,9 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from hamdeli.aid.models import IdempotencyRecord
 from hamdeli.core import idempotency
 from hamdeli.core.errors import Conflict, ValidationFailed
+from hamdeli.core.idempotency import record_model
 
 FIELD = "form_token"
 _SALT = "hamdeli.aid.form-token"
@@ -86,16 +87,16 @@ def submit_once(request, write):
     lookup = {"org": request.org, "key": key, "endpoint": f"{request.method} {request.path}"}
     try:
         with transaction.atomic():
-            found = IdempotencyRecord.objects.select_for_update().filter(**lookup).first()
+            found = record_model().objects.select_for_update().filter(**lookup).first()
             if found is None:
                 # Claim the token first: a concurrent second post waits on the unique key, then fails.
-                record = IdempotencyRecord.objects.create(**lookup, request_hash=digest, status=302, body={})
+                record = record_model().objects.create(**lookup, request_hash=digest, status=302, body={})
                 location = write()
                 record.body = {"location": str(location)}
                 record.save(update_fields=["body"])
                 return redirect(location)
     except IntegrityError:
-        found = IdempotencyRecord.objects.filter(**lookup).first()
+        found = record_model().objects.filter(**lookup).first()
         if found is None:
             raise
     return _replay(request, found, digest)
