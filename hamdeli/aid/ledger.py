@@ -1,43 +1,75 @@
 """Posting movements: the only code that writes to aid_movement and aid_balance.
 
-`post` runs inside the caller's transaction. It locks the affected balance rows in a fixed
-(location, item, lot) order (SELECT … FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds
-the database's write lock), applies the changes, and lets the CHECK constraint refuse any real
-location going below zero: the refusal surfaces as Conflict 409 "not enough stock".
+`post` runs inside the caller's transaction and changes every balance row it touches with one
+upsert (INSERT … ON CONFLICT … DO UPDATE) whose rows come in (location, item, lot) order: a missing
+row is created and an existing one locked and updated in that one global order, so two postings can
+never wait on each other in a cycle (on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the
+database's write lock). The CHECK constraint refuses any real location going below zero: the refusal
+surfaces as Conflict 409 "not enough stock". Locks taken before a posting follow one order too:
+pledge → consignment counter → box → the movements being reversed → balance rows
+(docs/architecture.md, "The aid ledger").
 """
 
 import contextlib
 import contextvars
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamdeli.aid.models import Movement
+from hamdeli.aid.models import Balance, Movement
 from hamdeli.core.errors import Conflict
 
 MAX_QUANTITY = 1_000_000_000  # base units in one movement: far above any shipment, within the columns' range
-BATCH = 2000  # keys per statement: well under SQLite's limit on bound parameters
+BATCH = 2000  # keys per statement on SQLite: well under its limit on bound parameters
+
+# Every key's balance row gets its delta in one upsert. The database checks the CHECK constraint on the
+# row offered for insertion before it finds the conflict, so a row is offered as virtual when its delta
+# is negative: an existing row keeps its own flag and the CHECK judges the updated quantity; a row that
+# is really new with a negative delta at a real location comes back from RETURNING and is refused.
+_UPSERT = ("INSERT INTO aid_balance (org_id, location_id, item_id, lot_id, virtual, quantity) {rows} "
+           "ON CONFLICT (location_id, item_id, lot_id) "
+           "DO UPDATE SET quantity = aid_balance.quantity + excluded.quantity "
+           "RETURNING location_id, item_id, lot_id, quantity")
+# PostgreSQL: the whole posting in one statement, its keys passed as arrays and applied in key order,
+# returning only the rows left below zero.
+_PG = ("WITH up AS (" + _UPSERT.format(rows=(  # noqa: S608 - fixed text, values are bound parameters
+    "SELECT %s, k.location, k.item, k.lot, k.virtual OR k.delta < 0, k.delta "
+    "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::boolean[], %s::bigint[]) "
+    "AS k(location, item, lot, virtual, delta) ORDER BY k.location, k.item, k.lot")) + ") "
+    "SELECT location_id, item_id, lot_id, quantity FROM up WHERE quantity < 0")
 
 
-def _lock(keys: list[tuple[int, int, int]]) -> dict[tuple[int, int, int], tuple[int, int]]:
-    """Lock the balance rows of `keys` in (location, item, lot) order; return key -> (id, quantity)."""
-    suffix = " FOR UPDATE" if connection.vendor == "postgresql" else ""
-    found = {}
+def _apply(org, keys: list[tuple[int, int, int]], deltas: dict, virtual: dict):
+    """Add each key's delta to its balance row (created when missing), in key order; returns the
+    first real key left below zero, if any (the caller's savepoint then undoes the statement)."""
+    negative = []
     with connection.cursor() as cursor:
-        for start in range(0, len(keys), BATCH):
-            chunk = keys[start:start + BATCH]
-            rows = ", ".join(["(%s, %s, %s)"] * len(chunk))
-            sql = ("SELECT id, location_id, item_id, lot_id, quantity FROM aid_balance "  # noqa: S608 - only
-                   f"WHERE (location_id, item_id, lot_id) IN (VALUES {rows}) "  # placeholders are formatted in
-                   f"ORDER BY location_id, item_id, lot_id{suffix}")
-            cursor.execute(sql, [value for key in chunk for value in key])
-            for pk, location, item, lot, quantity in cursor.fetchall():
-                found[(location, item, lot)] = (pk, quantity)
-    return found
+        if connection.vendor == "postgresql":
+            columns = list(zip(*keys, strict=True))
+            cursor.execute(_PG, [org.pk, *map(list, columns), [virtual[k] for k in keys], [deltas[k] for k in keys]])
+            negative = cursor.fetchall()
+        else:
+            for start in range(0, len(keys), BATCH):
+                chunk = keys[start:start + BATCH]
+                values = "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+                cursor.execute(_UPSERT.format(rows=values), [
+                    v for k in chunk for v in (org.pk, *k, virtual[k] or deltas[k] < 0, deltas[k])])
+                negative += [row for row in cursor.fetchall() if row[3] < 0]
+    return min((row[:3] for row in negative if not virtual[row[:3]]), default=None)
+
+
+def _short_of(keys, deltas, virtual):
+    """The first real balance row the posting would drive below zero (read after the refusal)."""
+    have = {}
+    for start in range(0, len(keys), BATCH):
+        chunk = keys[start:start + BATCH]
+        rows = Balance.objects.filter(lot_id__in={k[2] for k in chunk}, location_id__in={k[0] for k in chunk})
+        have.update({(b.location_id, b.item_id, b.lot_id): b.quantity for b in rows})
+    return next((k for k in keys if not virtual[k] and have.get(k, 0) + deltas[k] < 0), keys[0])
 
 
 # A movement's `at` is when it happened. Live work happens now; records of the past entered later
@@ -62,6 +94,10 @@ class Entry:
     from_location: object
     to_location: object
     quantity: int
+    # This entry's own reason and provenance, over the posting's (one receipt posts received, short
+    # and damaged lines together; a cancellation reverses many movements at once).
+    reason: str | None = None
+    provenance: dict | None = field(default=None, compare=False)
 
 
 def post(*, org, actor, entries: list[Entry], reason: str, returning: bool = True, **provenance):
@@ -83,22 +119,14 @@ def post(*, org, actor, entries: list[Entry], reason: str, returning: bool = Tru
             deltas[key] = deltas.get(key, 0) + sign * e.quantity
             objects[key] = (location, e.item, e.lot)
     keys = sorted(deltas)
-    current = _lock(keys)
-    missing = [k for k in keys if k not in current]
-    if missing:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO aid_balance (org_id, location_id, item_id, lot_id, virtual, quantity) "
-                "VALUES (%s, %s, %s, %s, %s, 0) ON CONFLICT (location_id, item_id, lot_id) DO NOTHING",
-                [(org.pk, *k, objects[k][0].is_virtual) for k in missing])
-        current.update(_lock(missing))
-    changes = [(deltas[k], current[k][0]) for k in keys if deltas[k]]
+    virtual = {k: objects[k][0].is_virtual for k in keys}
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany("UPDATE aid_balance SET quantity = quantity + %s WHERE id = %s", changes)
-    except IntegrityError:  # the CHECK constraint refused: name the first row that would go below zero
-        short = next((k for k in keys if not objects[k][0].is_virtual and current[k][1] + deltas[k] < 0), keys[0])
-        location, item, lot = objects[short]
+        with transaction.atomic():
+            short = _apply(org, keys, deltas, virtual)
+            if short:
+                raise IntegrityError("a new balance row would start below zero")
+    except IntegrityError:  # refused (the CHECK constraint, or above): name the first row that would go below zero
+        location, item, lot = objects[_short_of(keys, deltas, virtual)]
         raise Conflict(
             _("Not enough stock of %(item)s (lot %(lot)s) at %(location)s.")
             % {"item": item, "lot": lot, "location": location},
@@ -121,27 +149,35 @@ PROVENANCE = {"pledge", "donor", "consignment", "box", "recipient", "reverses", 
 
 def _insert_movements(org, actor, entries, reason, operation, provenance) -> None:
     """Append the movements with one executemany (the ORM's per-object cost dominates bulk posting)."""
-    unknown = set(provenance) - PROVENANCE
-    if unknown:
-        raise TypeError(f"unknown provenance: {sorted(unknown)}")
+    for given in [provenance, *(e.provenance for e in entries if e.provenance)]:
+        unknown = set(given) - PROVENANCE
+        if unknown:
+            raise TypeError(f"unknown provenance: {sorted(unknown)}")
     fields = {f.attname: f for f in Movement._meta.concrete_fields}
 
     def prep(name, value):
         return fields[name].get_db_prep_value(value, connection, prepared=False)
 
-    def ref(name):
-        obj = provenance.get(name)
-        return obj.pk if obj is not None else None
+    def tail(reason, provenance):
+        def ref(name):
+            obj = provenance.get(name)
+            return obj.pk if obj is not None else None
 
-    signed_at = provenance.get("signed_at")
+        signed_at = provenance.get("signed_at")
+        return (reason, ref("pledge"), ref("donor"), ref("consignment"), ref("box"), ref("recipient"),
+                provenance.get("recipient_group") or "", provenance.get("people_count"),
+                provenance.get("signed_by") or "", prep("signed_at", signed_at) if signed_at else None,
+                provenance.get("note") or "", actor.pk if getattr(actor, "is_authenticated", False) else None,
+                ref("reverses"))
+
     shared = (prep("operation", operation), prep("at", _happened_at.get() or timezone.now()))
-    tail = (reason, ref("pledge"), ref("donor"), ref("consignment"), ref("box"), ref("recipient"),
-            provenance.get("recipient_group") or "", provenance.get("people_count"), provenance.get("signed_by") or "",
-            prep("signed_at", signed_at) if signed_at else None, provenance.get("note") or "",
-            actor.pk if getattr(actor, "is_authenticated", False) else None, ref("reverses"))
+    common = tail(reason, provenance)
     uuid_prep = fields["public_id"]
     rows = [(org.pk, uuid_prep.get_db_prep_value(uuid.uuid4(), connection), *shared, e.item.pk, e.lot.pk,
-             e.from_location.pk, e.to_location.pk, e.quantity, *tail) for e in entries]
+             e.from_location.pk, e.to_location.pk, e.quantity,
+             *(tail(e.reason or reason, {**provenance, **(e.provenance or {})})
+               if e.reason or e.provenance else common))
+            for e in entries]
     sql = (f"INSERT INTO aid_movement ({', '.join(MOVEMENT_COLUMNS)}) "  # noqa: S608 - fixed column names
            f"VALUES ({', '.join(['%s'] * len(MOVEMENT_COLUMNS))})")
     with connection.cursor() as cursor:
@@ -150,23 +186,19 @@ def _insert_movements(org, actor, entries, reason, operation, provenance) -> Non
 
 
 def reverse(*, org, actor, movements, note: str = "") -> list[Movement]:
-    """Post the opposite of each movement not yet reversed (a correction never edits the original)."""
+    """Post the opposite of each movement not yet reversed (a correction never edits the original),
+    all in one posting. The originals are locked first (in id order): a concurrent reversal of the
+    same movement waits here, then sees this one and leaves it alone."""
     from hamdeli.aid.models import Reason
 
-    made = []
-    for m in movements:
-        if m.reason == Reason.REVERSAL or Movement.objects.filter(reverses=m).exists():
-            continue
-        made += post(
-            org=org,
-            actor=actor,
-            reason=Reason.REVERSAL,
-            reverses=m,
-            pledge=m.pledge,
-            donor=m.donor,
-            consignment=m.consignment,
-            box=m.box,
-            note=note,
-            entries=[Entry(m.item, m.lot, m.to_location, m.from_location, m.quantity)],
-        )
-    return made
+    wanted = {m.pk: m for m in movements if m.reason != Reason.REVERSAL}
+    if not wanted:
+        return []
+    list(Movement.objects.select_for_update().filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
+    done = set(Movement.objects.filter(reverses_id__in=wanted).values_list("reverses_id", flat=True))
+    entries = [
+        Entry(m.item, m.lot, m.to_location, m.from_location, m.quantity, provenance={
+            "reverses": m, "pledge": m.pledge, "donor": m.donor, "consignment": m.consignment, "box": m.box})
+        for pk, m in wanted.items() if pk not in done
+    ]
+    return post(org=org, actor=actor, reason=Reason.REVERSAL, note=note, entries=entries)

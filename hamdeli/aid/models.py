@@ -132,7 +132,14 @@ class Lot(TenantModel):
         verbose_name = _("lot")
         verbose_name_plural = _("lots")
         ordering = ["expires_on", "number"]
-        constraints = [models.UniqueConstraint(fields=["org", "item", "number", "pledge"], name="aid_lot_unique")]
+        # One lot per (item, number) within a pledge, and one per (item, number) outside any pledge: a
+        # single constraint over a NULL pledge would never clash (NULLs are distinct), so two partial ones.
+        constraints = [
+            models.UniqueConstraint(fields=["org", "item", "number", "pledge"], condition=Q(pledge__isnull=False),
+                                    name="aid_lot_unique"),
+            models.UniqueConstraint(fields=["org", "item", "number"], condition=Q(pledge__isnull=True),
+                                    name="aid_lot_unique_without_pledge"),
+        ]
 
     def __str__(self) -> str:
         return self.number or "—"
@@ -326,6 +333,8 @@ class Movement(models.Model):
             models.Index(fields=["box"]),
             models.Index(fields=["to_location"]),
             models.Index(fields=["from_location"]),
+            # the forward trace walks a lot's movements to the recipients: by lot, then where they went
+            models.Index(fields=["lot", "to_location"], name="aid_movement_lot_to"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="aid_movement_qty_positive"),
@@ -347,6 +356,7 @@ class Balance(models.Model):
     quantity = models.BigIntegerField(default=0)
 
     class Meta:
+        indexes = [models.Index(fields=["lot"], name="aid_balance_lot")]  # where a lot's units are (trace)
         constraints = [
             models.UniqueConstraint(fields=["location", "item", "lot"], name="aid_balance_unique"),
             models.CheckConstraint(

@@ -1,6 +1,7 @@
 """Every write on aid: one transaction each, with its audit entry; stock moves only through ledger.post."""
 
 import datetime as dt
+from dataclasses import replace
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -142,6 +143,8 @@ def grant_location(*, org, actor, membership, location: Location) -> Institution
 
 
 def lot_for(*, org, item: Item, number: str = "", expires_on: dt.date | None = None, pledge=None) -> Lot:
+    # get_or_create inserts in a savepoint and, when a concurrent caller's insert wins the unique
+    # constraint (NULL pledges included, see Lot.Meta), reads that caller's lot instead.
     lot, created = Lot.objects.get_or_create(
         org=org,
         item=item,
@@ -240,9 +243,9 @@ def transition_pledge(
         require_fields(reason=(reason or "").strip())
         if not can_proceed(pledge.cancel):
             raise _illegal(pledge, _("cancel"))
+        Box.objects.filter(consignment__pledge=pledge).update(state=BoxState.CANCELLED)  # boxes before movements
         moved = list(_pledge_movements(pledge).exclude(reason=Reason.REVERSAL).order_by("-pk"))
         reverse(org=org, actor=actor, movements=moved, note=reason.strip())
-        Box.objects.filter(consignment__pledge=pledge).update(state=BoxState.CANCELLED)
         pledge.cancel(reason.strip())
     elif action == "accept":
         if not can_proceed(pledge.accept):
@@ -395,8 +398,10 @@ def receive_box(
     damage goes to lost/damaged, an excess comes from found; any difference needs a reason."""
     require_fields(location=location)
     access.check_location(org, actor, location)
-    box = Box.objects.select_for_update().select_related("consignment__pledge").get(pk=box.pk, org=org)
-    pledge = box.consignment.pledge
+    # Locks in the ledger's order (pledge, then box, then balance rows), as cancelling a pledge takes them.
+    pledge_id = Box.objects.filter(pk=box.pk, org=org).values_list("consignment__pledge_id", flat=True).get()
+    pledge = Pledge.objects.select_for_update().get(pk=pledge_id)
+    box = Box.objects.select_for_update(of=("self",)).select_related("consignment").get(pk=box.pk, org=org)
     if box.state != BoxState.IN_TRANSIT:
         raise Conflict(_("This box has already been received or cancelled."), code="illegal_transition")
     if location.is_virtual:
@@ -431,12 +436,10 @@ def receive_box(
             fields={"reason": _("A reason is required for a shortfall, excess or damage.")},
         )
     provenance = {"pledge": pledge, "donor": pledge.donor, "consignment": box.consignment, "box": box}
-    for kind, entry in [*receipts, *discrepancies]:
-        if entry.quantity > 0:
-            post(org=org, actor=actor, entries=[entry], reason=kind, note=(reason or "").strip(), **provenance)
+    entries = [replace(entry, reason=kind) for kind, entry in [*receipts, *discrepancies] if entry.quantity > 0]
+    post(org=org, actor=actor, entries=entries, reason=Reason.RECEIPT, note=(reason or "").strip(), **provenance)
     box.state, box.received_at = BoxState.RECEIVED, timezone.now()
     box.save(update_fields=["state", "received_at", "updated_at"])
-    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     waiting = Box.objects.filter(consignment__pledge=pledge, state=BoxState.IN_TRANSIT).exists()
     if waiting and can_proceed(pledge.receive_part):
         pledge.receive_part()
@@ -629,9 +632,14 @@ def distribute(
 def reverse_movement(*, org, actor, movement: Movement, note: str) -> list[Movement]:
     access.require_office(org, actor)
     require_fields(note=(note or "").strip())
+    refused = Conflict(_("This movement has already been reversed, or is itself a reversal."))
     if movement.reason == Reason.REVERSAL or Movement.objects.filter(reverses=movement).exists():
-        raise Conflict(_("This movement has already been reversed, or is itself a reversal."))
+        raise refused
+    if movement.pledge_id:  # the ledger's lock order: its pledge before the movement and the balances
+        Pledge.objects.select_for_update().get(pk=movement.pledge_id)
     made = reverse(org=org, actor=actor, movements=[movement], note=note.strip())
+    if not made:  # a concurrent caller reversed it while this one waited for the lock
+        raise refused
     audit.record(
         org=org,
         actor=actor,

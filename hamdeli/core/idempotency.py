@@ -1,5 +1,9 @@
 """`Idempotency-Key` for API writes: a replay returns the first response and changes nothing more.
 
+The key is claimed (its row inserted) in the write's own transaction before the write runs, so
+concurrent sends of one key run the write once; the others wait and return its stored response,
+whatever has happened to the data since. A refused write (4xx) stores nothing: the key stays unspent.
+
 Records are kept per (org, key, endpoint) in the aid app's IdempotencyRecord table (core's migrations
 stay untouched). The same key with a different body is refused with 422. A key is remembered for
 RETENTION (as payment APIs do): `hamdeli idempotency prune`, run daily, forgets older ones; the aid
@@ -84,18 +88,23 @@ def idempotent(view):
         endpoint = f"{request.method} {request.path}"
         digest = _digest(request)
         lookup = {"org": request.org, "key": key, "endpoint": endpoint}
-        try:
-            with transaction.atomic():
-                found = Record.objects.select_for_update().filter(**lookup).first()
-                if found is None:
+        found = Record.objects.filter(**lookup).first()
+        if found is None:
+            try:
+                with transaction.atomic():
+                    # Claim the key before the write runs: a concurrent request with the same key waits
+                    # on this row's unique index until this transaction ends, then replays what it stored.
+                    # A refused write rolls its claim back with it, so nothing was recorded and the key
+                    # stays unspent.
+                    record = Record.objects.create(**lookup, request_hash=digest, status=0, body={})
                     status, body = _split(view(request, *args, **kwargs))
-                    body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
-                    Record.objects.create(**lookup, request_hash=digest, status=status, body=body)
-                    return _response(status, body, False)
-        except IntegrityError:  # a concurrent first request with the same key won: replay its answer
-            found = Record.objects.filter(**lookup).first()
-            if found is None:
-                raise
+                    record.status, record.body = status, json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+                    record.save(update_fields=["status", "body"])
+                    return _response(record.status, record.body, False)
+            except IntegrityError:  # a concurrent first request with the same key won: replay its answer
+                found = Record.objects.filter(**lookup).first()
+                if found is None:
+                    raise
         if found.request_hash != digest:
             raise ValidationFailed(_("This Idempotency-Key was already used with a different request."),
                                    code="idempotency_mismatch", fields={HEADER: _("Use a new key for a new request.")})

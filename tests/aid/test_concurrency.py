@@ -1,5 +1,9 @@
 """16 workers race for the same stock, as threads and as separate processes: stock never goes below
-zero, totals are conserved, every refusal is a clear 409. And a bulk import killed midway leaves nothing."""
+zero, totals are conserved, every refusal is a clear 409. And a bulk import killed midway leaves nothing.
+
+The bursts below race on what PostgreSQL lets run at once (SQLite takes the write lock at BEGIN, so
+there they check the same outcomes serialised): a new item's first lot, balance rows created while
+others are locked, one Idempotency-Key sent sixteen times, one movement reversed sixteen times."""
 
 import json
 import os
@@ -13,13 +17,15 @@ import pytest
 from django.db import connection
 
 from hamdeli.aid import services
-from hamdeli.aid.models import Consignment, Movement
+from hamdeli.aid.models import Consignment, Lot, Movement
 from hamdeli.aid.verify import verify
 from hamdeli.core import services as core
+from hamdeli.core.models import AuditEntry
 from tests.aid.conftest import build_aid, inbound_pledge
 from tests.conftest import api_client_for
 
 WORKERS = 16
+BURSTS = 3
 WORKER = Path(__file__).with_name("worker.py")
 ROOT = WORKER.parents[2]
 
@@ -143,4 +149,109 @@ def test_bulk_import_killed_midway_leaves_no_partial_consignment(racing, tmp_pat
     # the database is usable at once: the same stock can still be handed out
     services.distribute(org=w.org, actor=w.actor, source=w.store, recipient=w.hospital, recipient_group="ward",
                         lines=[{"item": w.mask, "quantity": 5}])
+    assert verify() == []
+
+
+def _burst(calls) -> list:
+    """Run the calls at the same moment, one thread each; returns (status, body) per call."""
+    results, barrier = [], threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait()
+        try:
+            response = call()
+            results.append((response.status_code, response.json()))
+        except Exception as exc:  # the test client re-raises a view's exception: that was a 500
+            results.append((500, repr(exc)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def _post(client, path, body, **headers):
+    return lambda: client.post(path, body, content_type="application/json", **headers)
+
+
+def _new_item(w, code):
+    return services.create_item(org=w.org, actor=w.actor, code=code, name={"fa": code, "en": code})
+
+
+def test_first_intakes_of_a_new_item_share_one_lot(racing):
+    """A new item taken in without a lot number, sixteen times at once: one lot, every intake recorded."""
+    w = racing
+    clients = [api_client_for(w.actor, w.org) for _ in range(WORKERS)]
+    for burst in range(BURSTS):
+        item = _new_item(w, f"glove{burst}")
+        body = {"location": str(w.store.public_id), "item": str(item.public_id), "quantity": 5}
+        results = _burst([_post(c, "/api/v1/aid/intakes", body) for c in clients])
+        assert [status for status, _body in results] == [201] * WORKERS, results
+        assert Lot.objects.filter(org=w.org, item=item).count() == 1
+        assert services.stock_total(org=w.org, location=w.store, item=item) == 5 * WORKERS
+        # later intakes of that item still work
+        services.intake(org=w.org, actor=w.actor, location=w.store, item=item, quantity=1)
+    assert verify() == []
+
+
+def test_distributions_creating_balance_rows_never_deadlock(racing):
+    """The recipients' balance row of a lot is created by the first of sixteen racing distributions,
+    while the others lock the rows they found (a store made after the virtual locations sorts after
+    them): every answer is a 201 or a clear 409, never a deadlock."""
+    w = racing
+    clients = [api_client_for(w.actor, w.org) for _ in range(WORKERS)]
+    for burst in range(BURSTS):
+        store = services.create_location(org=w.org, actor=w.actor, name={"fa": "انبار", "en": f"Store {burst}"},
+                                         party=w.city)
+        item = _new_item(w, f"gauze{burst}")
+        services.intake(org=w.org, actor=w.actor, location=store, item=item, quantity=100)
+        body = {"source": str(store.public_id), "recipient": str(w.hospital.public_id), "recipient_group": "ward",
+                "lines": [{"item": str(item.public_id), "quantity": 10}]}
+        results = _burst([_post(c, "/api/v1/aid/distributions", body) for c in clients])
+        statuses = [status for status, _body in results]
+        assert sorted(statuses) == [201] * 10 + [409] * (WORKERS - 10), results
+        assert all(body["error"] == "not_enough_stock" for status, body in results if status == 409)
+        assert services.stock_total(org=w.org, location=store, item=item) == 0
+    assert verify() == []
+
+
+def test_one_idempotency_key_sent_at_once_answers_the_first_reply_to_all(racing):
+    """Sixteen sends of one key for the last ten masks: one distribution, sixteen identical 201s."""
+    w = racing
+    clients = [api_client_for(w.actor, w.org) for _ in range(WORKERS)]
+    body = {"source": str(w.store.public_id), "recipient": str(w.hospital.public_id), "recipient_group": "ward",
+            "lines": [{"item": str(w.mask.public_id), "quantity": 100}]}
+    for burst in range(BURSTS):
+        if burst:
+            services.intake(org=w.org, actor=w.actor, location=w.store, item=w.mask, quantity=100)
+        key = {"HTTP_IDEMPOTENCY_KEY": f"burst-{burst}"}
+        results = _burst([_post(c, "/api/v1/aid/distributions", body, **key) for c in clients])
+        assert [status for status, _body in results] == [201] * WORKERS, results
+        assert all(reply == results[0][1] for _status, reply in results)
+        assert Movement.objects.filter(org=w.org, reason="distribution").count() == burst + 1
+        # replayed later, when the stock is long gone: still the first answer
+        late = _post(clients[0], "/api/v1/aid/distributions", body, **key)()
+        assert (late.status_code, late.json()) == results[0]
+    assert verify() == []
+
+
+def test_a_movement_raced_for_reversal_is_reversed_once(racing):
+    """Sixteen callers reverse the same movement: one 201, fifteen clear 409s, one reversal, one audit entry."""
+    w = racing
+    clients = [api_client_for(w.actor, w.org) for _ in range(WORKERS)]
+    for _round in range(BURSTS):
+        moved = services.handover(org=w.org, actor=w.actor, source=w.store, target=w.uni_store, signed_by="Dr Karimi",
+                                  lines=[{"item": w.mask, "quantity": 1}])[0]
+        path = f"/api/v1/aid/movements/{moved.public_id}/reverse"
+        results = _burst([_post(c, path, {"note": "entered twice"}) for c in clients])
+        statuses = [status for status, _body in results]
+        assert sorted(statuses) == [201] + [409] * (WORKERS - 1), results
+        assert all(body["message"] for status, body in results if status == 409)
+        assert Movement.objects.filter(reverses=moved).count() == 1
+        assert AuditEntry.objects.filter(action="aid.movement.reversed", object_id=str(moved.public_id)).count() == 1
+    assert services.stock_total(org=w.org, location=w.store, item=w.mask) == 100
     assert verify() == []
