@@ -100,6 +100,9 @@ def test_discrepancies_reconcile_the_donor_total(aid):
     assert _stock(aid, aid.store) == 90 + 80 + 105
     assert _stock(aid, aid.lost_damaged) == 10 + 20
     assert _stock(aid, aid.found) == -5
+    reasons = {b.number: sorted(Movement.objects.filter(box=b).values_list("reason", flat=True))
+               for b in (damaged, over)}
+    assert reasons == {damaged.number: ["damaged", "receipt", "shipment"], over.number: ["over", "receipt", "shipment"]}
     report = selectors.report(org=aid.org, pledge=p)
     assert report["reconciles"] and report["items"][0]["sent"] == 300
     assert Pledge.objects.get(pk=p.pk).state == "received"

@@ -32,6 +32,8 @@ def test_real_location_cannot_go_negative_even_bypassing_services(aid):
             org=aid.org, actor=aid.actor, reason="handover", entries=[Entry(aid.mask, lot, aid.store, aid.uni_store, 1)]
         )
     assert refused.value.status == 409 and refused.value.code == "not_enough_stock"
+    assert str(aid.store) in refused.value.message
+    assert not Balance.objects.filter(lot=lot, location__in=[aid.store, aid.uni_store]).exists()  # nothing left
     with pytest.raises(IntegrityError), transaction.atomic():  # the database itself refuses
         Balance.objects.create(org=aid.org, location=aid.store, item=aid.mask, lot=lot, virtual=False, quantity=-1)
     assert verify() == []
