@@ -1,17 +1,22 @@
 """Aid ledger benchmark (not a test). Prints JSON:
 
-- bulk posting throughput through `ledger.post` (balances locked and updated, movements appended,
-  triggers in place) and raw `sqlite3.executemany` inserts of the very same rows into a copy of the
-  table, measured in the same run, and their ratio (target >= 0.25);
+- bulk posting throughput through `ledger.post` (balances upserted in key order, movements appended,
+  triggers in place) and raw `executemany` inserts of the very same rows (sqlite3, or psycopg on
+  PostgreSQL) into an empty copy of the table, measured in the same run, and their ratio (target >= 0.25);
 - balance query and forward-trace p50/p99 with the ledger at --movements rows (targets <= 2 ms and
-  <= 50 ms at 1M);
+  <= 50 ms at 1M), and the forward trace's p50 at every --checkpoints size with its growth per 10x
+  (target <= 1.3: a pledge's trace walks its own lots' movements by index, whatever the ledger's size);
 - peak memory (max RSS).
 
-    .venv/bin/python bench/ledger.py [--movements 1000000] [--measure 200000] [--out bench/results/ledger.json]
+    .venv/bin/python bench/ledger.py [--database sqlite|postgresql] [--movements 1000000] [--measure 200000]
+        [--checkpoints 100000,1000000] [--out bench/results/ledger.json]
+
+On PostgreSQL it creates and drops the database bench_ledger (--pg-url).
 """
 
 import argparse
 import json
+import math
 import os
 import random
 import resource
@@ -26,8 +31,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def _setup(tmp: Path):
-    os.environ["HAMDELI_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+def _setup(tmp: Path, pg_url: str | None):
+    if pg_url:
+        import psycopg
+
+        base, name = pg_url.rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["HAMDELI_DATABASE_URL"] = pg_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     os.environ["HAMDELI_VAR_DIR"] = str(tmp)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamdeli.settings")
     import django
@@ -60,12 +72,16 @@ def _world(items: int, stores: int, pledges: int):
     return org, item_rows, store_rows, pledge_rows, lots, virtual
 
 
+CHAINS_PER_LOT = 16  # each pledge's lot gets 16 chains (48 movements), then the next pledge's lot begins
+
+
 def _chains(lots, stores, virtual, rng):
-    """Endless movements that never drive a store negative: donor → A (10), A → B (6), B → recipients (4)."""
+    """Endless movements that never drive a store negative: donor → A (10), A → B (6), B → recipients (4),
+    pledge after pledge, as a growing network's ledger grows: by more pledges, not longer ones."""
     from hamdeli.aid.ledger import Entry
 
-    while True:
-        lot = rng.choice(lots)
+    for n in range(len(lots) * CHAINS_PER_LOT):
+        lot = lots[n // CHAINS_PER_LOT]
         a, b = rng.sample(stores, 2)
         yield Entry(lot.item, lot, virtual["donor"], a, 10)
         yield Entry(lot.item, lot, a, b, 6)
@@ -84,6 +100,25 @@ def _post(org, source, count: int, batch: int) -> float:
         with transaction.atomic():
             ledger.post(org=org, actor=None, entries=entries, reason="handover", returning=False)
         done += len(entries)
+    return time.perf_counter() - started
+
+
+def _raw_executemany_pg(rows: int) -> float:
+    """Insert the same rows with psycopg's executemany into an empty copy of the movement table."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'aid_movement' "
+                       "ORDER BY ordinal_position")
+        columns = [c for (c,) in cursor.fetchall()]
+        cursor.execute(f"SELECT {', '.join(columns)} FROM aid_movement ORDER BY id LIMIT %s", [rows])  # noqa: S608
+        data = cursor.fetchall()
+        cursor.execute("CREATE TABLE raw_movement (LIKE aid_movement INCLUDING ALL)")
+    raw = connection.connection  # the psycopg connection itself
+    insert = f"INSERT INTO raw_movement ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    started = time.perf_counter()
+    with raw.transaction(), raw.cursor() as cursor:  # one transaction, as ledger.post's batches have
+        cursor.executemany(insert, data)
     return time.perf_counter() - started
 
 
@@ -134,36 +169,58 @@ def _time(fn, args_list, warmup: int = 20) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/bench_ledger")
     parser.add_argument("--movements", type=int, default=1_000_000)
-    parser.add_argument("--measure", type=int, default=200_000, help="rows timed against sqlite3.executemany")
+    parser.add_argument("--measure", type=int, default=200_000, help="rows timed against a raw executemany")
+    parser.add_argument("--checkpoints", default="", help="sizes (comma-separated) where the trace is timed too")
     parser.add_argument("--batch", type=int, default=5_000)
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     rng = random.Random(2020)
+    postgres = args.database == "postgresql"
+    checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if c} | {args.movements})
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        _setup(tmp)
+        _setup(tmp, args.pg_url if postgres else None)
+        from django.db import connection
         from django.db.models import Sum
 
         from hamdeli.aid import selectors
         from hamdeli.aid.models import Balance, Movement
 
-        org, items, stores, pledges, lots, virtual = _world(items=50, stores=100, pledges=2000)
+        per_lot = 3 * CHAINS_PER_LOT
+        org, items, stores, pledges, lots, virtual = _world(items=50, stores=100,
+                                                            pledges=-(-args.movements // per_lot) + 1)
         source = _chains(lots, stores, virtual, rng)
         measure = min(args.measure - args.measure % 3, args.movements)
         posting = _post(org, source, measure, args.batch)
-        raw = _raw_executemany(tmp / "bench.sqlite3", measure)
-        started = time.perf_counter()
-        _post(org, source, args.movements - measure, args.batch)
-        fill = time.perf_counter() - started
+        raw = _raw_executemany_pg(measure) if postgres else _raw_executemany(tmp / "bench.sqlite3", measure)
+        done, fill, growth = measure, 0.0, []
+        for size in [c for c in checkpoints if c >= measure]:  # the first rows are the measured ones
+            started = time.perf_counter()
+            _post(org, source, size - done, args.batch)
+            fill += time.perf_counter() - started
+            done = size
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            # pledges whose lot is complete, as a user traces them
+            traced = pledges[:done // per_lot]
+            traces = _time(selectors.trace_forward, [(rng.choice(traced),) for _ in range(args.queries // 5 + 20)])
+            growth.append({"movements": size, **_percentiles(traces)})
+            print(json.dumps({"checkpoint": growth[-1], "fill_s": round(fill, 1),
+                              "ratio": round(raw / posting, 3)}), file=sys.stderr, flush=True)
         assert Movement.objects.count() == args.movements
 
         def balance(location, item):
             Balance.objects.filter(location=location, item=item).aggregate(t=Sum("quantity"))["t"]
 
         balances = _time(balance, [(rng.choice(stores), rng.choice(items)) for _ in range(args.queries + 20)])
-        traces = _time(selectors.trace_forward, [(rng.choice(pledges),) for _ in range(args.queries // 5 + 20)])
+        for before, after in zip(growth, growth[1:], strict=False):
+            tenfold = math.log10(after["movements"] / before["movements"])
+            after["growth_per_10x"] = round((after["p50_ms"] / before["p50_ms"]) ** (1 / tenfold), 2)
         result = {
             "movements": args.movements,
             "measured_rows": measure,
@@ -174,12 +231,20 @@ def main() -> None:
             "fill_rest_s": round(fill, 1),
             "balance_query": {**_percentiles(balances), "target_ms": 2},
             "forward_trace": {**_percentiles(traces), "target_ms": 50},
+            "forward_trace_growth": {"checkpoints": growth, "target_per_10x": 1.3},
             "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
             "cpus": os.cpu_count(),
             "python": sys.version.split()[0],
-            "database": "sqlite",
+            "database": args.database,
         }
+        connection.close()
+    if postgres:
+        import psycopg
+
+        base, name = args.pg_url.rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:
