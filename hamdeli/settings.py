@@ -79,6 +79,8 @@ for _folder in (VAR_DIR, STATIC_ROOT):
 STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/vazirmatn", BASE_DIR / "node_modules" / "vazirmatn"),
+    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
 ]
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 WHITENOISE_USE_FINDERS = True
@@ -130,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "hamdeli.core.context_processors.hamdeli",
+                "hamdeli.web.menu.context",
             ],
             "builtins": ["hamdeli.core.templatetags.hamdeli"],
         },

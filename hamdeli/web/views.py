@@ -32,3 +32,14 @@ def dashboard(request):
         "upcoming_days": settings.UPCOMING_DAYS,
         "panels": panels.render_panels(request),
     })
+
+
+def server_error(request):
+    """The 500 page in the page's language with the menu; if even that fails (the database is down),
+    Django's plain one."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 - the error page must not raise
+        from django.views.defaults import server_error as plain
+
+        return plain(request, template_name="web/500_plain.html")
