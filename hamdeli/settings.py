@@ -81,9 +81,14 @@ STATICFILES_DIRS = [
     ("vendor/vazirmatn", BASE_DIR / "node_modules" / "vazirmatn"),
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
+    ("vendor/jalalidatepicker", BASE_DIR / "node_modules" / "@majidh1" / "jalalidatepicker" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/world-atlas", BASE_DIR / "node_modules" / "world-atlas"),
+    ("vendor/topojson-client", BASE_DIR / "node_modules" / "topojson-client" / "dist"),
 ]
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_ROOT = Path(__file__).resolve().parent / "web" / "root"  # /favicon.ico, which browsers ask for
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -114,6 +119,7 @@ MIDDLEWARE = [
     "hamdeli.core.middleware.OrganizationMiddleware",
     "hamdeli.core.middleware.MissingRecordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hamdeli.web.middleware.ConfirmWritesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

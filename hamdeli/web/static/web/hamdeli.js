@@ -8,6 +8,7 @@
       if (table.parentElement.classList.contains("table-responsive")) return;
       var box = document.createElement("div");
       box.className = "table-responsive";
+      box.tabIndex = 0; // a box that scrolls sideways must be reachable from the keyboard
       table.parentNode.insertBefore(box, table);
       box.appendChild(table);
     });
@@ -17,6 +18,20 @@
     wrapTables(root);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  // Persian pages: a Jalali date picker on the date boxes (data-jdp), writing Persian digits.
+  function startDatePicker() {
+    if (document.documentElement.lang !== "fa" || !window.jalaliDatepicker) return;
+    window.jalaliDatepicker.startWatch({ persianDigits: true, zIndex: 1100, autoReadOnlyInput: false });
+  }
+
+  // The picker writes Latin digits; a Persian page shows Persian ones (the server reads both).
+  var PERSIAN = "۰۱۲۳۴۵۶۷۸۹";
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (document.documentElement.lang !== "fa" || !box.matches || !box.matches("input[data-jdp]")) return;
+    box.value = box.value.replace(/[0-9]/g, function (d) { return PERSIAN[+d]; });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); startDatePicker(); });
   document.addEventListener("htmx:afterSettle", function (event) { enhance(event.target.ownerDocument || document); });
 })();
