@@ -38,3 +38,14 @@ def test_partners_by_state_and_on_the_map(org, officer, cities):
 def test_no_empty_aid_chart_before_any_movement(org, viewer):
     page = client_for(viewer).get("/dashboard/").content.decode()
     assert 'id="chart-aid"' not in page  # no movements yet: no empty chart either
+
+
+def test_the_forward_arrow_points_the_reading_way():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% forward %}")
+    with translation.override("fa"):
+        assert template.render(Context()) == "←"
+    with translation.override("en"):
+        assert template.render(Context()) == "→"
