@@ -79,9 +79,16 @@ for _folder in (VAR_DIR, STATIC_ROOT):
 STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/vazirmatn", BASE_DIR / "node_modules" / "vazirmatn"),
+    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
+    ("vendor/jalalidatepicker", BASE_DIR / "node_modules" / "@majidh1" / "jalalidatepicker" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/world-atlas", BASE_DIR / "node_modules" / "world-atlas"),
+    ("vendor/topojson-client", BASE_DIR / "node_modules" / "topojson-client" / "dist"),
 ]
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_ROOT = Path(__file__).resolve().parent / "web" / "root"  # /favicon.ico, which browsers ask for
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -112,6 +119,7 @@ MIDDLEWARE = [
     "hamdeli.core.middleware.OrganizationMiddleware",
     "hamdeli.core.middleware.MissingRecordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hamdeli.web.middleware.ConfirmWritesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -130,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "hamdeli.core.context_processors.hamdeli",
+                "hamdeli.web.menu.context",
             ],
             "builtins": ["hamdeli.core.templatetags.hamdeli"],
         },

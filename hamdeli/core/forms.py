@@ -4,9 +4,11 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core import dates
+from hamdeli.core.digits import uses_persian_digits
 from hamdeli.core.localized import clean_localized, language_name
 
 
@@ -35,9 +37,13 @@ class LocalDateInput(forms.TextInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["attrs"].setdefault(
-            "placeholder", dates.format_date(dates.today(), style="short")
-        )
+        if uses_persian_digits((get_language() or "fa").split("-")[0]):
+            # A Jalali date picker (static/web/hamdeli.js) opens on these; a hint, never a date that
+            # looks filled in.
+            context["widget"]["attrs"]["data-jdp"] = ""
+            context["widget"]["attrs"].setdefault("placeholder", str(_("year/month/day")))
+        else:
+            context["widget"]["type"] = "date"  # the browser's own picker, which reads and writes ISO
         return context
 
 

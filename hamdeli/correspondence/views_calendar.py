@@ -9,14 +9,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hamdeli.core.dates import today
+from hamdeli.core.monthgrid import month_grids
 from hamdeli.core.permissions import PUBLIC, requires
 from hamdeli.correspondence import calendar, selectors, services
 
 
 def _page(request, new_feed_url=None):
     start = today()
+    reminders = calendar.reminders(org=request.org, as_of=start, lead_days=settings.UPCOMING_DAYS)
     return render(request, "correspondence/calendar.html", {
-        "reminders": calendar.reminders(org=request.org, as_of=start, lead_days=settings.UPCOMING_DAYS),
+        "reminders": reminders, "grid": month_grids(reminders, on=lambda r: r.occurrence.on),
         "days": settings.UPCOMING_DAYS, "lead_days": settings.CALENDAR_LEAD_DAYS,
         "feed": selectors.active_calendar_feed(org=request.org), "new_feed_url": new_feed_url,
     })

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 
+from hamdeli.core import dates
 from hamdeli.core.forms import LocalDateField
 from hamdeli.partners.models import (
     InteractionKind,
@@ -55,7 +57,20 @@ class PartnershipForm(forms.Form):
             self.fields["city"].offer(self.data.get("city") or self.initial.get("city"))
 
 
-class TransitionForm(forms.Form):
+class _StepForm(forms.Form):
+    """A lifecycle step. Shown for a record, it offers only the steps possible from the record's state,
+    dated today unless changed (a posted step is still checked by the service: a clear 409)."""
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["on"].initial = dates.today()
+        if record is not None:
+            self.fields["action"].choices = [(value, label) for value, label in self.fields["action"].choices
+                                             if can_proceed(getattr(record, value))]
+
+
+class TransitionForm(_StepForm):
     action = forms.ChoiceField(label=_("Step"), choices=PartnershipAction.choices)
     on = LocalDateField(label=_("Date"))
     council_bill_number = forms.CharField(label=_("Council bill number"), max_length=50, required=False)
@@ -93,7 +108,7 @@ class NetworkMembershipForm(forms.Form):
             del self.fields["network"]
 
 
-class NetworkTransitionForm(forms.Form):
+class NetworkTransitionForm(_StepForm):
     action = forms.ChoiceField(label=_("Step"), choices=NetworkAction.choices)
     on = LocalDateField(label=_("Date"))
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)

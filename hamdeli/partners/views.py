@@ -72,7 +72,7 @@ def _detail_page(request, partnership, transition_form=None, interaction_form=No
         "ordinal": selectors.ordinal(partnership),
         "dimmed_periods": selectors.dimmed_periods(partnership),
         "timeline": selectors.timeline(partnership),
-        "transition_form": transition_form or forms.TransitionForm(),
+        "transition_form": transition_form or forms.TransitionForm(record=partnership),
         "interaction_form": interaction_form or forms.InteractionForm(),
     }, status=status)
 
@@ -151,7 +151,7 @@ def _membership_page(request, membership, form=None, transition_form=None, statu
         "m": membership,
         "events": membership.events.select_related("actor"),
         "form": form or forms.NetworkMembershipForm(initial=initial, editing=True),
-        "transition_form": transition_form or forms.NetworkTransitionForm(),
+        "transition_form": transition_form or forms.NetworkTransitionForm(record=membership),
     }, status=status)
 
 

@@ -2,18 +2,22 @@
 
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from hamdeli.core.models import Organization
 from hamdeli.core.permissions import PUBLIC, has_perm, requires
 from hamdeli.partners import selectors as partners
-from hamdeli.web import panels
+from hamdeli.web import charts, panels
 
 
 @requires(PUBLIC)
 def home(request):
-    """Where signing in lands: the dashboard, or the aid pages for a member who works only on aid (an
-    institution's store), rather than a page their role may not open."""
+    """The public welcome for a visitor; for a member, where signing in lands: the dashboard, or the aid
+    pages for a member who works only on aid (an institution's store), rather than a page their role may
+    not open."""
     if not request.user.is_authenticated:
-        return redirect("login")
+        return render(request, "web/welcome.html", {"offices": Organization.objects.select_related("city")
+                                                    .order_by("slug")})
     if not has_perm(request, "partners.view") and has_perm(request, "aid.view"):
         return redirect("aid:home")
     return redirect("dashboard")
@@ -22,13 +26,30 @@ def home(request):
 @requires("partners.view")
 def dashboard(request):
     by_state = partners.counts_by_state(org=request.org)
+    figures = [
+        charts.figure("chart-aid", _("Aid units by month"), charts.aid_over_time(request)),
+        charts.figure("chart-campaigns", _("Awareness campaigns by format"), charts.campaign_totals(request)),
+    ]
     dimmed = list(partners.partnerships(org=request.org, health="dimmed"))
     return render(request, "web/dashboard.html", {
         "by_state": by_state,
-        "by_state_max": max((n for _, _, n in by_state), default=0) or 1,
+        "state_chart": charts.figure("chart-states", _("Partners by state"), charts.partners_by_state(by_state)),
+        "figures": [f for f in figures if f],
+        "map": charts.map_figure("chart-map", _("Partner cities on the map"), charts.partners_map(request.org)),
         "by_kind": partners.counts_by_kind(org=request.org),
         "dimmed": [(p, partners.health(p)) for p in dimmed],
         "renewals": partners.upcoming_renewals(org=request.org, within_days=settings.UPCOMING_DAYS),
         "upcoming_days": settings.UPCOMING_DAYS,
         "panels": panels.render_panels(request),
     })
+
+
+def server_error(request):
+    """The 500 page in the page's language with the menu; if even that fails (the database is down),
+    Django's plain one."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 - the error page must not raise
+        from django.views.defaults import server_error as plain
+
+        return plain(request, template_name="web/500_plain.html")

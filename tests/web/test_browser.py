@@ -66,7 +66,8 @@ def test_officer_signs_in_sees_the_persian_dashboard_switches_to_english_and_add
     assert "Dashboard" in page.title()
     page.screenshot(path=str(SCREENSHOTS / "dashboard-en.png"), full_page=True)
 
-    page.click("text=Partners")
+    page.click("#topnav >> text=Partners")
+    page.click("#topnav >> text=Partner cities")
     page.click("text=Add a partner")
     page.fill("#city-search", "Hyder")
     page.wait_for_selector("#id_city option[value='1269843']", state="attached")

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language_bidi
 
 from hamdeli.core import dates, digits, formtokens, links, localized, permissions
 
@@ -61,3 +62,9 @@ def record_link(context, kind, public_id):
     request = context.get("request")
     org = getattr(request, "org", None)
     return links.find(kind, org=org, public_id=public_id) if org is not None else None
+
+
+@register.simple_tag
+def forward():
+    """An arrow that points the reading way: ← on a right-to-left page, → otherwise."""
+    return "←" if get_language_bidi() else "→"

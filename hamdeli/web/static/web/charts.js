@@ -1,0 +1,104 @@
+/* Draws the charts of a page with Apache ECharts. Each chart is a <div data-chart="ID"> next to a
+   <script type="application/json" id="ID"> written by Django's json_script (no inline script: the
+   Content-Security-Policy allows none). Data: {kind: "bars", categories: [...], series: [{name, data}],
+   horizontal?}. Right to left on Persian pages, numbers in the page's digits. */
+(function () {
+  "use strict";
+
+  var PALETTE = ["#0b6e4f", "#c05621", "#2b6cb0", "#b7791f", "#6b46c1", "#2c7a7b"];
+
+  function numberFormat() {
+    var lang = document.documentElement.lang || "fa";
+    return new Intl.NumberFormat(lang === "fa" ? "fa-IR" : lang);
+  }
+
+  function barsOption(data, rtl, fmt) {
+    var category = { type: "category", data: data.categories, axisTick: { alignWithLabel: true },
+      axisLabel: { interval: 0, hideOverlap: true } };
+    var value = { type: "value", axisLabel: { formatter: function (v) { return fmt.format(v); } } };
+    var option = {
+      color: PALETTE,
+      textStyle: { fontFamily: "Vazirmatn, sans-serif" },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt.format(v); } },
+      legend: { show: data.series.length > 1, top: 0 },
+      grid: { top: data.series.length > 1 ? 36 : 12, bottom: 8, left: 8, right: 8, containLabel: true },
+      series: data.series.map(function (s) {
+        return { type: "bar", name: s.name, data: s.data, barMaxWidth: 36,
+          label: { show: data.horizontal, position: rtl ? "left" : "right", formatter: function (p) { return fmt.format(p.value); } } };
+      })
+    };
+    if (data.horizontal) {
+      category.inverse = true; // first category on top
+      category.position = rtl ? "right" : "left";
+      value.inverse = rtl; // bars grow toward the reading end
+      option.yAxis = category;
+      option.xAxis = value;
+    } else {
+      category.inverse = rtl; // the first month on the right in Persian
+      value.position = rtl ? "right" : "left";
+      option.xAxis = category;
+      option.yAxis = value;
+    }
+    return option;
+  }
+
+  // The world's countries (npm world-atlas, served by Hamdeli), fetched once and shared by every map.
+  var world = null;
+  function shiftEast(coordinates) {
+    coordinates.forEach(function (c) {
+      if (typeof c[0] === "number") { if (c[0] < 0) c[0] += 360; } else shiftEast(c);
+    });
+  }
+  function loadWorld(url) {
+    if (!world) {
+      world = fetch(url).then(function (r) { return r.json(); }).then(function (topo) {
+        var countries = window.topojson.feature(topo, topo.objects.countries);
+        // Antarctica is left out; Russia and Fiji cross the 180th meridian: their western tips are
+        // moved east so that no edge is drawn across the whole map.
+        countries.features = countries.features.filter(function (f) { return f.id !== "010"; });
+        countries.features.forEach(function (f) {
+          if (f.id === "643" || f.id === "242") shiftEast(f.geometry.coordinates);
+        });
+        window.echarts.registerMap("world", countries);
+      });
+    }
+    return world;
+  }
+
+  function mapOption(data) {
+    return {
+      color: PALETTE,
+      textStyle: { fontFamily: "Vazirmatn, sans-serif" },
+      tooltip: { trigger: "item", formatter: function (p) {
+        return p.data ? p.data.name + " · " + p.seriesName + (p.data.dimmed ? " · " + data.dimmed : "") : p.name;
+      } },
+      legend: { top: 0 },
+      geo: { map: "world", roam: true, top: 32, bottom: 0, silent: true,
+        itemStyle: { areaColor: "#e7edf1", borderColor: "#b9c5cf" } },
+      series: data.series.map(function (s) {
+        return { type: "scatter", coordinateSystem: "geo", name: s.name, symbolSize: 10,
+          data: s.data.map(function (p) {
+            return { name: p.name, value: p.value, dimmed: p.dimmed,
+              itemStyle: p.dimmed ? { borderColor: "#744210", borderWidth: 2, opacity: 0.7 } : undefined };
+          }) };
+      })
+    };
+  }
+
+  function draw(box) {
+    var source = document.getElementById(box.dataset.chart);
+    if (!source || !window.echarts) return;
+    var data = JSON.parse(source.textContent);
+    var rtl = document.documentElement.dir === "rtl";
+    var chart = window.echarts.init(box, null, { renderer: "canvas" });
+    if (data.kind === "bars") chart.setOption(barsOption(data, rtl, numberFormat()));
+    if (data.kind === "map" && window.topojson) {
+      loadWorld(box.dataset.mapUrl).then(function () { chart.setOption(mapOption(data)); });
+    }
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-chart]").forEach(draw);
+  });
+})();

@@ -1,0 +1,45 @@
+/* Hamdeli's page behaviour, as a static file (the Content-Security-Policy allows no inline script).
+   Wide tables scroll inside their own box on a phone instead of widening the page. */
+(function () {
+  "use strict";
+
+  function wrapTables(root) {
+    root.querySelectorAll("main table").forEach(function (table) {
+      if (table.parentElement.classList.contains("table-responsive")) return;
+      var box = document.createElement("div");
+      box.className = "table-responsive";
+      box.tabIndex = 0; // a box that scrolls sideways must be reachable from the keyboard
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+  }
+
+  // Positions computed by the server (a timeline's bars), given as data-start/data-width percentages and
+  // set through the style object, which the Content-Security-Policy allows where style="" is refused.
+  function place(root) {
+    root.querySelectorAll("[data-start]").forEach(function (el) { el.style.insetInlineStart = el.dataset.start + "%"; });
+    root.querySelectorAll("[data-width]").forEach(function (el) { el.style.width = el.dataset.width + "%"; });
+  }
+
+  function enhance(root) {
+    wrapTables(root);
+    place(root);
+  }
+
+  // Persian pages: a Jalali date picker on the date boxes (data-jdp), writing Persian digits.
+  function startDatePicker() {
+    if (document.documentElement.lang !== "fa" || !window.jalaliDatepicker) return;
+    window.jalaliDatepicker.startWatch({ persianDigits: true, zIndex: 1100, autoReadOnlyInput: false });
+  }
+
+  // The picker writes Latin digits; a Persian page shows Persian ones (the server reads both).
+  var PERSIAN = "۰۱۲۳۴۵۶۷۸۹";
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (document.documentElement.lang !== "fa" || !box.matches || !box.matches("input[data-jdp]")) return;
+    box.value = box.value.replace(/[0-9]/g, function (d) { return PERSIAN[+d]; });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); startDatePicker(); });
+  document.addEventListener("htmx:afterSettle", function (event) { enhance(event.target.ownerDocument || document); });
+})();
