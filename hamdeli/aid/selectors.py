@@ -305,3 +305,17 @@ def flows(*, org) -> list[tuple[str, str, int]]:
         if source != target:
             links[(source, target)] += m.quantity
     return [(s, t, q) for (s, t), q in links.items()]
+
+
+# --- languages ----------------------------------------------------------------------------------
+
+REPORT_LANGUAGES = ("fa", "en", "zh")  # the donor report's PDF speaks these
+
+
+def donor_language(pledge: Pledge) -> str:
+    """The language of the donor's country (zh for Xi'an), if the donor report speaks it; else English."""
+    from babel.languages import get_official_languages
+
+    city = pledge.donor.city
+    spoken = get_official_languages(city.country_id, de_facto=True) if city is not None else ()
+    return next((lang for lang in spoken if lang in REPORT_LANGUAGES), "en")

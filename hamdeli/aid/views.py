@@ -8,7 +8,6 @@ import segno
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -399,7 +398,8 @@ def lot_recall(request, public_id):
 
 def _report_context(request, public_id):
     pledge = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
-    return {"report": selectors.report(org=request.org, pledge=pledge), "p": pledge}
+    return {"report": selectors.report(org=request.org, pledge=pledge), "p": pledge,
+            "donor_lang": selectors.donor_language(pledge)}
 
 
 @requires("aid.view")
@@ -411,10 +411,10 @@ def report(request, public_id):
 def report_pdf(request, public_id):
     from hamdeli.core.pdf import render_pdf
 
-    lang = request.GET.get("lang") or get_language()
     context = _report_context(request, public_id)
-    if lang not in {"fa", "en", "zh"} or (lang == "zh" and not context["p"].label.get("zh")):
-        lang = get_language()
+    lang = request.GET.get("lang") or context["donor_lang"]  # by default in the donor's language
+    if lang not in selectors.REPORT_LANGUAGES:
+        lang = context["donor_lang"]
     context["lang"] = lang
     pdf = render_pdf("aid/report_pdf.html", context, lang=lang)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -181,3 +181,17 @@ def test_donor_report_pdf_in_persian_english_and_chinese(aid, officer_client):
         assert "170" in text or "۱۷۰" in text
     page = officer_client.get(f"/aid/pledges/{p.public_id}/report/")
     assert "170" in page.content.decode() or "۱۷۰" in page.content.decode()
+
+
+def test_donor_report_pdf_speaks_the_donors_language_and_shows_its_fallbacks(aid, officer_client):
+    import pypdfium2
+
+    p = _story(aid)  # from Xi'an, a Chinese city
+    response = officer_client.get(f"/aid/pledges/{p.public_id}/report.pdf")
+    assert response.status_code == 200 and '-zh.pdf"' in response["Content-Disposition"]
+    text = "".join(page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(response.content))
+    assert "您的捐赠去了哪里" in text and "患难见真情" in text
+    assert "西安" in text  # the donor's own name in Chinese
+    assert "Mask [en]" in text and "Alzahra [en]" in text  # no Chinese name yet: English, marked
+    page = officer_client.get(f"/aid/pledges/{p.public_id}/report/").content.decode()
+    assert "(zh)" in page
