@@ -200,7 +200,21 @@ class ReceiveForm(forms.Form):
         return key
 
 
+class LotChoice(ByPublicId):
+    def label_from_instance(self, lot):
+        expiry = f" · {lot.expires_on:%Y-%m-%d}" if lot.expires_on else ""
+        return f"{lot.number or '—'} · {lot.item}{expiry}"
+
+
+class PledgeChoice(ByPublicId):
+    def label_from_instance(self, pledge):
+        return f"{pledge} · {pledge.donor}"
+
+
 class MoveForm(forms.Form):
+    """A handover or a distribution: first-expiry-first-out among unexpired lots unless a lot or the
+    pledge the units come from is chosen."""
+
     quantity = QuantityField(label=_("Quantity (base units)"), min_value=1)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
@@ -210,6 +224,10 @@ class MoveForm(forms.Form):
             selectors.locations(org=org, actor=actor, real_only=True), label=_("From store")
         )
         self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
+        self.fields["lot"] = LotChoice(selectors.usable_lots(org=org, actor=actor), required=False,
+                                       label=_("From lot (empty: first expiry first out)"))
+        self.fields["pledge"] = PledgeChoice(selectors.pledges_in_stock(org=org, actor=actor), required=False,
+                                             label=_("From the pledge (empty: any)"))
         if distribution:
             self.fields["recipient"] = ByPublicId(selectors.parties(org=org), label=_("Recipient"))
             self.fields["recipient_group"] = forms.CharField(label=_("Ward or team"), max_length=200)
@@ -228,10 +246,36 @@ class MoveForm(forms.Form):
                 "people_count",
                 "item",
                 "quantity",
+                "pledge",
+                "lot",
                 "signed_by",
                 "note",
             ]
         )
+
+    def split(self) -> tuple[list[dict], dict]:
+        """The service's lines and its other arguments."""
+        data = dict(self.cleaned_data)
+        line = {"item": data.pop("item"), "quantity": data.pop("quantity"), "lot": data.pop("lot"),
+                "pledge": data.pop("pledge")}
+        return [line], data
+
+
+class DisposalForm(forms.Form):
+    """Expired or spoilt stock written off to *lost or damaged*, with a reason."""
+
+    quantity = QuantityField(label=_("Quantity (base units)"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, org, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = ByPublicId(
+            selectors.locations(org=org, actor=actor, real_only=True), label=_("From store")
+        )
+        self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
+        self.fields["lot"] = LotChoice(selectors.usable_lots(org=org, actor=actor, expired=True), required=False,
+                                       label=_("Lot (empty: expired lots first)"))
+        self.order_fields(["source", "item", "lot", "quantity", "reason"])
 
 
 class IntakeForm(forms.Form):

@@ -287,6 +287,7 @@ class Reason(models.TextChoices):
     HANDOVER = "handover", _("Handed over")
     DISTRIBUTION = "distribution", _("Distributed")
     DELIVERY = "delivery", _("Delivered to the partner")
+    DISPOSAL = "disposal", _("Disposed of (expired or spoilt)")
     REVERSAL = "reversal", _("Reversal")
 
 

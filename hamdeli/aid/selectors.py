@@ -27,8 +27,6 @@ from hamdeli.core.dates import today
 from hamdeli.core.localized import localized_str
 from hamdeli.core.models import Membership, Role
 
-EXPIRY_WARNING_DAYS = getattr(settings, "AID_EXPIRY_WARNING_DAYS", 60)
-
 
 def items(*, org):
     return Item.objects.filter(org=org)
@@ -89,6 +87,11 @@ def pledge(*, org, actor=None, public_id) -> Pledge:
     return get_object_or_404(Pledge.objects.filter(org=org).select_related("donor", "recipient"), public_id=public_id)
 
 
+def pledge_ref(*, org, public_id) -> Pledge:
+    """A pledge named to narrow which lots a move takes from (a store member may name it, not read it)."""
+    return get_object_or_404(Pledge, org=org, public_id=public_id)
+
+
 def consignment(*, org, actor=None, public_id) -> Consignment:
     access.require_office(org, actor)
     return get_object_or_404(Consignment.objects.filter(org=org).select_related("pledge"), public_id=public_id)
@@ -131,11 +134,29 @@ def stock(*, org, actor=None, location: Location | None = None, item: Item | Non
     return qs.filter(item=item) if item is not None else qs
 
 
-def expiring(*, org, actor=None, within_days: int = EXPIRY_WARNING_DAYS, as_of: dt.date | None = None):
-    """Stock whose lot expires within the warning window, or has already expired (`expired` says which)."""
+def usable_lots(*, org, actor=None, expired: bool = False):
+    """Lots with stock in a store the actor reaches: those not expired (or, for disposal, any)."""
+    held = stock(org=org, actor=actor).values("lot_id")
+    lots = Lot.objects.filter(org=org, pk__in=held).select_related("item")
+    if not expired:
+        lots = lots.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today()))
+    return lots.order_by("item__code", "expires_on", "number")
+
+
+def pledges_in_stock(*, org, actor=None):
+    """Pledges whose units are in a store the actor reaches (to hand over or distribute from)."""
+    held = stock(org=org, actor=actor).values("lot__pledge_id")
+    return Pledge.objects.filter(org=org, pk__in=held).select_related("donor")
+
+
+def expiring(*, org, actor=None, within_days: int | None = None, as_of: dt.date | None = None,
+             location: Location | None = None):
+    """Stock whose lot expires within the warning window (HAMDELI_EXPIRY_WARNING_DAYS), or has already
+    expired (`expired` says which)."""
     as_of = as_of or today()
-    cutoff = as_of + dt.timedelta(days=within_days)
-    return (stock(org=org, actor=actor).filter(lot__expires_on__isnull=False, lot__expires_on__lte=cutoff)
+    cutoff = as_of + dt.timedelta(days=settings.EXPIRY_WARNING_DAYS if within_days is None else within_days)
+    return (stock(org=org, actor=actor, location=location)
+            .filter(lot__expires_on__isnull=False, lot__expires_on__lte=cutoff)
             .annotate(expired=Case(When(lot__expires_on__lt=as_of, then=Value(True)), default=Value(False),
                                    output_field=BooleanField())))
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("aid/boxes/<uuid:public_id>/label/", views.box_label, name="box_label"),
     path("aid/intake/", views.intake, name="intake"),
     path("aid/handover/", views.handover, name="handover"),
+    path("aid/dispose/", views.dispose, name="dispose"),
     path("aid/distribute/", views.distribute, name="distribute"),
     path("aid/trace/<uuid:public_id>/", views.trace, name="trace"),
     path("aid/locations/<uuid:public_id>/", views.location_detail, name="location"),

@@ -5,6 +5,7 @@ the transaction of the write, so a double click or a resubmission records nothin
 """
 
 import segno
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hamdeli.aid import access, exports, imports, sankey, selectors, services
 from hamdeli.aid.forms import (
+    DisposalForm,
     GrantForm,
     ImportForm,
     IntakeForm,
@@ -264,8 +266,7 @@ def _move(request, *, distribution: bool):
     form = MoveForm(request.POST or None, org=org, actor=actor, distribution=distribution)
     status = 200
     if request.method == "POST" and form.is_valid():
-        d = dict(form.cleaned_data)
-        lines = [{"item": d.pop("item"), "quantity": d.pop("quantity")}]
+        lines, d = form.split()
         do = services.distribute if distribution else services.handover
         try:
             return formtokens.submit_once(
@@ -300,6 +301,27 @@ def intake(request):
 
 
 @requires("aid.handle")
+def dispose(request):
+    org, actor = request.org, request.user
+    form = DisposalForm(request.POST or None, org=org, actor=actor)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        lines = [{"item": d.pop("item"), "quantity": d.pop("quantity"), "lot": d.pop("lot")}]
+        try:
+            return formtokens.submit_once(
+                request, _then(lambda: services.dispose(org=org, actor=actor, lines=lines, **d), reverse("aid:home"))
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = exc.status
+    if form.errors and status == 200:
+        status = 422
+    return render(request, "aid/form.html", {"form": form, "title": _("Dispose of expired or spoilt stock")},
+                  status=status)
+
+
+@requires("aid.handle")
 def handover(request):
     return _move(request, distribution=False)
 
@@ -322,6 +344,15 @@ def location_detail(request, public_id):
     return _location_page(request, where)
 
 
+def _flagged(stock, expiring) -> list:
+    """The stock rows, each with `flag`: "expired", "expiring" (within the warning days) or None."""
+    flags = {b.pk: "expired" if b.expired else "expiring" for b in expiring}
+    rows = list(stock)
+    for b in rows:
+        b.flag = flags.get(b.pk)
+    return rows
+
+
 def _location_page(request, where, grant_form=None, status=200):
     org = request.org
     return render(
@@ -329,7 +360,9 @@ def _location_page(request, where, grant_form=None, status=200):
         "aid/location.html",
         {
             "location": where,
-            "stock": selectors.stock(org=org, actor=request.user, location=where),
+            "stock": _flagged(selectors.stock(org=org, actor=request.user, location=where),
+                              selectors.expiring(org=org, actor=request.user, location=where)),
+            "warning_days": settings.EXPIRY_WARNING_DAYS,
             "sources": selectors.trace_backward(org=org, location=where),
             "grants": selectors.grants(org=org, location=where),
             "grant_form": grant_form or GrantForm(org=org),

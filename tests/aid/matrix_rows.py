@@ -54,7 +54,7 @@ def build(world):
         actor=actor,
         pledge=shipped,
         boxes=[
-            {"lines": [{"item": a.item, "quantity": 10, "lot": "M1", "expires_on": dt.date(2021, 1, 1)}]}
+            {"lines": [{"item": a.item, "quantity": 10, "lot": "M1", "expires_on": dt.date(2099, 1, 1)}]}
             for _ in range(3)
         ],
     )
@@ -185,6 +185,19 @@ ROWS = [
             "signed_by": "Dr. A",
         }),
     ),
+    Row("aid:dispose"),
+    Row(
+        "aid:dispose",
+        method="post",
+        write=True,
+        ok=(302,),
+        body=page_form(lambda w: {
+            "source": w.aid.store.public_id,
+            "item": w.aid.item.public_id,
+            "quantity": 1,
+            "reason": "expired",
+        }),
+    ),
     Row("aid:distribute"),
     Row(
         "aid:distribute",
@@ -311,6 +324,13 @@ ROWS = [
         write=True,
         ok=(201,),
         body=lambda w: move_body(w, recipient=str(w.aid.hospital.public_id), recipient_group="ICU"),
+    ),
+    Row(
+        "aid_disposals_create",
+        method="post",
+        write=True,
+        ok=(201,),
+        body=lambda w: move_body(w, reason="spoilt by water"),
     ),
     Row(
         "aid_movements_reverse",
