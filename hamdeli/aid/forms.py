@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from hamdeli.aid import selectors
 from hamdeli.aid.ledger import MAX_QUANTITY
-from hamdeli.aid.models import BaseUnit, Direction, PartyKind
+from hamdeli.aid.models import BaseUnit, Direction, PartyKind, Reason
 from hamdeli.core.digits import format_number, localize_digits, to_ascii_digits
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 
@@ -293,6 +293,26 @@ class IntakeForm(forms.Form):
         self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
         self.fields["donor"] = ByPublicId(selectors.parties(org=org), label=_("Given by"), required=False)
         self.order_fields(["location", "item", "quantity", "donor", "lot_number", "expires_on", "note"])
+
+
+class MovementFilterForm(forms.Form):
+    """The ledger page's filters, read from the URL (so a filtered page can be bookmarked and paged)."""
+
+    lot = forms.CharField(label=_("Lot number"), max_length=60, required=False)
+    kind = forms.ChoiceField(label=_("Kind of movement"), required=False,
+                             choices=[("", "—"), *Reason.choices])
+    date_from = LocalDateField(label=_("From date"), required=False)
+    date_to = LocalDateField(label=_("To date"), required=False)
+
+    def __init__(self, *args, org, actor, office: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"), required=False)
+        self.fields["location"] = ByPublicId(selectors.locations(org=org, actor=actor), label=_("Location"),
+                                             required=False)
+        if office:  # an institution store's member does not see the office's pledges
+            self.fields["pledge"] = PledgeChoice(selectors.pledge_choices(org=org), label=_("Pledge"),
+                                                 required=False)
+        self.order_fields(["item", "lot", "pledge", "location", "kind", "date_from", "date_to"])
 
 
 class ReverseForm(forms.Form):

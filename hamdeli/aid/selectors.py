@@ -171,6 +171,52 @@ def movements(*, org, actor=None):
     return qs.order_by("pk")
 
 
+def pledge_choices(*, org):
+    return Pledge.objects.filter(org=org).select_related("donor")
+
+
+def filtered_movements(*, org, actor=None, item=None, lot: str = "", pledge=None, location=None, kind: str = "",
+                       date_from: dt.date | None = None, date_to: dt.date | None = None):
+    """The ledger, newest first, narrowed by any of the filters (a location matches either end)."""
+    qs = movements(org=org, actor=actor).select_related("reversed_by", "reverses").order_by("-pk")
+    if item is not None:
+        qs = qs.filter(item=item)
+    if lot:
+        qs = qs.filter(lot__number=lot.strip())
+    if pledge is not None:
+        qs = qs.filter(Q(pledge=pledge) | Q(lot__pledge=pledge))
+    if location is not None:
+        qs = qs.filter(Q(from_location=location) | Q(to_location=location))
+    if kind:
+        qs = qs.filter(reason=kind)
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    return qs
+
+
+def reversible(rows) -> set[int]:
+    """Of these movements, the pks a correction may reverse now: not a reversal nor reversed, not a step of
+    a pledge's own flow (cancel the pledge instead), and the units still where the movement took them."""
+    from hamdeli.aid.services import PLEDGE_FLOW_REASONS
+
+    rows = [m for m in rows if m.reason != Reason.REVERSAL and m.reason not in PLEDGE_FLOW_REASONS
+            and getattr(m, "reversed_by", None) is None]
+    keys = {(m.to_location_id, m.item_id, m.lot_id) for m in rows}
+    held = {}
+    if keys:
+        for b in Balance.objects.filter(location_id__in={k[0] for k in keys}, item_id__in={k[1] for k in keys},
+                                        lot_id__in={k[2] for k in keys}):
+            held[(b.location_id, b.item_id, b.lot_id)] = (b.quantity, b.virtual)
+    allowed = set()
+    for m in rows:
+        quantity, virtual = held.get((m.to_location_id, m.item_id, m.lot_id), (0, False))
+        if virtual or quantity >= m.quantity:
+            allowed.add(m.pk)
+    return allowed
+
+
 def recent_receipts(*, org, actor=None, limit: int = 5) -> list[dict]:
     """The latest receipts, one row per consignment and store: units received and when."""
     rows = (movements(org=org, actor=actor).filter(reason=Reason.RECEIPT)

@@ -688,12 +688,19 @@ def dispose(*, org, actor, source: Location | None, lines: list[dict], reason: s
     return moved
 
 
+# Steps of a pledge's own flow: undone by cancelling the pledge, which reverses them all together.
+PLEDGE_FLOW_REASONS = {Reason.RESERVATION, Reason.SHIPMENT, Reason.DELIVERY}
+
+
 @transaction.atomic
 def reverse_movement(*, org, actor, movement: Movement, note: str) -> list[Movement]:
     access.require_office(org, actor)
     require_fields(note=(note or "").strip())
     if movement.reason == Reason.REVERSAL or Movement.objects.filter(reverses=movement).exists():
         raise Conflict(_("This movement has already been reversed, or is itself a reversal."))
+    if movement.reason in PLEDGE_FLOW_REASONS:
+        raise Conflict(_("A pledge's reservation, shipment or delivery is undone by cancelling the pledge."),
+                       code="illegal_transition")
     made = reverse(org=org, actor=actor, movements=[movement], note=note.strip())
     audit.record(
         org=org,

@@ -6,6 +6,7 @@ the transaction of the write, so a double click or a resubmission records nothin
 
 import segno
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from hamdeli.aid.forms import (
     ItemForm,
     LocationForm,
     MoveForm,
+    MovementFilterForm,
     PartyForm,
     PledgeForm,
     ReceiveForm,
@@ -394,10 +396,20 @@ def movement_list(request):
     return _movements_page(request)
 
 
+MOVEMENTS_PER_PAGE = 100
+
+
 def _movements_page(request, reverse_form=None, status=200):
-    rows = selectors.movements(org=request.org, actor=request.user).select_related("reversed_by").order_by("-pk")
-    return render(request, "aid/movements.html", {"movements": rows[:200], "reverse_form": reverse_form,
-                                                  "form": ReverseForm()}, status=status)
+    """The ledger, filtered by the URL's query, a page at a time; Reverse only where a correction may be made."""
+    org, actor = request.org, request.user
+    filters = MovementFilterForm(request.GET or None, org=org, actor=actor,
+                                 office=not access.is_institution(org, actor))
+    chosen = {k: v for k, v in filters.cleaned_data.items() if v not in (None, "")} if filters.is_valid() else {}
+    rows = selectors.filtered_movements(org=org, actor=actor, **chosen)
+    page = Paginator(rows, MOVEMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "aid/movements.html", {
+        "movements": page, "page": page, "filters": filters, "reversible": selectors.reversible(page.object_list),
+        "reverse_form": reverse_form, "form": ReverseForm()}, status=status)
 
 
 @require_POST
