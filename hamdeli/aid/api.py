@@ -100,6 +100,19 @@ class ReceiveIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
+class ExceptionIn(Schema):
+    box: int = Field(..., gt=0)
+    item: uuid.UUID | None = None
+    received: int = Field(..., ge=0, le=MAX_QUANTITY)
+    damaged: int = Field(0, ge=0, le=MAX_QUANTITY)
+
+
+class ReceiveAllIn(Schema):
+    location: uuid.UUID
+    exceptions: list[ExceptionIn] = []
+    reason: str = Field("", max_length=2000)
+
+
 class HandoverIn(Schema):
     source: uuid.UUID
     target: uuid.UUID
@@ -429,6 +442,25 @@ def consignments_import(
 @requires("aid.view")
 def consignments_get(request, public_id: uuid.UUID):
     return consignment_out(selectors.consignment(org=request.org, actor=request.user, public_id=public_id))
+
+
+@router.post("/consignments/{public_id}/receive-all", operation_id="aid_consignments_receive_all")
+@requires("aid.handle")
+@idempotent
+def consignments_receive_all(request, public_id: uuid.UUID, payload: ReceiveAllIn):
+    """Receive every box still on its way as sent, into one store; exception lines for the boxes that differ."""
+    org = request.org
+    c = selectors.consignment(org=org, actor=request.user, public_id=public_id)
+    services.receive_consignment(
+        org=org,
+        actor=request.user,
+        consignment=c,
+        location=selectors.location(org=org, actor=request.user, public_id=payload.location),
+        reason=payload.reason,
+        exceptions=[{"box": e.box, "item": selectors.item(org=org, public_id=e.item) if e.item else None,
+                     "received": e.received, "damaged": e.damaged} for e in payload.exceptions],
+    )
+    return consignment_out(c)
 
 
 @router.post("/boxes/{public_id}/receive", operation_id="aid_boxes_receive")

@@ -77,10 +77,13 @@ class LocationForm(forms.Form):
 
 
 class PledgeForm(forms.Form):
+    """A pledge and its item lines: the first line is required, the others are filled as needed."""
+
+    EXTRA_LINES = 5  # lines 2..6; a pledge of more items takes them through the API
     label = LocalizedTextFormField(label=_("Label or slogan"), required=False, languages=("fa", "en", "zh"))
     direction = forms.ChoiceField(label=pgettext_lazy("aid pledge", "Direction"), choices=Direction.choices)
     offered_on = LocalDateField(label=_("Offered on"), required=False)
-    quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1, max_value=MAX_QUANTITY)
+    quantity = QuantityField(label=_("Quantity (base units)"), min_value=1)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, org, **kwargs):
@@ -88,18 +91,34 @@ class PledgeForm(forms.Form):
         self.fields["donor"] = ByPublicId(selectors.parties(org=org), label=_("Donor"))
         self.fields["recipient"] = ByPublicId(selectors.parties(org=org), label=_("Recipient"))
         self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
-        self.order_fields(
-            [
-                "direction",
-                "donor",
-                "recipient",
-                "label",
-                "offered_on",
-                "item",
-                "quantity",
-                "note",
-            ]
-        )
+        order = ["direction", "donor", "recipient", "label", "offered_on", "item", "quantity"]
+        for n in range(2, self.EXTRA_LINES + 2):
+            self.fields[f"item_{n}"] = ByPublicId(selectors.items(org=org), required=False,
+                                                  label=_("Item (line %(n)s)") % {"n": localize_digits(n)})
+            self.fields[f"quantity_{n}"] = QuantityField(
+                label=_("Quantity (line %(n)s)") % {"n": localize_digits(n)}, min_value=1, required=False)
+            order += [f"item_{n}", f"quantity_{n}"]
+        self.order_fields([*order, "note"])
+
+    def clean(self):
+        data = super().clean()
+        for n in range(2, self.EXTRA_LINES + 2):
+            item, quantity = data.get(f"item_{n}"), data.get(f"quantity_{n}")
+            if item is not None and quantity is None and f"quantity_{n}" not in self.errors:
+                self.add_error(f"quantity_{n}", _("Give the quantity of this item."))
+            elif quantity is not None and item is None:
+                self.add_error(f"item_{n}", _("Choose the item of this quantity."))
+        return data
+
+    def split(self) -> tuple[list[tuple], dict]:
+        """The pledge's (item, quantity) lines and its other fields."""
+        data = dict(self.cleaned_data)
+        lines = [(data.pop("item"), data.pop("quantity"))]
+        for n in range(2, self.EXTRA_LINES + 2):
+            item, quantity = data.pop(f"item_{n}"), data.pop(f"quantity_{n}")
+            if item is not None and quantity is not None:
+                lines.append((item, quantity))
+        return lines, data
 
 
 class TransitionForm(forms.Form):
@@ -209,6 +228,47 @@ class LotChoice(ByPublicId):
 class PledgeChoice(ByPublicId):
     def label_from_instance(self, pledge):
         return f"{pledge} · {pledge.donor}"
+
+
+class ReceiveAllForm(forms.Form):
+    """A whole consignment received as sent into one store; up to EXCEPTIONS boxes that differ."""
+
+    EXCEPTIONS = 3
+    reason = forms.CharField(label=_("Reason for any difference"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, org, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"] = ByPublicId(selectors.locations(org=org, actor=actor, real_only=True),
+                                             label=_("Into store"))
+        order = ["location"]
+        for n in range(1, self.EXCEPTIONS + 1):
+            shown = localize_digits(n)
+            self.fields[f"box_{n}"] = forms.IntegerField(
+                label=_("Box that differs (%(n)s): number") % {"n": shown}, min_value=1, required=False)
+            self.fields[f"item_{n}"] = ByPublicId(selectors.items(org=org), required=False,
+                                                  label=_("Item (if the box holds several)"))
+            self.fields[f"received_{n}"] = QuantityField(label=_("Received in good order"), min_value=0,
+                                                         required=False)
+            self.fields[f"damaged_{n}"] = QuantityField(label=_("Damaged"), min_value=0, required=False)
+            order += [f"box_{n}", f"item_{n}", f"received_{n}", f"damaged_{n}"]
+        self.order_fields([*order, "reason"])
+
+    def clean(self):
+        data = super().clean()
+        self.exceptions = []
+        for n in range(1, self.EXCEPTIONS + 1):
+            box, received, damaged = data.get(f"box_{n}"), data.get(f"received_{n}"), data.get(f"damaged_{n}")
+            if box is None:
+                if received is not None or damaged:
+                    self.add_error(f"box_{n}", _("Give the number of the box that differs."))
+                continue
+            if received is None:
+                self.add_error(f"received_{n}", _("Give what arrived in good order."))
+                continue
+            self.exceptions.append({"box": box, "item": data.get(f"item_{n}"), "received": received,
+                                    "damaged": damaged or 0})
+        return data
 
 
 class MoveForm(forms.Form):

@@ -455,6 +455,41 @@ def receive_box(
     return box
 
 
+@transaction.atomic
+def receive_consignment(
+    *, org, actor, consignment: Consignment, location: Location | None, exceptions: list[dict] | None = None,
+    reason: str = "",
+) -> list[Box]:
+    """Receive every box still on its way, as sent, into one store in one step; the boxes that differ are
+    given as exception lines {box: number, item (when the box holds several), received, damaged}, each
+    received through receive_box (a difference needs the reason)."""
+    require_fields(location=location)
+    waiting = {b.number: b for b in consignment.boxes.filter(state=BoxState.IN_TRANSIT).prefetch_related(
+        "lines__item")}
+    if not waiting:
+        raise Conflict(_("Every box of this consignment has already been received or cancelled."),
+                       code="illegal_transition")
+    per_box: dict[int, list[dict]] = {}
+    for index, spec in enumerate(exceptions or []):
+        box, item = waiting.get(spec.get("box")), spec.get("item")
+        if box is None:
+            raise ValidationFailed(_("Some fields are not valid."),
+                                   fields={f"exceptions.{index}": _("No box with this number is on its way.")})
+        lines = [ln for ln in box.lines.all() if item is None or ln.item_id == item.pk]
+        if len(lines) != 1:
+            raise ValidationFailed(_("Some fields are not valid."), fields={
+                f"exceptions.{index}": _("Name the item: this box holds several.") if lines else
+                _("This box holds no such item.")})
+        per_box.setdefault(box.number, []).append(
+            {"line": lines[0].public_id, "received": spec.get("received"), "damaged": spec.get("damaged") or 0})
+    received = []
+    for number, box in sorted(waiting.items()):
+        given = per_box.get(number)
+        received.append(receive_box(org=org, actor=actor, box=box, location=location, lines=given,
+                                    reason=reason if given else ""))
+    return received
+
+
 # --- stock on hand: intake, handover, distribution, corrections ---------------------------------
 
 

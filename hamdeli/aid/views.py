@@ -6,6 +6,7 @@ the transaction of the write, so a double click or a resubmission records nothin
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -25,6 +26,7 @@ from hamdeli.aid.forms import (
     MovementFilterForm,
     PartyForm,
     PledgeForm,
+    ReceiveAllForm,
     ReceiveForm,
     ReverseForm,
     TransitionForm,
@@ -41,14 +43,21 @@ def _ctx(request):
     return {"org": request.org, "actor": request.user}
 
 
-def _then(act, url: str):
-    """A write for formtokens.submit_once: do `act()`, then go to `url`."""
+def _then(act, url: str, request=None, say=None):
+    """A write for formtokens.submit_once: do `act()`, say what was recorded (`say(result)`), go to `url`."""
 
     def write():
-        act()
+        result = act()
+        if say is not None:
+            messages.success(request, say(result))
         return url
 
     return write
+
+
+def _moved(movements) -> str:
+    """What a list of movements moved: "40 × Mask (lot L1), 10 × Gown (lot —)"."""
+    return ", ".join(f"{localize_digits(m.quantity)} × {m.item} ({_('lot')} {m.lot})" for m in movements)
 
 
 @requires("aid.view")
@@ -88,7 +97,9 @@ def setup(request):
 def _create(request, form, key, make):
     if form.is_valid():
         try:
-            return formtokens.submit_once(request, _then(lambda: make(form), reverse("aid:setup")))
+            return formtokens.submit_once(request, _then(
+                lambda: make(form), reverse("aid:setup"), request,
+                lambda made: _("Recorded: %(what)s.") % {"what": made}))
         except ServiceError as exc:
             apply_service_error(form, exc)
             return _setup_page(request, status=exc.status, **{key: form})
@@ -137,11 +148,12 @@ def pledge_list(request):
 def pledge_create(request):
     form = PledgeForm(request.POST or None, org=request.org)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        lines = [(data.pop("item"), data.pop("quantity"))]
+        lines, data = form.split()
 
         def write():
             p = services.create_pledge(org=request.org, actor=request.user, lines=lines, **data)
+            messages.success(request, _("Pledge recorded: %(pledge)s, %(lines)s item line(s).")
+                             % {"pledge": p, "lines": localize_digits(len(lines))})
             return reverse("aid:pledge", kwargs={"public_id": p.public_id})
 
         try:
@@ -159,7 +171,12 @@ def _pledge_page(request, pledge, status=200, receive_form=None, **forms):
     org, actor = request.org, request.user
     consignments = list(pledge.consignments.prefetch_related("boxes__lines__item", "boxes__lines__lot"))
     discrepancies = selectors.receipt_discrepancies(org=org, pledge=pledge)
+    posted_all = forms.pop("receive_all_form", None)
     for consignment in consignments:
+        consignment.waiting = any(b.state == BoxState.IN_TRANSIT for b in consignment.boxes.all())
+        if consignment.waiting:
+            mine = posted_all is not None and posted_all.consignment.pk == consignment.pk
+            consignment.receive_all_form = posted_all if mine else ReceiveAllForm(org=org, actor=actor)
         for box in consignment.boxes.all():
             box.discrepancies = discrepancies.get(box.pk, [])
             if box.state == BoxState.IN_TRANSIT:
@@ -190,11 +207,11 @@ def _show_error(form, exc: ServiceError) -> None:
             form.add_error(None, f"{label}: {message}")
 
 
-def _post_on_pledge(request, pledge, form, key, act):
+def _post_on_pledge(request, pledge, form, key, act, say):
     if form.is_valid():
         try:
             url = reverse("aid:pledge", kwargs={"public_id": pledge.public_id})
-            return formtokens.submit_once(request, _then(lambda: act(form.cleaned_data), url))
+            return formtokens.submit_once(request, _then(lambda: act(form.cleaned_data), url, request, say))
         except ServiceError as exc:
             _show_error(form, exc)
             return _pledge_page(request, pledge, status=exc.status, **{key: form})
@@ -212,6 +229,7 @@ def pledge_transition(request, public_id):
         TransitionForm(request.POST, org=org, actor=actor),
         "transition_form",
         lambda d: services.transition_pledge(org=org, actor=actor, pledge=pledge, **d),
+        lambda p: _("Pledge %(pledge)s is now “%(state)s”.") % {"pledge": p, "state": p.get_state_display()},
     )
 
 
@@ -228,6 +246,8 @@ def consignment_import(request, public_id):
         lambda d: imports.import_boxes(
             org=org, actor=actor, pledge=pledge, upload=d["file"], carrier=d["carrier"], tracking_ref=d["tracking_ref"]
         ),
+        lambda c: _("Consignment %(ref)s recorded with %(boxes)s boxes.")
+        % {"ref": c.reference, "boxes": localize_digits(c.boxes.count())},
     )
 
 
@@ -246,6 +266,7 @@ def box_receive(request, public_id):
         d = form.cleaned_data
         services.receive_box(org=org, actor=actor, box=box, location=d["location"], lines=form.receipt_lines,
                              reason=d["reason"])
+        messages.success(request, _("Box %(box)s received into %(store)s.") % {"box": box, "store": d["location"]})
         return reverse("aid:pledge", kwargs={"public_id": pledge.public_id})
 
     try:
@@ -256,11 +277,48 @@ def box_receive(request, public_id):
         return _pledge_page(request, pledge, status=exc.status, receive_form=form)
 
 
+def _labels(request, boxes, title, back):
+    """Printable labels, each with a QR code of the box's trace page (scanning it opens the box)."""
+    for b in boxes:
+        url = request.build_absolute_uri(reverse("aid:trace", kwargs={"public_id": b.public_id}))
+        b.qr = segno.make(url, error="m").svg_inline(scale=3)
+    return render(request, "aid/labels.html", {"boxes": boxes, "title": title, "back": back})
+
+
+@require_POST
+@requires("aid.handle")
+def consignment_receive_all(request, public_id):
+    """Receive a whole consignment as sent into one store; exception lines for the boxes that differ."""
+    org, actor = request.org, request.user
+    consignment = selectors.consignment(org=org, actor=actor, public_id=public_id)
+    pledge = consignment.pledge
+    form = ReceiveAllForm(request.POST, org=org, actor=actor)
+    form.consignment = consignment
+
+    def act(d):
+        return services.receive_consignment(org=org, actor=actor, consignment=consignment, location=d["location"],
+                                            exceptions=form.exceptions, reason=d["reason"])
+
+    return _post_on_pledge(
+        request, pledge, form, "receive_all_form", act,
+        lambda boxes: _("Consignment %(ref)s: %(boxes)s boxes received.")
+        % {"ref": consignment.reference, "boxes": localize_digits(len(boxes))},
+    )
+
+
 @requires("aid.view")
 def box_label(request, public_id):
     box = selectors.box(org=request.org, actor=request.user, public_id=public_id)
-    qr = segno.make(str(box.public_id), error="m").svg_inline(scale=4)
-    return render(request, "aid/label.html", {"box": box, "qr": qr, "lines": box.lines.select_related("item", "lot")})
+    back = reverse("aid:pledge", kwargs={"public_id": box.consignment.pledge.public_id})
+    return _labels(request, [box], str(box), back)
+
+
+@requires("aid.view")
+def consignment_labels(request, public_id):
+    consignment = selectors.consignment(org=request.org, actor=request.user, public_id=public_id)
+    boxes = list(consignment.boxes.prefetch_related("lines__item", "lines__lot").select_related("consignment__pledge"))
+    back = reverse("aid:pledge", kwargs={"public_id": consignment.pledge.public_id})
+    return _labels(request, boxes, _("Labels of consignment %(ref)s") % {"ref": consignment.reference}, back)
 
 
 def _move(request, *, distribution: bool):
@@ -270,9 +328,11 @@ def _move(request, *, distribution: bool):
     if request.method == "POST" and form.is_valid():
         lines, d = form.split()
         do = services.distribute if distribution else services.handover
+        said = _("Distributed: %(what)s.") if distribution else _("Handed over: %(what)s.")
         try:
             return formtokens.submit_once(
-                request, _then(lambda: do(org=org, actor=actor, lines=lines, **d), reverse("aid:home"))
+                request, _then(lambda: do(org=org, actor=actor, lines=lines, **d), reverse("aid:home"), request,
+                               lambda moved: said % {"what": _moved(moved)})
             )
         except ServiceError as exc:
             apply_service_error(form, exc)
@@ -291,7 +351,8 @@ def intake(request):
     if request.method == "POST" and form.is_valid():
         try:
             return formtokens.submit_once(
-                request, _then(lambda: services.intake(org=org, actor=actor, **form.cleaned_data), reverse("aid:home"))
+                request, _then(lambda: services.intake(org=org, actor=actor, **form.cleaned_data), reverse("aid:home"),
+                               request, lambda moved: _("Taken in: %(what)s.") % {"what": _moved(moved)})
             )
         except ServiceError as exc:
             apply_service_error(form, exc)
@@ -312,7 +373,8 @@ def dispose(request):
         lines = [{"item": d.pop("item"), "quantity": d.pop("quantity"), "lot": d.pop("lot")}]
         try:
             return formtokens.submit_once(
-                request, _then(lambda: services.dispose(org=org, actor=actor, lines=lines, **d), reverse("aid:home"))
+                request, _then(lambda: services.dispose(org=org, actor=actor, lines=lines, **d), reverse("aid:home"),
+                               request, lambda moved: _("Disposed of: %(what)s.") % {"what": _moved(moved)})
             )
         except ServiceError as exc:
             apply_service_error(form, exc)
@@ -381,6 +443,8 @@ def location_grant(request, public_id):
     if form.is_valid():
         def write():
             services.grant_location(org=request.org, actor=request.user, location=where, **form.cleaned_data)
+            messages.success(request, _("%(user)s may now work on %(store)s.")
+                             % {"user": form.cleaned_data["membership"].user.username, "store": where})
             return reverse("aid:location", kwargs={"public_id": public_id})
 
         try:
@@ -419,8 +483,9 @@ def movement_reverse(request, public_id):
     form = ReverseForm(request.POST)
     if form.is_valid():
         def write():
-            services.reverse_movement(org=request.org, actor=request.user, movement=movement,
-                                      note=form.cleaned_data["note"])
+            made = services.reverse_movement(org=request.org, actor=request.user, movement=movement,
+                                             note=form.cleaned_data["note"])
+            messages.success(request, _("Reversed: %(what)s.") % {"what": _moved(made)})
             return reverse("aid:movements")
 
         try:

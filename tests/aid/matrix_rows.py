@@ -161,7 +161,16 @@ ROWS = [
         ok=(302,),
         body=page_form(lambda w: {"location": w.aid.store.public_id}),
     ),
+    Row(
+        "aid:consignment_receive_all",
+        method="post",
+        write=True,
+        params=pid("consignment"),
+        ok=(302,),
+        body=page_form(lambda w: {"location": w.aid.store.public_id}),
+    ),
     Row("aid:box_label", params=pid("box")),
+    Row("aid:consignment_labels", params=pid("consignment")),
     Row("aid:intake"),
     Row(
         "aid:intake",
@@ -297,6 +306,13 @@ ROWS = [
         body=lambda w: {"file": _csv(w)},
     ),
     Row("aid_consignments_get", params=pid("consignment")),
+    Row(
+        "aid_consignments_receive_all",
+        method="post",
+        write=True,
+        params=pid("consignment"),
+        body=lambda w: {"location": str(w.aid.store.public_id)},
+    ),
     Row(
         "aid_boxes_receive",
         method="post",
