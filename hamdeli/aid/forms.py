@@ -148,6 +148,47 @@ class TransitionForm(forms.Form):
         )
 
 
+class BoxesForm(forms.Form):
+    """A consignment typed on the page: per row an item, how many boxes, the units in each, a label."""
+
+    ROWS = 4
+    carrier = forms.CharField(label=_("Carrier"), max_length=200, required=False)
+    tracking_ref = forms.CharField(label=_("Tracking reference"), max_length=100, required=False)
+    shipped_on = LocalDateField(label=_("Shipped on"), required=False)
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, self.ROWS + 1):
+            shown = localize_digits(n)
+            self.fields[f"item_{n}"] = ByPublicId(selectors.items(org=org), required=n == 1,
+                                                  label=_("Item (row %(n)s)") % {"n": shown})
+            self.fields[f"boxes_{n}"] = QuantityField(label=_("Number of boxes"), min_value=1, max_value=10_000,
+                                                      required=False)
+            self.fields[f"per_box_{n}"] = QuantityField(label=_("Units in each box"), min_value=1, required=False)
+            self.fields[f"label_{n}"] = forms.CharField(label=_("Label"), max_length=80, required=False)
+            self.fields[f"lot_{n}"] = forms.CharField(label=_("Lot number"), max_length=60, required=False)
+            self.fields[f"expires_on_{n}"] = LocalDateField(label=_("Expiry date"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        self.boxes, self.summary = [], []
+        for n in range(1, self.ROWS + 1):
+            item, count, per_box = data.get(f"item_{n}"), data.get(f"boxes_{n}"), data.get(f"per_box_{n}")
+            if item is None:
+                continue
+            if not count or not per_box:
+                self.add_error(f"per_box_{n}" if count else f"boxes_{n}",
+                               _("Give the number of boxes and the units in each."))
+                continue
+            label = data.get(f"label_{n}") or item.code
+            line = {"item": item, "quantity": per_box, "lot": data.get(f"lot_{n}") or "",
+                    "expires_on": data.get(f"expires_on_{n}")}
+            self.boxes += [{"label": f"{label}-{i}", "lines": [dict(line)]} for i in range(1, count + 1)]
+            self.summary.append({"item": item, "boxes": count, "per_box": per_box, "total": count * per_box,
+                                 "label": label, "lot": line["lot"], "expires_on": line["expires_on"]})
+        return data
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Box list (CSV: box, item, quantity, lot, expires_on)"))
     carrier = forms.CharField(label=_("Carrier"), max_length=200, required=False)

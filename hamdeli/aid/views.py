@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from hamdeli.aid import access, exports, imports, sankey, selectors, services
 from hamdeli.aid.forms import (
+    BoxesForm,
     DisposalForm,
     GrantForm,
     ImportForm,
@@ -187,6 +188,7 @@ def _pledge_page(request, pledge, status=200, receive_form=None, **forms):
         "consignments": consignments,
         "transition_form": TransitionForm(org=org, actor=actor),
         "import_form": ImportForm(),
+        "boxes_form": BoxesForm(org=org),
         **forms,
     }
     return render(request, "aid/pledge.html", context, status=status)
@@ -249,6 +251,37 @@ def consignment_import(request, public_id):
         lambda c: _("Consignment %(ref)s recorded with %(boxes)s boxes.")
         % {"ref": c.reference, "boxes": localize_digits(c.boxes.count())},
     )
+
+
+@require_POST
+@requires("aid.handle")
+def consignment_boxes(request, public_id):
+    """A consignment typed on the page: first a preview of the boxes to be created, then, confirmed, created."""
+    org, actor = request.org, request.user
+    pledge = selectors.pledge(org=org, actor=actor, public_id=public_id)
+    form = BoxesForm(request.POST, org=org)
+    if form.is_valid() and not request.POST.get("confirm"):
+        return render(request, "aid/boxes_preview.html", {"p": pledge, "form": form, "summary": form.summary,
+                                                          "boxes": len(form.boxes)})
+
+    def act(d):
+        return services.create_consignment(org=org, actor=actor, pledge=pledge, boxes=form.boxes,
+                                           carrier=d["carrier"], tracking_ref=d["tracking_ref"],
+                                           shipped_on=d["shipped_on"])
+
+    return _post_on_pledge(
+        request, pledge, form, "boxes_form", act,
+        lambda c: _("Consignment %(ref)s recorded with %(boxes)s boxes.")
+        % {"ref": c.reference, "boxes": localize_digits(c.boxes.count())},
+    )
+
+
+@requires("aid.view")
+def boxes_template(request, public_id):
+    pledge = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
+    response = HttpResponse(imports.template_csv(pledge=pledge), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="boxes.csv"'
+    return response
 
 
 @require_POST

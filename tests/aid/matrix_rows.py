@@ -151,6 +151,15 @@ ROWS = [
         ok=(302,),
         body=page_form(lambda w: {"file": _csv(w)}),
     ),
+    Row("aid:boxes_template", params=pid("shipped")),
+    Row(
+        "aid:consignment_boxes",
+        method="post",
+        write=True,
+        params=pid("accepted"),
+        ok=(302,),
+        body=page_form(lambda w: {"item_1": w.aid.item.public_id, "boxes_1": 2, "per_box_1": 5, "confirm": "1"}),
+    ),
     Row("aid:report", params=pid("shipped")),
     Row("aid:report_pdf", params=pid("shipped")),
     Row(

@@ -77,3 +77,31 @@ def test_every_write_says_what_it_recorded(aid, officer_client):
     assert any("15" in t for t in _said(given))
     step = officer_client.post(f"/aid/pledges/{p.public_id}/transition/", form(aid.org, {"action": "close"}))
     assert step.status_code == 302 and _said(step)
+
+
+def test_boxes_typed_on_the_page_are_previewed_then_created(aid, officer_client):
+    p, _c = inbound_pledge(aid, ship=False)
+    fields = {"item_1": aid.mask.public_id, "boxes_1": 30, "per_box_1": "۵۰۰", "label_1": "mask", "lot_1": "GZ-1",
+              "item_2": aid.gown.public_id, "boxes_2": 2, "per_box_2": 40}
+    preview = officer_client.post(f"/aid/pledges/{p.public_id}/boxes/", fields)
+    assert preview.status_code == 200 and not Box.objects.exists()
+    assert [(r["boxes"], r["total"]) for r in preview.context["summary"]] == [(30, 15000), (2, 80)]
+    assert 'name="confirm"' in preview.content.decode()
+    created = officer_client.post(f"/aid/pledges/{p.public_id}/boxes/", form(aid.org, {**fields, "confirm": "1"}))
+    assert created.status_code == 302
+    boxes = Box.objects.filter(consignment__pledge=p)
+    assert boxes.count() == 32 and {b.label for b in boxes} >= {"mask-1", "mask-30", "gown-2"}
+    assert sum(ln.quantity for b in boxes for ln in b.lines.all()) == 15080
+    assert any("32" in t for t in _said(created))
+
+
+def test_the_box_list_template_is_in_the_users_language_and_imports_as_is(aid, officer_client):
+    p, _c = inbound_pledge(aid, ship=False)
+    text = officer_client.get(f"/aid/pledges/{p.public_id}/boxes.csv").content.decode("utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert header.startswith("جعبه,") and first.startswith("1,mask,50")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("boxes.csv", text.encode("utf-8-sig"), content_type="text/csv")
+    done = officer_client.post(f"/aid/pledges/{p.public_id}/import/", form(aid.org, {"file": upload}))
+    assert done.status_code == 302 and Box.objects.filter(consignment__pledge=p).count() == 1
