@@ -202,6 +202,13 @@ DIMMED_AFTER_MONTHS = _int("HAMDELI_DIMMED_AFTER_MONTHS", 12, minimum=1, maximum
 UPCOMING_DAYS = _int("HAMDELI_UPCOMING_DAYS", 90, minimum=1, maximum=730)
 # Protocol-calendar reminders: occasions this many days ahead are suggested for a letter.
 CALENDAR_LEAD_DAYS = _int("HAMDELI_CALENDAR_LEAD_DAYS", 21, minimum=1, maximum=365)
+# Aid: lots expiring within this many days are flagged on the store page and the dashboard.
+EXPIRY_WARNING_DAYS = _int("HAMDELI_EXPIRY_WARNING_DAYS", 60, minimum=1, maximum=3650)
+# IATI: the reporting organisation's type (IATI OrganisationType code list; 11 = local government).
+IATI_ORG_TYPE = _str("HAMDELI_IATI_ORG_TYPE", "11")
+if IATI_ORG_TYPE not in {"10", "11", "15", "21", "22", "23", "24", "30", "40", "60", "70", "71", "72", "73", "80",
+                         "90"}:
+    raise ImproperlyConfigured(f"HAMDELI_IATI_ORG_TYPE={IATI_ORG_TYPE!r} is not an IATI OrganisationType code.")
 UPLOAD_MAX_BYTES = _int("HAMDELI_UPLOAD_MAX_MB", 10, minimum=1, maximum=500) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 

@@ -5,7 +5,9 @@ import uuid
 from decimal import Decimal
 from typing import Literal
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -47,7 +49,8 @@ class LocationIn(Schema):
 class LineIn(Schema):
     item: uuid.UUID
     quantity: int = Field(..., gt=0, le=MAX_QUANTITY)
-    lot: uuid.UUID | None = None
+    lot: uuid.UUID | None = None  # take exactly this lot
+    pledge: uuid.UUID | None = None  # or first-expiry-first-out among this pledge's lots (handover, distribution)
 
 
 class PledgeIn(Schema):
@@ -97,6 +100,19 @@ class ReceiveIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
+class ExceptionIn(Schema):
+    box: int = Field(..., gt=0)
+    item: uuid.UUID | None = None
+    received: int = Field(..., ge=0, le=MAX_QUANTITY)
+    damaged: int = Field(0, ge=0, le=MAX_QUANTITY)
+
+
+class ReceiveAllIn(Schema):
+    location: uuid.UUID
+    exceptions: list[ExceptionIn] = []
+    reason: str = Field("", max_length=2000)
+
+
 class HandoverIn(Schema):
     source: uuid.UUID
     target: uuid.UUID
@@ -123,6 +139,12 @@ class IntakeIn(Schema):
     lot: str = Field("", max_length=60)
     expires_on: dt.date | None = None
     note: str = Field("", max_length=2000)
+
+
+class DisposalIn(Schema):
+    source: uuid.UUID
+    reason: str = Field(..., min_length=1, max_length=2000)
+    lines: list[LineIn] = Field(..., min_length=1)
 
 
 class ReverseIn(Schema):
@@ -208,7 +230,8 @@ def _lines(org, lines) -> list[dict]:
     for line in lines:
         item = selectors.item(org=org, public_id=line.item)
         lot = selectors.lot(org=org, public_id=line.lot) if line.lot else None
-        out.append({"item": item, "quantity": line.quantity, "lot": lot})
+        pledge = selectors.pledge_ref(org=org, public_id=line.pledge) if line.pledge else None
+        out.append({"item": item, "quantity": line.quantity, "lot": lot, "pledge": pledge})
     return out
 
 
@@ -289,6 +312,8 @@ def locations_grant(request, public_id: uuid.UUID, payload: GrantIn):
 @requires("aid.view")
 def stock(request, location: uuid.UUID | None = None):
     where = selectors.location(org=request.org, actor=request.user, public_id=location) if location else None
+    today = timezone.localdate()
+    warn = today + dt.timedelta(days=settings.EXPIRY_WARNING_DAYS)
     return [
         {
             "location": b.location.public_id,
@@ -298,6 +323,8 @@ def stock(request, location: uuid.UUID | None = None):
             "lot": b.lot.number,
             "lot_id": b.lot.public_id,
             "expires_on": b.lot.expires_on,
+            "expired": b.lot.expires_on is not None and b.lot.expires_on < today,
+            "expiring_soon": b.lot.expires_on is not None and today <= b.lot.expires_on <= warn,
             "quantity": b.quantity,
         }
         for b in selectors.stock(org=request.org, actor=request.user, location=where)
@@ -306,10 +333,13 @@ def stock(request, location: uuid.UUID | None = None):
 
 @router.get("/fefo", operation_id="aid_fefo")
 @requires("aid.view")
-def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int = Query(..., gt=0, le=MAX_QUANTITY)):
+def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int = Query(..., gt=0, le=MAX_QUANTITY),
+         pledge: uuid.UUID | None = None):
+    """The lots a handover or distribution would take: first expiry first out, never an expired lot."""
     where = selectors.location(org=request.org, actor=request.user, public_id=location)
     plan = services.fefo(
-        org=request.org, location=where, item=selectors.item(org=request.org, public_id=item), quantity=quantity
+        org=request.org, location=where, item=selectors.item(org=request.org, public_id=item), quantity=quantity,
+        pledge=selectors.pledge_ref(org=request.org, public_id=pledge) if pledge else None,
     )
     return [
         {"lot": lot.number, "lot_id": lot.public_id, "expires_on": lot.expires_on, "quantity": q} for lot, q in plan
@@ -414,6 +444,25 @@ def consignments_get(request, public_id: uuid.UUID):
     return consignment_out(selectors.consignment(org=request.org, actor=request.user, public_id=public_id))
 
 
+@router.post("/consignments/{public_id}/receive-all", operation_id="aid_consignments_receive_all")
+@requires("aid.handle")
+@idempotent
+def consignments_receive_all(request, public_id: uuid.UUID, payload: ReceiveAllIn):
+    """Receive every box still on its way as sent, into one store; exception lines for the boxes that differ."""
+    org = request.org
+    c = selectors.consignment(org=org, actor=request.user, public_id=public_id)
+    services.receive_consignment(
+        org=org,
+        actor=request.user,
+        consignment=c,
+        location=selectors.location(org=org, actor=request.user, public_id=payload.location),
+        reason=payload.reason,
+        exceptions=[{"box": e.box, "item": selectors.item(org=org, public_id=e.item) if e.item else None,
+                     "received": e.received, "damaged": e.damaged} for e in payload.exceptions],
+    )
+    return consignment_out(c)
+
+
 @router.post("/boxes/{public_id}/receive", operation_id="aid_boxes_receive")
 @requires("aid.handle")
 @idempotent
@@ -482,6 +531,22 @@ def distributions_create(request, payload: DistributionIn):
         recipient_group=payload.recipient_group,
         people_count=payload.people_count,
         note=payload.note,
+        lines=_lines(org, payload.lines),
+    )
+    return Status(201, [movement_out(m) for m in moved])
+
+
+@router.post("/disposals", operation_id="aid_disposals_create")
+@requires("aid.handle")
+@idempotent
+def disposals_create(request, payload: DisposalIn):
+    """Expired or spoilt units leave the store for *lost or damaged*, with a reason (expired lots first)."""
+    org = request.org
+    moved = services.dispose(
+        org=org,
+        actor=request.user,
+        source=selectors.location(org=org, actor=request.user, public_id=payload.source),
+        reason=payload.reason,
         lines=_lines(org, payload.lines),
     )
     return Status(201, [movement_out(m) for m in moved])

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from hamdeli.aid import selectors
 from hamdeli.aid.ledger import MAX_QUANTITY
-from hamdeli.aid.models import BaseUnit, Direction, PartyKind
+from hamdeli.aid.models import BaseUnit, Direction, PartyKind, Reason
 from hamdeli.core.digits import format_number, localize_digits, to_ascii_digits
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 
@@ -77,10 +77,13 @@ class LocationForm(forms.Form):
 
 
 class PledgeForm(forms.Form):
+    """A pledge and its item lines: the first line is required, the others are filled as needed."""
+
+    EXTRA_LINES = 5  # lines 2..6; a pledge of more items takes them through the API
     label = LocalizedTextFormField(label=_("Label or slogan"), required=False, languages=("fa", "en", "zh"))
     direction = forms.ChoiceField(label=pgettext_lazy("aid pledge", "Direction"), choices=Direction.choices)
     offered_on = LocalDateField(label=_("Offered on"), required=False)
-    quantity = forms.IntegerField(label=_("Quantity (base units)"), min_value=1, max_value=MAX_QUANTITY)
+    quantity = QuantityField(label=_("Quantity (base units)"), min_value=1)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, org, **kwargs):
@@ -88,18 +91,34 @@ class PledgeForm(forms.Form):
         self.fields["donor"] = ByPublicId(selectors.parties(org=org), label=_("Donor"))
         self.fields["recipient"] = ByPublicId(selectors.parties(org=org), label=_("Recipient"))
         self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
-        self.order_fields(
-            [
-                "direction",
-                "donor",
-                "recipient",
-                "label",
-                "offered_on",
-                "item",
-                "quantity",
-                "note",
-            ]
-        )
+        order = ["direction", "donor", "recipient", "label", "offered_on", "item", "quantity"]
+        for n in range(2, self.EXTRA_LINES + 2):
+            self.fields[f"item_{n}"] = ByPublicId(selectors.items(org=org), required=False,
+                                                  label=_("Item (line %(n)s)") % {"n": localize_digits(n)})
+            self.fields[f"quantity_{n}"] = QuantityField(
+                label=_("Quantity (line %(n)s)") % {"n": localize_digits(n)}, min_value=1, required=False)
+            order += [f"item_{n}", f"quantity_{n}"]
+        self.order_fields([*order, "note"])
+
+    def clean(self):
+        data = super().clean()
+        for n in range(2, self.EXTRA_LINES + 2):
+            item, quantity = data.get(f"item_{n}"), data.get(f"quantity_{n}")
+            if item is not None and quantity is None and f"quantity_{n}" not in self.errors:
+                self.add_error(f"quantity_{n}", _("Give the quantity of this item."))
+            elif quantity is not None and item is None:
+                self.add_error(f"item_{n}", _("Choose the item of this quantity."))
+        return data
+
+    def split(self) -> tuple[list[tuple], dict]:
+        """The pledge's (item, quantity) lines and its other fields."""
+        data = dict(self.cleaned_data)
+        lines = [(data.pop("item"), data.pop("quantity"))]
+        for n in range(2, self.EXTRA_LINES + 2):
+            item, quantity = data.pop(f"item_{n}"), data.pop(f"quantity_{n}")
+            if item is not None and quantity is not None:
+                lines.append((item, quantity))
+        return lines, data
 
 
 class TransitionForm(forms.Form):
@@ -127,6 +146,47 @@ class TransitionForm(forms.Form):
             label=_("Reserve from (outbound)"),
             required=False,
         )
+
+
+class BoxesForm(forms.Form):
+    """A consignment typed on the page: per row an item, how many boxes, the units in each, a label."""
+
+    ROWS = 4
+    carrier = forms.CharField(label=_("Carrier"), max_length=200, required=False)
+    tracking_ref = forms.CharField(label=_("Tracking reference"), max_length=100, required=False)
+    shipped_on = LocalDateField(label=_("Shipped on"), required=False)
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, self.ROWS + 1):
+            shown = localize_digits(n)
+            self.fields[f"item_{n}"] = ByPublicId(selectors.items(org=org), required=n == 1,
+                                                  label=_("Item (row %(n)s)") % {"n": shown})
+            self.fields[f"boxes_{n}"] = QuantityField(label=_("Number of boxes"), min_value=1, max_value=10_000,
+                                                      required=False)
+            self.fields[f"per_box_{n}"] = QuantityField(label=_("Units in each box"), min_value=1, required=False)
+            self.fields[f"label_{n}"] = forms.CharField(label=_("Label"), max_length=80, required=False)
+            self.fields[f"lot_{n}"] = forms.CharField(label=_("Lot number"), max_length=60, required=False)
+            self.fields[f"expires_on_{n}"] = LocalDateField(label=_("Expiry date"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        self.boxes, self.summary = [], []
+        for n in range(1, self.ROWS + 1):
+            item, count, per_box = data.get(f"item_{n}"), data.get(f"boxes_{n}"), data.get(f"per_box_{n}")
+            if item is None:
+                continue
+            if not count or not per_box:
+                self.add_error(f"per_box_{n}" if count else f"boxes_{n}",
+                               _("Give the number of boxes and the units in each."))
+                continue
+            label = data.get(f"label_{n}") or item.code
+            line = {"item": item, "quantity": per_box, "lot": data.get(f"lot_{n}") or "",
+                    "expires_on": data.get(f"expires_on_{n}")}
+            self.boxes += [{"label": f"{label}-{i}", "lines": [dict(line)]} for i in range(1, count + 1)]
+            self.summary.append({"item": item, "boxes": count, "per_box": per_box, "total": count * per_box,
+                                 "label": label, "lot": line["lot"], "expires_on": line["expires_on"]})
+        return data
 
 
 class ImportForm(forms.Form):
@@ -200,7 +260,62 @@ class ReceiveForm(forms.Form):
         return key
 
 
+class LotChoice(ByPublicId):
+    def label_from_instance(self, lot):
+        expiry = f" · {lot.expires_on:%Y-%m-%d}" if lot.expires_on else ""
+        return f"{lot.number or '—'} · {lot.item}{expiry}"
+
+
+class PledgeChoice(ByPublicId):
+    def label_from_instance(self, pledge):
+        return f"{pledge} · {pledge.donor}"
+
+
+class ReceiveAllForm(forms.Form):
+    """A whole consignment received as sent into one store; up to EXCEPTIONS boxes that differ."""
+
+    EXCEPTIONS = 3
+    reason = forms.CharField(label=_("Reason for any difference"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, org, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"] = ByPublicId(selectors.locations(org=org, actor=actor, real_only=True),
+                                             label=_("Into store"))
+        order = ["location"]
+        for n in range(1, self.EXCEPTIONS + 1):
+            shown = localize_digits(n)
+            self.fields[f"box_{n}"] = forms.IntegerField(
+                label=_("Box that differs (%(n)s): number") % {"n": shown}, min_value=1, required=False)
+            self.fields[f"item_{n}"] = ByPublicId(selectors.items(org=org), required=False,
+                                                  label=_("Item (if the box holds several)"))
+            self.fields[f"received_{n}"] = QuantityField(label=_("Received in good order"), min_value=0,
+                                                         required=False)
+            self.fields[f"damaged_{n}"] = QuantityField(label=_("Damaged"), min_value=0, required=False)
+            order += [f"box_{n}", f"item_{n}", f"received_{n}", f"damaged_{n}"]
+        self.order_fields([*order, "reason"])
+
+    def clean(self):
+        data = super().clean()
+        self.exceptions = []
+        for n in range(1, self.EXCEPTIONS + 1):
+            box, received, damaged = data.get(f"box_{n}"), data.get(f"received_{n}"), data.get(f"damaged_{n}")
+            if box is None:
+                if received is not None or damaged:
+                    self.add_error(f"box_{n}", _("Give the number of the box that differs."))
+                continue
+            if received is None:
+                self.add_error(f"received_{n}", _("Give what arrived in good order."))
+                continue
+            self.exceptions.append({"box": box, "item": data.get(f"item_{n}"), "received": received,
+                                    "damaged": damaged or 0})
+        return data
+
+
 class MoveForm(forms.Form):
+    """A handover or a distribution: first-expiry-first-out among unexpired lots unless a lot or the
+    pledge the units come from is chosen."""
+
     quantity = QuantityField(label=_("Quantity (base units)"), min_value=1)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
@@ -210,6 +325,10 @@ class MoveForm(forms.Form):
             selectors.locations(org=org, actor=actor, real_only=True), label=_("From store")
         )
         self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
+        self.fields["lot"] = LotChoice(selectors.usable_lots(org=org, actor=actor), required=False,
+                                       label=_("From lot (empty: first expiry first out)"))
+        self.fields["pledge"] = PledgeChoice(selectors.pledges_in_stock(org=org, actor=actor), required=False,
+                                             label=_("From the pledge (empty: any)"))
         if distribution:
             self.fields["recipient"] = ByPublicId(selectors.parties(org=org), label=_("Recipient"))
             self.fields["recipient_group"] = forms.CharField(label=_("Ward or team"), max_length=200)
@@ -228,10 +347,36 @@ class MoveForm(forms.Form):
                 "people_count",
                 "item",
                 "quantity",
+                "pledge",
+                "lot",
                 "signed_by",
                 "note",
             ]
         )
+
+    def split(self) -> tuple[list[dict], dict]:
+        """The service's lines and its other arguments."""
+        data = dict(self.cleaned_data)
+        line = {"item": data.pop("item"), "quantity": data.pop("quantity"), "lot": data.pop("lot"),
+                "pledge": data.pop("pledge")}
+        return [line], data
+
+
+class DisposalForm(forms.Form):
+    """Expired or spoilt stock written off to *lost or damaged*, with a reason."""
+
+    quantity = QuantityField(label=_("Quantity (base units)"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, org, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = ByPublicId(
+            selectors.locations(org=org, actor=actor, real_only=True), label=_("From store")
+        )
+        self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
+        self.fields["lot"] = LotChoice(selectors.usable_lots(org=org, actor=actor, expired=True), required=False,
+                                       label=_("Lot (empty: expired lots first)"))
+        self.order_fields(["source", "item", "lot", "quantity", "reason"])
 
 
 class IntakeForm(forms.Form):
@@ -249,6 +394,26 @@ class IntakeForm(forms.Form):
         self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"))
         self.fields["donor"] = ByPublicId(selectors.parties(org=org), label=_("Given by"), required=False)
         self.order_fields(["location", "item", "quantity", "donor", "lot_number", "expires_on", "note"])
+
+
+class MovementFilterForm(forms.Form):
+    """The ledger page's filters, read from the URL (so a filtered page can be bookmarked and paged)."""
+
+    lot = forms.CharField(label=_("Lot number"), max_length=60, required=False)
+    kind = forms.ChoiceField(label=_("Kind of movement"), required=False,
+                             choices=[("", "—"), *Reason.choices])
+    date_from = LocalDateField(label=_("From date"), required=False)
+    date_to = LocalDateField(label=_("To date"), required=False)
+
+    def __init__(self, *args, org, actor, office: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"] = ByPublicId(selectors.items(org=org), label=_("Item"), required=False)
+        self.fields["location"] = ByPublicId(selectors.locations(org=org, actor=actor), label=_("Location"),
+                                             required=False)
+        if office:  # an institution store's member does not see the office's pledges
+            self.fields["pledge"] = PledgeChoice(selectors.pledge_choices(org=org), label=_("Pledge"),
+                                                 required=False)
+        self.order_fields(["item", "lot", "pledge", "location", "kind", "date_from", "date_to"])
 
 
 class ReverseForm(forms.Form):

@@ -5,6 +5,7 @@ import io
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
 
 from hamdeli.aid import services
 from hamdeli.aid.ledger import MAX_QUANTITY
@@ -13,10 +14,41 @@ from hamdeli.core.dates import parse_date
 from hamdeli.core.errors import ValidationFailed
 
 COLUMNS = ["box", "item", "quantity", "lot", "expires_on"]
+# The template's header in the user's language; a file may use these or the English column names.
+HEADERS = {
+    "box": gettext_lazy("box"),
+    "item": gettext_lazy("item code"),
+    "quantity": gettext_lazy("quantity"),
+    "lot": gettext_lazy("lot"),
+    "expires_on": gettext_lazy("expires on"),
+}
+
+
+def _canonical(name: str) -> str:
+    name = (name or "").strip()
+    for column, label in HEADERS.items():
+        for lang in ("fa", "en"):
+            with override(lang):
+                if name == str(label):
+                    return column
+    return name
+
+
+def template_csv(*, pledge) -> str:
+    """A box list to fill in: the header in the user's language, one example box per item of the pledge."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(HEADERS[c]) for c in COLUMNS])
+    for number, line in enumerate(pledge.lines.select_related("item"), start=1):
+        per_box = line.item.pack_sizes[0] if line.item.pack_sizes else line.quantity
+        writer.writerow([number, line.item.code, min(per_box, line.quantity), "", ""])
+    return "\ufeff" + out.getvalue()  # with a BOM, so spreadsheet programs read it as UTF-8
 
 
 def _rows(text: str) -> list[dict]:
     reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames:
+        reader.fieldnames = [_canonical(name) for name in reader.fieldnames]
     missing = [c for c in ("box", "item", "quantity") if c not in (reader.fieldnames or [])]
     if missing:
         raise ValidationFailed(

@@ -294,6 +294,7 @@ class Reason(models.TextChoices):
     HANDOVER = "handover", _("Handed over")
     DISTRIBUTION = "distribution", _("Distributed")
     DELIVERY = "delivery", _("Delivered to the partner")
+    DISPOSAL = "disposal", _("Disposed of (expired or spoilt)")
     REVERSAL = "reversal", _("Reversal")
 
 
@@ -384,3 +385,31 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.endpoint}"
+
+
+class LinkState(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PledgeLink(models.Model):
+    """One shipment between two offices on this instance: the donor office's outbound pledge and the
+    recipient office's inbound pledge, under one shared reference. Each office keeps its own ledger; the
+    link only lets the donor read the recipient's receipt and custody of this one pledge."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("shared reference"), max_length=60, unique=True)
+    donor_pledge = models.OneToOneField(Pledge, on_delete=models.PROTECT, related_name="link_out")
+    recipient_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    recipient_pledge = models.OneToOneField(Pledge, on_delete=models.PROTECT, null=True, blank=True,
+                                            related_name="link_in")
+    state = models.CharField(_("state"), max_length=20, choices=LinkState.choices, default=LinkState.OFFERED)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference

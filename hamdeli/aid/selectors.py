@@ -27,8 +27,6 @@ from hamdeli.core.dates import today
 from hamdeli.core.localized import localized_str
 from hamdeli.core.models import Membership, Role
 
-EXPIRY_WARNING_DAYS = getattr(settings, "AID_EXPIRY_WARNING_DAYS", 60)
-
 
 def items(*, org):
     return Item.objects.filter(org=org)
@@ -89,6 +87,11 @@ def pledge(*, org, actor=None, public_id) -> Pledge:
     return get_object_or_404(Pledge.objects.filter(org=org).select_related("donor", "recipient"), public_id=public_id)
 
 
+def pledge_ref(*, org, public_id) -> Pledge:
+    """A pledge named to narrow which lots a move takes from (a store member may name it, not read it)."""
+    return get_object_or_404(Pledge, org=org, public_id=public_id)
+
+
 def consignment(*, org, actor=None, public_id) -> Consignment:
     access.require_office(org, actor)
     return get_object_or_404(Consignment.objects.filter(org=org).select_related("pledge"), public_id=public_id)
@@ -131,11 +134,29 @@ def stock(*, org, actor=None, location: Location | None = None, item: Item | Non
     return qs.filter(item=item) if item is not None else qs
 
 
-def expiring(*, org, actor=None, within_days: int = EXPIRY_WARNING_DAYS, as_of: dt.date | None = None):
-    """Stock whose lot expires within the warning window, or has already expired (`expired` says which)."""
+def usable_lots(*, org, actor=None, expired: bool = False):
+    """Lots with stock in a store the actor reaches: those not expired (or, for disposal, any)."""
+    held = stock(org=org, actor=actor).values("lot_id")
+    lots = Lot.objects.filter(org=org, pk__in=held).select_related("item")
+    if not expired:
+        lots = lots.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today()))
+    return lots.order_by("item__code", "expires_on", "number")
+
+
+def pledges_in_stock(*, org, actor=None):
+    """Pledges whose units are in a store the actor reaches (to hand over or distribute from)."""
+    held = stock(org=org, actor=actor).values("lot__pledge_id")
+    return Pledge.objects.filter(org=org, pk__in=held).select_related("donor")
+
+
+def expiring(*, org, actor=None, within_days: int | None = None, as_of: dt.date | None = None,
+             location: Location | None = None):
+    """Stock whose lot expires within the warning window (HAMDELI_EXPIRY_WARNING_DAYS), or has already
+    expired (`expired` says which)."""
     as_of = as_of or today()
-    cutoff = as_of + dt.timedelta(days=within_days)
-    return (stock(org=org, actor=actor).filter(lot__expires_on__isnull=False, lot__expires_on__lte=cutoff)
+    cutoff = as_of + dt.timedelta(days=settings.EXPIRY_WARNING_DAYS if within_days is None else within_days)
+    return (stock(org=org, actor=actor, location=location)
+            .filter(lot__expires_on__isnull=False, lot__expires_on__lte=cutoff)
             .annotate(expired=Case(When(lot__expires_on__lt=as_of, then=Value(True)), default=Value(False),
                                    output_field=BooleanField())))
 
@@ -148,6 +169,52 @@ def movements(*, org, actor=None):
     if allowed is not None:
         qs = qs.filter(Q(from_location_id__in=allowed) | Q(to_location_id__in=allowed))
     return qs.order_by("pk")
+
+
+def pledge_choices(*, org):
+    return Pledge.objects.filter(org=org).select_related("donor")
+
+
+def filtered_movements(*, org, actor=None, item=None, lot: str = "", pledge=None, location=None, kind: str = "",
+                       date_from: dt.date | None = None, date_to: dt.date | None = None):
+    """The ledger, newest first, narrowed by any of the filters (a location matches either end)."""
+    qs = movements(org=org, actor=actor).select_related("reversed_by", "reverses").order_by("-pk")
+    if item is not None:
+        qs = qs.filter(item=item)
+    if lot:
+        qs = qs.filter(lot__number=lot.strip())
+    if pledge is not None:
+        qs = qs.filter(Q(pledge=pledge) | Q(lot__pledge=pledge))
+    if location is not None:
+        qs = qs.filter(Q(from_location=location) | Q(to_location=location))
+    if kind:
+        qs = qs.filter(reason=kind)
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    return qs
+
+
+def reversible(rows) -> set[int]:
+    """Of these movements, the pks a correction may reverse now: not a reversal nor reversed, not a step of
+    a pledge's own flow (cancel the pledge instead), and the units still where the movement took them."""
+    from hamdeli.aid.services import PLEDGE_FLOW_REASONS
+
+    rows = [m for m in rows if m.reason != Reason.REVERSAL and m.reason not in PLEDGE_FLOW_REASONS
+            and getattr(m, "reversed_by", None) is None]
+    keys = {(m.to_location_id, m.item_id, m.lot_id) for m in rows}
+    held = {}
+    if keys:
+        for b in Balance.objects.filter(location_id__in={k[0] for k in keys}, item_id__in={k[1] for k in keys},
+                                        lot_id__in={k[2] for k in keys}):
+            held[(b.location_id, b.item_id, b.lot_id)] = (b.quantity, b.virtual)
+    allowed = set()
+    for m in rows:
+        quantity, virtual = held.get((m.to_location_id, m.item_id, m.lot_id), (0, False))
+        if virtual or quantity >= m.quantity:
+            allowed.add(m.pk)
+    return allowed
 
 
 def recent_receipts(*, org, actor=None, limit: int = 5) -> list[dict]:
@@ -305,3 +372,17 @@ def flows(*, org) -> list[tuple[str, str, int]]:
         if source != target:
             links[(source, target)] += m.quantity
     return [(s, t, q) for (s, t), q in links.items()]
+
+
+# --- languages ----------------------------------------------------------------------------------
+
+REPORT_LANGUAGES = ("fa", "en", "zh")  # the donor report's PDF speaks these
+
+
+def donor_language(pledge: Pledge) -> str:
+    """The language of the donor's country (zh for Xi'an), if the donor report speaks it; else English."""
+    from babel.languages import get_official_languages
+
+    city = pledge.donor.city
+    spoken = get_official_languages(city.country_id, de_facto=True) if city is not None else ()
+    return next((lang for lang in spoken if lang in REPORT_LANGUAGES), "en")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from hamdeli.aid import access
+from hamdeli.aid import access, ledger
 from hamdeli.aid.ledger import Entry, post, reverse
 from hamdeli.aid.models import (
     Balance,
@@ -300,10 +300,8 @@ def _reserve(org, actor, pledge, source):
     access.check_location(org, actor, source)
     if source.is_virtual:
         raise ValidationFailed(_("Reserve from a store."), fields={"source": _("Choose a store.")})
-    entries = []
-    for line in pledge.lines.select_related("item"):
-        for lot, qty in fefo(org=org, location=source, item=line.item, quantity=line.quantity):
-            entries.append(Entry(line.item, lot, source, virtual(org, LocationKind.RESERVED), qty))
+    lines = [{"item": line.item, "quantity": line.quantity} for line in pledge.lines.select_related("item")]
+    entries = _entries(org, source, virtual(org, LocationKind.RESERVED), lines)
     post(org=org, actor=actor, entries=entries, reason=Reason.RESERVATION, pledge=pledge, donor=pledge.donor)
 
 
@@ -460,55 +458,129 @@ def receive_box(
     return box
 
 
+@transaction.atomic
+def receive_consignment(
+    *, org, actor, consignment: Consignment, location: Location | None, exceptions: list[dict] | None = None,
+    reason: str = "",
+) -> list[Box]:
+    """Receive every box still on its way, as sent, into one store in one step; the boxes that differ are
+    given as exception lines {box: number, item (when the box holds several), received, damaged}, each
+    received through receive_box (a difference needs the reason)."""
+    require_fields(location=location)
+    waiting = {b.number: b for b in consignment.boxes.filter(state=BoxState.IN_TRANSIT).prefetch_related(
+        "lines__item")}
+    if not waiting:
+        raise Conflict(_("Every box of this consignment has already been received or cancelled."),
+                       code="illegal_transition")
+    per_box: dict[int, list[dict]] = {}
+    for index, spec in enumerate(exceptions or []):
+        box, item = waiting.get(spec.get("box")), spec.get("item")
+        if box is None:
+            raise ValidationFailed(_("Some fields are not valid."),
+                                   fields={f"exceptions.{index}": _("No box with this number is on its way.")})
+        lines = [ln for ln in box.lines.all() if item is None or ln.item_id == item.pk]
+        if len(lines) != 1:
+            raise ValidationFailed(_("Some fields are not valid."), fields={
+                f"exceptions.{index}": _("Name the item: this box holds several.") if lines else
+                _("This box holds no such item.")})
+        per_box.setdefault(box.number, []).append(
+            {"line": lines[0].public_id, "received": spec.get("received"), "damaged": spec.get("damaged") or 0})
+    received = []
+    for number, box in sorted(waiting.items()):
+        given = per_box.get(number)
+        received.append(receive_box(org=org, actor=actor, box=box, location=location, lines=given,
+                                    reason=reason if given else ""))
+    return received
+
+
 # --- stock on hand: intake, handover, distribution, corrections ---------------------------------
 
 
-def fefo(*, org, location: Location, item: Item, quantity: int) -> list[tuple[Lot, int]]:
-    """First-expiry-first-out: which lots to take `quantity` from (lots with no expiry last)."""
+def _today() -> dt.date:
+    """The day the movements being posted happen: today, or the backfilled day (ledger.happened_at)."""
+    moment = ledger._happened_at.get()  # read only; the ledger owns the context variable
+    return timezone.localdate(moment) if moment is not None else timezone.localdate()
+
+
+def is_expired(lot: Lot, on: dt.date | None = None) -> bool:
+    return lot.expires_on is not None and lot.expires_on < (on or _today())
+
+
+def _expired_refused(lot: Lot) -> Conflict:
+    return Conflict(
+        _("Lot %(lot)s of %(item)s expired on %(date)s: it may leave the store only as disposed of, with a reason.")
+        % {"lot": lot, "item": lot.item, "date": lot.expires_on},
+        code="expired_lot",
+        fields={"lot": _("This lot has expired.")},
+    )
+
+
+def fefo(
+    *, org, location: Location, item: Item, quantity: int, pledge: Pledge | None = None, include_expired: bool = False
+) -> list[tuple[Lot, int]]:
+    """First-expiry-first-out among the lots that have not expired (lots with no expiry last); only the
+    lots of `pledge` when given. Expired lots are taken only for disposal (`include_expired`)."""
     if not isinstance(quantity, int) or quantity <= 0:
         raise ValidationFailed(
             _("Some fields are not valid."), fields={"quantity": _("Enter a positive whole number.")}
         )
-    balances = (
-        Balance.objects.filter(org=org, location=location, item=item, quantity__gt=0)
-        .select_related("lot")
-        .order_by("lot__expires_on", "lot__pk")
-    )
-    balances = sorted(balances, key=lambda b: (b.lot.expires_on is None, b.lot.expires_on or dt.date.max, b.lot.pk))
-    plan, left = [], quantity
+    balances = Balance.objects.filter(org=org, location=location, item=item, quantity__gt=0).select_related("lot")
+    if pledge is not None:
+        balances = balances.filter(lot__pledge=pledge)
+    today = _today()
+    usable, expired = [], 0
     for balance in balances:
+        if is_expired(balance.lot, today) and not include_expired:
+            expired += balance.quantity
+        else:
+            usable.append(balance)
+    usable.sort(key=lambda b: (b.lot.expires_on is None, b.lot.expires_on or dt.date.max, b.lot.pk))
+    plan, left = [], quantity
+    for balance in usable:
         take = min(left, balance.quantity)
         plan.append((balance.lot, take))
         left -= take
         if not left:
             return plan
-    raise Conflict(
-        _("Not enough stock of %(item)s at %(location)s: %(short)s missing.")
-        % {"item": item, "location": location, "short": left},
-        code="not_enough_stock",
-        fields={"quantity": _("Not enough stock.")},
-    )
+    message = _("Not enough stock of %(item)s at %(location)s: %(short)s missing.") % {
+        "item": item, "location": location, "short": left}
+    if expired:
+        message += " " + _("%(expired)s more are in expired lots, which can only be disposed of.") % {
+            "expired": expired}
+    raise Conflict(message, code="not_enough_stock", fields={"quantity": _("Not enough stock.")})
 
 
-def _entries(org, source, target, lines) -> list[Entry]:
+def _entries(org, source, target, lines, *, disposal: bool = False) -> list[Entry]:
+    """Ledger entries for lines of {item, quantity, and optionally lot or pledge}: the lot given, else
+    first-expiry-first-out among the unexpired lots (of the pledge when given). Expired lots leave a
+    store only on disposal."""
     entries = []
     for index, line in enumerate(lines):
-        item, qty, lot = line["item"], line["quantity"], line.get("lot")
+        item, qty, lot, pledge = line["item"], line["quantity"], line.get("lot"), line.get("pledge")
         if item.org_id != org.pk or not isinstance(qty, int) or qty <= 0:
             raise ValidationFailed(
                 _("Some fields are not valid."),
                 fields={f"lines.{index}": _("Give an item and a positive whole quantity.")},
             )
+        if pledge is not None and pledge.org_id != org.pk:
+            raise ValidationFailed(
+                _("Unknown pledge."), fields={f"lines.{index}": _("Choose one of the allowed values.")}
+            )
         if lot is not None:
-            if lot.item_id != item.pk:
+            if lot.item_id != item.pk or lot.org_id != org.pk:
                 raise ValidationFailed(
                     _("Some fields are not valid."), fields={f"lines.{index}": _("This lot is of another item.")}
                 )
+            if pledge is not None and lot.pledge_id != pledge.pk:
+                raise ValidationFailed(
+                    _("Some fields are not valid."), fields={f"lines.{index}": _("This lot is of another pledge.")}
+                )
+            if not disposal and source.kind == LocationKind.REAL and is_expired(lot):
+                raise _expired_refused(lot)
             entries.append(Entry(item, lot, source, target, qty))
         else:
-            entries += [
-                Entry(item, lt, source, target, q) for lt, q in fefo(org=org, location=source, item=item, quantity=qty)
-            ]
+            plan = fefo(org=org, location=source, item=item, quantity=qty, pledge=pledge, include_expired=disposal)
+            entries += [Entry(item, lt, source, target, q) for lt, q in plan]
     return entries
 
 
@@ -629,12 +701,45 @@ def distribute(
 
 
 @transaction.atomic
+def dispose(*, org, actor, source: Location | None, lines: list[dict], reason: str) -> list[Movement]:
+    """Units that must not be given out (expired, spoilt) leave the store for *lost or damaged*, with a
+    reason; expired lots are taken first."""
+    require_fields(source=source, reason=(reason or "").strip(), lines=lines)
+    access.check_location(org, actor, source)
+    if source.is_virtual:
+        raise ValidationFailed(_("Dispose of stock from a store."), fields={"source": _("Choose a store.")})
+    moved = post(
+        org=org,
+        actor=actor,
+        reason=Reason.DISPOSAL,
+        note=reason.strip(),
+        entries=_entries(org, source, virtual(org, LocationKind.LOST_DAMAGED), lines, disposal=True),
+    )
+    audit.record(
+        org=org,
+        actor=actor,
+        action="aid.disposal",
+        object_type="aid.movement",
+        object_id=str(moved[0].operation),
+        after={"reason": reason, "lines": len(lines)},
+    )
+    return moved
+
+
+# Steps of a pledge's own flow: undone by cancelling the pledge, which reverses them all together.
+PLEDGE_FLOW_REASONS = {Reason.RESERVATION, Reason.SHIPMENT, Reason.DELIVERY}
+
+
+@transaction.atomic
 def reverse_movement(*, org, actor, movement: Movement, note: str) -> list[Movement]:
     access.require_office(org, actor)
     require_fields(note=(note or "").strip())
     refused = Conflict(_("This movement has already been reversed, or is itself a reversal."))
     if movement.reason == Reason.REVERSAL or Movement.objects.filter(reverses=movement).exists():
         raise refused
+    if movement.reason in PLEDGE_FLOW_REASONS:
+        raise Conflict(_("A pledge's reservation, shipment or delivery is undone by cancelling the pledge."),
+                       code="illegal_transition")
     if movement.pledge_id:  # the ledger's lock order: its pledge before the movement and the balances
         Pledge.objects.select_for_update().get(pk=movement.pledge_id)
     made = reverse(org=org, actor=actor, movements=[movement], note=note.strip())

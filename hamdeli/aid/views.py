@@ -5,23 +5,29 @@ the transaction of the write, so a double click or a resubmission records nothin
 """
 
 import segno
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamdeli.aid import access, exports, imports, sankey, selectors, services
 from hamdeli.aid.forms import (
+    BoxesForm,
+    DisposalForm,
     GrantForm,
     ImportForm,
     IntakeForm,
     ItemForm,
     LocationForm,
     MoveForm,
+    MovementFilterForm,
     PartyForm,
     PledgeForm,
+    ReceiveAllForm,
     ReceiveForm,
     ReverseForm,
     TransitionForm,
@@ -38,14 +44,21 @@ def _ctx(request):
     return {"org": request.org, "actor": request.user}
 
 
-def _then(act, url: str):
-    """A write for formtokens.submit_once: do `act()`, then go to `url`."""
+def _then(act, url: str, request=None, say=None):
+    """A write for formtokens.submit_once: do `act()`, say what was recorded (`say(result)`), go to `url`."""
 
     def write():
-        act()
+        result = act()
+        if say is not None:
+            messages.success(request, say(result))
         return url
 
     return write
+
+
+def _moved(movements) -> str:
+    """What a list of movements moved: "40 × Mask (lot L1), 10 × Gown (lot —)"."""
+    return ", ".join(f"{localize_digits(m.quantity)} × {m.item} ({_('lot')} {m.lot})" for m in movements)
 
 
 @requires("aid.view")
@@ -85,7 +98,9 @@ def setup(request):
 def _create(request, form, key, make):
     if form.is_valid():
         try:
-            return formtokens.submit_once(request, _then(lambda: make(form), reverse("aid:setup")))
+            return formtokens.submit_once(request, _then(
+                lambda: make(form), reverse("aid:setup"), request,
+                lambda made: _("Recorded: %(what)s.") % {"what": made}))
         except ServiceError as exc:
             apply_service_error(form, exc)
             return _setup_page(request, status=exc.status, **{key: form})
@@ -134,11 +149,12 @@ def pledge_list(request):
 def pledge_create(request):
     form = PledgeForm(request.POST or None, org=request.org)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        lines = [(data.pop("item"), data.pop("quantity"))]
+        lines, data = form.split()
 
         def write():
             p = services.create_pledge(org=request.org, actor=request.user, lines=lines, **data)
+            messages.success(request, _("Pledge recorded: %(pledge)s, %(lines)s item line(s).")
+                             % {"pledge": p, "lines": localize_digits(len(lines))})
             return reverse("aid:pledge", kwargs={"public_id": p.public_id})
 
         try:
@@ -156,7 +172,12 @@ def _pledge_page(request, pledge, status=200, receive_form=None, **forms):
     org, actor = request.org, request.user
     consignments = list(pledge.consignments.prefetch_related("boxes__lines__item", "boxes__lines__lot"))
     discrepancies = selectors.receipt_discrepancies(org=org, pledge=pledge)
+    posted_all = forms.pop("receive_all_form", None)
     for consignment in consignments:
+        consignment.waiting = any(b.state == BoxState.IN_TRANSIT for b in consignment.boxes.all())
+        if consignment.waiting:
+            mine = posted_all is not None and posted_all.consignment.pk == consignment.pk
+            consignment.receive_all_form = posted_all if mine else ReceiveAllForm(org=org, actor=actor)
         for box in consignment.boxes.all():
             box.discrepancies = discrepancies.get(box.pk, [])
             if box.state == BoxState.IN_TRANSIT:
@@ -167,6 +188,7 @@ def _pledge_page(request, pledge, status=200, receive_form=None, **forms):
         "consignments": consignments,
         "transition_form": TransitionForm(org=org, actor=actor),
         "import_form": ImportForm(),
+        "boxes_form": BoxesForm(org=org),
         **forms,
     }
     return render(request, "aid/pledge.html", context, status=status)
@@ -187,11 +209,11 @@ def _show_error(form, exc: ServiceError) -> None:
             form.add_error(None, f"{label}: {message}")
 
 
-def _post_on_pledge(request, pledge, form, key, act):
+def _post_on_pledge(request, pledge, form, key, act, say):
     if form.is_valid():
         try:
             url = reverse("aid:pledge", kwargs={"public_id": pledge.public_id})
-            return formtokens.submit_once(request, _then(lambda: act(form.cleaned_data), url))
+            return formtokens.submit_once(request, _then(lambda: act(form.cleaned_data), url, request, say))
         except ServiceError as exc:
             _show_error(form, exc)
             return _pledge_page(request, pledge, status=exc.status, **{key: form})
@@ -209,6 +231,7 @@ def pledge_transition(request, public_id):
         TransitionForm(request.POST, org=org, actor=actor),
         "transition_form",
         lambda d: services.transition_pledge(org=org, actor=actor, pledge=pledge, **d),
+        lambda p: _("Pledge %(pledge)s is now “%(state)s”.") % {"pledge": p, "state": p.get_state_display()},
     )
 
 
@@ -225,7 +248,40 @@ def consignment_import(request, public_id):
         lambda d: imports.import_boxes(
             org=org, actor=actor, pledge=pledge, upload=d["file"], carrier=d["carrier"], tracking_ref=d["tracking_ref"]
         ),
+        lambda c: _("Consignment %(ref)s recorded with %(boxes)s boxes.")
+        % {"ref": c.reference, "boxes": localize_digits(c.boxes.count())},
     )
+
+
+@require_POST
+@requires("aid.handle")
+def consignment_boxes(request, public_id):
+    """A consignment typed on the page: first a preview of the boxes to be created, then, confirmed, created."""
+    org, actor = request.org, request.user
+    pledge = selectors.pledge(org=org, actor=actor, public_id=public_id)
+    form = BoxesForm(request.POST, org=org)
+    if form.is_valid() and not request.POST.get("confirm"):
+        return render(request, "aid/boxes_preview.html", {"p": pledge, "form": form, "summary": form.summary,
+                                                          "boxes": len(form.boxes)})
+
+    def act(d):
+        return services.create_consignment(org=org, actor=actor, pledge=pledge, boxes=form.boxes,
+                                           carrier=d["carrier"], tracking_ref=d["tracking_ref"],
+                                           shipped_on=d["shipped_on"])
+
+    return _post_on_pledge(
+        request, pledge, form, "boxes_form", act,
+        lambda c: _("Consignment %(ref)s recorded with %(boxes)s boxes.")
+        % {"ref": c.reference, "boxes": localize_digits(c.boxes.count())},
+    )
+
+
+@requires("aid.view")
+def boxes_template(request, public_id):
+    pledge = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
+    response = HttpResponse(imports.template_csv(pledge=pledge), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="boxes.csv"'
+    return response
 
 
 @require_POST
@@ -243,6 +299,7 @@ def box_receive(request, public_id):
         d = form.cleaned_data
         services.receive_box(org=org, actor=actor, box=box, location=d["location"], lines=form.receipt_lines,
                              reason=d["reason"])
+        messages.success(request, _("Box %(box)s received into %(store)s.") % {"box": box, "store": d["location"]})
         return reverse("aid:pledge", kwargs={"public_id": pledge.public_id})
 
     try:
@@ -253,11 +310,48 @@ def box_receive(request, public_id):
         return _pledge_page(request, pledge, status=exc.status, receive_form=form)
 
 
+def _labels(request, boxes, title, back):
+    """Printable labels, each with a QR code of the box's trace page (scanning it opens the box)."""
+    for b in boxes:
+        url = request.build_absolute_uri(reverse("aid:trace", kwargs={"public_id": b.public_id}))
+        b.qr = segno.make(url, error="m").svg_inline(scale=3)
+    return render(request, "aid/labels.html", {"boxes": boxes, "title": title, "back": back})
+
+
+@require_POST
+@requires("aid.handle")
+def consignment_receive_all(request, public_id):
+    """Receive a whole consignment as sent into one store; exception lines for the boxes that differ."""
+    org, actor = request.org, request.user
+    consignment = selectors.consignment(org=org, actor=actor, public_id=public_id)
+    pledge = consignment.pledge
+    form = ReceiveAllForm(request.POST, org=org, actor=actor)
+    form.consignment = consignment
+
+    def act(d):
+        return services.receive_consignment(org=org, actor=actor, consignment=consignment, location=d["location"],
+                                            exceptions=form.exceptions, reason=d["reason"])
+
+    return _post_on_pledge(
+        request, pledge, form, "receive_all_form", act,
+        lambda boxes: _("Consignment %(ref)s: %(boxes)s boxes received.")
+        % {"ref": consignment.reference, "boxes": localize_digits(len(boxes))},
+    )
+
+
 @requires("aid.view")
 def box_label(request, public_id):
     box = selectors.box(org=request.org, actor=request.user, public_id=public_id)
-    qr = segno.make(str(box.public_id), error="m").svg_inline(scale=4)
-    return render(request, "aid/label.html", {"box": box, "qr": qr, "lines": box.lines.select_related("item", "lot")})
+    back = reverse("aid:pledge", kwargs={"public_id": box.consignment.pledge.public_id})
+    return _labels(request, [box], str(box), back)
+
+
+@requires("aid.view")
+def consignment_labels(request, public_id):
+    consignment = selectors.consignment(org=request.org, actor=request.user, public_id=public_id)
+    boxes = list(consignment.boxes.prefetch_related("lines__item", "lines__lot").select_related("consignment__pledge"))
+    back = reverse("aid:pledge", kwargs={"public_id": consignment.pledge.public_id})
+    return _labels(request, boxes, _("Labels of consignment %(ref)s") % {"ref": consignment.reference}, back)
 
 
 def _move(request, *, distribution: bool):
@@ -265,12 +359,13 @@ def _move(request, *, distribution: bool):
     form = MoveForm(request.POST or None, org=org, actor=actor, distribution=distribution)
     status = 200
     if request.method == "POST" and form.is_valid():
-        d = dict(form.cleaned_data)
-        lines = [{"item": d.pop("item"), "quantity": d.pop("quantity")}]
+        lines, d = form.split()
         do = services.distribute if distribution else services.handover
+        said = _("Distributed: %(what)s.") if distribution else _("Handed over: %(what)s.")
         try:
             return formtokens.submit_once(
-                request, _then(lambda: do(org=org, actor=actor, lines=lines, **d), reverse("aid:home"))
+                request, _then(lambda: do(org=org, actor=actor, lines=lines, **d), reverse("aid:home"), request,
+                               lambda moved: said % {"what": _moved(moved)})
             )
         except ServiceError as exc:
             apply_service_error(form, exc)
@@ -289,7 +384,8 @@ def intake(request):
     if request.method == "POST" and form.is_valid():
         try:
             return formtokens.submit_once(
-                request, _then(lambda: services.intake(org=org, actor=actor, **form.cleaned_data), reverse("aid:home"))
+                request, _then(lambda: services.intake(org=org, actor=actor, **form.cleaned_data), reverse("aid:home"),
+                               request, lambda moved: _("Taken in: %(what)s.") % {"what": _moved(moved)})
             )
         except ServiceError as exc:
             apply_service_error(form, exc)
@@ -297,6 +393,28 @@ def intake(request):
     if form.errors and status == 200:
         status = 422
     return render(request, "aid/form.html", {"form": form, "title": _("Take stock in without a pledge")},
+                  status=status)
+
+
+@requires("aid.handle")
+def dispose(request):
+    org, actor = request.org, request.user
+    form = DisposalForm(request.POST or None, org=org, actor=actor)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        lines = [{"item": d.pop("item"), "quantity": d.pop("quantity"), "lot": d.pop("lot")}]
+        try:
+            return formtokens.submit_once(
+                request, _then(lambda: services.dispose(org=org, actor=actor, lines=lines, **d), reverse("aid:home"),
+                               request, lambda moved: _("Disposed of: %(what)s.") % {"what": _moved(moved)})
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = exc.status
+    if form.errors and status == 200:
+        status = 422
+    return render(request, "aid/form.html", {"form": form, "title": _("Dispose of expired or spoilt stock")},
                   status=status)
 
 
@@ -323,6 +441,15 @@ def location_detail(request, public_id):
     return _location_page(request, where)
 
 
+def _flagged(stock, expiring) -> list:
+    """The stock rows, each with `flag`: "expired", "expiring" (within the warning days) or None."""
+    flags = {b.pk: "expired" if b.expired else "expiring" for b in expiring}
+    rows = list(stock)
+    for b in rows:
+        b.flag = flags.get(b.pk)
+    return rows
+
+
 def _location_page(request, where, grant_form=None, status=200):
     org = request.org
     return render(
@@ -330,7 +457,9 @@ def _location_page(request, where, grant_form=None, status=200):
         "aid/location.html",
         {
             "location": where,
-            "stock": selectors.stock(org=org, actor=request.user, location=where),
+            "stock": _flagged(selectors.stock(org=org, actor=request.user, location=where),
+                              selectors.expiring(org=org, actor=request.user, location=where)),
+            "warning_days": settings.EXPIRY_WARNING_DAYS,
             "sources": selectors.trace_backward(org=org, location=where),
             "grants": selectors.grants(org=org, location=where),
             "grant_form": grant_form or GrantForm(org=org),
@@ -347,6 +476,8 @@ def location_grant(request, public_id):
     if form.is_valid():
         def write():
             services.grant_location(org=request.org, actor=request.user, location=where, **form.cleaned_data)
+            messages.success(request, _("%(user)s may now work on %(store)s.")
+                             % {"user": form.cleaned_data["membership"].user.username, "store": where})
             return reverse("aid:location", kwargs={"public_id": public_id})
 
         try:
@@ -362,10 +493,20 @@ def movement_list(request):
     return _movements_page(request)
 
 
+MOVEMENTS_PER_PAGE = 100
+
+
 def _movements_page(request, reverse_form=None, status=200):
-    rows = selectors.movements(org=request.org, actor=request.user).select_related("reversed_by").order_by("-pk")
-    return render(request, "aid/movements.html", {"movements": rows[:200], "reverse_form": reverse_form,
-                                                  "form": ReverseForm()}, status=status)
+    """The ledger, filtered by the URL's query, a page at a time; Reverse only where a correction may be made."""
+    org, actor = request.org, request.user
+    filters = MovementFilterForm(request.GET or None, org=org, actor=actor,
+                                 office=not access.is_institution(org, actor))
+    chosen = {k: v for k, v in filters.cleaned_data.items() if v not in (None, "")} if filters.is_valid() else {}
+    rows = selectors.filtered_movements(org=org, actor=actor, **chosen)
+    page = Paginator(rows, MOVEMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "aid/movements.html", {
+        "movements": page, "page": page, "filters": filters, "reversible": selectors.reversible(page.object_list),
+        "reverse_form": reverse_form, "form": ReverseForm()}, status=status)
 
 
 @require_POST
@@ -375,8 +516,9 @@ def movement_reverse(request, public_id):
     form = ReverseForm(request.POST)
     if form.is_valid():
         def write():
-            services.reverse_movement(org=request.org, actor=request.user, movement=movement,
-                                      note=form.cleaned_data["note"])
+            made = services.reverse_movement(org=request.org, actor=request.user, movement=movement,
+                                             note=form.cleaned_data["note"])
+            messages.success(request, _("Reversed: %(what)s.") % {"what": _moved(made)})
             return reverse("aid:movements")
 
         try:
@@ -399,7 +541,8 @@ def lot_recall(request, public_id):
 
 def _report_context(request, public_id):
     pledge = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
-    return {"report": selectors.report(org=request.org, pledge=pledge), "p": pledge}
+    return {"report": selectors.report(org=request.org, pledge=pledge), "p": pledge,
+            "donor_lang": selectors.donor_language(pledge)}
 
 
 @requires("aid.view")
@@ -411,10 +554,10 @@ def report(request, public_id):
 def report_pdf(request, public_id):
     from hamdeli.core.pdf import render_pdf
 
-    lang = request.GET.get("lang") or get_language()
     context = _report_context(request, public_id)
-    if lang not in {"fa", "en", "zh"} or (lang == "zh" and not context["p"].label.get("zh")):
-        lang = get_language()
+    lang = request.GET.get("lang") or context["donor_lang"]  # by default in the donor's language
+    if lang not in selectors.REPORT_LANGUAGES:
+        lang = context["donor_lang"]
     context["lang"] = lang
     pdf = render_pdf("aid/report_pdf.html", context, lang=lang)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from hamdeli.aid import ledger, services
+from hamdeli.aid import ledger, services, sharing
 from hamdeli.aid.models import Item
 from hamdeli.core import services as core
 from hamdeli.core.localized import localized_str
@@ -50,8 +50,12 @@ def load(ctx) -> None:
     ctx.logins.append((localized_str(isfahan.name, "en"), "mui_store", "institution"))
     with transaction.atomic():
         if not Item.objects.filter(org=isfahan, code="mask").exists():
-            _isfahan(ctx, isfahan, membership)
-            _xian(ctx, ctx.orgs["xian"])
+            received = _isfahan(ctx, isfahan, membership)
+            given = _xian(ctx, ctx.orgs["xian"])
+            # Two offices, one shipment: Xi'an's outbound pledge is Isfahan's inbound one, under one reference.
+            link = sharing.offer_link(org=ctx.orgs["xian"], actor=ctx.users["xian_officer"], pledge=given,
+                                      recipient_org=isfahan)
+            sharing.accept_link(org=isfahan, actor=ctx.users["isfahan_logistics"], link=link, pledge=received)
             ctx.say("aid: Xi'an and Guangzhou consignments received, handed over and distributed")
 
 
@@ -101,6 +105,8 @@ def _isfahan(ctx, org, membership):
         pledge = services.create_pledge(org=org, actor=actor, direction="inbound", donor=sender, recipient=city,
                                         label=label, offered_on=day, note=note,
                                         lines=[(items[c], q) for c, q in totals.items()])
+        if sender == xian:
+            from_xian = pledge
         services.transition_pledge(org=org, actor=actor, pledge=pledge, action="accept")
         with ledger.happened_at(_moment(day)):
             consignment = _consignment(org, actor, pledge, plan, prefix,
@@ -124,6 +130,7 @@ def _isfahan(ctx, org, membership):
                                        {"item": items["gown"], "quantity": staff * 5},
                                        {"item": items["goggles"], "quantity": staff * 2}])
     _outbound(ctx, org, actor, items, store, city, xian, note)
+    return from_xian
 
 
 def _moment(day: dt.date) -> dt.datetime:
@@ -180,3 +187,4 @@ def _xian(ctx, org):
     for days, step in enumerate(("accept", "ship", "deliver")):
         with ledger.happened_at(_moment(dt.date(2020, 2, 24) + dt.timedelta(days=2 * days))):
             services.transition_pledge(org=org, actor=actor, pledge=pledge, action=step, source=store)
+    return pledge

@@ -75,7 +75,7 @@ def build_aid(org, actor, cities=None):
     return w
 
 
-def inbound_pledge(w, *, boxes=2, per_box=100, accept=True, ship=True, lot="L1", expires_on=dt.date(2021, 6, 1)):
+def inbound_pledge(w, *, boxes=2, per_box=100, accept=True, ship=True, lot="L1", expires_on=dt.date(2099, 6, 1)):
     pledge = services.create_pledge(
         org=w.org,
         actor=w.actor,

@@ -54,7 +54,7 @@ def build(world):
         actor=actor,
         pledge=shipped,
         boxes=[
-            {"lines": [{"item": a.item, "quantity": 10, "lot": "M1", "expires_on": dt.date(2021, 1, 1)}]}
+            {"lines": [{"item": a.item, "quantity": 10, "lot": "M1", "expires_on": dt.date(2099, 1, 1)}]}
             for _ in range(3)
         ],
     )
@@ -151,6 +151,15 @@ ROWS = [
         ok=(302,),
         body=page_form(lambda w: {"file": _csv(w)}),
     ),
+    Row("aid:boxes_template", params=pid("shipped")),
+    Row(
+        "aid:consignment_boxes",
+        method="post",
+        write=True,
+        params=pid("accepted"),
+        ok=(302,),
+        body=page_form(lambda w: {"item_1": w.aid.item.public_id, "boxes_1": 2, "per_box_1": 5, "confirm": "1"}),
+    ),
     Row("aid:report", params=pid("shipped")),
     Row("aid:report_pdf", params=pid("shipped")),
     Row(
@@ -161,7 +170,16 @@ ROWS = [
         ok=(302,),
         body=page_form(lambda w: {"location": w.aid.store.public_id}),
     ),
+    Row(
+        "aid:consignment_receive_all",
+        method="post",
+        write=True,
+        params=pid("consignment"),
+        ok=(302,),
+        body=page_form(lambda w: {"location": w.aid.store.public_id}),
+    ),
     Row("aid:box_label", params=pid("box")),
+    Row("aid:consignment_labels", params=pid("consignment")),
     Row("aid:intake"),
     Row(
         "aid:intake",
@@ -183,6 +201,19 @@ ROWS = [
             "item": w.aid.item.public_id,
             "quantity": 1,
             "signed_by": "Dr. A",
+        }),
+    ),
+    Row("aid:dispose"),
+    Row(
+        "aid:dispose",
+        method="post",
+        write=True,
+        ok=(302,),
+        body=page_form(lambda w: {
+            "source": w.aid.store.public_id,
+            "item": w.aid.item.public_id,
+            "quantity": 1,
+            "reason": "expired",
         }),
     ),
     Row("aid:distribute"),
@@ -285,6 +316,13 @@ ROWS = [
     ),
     Row("aid_consignments_get", params=pid("consignment")),
     Row(
+        "aid_consignments_receive_all",
+        method="post",
+        write=True,
+        params=pid("consignment"),
+        body=lambda w: {"location": str(w.aid.store.public_id)},
+    ),
+    Row(
         "aid_boxes_receive",
         method="post",
         write=True,
@@ -311,6 +349,13 @@ ROWS = [
         write=True,
         ok=(201,),
         body=lambda w: move_body(w, recipient=str(w.aid.hospital.public_id), recipient_group="ICU"),
+    ),
+    Row(
+        "aid_disposals_create",
+        method="post",
+        write=True,
+        ok=(201,),
+        body=lambda w: move_body(w, reason="spoilt by water"),
     ),
     Row(
         "aid_movements_reverse",

@@ -21,3 +21,16 @@ def test_demo_aid_story(db):
     assert cancelled.state == "cancelled" and "technical reasons" in cancelled.cancel_reason
     assert Pledge.objects.get(org__slug="xian", direction="outbound").state == "received"
     assert verify() == []
+
+
+def test_demo_links_xians_outbound_pledge_to_isfahans_inbound_one(db):
+    from hamdeli.aid import sharing
+    from hamdeli.core.models import Organization
+
+    load_demo()
+    xian_office = Organization.objects.get(slug="xian")
+    (link,) = sharing.links(org=xian_office)
+    assert link.state == "accepted" and link.recipient_pledge.label["zh"] == "患难见真情"
+    view = sharing.shared_view(org=xian_office, link=link)
+    assert view["report"]["reconciles"] and len(view["report"]["recipients"]) >= 4
+    assert [m.reason for m in view["discrepancies"]] == ["short"]  # the gown box that arrived 5 short
