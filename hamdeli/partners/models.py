@@ -1,10 +1,14 @@
 """Partnerships with other cities and their lifecycle, the contact log, city networks."""
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from hamdeli.core.dates import today
 from hamdeli.core.localized import LocalizedTextField, localized_str
 from hamdeli.core.models import TenantModel
 
@@ -96,6 +100,21 @@ class Partnership(TenantModel):
         self.ended_on = on
 
 
+def agreement_problem(*, state: str, signed_on: dt.date | None, ended_on: dt.date | None = None) -> str | None:
+    """Why an existing agreement cannot be recorded with these values, or None."""
+    if state not in PartnershipState.values:
+        return gettext("Unknown state.")
+    if signed_on and state not in (*STANDING_STATES, PartnershipState.ENDED):
+        return gettext("Only a signed agreement has a signing date.")
+    if signed_on and signed_on > today():
+        return gettext("The signing date is in the future.")
+    if ended_on and state != PartnershipState.ENDED:
+        return gettext("Only an ended partnership has an end date.")
+    if ended_on and signed_on and ended_on < signed_on:
+        return gettext("The end date is before the signing date.")
+    return None
+
+
 class PartnershipAction(models.TextChoices):
     """The transitions a person can ask for, by name (the API and the forms use these)."""
 
@@ -108,12 +127,17 @@ class PartnershipAction(models.TextChoices):
     END = "end", _("End the partnership")
 
 
+# An agreement made before it was entered here is recorded in its state at once (services.record_agreement).
+RECORD_ACTION = "record"
+EVENT_ACTIONS = [*PartnershipAction.choices, (RECORD_ACTION, _("Recorded as an existing agreement"))]
+
+
 class PartnershipEvent(TenantModel):
     """One dated, attributed move of a partnership's state: its timeline."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="events")
     on = models.DateField(_("date"))
-    action = models.CharField(_("action"), max_length=20, choices=PartnershipAction.choices)
+    action = models.CharField(_("action"), max_length=20, choices=EVENT_ACTIONS)
     from_state = models.CharField(max_length=20, choices=S.choices)
     to_state = models.CharField(max_length=20, choices=S.choices)
     note = models.TextField(_("note"), blank=True)
@@ -241,3 +265,20 @@ class NetworkMembershipEvent(TenantModel):
 
     class Meta:
         ordering = ["-on", "-pk"]
+
+
+class PartnerImport(TenantModel):
+    """An uploaded list of partners or agreements, kept between its preview and its recording."""
+
+    filename = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10)
+    content = models.BinaryField()
+    default_kind = models.CharField(max_length=20, choices=PartnershipKind.choices, default=PartnershipKind.SISTER_CITY)
+    default_state = models.CharField(max_length=20, choices=S.choices, default=S.ACTIVE)
+    created_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]

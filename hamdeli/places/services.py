@@ -8,8 +8,9 @@ import pycountry
 from babel import Locale
 from django.db import transaction
 
-from hamdeli.core.text import search_key
+from hamdeli.core.text import normalize, search_key
 from hamdeli.places.models import City, Country
+from hamdeli.places.names import fold
 
 # Persian spellings for the cities of the story and the demo; GeoNames' alternate names carry no
 # language tag, so for other cities a Persian-looking alternate name is chosen (see persian_name).
@@ -72,17 +73,17 @@ def country_names(code: str) -> tuple[str, str]:
 @transaction.atomic
 def load_countries() -> int:
     """Every ISO 3166 country with English and Persian names (idempotent)."""
-    count = 0
-    for record in pycountry.countries:
-        english, persian = country_names(record.alpha_2)
-        Country.objects.update_or_create(code=record.alpha_2, defaults={"name_en": english, "name_fa": persian})
-        count += 1
-    return count
+    rows = [Country(record.alpha_2, *country_names(record.alpha_2)) for record in pycountry.countries]
+    Country.objects.bulk_create(rows, update_conflicts=True, unique_fields=["code"],
+                                update_fields=["name_en", "name_fa"])
+    return len(rows)
 
 
 def _city_fields(raw: dict) -> dict:
     geonameid = int(raw["geonameid"])
-    fa = persian_name(geonameid, raw.get("alternatenames") or [])
+    alternates = raw.get("alternatenames") or []
+    fa = persian_name(geonameid, alternates)
+    normalized = [normalize(name) for name in dict.fromkeys(alternates)]  # each name normalised once
     return {
         "name_en": raw["name"],
         "name_fa": fa,
@@ -92,7 +93,8 @@ def _city_fields(raw: dict) -> dict:
         "latitude": round(float(raw["latitude"]), 5),
         "longitude": round(float(raw["longitude"]), 5),
         "timezone": raw.get("timezone") or "",
-        "search_key": search_key(raw["name"], fa, *(raw.get("alternatenames") or [])[:40]),
+        "search_key": " ".join(p for p in (search_key(raw["name"], fa), *normalized[:40]) if p),
+        "alternate_names": "\n".join(sorted({fold(n) for n in normalized} - {""})),
     }
 
 
@@ -127,12 +129,15 @@ def _ensure_country(code: str) -> None:
         Country.objects.create(code=code, name_en=english, name_fa=persian)
 
 
-def import_cities(*, min_population: int = 15000,
+def import_cities(*, min_population: int = 15000, countries: Iterable[str] | None = None,
                   progress: Callable[[Iterable], Iterable] = lambda rows: rows,
                   batch_size: int = 2000) -> tuple[int, int]:
-    """Import GeoNames cities above a population; idempotent. Returns (created, updated)."""
+    """Import GeoNames cities above a population (of these countries only, if given); idempotent.
+    Returns (created, updated)."""
     load_countries()
     known_countries = set(Country.objects.values_list("code", flat=True))
+    if countries is not None:
+        known_countries &= {code.upper() for code in countries}
     rows = [raw for raw in _geonames(min_population).values()
             if int(raw.get("population") or 0) >= min_population and raw["countrycode"] in known_countries]
     existing = set(City.objects.values_list("geonameid", flat=True))
@@ -145,7 +150,7 @@ def import_cities(*, min_population: int = 15000,
             City.objects.bulk_create(
                 batch, update_conflicts=True, unique_fields=["geonameid"],
                 update_fields=["name_en", "name_fa", "country", "admin1_code", "population", "latitude",
-                               "longitude", "timezone", "search_key"],
+                               "longitude", "timezone", "search_key", "alternate_names"],
             )
         batch = []
 
