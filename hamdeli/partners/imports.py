@@ -15,9 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hamdeli.core.dates import DateParseError, parse_date
-from hamdeli.core.errors import ValidationFailed
 from hamdeli.partners.models import Partnership, PartnershipKind, PartnershipState, agreement_problem
-from hamdeli.partners.tables import read_rows
+from hamdeli.partners.tables import bad_file, read_rows
 from hamdeli.places import selectors as places
 from hamdeli.places.models import City
 from hamdeli.places.names import name_key
@@ -39,6 +38,12 @@ class Ready:
     proposed_on: dt.date | None = None
     council_resolution_number: str = ""
     notes: str = ""
+
+    def get_kind_display(self) -> str:
+        return PartnershipKind(self.kind).label
+
+    def get_state_display(self) -> str:
+        return PartnershipState(self.state).label
 
 
 @dataclass
@@ -136,10 +141,8 @@ def layout_of(rows: list[dict]) -> str:
         return "pairs"
     if "city" in header or "geonameid" in header:
         return "partners"
-    raise ValidationFailed(
-        _("The file's first row must name its columns: city and country (or geonameid), optionally kind, "
-          "state, signed_on; or city1, country1, city2, country2 for a list of pairs."),
-        code="bad_columns", fields={"file": _("Unknown columns.")})
+    raise bad_file(_("The file's first row must name its columns: city and country (or geonameid), optionally "
+                     "kind, state, signed_on; or city1, country1, city2, country2 for a list of pairs."))
 
 
 def preview(*, org, content: bytes, file_format: str, default_kind: str = PartnershipKind.SISTER_CITY,

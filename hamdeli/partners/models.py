@@ -68,6 +68,12 @@ class Partnership(TenantModel):
     def __str__(self) -> str:
         return str(self.city)
 
+    @property
+    def signing_date_unknown(self) -> bool:
+        """Recorded as signed (standing or ended) without its signing date."""
+        return self.signed_on is None and self.state in (*STANDING_STATES, S.ENDED) and self.events.filter(
+            action=RECORD_ACTION).exists()
+
     # --- lifecycle (django-fsm refuses any move not listed here) ---
     @transition(field=state, source=S.PROPOSED, target=S.BILL_SUBMITTED)
     def submit_bill(self, on):

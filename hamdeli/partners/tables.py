@@ -16,29 +16,29 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 
 
+def bad_file(message: str) -> ValidationFailed:
+    return ValidationFailed(message, code="bad_file", fields={"file": message})
+
+
 def format_of(filename: str) -> str:
     suffix = (filename or "").rsplit(".", 1)[-1].lower()
     if suffix not in FORMATS:
-        raise ValidationFailed(_("Choose a CSV or XLSX file."), code="bad_file",
-                               fields={"file": _("Only .csv and .xlsx files can be imported.")})
+        raise bad_file(_("Only .csv and .xlsx files can be imported."))
     return suffix
 
 
 def read_rows(content: bytes, fmt: str) -> list[dict]:
     """The file's rows as dicts keyed by the lower-cased header; refused whole when unreadable."""
     if len(content) > MAX_BYTES:
-        raise ValidationFailed(_("The file is larger than 5 MB."), code="bad_file",
-                               fields={"file": _("The file is larger than 5 MB.")})
+        raise bad_file(_("The file is larger than 5 MB."))
     try:
         table = _read_csv(content) if fmt == "csv" else _read_xlsx(content)
     except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ValidationFailed(_("The file cannot be read as %(format)s.") % {"format": fmt.upper()},
-                               code="bad_file", fields={"file": _("The file cannot be read.")}) from None
+        raise bad_file(_("The file cannot be read as %(format)s.") % {"format": fmt.upper()}) from None
     if not table:
-        raise ValidationFailed(_("The file is empty."), code="bad_file", fields={"file": _("The file is empty.")})
+        raise bad_file(_("The file is empty."))
     if len(table) > MAX_ROWS + 1:
-        raise ValidationFailed(_("The file has more than 50,000 rows."), code="bad_file",
-                               fields={"file": _("The file has more than 50,000 rows.")})
+        raise bad_file(_("The file has more than 50,000 rows."))
     header = [str(cell or "").strip().lower() for cell in table[0]]
     rows = []
     for values in table[1:]:

@@ -187,3 +187,87 @@ def test_cities_import_can_be_limited_to_some_countries(db):
     assert set(City.objects.values_list("country_id", flat=True)) == {"LB"}
     baalbek = City.objects.get(pk=277130)
     assert "baalbek" in baalbek.alternate_names.split("\n") or baalbek.name_en == "Baalbek"
+
+
+def test_the_page_previews_then_records_and_offers_the_rows_to_fix(geonames, org, officer_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = SAMPLE + b"Isfahan,Iran,Atlantis,Greece\n"
+    response = officer_client.post("/partners/import/", {
+        "file": SimpleUploadedFile("pairs.csv", content, content_type="text/csv"),
+        "kind": "sister_city", "state": "active"})
+    assert response.status_code == 302
+    preview_url = response["Location"]
+    page = officer_client.get(preview_url).content.decode()
+    assert "کازان" in page or "Kazan" in page
+    assert "Atlantis" in page and Partnership.objects.filter(org=org).count() == 0  # a preview writes nothing
+
+    download = officer_client.get(preview_url + "unresolved/")
+    assert download["Content-Type"].startswith("text/csv")
+    lines = download.content.decode().splitlines()
+    assert lines[0] == "city1,country1,city2,country2,reason,candidates"
+    assert len(lines) == 2 and lines[1].startswith("Isfahan,Iran,Atlantis,Greece,")
+
+    assert officer_client.post(preview_url + "record/").status_code == 302
+    assert Partnership.objects.filter(org=org).count() == 11
+    assert officer_client.post(preview_url + "record/").status_code == 409
+    assert Partnership.objects.filter(org=org).count() == 11
+
+
+def test_the_page_refuses_an_unreadable_file_with_a_message(org, officer_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    officer_client.cookies["hamdeli_language"] = "en"
+    response = officer_client.post("/partners/import/", {
+        "file": SimpleUploadedFile("pairs.xlsx", b"not a spreadsheet"), "kind": "sister_city", "state": "active"})
+    assert response.status_code == 422
+    assert "cannot be read as XLSX" in response.content.decode()
+    assert not PartnerImport.objects.filter(org=org).exists()
+
+
+def test_the_api_imports_an_xlsx_file_and_exports_the_same_columns(geonames, org, officer_api):
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = tables.read_rows(SAMPLE, "csv")
+    xlsx = tables.write_rows(imports.PAIR_COLUMNS, rows, "xlsx")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = officer_api.post("/api/v1/partners/imports", {
+        "file": SimpleUploadedFile("pairs.xlsx", xlsx), "state": "signed"})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert len(body["ready"]) == 11 and body["skipped"] == 174 and not body["applied"]
+    assert {r["state"] for r in body["ready"]} == {"signed"}
+
+    applied = officer_api.post(f"/api/v1/partners/imports/{body['id']}/apply")
+    assert applied.status_code == 200 and applied.json()["recorded"] == 11
+
+    exported = officer_api.get("/api/v1/partners/export", {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == imports.COLUMNS
+    assert {int(row[0]) for row in values[1:]} == set(ISFAHAN_PARTNERS.values())
+
+
+def test_the_command_previews_and_records_only_when_asked(geonames, org, tmp_path, capsys):
+    from hamdeli.cli import main
+
+    path = tmp_path / "pairs.csv"
+    path.write_bytes(SAMPLE)
+    assert main(["partners", "import", str(path), "--org", "isfahan"]) == 0
+    out = capsys.readouterr().out
+    assert "11 ready to record" in out and "Nothing recorded" in out
+    assert Partnership.objects.filter(org=org).count() == 0
+
+    assert main(["partners", "import", str(path), "--org", "isfahan", "--record"]) == 0
+    assert "11 agreement(s) recorded" in capsys.readouterr().out
+    assert main(["partners", "import", str(path), "--org", "isfahan", "--record"]) == 0
+    assert "0 agreement(s) recorded" in capsys.readouterr().out
+    assert Partnership.objects.filter(org=org).count() == 11
+
+    out_file = tmp_path / "partners.xlsx"
+    assert main(["partners", "export", str(out_file), "--org", "isfahan"]) == 0
+    assert "11 partnership(s)" in capsys.readouterr().out
+    assert main(["partners", "import", str(path), "--org", "nobody"]) == 2
