@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -158,7 +158,7 @@ class InteractionKind(models.TextChoices):
     MEETING = "meeting", _("Meeting")
     VISIT = "visit", _("Visit")
     CALL = "call", _("Call or video call")
-    AID = "aid", _("Aid")
+    AID = "aid", pgettext_lazy("contact kind", "Aid")
     EVENT = "event", _("Joint event")
     OTHER = "other", _("Other")
 
