@@ -22,6 +22,7 @@ from holidays.calendars.chinese import _ChineseLunisolar
 
 from hamdeli.core.dates import today
 from hamdeli.core.localized import pick
+from hamdeli.core.text import normalize
 from hamdeli.correspondence import holiday_names
 from hamdeli.partners.models import STANDING_STATES, Partnership
 
@@ -277,11 +278,27 @@ def reminders(*, org, as_of: dt.date | None = None, lead_days: int | None = None
 
     as_of = as_of or today()
     lead = lead_days or settings.CALENDAR_LEAD_DAYS
-    templates = {}
-    for t in LetterTemplate.objects.filter(org=org).order_by("name"):
-        templates.setdefault(t.occasion, t)
-    return [Reminder(o, (o.on - as_of).days, templates.get(o.occasion))
+    templates = list(LetterTemplate.objects.filter(org=org).order_by("name"))
+    return [Reminder(o, (o.on - as_of).days, template_for(o, templates))
             for o in occurrences(org=org, start=as_of, end=as_of + dt.timedelta(days=lead))]
+
+
+KIND_HINTS = {"anniversary": ("anniversary", "سالگرد", "周年", "aniversario")}
+
+
+def template_for(o: Occurrence, templates: list):
+    """The occasion's own template when there is one (the "Spring Festival greeting" for the Spring
+    Festival: its name or subject names the occasion in some language), else the first template of
+    the letter occasion (a generic greeting)."""
+    same = [t for t in templates if t.occasion == o.occasion]
+    hints = {normalize(part) for text in (*o.titles.values(), o.local_title)
+             for part in re.split(r"[()（）;·،؛]", text or "")} | set(KIND_HINTS.get(o.kind, ()))
+    hints = {h for h in hints if len(h) >= 2}
+    for t in same:
+        named = normalize(" ".join([t.name, *t.subject.values()]))
+        if any(h in named for h in hints):
+            return t
+    return same[0] if same else None
 
 
 def ics(*, org, as_of: dt.date | None = None) -> bytes:

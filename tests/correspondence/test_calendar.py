@@ -200,3 +200,15 @@ def test_the_feed_names_each_events_partners_once_and_says_estimated_once(org, o
     spring = [s for s, on in summaries if on == D(2027, 2, 6)]
     assert len(spring) == 1 and all(c in spring[0] for c in ("Xi'an", "Guangzhou", "Kuala Lumpur"))
     assert any("(estimated)" in s and "Baghdad" in s for s, _on in summaries)
+
+
+def test_an_occasion_links_its_own_template_when_there_is_one(org, officer, xian_partner):
+    generic = services.save_template(org=org, actor=officer, name="Greetings", occasion="greeting",
+                                     subject={"en": "Greetings"}, body={"en": "Dear {official}"})
+    spring = services.save_template(org=org, actor=officer, name="Spring Festival greeting", occasion="greeting",
+                                    subject={"en": "For the Spring Festival", "zh": "春节贺信"},
+                                    body={"en": "Dear {official}"})
+    found = calendar.reminders(org=org, as_of=D(2019, 12, 28), lead_days=30)
+    by_kind = {r.occurrence.kind: r.template for r in found}
+    assert by_kind["lunar"] == spring
+    assert by_kind["public_holiday"] == generic  # New Year's Day has no template of its own
