@@ -1,7 +1,10 @@
 """The key two spellings of a place name share: the search normalisation, with apostrophes and dashes
 folded too ("Xi’an" and "Xi'an", "Mazar-i-Sharif" and "Mazar i Sharif")."""
 
+import csv
+import functools
 import re
+from pathlib import Path
 
 from hamdeli.core.text import normalize
 
@@ -43,3 +46,20 @@ def in_persian_script(name: str) -> bool:
 def is_persian(name: str) -> bool:
     """A GeoNames alternate name that can be taken as the Persian name."""
     return in_persian_script(name) and bool(_PERSIAN_MARK.search(name))
+
+
+@functools.cache
+def chinese_names() -> dict[int, str]:
+    with (Path(__file__).parent / "data" / "zh_names.csv").open(encoding="utf-8", newline="") as handle:
+        return {int(row["geonameid"]): row["name_zh"] for row in csv.DictReader(handle)}
+
+
+def city_name_in(city, lang: str) -> str:
+    """A city's name for a text in `lang`: Persian and Chinese where known, else its English name."""
+    if city is None:
+        return ""
+    if lang == "fa" and city.name_fa:
+        return city.name_fa
+    if lang == "zh" and city.geonameid in chinese_names():
+        return chinese_names()[city.geonameid]
+    return city.name_en or ""
