@@ -57,6 +57,7 @@ def _demo(args) -> int:
     from hamdeli.demo.loader import load_demo
 
     call_command("migrate", interactive=False, verbosity=0)
+    _import_cities(15000)  # every city a user would type (GeoNames, 15,000 people or more)
     logins = load_demo(verbose=True)
     print("\nDemo logins (password for all: %s):" % logins["password"])
     for org, username, role in logins["users"]:
@@ -64,16 +65,20 @@ def _demo(args) -> int:
     return 0
 
 
-def _cities_import(args) -> int:
+def _import_cities(min_population: int) -> None:
     from tqdm import tqdm
 
     from hamdeli.places.services import import_cities
 
     created, updated = import_cities(
-        min_population=args.min_population,
-        progress=lambda rows: tqdm(rows, unit="city", desc="GeoNames cities"),
+        min_population=min_population,
+        progress=lambda rows: tqdm(rows, unit="city", desc="GeoNames cities", mininterval=0.5),
     )
     print(f"{created} cities added, {updated} updated")
+
+
+def _cities_import(args) -> int:
+    _import_cities(args.min_population)
     return 0
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from hamdeli.core.localized import LocalizedTextField, localized_str
@@ -28,7 +29,7 @@ class DesignFormat(models.TextChoices):
     URBAN_SCREEN = "urban_screen", _("Urban screen")
     BUS_SHELTER = "bus_shelter", _("Bus shelter")
     SOCIAL_MEDIA = "social_media", _("Social media")
-    PRINT = "print", _("Print")
+    PRINT = "print", pgettext_lazy("medium", "Print")
     TV = "tv", _("TV")
 
 

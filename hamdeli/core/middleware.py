@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.handlers.exception import response_for_exception
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import translation
 
 from hamdeli.core.models import Membership
@@ -74,4 +74,8 @@ class MissingRecordMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, ObjectDoesNotExist):
             return response_for_exception(request, Http404())
+        from hamdeli.core.pdf import Unprintable
+
+        if isinstance(exception, Unprintable):  # a PDF link: say why there is no PDF, in plain words
+            return HttpResponse(exception.message, status=exception.status, content_type="text/plain; charset=utf-8")
         return None

@@ -1,11 +1,19 @@
 """Print-ready PDFs from Django templates (WeasyPrint): Persian shaped and right-to-left by HarfBuzz
 and Pango, with Vazirmatn embedded; Chinese falls back to a CJK system font (WenQuanYi / Noto CJK)."""
 
+import functools
+import shutil
+import subprocess
+import unicodedata
+from html.parser import HTMLParser
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from hamdeli.core.errors import ServiceError
 
 RTL_LANGUAGES = {"fa", "ar", "ur", "he"}
 
@@ -47,7 +55,68 @@ def render_pdf(template_name: str, context: dict, *, lang: str) -> bytes:
     return html_to_pdf(html)
 
 
+class Unprintable(ServiceError):
+    """The document holds characters that no font here can draw: refused, never printed blank."""
+
+    status = 422
+    code = "unprintable"
+
+
+def font_files() -> list[Path]:
+    """The fonts a PDF is drawn with: Vazirmatn (shipped), the CJK font and DejaVu that fontconfig
+    finds on the machine (.ci/run installs fonts-wqy-microhei)."""
+    files = [_font_dir() / "Vazirmatn-Regular.ttf"]
+    if shutil.which("fc-list"):
+        for pattern in (":lang=zh", "DejaVu Sans"):
+            listed = subprocess.run(["fc-list", "-f", "%{file}\n", pattern], capture_output=True, text=True,
+                                    timeout=20, check=False).stdout
+            files += [Path(line) for line in sorted(set(listed.split())) if line]
+    return [f for f in files if f.exists()]
+
+
+@functools.lru_cache(maxsize=8)
+def _coverage(files: tuple[Path, ...]) -> frozenset[int]:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    covered: set[int] = set()
+    for path in files:
+        fonts = TTCollection(path).fonts if path.suffix.lower() in {".ttc", ".otc"} else [TTFont(path)]
+        for font in fonts:
+            covered.update(font.getBestCmap() or {})
+    return frozenset(covered)
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in {"style", "script"}
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in {"style", "script"} and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def missing_glyphs(html: str, files: list[Path] | None = None) -> list[str]:
+    """The characters of the document's text that none of the fonts can draw."""
+    parser = _Text()
+    parser.feed(html)
+    covered = _coverage(tuple(font_files() if files is None else files))
+    return sorted({ch for ch in "".join(parser.parts)
+                   if not ch.isspace() and unicodedata.category(ch) not in {"Cc", "Cf"} and ord(ch) not in covered})
+
+
 def html_to_pdf(html: str) -> bytes:
+    missing = missing_glyphs(html)
+    if missing:
+        raise Unprintable(_("This document holds characters that no font installed here can print (%(chars)s). "
+                            "Install a font for them (for Chinese: fonts-wqy-microhei) and print it again.")
+                          % {"chars": " ".join(missing[:12])})
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 

@@ -9,18 +9,21 @@ official or estimated (Islamic dates computed ahead, lunar dates outside the con
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import holidays
 import icalendar
 import jdatetime
 from babel.languages import get_official_languages
 from django.conf import settings
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from holidays.calendars.chinese import _ChineseLunisolar
 
 from hamdeli.core.dates import today
 from hamdeli.core.localized import pick
+from hamdeli.core.text import normalize
+from hamdeli.correspondence import holiday_names
 from hamdeli.partners.models import STANDING_STATES, Partnership
 
 # GeoNames city id -> the `holidays` subdivision code, for partner cities whose region has its own days.
@@ -51,15 +54,32 @@ ANNIVERSARY = {"fa": "سالگرد %(n)s خواهرخواندگی با %(city)s"
 
 @dataclass(frozen=True)
 class Occurrence:
+    """One occasion on one day, with every partner it concerns (Christmas for Barcelona and Florence
+    is one occurrence, not two)."""
+
     on: dt.date
     kind: str  # public_holiday, lunar, our_occasion, international_day, anniversary
     key: str  # stable part of the iCalendar UID
-    titles: dict  # language -> title
-    local_title: str  # in the partner's language (public holidays), else ""
+    titles: dict  # language -> title (no "(estimated)" in it: `estimated` says so)
+    local_title: str  # in the partners' language (public holidays), else ""
     local_language: str
     estimated: bool
     occasion: str  # suggested letter occasion
-    partnership: Partnership | None = None
+    partnerships: tuple = ()
+    years: int | None = None  # an anniversary's number of years
+
+    @property
+    def partnership(self) -> Partnership | None:
+        """The first partner concerned (the only one for an anniversary)."""
+        return self.partnerships[0] if self.partnerships else None
+
+    @property
+    def cities(self) -> str:
+        return ", ".join(str(p.city) for p in self.partnerships)
+
+    @property
+    def round_anniversary(self) -> bool:
+        return self.years is not None and is_round_anniversary(self.years)
 
     @property
     def title(self) -> str:
@@ -73,7 +93,7 @@ class Occurrence:
 
     @property
     def uid(self) -> str:
-        return f"{self.kind}-{self.key}-{self.on.isoformat()}@hamdeli"
+        return f"{self.kind}-{slugify(self.key)}-{self.on.isoformat()}@hamdeli"
 
 
 def partner_language(country: str) -> str:
@@ -91,7 +111,7 @@ def _holidays_language(supported: tuple, lang: str, fallback: str) -> str:
 
 @functools.lru_cache(maxsize=512)
 def _country_days(country: str, subdiv: str | None, year: int, lang: str) -> tuple:
-    """((date, local name, English name, estimated), ...) for one country, subdivision and year."""
+    """((date, local name, estimated, English name), ...) for one country, subdivision and year."""
     try:
         probe = holidays.country_holidays(country, subdiv=subdiv, years=year)
     except NotImplementedError:
@@ -102,10 +122,21 @@ def _country_days(country: str, subdiv: str | None, year: int, lang: str) -> tup
     local = holidays.country_holidays(country, subdiv=subdiv, years=year, language=local_lang)
     english = holidays.country_holidays(country, subdiv=subdiv, years=year,
                                         language=_holidays_language(probe.supported_languages, "en", local_lang))
-    label = getattr(local, "estimated_label", "")
-    marker = local.tr(label).strip("%s ()（）") if label else ""
-    return tuple((day, name, english.get(day, name), bool(marker and marker in name))
+    return tuple((day, *_without_estimate(name, local), _without_estimate(english.get(day, name), english)[0])
                  for day, name in sorted(local.items()))
+
+
+def _without_estimate(name: str, days) -> tuple[str, bool]:
+    """(the name without its "(estimated)" label, whether it had one): the label is said once, by the
+    calendar, not twice by the name and the calendar."""
+    label = getattr(days, "estimated_label", "")
+    pattern = days.tr(label) if label else ""
+    if "%s" not in pattern:
+        return name, False
+    prefix, suffix = pattern.split("%s", 1)
+    parts = [part[len(prefix):len(part) - len(suffix)] if suffix and part.startswith(prefix)
+             and part.endswith(suffix) else part for part in name.split("; ")]
+    return "; ".join(parts), parts != name.split("; ")
 
 
 # Substitute and observed days off repeat a holiday already listed: not an occasion to write for.
@@ -123,14 +154,15 @@ def _public_holidays(p: Partnership, start: dt.date, end: dt.date) -> list[Occur
     found, last_seen = [], {}
     for year in _years(start, end):
         undecreed = country in DECREED_YEARLY and year > today().year
-        for day, local_name, english_name, estimated in _country_days(country, subdiv, year, lang):
+        for day, local_name, estimated, english_name in _country_days(country, subdiv, year, lang):
             parts = english_name.split("; ")  # two holidays on one day come joined by "; "
             repeated = all(part in last_seen and (day - last_seen[part]).days <= 7 for part in parts)
             last_seen.update(dict.fromkeys(parts, day))
             if repeated or _NOT_AN_OCCASION.search(english_name) or not start <= day <= end:
                 continue  # a holiday of several days is one occasion; days off are none
-            found.append(Occurrence(day, "public_holiday", f"{p.public_id}-{english_name}", {"en": english_name},
-                                    local_name, lang, estimated or undecreed, "greeting", p))
+            titles = {"en": english_name, "fa": holiday_names.persian(english_name)}
+            found.append(Occurrence(day, "public_holiday", english_name, {k: v for k, v in titles.items() if v},
+                                    local_name, lang, estimated or undecreed, "greeting", (p,)))
     return found
 
 
@@ -142,10 +174,10 @@ def _lunar(p: Partnership, start: dt.date, end: dt.date, official_days: set) -> 
     for year in _years(start, end):
         day, estimated = _ChineseLunisolar().lunar_new_year_date(year)
         if day and start <= day <= end:
-            found.append(Occurrence(day, "lunar", f"{p.public_id}-lunar-new-year", LUNAR_NEW_YEAR,
+            found.append(Occurrence(day, "lunar", "lunar-new-year", LUNAR_NEW_YEAR,
                                     LUNAR_NEW_YEAR.get(partner_language(p.city.country_id), ""),
                                     partner_language(p.city.country_id), estimated and day not in official_days,
-                                    "greeting", p))
+                                    "greeting", (p,)))
     return found
 
 
@@ -157,12 +189,21 @@ def nowruz(jalali_year: int) -> dt.date:
     return jdatetime.date(jalali_year, 1, 1).togregorian()
 
 
-def _ours(start: dt.date, end: dt.date) -> list[Occurrence]:
+def _ours(org, start: dt.date, end: dt.date) -> list[Occurrence]:
+    """The office's own country's occasions (Nowruz for an Iranian office, the Spring Festival for a
+    Chinese one), when partners write to us, and the international days."""
+    country = org.city.country_id
     found = []
     for year in _years(start, end):
-        day = nowruz(year - 621)
-        if start <= day <= end:
-            found.append(Occurrence(day, "our_occasion", "nowruz", NOWRUZ, "", "", False, "greeting"))
+        own = []
+        if country == "IR":
+            own.append((nowruz(year - 621), "nowruz", NOWRUZ, False))
+        if country in LUNAR_NEW_YEAR_COUNTRIES:
+            day, estimated = _ChineseLunisolar().lunar_new_year_date(year)
+            own.append((day, "lunar-new-year", LUNAR_NEW_YEAR, estimated and year > today().year))
+        for day, key, titles, estimated in own:
+            if day and start <= day <= end:
+                found.append(Occurrence(day, "our_occasion", key, titles, "", "", estimated, "greeting"))
         for month, dom, key, occasion, titles in INTERNATIONAL_DAYS:
             day = dt.date(year, month, dom)
             if start <= day <= end:
@@ -170,8 +211,8 @@ def _ours(start: dt.date, end: dt.date) -> list[Occurrence]:
     return found
 
 
-def is_anniversary_year(n: int) -> bool:
-    return n == 1 or (n > 0 and n % 5 == 0)
+def is_round_anniversary(n: int) -> bool:
+    return n > 0 and n % 5 == 0
 
 
 def _anniversaries(p: Partnership, start: dt.date, end: dt.date) -> list[Occurrence]:
@@ -181,12 +222,12 @@ def _anniversaries(p: Partnership, start: dt.date, end: dt.date) -> list[Occurre
     for year in _years(start, end):
         n = year - p.signed_on.year
         day = p.signed_on.replace(year=year) if (p.signed_on.month, p.signed_on.day) != (2, 29) else dt.date(year, 3, 1)
-        if is_anniversary_year(n) and start <= day <= end:
+        if n > 0 and start <= day <= end:
             city = {"fa": p.city.name_fa or p.city.name_en, "en": p.city.name_en, "zh": p.city.name_en,
                     "es": p.city.name_en}
             titles = {lang: text % {"n": n, "city": city[lang]} for lang, text in ANNIVERSARY.items()}
             found.append(Occurrence(day, "anniversary", f"{p.public_id}-anniversary", titles, "", "", False,
-                                    "greeting", p))
+                                    "greeting", (p,), years=n))
     return found
 
 
@@ -197,13 +238,31 @@ def active_partners(org):
 
 def occurrences(*, org, start: dt.date, end: dt.date) -> list[Occurrence]:
     """Every occasion between start and end (inclusive), sorted by date."""
-    found = _ours(start, end)
+    found = _ours(org, start, end)
     for p in active_partners(org):
         public = _public_holidays(p, start, end)
         lunar = _lunar(p, start, end, official_days={o.on for o in public if not o.estimated})
         taken = {o.on for o in lunar}
         found += lunar + _anniversaries(p, start, end) + [o for o in public if o.on not in taken]
-    return sorted(found, key=lambda o: (o.on, o.kind, o.key))
+    return sorted(_one_per_occasion(found), key=lambda o: (o.on, o.kind, o.key))
+
+
+def _one_per_occasion(found: list[Occurrence]) -> list[Occurrence]:
+    """Merge the same occasion on the same day for several partners into one, listing them all;
+    its date counts as official when any source confirms it."""
+    groups: dict[tuple, list[Occurrence]] = {}
+    for o in found:
+        groups.setdefault((o.on, o.kind, o.key), []).append(o)
+    merged = []
+    for same in groups.values():
+        first = same[0]
+        locals_ = list(dict.fromkeys(o.local_title for o in same if o.local_title))
+        languages = {o.local_language for o in same if o.local_title}
+        merged.append(replace(
+            first, partnerships=tuple(p for o in same for p in o.partnerships),
+            estimated=all(o.estimated for o in same), local_title=" · ".join(locals_),
+            local_language=languages.pop() if len(languages) == 1 else ""))
+    return merged
 
 
 @dataclass(frozen=True)
@@ -219,11 +278,27 @@ def reminders(*, org, as_of: dt.date | None = None, lead_days: int | None = None
 
     as_of = as_of or today()
     lead = lead_days or settings.CALENDAR_LEAD_DAYS
-    templates = {}
-    for t in LetterTemplate.objects.filter(org=org).order_by("name"):
-        templates.setdefault(t.occasion, t)
-    return [Reminder(o, (o.on - as_of).days, templates.get(o.occasion))
+    templates = list(LetterTemplate.objects.filter(org=org).order_by("name"))
+    return [Reminder(o, (o.on - as_of).days, template_for(o, templates))
             for o in occurrences(org=org, start=as_of, end=as_of + dt.timedelta(days=lead))]
+
+
+KIND_HINTS = {"anniversary": ("anniversary", "سالگرد", "周年", "aniversario")}
+
+
+def template_for(o: Occurrence, templates: list):
+    """The occasion's own template when there is one (the "Spring Festival greeting" for the Spring
+    Festival: its name or subject names the occasion in some language), else the first template of
+    the letter occasion (a generic greeting)."""
+    same = [t for t in templates if t.occasion == o.occasion]
+    hints = {normalize(part) for text in (*o.titles.values(), o.local_title)
+             for part in re.split(r"[()（）;·،؛]", text or "")} | set(KIND_HINTS.get(o.kind, ()))
+    hints = {h for h in hints if len(h) >= 2}
+    for t in same:
+        named = normalize(" ".join([t.name, *t.subject.values()]))
+        if any(h in named for h in hints):
+            return t
+    return same[0] if same else None
 
 
 def ics(*, org, as_of: dt.date | None = None) -> bytes:
@@ -241,8 +316,11 @@ def ics(*, org, as_of: dt.date | None = None) -> bytes:
         event.add("dtstart", o.on)
         event.add("dtend", o.on + dt.timedelta(days=1))
         title = pick(o.titles, "en")[0]
-        event.add("summary", f"{title} (estimated)" if o.estimated else title)
+        named = f"{title} — {', '.join(p.city.name_en for p in o.partnerships)}" if o.partnerships else title
+        event.add("summary", f"{named} (estimated)" if o.estimated else named)
         lines = [o.local_title] if o.local_title else []
+        if o.partnerships:
+            lines.append("Partners: " + ", ".join(f"{p.city.name_en} ({p.city.country_id})" for p in o.partnerships))
         lines.append("Date estimated, to be confirmed." if o.estimated else "Official date.")
         lines.append(f"Suggested letter: {o.occasion}.")
         event.add("description", "\n".join(lines))
@@ -250,7 +328,7 @@ def ics(*, org, as_of: dt.date | None = None) -> bytes:
         event.add("transp", "TRANSPARENT")
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", title)
+        alarm.add("description", named)
         alarm.add("trigger", dt.timedelta(days=-settings.CALENDAR_LEAD_DAYS))
         event.add_component(alarm)
         cal.add_component(event)

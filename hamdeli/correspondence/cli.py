@@ -19,7 +19,7 @@ def _upcoming(args) -> int:
             status = "estimated" if o.estimated else "official"
             template = f" — template: {r.template.name}" if r.template else ""
             local = f" [{o.local_title}]" if o.local_title else ""
-            city = f"{o.partnership.city.name}: " if o.partnership else ""
+            city = f"{o.cities}: " if o.partnerships else ""
             print(f"{format_date(o.on, args.lang, 'short')}  {city}{o.title}{local}  ({status}; "
                   f"suggested letter: {o.occasion_label}{template})")
         if not reminders:

@@ -15,6 +15,7 @@ from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.files import check_upload, removing_file_on_failure
 from hamdeli.core.localized import clean_localized
 from hamdeli.core.text import search_key
+from hamdeli.correspondence import templating
 from hamdeli.correspondence.models import (
     Attachment,
     CalendarFeed,
@@ -122,6 +123,10 @@ def register_letter(*, org, actor, direction: str, subject: str, registered_on: 
     require_fields(subject=(subject or "").strip())
     fields.setdefault("occasion", Occasion.OTHER)
     _check(org, fields, direction)
+    if direction == Direction.OUTGOING:
+        subject, filled = _fill_placeholders({**fields, "subject": subject})
+        if fields.get("body"):
+            fields["body"] = filled["body"]
     registered_on = registered_on or today()
     if not 1950 <= registered_on.year <= 2200:
         raise ValidationFailed(_("Some fields are not valid."),
@@ -142,10 +147,27 @@ def register_letter(*, org, actor, direction: str, subject: str, registered_on: 
     return letter
 
 
+def _fill_placeholders(values: dict) -> tuple[str, dict]:
+    """Fill the {official} and {city} a template left in the subject and body (the recipient was not
+    known when the form opened) from the letter's recipient, in the letter's language."""
+    lang = values.get("language") or "fa"
+    filled = dict(values)
+    for name in ("subject", "body"):
+        if values.get(name):
+            filled[name] = templating.fill_letter(values[name], lang=lang, official=values.get("recipient_name", ""),
+                                                  city=values.get("recipient_city"))
+    return filled.get("subject", ""), filled
+
+
 @transaction.atomic
 def update_letter(*, org, actor, letter: Letter, **fields) -> Letter:
     letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
     merged = {name: getattr(letter, name) for name in EDITABLE_FIELDS} | fields
+    if letter.direction == Direction.OUTGOING and set(fields) & {"subject", "body", "recipient_name",
+                                                                  "recipient_city", "language"}:
+        _subject, filled = _fill_placeholders(merged)
+        fields |= {name: filled[name] for name in ("subject", "body") if filled[name] != merged[name]}
+        merged = {name: getattr(letter, name) for name in EDITABLE_FIELDS} | fields
     _check(org, fields, "")
     _check(org, {k: v for k, v in merged.items() if k in ("sender_city", "sender_org", "recipient_city",
                                                         "recipient_org")}, letter.direction)

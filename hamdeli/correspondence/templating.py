@@ -9,6 +9,7 @@ from django.utils import translation
 
 from hamdeli.core.dates import format_date
 from hamdeli.correspondence.models import LetterTemplate, Occasion
+from hamdeli.places.names import city_name_in
 
 PLACEHOLDERS = ("city", "official", "occasion", "date")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -35,9 +36,7 @@ def date_in(day: dt.date, lang: str) -> str:
 
 
 def city_in(city, lang: str) -> str:
-    if city is None:
-        return ""
-    return (city.name_fa if lang == "fa" and city.name_fa else city.name_en) or ""
+    return city_name_in(city, lang)
 
 
 def choose_language(values: dict, wanted: str) -> tuple[str, bool]:
@@ -63,5 +62,14 @@ def render(template: LetterTemplate, *, lang: str, city=None, official: str = ""
         occasion = str(Occasion(template.occasion).label)
     values = {"city": city_name or city_in(city, used), "official": official, "occasion": occasion,
               "date": date_in(on, used)}
+    # Not known yet (the form opens before the recipient is typed): kept as {official} / {city}, filled
+    # when the letter is saved (services.fill_placeholders), never printed as "Dear ,".
+    values = {name: value for name, value in values.items() if value}
     subject = template.subject.get(used) or next(iter(template.subject.values()), "")
     return Rendered(fill(subject, values), fill(template.body.get(used, ""), values), used, lang, fallback)
+
+
+def fill_letter(text: str, *, lang: str, official: str = "", city=None) -> str:
+    """The {official} and {city} a letter's text still holds, filled from the letter's recipient."""
+    values = {"official": official, "city": city_in(city, lang)}
+    return fill(text, {name: value for name, value in values.items() if value})

@@ -319,3 +319,4 @@ def dashboard(request):
                               for r in selectors.upcoming_renewals(org=request.org,
                                                                    within_days=settings.UPCOMING_DAYS)],
     }
+from hamdeli.partners import api_exchange  # noqa: E402, F401  (adds the import/export operations)

@@ -112,3 +112,12 @@ class NetworkTransitionForm(_StepForm):
     action = forms.ChoiceField(label=_("Step"), choices=NetworkAction.choices)
     on = LocalDateField(label=_("Date"))
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"),
+                           help_text=_("Columns: city and country (or geonameid), optionally kind, state, "
+                                       "signed_on; or city1, country1, city2, country2 for a list of pairs."))
+    kind = forms.ChoiceField(label=_("Kind, where a row gives none"), choices=PartnershipKind.choices)
+    state = forms.ChoiceField(label=_("State, where a row gives none"), choices=PartnershipState.choices,
+                              initial=PartnershipState.ACTIVE)

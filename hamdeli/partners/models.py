@@ -1,10 +1,14 @@
 """Partnerships with other cities and their lifecycle, the contact log, city networks."""
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from hamdeli.core.dates import today
 from hamdeli.core.localized import LocalizedTextField, localized_str
 from hamdeli.core.models import TenantModel
 
@@ -64,6 +68,12 @@ class Partnership(TenantModel):
     def __str__(self) -> str:
         return str(self.city)
 
+    @property
+    def signing_date_unknown(self) -> bool:
+        """Recorded as signed (standing or ended) without its signing date."""
+        return self.signed_on is None and self.state in (*STANDING_STATES, S.ENDED) and self.events.filter(
+            action=RECORD_ACTION).exists()
+
     # --- lifecycle (django-fsm refuses any move not listed here) ---
     @transition(field=state, source=S.PROPOSED, target=S.BILL_SUBMITTED)
     def submit_bill(self, on):
@@ -96,6 +106,21 @@ class Partnership(TenantModel):
         self.ended_on = on
 
 
+def agreement_problem(*, state: str, signed_on: dt.date | None, ended_on: dt.date | None = None) -> str | None:
+    """Why an existing agreement cannot be recorded with these values, or None."""
+    if state not in PartnershipState.values:
+        return gettext("Unknown state.")
+    if signed_on and state not in (*STANDING_STATES, PartnershipState.ENDED):
+        return gettext("Only a signed agreement has a signing date.")
+    if signed_on and signed_on > today():
+        return gettext("The signing date is in the future.")
+    if ended_on and state != PartnershipState.ENDED:
+        return gettext("Only an ended partnership has an end date.")
+    if ended_on and signed_on and ended_on < signed_on:
+        return gettext("The end date is before the signing date.")
+    return None
+
+
 class PartnershipAction(models.TextChoices):
     """The transitions a person can ask for, by name (the API and the forms use these)."""
 
@@ -108,12 +133,17 @@ class PartnershipAction(models.TextChoices):
     END = "end", _("End the partnership")
 
 
+# An agreement made before it was entered here is recorded in its state at once (services.record_agreement).
+RECORD_ACTION = "record"
+EVENT_ACTIONS = [*PartnershipAction.choices, (RECORD_ACTION, _("Recorded as an existing agreement"))]
+
+
 class PartnershipEvent(TenantModel):
     """One dated, attributed move of a partnership's state: its timeline."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="events")
     on = models.DateField(_("date"))
-    action = models.CharField(_("action"), max_length=20, choices=PartnershipAction.choices)
+    action = models.CharField(_("action"), max_length=20, choices=EVENT_ACTIONS)
     from_state = models.CharField(max_length=20, choices=S.choices)
     to_state = models.CharField(max_length=20, choices=S.choices)
     note = models.TextField(_("note"), blank=True)
@@ -128,7 +158,7 @@ class InteractionKind(models.TextChoices):
     MEETING = "meeting", _("Meeting")
     VISIT = "visit", _("Visit")
     CALL = "call", _("Call or video call")
-    AID = "aid", _("Aid")
+    AID = "aid", pgettext_lazy("contact kind", "Aid")
     EVENT = "event", _("Joint event")
     OTHER = "other", _("Other")
 
@@ -241,3 +271,20 @@ class NetworkMembershipEvent(TenantModel):
 
     class Meta:
         ordering = ["-on", "-pk"]
+
+
+class PartnerImport(TenantModel):
+    """An uploaded list of partners or agreements, kept between its preview and its recording."""
+
+    filename = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10)
+    content = models.BinaryField()
+    default_kind = models.CharField(max_length=20, choices=PartnershipKind.choices, default=PartnershipKind.SISTER_CITY)
+    default_state = models.CharField(max_length=20, choices=S.choices, default=S.ACTIVE)
+    created_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]

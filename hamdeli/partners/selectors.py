@@ -14,6 +14,7 @@ from hamdeli.partners.models import (
     Interaction,
     Network,
     NetworkMembership,
+    PartnerImport,
     Partnership,
     PartnershipKind,
     PartnershipState,
@@ -92,10 +93,11 @@ def dimmed_periods(partnership: Partnership, *, as_of: dt.date | None = None) ->
 
 def ordinal(partnership: Partnership) -> tuple[int, bool] | None:
     """Its place in the org's signing order of the same kind: (n, signed). For an unsigned one,
-    the place it would take if signed next. None for an ended one that was never signed."""
+    the place it would take if signed next. None for an ended one that was never signed, and for one
+    recorded as signed on an unknown date (its place cannot be known)."""
     signed = Partnership.objects.filter(org=partnership.org, kind=partnership.kind, signed_on__isnull=False)
     if partnership.signed_on is None:
-        if partnership.state == PartnershipState.ENDED:
+        if partnership.state in (PartnershipState.ENDED, *STANDING_STATES):
             return None
         return signed.count() + 1, False
     earlier = signed.filter(
@@ -193,3 +195,11 @@ def orgs_partnered_with(city_id):
 def member_networks(org):
     """Ids of the networks the org is a member of now (state member)."""
     return NetworkMembership.objects.filter(org=org, state="member").values("network_id")
+
+
+def partner_import(*, org, public_id) -> PartnerImport:
+    return get_object_or_404(PartnerImport.objects.filter(org=org).select_related("org__city"), public_id=public_id)
+
+
+def partnerships_for_export(*, org):
+    return Partnership.objects.filter(org=org).select_related("city").order_by("city__name_en", "created_at")

@@ -3,24 +3,32 @@
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from hamdeli.core import audit
+from hamdeli.core.dates import today
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.files import check_upload
 from hamdeli.core.text import search_key
+from hamdeli.partners import imports, tables
 from hamdeli.partners.models import (
+    RECORD_ACTION,
+    STANDING_STATES,
     Interaction,
     InteractionKind,
     Network,
     NetworkAction,
     NetworkMembership,
     NetworkMembershipEvent,
+    PartnerImport,
     Partnership,
     PartnershipAction,
     PartnershipEvent,
     PartnershipKind,
+    PartnershipState,
+    agreement_problem,
 )
 from hamdeli.places.models import City
 
@@ -72,6 +80,45 @@ def create_partnership(*, org, actor, city: City | None, **fields) -> Partnershi
         raise Conflict(_("There is already an open partnership with this city."),
                        fields={"city": _("This city is already a partner.")}) from None
     audit.record(org=org, actor=actor, action="partnership.created", obj=partnership,
+                 after=audit.snapshot(partnership))
+    return partnership
+
+
+@transaction.atomic
+def record_agreement(*, org, actor, city: City | None, state: str, kind: str = PartnershipKind.SISTER_CITY,
+                     signed_on: dt.date | None = None, ended_on: dt.date | None = None,
+                     proposed_on: dt.date | None = None, council_resolution_number: str = "",
+                     notes: str = "") -> Partnership:
+    """Record an agreement made before it was entered here, directly in its state (signed years ago,
+    active, even ended), with its signing date or none when unknown: one step, one audit entry."""
+    require_fields(city=city, state=state)
+    problem = agreement_problem(state=state, signed_on=signed_on, ended_on=ended_on)
+    if problem:
+        raise ValidationFailed(problem, fields={"state": problem})
+    if kind not in PartnershipKind.values:
+        raise ValidationFailed(_("Some fields are not valid."), fields={"kind": _("Choose one of the allowed values.")})
+    if city.pk == org.city_id:
+        raise ValidationFailed(_("A city cannot partner with itself."), fields={"city": _("Choose another city.")})
+    if state != PartnershipState.ENDED and Partnership.objects.filter(org=org, city=city).exclude(
+            state="ended").exists():
+        raise Conflict(_("There is already an open partnership with this city."),
+                       fields={"city": _("This city is already a partner.")})
+    partnership = Partnership(org=org, city=city, kind=kind, state=state, signed_on=signed_on,
+                              ended_on=ended_on, proposed_on=proposed_on,
+                              council_resolution_number=council_resolution_number[:50], notes=notes)
+    _refresh_search_key(partnership)
+    try:
+        with transaction.atomic():
+            partnership.save()
+    except IntegrityError:
+        raise Conflict(_("There is already an open partnership with this city."),
+                       fields={"city": _("This city is already a partner.")}) from None
+    PartnershipEvent.objects.create(
+        org=org, partnership=partnership, on=signed_on or ended_on or proposed_on or today(),
+        action=RECORD_ACTION, from_state=state, to_state=state, actor=actor,
+        note="" if signed_on or state not in (*STANDING_STATES, PartnershipState.ENDED)
+        else _("Signing date unknown."))
+    audit.record(org=org, actor=actor, action="partnership.recorded", obj=partnership,
                  after=audit.snapshot(partnership))
     return partnership
 
@@ -223,3 +270,42 @@ def transition_network_membership(*, org, actor, membership: NetworkMembership, 
     audit.record(org=org, actor=actor, action=f"network_membership.{action}", obj=membership, before=before,
                  after=audit.snapshot(membership))
     return membership
+
+
+@transaction.atomic
+def start_import(*, org, actor, filename: str, content: bytes, default_kind: str = PartnershipKind.SISTER_CITY,
+                 default_state: str = PartnershipState.ACTIVE) -> PartnerImport:
+    """Keep an uploaded list for its preview; an unreadable file or unknown columns are refused here."""
+    if default_kind not in PartnershipKind.values:
+        raise ValidationFailed(_("Some fields are not valid."), fields={"kind": _("Choose one of the allowed values.")})
+    if default_state not in PartnershipState.values:
+        raise ValidationFailed(_("Some fields are not valid."),
+                               fields={"state": _("Choose one of the allowed values.")})
+    file_format = tables.format_of(filename)
+    imports.layout_of(tables.read_rows(content, file_format))
+    batch = PartnerImport.objects.create(org=org, filename=filename[:255], file_format=file_format, content=content,
+                                         default_kind=default_kind, default_state=default_state, created_by=actor)
+    audit.record(org=org, actor=actor, action="partner_import.uploaded", obj=batch,
+                 after={"filename": batch.filename, "format": file_format})
+    return batch
+
+
+@transaction.atomic
+def apply_import(*, org, actor, batch: PartnerImport) -> int:
+    """Record every ready row of the import's preview, all in one transaction (all or nothing);
+    rows already recorded are left alone, so importing the same list again adds nothing."""
+    batch = PartnerImport.objects.select_for_update().get(pk=batch.pk, org=org)
+    if batch.applied_at is not None:
+        raise Conflict(_("This import has been recorded already."), code="already_applied")
+    ready = imports.preview_of(batch).ready
+    for row in ready:
+        record_agreement(org=org, actor=actor, city=row.city, state=row.state, kind=row.kind,
+                         signed_on=row.signed_on, ended_on=row.ended_on, proposed_on=row.proposed_on,
+                         council_resolution_number=row.council_resolution_number, notes=row.notes)
+    batch.applied_at = timezone.now()
+    batch.applied_by = actor if getattr(actor, "is_authenticated", False) else None
+    batch.recorded = len(ready)
+    batch.save(update_fields=["applied_at", "applied_by", "recorded", "updated_at"])
+    audit.record(org=org, actor=actor, action="partner_import.applied", obj=batch,
+                 after={"recorded": len(ready)})
+    return len(ready)

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from hamdeli.partners import views
+from hamdeli.partners import views, views_exchange
 
 app_name = "partners"
 urlpatterns = [
     path("partners/", views.partner_list, name="list"),
     path("partners/new/", views.partner_create, name="create"),
+    path("partners/import/", views_exchange.import_start, name="import"),
+    path("partners/import/<uuid:public_id>/", views_exchange.import_preview, name="import_preview"),
+    path("partners/import/<uuid:public_id>/record/", views_exchange.import_apply, name="import_apply"),
+    path("partners/import/<uuid:public_id>/unresolved/", views_exchange.import_unresolved,
+         name="import_unresolved"),
+    path("partners/export/", views_exchange.export, name="export"),
     path("partners/<uuid:public_id>/", views.partner_detail, name="detail"),
     path("partners/<uuid:public_id>/edit/", views.partner_edit, name="edit"),
     path("partners/<uuid:public_id>/transition/", views.partner_transition, name="transition"),

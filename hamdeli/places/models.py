@@ -37,6 +37,9 @@ class City(models.Model):
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     timezone = models.CharField(max_length=64, blank=True)
     search_key = models.TextField(editable=False, default="")
+    # Every GeoNames alternate name, normalised, one per line: exact matching by any known name
+    # (an import's "Freiburg im Breisgau" is GeoNames' Freiburg).
+    alternate_names = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("city")
@@ -54,3 +57,10 @@ class City(models.Model):
     @property
     def public_id(self) -> int:
         return self.geonameid
+
+    def known_names(self) -> set[str]:
+        """Its names, normalised: English, Persian and every GeoNames alternate."""
+        from hamdeli.places.names import name_key
+
+        names = {name_key(self.name_en), name_key(self.name_fa), *self.alternate_names.split("\n")}
+        return names - {""}

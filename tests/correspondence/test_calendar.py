@@ -3,6 +3,7 @@ import datetime as dt
 import icalendar
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 
 from hamdeli import cli
 from hamdeli.correspondence import calendar, services
@@ -47,12 +48,13 @@ def test_subdivision_days_are_included(org, officer, cities):
     assert [o.local_title for o in found if o.kind == "public_holiday"]  # La Diada, Catalonia only
 
 
-def test_anniversaries_at_1_5_10_25_years(org, officer, cities):
+def test_every_anniversary_year_is_shown_and_the_round_ones_are_marked(org, officer, cities):
     p = _active(org, officer, cities["barcelona"], D(2008, 11, 6))
-    years = {o.on.year for o in calendar.occurrences(org=org, start=D(2009, 1, 1), end=D(2035, 12, 31))
+    found = {o.on.year: o for o in calendar.occurrences(org=org, start=D(2009, 1, 1), end=D(2035, 12, 31))
              if o.kind == "anniversary" and o.partnership == p}
-    assert years == {2009, 2013, 2018, 2023, 2028, 2033}
-    assert calendar.is_anniversary_year(25) and not calendar.is_anniversary_year(7)
+    assert set(found) == set(range(2009, 2036))
+    assert {year for year, o in found.items() if o.round_anniversary} == {2013, 2018, 2023, 2028, 2033}
+    assert found[2027].years == 19 and "19" in found[2027].titles["en"]
 
 
 def test_international_days(org):
@@ -146,3 +148,67 @@ def test_chinese_holidays_of_a_year_not_yet_decreed_are_estimated(org, xian_part
     next_year = calendar.occurrences(org=org, start=D(2021, 10, 1), end=D(2021, 10, 1))
     assert [o.estimated for o in this_year if o.kind == "public_holiday"] == [False]
     assert [o.estimated for o in next_year if o.kind == "public_holiday"] == [True]
+
+
+def test_one_event_per_occasion_per_day_naming_every_partner(org, officer, cities, xian_partner):
+    _active(org, officer, cities["barcelona"], D(2008, 11, 6))
+    _active(org, officer, cities["florence"], D(1998, 6, 4))
+    _active(org, officer, cities["guangzhou"], D(2017, 5, 20))
+    _active(org, officer, cities["kuala_lumpur"], D(1997, 5, 12))
+    christmas = [o for o in calendar.occurrences(org=org, start=D(2026, 12, 25), end=D(2026, 12, 25))
+                 if o.kind == "public_holiday" and o.titles["en"] == "Christmas Day"]
+    assert len(christmas) == 1
+    assert {p.city.name_en for p in christmas[0].partnerships} >= {"Barcelona", "Florence"}
+    spring = [o for o in calendar.occurrences(org=org, start=D(2027, 2, 6), end=D(2027, 2, 6))
+              if "Lunar" in o.titles["en"] or "Chinese New Year" in o.titles["en"]]
+    assert len(spring) == 1 and spring[0].kind == "lunar"
+    assert {p.city.name_en for p in spring[0].partnerships} == {"Xi'an", "Guangzhou", "Kuala Lumpur"}
+    with translation.override("fa"):
+        assert christmas[0].title == "کریسمس"  # the page's language, from the committed translation
+    with translation.override("en"):
+        assert christmas[0].title == "Christmas Day"
+
+
+def test_the_offices_own_occasions_are_its_countrys(org, other_org):
+    isfahan = calendar.occurrences(org=org, start=D(2027, 1, 1), end=D(2027, 12, 31))
+    xian = calendar.occurrences(org=other_org, start=D(2027, 1, 1), end=D(2027, 12, 31))
+    assert [(o.on, o.key) for o in isfahan if o.kind == "our_occasion"] == [(D(2027, 3, 21), "nowruz")]
+    assert [(o.on, o.key) for o in xian if o.kind == "our_occasion"] == [(D(2027, 2, 6), "lunar-new-year")]
+
+
+def test_the_feed_names_each_events_partners_once_and_says_estimated_once(org, officer, cities, xian_partner):
+    from hamdeli.places.models import City, Country
+
+    Country.objects.get_or_create(code="IQ", defaults={"name_en": "Iraq", "name_fa": "عراق"})
+    baghdad = City.objects.create(geonameid=98182, name_en="Baghdad", name_fa="بغداد", country_id="IQ")
+    _active(org, officer, baghdad, D(2006, 4, 19))
+    for key in ("barcelona", "florence", "guangzhou", "kuala_lumpur", "hyderabad"):
+        _active(org, officer, cities[key], D(2010, 1, 15))
+    feed = icalendar.Calendar.from_ical(calendar.ics(org=org, as_of=D(2026, 12, 1)))
+    events = list(feed.walk("VEVENT"))
+    summaries = [(str(e.get("summary")), e.decoded("dtstart")) for e in events]
+    assert len(summaries) == len(set(summaries)), "the same event twice on one day"
+    assert len({str(e.get("uid")) for e in events}) == len(events)
+    partner_cities = {"Baghdad", "Barcelona", "Florence", "Guangzhou", "Kuala Lumpur", "Hyderabad", "Xi'an"}
+    for event in events:
+        summary, kind = str(event.get("summary")), str(event.get("categories").cats[0])
+        assert summary.count("(estimated)") <= 1, summary
+        if kind in ("public_holiday", "lunar", "anniversary"):
+            assert any(city in summary for city in partner_cities), summary
+    christmas = [s for s, on in summaries if on == D(2026, 12, 25) and s.startswith("Christmas Day")]
+    assert len(christmas) == 1 and "Barcelona" in christmas[0] and "Florence" in christmas[0]
+    spring = [s for s, on in summaries if on == D(2027, 2, 6)]
+    assert len(spring) == 1 and all(c in spring[0] for c in ("Xi'an", "Guangzhou", "Kuala Lumpur"))
+    assert any("(estimated)" in s and "Baghdad" in s for s, _on in summaries)
+
+
+def test_an_occasion_links_its_own_template_when_there_is_one(org, officer, xian_partner):
+    generic = services.save_template(org=org, actor=officer, name="Greetings", occasion="greeting",
+                                     subject={"en": "Greetings"}, body={"en": "Dear {official}"})
+    spring = services.save_template(org=org, actor=officer, name="Spring Festival greeting", occasion="greeting",
+                                    subject={"en": "For the Spring Festival", "zh": "春节贺信"},
+                                    body={"en": "Dear {official}"})
+    found = calendar.reminders(org=org, as_of=D(2019, 12, 28), lead_days=30)
+    by_kind = {r.occurrence.kind: r.template for r in found}
+    assert by_kind["lunar"] == spring
+    assert by_kind["public_holiday"] == generic  # New Year's Day has no template of its own

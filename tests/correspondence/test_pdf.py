@@ -49,3 +49,50 @@ def test_pdf_page_and_api(outgoing, officer, officer_api):
     response = client_for(officer).get(f"/letters/{letter.public_id}/pdf/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert officer_api.get(f"/api/v1/correspondence/letters/{letter.public_id}/pdf").content.startswith(b"%PDF-")
+
+
+def test_a_chinese_letter_prints_its_chinese_text(outgoing):
+    body = "值此新春佳节之际，谨向西安市人民致以诚挚的问候。"
+    pdf = printing.letter_pdf(_letter(outgoing, body, language="zh", subject="春节问候"))
+    text = pdf_text(pdf).replace("\n", "").replace("\r", "")
+    assert "春节问候" in text and body in text
+
+
+def test_a_letter_no_font_can_print_is_refused_not_printed_blank(outgoing, officer, monkeypatch):
+    import pytest
+
+    from hamdeli.core import pdf
+
+    shipped_only = [pdf._font_dir() / "Vazirmatn-Regular.ttf"]  # as on a machine without a CJK font
+    monkeypatch.setattr(pdf, "font_files", lambda: shipped_only)
+    letter = _letter(outgoing, "谨向西安市人民致以诚挚的问候", language="zh", subject="春节问候")
+    with pytest.raises(pdf.Unprintable, match="fonts-wqy-microhei"):
+        printing.letter_pdf(letter)
+    client = client_for(officer)
+    client.cookies["hamdeli_language"] = "en"
+    response = client.get(f"/letters/{letter.public_id}/pdf/")
+    assert response.status_code == 422
+    assert "no font installed here can print" in response.content.decode()
+    assert "春" in response.content.decode()  # it names the characters
+
+
+def test_a_long_english_letterhead_name_does_not_run_into_the_number(outgoing, org):
+    import pypdfium2
+
+    org.name = {**org.name, "en": "Isfahan Municipality — Directorate-General of Communications and "
+                                  "International Affairs"}
+    org.save()
+    pdf = printing.letter_pdf(_letter(outgoing, "Friendship", language="en", subject="Greetings"))
+    document = pypdfium2.PdfDocument(pdf)
+    page = document[0].get_textpage()
+    text = page.get_text_range()
+    boxes = [page.get_charbox(i) for i in range(page.count_chars())]
+    number = text.index("No.:")
+    meta_left = min(boxes[i][0] for i in range(number, number + 4))
+    name_chars = [boxes[i] for i in range(page.count_chars()) if i < number and not text[i].isspace()]
+    meta_rows = [(boxes[i][1], boxes[i][3]) for i in range(number, number + 4)]
+    beside = [b for b in name_chars if any(b[1] < top and b[3] > bottom for bottom, top in meta_rows)]
+    assert beside and all(b[2] + 12 < meta_left for b in beside), "the organization's name runs into the number"
+    assert "Directorate-General" in text.replace("\r", "").replace("\n", " ")
+    assert "Date: January 26, 2020" in text  # the number and the date are not squeezed onto two lines
+    document.close()

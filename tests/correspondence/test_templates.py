@@ -13,7 +13,7 @@ def test_the_recipients_language_is_used_with_placeholders_filled(org, officer, 
     t = _template(org, officer, fa="شهردار محترم {city}، {official}، {date}", zh="尊敬的{official}：{city} {date}")
     r = templating.render(t, lang="zh", city=cities["xian"], official="李明", on=dt.date(2020, 1, 25))
     assert not r.fallback and r.language == "zh"
-    assert r.body == "尊敬的李明：Xi'an 2020年1月25日"
+    assert r.body == "尊敬的李明：西安 2020年1月25日"  # the city in the letter's language
     fa = templating.render(t, lang="fa", city=cities["xian"], official="آقای شهردار", on=dt.date(2020, 1, 25))
     assert fa.body == "شهردار محترم شیان، آقای شهردار، ۵ بهمن ۱۳۹۸"  # Jalali date for Persian
 
@@ -59,3 +59,27 @@ def test_a_language_no_template_has_falls_back_visibly_on_the_form(org, officer)
     t = _template(org, officer, fa="متن", en="Dear {official}")
     html = client_for(officer).get(f"/letters/new/?recipient_city={iasi.pk}&template={t.public_id}").content.decode()
     assert "«ro»" in html and "«en»" in html  # Romanian wanted, English used, and the form says so
+
+
+def test_a_salutation_left_open_is_filled_when_the_letter_is_saved_in_its_language(org, officer, cities):
+    import datetime as dt
+
+    from hamdeli.correspondence import prefill, services, templating
+
+    template = services.save_template(
+        org=org, actor=officer, name="Spring Festival greeting", occasion="greeting",
+        subject={"zh": "致{city}的春节贺信", "en": "Greetings to {city}"},
+        body={"zh": "尊敬的{official}：\n谨向{city}人民致以问候。", "en": "Dear {official},\nGreetings to {city}."})
+    opened = templating.render(template, lang="zh", city=cities["xian"], official="", on=dt.date(2020, 1, 20))
+    assert opened.body.startswith("尊敬的{official}：") and "西安人民" in opened.body  # the city in Chinese
+    letter = services.register_letter(org=org, actor=officer, direction="out", subject=opened.subject,
+                                      body=opened.body, language="zh", recipient_name="市长先生",
+                                      recipient_city=cities["xian"])
+    assert letter.body == "尊敬的市长先生：\n谨向西安人民致以问候。" and letter.subject == "致西安的春节贺信"
+    english = services.register_letter(org=org, actor=officer, direction="out", subject="Greetings",
+                                       body="Dear {official},\nGreetings to {city}.", language="en",
+                                       recipient_city=cities["xian"])
+    assert english.body == "Dear {official},\nGreetings to Xi'an."  # no name yet: still visibly to fill
+    english = services.update_letter(org=org, actor=officer, letter=english, recipient_name="Mayor Li")
+    assert english.body == "Dear Mayor Li,\nGreetings to Xi'an."
+    assert prefill.letter_language("zh") == "zh"

@@ -1,5 +1,7 @@
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from hamdeli.partners import services
 from hamdeli.partners.models import Network
 from tests.matrix import Row
@@ -8,9 +10,22 @@ from tests.matrix import Row
 def build(world):
     world.partnership = services.create_partnership(
         org=world.org, actor=world.officer, city=world.cities["barcelona"], notes="matrix-marker-partner")
+    world.partner_import = services.start_import(org=world.org, actor=world.officer, filename="partners.csv",
+                                                 content=IMPORT_CSV)
     world.network = Network.objects.get(slug="metropolis")
     world.membership = services.create_network_membership(org=world.org, actor=world.officer,
                                                           network=world.network, focal_point="matrix-marker-net")
+
+
+IMPORT_CSV = b"city,country\nFlorence,Italy\nmatrix-marker-import,Nowhere\n"
+
+
+def _upload(w):
+    return SimpleUploadedFile("partners.csv", IMPORT_CSV, content_type="text/csv")
+
+
+def _i(w):
+    return {"public_id": w.partner_import.public_id}
 
 
 def _p(w):
@@ -37,6 +52,13 @@ ROWS = [
     Row("partners:add_interaction", method="post", write=True, params=_p, ok=(302,),
         body=lambda w: {"occurred_on": "1399/01/05", "kind": "letter", "summary": "hello"}),
     Row("partners:agreement", params=_p, ok=(404,)),  # no scan uploaded: 404 even for the officer
+    Row("partners:import"),
+    Row("partners:import", method="post", write=True, ok=(302,),
+        body=lambda w: {"file": _upload(w), "kind": "sister_city", "state": "active"}),
+    Row("partners:import_preview", params=_i),
+    Row("partners:import_apply", method="post", write=True, params=_i, ok=(302,)),
+    Row("partners:import_unresolved", params=_i),
+    Row("partners:export", marker=lambda w: "matrix-marker-partner"),
     Row("partners:networks", marker=lambda w: "matrix-marker-net"),
     Row("partners:membership_create"),
     Row("partners:membership_create", method="post", write=True, ok=(302,),
@@ -65,4 +87,10 @@ ROWS = [
     Row("memberships_transition", method="post", write=True, params=_m,
         body=lambda w: {"action": "apply", "on": DAY}),
     Row("partners_dashboard"),
+    Row("partners_import_start", method="post", write=True, ok=(201,), multipart=True,
+        body=lambda w: {"file": _upload(w)}),
+    Row("partners_import_get", params=_i),
+    Row("partners_import_apply", method="post", write=True, params=_i),
+    Row("partners_import_unresolved", params=_i),
+    Row("partners_export", marker=lambda w: "matrix-marker-partner"),
 ]

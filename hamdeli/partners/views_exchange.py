@@ -1,0 +1,67 @@
+"""Pages for importing partners and agreements (upload, preview, record, rows to fix) and exporting them."""
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hamdeli.core.errors import ServiceError
+from hamdeli.core.forms_util import apply_service_error
+from hamdeli.core.permissions import requires
+from hamdeli.partners import forms, imports, selectors, services, tables
+
+
+@requires("partners.edit")
+def import_start(request):
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.start_import(org=request.org, actor=request.user, filename=upload.name,
+                                          content=upload.read(tables.MAX_BYTES + 1),
+                                          default_kind=form.cleaned_data["kind"],
+                                          default_state=form.cleaned_data["state"])
+            return redirect("partners:import_preview", public_id=batch.public_id)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return render(request, "partners/import.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@requires("partners.view")
+def import_preview(request, public_id):
+    batch = selectors.partner_import(org=request.org, public_id=public_id)
+    return render(request, "partners/import_preview.html",
+                  {"batch": batch, "result": imports.preview_of(batch)})
+
+
+@require_POST
+@requires("partners.edit")
+def import_apply(request, public_id):
+    batch = selectors.partner_import(org=request.org, public_id=public_id)
+    try:
+        services.apply_import(org=request.org, actor=request.user, batch=batch)
+    except ServiceError as exc:
+        return render(request, "partners/import_preview.html",
+                      {"batch": batch, "result": imports.preview_of(batch), "error": exc.message}, status=exc.status)
+    return redirect("partners:import_preview", public_id=public_id)
+
+
+@requires("partners.view")
+def import_unresolved(request, public_id):
+    batch = selectors.partner_import(org=request.org, public_id=public_id)
+    columns, rows = imports.unresolved_rows(imports.preview_of(batch))
+    return _download(tables.write_rows(columns, rows, batch.file_format), batch.file_format, "unresolved")
+
+
+@requires("partners.view")
+def export(request):
+    fmt = request.GET.get("format", "csv")
+    if fmt not in tables.FORMATS:
+        fmt = "csv"
+    rows = imports.export_rows(selectors.partnerships_for_export(org=request.org))
+    return _download(tables.write_rows(imports.COLUMNS, rows, fmt), fmt, "partners")
+
+
+def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=tables.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
