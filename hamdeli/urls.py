@@ -13,3 +13,5 @@ urlpatterns = [
     path("", include("hamdeli.aid.urls")),
     path("", include("hamdeli.practices.urls")),
 ]
+
+handler500 = "hamdeli.core.views.server_error"

@@ -56,3 +56,15 @@ def revoke_token(request, public_id):
     services.revoke_api_token(token=token, actor=request.user)
     messages.success(request, _("The token was revoked."))
     return redirect("tokens")
+
+
+def server_error(request):
+    """The 500 page, standalone (no context processors that could fail again), with the request id."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+    from django.utils.translation import get_language, get_language_bidi
+
+    html = loader.get_template("500.html").render({
+        "request_id": getattr(request, "request_id", ""), "LANG": get_language(),
+        "DIR": "rtl" if get_language_bidi() else "ltr"})
+    return HttpResponseServerError(html)
