@@ -145,9 +145,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if not getattr(args, "no_django", False):
-        _setup_django()
-    return args.handler(args) or 0
+    if getattr(args, "no_django", False):
+        return args.handler(args) or 0
+    _setup_django()
+    import uuid
+
+    from hamdeli.core import origin
+
+    # Changes made by a command are audited as such, with an id of their own.
+    token = origin.begin(origin.Origin(channel="command", request_id=f"cli-{uuid.uuid4().hex[:16]}"))
+    try:
+        return args.handler(args) or 0
+    finally:
+        origin.end(token)
 
 
 if __name__ == "__main__":

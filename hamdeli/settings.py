@@ -110,6 +110,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hamdeli.core.middleware.RequestOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hamdeli.core.middleware.LanguageMiddleware",
@@ -117,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hamdeli.core.middleware.OrganizationMiddleware",
+    "hamdeli.core.middleware.DownloadAuditMiddleware",
     "hamdeli.core.middleware.MissingRecordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hamdeli.web.middleware.ConfirmWritesMiddleware",
@@ -221,6 +223,8 @@ TRUSTED_PROXIES = _int("HAMDELI_TRUSTED_PROXIES", 0, minimum=0)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hamdeli"}}
 
 SESSION_COOKIE_HTTPONLY = True
+# How long a sign-in lasts without being used again.
+SESSION_COOKIE_AGE = _int("HAMDELI_SESSION_DAYS", 14, minimum=1, maximum=365) * 24 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -240,6 +244,9 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line names the request it belongs to (X-Request-ID), as the audit entry and error page do.
+    "filters": {"request_id": {"()": "hamdeli.core.logs.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": _str("HAMDELI_LOG_LEVEL", "WARNING")},
 }

@@ -7,6 +7,33 @@ from hamdeli.core import services as core
 from hamdeli.places.models import City, Country
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_lifts_append_only_triggers():
+    """Transactional tests end with a table flush (DELETE on SQLite, TRUNCATE on PostgreSQL), which the
+    append-only triggers of the audit and the aid ledger refuse: lift them for the flush only."""
+    from django.core.management.commands import flush
+    from django.db import connections
+
+    from hamdeli.aid import triggers as aid_triggers
+    from hamdeli.core import triggers as audit_triggers
+
+    original = flush.Command.handle
+
+    def handle(self, **options):
+        connection = connections[options.get("database") or "default"]
+        for module in (audit_triggers, aid_triggers):
+            module.run(connection, create=False)
+        try:
+            return original(self, **options)
+        finally:
+            for module in (audit_triggers, aid_triggers):
+                module.run(connection, create=True)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

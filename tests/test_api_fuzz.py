@@ -40,4 +40,4 @@ def test_no_input_makes_the_api_fail(case, officer_api_client):
     assert response.status_code < 500, response.content[:500]
     if response.status_code >= 400 and response.status_code != 405:  # 405: a method the route lacks
         body = json.loads(response.content)
-        assert set(body) == {"error", "message", "fields"}, body
+        assert set(body) == {"error", "message", "fields", "request_id"}, body

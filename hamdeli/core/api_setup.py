@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from hamdeli.core import origin
 from hamdeli.core import services as core_services
 from hamdeli.core.errors import ServiceError
 
@@ -41,6 +42,7 @@ class BearerToken(HttpBearer):
         request.user = found.membership.user
         request.membership = found.membership
         request.org = found.membership.org
+        origin.current().token_id = str(found.public_id)  # the audit names the token that made a change
         return found
 
 
@@ -92,8 +94,9 @@ def _message(error: dict) -> str:
 
 
 def _error(request, status: int, code: str, message: str, fields=None):
-    return _api.create_response(request, {"error": code, "message": str(message), "fields": fields or {}},
-                               status=status)
+    body = {"error": code, "message": str(message), "fields": fields or {},
+            "request_id": getattr(request, "request_id", "")}  # quote it to the office: it is in the logs
+    return _api.create_response(request, body, status=status)
 
 
 @_on(ServiceError)

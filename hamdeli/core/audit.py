@@ -6,8 +6,10 @@ import uuid
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
-from hamdeli.core.models import AuditEntry, Organization
+from hamdeli.core import chain, origin
+from hamdeli.core.models import AuditChainHead, AuditEntry, Organization
 
 
 def _jsonable(value):
@@ -41,18 +43,81 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
 def record(*, org: Organization, actor, action: str, obj: models.Model | None = None,
            object_type: str | None = None, object_id: str | None = None,
            before: dict | None = None, after: dict | None = None) -> AuditEntry:
-    """Write one audit entry; must be called inside the service's transaction."""
+    """Write one audit entry; must be called inside the service's transaction.
+
+    The entry is the next link of the org's hash chain: the chain head row is locked (SELECT … FOR
+    UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) until the transaction
+    ends, so two writers can never both extend the same link."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change it records")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
-    return AuditEntry.objects.create(
+    here = origin.current()
+    head = _locked_head(org)
+    entry = AuditEntry(
         org=org,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
+        at=timezone.now(),
         action=action,
         object_type=object_type or "",
         object_id=object_id or "",
-        before=before,
-        after=after,
+        before=chain.json_value(before),
+        after=chain.json_value(after),
+        channel=here.channel,
+        token_id=here.token_id,
+        ip=here.ip,
+        request_id=here.request_id,
+        seq=head.seq + 1,
+        prev_hash=head.hash,
     )
+    entry.hash = chain.entry_hash(chain_values(entry, org_public_id=org.public_id))
+    entry.save(force_insert=True)
+    head.seq, head.hash = entry.seq, entry.hash
+    head.save(update_fields=["seq", "hash"])
+    return entry
+
+
+def _locked_head(org: Organization) -> AuditChainHead:
+    AuditChainHead.objects.bulk_create([AuditChainHead(org=org, seq=0, hash=chain.GENESIS)], ignore_conflicts=True)
+    return AuditChainHead.objects.select_for_update().get(org=org)
+
+
+def chain_values(entry, *, org_public_id) -> dict:
+    """The covered columns of an entry (a model instance or a historical one in a migration)."""
+    values = {name: getattr(entry, name) for name in chain.FIELDS if name != "org"}
+    values["org"] = org_public_id
+    return values
+
+
+def verify(org: Organization | None = None) -> list[str]:
+    """Recompute every organization's chain; a list of faults, the first broken entry of each org first."""
+    faults = []
+    orgs = [org] if org is not None else Organization.objects.order_by("pk")
+    for each in orgs:
+        fault = _first_break(each)
+        if fault:
+            faults.append(fault)
+    return faults
+
+
+def _first_break(org: Organization) -> str | None:
+    expected_seq, prev = 1, chain.GENESIS
+    fields = ["pk", "actor_id", *(name for name in chain.FIELDS if name not in {"org", "actor_id"}), "hash"]
+    for entry in AuditEntry.objects.filter(org=org).order_by("seq").only(*fields).iterator(chunk_size=2000):
+        where = f"organization {org.slug}: audit entry #{entry.pk} (position {entry.seq}, {entry.action})"
+        if entry.seq != expected_seq:
+            return f"{where}: expected position {expected_seq}; an entry is missing"
+        if entry.prev_hash != prev:
+            return f"{where}: does not link to the entry before it"
+        if chain.entry_hash(chain_values(entry, org_public_id=org.public_id)) != entry.hash:
+            return f"{where}: its content does not match its hash (changed after it was written)"
+        expected_seq, prev = expected_seq + 1, entry.hash
+    head = AuditChainHead.objects.filter(org=org).first()
+    last = expected_seq - 1
+    if head is not None and (head.seq != last or head.hash != prev):
+        return f"organization {org.slug}: the chain ends at position {last} but its head says {head.seq}; " \
+               "entries after it were removed"
+    if head is None and last:
+        return f"organization {org.slug}: the chain has no head"
+    return None

@@ -15,4 +15,5 @@ def hamdeli(request):
         "membership": getattr(request, "membership", None),
         "LANG": get_language(),
         "DIR": "rtl" if get_language_bidi() else "ltr",
+        "request_id": getattr(request, "request_id", ""),
     }

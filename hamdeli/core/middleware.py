@@ -1,12 +1,46 @@
-"""Request set-up: the UI language, the organization resolved once per request; a vanished record is a 404."""
+"""Request set-up: the request id and origin, the UI language, the organization resolved once per
+request; a vanished record is a 404."""
+
+import re
+import uuid
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.handlers.exception import response_for_exception
-from django.http import Http404, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import translation
 
+from hamdeli.core import audit, origin
+from hamdeli.core.clients import client_ip
 from hamdeli.core.models import Membership
+from hamdeli.core.permissions import PUBLIC
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_GOOD_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+class RequestOriginMiddleware:
+    """Gives every request an id — the proxy's X-Request-ID when it is a sane token, else a new one —
+    and records where the request comes from (page or API, the client's address through the trusted
+    proxies) for the audit and the logs. The id is sent back in the X-Request-ID header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        asked = request.headers.get(REQUEST_ID_HEADER, "").strip()
+        request.request_id = asked if _GOOD_REQUEST_ID.match(asked) else uuid.uuid4().hex
+        here = origin.Origin(channel="api" if request.path.startswith("/api/") else "page",
+                             ip=client_ip(request), request_id=request.request_id)
+        token = origin.begin(here)
+        try:
+            response = self.get_response(request)
+        finally:
+            origin.end(token)
+        response.headers[REQUEST_ID_HEADER] = request.request_id
+        return response
 
 
 class LanguageMiddleware:
@@ -79,3 +113,38 @@ class MissingRecordMiddleware:
         if isinstance(exception, Unprintable):  # a PDF link: say why there is no PDF, in plain words
             return HttpResponse(exception.message, status=exception.status, content_type="text/plain; charset=utf-8")
         return None
+
+
+class DownloadAuditMiddleware:
+    """Every file or export handed to a member (a response with Content-Disposition, or a stored file)
+    is recorded in the office's audit: who took which file, when, from where. Pages open to the public
+    (the exchange's files) are not recorded."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        is_file = isinstance(response, FileResponse)
+        if response.status_code != 200 or not (is_file or response.has_header("Content-Disposition")):
+            return response
+        org, user = getattr(request, "org", None), getattr(request, "user", None)
+        match = request.resolver_match
+        if org is None or user is None or not user.is_authenticated or match is None:
+            return response
+        if getattr(match.func, "hamdeli_permission", None) == PUBLIC:
+            return response
+        object_id = next((str(value) for value in match.kwargs.values()), "")
+        with transaction.atomic():
+            audit.record(org=org, actor=user, action="file.downloaded" if is_file else "export.downloaded",
+                         object_type=(match.view_name or "")[:80], object_id=object_id[:64],
+                         after={"path": request.path, "file": _file_name(response)})
+        return response
+
+
+def _file_name(response) -> str:
+    disposition = response.get("Content-Disposition", "")
+    for marker in ("filename*=utf-8''", "filename="):
+        if marker in disposition:
+            return unquote(disposition.split(marker, 1)[1].split(";")[0].strip('"'))
+    return ""

@@ -120,11 +120,34 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64, db_index=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    # Where the change came from: a page, the API (with the token's public id) or a command.
+    channel = models.CharField(max_length=20, blank=True, default="")
+    token_id = models.CharField(max_length=36, blank=True, default="")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True, default="")
+    # The org's hash chain (hamdeli.core.chain): position, the previous entry's hash, this entry's hash.
+    seq = models.PositiveBigIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["org", "seq"], name="one_audit_entry_per_chain_position")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """The last link of an organization's audit chain. Locked while an entry is added, so concurrent
+    writers queue and the chain can never fork; `hamdeli audit verify` checks it against the entries
+    (a removed last entry shows as a head that points past the chain)."""
+
+    org = models.OneToOneField(Organization, on_delete=models.PROTECT, primary_key=True, related_name="+")
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.org_id}: {self.seq}"

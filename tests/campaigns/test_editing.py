@@ -92,7 +92,7 @@ def test_a_partial_patch_changes_only_what_it_names(officer_api, design_set):
 def test_a_bad_design_set_edit_is_refused_and_nothing_changes(officer_api, design_set, body, field):
     response = _patch(officer_api, f"{API}/design-sets/{design_set.public_id}", {"notes": "changed", **body})
     assert response.status_code == 422, response.content
-    assert set(response.json()) == {"error", "message", "fields"} and field in response.json()["fields"]
+    assert set(response.json()) == {"error", "message", "fields", "request_id"} and field in response.json()["fields"]
     stored = DesignSet.objects.get(pk=design_set.pk)
     assert stored.notes == "first draft" and stored.title == {"fa": "طرح ۱"}
     assert not _entries("design_set.updated")
@@ -204,7 +204,7 @@ def test_a_bad_placement_edit_is_refused_and_nothing_changes(officer_api, org, o
                                         ends_on=dt.date(2020, 3, 26), count=40)
     response = _patch(officer_api, f"{API}/placements/{placement.public_id}", {"notes": "changed", **body})
     assert response.status_code == 422, response.content
-    assert set(response.json()) == {"error", "message", "fields"} and field in response.json()["fields"]
+    assert set(response.json()) == {"error", "message", "fields", "request_id"} and field in response.json()["fields"]
     stored = Placement.objects.get(pk=placement.pk)
     assert (stored.notes, stored.count, stored.location, stored.format) == ("", 40, "Chaharbagh", "billboard")
     assert not _entries("placement.updated")

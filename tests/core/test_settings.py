@@ -24,6 +24,7 @@ def _start(env: dict, *args: str) -> subprocess.CompletedProcess:
         ({"HAMDELI_MODE": "production"}, "HAMDELI_SECRET_KEY"),
         ({"HAMDELI_DATABASE_URL": "mysql://x@y/z"}, "HAMDELI_DATABASE_URL"),
         ({"HAMDELI_TRUSTED_PROXIES": "-1"}, "HAMDELI_TRUSTED_PROXIES"),
+        ({"HAMDELI_SESSION_DAYS": "0"}, "HAMDELI_SESSION_DAYS"),
     ],
 )
 def test_a_bad_setting_stops_start_up_naming_the_variable(env, named):

@@ -66,7 +66,7 @@ def test_bad_input_gets_a_translated_4xx_naming_the_field_and_writes_nothing(
                                             content_type="application/json", HTTP_ACCEPT_LANGUAGE="fa")
     assert 400 <= response.status_code < 500
     body = _json(response)
-    assert set(body) == {"error", "message", "fields"}
+    assert set(body) == {"error", "message", "fields", "request_id"}
     assert field in body["fields"], body
     assert any("\u0600" <= ch <= "\u06ff" for ch in body["message"]), "message should be in Persian"
     assert counts == (Partnership.objects.count(), Interaction.objects.count(),
@@ -76,7 +76,7 @@ def test_bad_input_gets_a_translated_4xx_naming_the_field_and_writes_nothing(
 def test_malformed_json_is_a_4xx_not_a_500(officer_api):
     response = officer_api.post("/api/v1/partners/partnerships", "{not json", content_type="application/json")
     assert response.status_code in (400, 422)
-    assert set(_json(response)) == {"error", "message", "fields"}
+    assert set(_json(response)) == {"error", "message", "fields", "request_id"}
 
 
 def test_a_revoked_token_no_longer_works(officer, org):

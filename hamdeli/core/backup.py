@@ -1,0 +1,356 @@
+"""Backup and restore of a whole instance: one archive holding every table as portable JSON lines
+(timestamps to the microsecond), every stored file, and a manifest of row counts and SHA-256 sums.
+
+The snapshot is consistent while the server keeps serving: on SQLite one read transaction (WAL mode:
+writers go on) in which the online backup API copies the database file and the tables are read; on
+PostgreSQL they
+are read in one REPEATABLE READ, READ ONLY transaction (and, when `pg_dump` is installed, a native dump
+of the very same snapshot is added for the database administrator). Restore reads only the JSON lines,
+so an archive of either database restores into either database.
+"""
+
+import base64
+import datetime as dt
+import decimal
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.color import no_style
+from django.db import connection, connections, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+
+FORMAT = "hamdeli-backup"
+VERSION = 1
+MANIFEST = "manifest.json"
+
+
+class BackupError(Exception):
+    """A refusal with a message for the person running the command."""
+
+
+def models_to_copy():
+    """Every table the ORM manages, including many-to-many tables, in a stable order."""
+    found = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+    return sorted(found, key=lambda m: m._meta.label_lower)
+
+
+# --- values to JSON and back -------------------------------------------------------------------------
+
+def _encode(field, value):
+    if value is None:
+        return None
+    kind = field.get_internal_type()
+    if kind in {"DateTimeField", "DateField", "TimeField"}:
+        return value.isoformat()  # isoformat keeps the microseconds
+    if kind == "DecimalField":
+        return str(value)
+    if kind == "UUIDField":
+        return str(value)
+    if kind == "BinaryField":
+        return base64.b64encode(bytes(value)).decode()
+    if kind == "DurationField":
+        return value // dt.timedelta(microseconds=1)
+    return value
+
+
+def _decode(field, value):
+    if value is None:
+        return None
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return dt.datetime.fromisoformat(value)
+    if kind == "DateField":
+        return dt.date.fromisoformat(value)
+    if kind == "TimeField":
+        return dt.time.fromisoformat(value)
+    if kind == "DecimalField":
+        return decimal.Decimal(value)
+    if kind == "UUIDField":
+        return uuid.UUID(value)
+    if kind == "BinaryField":
+        return base64.b64decode(value)
+    if kind == "DurationField":
+        return dt.timedelta(microseconds=value)
+    return value
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --- backup ------------------------------------------------------------------------------------------
+
+def backup(path: Path) -> dict:
+    """Write the archive to `path` (atomically: a temporary file renamed at the end); returns the manifest."""
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="hamdeli-backup-") as work:
+        work = Path(work)
+        (work / "data").mkdir()
+        tables, extra = _dump_database(work)
+        files = _copy_files(work / "files")
+        parts = {}
+        for part in sorted(p for p in work.rglob("*") if p.is_file()):
+            rel = part.relative_to(work).as_posix()
+            parts[rel] = {"sha256": _sha256(part), "bytes": part.stat().st_size}
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "created_at": timezone.now().isoformat(),
+            "database": connection.vendor,
+            "migrations": _applied_migrations(connection.alias),
+            "tables": tables,
+            "files": files,
+            "native_dump": extra,
+            "parts": parts,
+        }
+        (work / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+        temporary = path.with_name(path.name + ".partial")
+        with tarfile.open(temporary, "w:gz") as archive:
+            archive.add(work / MANIFEST, arcname=MANIFEST)
+            for rel in parts:
+                archive.add(work / rel, arcname=rel)
+        os.replace(temporary, path)
+    return manifest
+
+
+def _applied_migrations(alias) -> list[str]:
+    recorder = MigrationRecorder(connections[alias])
+    return sorted(f"{app}.{name}" for app, name in recorder.applied_migrations())
+
+
+def _dump_database(work: Path) -> tuple[dict, str | None]:
+    if connection.vendor == "sqlite":
+        return _dump_sqlite(work)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot_id = cursor.fetchone()[0]
+        tables = _dump_tables(work / "data")
+        native = _pg_dump(snapshot_id, work / "database.pgdump")  # the same snapshot, still open
+    return tables, native
+
+
+def _dump_sqlite(work: Path) -> tuple[dict, str]:
+    """One DEFERRED read transaction (in WAL mode it holds a snapshot and lets writers go on; the
+    connection's usual BEGIN IMMEDIATE would stop them): the online backup API copies the database
+    file from it, and the tables are read in it."""
+    if connection.in_atomic_block:
+        raise BackupError("a backup cannot run inside a transaction")
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+        try:
+            cursor.execute("SELECT count(*) FROM django_migrations")  # the snapshot starts at the first read
+            copy = sqlite3.connect(work / "database.sqlite3")
+            try:
+                connection.connection.backup(copy)
+            finally:
+                copy.close()
+            return _dump_tables(work / "data"), "database.sqlite3"
+        finally:
+            cursor.execute("COMMIT")
+
+
+def _pg_dump(snapshot_id: str, target: Path) -> str | None:
+    binary = shutil.which("pg_dump")
+    if binary is None:
+        return None
+    s = connection.settings_dict
+    env = {**os.environ, "PGPASSWORD": s.get("PASSWORD") or ""}
+    args = [binary, "--format=custom", f"--snapshot={snapshot_id}", f"--file={target}",
+            f"--host={s.get('HOST') or '127.0.0.1'}", f"--port={s.get('PORT') or 5432}",
+            f"--username={s.get('USER') or 'postgres'}", s["NAME"]]
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:  # e.g. a pg_dump older than the server: the JSON lines are enough
+        target.unlink(missing_ok=True)
+        return None
+    return target.name
+
+
+def _dump_tables(folder: Path) -> dict:
+    tables = {}
+    for model in models_to_copy():
+        fields = list(model._meta.concrete_fields)
+        label = model._meta.label_lower
+        part = folder / f"{label}.jsonl"
+        count = 0
+        with part.open("w", encoding="utf-8") as handle:
+            handle.write(json.dumps({"model": label, "fields": [f.attname for f in fields]}) + "\n")
+            rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in fields])
+            for row in rows.iterator(chunk_size=2000):
+                values = [_encode(field, value) for field, value in zip(fields, row, strict=True)]
+                handle.write(json.dumps(values, ensure_ascii=False) + "\n")
+                count += 1
+        tables[label] = {"rows": count, "part": f"data/{label}.jsonl"}
+    return tables
+
+
+def _copy_files(target: Path) -> int:
+    root = Path(settings.MEDIA_ROOT)
+    count = 0
+    if not root.exists():
+        return 0
+    for source in sorted(p for p in root.rglob("*") if p.is_file()):
+        destination = target / source.relative_to(root)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(source, destination)
+        except FileNotFoundError:  # removed by the running server meanwhile
+            continue
+        count += 1
+    return count
+
+
+# --- verify ------------------------------------------------------------------------------------------
+
+def verify(path: Path) -> list[str]:
+    """Check an archive against its manifest: every part present with its SHA-256, no part unlisted,
+    every table's row count. Returns the faults (empty when the archive is sound)."""
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            return _verify_archive(archive)
+    except (OSError, tarfile.TarError, EOFError) as exc:
+        return [f"not a readable backup archive: {exc}"]
+
+
+def _verify_archive(archive) -> list[str]:
+    faults = []
+    try:
+        manifest = json.load(archive.extractfile(MANIFEST))
+    except (KeyError, ValueError) as exc:
+        return [f"no readable manifest: {exc}"]
+    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        return ["not a Hamdeli backup of a version this Hamdeli reads"]
+    listed = manifest.get("parts", {})
+    present = set()
+    for member in archive:
+        if not member.isfile() or member.name == MANIFEST:
+            continue
+        present.add(member.name)
+        expected = listed.get(member.name)
+        if expected is None:
+            faults.append(f"{member.name}: not in the manifest")
+            continue
+        digest, lines = hashlib.sha256(), 0
+        handle = archive.extractfile(member)
+        for block in iter(lambda h=handle: h.read(1 << 20), b""):
+            digest.update(block)
+            lines += block.count(b"\n")
+        if digest.hexdigest() != expected["sha256"]:
+            faults.append(f"{member.name}: SHA-256 differs from the manifest (damaged or changed)")
+        if member.name.startswith("data/"):
+            label = member.name.removeprefix("data/").removesuffix(".jsonl")
+            rows = manifest["tables"].get(label, {}).get("rows")
+            if rows != lines - 1:
+                faults.append(f"{member.name}: {lines - 1} rows, the manifest says {rows}")
+    faults.extend(f"{name}: missing from the archive" for name in sorted(set(listed) - present))
+    return faults
+
+
+# --- restore -----------------------------------------------------------------------------------------
+
+def restore(path: Path) -> dict:
+    """Load an archive into this instance, which must be migrated to the same version and hold no data."""
+    faults = verify(path)
+    if faults:
+        raise BackupError("the archive is not sound: " + "; ".join(faults[:5]))
+    with tarfile.open(path, "r:gz") as archive:
+        manifest = json.load(archive.extractfile(MANIFEST))
+        _check_target(manifest)
+        written = _restore_files(archive, manifest)
+        try:
+            _restore_tables(archive, manifest)
+        except BaseException:
+            for file in written:
+                file.unlink(missing_ok=True)
+            raise
+    return manifest
+
+
+def _check_target(manifest: dict) -> None:
+    if _applied_migrations(connection.alias) != manifest["migrations"]:
+        raise BackupError("this instance's database is not at the archive's version: install the Hamdeli version "
+                          "that made the backup and run `hamdeli migrate` before restoring")
+    from django.contrib.auth import get_user_model
+
+    from hamdeli.core.models import AuditEntry, Organization
+
+    for model in (Organization, get_user_model(), AuditEntry):
+        if model._base_manager.exists():
+            raise BackupError(f"this instance is not empty ({model._meta.label_lower} has rows): restore only "
+                              "into a freshly migrated database")
+    root = Path(settings.MEDIA_ROOT)
+    if root.exists() and any(p.is_file() for p in root.rglob("*")):
+        raise BackupError(f"the files folder {root} is not empty: restore only into an empty instance")
+
+
+def _restore_files(archive, manifest) -> list[Path]:
+    root, written = Path(settings.MEDIA_ROOT), []
+    for member in archive:
+        if not member.isfile() or not member.name.startswith("files/"):
+            continue
+        rel = Path(member.name.removeprefix("files/"))
+        if rel.is_absolute() or ".." in rel.parts:
+            raise BackupError(f"{member.name}: a file outside the files folder")
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.extractfile(member) as source, target.open("wb") as handle:
+            shutil.copyfileobj(source, handle)
+        written.append(target)
+    return written
+
+
+def _restore_tables(archive, manifest) -> None:
+    by_label = {m._meta.label_lower: m for m in models_to_copy()}
+    unknown = set(manifest["tables"]) - set(by_label)
+    if unknown:
+        raise BackupError(f"the archive holds tables this Hamdeli does not know: {', '.join(sorted(unknown))}")
+    with transaction.atomic(), connection.cursor() as cursor:  # foreign keys are checked at commit
+        for model in by_label.values():  # what migrate made (content types, reference rows) is replaced
+            if model._base_manager.exists():
+                table = connection.ops.quote_name(model._meta.db_table)  # names from our models, not input
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        for label, table in manifest["tables"].items():
+            _load_table(cursor, by_label[label], archive.extractfile(table["part"]))
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(by_label.values())):
+            cursor.execute(sql)
+
+
+def _load_table(cursor, model, raw) -> None:
+    lines = io.TextIOWrapper(raw, encoding="utf-8")
+    header = json.loads(next(lines))
+    known = {field.attname: field for field in model._meta.concrete_fields}
+    if set(header["fields"]) != set(known):
+        raise BackupError(f"{model._meta.label_lower}: the archive's columns differ from this Hamdeli's")
+    fields = [known[name] for name in header["fields"]]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+           f"VALUES ({', '.join(['%s'] * len(fields))})")  # (names from our models, values as parameters)
+    batch = []
+    for line in lines:
+        values = json.loads(line)
+        batch.append([field.get_db_prep_save(_decode(field, value), connection)
+                      for field, value in zip(fields, values, strict=True)])
+        if len(batch) == 1000:
+            cursor.executemany(sql, batch)
+            batch = []
+    if batch:
+        cursor.executemany(sql, batch)
+

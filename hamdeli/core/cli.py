@@ -1,0 +1,121 @@
+"""`hamdeli audit verify`: recompute every organization's audit hash chain."""
+
+import sys
+
+
+def _verify(args) -> int:
+    from hamdeli.core import audit
+    from hamdeli.core.models import AuditEntry
+
+    faults = audit.verify()
+    if faults:
+        for fault in faults:
+            print(f"FAULT: {fault}", file=sys.stderr)
+        print(f"audit verify: {len(faults)} broken chain(s)", file=sys.stderr)
+        return 1
+    print(f"audit verify: OK ({AuditEntry.objects.count()} entries, every organization's chain recomputed)")
+    return 0
+
+
+def register(sub) -> None:
+    group = sub.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
+    p = group.add_parser("verify", help="recompute each organization's hash chain; non-zero exit naming the first "
+                                        "broken entry")
+    p.set_defaults(handler=_verify)
+    register_backup(sub)
+    register_org(sub)
+
+
+def _backup(args) -> int:
+    from hamdeli.core import backup
+
+    if args.verify:
+        faults = backup.verify(args.path)
+        for fault in faults:
+            print(f"FAULT: {fault}", file=sys.stderr)
+        if faults:
+            print(f"backup verify: {len(faults)} fault(s) in {args.path}", file=sys.stderr)
+            return 1
+        print(f"backup verify: OK ({args.path})")
+        return 0
+    manifest = backup.backup(args.path)
+    rows = sum(table["rows"] for table in manifest["tables"].values())
+    print(f"backup: {args.path} ({rows} rows in {len(manifest['tables'])} tables, {manifest['files']} files)")
+    return 0
+
+
+def _restore(args) -> int:
+    from hamdeli.core import backup
+
+    try:
+        manifest = backup.restore(args.path)
+    except backup.BackupError as exc:
+        print(f"restore: refused: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(table["rows"] for table in manifest["tables"].values())
+    print(f"restore: OK ({rows} rows, {manifest['files']} files from {manifest['created_at']}); "
+          "now run `hamdeli ledger verify` and `hamdeli audit verify`")
+    return 0
+
+
+def register_backup(sub) -> None:
+    from pathlib import Path
+
+    p = sub.add_parser("backup", help="write one archive of the database and every stored file (or --verify one)")
+    p.add_argument("path", type=Path)
+    p.add_argument("--verify", action="store_true", help="check an existing archive against its manifest")
+    p.set_defaults(handler=_backup)
+    p = sub.add_parser("restore", help="restore an archive into an empty, freshly migrated instance")
+    p.add_argument("path", type=Path)
+    p.set_defaults(handler=_restore)
+
+
+def _org_create(args) -> int:
+    from django.contrib.auth import get_user_model
+    from django.core.validators import validate_email
+    from django.db import transaction
+    from django.utils.text import slugify
+
+    from hamdeli.core import services
+    from hamdeli.core.models import Organization
+    from hamdeli.places.models import City
+
+    slug = args.slug or slugify(args.name)
+    problems = []
+    if not slug:
+        problems.append("give --slug: the name makes no short name of latin letters")
+    elif Organization.objects.filter(slug=slug).exists():
+        problems.append(f"an organization with the short name {slug!r} exists already")
+    try:
+        validate_email(args.owner)
+    except Exception:
+        problems.append(f"{args.owner!r} is not an email address")
+    cities = City.objects.filter(geonameid=int(args.city)) if args.city.isdigit() else \
+        City.objects.filter(name_en__iexact=args.city).order_by("-population")
+    city = cities.first()
+    if city is None:
+        problems.append(f"no city {args.city!r}: give its GeoNames id, or import cities first (hamdeli cities import)")
+    if problems:
+        for problem in problems:
+            print(f"org create: {problem}", file=sys.stderr)
+        return 2
+    with transaction.atomic():
+        org = services.ensure_organization(slug=slug, name={args.language: args.name}, city=city)
+        existing = get_user_model().objects.filter(email__iexact=args.owner).order_by("pk").first()
+        username = existing.username if existing else args.owner.lower()
+        services.ensure_member(org=org, username=username, role="owner", email=args.owner.lower())
+    print(f"org create: {slug} ({args.name}, {city.name_en}) with owner {username}")
+    if existing is None:
+        print(f"  set the owner's password: hamdeli manage changepassword {username}")
+    return 0
+
+
+def register_org(sub) -> None:
+    group = sub.add_parser("org", help="organizations (offices)").add_subparsers(dest="org_command", required=True)
+    p = group.add_parser("create", help="create an office with its first owner")
+    p.add_argument("name", help="the office's name")
+    p.add_argument("--owner", required=True, help="the owner's email; a new user when nobody has it")
+    p.add_argument("--city", required=True, help="the office's city: GeoNames id or English name")
+    p.add_argument("--slug", default="", help="short name (default: made from the name)")
+    p.add_argument("--language", default="fa", choices=["fa", "en"], help="the language the name is written in")
+    p.set_defaults(handler=_org_create)
