@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal
 from typing import Literal
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
@@ -17,6 +18,7 @@ from hamdeli.aid.models import BaseUnit, Direction, PartyKind
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.idempotency import idempotent
 from hamdeli.core.localized import localized_str
+from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
 from hamdeli.places.models import City
 
@@ -24,7 +26,7 @@ router = Router(tags=["aid"])
 Localized = dict[str, str]
 
 
-class ItemIn(Schema):
+class AidItemIn(Schema):
     code: str = Field(..., min_length=1, max_length=50)
     name: Localized
     base_unit: Literal[tuple(BaseUnit.values)] = "piece"
@@ -60,7 +62,7 @@ class PledgeIn(Schema):
     lines: list[LineIn] = Field(..., min_length=1)
 
 
-class TransitionIn(Schema):
+class PledgeTransitionIn(Schema):
     action: Literal["accept", "ship", "deliver", "close", "cancel"]
     reason: str = Field("", max_length=2000)
     source: uuid.UUID | None = None
@@ -97,7 +99,7 @@ class ReceiveIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
-class HandoverIn(Schema):
+class StockHandoverIn(Schema):
     source: uuid.UUID
     target: uuid.UUID
     signed_by: str = Field(..., min_length=1, max_length=200)
@@ -129,6 +131,123 @@ class ReverseIn(Schema):
     note: str = Field(..., min_length=1, max_length=2000)
 
 
+class ItemOut(Schema):
+    id: uuid.UUID
+    code: str
+    name: Localized
+    base_unit: str
+    pack_sizes: list[int]
+    unit_value: str | None = Field(..., description="a decimal, as text")
+    currency: str
+
+
+class PartyOut(Schema):
+    id: uuid.UUID
+    name: Localized
+    kind: str
+    city_geonameid: int | None
+
+
+class LocationOut(Schema):
+    id: uuid.UUID
+    name: Localized
+    kind: str
+    party: uuid.UUID | None
+
+
+class PledgeLineOut(Schema):
+    item: uuid.UUID
+    quantity: int
+
+
+class BoxLineOut(Schema):
+    id: uuid.UUID
+    item: uuid.UUID
+    lot: str
+    lot_id: uuid.UUID
+    expires_on: dt.date | None
+    quantity: int
+
+
+class BoxOut(Schema):
+    id: uuid.UUID
+    number: int
+    label: str
+    state: str
+    lines: list[BoxLineOut]
+
+
+class ConsignmentOut(Schema):
+    id: uuid.UUID
+    reference: str
+    carrier: str
+    tracking_ref: str
+    shipped_on: dt.date | None
+    boxes: list[BoxOut]
+
+
+class PledgeOut(Schema):
+    id: uuid.UUID
+    direction: str
+    state: str
+    label: Localized
+    donor: uuid.UUID
+    recipient: uuid.UUID
+    offered_on: dt.date | None
+    cancel_reason: str
+    lines: list[PledgeLineOut]
+    consignments: list[ConsignmentOut]
+
+
+class MovementOut(Schema):
+    id: uuid.UUID
+    operation: str
+    at: dt.datetime
+    reason: str
+    item: str = Field(..., description="the item's code")
+    lot: str
+    expires_on: dt.date | None
+    quantity: int
+    from_: str = Field(..., alias="from")
+    from_kind: str
+    to: str
+    to_kind: str
+    pledge: uuid.UUID | None
+    donor: str | None
+    consignment: str | None
+    box: int | None
+    recipient: str | None
+    recipient_group: str
+    people_count: int | None
+    signed_by: str
+    signed_at: dt.datetime | None
+    reverses: uuid.UUID | None
+    note: str
+
+
+class StockOut(Schema):
+    location: uuid.UUID
+    location_name: str
+    item: uuid.UUID
+    item_code: str
+    lot: str
+    lot_id: uuid.UUID
+    expires_on: dt.date | None
+    quantity: int
+
+
+class FefoOut(Schema):
+    lot: str
+    lot_id: uuid.UUID
+    expires_on: dt.date | None
+    quantity: int
+
+
+class GrantOut(Schema):
+    location: uuid.UUID
+    username: str
+
+
 def item_out(i) -> dict:
     return {
         "id": i.public_id,
@@ -155,6 +274,7 @@ def location_out(loc) -> dict:
 
 
 def pledge_out(p) -> dict:
+    prefetch_related_objects([p], *selectors.PLEDGE_CONTENTS)  # nothing more when the list prefetched them
     return {
         "id": p.public_id,
         "direction": p.direction,
@@ -164,12 +284,13 @@ def pledge_out(p) -> dict:
         "recipient": p.recipient.public_id,
         "offered_on": p.offered_on,
         "cancel_reason": p.cancel_reason,
-        "lines": [{"item": ln.item.public_id, "quantity": ln.quantity} for ln in p.lines.select_related("item")],
+        "lines": [{"item": ln.item.public_id, "quantity": ln.quantity} for ln in p.lines.all()],
         "consignments": [consignment_out(c) for c in p.consignments.all()],
     }
 
 
 def consignment_out(c) -> dict:
+    prefetch_related_objects([c], "boxes__lines__item", "boxes__lines__lot")
     return {
         "id": c.public_id,
         "reference": c.reference,
@@ -191,7 +312,7 @@ def consignment_out(c) -> dict:
                         "expires_on": ln.lot.expires_on,
                         "quantity": ln.quantity,
                     }
-                    for ln in b.lines.select_related("item", "lot")
+                    for ln in b.lines.all()
                 ],
             }
             for b in c.boxes.all()
@@ -221,27 +342,31 @@ def _city(geonameid):
     return city
 
 
-@router.get("/items", operation_id="aid_items_list")
+@router.get("/items", response=list[ItemOut], operation_id="aid_items_list")
+@paged
 @requires("aid.view")
 def items_list(request):
-    return [item_out(i) for i in selectors.items(org=request.org)]
+    """The catalogue of items."""
+    return mapped(selectors.items(org=request.org), item_out)
 
 
-@router.post("/items", operation_id="aid_items_create")
+@router.post("/items", response={201: ItemOut}, operation_id="aid_items_create")
 @requires("aid.edit")
 @idempotent
-def items_create(request, payload: ItemIn):
+def items_create(request, payload: AidItemIn):
     i = services.create_item(org=request.org, actor=request.user, **payload.dict())
     return Status(201, item_out(i))
 
 
-@router.get("/parties", operation_id="aid_parties_list")
+@router.get("/parties", response=list[PartyOut], operation_id="aid_parties_list")
+@paged
 @requires("aid.view")
 def parties_list(request):
-    return [party_out(p) for p in selectors.parties(org=request.org)]
+    """Donors and recipients."""
+    return mapped(selectors.parties(org=request.org), party_out)
 
 
-@router.post("/parties", operation_id="aid_parties_create")
+@router.post("/parties", response={201: PartyOut}, operation_id="aid_parties_create")
 @requires("aid.edit")
 @idempotent
 def parties_create(request, payload: PartyIn):
@@ -251,13 +376,15 @@ def parties_create(request, payload: PartyIn):
     return Status(201, party_out(p))
 
 
-@router.get("/locations", operation_id="aid_locations_list")
+@router.get("/locations", response=list[LocationOut], operation_id="aid_locations_list")
+@paged
 @requires("aid.view")
 def locations_list(request):
-    return [location_out(loc) for loc in selectors.locations(org=request.org, actor=request.user)]
+    """The stores and virtual locations you may see."""
+    return mapped(selectors.locations(org=request.org, actor=request.user).select_related("party"), location_out)
 
 
-@router.post("/locations", operation_id="aid_locations_create")
+@router.post("/locations", response={201: LocationOut}, operation_id="aid_locations_create")
 @requires("aid.edit")
 @idempotent
 def locations_create(request, payload: LocationIn):
@@ -274,7 +401,7 @@ class GrantIn(Schema):
     username: str = Field(..., min_length=1, max_length=150)
 
 
-@router.post("/locations/{public_id}/grants", operation_id="aid_locations_grant")
+@router.post("/locations/{public_id}/grants", response={201: GrantOut}, operation_id="aid_locations_grant")
 @requires("aid.edit")
 @idempotent
 def locations_grant(request, public_id: uuid.UUID, payload: GrantIn):
@@ -285,26 +412,29 @@ def locations_grant(request, public_id: uuid.UUID, payload: GrantIn):
     return Status(201, {"location": where.public_id, "username": payload.username})
 
 
-@router.get("/stock", operation_id="aid_stock")
+@router.get("/stock", response=list[StockOut], operation_id="aid_stock")
+@paged
 @requires("aid.view")
 def stock(request, location: uuid.UUID | None = None):
+    """Units on hand per location, item and lot."""
     where = selectors.location(org=request.org, actor=request.user, public_id=location) if location else None
-    return [
-        {
-            "location": b.location.public_id,
-            "location_name": localized_str(b.location.name),
-            "item": b.item.public_id,
-            "item_code": b.item.code,
-            "lot": b.lot.number,
-            "lot_id": b.lot.public_id,
-            "expires_on": b.lot.expires_on,
-            "quantity": b.quantity,
-        }
-        for b in selectors.stock(org=request.org, actor=request.user, location=where)
-    ]
+    return mapped(selectors.stock(org=request.org, actor=request.user, location=where), stock_out)
 
 
-@router.get("/fefo", operation_id="aid_fefo")
+def stock_out(b) -> dict:
+    return {
+        "location": b.location.public_id,
+        "location_name": localized_str(b.location.name),
+        "item": b.item.public_id,
+        "item_code": b.item.code,
+        "lot": b.lot.number,
+        "lot_id": b.lot.public_id,
+        "expires_on": b.lot.expires_on,
+        "quantity": b.quantity,
+    }
+
+
+@router.get("/fefo", response=list[FefoOut], operation_id="aid_fefo")
 @requires("aid.view")
 def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int = Query(..., gt=0, le=MAX_QUANTITY)):
     where = selectors.location(org=request.org, actor=request.user, public_id=location)
@@ -316,15 +446,16 @@ def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int = Query(..
     ]
 
 
-@router.get("/pledges", operation_id="aid_pledges_list")
+@router.get("/pledges", response=list[PledgeOut], operation_id="aid_pledges_list")
+@paged
 @requires("aid.view")
 def pledges_list(request, direction: str | None = None, state: str | None = None):
-    return [
-        pledge_out(p) for p in selectors.pledges(org=request.org, actor=request.user, direction=direction, state=state)
-    ]
+    """Pledges, newest first, with their lines and consignments."""
+    pledges = selectors.pledges(org=request.org, actor=request.user, direction=direction, state=state)
+    return mapped(selectors.with_contents(pledges), pledge_out)
 
 
-@router.post("/pledges", operation_id="aid_pledges_create")
+@router.post("/pledges", response={201: PledgeOut}, operation_id="aid_pledges_create")
 @requires("aid.edit")
 @idempotent
 def pledges_create(request, payload: PledgeIn):
@@ -343,16 +474,16 @@ def pledges_create(request, payload: PledgeIn):
     return Status(201, pledge_out(p))
 
 
-@router.get("/pledges/{public_id}", operation_id="aid_pledges_get")
+@router.get("/pledges/{public_id}", response=PledgeOut, operation_id="aid_pledges_get")
 @requires("aid.view")
 def pledges_get(request, public_id: uuid.UUID):
     return pledge_out(selectors.pledge(org=request.org, actor=request.user, public_id=public_id))
 
 
-@router.post("/pledges/{public_id}/transition", operation_id="aid_pledges_transition")
+@router.post("/pledges/{public_id}/transition", response=PledgeOut, operation_id="aid_pledges_transition")
 @requires("aid.handle")
 @idempotent
-def pledges_transition(request, public_id: uuid.UUID, payload: TransitionIn):
+def pledges_transition(request, public_id: uuid.UUID, payload: PledgeTransitionIn):
     org = request.org
     p = selectors.pledge(org=org, actor=request.user, public_id=public_id)
     source = selectors.location(org=org, actor=request.user, public_id=payload.source) if payload.source else None
@@ -362,7 +493,8 @@ def pledges_transition(request, public_id: uuid.UUID, payload: TransitionIn):
     return pledge_out(p)
 
 
-@router.post("/pledges/{public_id}/consignments", operation_id="aid_consignments_create")
+@router.post("/pledges/{public_id}/consignments", response={201: ConsignmentOut},
+             operation_id="aid_consignments_create")
 @requires("aid.handle")
 @idempotent
 def consignments_create(request, public_id: uuid.UUID, payload: ConsignmentIn):
@@ -395,7 +527,8 @@ def consignments_create(request, public_id: uuid.UUID, payload: ConsignmentIn):
     return Status(201, consignment_out(c))
 
 
-@router.post("/pledges/{public_id}/consignments/import", operation_id="aid_consignments_import")
+@router.post("/pledges/{public_id}/consignments/import", response={201: ConsignmentOut},
+             operation_id="aid_consignments_import")
 @requires("aid.handle")
 @idempotent
 def consignments_import(
@@ -408,13 +541,13 @@ def consignments_import(
     return Status(201, consignment_out(c))
 
 
-@router.get("/consignments/{public_id}", operation_id="aid_consignments_get")
+@router.get("/consignments/{public_id}", response=ConsignmentOut, operation_id="aid_consignments_get")
 @requires("aid.view")
 def consignments_get(request, public_id: uuid.UUID):
     return consignment_out(selectors.consignment(org=request.org, actor=request.user, public_id=public_id))
 
 
-@router.post("/boxes/{public_id}/receive", operation_id="aid_boxes_receive")
+@router.post("/boxes/{public_id}/receive", response=ConsignmentOut, operation_id="aid_boxes_receive")
 @requires("aid.handle")
 @idempotent
 def boxes_receive(request, public_id: uuid.UUID, payload: ReceiveIn):
@@ -432,7 +565,7 @@ def boxes_receive(request, public_id: uuid.UUID, payload: ReceiveIn):
     return consignment_out(box.consignment)
 
 
-@router.post("/intakes", operation_id="aid_intakes_create")
+@router.post("/intakes", response={201: list[MovementOut]}, operation_id="aid_intakes_create")
 @requires("aid.handle")
 @idempotent
 def intakes_create(request, payload: IntakeIn):
@@ -451,10 +584,10 @@ def intakes_create(request, payload: IntakeIn):
     return Status(201, [movement_out(m) for m in moved])
 
 
-@router.post("/handovers", operation_id="aid_handovers_create")
+@router.post("/handovers", response={201: list[MovementOut]}, operation_id="aid_handovers_create")
 @requires("aid.handle")
 @idempotent
-def handovers_create(request, payload: HandoverIn):
+def handovers_create(request, payload: StockHandoverIn):
     org = request.org
     moved = services.handover(
         org=org,
@@ -469,7 +602,7 @@ def handovers_create(request, payload: HandoverIn):
     return Status(201, [movement_out(m) for m in moved])
 
 
-@router.post("/distributions", operation_id="aid_distributions_create")
+@router.post("/distributions", response={201: list[MovementOut]}, operation_id="aid_distributions_create")
 @requires("aid.handle")
 @idempotent
 def distributions_create(request, payload: DistributionIn):
@@ -487,7 +620,8 @@ def distributions_create(request, payload: DistributionIn):
     return Status(201, [movement_out(m) for m in moved])
 
 
-@router.post("/movements/{public_id}/reverse", operation_id="aid_movements_reverse")
+@router.post("/movements/{public_id}/reverse", response={201: list[MovementOut]},
+             operation_id="aid_movements_reverse")
 @requires("aid.handle")
 @idempotent
 def movements_reverse(request, public_id: uuid.UUID, payload: ReverseIn):
@@ -496,30 +630,37 @@ def movements_reverse(request, public_id: uuid.UUID, payload: ReverseIn):
     return Status(201, [movement_out(x) for x in made])
 
 
-@router.get("/movements", operation_id="aid_movements_list")
+@router.get("/movements", response=list[MovementOut], by_alias=True, operation_id="aid_movements_list")
+@paged
 @requires("aid.view")
-def movements_list(request, format: Literal["json", "csv"] = "json"):
+def movements_list(request):
+    """The ledger's movements (the whole ledger as CSV: /exports/movements)."""
+    return mapped(selectors.movements(org=request.org, actor=request.user), movement_out)
+
+
+@router.get("/exports/movements", operation_id="aid_export_movements")
+@requires("aid.view")
+def export_movements(request):
+    """Every movement you may see, as CSV."""
     rows = selectors.movements(org=request.org, actor=request.user)
-    if format == "csv":
-        return HttpResponse(exports.movements_csv(rows), content_type="text/csv; charset=utf-8")
-    return [movement_out(m) for m in rows]
+    return HttpResponse(exports.movements_csv(rows), content_type="text/csv; charset=utf-8")
 
 
-@router.get("/trace/forward/{public_id}", operation_id="aid_trace_forward")
+@router.get("/trace/forward/{public_id}", response=dict, operation_id="aid_trace_forward")
 @requires("aid.view")
 def trace_forward(request, public_id: uuid.UUID):
     target = selectors.find_traceable(org=request.org, actor=request.user, public_id=public_id)
     return exports.jsonable(selectors.trace_forward(target))
 
 
-@router.get("/trace/backward/{public_id}", operation_id="aid_trace_backward")
+@router.get("/trace/backward/{public_id}", response=list[dict], operation_id="aid_trace_backward")
 @requires("aid.view")
 def trace_backward(request, public_id: uuid.UUID):
     where = selectors.location(org=request.org, actor=request.user, public_id=public_id)
     return exports.jsonable(selectors.trace_backward(org=request.org, location=where))
 
 
-@router.get("/lots/{public_id}/recall", operation_id="aid_lots_recall")
+@router.get("/lots/{public_id}/recall", response=dict, operation_id="aid_lots_recall")
 @requires("aid.view")
 def lots_recall(request, public_id: uuid.UUID):
     access.require_office(request.org, request.user)
@@ -527,7 +668,7 @@ def lots_recall(request, public_id: uuid.UUID):
     return exports.jsonable(selectors.recall(org=request.org, lot=lot))
 
 
-@router.get("/pledges/{public_id}/report", operation_id="aid_pledges_report")
+@router.get("/pledges/{public_id}/report", response=dict, operation_id="aid_pledges_report")
 @requires("aid.view")
 def pledges_report(request, public_id: uuid.UUID):
     p = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)

@@ -543,7 +543,7 @@ class RecipientOut(Schema):
     listed_from: str = Field("", description='"aid-party:<id>" when listed from the aid records')
 
 
-class ItemIn(Schema):
+class RecognitionItemIn(Schema):
     title: dict
     kind: Literal[tuple(RecognitionKind.values)]
     maker: str = Field("", max_length=200)
@@ -563,7 +563,7 @@ class CopyOut(Schema):
     note: str
 
 
-class ItemOut(Schema):
+class RecognitionItemOut(Schema):
     id: uuid.UUID
     title: dict
     kind: str
@@ -579,7 +579,7 @@ class CopiesIn(Schema):
     original: bool = False
 
 
-class HandoverIn(Schema):
+class CopyHandoverIn(Schema):
     handed_over_on: dt.date
     received_by: str = Field(..., min_length=1, max_length=200)
     note: str = Field("", max_length=5000)
@@ -629,20 +629,20 @@ def recipients_from_aid(request):
     return Status(201, [recipient_out(r) for r in made])
 
 
-@router.get("/recognition", response=list[ItemOut], operation_id="recognition_list")
+@router.get("/recognition", response=list[RecognitionItemOut], operation_id="recognition_list")
 @requires("campaigns.view")
 def list_items(request):
     return [item_out(request, i) for i in selectors.items(org=request.org)]
 
 
-@router.post("/recognition", response={201: ItemOut}, operation_id="recognition_create")
+@router.post("/recognition", response={201: RecognitionItemOut}, operation_id="recognition_create")
 @requires("campaigns.edit")
-def create_item(request, payload: ItemIn):
+def create_item(request, payload: RecognitionItemIn):
     return Status(201, item_out(request, recognition.create_item(org=request.org, actor=request.user,
                                                                  **payload.dict())))
 
 
-@router.get("/recognition/{public_id}", response=ItemOut, operation_id="recognition_get")
+@router.get("/recognition/{public_id}", response=RecognitionItemOut, operation_id="recognition_get")
 @requires("campaigns.view")
 def get_item(request, public_id: uuid.UUID):
     return item_out(request, selectors.item(org=request.org, public_id=public_id))
@@ -662,17 +662,17 @@ def add_copies(request, public_id: uuid.UUID, payload: CopiesIn):
 
 @router.post("/copies/{public_id}/handover", response=CopyOut, operation_id="recognition_handover")
 @requires("campaigns.edit")
-def handover(request, public_id: uuid.UUID, payload: HandoverIn):
+def handover(request, public_id: uuid.UUID, payload: CopyHandoverIn):
     c = selectors.copy(org=request.org, public_id=public_id)
     return copy_out(recognition.record_handover(org=request.org, actor=request.user, copy=c, **payload.dict()))
 
 
-class DashboardOut(Schema):
+class CampaignsDashboardOut(Schema):
     running: list[CampaignOut]
     pending_handovers: list[CopyOut]
 
 
-@router.get("/dashboard", response=DashboardOut, operation_id="campaigns_dashboard")
+@router.get("/dashboard", response=CampaignsDashboardOut, operation_id="campaigns_dashboard")
 @requires("campaigns.view")
 def dashboard(request):
     return {"running": [campaign_out(c) for c in selectors.running_campaigns(org=request.org)],

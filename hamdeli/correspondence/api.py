@@ -89,7 +89,7 @@ class LetterPatch(LetterFields):
     subject: str = Field(None, min_length=1, max_length=500)
 
 
-class TransitionIn(Schema):
+class LetterTransitionIn(Schema):
     action: Literal[tuple(LetterAction.values)]
     on: dt.date
     note: str = Field("", max_length=2000)
@@ -105,7 +105,7 @@ class EventOut(Schema):
     actor: str | None
 
 
-class AttachmentOut(Schema):
+class LetterAttachmentOut(Schema):
     id: uuid.UUID
     name: str
     content_type: str
@@ -177,7 +177,7 @@ def update_letter(request, public_id: uuid.UUID, payload: LetterPatch):
 
 @router.post("/letters/{public_id}/transitions", response=LetterOut, operation_id="letters_transition")
 @requires("correspondence.edit")
-def transition_letter(request, public_id: uuid.UUID, payload: TransitionIn):
+def transition_letter(request, public_id: uuid.UUID, payload: LetterTransitionIn):
     letter = selectors.letter(org=request.org, public_id=public_id)
     return letter_out(services.transition_letter(org=request.org, actor=request.user, letter=letter,
                                                  **payload.dict()))
@@ -195,14 +195,14 @@ def attachment_out(a) -> dict:
     return {"id": a.public_id, "name": a.original_name, "content_type": a.content_type, "size": a.size}
 
 
-@router.get("/letters/{public_id}/attachments", response=list[AttachmentOut], operation_id="letters_attachments")
+@router.get("/letters/{public_id}/attachments", response=list[LetterAttachmentOut], operation_id="letters_attachments")
 @requires("correspondence.view")
 def list_attachments(request, public_id: uuid.UUID):
     letter = selectors.letter(org=request.org, public_id=public_id)
     return [attachment_out(a) for a in letter.attachments.all()]
 
 
-@router.post("/letters/{public_id}/attachments", response={201: AttachmentOut},
+@router.post("/letters/{public_id}/attachments", response={201: LetterAttachmentOut},
              operation_id="letters_attachment_upload")
 @requires("correspondence.edit")
 def upload_attachment(request, public_id: uuid.UUID, file: UploadedFile = File(...)):  # noqa: B008

@@ -85,7 +85,7 @@ class PartnershipPatch(Schema):
     notes: str | None = Field(None, max_length=10000)
 
 
-class TransitionIn(Schema):
+class PartnershipTransitionIn(Schema):
     action: Literal[tuple(PartnershipAction.values)]
     on: dt.date
     note: str = Field("", max_length=2000)
@@ -169,7 +169,7 @@ def update_partnership(request, public_id: uuid.UUID, payload: PartnershipPatch)
 @router.post("/partnerships/{public_id}/transitions", response=PartnershipOut,
              operation_id="partners_transition")
 @requires("partners.edit")
-def transition_partnership(request, public_id: uuid.UUID, payload: TransitionIn):
+def transition_partnership(request, public_id: uuid.UUID, payload: PartnershipTransitionIn):
     p = selectors.partnership(org=request.org, public_id=public_id)
     services.transition_partnership(org=request.org, actor=request.user, partnership=p, **payload.dict())
     return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
@@ -302,13 +302,13 @@ class RenewalOut(Schema):
     id: str
 
 
-class DashboardOut(Schema):
+class PartnersDashboardOut(Schema):
     by_state: list[CountOut]
     dimmed: list[PartnershipOut]
     upcoming_renewals: list[RenewalOut]
 
 
-@router.get("/dashboard", response=DashboardOut, operation_id="partners_dashboard")
+@router.get("/dashboard", response=PartnersDashboardOut, operation_id="partners_dashboard")
 @requires("partners.view")
 def dashboard(request):
     return {

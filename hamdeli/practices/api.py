@@ -140,7 +140,7 @@ class QuestionOut(Schema):
     read: bool
 
 
-class AttachmentOut(Schema):
+class PracticeAttachmentOut(Schema):
     id: uuid.UUID
     name: str
     content_type: str
@@ -244,7 +244,7 @@ def delete_practice(request, public_id: uuid.UUID):
     return Status(204, None)
 
 
-@router.get("/practices/{public_id}/attachments", response=list[AttachmentOut],
+@router.get("/practices/{public_id}/attachments", response=list[PracticeAttachmentOut],
             operation_id="practices_attachments")
 @requires("practices.view")
 def list_attachments(request, public_id: uuid.UUID):
@@ -252,7 +252,7 @@ def list_attachments(request, public_id: uuid.UUID):
     return [attachment_out(a) for a in practice.attachments.all()]
 
 
-@router.post("/practices/{public_id}/attachments", response={201: AttachmentOut},
+@router.post("/practices/{public_id}/attachments", response={201: PracticeAttachmentOut},
              operation_id="practices_attachment_upload")
 @requires("practices.edit")
 def upload_attachment(request, public_id: uuid.UUID, file: UploadedFile = File(...)):  # noqa: B008
