@@ -354,6 +354,7 @@ def items_list(request):
 @requires("aid.edit")
 @idempotent
 def items_create(request, payload: AidItemIn):
+    """Add an item to the catalogue."""
     i = services.create_item(org=request.org, actor=request.user, **payload.dict())
     return Status(201, item_out(i))
 
@@ -370,6 +371,7 @@ def parties_list(request):
 @requires("aid.edit")
 @idempotent
 def parties_create(request, payload: PartyIn):
+    """Add a donor or recipient."""
     p = services.create_party(
         org=request.org, actor=request.user, name=payload.name, kind=payload.kind, city=_city(payload.city_geonameid)
     )
@@ -388,6 +390,7 @@ def locations_list(request):
 @requires("aid.edit")
 @idempotent
 def locations_create(request, payload: LocationIn):
+    """Add a store of a party."""
     loc = services.create_location(
         org=request.org,
         actor=request.user,
@@ -437,6 +440,7 @@ def stock_out(b) -> dict:
 @router.get("/fefo", response=list[FefoOut], operation_id="aid_fefo")
 @requires("aid.view")
 def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int = Query(..., gt=0, le=MAX_QUANTITY)):
+    """Which lots to take first (first expiry, first out) for a quantity."""
     where = selectors.location(org=request.org, actor=request.user, public_id=location)
     plan = services.fefo(
         org=request.org, location=where, item=selectors.item(org=request.org, public_id=item), quantity=quantity
@@ -459,6 +463,7 @@ def pledges_list(request, direction: str | None = None, state: str | None = None
 @requires("aid.edit")
 @idempotent
 def pledges_create(request, payload: PledgeIn):
+    """Record a pledge with its lines."""
     org = request.org
     p = services.create_pledge(
         org=org,
@@ -477,6 +482,7 @@ def pledges_create(request, payload: PledgeIn):
 @router.get("/pledges/{public_id}", response=PledgeOut, operation_id="aid_pledges_get")
 @requires("aid.view")
 def pledges_get(request, public_id: uuid.UUID):
+    """One pledge with its lines and consignments."""
     return pledge_out(selectors.pledge(org=request.org, actor=request.user, public_id=public_id))
 
 
@@ -484,6 +490,7 @@ def pledges_get(request, public_id: uuid.UUID):
 @requires("aid.handle")
 @idempotent
 def pledges_transition(request, public_id: uuid.UUID, payload: PledgeTransitionIn):
+    """Accept, ship, deliver, close or cancel a pledge."""
     org = request.org
     p = selectors.pledge(org=org, actor=request.user, public_id=public_id)
     source = selectors.location(org=org, actor=request.user, public_id=payload.source) if payload.source else None
@@ -498,6 +505,7 @@ def pledges_transition(request, public_id: uuid.UUID, payload: PledgeTransitionI
 @requires("aid.handle")
 @idempotent
 def consignments_create(request, public_id: uuid.UUID, payload: ConsignmentIn):
+    """Send a consignment of boxes for a pledge."""
     org = request.org
     p = selectors.pledge(org=org, actor=request.user, public_id=public_id)
     boxes = [
@@ -534,6 +542,7 @@ def consignments_create(request, public_id: uuid.UUID, payload: ConsignmentIn):
 def consignments_import(
     request, public_id: uuid.UUID, file: File[UploadedFile], carrier: str = "", tracking_ref: str = ""
 ):
+    """Send a consignment whose boxes come from a CSV file (all or nothing)."""
     p = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
     c = imports.import_boxes(
         org=request.org, actor=request.user, pledge=p, upload=file, carrier=carrier, tracking_ref=tracking_ref
@@ -544,6 +553,7 @@ def consignments_import(
 @router.get("/consignments/{public_id}", response=ConsignmentOut, operation_id="aid_consignments_get")
 @requires("aid.view")
 def consignments_get(request, public_id: uuid.UUID):
+    """One consignment with its boxes."""
     return consignment_out(selectors.consignment(org=request.org, actor=request.user, public_id=public_id))
 
 
@@ -551,6 +561,7 @@ def consignments_get(request, public_id: uuid.UUID):
 @requires("aid.handle")
 @idempotent
 def boxes_receive(request, public_id: uuid.UUID, payload: ReceiveIn):
+    """Receive a box into a store, line by line."""
     org = request.org
     box = selectors.box(org=org, actor=None, public_id=public_id)
     where = selectors.location(org=org, actor=request.user, public_id=payload.location)
@@ -569,6 +580,7 @@ def boxes_receive(request, public_id: uuid.UUID, payload: ReceiveIn):
 @requires("aid.handle")
 @idempotent
 def intakes_create(request, payload: IntakeIn):
+    """Take units into a store (outside any pledge)."""
     org = request.org
     moved = services.intake(
         org=org,
@@ -588,6 +600,7 @@ def intakes_create(request, payload: IntakeIn):
 @requires("aid.handle")
 @idempotent
 def handovers_create(request, payload: StockHandoverIn):
+    """Hand units over from one store to another."""
     org = request.org
     moved = services.handover(
         org=org,
@@ -606,6 +619,7 @@ def handovers_create(request, payload: StockHandoverIn):
 @requires("aid.handle")
 @idempotent
 def distributions_create(request, payload: DistributionIn):
+    """Distribute units to their final recipient."""
     org = request.org
     moved = services.distribute(
         org=org,
@@ -625,6 +639,7 @@ def distributions_create(request, payload: DistributionIn):
 @requires("aid.handle")
 @idempotent
 def movements_reverse(request, public_id: uuid.UUID, payload: ReverseIn):
+    """Reverse a movement (a correction, posted as a new movement)."""
     m = selectors.movement(org=request.org, public_id=public_id)
     made = services.reverse_movement(org=request.org, actor=request.user, movement=m, note=payload.note)
     return Status(201, [movement_out(x) for x in made])
@@ -649,13 +664,16 @@ def export_movements(request):
 @router.get("/trace/forward/{public_id}", response=dict, operation_id="aid_trace_forward")
 @requires("aid.view")
 def trace_forward(request, public_id: uuid.UUID):
+    """Where the units of a pledge, consignment, box or lot are now."""
     target = selectors.find_traceable(org=request.org, actor=request.user, public_id=public_id)
     return exports.jsonable(selectors.trace_forward(target))
 
 
 @router.get("/trace/backward/{public_id}", response=list[dict], operation_id="aid_trace_backward")
+@paged
 @requires("aid.view")
 def trace_backward(request, public_id: uuid.UUID):
+    """Which donors and pledges a store's units came from."""
     where = selectors.location(org=request.org, actor=request.user, public_id=public_id)
     return exports.jsonable(selectors.trace_backward(org=request.org, location=where))
 
@@ -663,6 +681,7 @@ def trace_backward(request, public_id: uuid.UUID):
 @router.get("/lots/{public_id}/recall", response=dict, operation_id="aid_lots_recall")
 @requires("aid.view")
 def lots_recall(request, public_id: uuid.UUID):
+    """Every place and recipient holding units of a lot."""
     access.require_office(request.org, request.user)
     lot = selectors.lot(org=request.org, public_id=public_id)
     return exports.jsonable(selectors.recall(org=request.org, lot=lot))
@@ -671,6 +690,7 @@ def lots_recall(request, public_id: uuid.UUID):
 @router.get("/pledges/{public_id}/report", response=dict, operation_id="aid_pledges_report")
 @requires("aid.view")
 def pledges_report(request, public_id: uuid.UUID):
+    """The donor report: where a pledge's gift went."""
     p = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
     return exports.report_json(selectors.report(org=request.org, pledge=p))
 
@@ -678,10 +698,12 @@ def pledges_report(request, public_id: uuid.UUID):
 @router.get("/exports/iati", operation_id="aid_export_iati")
 @requires("aid.view")
 def export_iati(request):
+    """The aid as IATI 2.03 activity XML."""
     return HttpResponse(exports.iati_xml(org=request.org, actor=request.user), content_type="application/xml")
 
 
 @router.get("/exports/hxl", operation_id="aid_export_hxl")
 @requires("aid.view")
 def export_hxl(request):
+    """The aid as an HXL-hashtagged CSV."""
     return HttpResponse(exports.hxl_csv(org=request.org, actor=request.user), content_type="text/csv; charset=utf-8")

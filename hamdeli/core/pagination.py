@@ -15,17 +15,21 @@ MAX_LIMIT = 200
 
 
 class mapped:  # noqa: N801 - used like a function, reads as one
-    """A queryset (or list) whose rows are turned into output by `out`, only for the slice asked for."""
+    """A queryset (or list) whose rows are turned into output by `out`, only for the slice asked for.
+    `prepare(page)`, when given, fetches in a few queries what `out` needs for the whole page."""
 
-    def __init__(self, rows, out):
-        self.rows, self.out = rows, out
+    def __init__(self, rows, out, prepare=None):
+        self.rows, self.out, self.prepare = rows, out, prepare
 
     def count(self) -> int:
         counter = getattr(self.rows, "count", None)
         return counter() if callable(counter) and not isinstance(self.rows, list) else len(self.rows)
 
     def __getitem__(self, window: slice):
-        return [self.out(row) for row in self.rows[window]]
+        page = list(self.rows[window])
+        if self.prepare is not None:
+            self.prepare(page)
+        return [self.out(row) for row in page]
 
 
 class LimitOffset(PaginationBase):
@@ -43,11 +47,12 @@ class LimitOffset(PaginationBase):
         offset, limit = pagination.offset, pagination.limit
         count = queryset.count() if isinstance(queryset, mapped) else self._items_count(queryset)
         items = queryset[offset:offset + limit]
-        return {"items": items, "count": count, "next": _next_url(request, offset + limit) if offset + limit < count
+        return {"items": items, "count": count, "next": next_url(request, offset + limit) if offset + limit < count
                 else None}
 
 
-def _next_url(request, offset: int) -> str:
+def next_url(request, offset: int) -> str:
+    """This request's URL asking for the rows from `offset` on."""
     scheme, netloc, path, query, fragment = parse.urlsplit(request.build_absolute_uri())
     pairs = [(k, v) for k, v in parse.parse_qsl(query, keep_blank_values=True) if k != "offset"]
     return parse.urlunsplit((scheme, netloc, path, parse.urlencode([*pairs, ("offset", offset)]), fragment))
