@@ -109,11 +109,17 @@ def ordinal(partnership: Partnership) -> tuple[int, bool] | None:
     the place it would take if signed next. None for an ended one that was never signed."""
     if partnership.signed_on is None and partnership.state == PartnershipState.ENDED:
         return None
-    if not hasattr(partnership, "signed_before"):  # not from a selector: count now
-        partnership = with_ordinals(Partnership.objects.filter(pk=partnership.pk)).get()
+    if hasattr(partnership, "signed_before"):  # annotated by a selector (with_ordinals): no query
+        if partnership.signed_on is None:
+            return partnership.signed_of_kind + 1, False
+        return partnership.signed_before + 1, True
+    signed = Partnership.objects.filter(org=partnership.org, kind=partnership.kind, signed_on__isnull=False)
     if partnership.signed_on is None:
-        return partnership.signed_of_kind + 1, False
-    return partnership.signed_before + 1, True
+        return signed.count() + 1, False
+    earlier = signed.filter(
+        Q(signed_on__lt=partnership.signed_on) | Q(signed_on=partnership.signed_on, pk__lt=partnership.pk)
+    ).count()
+    return earlier + 1, True
 
 
 def timeline(partnership: Partnership) -> list[dict]:
