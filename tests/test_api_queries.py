@@ -34,6 +34,11 @@ def _city(i):
                                population=1000 + i, search_key=f"town {i}")
 
 
+def _country_code(i):
+    """Two lower-case letters, unique per i (the fixtures' real codes are upper-case)."""
+    return chr(97 + i % 26) + chr(97 + i // 26)
+
+
 def _aid_base(w):
     if not hasattr(w, "donor"):
         w.donor = aid.create_party(org=w.org, actor=w.actor, name={"fa": "اهداکننده", "en": "Donor"}, kind="city")
@@ -124,8 +129,7 @@ CASES = {
     "core_audit": ("/api/v1/audit", lambda w, i: audit.record(org=w.org, actor=w.actor, action="test.done",
                                                               obj=w.org)),
     "places_countries": ("/api/v1/places/countries",
-                         lambda w, i: Country.objects.create(code=f"{chr(65 + i // 26)}{chr(65 + i % 26)}"[::-1].lower(),
-                                                             name_en=f"C{i}", name_fa="ک")),
+                         lambda w, i: Country.objects.create(code=_country_code(i), name_en=f"C{i}", name_fa="ک")),
     "places_cities": ("/api/v1/places/cities", lambda w, i: _city(i)),
     "partners_list": ("/api/v1/partners/partnerships", _partnership),
     "partners_timeline": (lambda w: f"/api/v1/partners/partnerships/{_first_partnership_once(w).public_id}/timeline",
