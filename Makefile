@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo serve test test-sqlite test-postgres lint messages clean
+.PHONY: install demo serve test test-sqlite test-postgres fuzz lint messages clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Hamdeli needs Python 3.11 or newer")'
@@ -27,6 +27,12 @@ serve: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A longer schemathesis run over the whole API (every check, more examples, the stateful phase):
+# run it before you stop. FUZZ_EXAMPLES sets the examples per operation.
+FUZZ_EXAMPLES ?= 25
+fuzz: install
+	HAMDELI_FUZZ_LONG=1 HAMDELI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_api_fuzz.py $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check hamdeli tests bench

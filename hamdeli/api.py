@@ -1,10 +1,9 @@
 """The JSON API under /api/v1: each app's router on one NinjaAPI (auth and errors from core.api_setup)."""
 
-from ninja import NinjaAPI
-
 from hamdeli.core import api_setup
+from hamdeli.core.openapi import HamdeliAPI
 
-api = NinjaAPI(
+api = HamdeliAPI(
     title="Hamdeli API",
     version="1",
     description="The international office's partners, correspondence, aid, campaigns and practices.",

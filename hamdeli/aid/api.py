@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from hamdeli.aid.models import BaseUnit, Direction, PartyKind
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.idempotency import idempotent
 from hamdeli.core.localized import localized_str
+from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
 from hamdeli.places.models import City
 
@@ -26,7 +28,7 @@ router = Router(tags=["aid"])
 Localized = dict[str, str]
 
 
-class ItemIn(Schema):
+class AidItemIn(Schema):
     code: str = Field(..., min_length=1, max_length=50)
     name: Localized
     base_unit: Literal[tuple(BaseUnit.values)] = "piece"
@@ -63,7 +65,7 @@ class PledgeIn(Schema):
     lines: list[LineIn] = Field(..., min_length=1)
 
 
-class TransitionIn(Schema):
+class PledgeTransitionIn(Schema):
     action: Literal["accept", "ship", "deliver", "close", "cancel"]
     reason: str = Field("", max_length=2000)
     source: uuid.UUID | None = None
@@ -113,7 +115,7 @@ class ReceiveAllIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
-class HandoverIn(Schema):
+class StockHandoverIn(Schema):
     source: uuid.UUID
     target: uuid.UUID
     signed_by: str = Field(..., min_length=1, max_length=200)
@@ -151,6 +153,125 @@ class ReverseIn(Schema):
     note: str = Field(..., min_length=1, max_length=2000)
 
 
+class ItemOut(Schema):
+    id: uuid.UUID
+    code: str
+    name: Localized
+    base_unit: str
+    pack_sizes: list[int]
+    unit_value: str | None = Field(..., description="a decimal, as text")
+    currency: str
+
+
+class PartyOut(Schema):
+    id: uuid.UUID
+    name: Localized
+    kind: str
+    city_geonameid: int | None
+
+
+class LocationOut(Schema):
+    id: uuid.UUID
+    name: Localized
+    kind: str
+    party: uuid.UUID | None
+
+
+class PledgeLineOut(Schema):
+    item: uuid.UUID
+    quantity: int
+
+
+class BoxLineOut(Schema):
+    id: uuid.UUID
+    item: uuid.UUID
+    lot: str
+    lot_id: uuid.UUID
+    expires_on: dt.date | None
+    quantity: int
+
+
+class BoxOut(Schema):
+    id: uuid.UUID
+    number: int
+    label: str
+    state: str
+    lines: list[BoxLineOut]
+
+
+class ConsignmentOut(Schema):
+    id: uuid.UUID
+    reference: str
+    carrier: str
+    tracking_ref: str
+    shipped_on: dt.date | None
+    boxes: list[BoxOut]
+
+
+class PledgeOut(Schema):
+    id: uuid.UUID
+    direction: str
+    state: str
+    label: Localized
+    donor: uuid.UUID
+    recipient: uuid.UUID
+    offered_on: dt.date | None
+    cancel_reason: str
+    lines: list[PledgeLineOut]
+    consignments: list[ConsignmentOut]
+
+
+class MovementOut(Schema):
+    id: uuid.UUID
+    operation: str
+    at: dt.datetime
+    reason: str
+    item: str = Field(..., description="the item's code")
+    lot: str
+    expires_on: dt.date | None
+    quantity: int
+    from_: str = Field(..., alias="from")
+    from_kind: str
+    to: str
+    to_kind: str
+    pledge: uuid.UUID | None
+    donor: str | None
+    consignment: str | None
+    box: int | None
+    recipient: str | None
+    recipient_group: str
+    people_count: int | None
+    signed_by: str
+    signed_at: dt.datetime | None
+    reverses: uuid.UUID | None
+    note: str
+
+
+class StockOut(Schema):
+    location: uuid.UUID
+    location_name: str
+    item: uuid.UUID
+    item_code: str
+    lot: str
+    lot_id: uuid.UUID
+    expires_on: dt.date | None
+    expired: bool
+    expiring_soon: bool
+    quantity: int
+
+
+class FefoOut(Schema):
+    lot: str
+    lot_id: uuid.UUID
+    expires_on: dt.date | None
+    quantity: int
+
+
+class GrantOut(Schema):
+    location: uuid.UUID
+    username: str
+
+
 def item_out(i) -> dict:
     return {
         "id": i.public_id,
@@ -177,6 +298,7 @@ def location_out(loc) -> dict:
 
 
 def pledge_out(p) -> dict:
+    prefetch_related_objects([p], *selectors.PLEDGE_CONTENTS)  # nothing more when the list prefetched them
     return {
         "id": p.public_id,
         "direction": p.direction,
@@ -186,12 +308,13 @@ def pledge_out(p) -> dict:
         "recipient": p.recipient.public_id,
         "offered_on": p.offered_on,
         "cancel_reason": p.cancel_reason,
-        "lines": [{"item": ln.item.public_id, "quantity": ln.quantity} for ln in p.lines.select_related("item")],
+        "lines": [{"item": ln.item.public_id, "quantity": ln.quantity} for ln in p.lines.all()],
         "consignments": [consignment_out(c) for c in p.consignments.all()],
     }
 
 
 def consignment_out(c) -> dict:
+    prefetch_related_objects([c], "boxes__lines__item", "boxes__lines__lot")
     return {
         "id": c.public_id,
         "reference": c.reference,
@@ -213,7 +336,7 @@ def consignment_out(c) -> dict:
                         "expires_on": ln.lot.expires_on,
                         "quantity": ln.quantity,
                     }
-                    for ln in b.lines.select_related("item", "lot")
+                    for ln in b.lines.all()
                 ],
             }
             for b in c.boxes.all()
@@ -244,46 +367,55 @@ def _city(geonameid):
     return city
 
 
-@router.get("/items", operation_id="aid_items_list")
+@router.get("/items", response=list[ItemOut], operation_id="aid_items_list")
+@paged
 @requires("aid.view")
 def items_list(request):
-    return [item_out(i) for i in selectors.items(org=request.org)]
+    """The catalogue of items."""
+    return mapped(selectors.items(org=request.org), item_out)
 
 
-@router.post("/items", operation_id="aid_items_create")
+@router.post("/items", response={201: ItemOut}, operation_id="aid_items_create")
 @requires("aid.edit")
 @idempotent
-def items_create(request, payload: ItemIn):
+def items_create(request, payload: AidItemIn):
+    """Add an item to the catalogue."""
     i = services.create_item(org=request.org, actor=request.user, **payload.dict())
     return Status(201, item_out(i))
 
 
-@router.get("/parties", operation_id="aid_parties_list")
+@router.get("/parties", response=list[PartyOut], operation_id="aid_parties_list")
+@paged
 @requires("aid.view")
 def parties_list(request):
-    return [party_out(p) for p in selectors.parties(org=request.org)]
+    """Donors and recipients."""
+    return mapped(selectors.parties(org=request.org), party_out)
 
 
-@router.post("/parties", operation_id="aid_parties_create")
+@router.post("/parties", response={201: PartyOut}, operation_id="aid_parties_create")
 @requires("aid.edit")
 @idempotent
 def parties_create(request, payload: PartyIn):
+    """Add a donor or recipient."""
     p = services.create_party(
         org=request.org, actor=request.user, name=payload.name, kind=payload.kind, city=_city(payload.city_geonameid)
     )
     return Status(201, party_out(p))
 
 
-@router.get("/locations", operation_id="aid_locations_list")
+@router.get("/locations", response=list[LocationOut], operation_id="aid_locations_list")
+@paged
 @requires("aid.view")
 def locations_list(request):
-    return [location_out(loc) for loc in selectors.locations(org=request.org, actor=request.user)]
+    """The stores and virtual locations you may see."""
+    return mapped(selectors.locations(org=request.org, actor=request.user).select_related("party"), location_out)
 
 
-@router.post("/locations", operation_id="aid_locations_create")
+@router.post("/locations", response={201: LocationOut}, operation_id="aid_locations_create")
 @requires("aid.edit")
 @idempotent
 def locations_create(request, payload: LocationIn):
+    """Add a store of a party."""
     loc = services.create_location(
         org=request.org,
         actor=request.user,
@@ -297,7 +429,7 @@ class GrantIn(Schema):
     username: str = Field(..., min_length=1, max_length=150)
 
 
-@router.post("/locations/{public_id}/grants", operation_id="aid_locations_grant")
+@router.post("/locations/{public_id}/grants", response={201: GrantOut}, operation_id="aid_locations_grant")
 @requires("aid.edit")
 @idempotent
 def locations_grant(request, public_id: uuid.UUID, payload: GrantIn):
@@ -308,30 +440,33 @@ def locations_grant(request, public_id: uuid.UUID, payload: GrantIn):
     return Status(201, {"location": where.public_id, "username": payload.username})
 
 
-@router.get("/stock", operation_id="aid_stock")
+@router.get("/stock", response=list[StockOut], operation_id="aid_stock")
+@paged
 @requires("aid.view")
 def stock(request, location: uuid.UUID | None = None):
+    """Units on hand per location, item and lot."""
     where = selectors.location(org=request.org, actor=request.user, public_id=location) if location else None
+    return mapped(selectors.stock(org=request.org, actor=request.user, location=where), stock_out)
+
+
+def stock_out(b) -> dict:
     today = timezone.localdate()
     warn = today + dt.timedelta(days=settings.EXPIRY_WARNING_DAYS)
-    return [
-        {
-            "location": b.location.public_id,
-            "location_name": localized_str(b.location.name),
-            "item": b.item.public_id,
-            "item_code": b.item.code,
-            "lot": b.lot.number,
-            "lot_id": b.lot.public_id,
-            "expires_on": b.lot.expires_on,
-            "expired": b.lot.expires_on is not None and b.lot.expires_on < today,
-            "expiring_soon": b.lot.expires_on is not None and today <= b.lot.expires_on <= warn,
-            "quantity": b.quantity,
-        }
-        for b in selectors.stock(org=request.org, actor=request.user, location=where)
-    ]
+    return {
+        "location": b.location.public_id,
+        "location_name": localized_str(b.location.name),
+        "item": b.item.public_id,
+        "item_code": b.item.code,
+        "lot": b.lot.number,
+        "lot_id": b.lot.public_id,
+        "expires_on": b.lot.expires_on,
+        "expired": b.lot.expires_on is not None and b.lot.expires_on < today,
+        "expiring_soon": b.lot.expires_on is not None and today <= b.lot.expires_on <= warn,
+        "quantity": b.quantity,
+    }
 
 
-@router.get("/fefo", operation_id="aid_fefo")
+@router.get("/fefo", response=list[FefoOut], operation_id="aid_fefo")
 @requires("aid.view")
 def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int = Query(..., gt=0, le=MAX_QUANTITY),
          pledge: uuid.UUID | None = None):
@@ -346,18 +481,20 @@ def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int = Query(..
     ]
 
 
-@router.get("/pledges", operation_id="aid_pledges_list")
+@router.get("/pledges", response=list[PledgeOut], operation_id="aid_pledges_list")
+@paged
 @requires("aid.view")
 def pledges_list(request, direction: str | None = None, state: str | None = None):
-    return [
-        pledge_out(p) for p in selectors.pledges(org=request.org, actor=request.user, direction=direction, state=state)
-    ]
+    """Pledges, newest first, with their lines and consignments."""
+    pledges = selectors.pledges(org=request.org, actor=request.user, direction=direction, state=state)
+    return mapped(selectors.with_contents(pledges), pledge_out)
 
 
-@router.post("/pledges", operation_id="aid_pledges_create")
+@router.post("/pledges", response={201: PledgeOut}, operation_id="aid_pledges_create")
 @requires("aid.edit")
 @idempotent
 def pledges_create(request, payload: PledgeIn):
+    """Record a pledge with its lines."""
     org = request.org
     p = services.create_pledge(
         org=org,
@@ -373,16 +510,18 @@ def pledges_create(request, payload: PledgeIn):
     return Status(201, pledge_out(p))
 
 
-@router.get("/pledges/{public_id}", operation_id="aid_pledges_get")
+@router.get("/pledges/{public_id}", response=PledgeOut, operation_id="aid_pledges_get")
 @requires("aid.view")
 def pledges_get(request, public_id: uuid.UUID):
+    """One pledge with its lines and consignments."""
     return pledge_out(selectors.pledge(org=request.org, actor=request.user, public_id=public_id))
 
 
-@router.post("/pledges/{public_id}/transition", operation_id="aid_pledges_transition")
+@router.post("/pledges/{public_id}/transition", response=PledgeOut, operation_id="aid_pledges_transition")
 @requires("aid.handle")
 @idempotent
-def pledges_transition(request, public_id: uuid.UUID, payload: TransitionIn):
+def pledges_transition(request, public_id: uuid.UUID, payload: PledgeTransitionIn):
+    """Accept, ship, deliver, close or cancel a pledge."""
     org = request.org
     p = selectors.pledge(org=org, actor=request.user, public_id=public_id)
     source = selectors.location(org=org, actor=request.user, public_id=payload.source) if payload.source else None
@@ -392,10 +531,12 @@ def pledges_transition(request, public_id: uuid.UUID, payload: TransitionIn):
     return pledge_out(p)
 
 
-@router.post("/pledges/{public_id}/consignments", operation_id="aid_consignments_create")
+@router.post("/pledges/{public_id}/consignments", response={201: ConsignmentOut},
+             operation_id="aid_consignments_create")
 @requires("aid.handle")
 @idempotent
 def consignments_create(request, public_id: uuid.UUID, payload: ConsignmentIn):
+    """Send a consignment of boxes for a pledge."""
     org = request.org
     p = selectors.pledge(org=org, actor=request.user, public_id=public_id)
     boxes = [
@@ -425,12 +566,14 @@ def consignments_create(request, public_id: uuid.UUID, payload: ConsignmentIn):
     return Status(201, consignment_out(c))
 
 
-@router.post("/pledges/{public_id}/consignments/import", operation_id="aid_consignments_import")
+@router.post("/pledges/{public_id}/consignments/import", response={201: ConsignmentOut},
+             operation_id="aid_consignments_import")
 @requires("aid.handle")
 @idempotent
 def consignments_import(
     request, public_id: uuid.UUID, file: File[UploadedFile], carrier: str = "", tracking_ref: str = ""
 ):
+    """Send a consignment whose boxes come from a CSV file (all or nothing)."""
     p = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
     c = imports.import_boxes(
         org=request.org, actor=request.user, pledge=p, upload=file, carrier=carrier, tracking_ref=tracking_ref
@@ -438,13 +581,14 @@ def consignments_import(
     return Status(201, consignment_out(c))
 
 
-@router.get("/consignments/{public_id}", operation_id="aid_consignments_get")
+@router.get("/consignments/{public_id}", response=ConsignmentOut, operation_id="aid_consignments_get")
 @requires("aid.view")
 def consignments_get(request, public_id: uuid.UUID):
+    """One consignment with its boxes."""
     return consignment_out(selectors.consignment(org=request.org, actor=request.user, public_id=public_id))
 
 
-@router.post("/consignments/{public_id}/receive-all", operation_id="aid_consignments_receive_all")
+@router.post("/consignments/{public_id}/receive-all", response=ConsignmentOut, operation_id="aid_consignments_receive_all")
 @requires("aid.handle")
 @idempotent
 def consignments_receive_all(request, public_id: uuid.UUID, payload: ReceiveAllIn):
@@ -463,10 +607,11 @@ def consignments_receive_all(request, public_id: uuid.UUID, payload: ReceiveAllI
     return consignment_out(c)
 
 
-@router.post("/boxes/{public_id}/receive", operation_id="aid_boxes_receive")
+@router.post("/boxes/{public_id}/receive", response=ConsignmentOut, operation_id="aid_boxes_receive")
 @requires("aid.handle")
 @idempotent
 def boxes_receive(request, public_id: uuid.UUID, payload: ReceiveIn):
+    """Receive a box into a store, line by line."""
     org = request.org
     box = selectors.box(org=org, actor=None, public_id=public_id)
     where = selectors.location(org=org, actor=request.user, public_id=payload.location)
@@ -481,10 +626,11 @@ def boxes_receive(request, public_id: uuid.UUID, payload: ReceiveIn):
     return consignment_out(box.consignment)
 
 
-@router.post("/intakes", operation_id="aid_intakes_create")
+@router.post("/intakes", response={201: list[MovementOut]}, operation_id="aid_intakes_create")
 @requires("aid.handle")
 @idempotent
 def intakes_create(request, payload: IntakeIn):
+    """Take units into a store (outside any pledge)."""
     org = request.org
     moved = services.intake(
         org=org,
@@ -500,10 +646,11 @@ def intakes_create(request, payload: IntakeIn):
     return Status(201, [movement_out(m) for m in moved])
 
 
-@router.post("/handovers", operation_id="aid_handovers_create")
+@router.post("/handovers", response={201: list[MovementOut]}, operation_id="aid_handovers_create")
 @requires("aid.handle")
 @idempotent
-def handovers_create(request, payload: HandoverIn):
+def handovers_create(request, payload: StockHandoverIn):
+    """Hand units over from one store to another."""
     org = request.org
     moved = services.handover(
         org=org,
@@ -518,10 +665,11 @@ def handovers_create(request, payload: HandoverIn):
     return Status(201, [movement_out(m) for m in moved])
 
 
-@router.post("/distributions", operation_id="aid_distributions_create")
+@router.post("/distributions", response={201: list[MovementOut]}, operation_id="aid_distributions_create")
 @requires("aid.handle")
 @idempotent
 def distributions_create(request, payload: DistributionIn):
+    """Distribute units to their final recipient."""
     org = request.org
     moved = services.distribute(
         org=org,
@@ -536,7 +684,7 @@ def distributions_create(request, payload: DistributionIn):
     return Status(201, [movement_out(m) for m in moved])
 
 
-@router.post("/disposals", operation_id="aid_disposals_create")
+@router.post("/disposals", response={201: list[MovementOut]}, operation_id="aid_disposals_create")
 @requires("aid.handle")
 @idempotent
 def disposals_create(request, payload: DisposalIn):
@@ -552,49 +700,63 @@ def disposals_create(request, payload: DisposalIn):
     return Status(201, [movement_out(m) for m in moved])
 
 
-@router.post("/movements/{public_id}/reverse", operation_id="aid_movements_reverse")
+@router.post("/movements/{public_id}/reverse", response={201: list[MovementOut]},
+             operation_id="aid_movements_reverse")
 @requires("aid.handle")
 @idempotent
 def movements_reverse(request, public_id: uuid.UUID, payload: ReverseIn):
+    """Reverse a movement (a correction, posted as a new movement)."""
     m = selectors.movement(org=request.org, public_id=public_id)
     made = services.reverse_movement(org=request.org, actor=request.user, movement=m, note=payload.note)
     return Status(201, [movement_out(x) for x in made])
 
 
-@router.get("/movements", operation_id="aid_movements_list")
+@router.get("/movements", response=list[MovementOut], by_alias=True, operation_id="aid_movements_list")
+@paged
 @requires("aid.view")
-def movements_list(request, format: Literal["json", "csv"] = "json"):
+def movements_list(request):
+    """The ledger's movements (the whole ledger as CSV: /exports/movements)."""
+    return mapped(selectors.movements(org=request.org, actor=request.user), movement_out)
+
+
+@router.get("/exports/movements", operation_id="aid_export_movements")
+@requires("aid.view")
+def export_movements(request):
+    """Every movement you may see, as CSV."""
     rows = selectors.movements(org=request.org, actor=request.user)
-    if format == "csv":
-        return HttpResponse(exports.movements_csv(rows), content_type="text/csv; charset=utf-8")
-    return [movement_out(m) for m in rows]
+    return HttpResponse(exports.movements_csv(rows), content_type="text/csv; charset=utf-8")
 
 
-@router.get("/trace/forward/{public_id}", operation_id="aid_trace_forward")
+@router.get("/trace/forward/{public_id}", response=dict, operation_id="aid_trace_forward")
 @requires("aid.view")
 def trace_forward(request, public_id: uuid.UUID):
+    """Where the units of a pledge, consignment, box or lot are now."""
     target = selectors.find_traceable(org=request.org, actor=request.user, public_id=public_id)
     return exports.jsonable(selectors.trace_forward(target))
 
 
-@router.get("/trace/backward/{public_id}", operation_id="aid_trace_backward")
+@router.get("/trace/backward/{public_id}", response=list[dict], operation_id="aid_trace_backward")
+@paged
 @requires("aid.view")
 def trace_backward(request, public_id: uuid.UUID):
+    """Which donors and pledges a store's units came from."""
     where = selectors.location(org=request.org, actor=request.user, public_id=public_id)
     return exports.jsonable(selectors.trace_backward(org=request.org, location=where))
 
 
-@router.get("/lots/{public_id}/recall", operation_id="aid_lots_recall")
+@router.get("/lots/{public_id}/recall", response=dict, operation_id="aid_lots_recall")
 @requires("aid.view")
 def lots_recall(request, public_id: uuid.UUID):
+    """Every place and recipient holding units of a lot."""
     access.require_office(request.org, request.user)
     lot = selectors.lot(org=request.org, public_id=public_id)
     return exports.jsonable(selectors.recall(org=request.org, lot=lot))
 
 
-@router.get("/pledges/{public_id}/report", operation_id="aid_pledges_report")
+@router.get("/pledges/{public_id}/report", response=dict, operation_id="aid_pledges_report")
 @requires("aid.view")
 def pledges_report(request, public_id: uuid.UUID):
+    """The donor report: where a pledge's gift went."""
     p = selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
     return exports.report_json(selectors.report(org=request.org, pledge=p))
 
@@ -602,10 +764,12 @@ def pledges_report(request, public_id: uuid.UUID):
 @router.get("/exports/iati", operation_id="aid_export_iati")
 @requires("aid.view")
 def export_iati(request):
+    """The aid as IATI 2.03 activity XML."""
     return HttpResponse(exports.iati_xml(org=request.org, actor=request.user), content_type="application/xml")
 
 
 @router.get("/exports/hxl", operation_id="aid_export_hxl")
 @requires("aid.view")
 def export_hxl(request):
+    """The aid as an HXL-hashtagged CSV."""
     return HttpResponse(exports.hxl_csv(org=request.org, actor=request.user), content_type="text/csv; charset=utf-8")

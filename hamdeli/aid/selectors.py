@@ -82,6 +82,14 @@ def pledges(*, org, actor=None, direction: str | None = None, state: str | None 
     return qs.filter(state=state) if state else qs
 
 
+PLEDGE_CONTENTS = ("lines__item", "consignments__boxes__lines__item", "consignments__boxes__lines__lot")
+
+
+def with_contents(pledges):
+    """Pledges with their lines, consignments, boxes and box lines fetched in a fixed number of queries."""
+    return pledges.prefetch_related(*PLEDGE_CONTENTS)
+
+
 def pledge(*, org, actor=None, public_id) -> Pledge:
     access.require_office(org, actor)
     return get_object_or_404(Pledge.objects.filter(org=org).select_related("donor", "recipient"), public_id=public_id)
@@ -163,7 +171,7 @@ def expiring(*, org, actor=None, within_days: int | None = None, as_of: dt.date 
 
 def movements(*, org, actor=None):
     qs = Movement.objects.filter(org=org).select_related(
-        "item", "lot", "from_location", "to_location", "pledge", "donor", "recipient", "box", "consignment"
+        "item", "lot", "from_location", "to_location", "pledge", "donor", "recipient", "box", "consignment", "reverses"
     )
     allowed = access.allowed_location_ids(org, actor)
     if allowed is not None:

@@ -23,6 +23,7 @@ from hamdeli.campaigns.models import (
 )
 from hamdeli.campaigns.services import advocacy, awareness, recognition
 from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
 from hamdeli.partners.models import Network
 from hamdeli.places import selectors as places
@@ -184,14 +185,17 @@ def campaign_detail(request, public_id) -> dict:
 
 
 @router.get("/awareness", response=list[CampaignOut], operation_id="campaigns_list")
+@paged
 @requires("campaigns.view")
 def list_campaigns(request, status: Literal[tuple(CampaignStatus.values)] | None = None):
-    return [campaign_out(c) for c in selectors.campaigns(org=request.org, status=status)]
+    """Awareness campaigns, by status."""
+    return mapped(selectors.campaigns(org=request.org, status=status), campaign_out)
 
 
 @router.post("/awareness", response={201: CampaignDetailOut}, operation_id="campaigns_create")
 @requires("campaigns.edit")
 def create_campaign(request, payload: CampaignIn):
+    """Plan an awareness campaign."""
     data = payload.dict()
     data["owner"] = _owner(request.org, data["owner"])
     c = awareness.create_campaign(org=request.org, actor=request.user, **data)
@@ -201,12 +205,14 @@ def create_campaign(request, payload: CampaignIn):
 @router.get("/awareness/{public_id}", response=CampaignDetailOut, operation_id="campaigns_get")
 @requires("campaigns.view")
 def get_campaign(request, public_id: uuid.UUID):
+    """One awareness campaign with its design sets and totals per format."""
     return campaign_detail(request, public_id)
 
 
 @router.patch("/awareness/{public_id}", response=CampaignDetailOut, operation_id="campaigns_update")
 @requires("campaigns.edit")
 def update_campaign(request, public_id: uuid.UUID, payload: CampaignPatch):
+    """Change an awareness campaign's details."""
     c = selectors.campaign(org=request.org, public_id=public_id)
     data = payload.dict(exclude_unset=True)
     if "owner" in data:
@@ -219,6 +225,7 @@ def update_campaign(request, public_id: uuid.UUID, payload: CampaignPatch):
              operation_id="campaigns_transition")
 @requires("campaigns.edit")
 def transition_campaign(request, public_id: uuid.UUID, payload: CampaignTransitionIn):
+    """Start, finish or cancel an awareness campaign."""
     c = selectors.campaign(org=request.org, public_id=public_id)
     awareness.transition_campaign(org=request.org, actor=request.user, campaign=c, action=payload.action)
     return campaign_detail(request, public_id)
@@ -228,6 +235,7 @@ def transition_campaign(request, public_id: uuid.UUID, payload: CampaignTransiti
              operation_id="campaigns_add_design_set")
 @requires("campaigns.edit")
 def add_design_set(request, public_id: uuid.UUID, payload: DesignSetIn):
+    """Add a design set to a campaign."""
     c = selectors.campaign(org=request.org, public_id=public_id)
     s = awareness.add_design_set(org=request.org, actor=request.user, campaign=c, **payload.dict())
     return Status(201, design_set_out(s))
@@ -236,6 +244,7 @@ def add_design_set(request, public_id: uuid.UUID, payload: DesignSetIn):
 @router.patch("/design-sets/{public_id}", response=DesignSetOut, operation_id="campaigns_update_design_set")
 @requires("campaigns.edit")
 def update_design_set(request, public_id: uuid.UUID, payload: DesignSetPatch):
+    """Change a design set."""
     s = selectors.design_set(org=request.org, public_id=public_id)
     awareness.update_design_set(org=request.org, actor=request.user, design_set=s,
                                 **payload.dict(exclude_unset=True))
@@ -245,6 +254,7 @@ def update_design_set(request, public_id: uuid.UUID, payload: DesignSetPatch):
 @router.delete("/design-sets/{public_id}", response={204: None}, operation_id="campaigns_remove_design_set")
 @requires("campaigns.edit")
 def remove_design_set(request, public_id: uuid.UUID):
+    """Remove a design set (once it has no placements)."""
     s = selectors.design_set(org=request.org, public_id=public_id)
     awareness.remove_design_set(org=request.org, actor=request.user, design_set=s)
     return Status(204, None)
@@ -254,6 +264,7 @@ def remove_design_set(request, public_id: uuid.UUID):
              operation_id="campaigns_upload_design_file")
 @requires("campaigns.edit")
 def upload_design_file(request, public_id: uuid.UUID, file: UploadedFile = File(...)):  # noqa: B008
+    """Upload a file (image, PDF, video) to a design set."""
     s = selectors.design_set(org=request.org, public_id=public_id)
     f = awareness.add_design_file(org=request.org, actor=request.user, design_set=s, upload=file)
     return Status(201, {"id": f.public_id, "kind": f.kind, "content_type": f.content_type, "size": f.size,
@@ -264,6 +275,7 @@ def upload_design_file(request, public_id: uuid.UUID, file: UploadedFile = File(
             response={200: None})
 @requires("campaigns.view")
 def design_file_content(request, public_id: uuid.UUID):
+    """Download a design file."""
     f = selectors.design_file(org=request.org, public_id=public_id)
     return FileResponse(f.file.open("rb"), content_type=f.content_type, filename=f.original_name)
 
@@ -271,6 +283,7 @@ def design_file_content(request, public_id: uuid.UUID):
 @router.delete("/design-files/{public_id}", response={204: None}, operation_id="campaigns_remove_design_file")
 @requires("campaigns.edit")
 def remove_design_file(request, public_id: uuid.UUID):
+    """Remove a design file."""
     f = selectors.design_file(org=request.org, public_id=public_id)
     awareness.remove_design_file(org=request.org, actor=request.user, design_file=f)
     return Status(204, None)
@@ -280,6 +293,7 @@ def remove_design_file(request, public_id: uuid.UUID):
              operation_id="campaigns_add_placement")
 @requires("campaigns.edit")
 def add_placement(request, public_id: uuid.UUID, payload: PlacementIn):
+    """Record where a design set was placed."""
     s = selectors.design_set(org=request.org, public_id=public_id)
     return Status(201, placement_out(awareness.add_placement(org=request.org, actor=request.user, design_set=s,
                                                              **payload.dict())))
@@ -288,6 +302,7 @@ def add_placement(request, public_id: uuid.UUID, payload: PlacementIn):
 @router.patch("/placements/{public_id}", response=PlacementOut, operation_id="campaigns_update_placement")
 @requires("campaigns.edit")
 def update_placement(request, public_id: uuid.UUID, payload: PlacementPatch):
+    """Change a placement."""
     p = selectors.placement(org=request.org, public_id=public_id)
     return placement_out(awareness.update_placement(org=request.org, actor=request.user, placement=p,
                                                     **payload.dict(exclude_unset=True)))
@@ -296,6 +311,7 @@ def update_placement(request, public_id: uuid.UUID, payload: PlacementPatch):
 @router.delete("/placements/{public_id}", response={204: None}, operation_id="campaigns_remove_placement")
 @requires("campaigns.edit")
 def remove_placement(request, public_id: uuid.UUID):
+    """Remove a placement."""
     p = selectors.placement(org=request.org, public_id=public_id)
     awareness.remove_placement(org=request.org, actor=request.user, placement=p)
     return Status(204, None)
@@ -320,6 +336,7 @@ class OverviewOut(Schema):
 @router.get("/overview", response=OverviewOut, operation_id="campaigns_overview")
 @requires("campaigns.view")
 def overview(request):
+    """The campaigns' timeline and totals per format."""
     tl = selectors.timeline(org=request.org) or {"start": None, "end": None, "lanes": []}
     lanes = [{"campaign": lane["campaign"].public_id, "name": lane["bar"].label, "starts_on": lane["bar"].on,
               "ends_on": lane["bar"].until, "status": lane["campaign"].status,
@@ -443,14 +460,18 @@ def endorsement_out(e) -> dict:
 
 
 @router.get("/advocacy", response=list[AdvocacyOut], operation_id="advocacy_list")
+@paged
 @requires("campaigns.view")
 def list_advocacy(request):
-    return [advocacy_out(request, c) for c in selectors.advocacy_campaigns(org=request.org)]
+    """Advocacy statements with their versions and endorsement counts."""
+    return mapped(selectors.advocacy_campaigns(org=request.org), lambda c: advocacy_out(request, c),
+                  prepare=selectors.attach_counts)
 
 
 @router.post("/advocacy", response={201: AdvocacyOut}, operation_id="advocacy_create")
 @requires("campaigns.edit")
 def create_advocacy(request, payload: AdvocacyIn):
+    """Write an advocacy statement."""
     return Status(201, advocacy_out(request, advocacy.create_advocacy(org=request.org, actor=request.user,
                                                                       **payload.dict())))
 
@@ -458,12 +479,14 @@ def create_advocacy(request, payload: AdvocacyIn):
 @router.get("/advocacy/{public_id}", response=AdvocacyOut, operation_id="advocacy_get")
 @requires("campaigns.view")
 def get_advocacy(request, public_id: uuid.UUID):
+    """One advocacy statement with its versions and endorsement counts."""
     return advocacy_out(request, selectors.advocacy(org=request.org, public_id=public_id))
 
 
 @router.patch("/advocacy/{public_id}", response=AdvocacyOut, operation_id="advocacy_update")
 @requires("campaigns.edit")
 def update_advocacy(request, public_id: uuid.UUID, payload: AdvocacyPatch):
+    """Change or publish an advocacy statement."""
     c = selectors.advocacy(org=request.org, public_id=public_id)
     return advocacy_out(request, advocacy.update_advocacy(org=request.org, actor=request.user, campaign=c,
                                                           **payload.dict(exclude_unset=True)))
@@ -472,6 +495,7 @@ def update_advocacy(request, public_id: uuid.UUID, payload: AdvocacyPatch):
 @router.post("/advocacy/{public_id}/versions", response={201: VersionOut}, operation_id="advocacy_add_version")
 @requires("campaigns.edit")
 def add_version(request, public_id: uuid.UUID, payload: VersionIn):
+    """Issue a new version of a statement's text."""
     c = selectors.advocacy(org=request.org, public_id=public_id)
     v = advocacy.add_version(org=request.org, actor=request.user, campaign=c, **payload.dict())
     return Status(201, {"id": v.public_id, "number": v.number, "text": v.text, "issued_on": v.issued_on,
@@ -480,11 +504,12 @@ def add_version(request, public_id: uuid.UUID, payload: VersionIn):
 
 @router.get("/advocacy/{public_id}/endorsements", response=list[EndorsementOut],
             operation_id="advocacy_endorsements")
+@paged
 @requires("campaigns.view")
 def list_endorsements(request, public_id: uuid.UUID, verification: Literal[tuple(Verification.values)] | None = None):
+    """A statement's endorsements, by verification status."""
     c = selectors.advocacy(org=request.org, public_id=public_id)
-    return [endorsement_out(e) for e in selectors.endorsements(org=request.org, campaign=c,
-                                                               verification=verification)]
+    return mapped(selectors.endorsements(org=request.org, campaign=c, verification=verification), endorsement_out)
 
 
 def _endorsement_refs(c, data: dict) -> dict:
@@ -507,6 +532,7 @@ def _endorsement_refs(c, data: dict) -> dict:
              operation_id="advocacy_add_endorsement")
 @requires("campaigns.edit")
 def add_endorsement(request, public_id: uuid.UUID, payload: EndorsementIn):
+    """Record who endorsed a statement."""
     c = selectors.advocacy(org=request.org, public_id=public_id)
     e = advocacy.add_endorsement(org=request.org, actor=request.user, campaign=c,
                                  **_endorsement_refs(c, payload.dict()))
@@ -516,6 +542,7 @@ def add_endorsement(request, public_id: uuid.UUID, payload: EndorsementIn):
 @router.post("/endorsements/{public_id}/verification", response=EndorsementOut, operation_id="advocacy_verify")
 @requires("campaigns.edit")
 def verify_endorsement(request, public_id: uuid.UUID, payload: VerificationIn):
+    """Verify, reject or publish an endorsement."""
     e = selectors.endorsement(org=request.org, public_id=public_id)
     return endorsement_out(advocacy.set_verification(org=request.org, actor=request.user, endorsement=e,
                                                      **payload.dict()))
@@ -524,6 +551,7 @@ def verify_endorsement(request, public_id: uuid.UUID, payload: VerificationIn):
 @router.post("/endorsements/{public_id}/letter", response=EndorsementOut, operation_id="advocacy_attach_letter")
 @requires("campaigns.edit")
 def attach_letter(request, public_id: uuid.UUID, file: UploadedFile = File(...)):  # noqa: B008
+    """Attach the signed letter of an endorsement."""
     e = selectors.endorsement(org=request.org, public_id=public_id)
     return endorsement_out(advocacy.attach_letter(org=request.org, actor=request.user, endorsement=e, upload=file))
 
@@ -543,7 +571,7 @@ class RecipientOut(Schema):
     listed_from: str = Field("", description='"aid-party:<id>" when listed from the aid records')
 
 
-class ItemIn(Schema):
+class RecognitionItemIn(Schema):
     title: dict
     kind: Literal[tuple(RecognitionKind.values)]
     maker: str = Field("", max_length=200)
@@ -563,7 +591,7 @@ class CopyOut(Schema):
     note: str
 
 
-class ItemOut(Schema):
+class RecognitionItemOut(Schema):
     id: uuid.UUID
     title: dict
     kind: str
@@ -579,7 +607,7 @@ class CopiesIn(Schema):
     original: bool = False
 
 
-class HandoverIn(Schema):
+class CopyHandoverIn(Schema):
     handed_over_on: dt.date
     received_by: str = Field(..., min_length=1, max_length=200)
     note: str = Field("", max_length=5000)
@@ -597,21 +625,25 @@ def copy_out(c) -> dict:
 
 
 def item_out(request, i) -> dict:
-    copies = list(selectors.copies(org=request.org, item=i))
+    prefetched = "copies" in getattr(i, "_prefetched_objects_cache", {})
+    copies = list(i.copies.all() if prefetched else selectors.copies(org=request.org, item=i))
     return {"id": i.public_id, **{n: getattr(i, n) for n in ("title", "kind", "maker", "occasion", "description")},
             "copies": [copy_out(c) for c in copies],
             "waiting": [c.recipient.public_id for c in copies if c.handed_over_on is None]}
 
 
 @router.get("/recipients", response=list[RecipientOut], operation_id="recognition_recipients")
+@paged
 @requires("campaigns.view")
 def list_recipients(request):
-    return [recipient_out(r) for r in selectors.recipients(org=request.org)]
+    """Who receives recognition items."""
+    return mapped(selectors.recipients(org=request.org), recipient_out)
 
 
 @router.post("/recipients", response={201: RecipientOut}, operation_id="recognition_add_recipient")
 @requires("campaigns.edit")
 def add_recipient(request, payload: RecipientIn):
+    """List a recipient of recognition items."""
     data = payload.dict()
     geonameid = data.pop("city_geonameid")
     city = places.find_city(geonameid) if geonameid is not None else None
@@ -629,28 +661,33 @@ def recipients_from_aid(request):
     return Status(201, [recipient_out(r) for r in made])
 
 
-@router.get("/recognition", response=list[ItemOut], operation_id="recognition_list")
+@router.get("/recognition", response=list[RecognitionItemOut], operation_id="recognition_list")
+@paged
 @requires("campaigns.view")
 def list_items(request):
-    return [item_out(request, i) for i in selectors.items(org=request.org)]
+    """Recognition items with their copies and who still waits for one."""
+    return mapped(selectors.with_copies(selectors.items(org=request.org)), lambda i: item_out(request, i))
 
 
-@router.post("/recognition", response={201: ItemOut}, operation_id="recognition_create")
+@router.post("/recognition", response={201: RecognitionItemOut}, operation_id="recognition_create")
 @requires("campaigns.edit")
-def create_item(request, payload: ItemIn):
+def create_item(request, payload: RecognitionItemIn):
+    """Describe a recognition item (an artwork, a plaque)."""
     return Status(201, item_out(request, recognition.create_item(org=request.org, actor=request.user,
                                                                  **payload.dict())))
 
 
-@router.get("/recognition/{public_id}", response=ItemOut, operation_id="recognition_get")
+@router.get("/recognition/{public_id}", response=RecognitionItemOut, operation_id="recognition_get")
 @requires("campaigns.view")
 def get_item(request, public_id: uuid.UUID):
+    """One recognition item with its copies."""
     return item_out(request, selectors.item(org=request.org, public_id=public_id))
 
 
 @router.post("/recognition/{public_id}/copies", response={201: list[CopyOut]}, operation_id="recognition_add_copies")
 @requires("campaigns.edit")
 def add_copies(request, public_id: uuid.UUID, payload: CopiesIn):
+    """Make copies of a recognition item, one per recipient."""
     i = selectors.item(org=request.org, public_id=public_id)
     chosen = selectors.recipients_by_ids(org=request.org, public_ids=payload.recipients)
     if len(chosen) != len(set(payload.recipients)):
@@ -662,18 +699,20 @@ def add_copies(request, public_id: uuid.UUID, payload: CopiesIn):
 
 @router.post("/copies/{public_id}/handover", response=CopyOut, operation_id="recognition_handover")
 @requires("campaigns.edit")
-def handover(request, public_id: uuid.UUID, payload: HandoverIn):
+def handover(request, public_id: uuid.UUID, payload: CopyHandoverIn):
+    """Record that a copy was handed over."""
     c = selectors.copy(org=request.org, public_id=public_id)
     return copy_out(recognition.record_handover(org=request.org, actor=request.user, copy=c, **payload.dict()))
 
 
-class DashboardOut(Schema):
+class CampaignsDashboardOut(Schema):
     running: list[CampaignOut]
     pending_handovers: list[CopyOut]
 
 
-@router.get("/dashboard", response=DashboardOut, operation_id="campaigns_dashboard")
+@router.get("/dashboard", response=CampaignsDashboardOut, operation_id="campaigns_dashboard")
 @requires("campaigns.view")
 def dashboard(request):
+    """Running campaigns and copies still to hand over."""
     return {"running": [campaign_out(c) for c in selectors.running_campaigns(org=request.org)],
             "pending_handovers": [copy_out(c) for c in selectors.pending_handovers(org=request.org)]}

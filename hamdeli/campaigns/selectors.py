@@ -1,9 +1,10 @@
 """Reads of the campaigns app, always for one org (the public statement page is the one exception)."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from hamdeli.campaigns.models import (
@@ -147,7 +148,31 @@ def _counted(campaign):  # rejected endorsements do not count
     return Endorsement.objects.filter(campaign=campaign).exclude(verification=Verification.REJECTED)
 
 
+def attach_counts(campaigns: list[AdvocacyCampaign]) -> None:
+    """For a page of statements: their versions and endorsement counts in three queries (not per row);
+    counts_by_version and counts_by_network then read them."""
+    prefetch_related_objects(campaigns, "versions")
+    counted = Endorsement.objects.filter(campaign__in=campaigns).exclude(verification=Verification.REJECTED)
+    per_version = {(r["campaign"], r["version"]): r for r in counted.values("campaign", "version").annotate(
+        n=Count("pk"), verified=Count("pk", filter=Q(verification=Verification.VERIFIED)))}
+    per_network = defaultdict(list)
+    for r in (counted.filter(network__isnull=False).values("campaign", "network__slug", "network__acronym")
+              .annotate(n=Count("pk"), verified=Count("pk", filter=Q(verification=Verification.VERIFIED)))
+              .order_by("-n", "network__slug")):
+        per_network[r["campaign"]].append({"network": r["network__slug"],
+                                           "label": r["network__acronym"] or r["network__slug"],
+                                           "count": r["n"], "verified": r["verified"]})
+    for c in campaigns:
+        c.counted_by_version = [
+            {"version": v.number, "public_id": v.public_id, "issued_on": v.issued_on,
+             "count": per_version.get((c.pk, v.pk), {}).get("n", 0),
+             "verified": per_version.get((c.pk, v.pk), {}).get("verified", 0)} for v in c.versions.all()]
+        c.counted_by_network = per_network[c.pk]
+
+
 def counts_by_version(campaign: AdvocacyCampaign) -> list[dict]:
+    if hasattr(campaign, "counted_by_version"):
+        return campaign.counted_by_version
     counts = dict(_counted(campaign).values_list("version").annotate(n=Count("pk")))
     verified = dict(_counted(campaign).filter(verification=Verification.VERIFIED).values_list("version")
                     .annotate(n=Count("pk")))
@@ -156,6 +181,8 @@ def counts_by_version(campaign: AdvocacyCampaign) -> list[dict]:
 
 
 def counts_by_network(campaign: AdvocacyCampaign) -> list[dict]:
+    if hasattr(campaign, "counted_by_network"):
+        return campaign.counted_by_network
     rows = (_counted(campaign).filter(network__isnull=False).values("network__slug", "network__acronym")
             .annotate(n=Count("pk"), verified=Count("pk", filter=Q(verification=Verification.VERIFIED)))
             .order_by("-n", "network__slug"))
@@ -198,6 +225,12 @@ def recipients_by_ids(*, org, public_ids) -> list[Recipient]:
 def items(*, org):
     return RecognitionItem.objects.filter(org=org).annotate(
         n_copies=Count("copies"), n_waiting=Count("copies", filter=Q(copies__handed_over_on__isnull=True)))
+
+
+def with_copies(items):
+    """Recognition items with their copies and recipients, in two queries more for any number of items."""
+    return items.prefetch_related(Prefetch("copies", queryset=RecognitionCopy.objects.select_related(
+        "recipient", "recipient__city")))
 
 
 def item(*, org, public_id) -> RecognitionItem:

@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from hamdeli.core import selectors
 from hamdeli.core.localized import localized_str
+from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires, role_has
 
 router = Router(tags=["core"])
@@ -38,6 +39,7 @@ class AuditOut(Schema):
 @router.get("/me", response=MeOut, operation_id="core_me")
 @requires("org.view")
 def me(request):
+    """Who you are: your organization, role and permissions."""
     role = request.membership.role
     return {
         "username": request.user.username,
@@ -49,18 +51,16 @@ def me(request):
 
 
 @router.get("/audit", response=list[AuditOut], operation_id="core_audit")
+@paged
 @requires("partners.view")
-def audit(request, object_id: str | None = None, limit: int = 100):
-    entries = selectors.audit_trail(org=request.org, object_id=object_id)[: max(1, min(limit, 500))]
-    return [
-        {
-            "at": entry.at,
-            "actor": entry.actor.username if entry.actor else None,
-            "action": entry.action,
-            "object_type": entry.object_type,
-            "object_id": entry.object_id,
-            "before": entry.before,
-            "after": entry.after,
-        }
-        for entry in entries
-    ]
+def audit(request, object_id: str | None = None):
+    """Your office's audit trail, newest first (or one record's)."""
+    return mapped(selectors.audit_trail(org=request.org, object_id=object_id), lambda entry: {
+        "at": entry.at,
+        "actor": entry.actor.username if entry.actor else None,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "before": entry.before,
+        "after": entry.after,
+    })

@@ -1,5 +1,5 @@
 """The API's shared plumbing: authentication (bearer token or signed-in session) and the error shape
-`{"error", "message", "fields"}` with translated messages for every refusal."""
+`{"error", "message", "fields", "request_id"}` with translated messages for every refusal."""
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404

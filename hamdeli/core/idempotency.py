@@ -110,4 +110,5 @@ def idempotent(view):
                                    code="idempotency_mismatch", fields={HEADER: _("Use a new key for a new request.")})
         return _response(found.status, found.body, True)
 
+    wrapper.hamdeli_idempotent = True  # the OpenAPI document declares the header (core.openapi)
     return wrapper

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from hamdeli.core.dates import today
 from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
 from hamdeli.correspondence import calendar, printing, selectors, services, templating
 from hamdeli.correspondence.models import Direction, LetterAction, LetterState, Occasion, RelatedKind
@@ -89,7 +90,7 @@ class LetterPatch(LetterFields):
     subject: str = Field(None, min_length=1, max_length=500)
 
 
-class TransitionIn(Schema):
+class LetterTransitionIn(Schema):
     action: Literal[tuple(LetterAction.values)]
     on: dt.date
     note: str = Field("", max_length=2000)
@@ -105,7 +106,7 @@ class EventOut(Schema):
     actor: str | None
 
 
-class AttachmentOut(Schema):
+class LetterAttachmentOut(Schema):
     id: uuid.UUID
     name: str
     content_type: str
@@ -147,16 +148,19 @@ def _resolve(request, data: dict) -> dict:
 
 
 @router.get("/letters", response=list[LetterOut], operation_id="letters_list")
+@paged
 @requires("correspondence.view")
 def list_letters(request, q: str = "", direction: Literal[tuple(Direction.values)] | None = None,
                  state: Literal[tuple(LetterState.values)] | None = None, overdue: bool = False):
-    return [letter_out(x) for x in selectors.letters(org=request.org, direction=direction, state=state, query=q,
-                                                     overdue=overdue)]
+    """The letters register, filtered by words, direction, state or overdue answers."""
+    return mapped(selectors.letters(org=request.org, direction=direction, state=state, query=q, overdue=overdue),
+                  letter_out)
 
 
 @router.post("/letters", response={201: LetterOut}, operation_id="letters_create")
 @requires("correspondence.edit")
 def create_letter(request, payload: LetterIn):
+    """Register a letter (it gets the next registry number)."""
     letter = services.register_letter(org=request.org, actor=request.user, **_resolve(request, payload.dict()))
     return Status(201, letter_out(letter))
 
@@ -164,12 +168,14 @@ def create_letter(request, payload: LetterIn):
 @router.get("/letters/{public_id}", response=LetterOut, operation_id="letters_get")
 @requires("correspondence.view")
 def get_letter(request, public_id: uuid.UUID):
+    """One letter."""
     return letter_out(selectors.letter(org=request.org, public_id=public_id))
 
 
 @router.patch("/letters/{public_id}", response=LetterOut, operation_id="letters_update")
 @requires("correspondence.edit")
 def update_letter(request, public_id: uuid.UUID, payload: LetterPatch):
+    """Change a letter (its text only until signed)."""
     letter = selectors.letter(org=request.org, public_id=public_id)
     fields = _resolve(request, payload.dict(exclude_unset=True))
     return letter_out(services.update_letter(org=request.org, actor=request.user, letter=letter, **fields))
@@ -177,35 +183,42 @@ def update_letter(request, public_id: uuid.UUID, payload: LetterPatch):
 
 @router.post("/letters/{public_id}/transitions", response=LetterOut, operation_id="letters_transition")
 @requires("correspondence.edit")
-def transition_letter(request, public_id: uuid.UUID, payload: TransitionIn):
+def transition_letter(request, public_id: uuid.UUID, payload: LetterTransitionIn):
+    """Move a letter along its workflow (review, sign, send, answer, …)."""
     letter = selectors.letter(org=request.org, public_id=public_id)
     return letter_out(services.transition_letter(org=request.org, actor=request.user, letter=letter,
                                                  **payload.dict()))
 
 
 @router.get("/letters/{public_id}/events", response=list[EventOut], operation_id="letters_events")
+@paged
 @requires("correspondence.view")
 def letter_events(request, public_id: uuid.UUID):
+    """A letter's workflow steps, oldest first."""
     letter = selectors.letter(org=request.org, public_id=public_id)
-    return [{"on": e.on, "action": e.action, "from_state": e.from_state, "to_state": e.to_state, "note": e.note,
-             "actor": e.actor.username if e.actor else None} for e in letter.events.select_related("actor")]
+    return mapped(letter.events.select_related("actor"), lambda e: {
+        "on": e.on, "action": e.action, "from_state": e.from_state, "to_state": e.to_state, "note": e.note,
+        "actor": e.actor.username if e.actor else None})
 
 
 def attachment_out(a) -> dict:
     return {"id": a.public_id, "name": a.original_name, "content_type": a.content_type, "size": a.size}
 
 
-@router.get("/letters/{public_id}/attachments", response=list[AttachmentOut], operation_id="letters_attachments")
+@router.get("/letters/{public_id}/attachments", response=list[LetterAttachmentOut], operation_id="letters_attachments")
+@paged
 @requires("correspondence.view")
 def list_attachments(request, public_id: uuid.UUID):
+    """A letter's attached files."""
     letter = selectors.letter(org=request.org, public_id=public_id)
-    return [attachment_out(a) for a in letter.attachments.all()]
+    return mapped(letter.attachments.all(), attachment_out)
 
 
-@router.post("/letters/{public_id}/attachments", response={201: AttachmentOut},
+@router.post("/letters/{public_id}/attachments", response={201: LetterAttachmentOut},
              operation_id="letters_attachment_upload")
 @requires("correspondence.edit")
 def upload_attachment(request, public_id: uuid.UUID, file: UploadedFile = File(...)):  # noqa: B008
+    """Attach a file (PDF or image) to a letter."""
     letter = selectors.letter(org=request.org, public_id=public_id)
     return Status(201, attachment_out(services.add_attachment(org=request.org, actor=request.user, letter=letter,
                                                               upload=file)))
@@ -214,6 +227,7 @@ def upload_attachment(request, public_id: uuid.UUID, file: UploadedFile = File(.
 @router.get("/letters/{public_id}/attachments/{attachment_id}", operation_id="letters_attachment_download")
 @requires("correspondence.view")
 def download_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID):
+    """Download a letter's attachment."""
     letter = selectors.letter(org=request.org, public_id=public_id)
     a = selectors.attachment(org=request.org, letter=letter, public_id=attachment_id)
     return FileResponse(a.file.open("rb"), as_attachment=True, filename=a.original_name, content_type=a.content_type)
@@ -243,26 +257,31 @@ def template_out(t) -> dict:
 
 
 @router.get("/templates", response=list[TemplateOut], operation_id="letter_templates_list")
+@paged
 @requires("correspondence.view")
 def list_templates(request, occasion: Literal[tuple(Occasion.values)] | None = None):
-    return [template_out(t) for t in selectors.templates(org=request.org, occasion=occasion)]
+    """Letter templates, by occasion."""
+    return mapped(selectors.templates(org=request.org, occasion=occasion), template_out)
 
 
 @router.post("/templates", response={201: TemplateOut}, operation_id="letter_templates_create")
 @requires("correspondence.edit")
 def create_template(request, payload: TemplateIn):
+    """Write a letter template."""
     return Status(201, template_out(services.save_template(org=request.org, actor=request.user, **payload.dict())))
 
 
 @router.get("/templates/{public_id}", response=TemplateOut, operation_id="letter_templates_get")
 @requires("correspondence.view")
 def get_template(request, public_id: uuid.UUID):
+    """One letter template."""
     return template_out(selectors.template(org=request.org, public_id=public_id))
 
 
 @router.put("/templates/{public_id}", response=TemplateOut, operation_id="letter_templates_update")
 @requires("correspondence.edit")
 def update_template(request, public_id: uuid.UUID, payload: TemplateIn):
+    """Rewrite a letter template."""
     template = selectors.template(org=request.org, public_id=public_id)
     return template_out(services.save_template(org=request.org, actor=request.user, template=template,
                                                **payload.dict()))
@@ -272,6 +291,7 @@ def update_template(request, public_id: uuid.UUID, payload: TemplateIn):
 @requires("correspondence.view")
 def render_template(request, public_id: uuid.UUID, lang: str = "fa", city_geonameid: int | None = None,
                     official: str = "", on: dt.date | None = None):
+    """A template filled in for a city, in the recipient's language."""
     template = selectors.template(org=request.org, public_id=public_id)
     city = places.find_city(city_geonameid) if city_geonameid else None
     return templating.render(template, lang=lang, city=city, official=official, on=on or today()).__dict__
@@ -293,8 +313,10 @@ class OccurrenceOut(Schema):
 
 
 @router.get("/calendar/occasions", response=list[OccurrenceOut], operation_id="calendar_occasions")
+@paged
 @requires("correspondence.view")
 def calendar_occasions(request, days: int = Query(None, ge=1, le=730)):  # noqa: B008
+    """The partners' coming occasions, with the template to answer each."""
     items = calendar.reminders(org=request.org, lead_days=days or settings.CALENDAR_LEAD_DAYS)
     return [{"on": r.occurrence.on, "kind": r.occurrence.kind, "title": r.occurrence.title,
              "titles": r.occurrence.titles, "local_title": r.occurrence.local_title,
@@ -314,6 +336,7 @@ class FeedOut(Schema):
 @router.post("/calendar/feed", response={201: FeedOut}, operation_id="calendar_feed_create")
 @requires("correspondence.edit")
 def create_feed(request):
+    """Make a secret iCalendar feed of the protocol calendar."""
     feed, secret = services.create_calendar_feed(org=request.org, actor=request.user)
     return Status(201, {"url": request.build_absolute_uri(reverse("correspondence:feed", args=[secret])),
                         "prefix": feed.prefix})
@@ -322,6 +345,7 @@ def create_feed(request):
 @router.delete("/calendar/feed", response={204: None}, operation_id="calendar_feed_revoke")
 @requires("correspondence.edit")
 def revoke_feed(request):
+    """Revoke every iCalendar feed of your office."""
     services.revoke_calendar_feeds(org=request.org, actor=request.user)
     return Status(204, None)
 
@@ -329,5 +353,6 @@ def revoke_feed(request):
 @router.get("/letters/{public_id}/pdf", operation_id="letters_pdf")
 @requires("correspondence.view")
 def letter_pdf(request, public_id: uuid.UUID):
+    """A letter printed as PDF."""
     letter = selectors.letter(org=request.org, public_id=public_id)
     return HttpResponse(printing.letter_pdf(letter), content_type="application/pdf")

@@ -19,7 +19,7 @@ from hamdeli.correspondence.models import (
 
 def letters(*, org, direction: str | None = None, state: str | None = None, query: str = "",
             overdue: bool = False, partnership=None, as_of: dt.date | None = None):
-    qs = Letter.objects.filter(org=org).select_related("sender_city", "recipient_city", "partnership__city")
+    qs = Letter.objects.filter(org=org).select_related("sender_city", "recipient_city", "partnership__city", "reply_to")
     if direction:
         qs = qs.filter(direction=direction)
     if state:
@@ -48,7 +48,7 @@ def is_overdue(letter: Letter, as_of: dt.date | None = None) -> bool:
 
 
 def letter(*, org, public_id) -> Letter:
-    return get_object_or_404(letters(org=org).select_related("reply_to"), public_id=public_id)
+    return get_object_or_404(letters(org=org), public_id=public_id)
 
 
 def letter_or_none(*, org, public_id):

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.localized import localized_str
+from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
 from hamdeli.partners import selectors, services
 from hamdeli.partners.models import (
@@ -85,7 +86,7 @@ class PartnershipPatch(Schema):
     notes: str | None = Field(None, max_length=10000)
 
 
-class TransitionIn(Schema):
+class PartnershipTransitionIn(Schema):
     action: Literal[tuple(PartnershipAction.values)]
     on: dt.date
     note: str = Field("", max_length=2000)
@@ -133,16 +134,19 @@ def partnership_out(p) -> dict:
 
 
 @router.get("/partnerships", response=list[PartnershipOut], operation_id="partners_list")
+@paged
 @requires("partners.view")
 def list_partnerships(request, state: State | None = None, kind: Kind | None = None, q: str = "",
                       health: Literal["dimmed", "healthy"] | None = None):
-    return [partnership_out(p) for p in selectors.partnerships(org=request.org, state=state, kind=kind,
-                                                               query=q, health=health)]
+    """Partnerships, filtered by state, kind, health or words of the city's name."""
+    return mapped(selectors.partnerships(org=request.org, state=state, kind=kind, query=q, health=health),
+                  partnership_out)
 
 
 @router.post("/partnerships", response={201: PartnershipOut}, operation_id="partners_create")
 @requires("partners.edit")
 def create_partnership(request, payload: PartnershipIn):
+    """Propose a partnership with a city."""
     data = payload.dict()
     city = places.find_city(data.pop("city_geonameid"))
     if city is None:
@@ -154,12 +158,14 @@ def create_partnership(request, payload: PartnershipIn):
 @router.get("/partnerships/{public_id}", response=PartnershipOut, operation_id="partners_get")
 @requires("partners.view")
 def get_partnership(request, public_id: uuid.UUID):
+    """One partnership, with its ordinal and relationship health."""
     return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
 
 
 @router.patch("/partnerships/{public_id}", response=PartnershipOut, operation_id="partners_update")
 @requires("partners.edit")
 def update_partnership(request, public_id: uuid.UUID, payload: PartnershipPatch):
+    """Change a partnership's details."""
     p = selectors.partnership(org=request.org, public_id=public_id)
     services.update_partnership(org=request.org, actor=request.user, partnership=p,
                                 **payload.dict(exclude_unset=True))
@@ -169,7 +175,8 @@ def update_partnership(request, public_id: uuid.UUID, payload: PartnershipPatch)
 @router.post("/partnerships/{public_id}/transitions", response=PartnershipOut,
              operation_id="partners_transition")
 @requires("partners.edit")
-def transition_partnership(request, public_id: uuid.UUID, payload: TransitionIn):
+def transition_partnership(request, public_id: uuid.UUID, payload: PartnershipTransitionIn):
+    """Move a partnership along its lifecycle (submit the bill, approve, sign, …)."""
     p = selectors.partnership(org=request.org, public_id=public_id)
     services.transition_partnership(org=request.org, actor=request.user, partnership=p, **payload.dict())
     return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
@@ -177,8 +184,10 @@ def transition_partnership(request, public_id: uuid.UUID, payload: TransitionIn)
 
 @router.get("/partnerships/{public_id}/timeline", response=list[TimelineItem],
             operation_id="partners_timeline")
+@paged
 @requires("partners.view")
 def partnership_timeline(request, public_id: uuid.UUID):
+    """A partnership's state changes and contacts, newest first."""
     return selectors.timeline(selectors.partnership(org=request.org, public_id=public_id))
 
 
@@ -186,6 +195,7 @@ def partnership_timeline(request, public_id: uuid.UUID):
              operation_id="partners_add_interaction")
 @requires("partners.edit")
 def add_interaction(request, public_id: uuid.UUID, payload: InteractionIn):
+    """Record a contact with the partner city."""
     p = selectors.partnership(org=request.org, public_id=public_id)
     i = services.record_interaction(org=request.org, actor=request.user, partnership=p, **payload.dict())
     return Status(201, {"id": i.public_id, "occurred_on": i.occurred_on, "kind": i.kind,
@@ -242,21 +252,26 @@ def membership_out(m) -> dict:
 
 
 @router.get("/networks", response=list[NetworkOut], operation_id="networks_list")
+@paged
 @requires("partners.view")
 def list_networks(request):
-    return [{"slug": n.slug, "acronym": n.acronym, "name": localized_str(n.name), "name_i18n": n.name,
-             "website": n.website} for n in selectors.networks()]
+    """The city networks known to Hamdeli."""
+    return mapped(selectors.networks(), lambda n: {"slug": n.slug, "acronym": n.acronym, "name": localized_str(n.name),
+                                                   "name_i18n": n.name, "website": n.website})
 
 
 @router.get("/network-memberships", response=list[NetworkMembershipOut], operation_id="memberships_list")
+@paged
 @requires("partners.view")
 def list_memberships(request, state: Literal[tuple(NetworkMembershipState.values)] | None = None):
-    return [membership_out(m) for m in selectors.network_memberships(org=request.org, state=state)]
+    """Your office's memberships of city networks."""
+    return mapped(selectors.network_memberships(org=request.org, state=state), membership_out)
 
 
 @router.post("/network-memberships", response={201: NetworkMembershipOut}, operation_id="memberships_create")
 @requires("partners.edit")
 def create_membership(request, payload: NetworkMembershipIn):
+    """Apply to join a city network."""
     data = payload.dict()
     network = selectors.networks().filter(slug=data.pop("network")).first()
     if network is None:
@@ -268,6 +283,7 @@ def create_membership(request, payload: NetworkMembershipIn):
 @router.get("/network-memberships/{public_id}", response=NetworkMembershipOut, operation_id="memberships_get")
 @requires("partners.view")
 def get_membership(request, public_id: uuid.UUID):
+    """One network membership."""
     return membership_out(selectors.network_membership(org=request.org, public_id=public_id))
 
 
@@ -275,6 +291,7 @@ def get_membership(request, public_id: uuid.UUID):
               operation_id="memberships_update")
 @requires("partners.edit")
 def update_membership(request, public_id: uuid.UUID, payload: NetworkMembershipPatch):
+    """Change a network membership's details."""
     m = selectors.network_membership(org=request.org, public_id=public_id)
     return membership_out(services.update_network_membership(org=request.org, actor=request.user, membership=m,
                                                              **payload.dict(exclude_unset=True)))
@@ -284,6 +301,7 @@ def update_membership(request, public_id: uuid.UUID, payload: NetworkMembershipP
              operation_id="memberships_transition")
 @requires("partners.edit")
 def transition_membership(request, public_id: uuid.UUID, payload: NetworkTransitionIn):
+    """Move a network membership along (join, lapse, leave, …)."""
     m = selectors.network_membership(org=request.org, public_id=public_id)
     return membership_out(services.transition_network_membership(org=request.org, actor=request.user,
                                                                  membership=m, **payload.dict()))
@@ -302,15 +320,16 @@ class RenewalOut(Schema):
     id: str
 
 
-class DashboardOut(Schema):
+class PartnersDashboardOut(Schema):
     by_state: list[CountOut]
     dimmed: list[PartnershipOut]
     upcoming_renewals: list[RenewalOut]
 
 
-@router.get("/dashboard", response=DashboardOut, operation_id="partners_dashboard")
+@router.get("/dashboard", response=PartnersDashboardOut, operation_id="partners_dashboard")
 @requires("partners.view")
 def dashboard(request):
+    """Partnerships by state, dimmed relations and coming renewals."""
     return {
         "by_state": [{"key": k, "label": str(label), "count": n}
                      for k, label, n in selectors.counts_by_state(org=request.org)],

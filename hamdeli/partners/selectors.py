@@ -3,7 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
@@ -21,10 +22,23 @@ from hamdeli.partners.models import (
 )
 
 
+def _count(rows):
+    """COUNT(*) of a correlated subquery, 0 when it matches nothing."""
+    return Coalesce(Subquery(rows.order_by().values("org").annotate(n=Count("pk")).values("n")), 0)
+
+
+def with_ordinals(qs):
+    """Annotate what `ordinal` needs, so a list costs no query per row."""
+    signed = Partnership.objects.filter(org=OuterRef("org"), kind=OuterRef("kind"), signed_on__isnull=False)
+    earlier = signed.filter(Q(signed_on__lt=OuterRef("signed_on"))
+                            | Q(signed_on=OuterRef("signed_on"), pk__lt=OuterRef("pk")))
+    return qs.annotate(signed_of_kind=_count(signed), signed_before=_count(earlier))
+
+
 def partnerships(*, org, state: str | None = None, kind: str | None = None, query: str = "",
                  health: str | None = None, as_of: dt.date | None = None):
-    qs = (Partnership.objects.filter(org=org).select_related("city", "city__country")
-          .annotate(last_contact_on=Max("interactions__occurred_on")))
+    qs = with_ordinals(Partnership.objects.filter(org=org).select_related("org", "city", "city__country")
+                       .annotate(last_contact_on=Max("interactions__occurred_on")))
     if state:
         qs = qs.filter(state=state)
     if kind:
@@ -41,8 +55,8 @@ def partnerships(*, org, state: str | None = None, kind: str | None = None, quer
 
 def partnership(*, org, public_id) -> Partnership:
     return get_object_or_404(
-        Partnership.objects.filter(org=org).select_related("city", "city__country")
-        .annotate(last_contact_on=Max("interactions__occurred_on")),
+        with_ordinals(Partnership.objects.filter(org=org).select_related("org", "city", "city__country")
+                      .annotate(last_contact_on=Max("interactions__occurred_on"))),
         public_id=public_id,
     )
 
@@ -95,10 +109,14 @@ def ordinal(partnership: Partnership) -> tuple[int, bool] | None:
     """Its place in the org's signing order of the same kind: (n, signed). For an unsigned one,
     the place it would take if signed next. None for an ended one that was never signed, and for one
     recorded as signed on an unknown date (its place cannot be known)."""
+    if partnership.signed_on is None and partnership.state in (PartnershipState.ENDED, *STANDING_STATES):
+        return None
+    if hasattr(partnership, "signed_before"):  # annotated by a selector (with_ordinals): no query
+        if partnership.signed_on is None:
+            return partnership.signed_of_kind + 1, False
+        return partnership.signed_before + 1, True
     signed = Partnership.objects.filter(org=partnership.org, kind=partnership.kind, signed_on__isnull=False)
     if partnership.signed_on is None:
-        if partnership.state in (PartnershipState.ENDED, *STANDING_STATES):
-            return None
         return signed.count() + 1, False
     earlier = signed.filter(
         Q(signed_on__lt=partnership.signed_on) | Q(signed_on=partnership.signed_on, pk__lt=partnership.pk)

@@ -2,6 +2,7 @@
 
 from ninja import Router, Schema
 
+from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
 from hamdeli.places import selectors
 
@@ -28,18 +29,23 @@ def city_out(city) -> dict:
 
 
 @router.get("/countries", response=list[CountryOut], operation_id="places_countries")
+@paged
 @requires("org.view")
 def countries(request):
-    return list(selectors.countries())
+    """Every country, with its English and Persian name."""
+    return selectors.countries()
 
 
 @router.get("/cities", response=list[CityOut], operation_id="places_cities")
+@paged
 @requires("org.view")
-def cities(request, q: str = "", country: str | None = None, limit: int = 20):
-    return [city_out(c) for c in selectors.search_cities(q, country=country, limit=max(1, min(limit, 100)))]
+def cities(request, q: str = "", country: str | None = None):
+    """Cities whose name holds every word of `q`, biggest first."""
+    return mapped(selectors.search_cities(q, country=country, limit=None), city_out)
 
 
 @router.get("/cities/{geonameid}", response=CityOut, operation_id="places_city")
 @requires("org.view")
 def city(request, geonameid: int):
+    """One city by its GeoNames id."""
     return city_out(selectors.city(geonameid))

@@ -8,13 +8,15 @@ from hamdeli.places.models import City, Country
 from hamdeli.places.names import name_key
 
 
-def search_cities(query: str = "", *, country: str | None = None, limit: int = 20):
+def search_cities(query: str = "", *, country: str | None = None, limit: int | None = 20):
+    """The biggest cities first; all of them (a queryset to page) when limit is None."""
     qs = City.objects.select_related("country")
     if country:
         qs = qs.filter(country_id=country.upper())
     for word in normalize(query).split():
         qs = qs.filter(search_key__contains=word)
-    return qs.order_by("-population", "name_en")[:limit]
+    qs = qs.order_by("-population", "name_en")
+    return qs if limit is None else qs[:limit]
 
 
 def city(geonameid: int) -> City:

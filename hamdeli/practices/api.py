@@ -10,6 +10,7 @@ from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.pagination import mapped, next_url, paged
 from hamdeli.core.permissions import PUBLIC, requires
 from hamdeli.partners.models import Network
 from hamdeli.places import selectors as places
@@ -108,6 +109,7 @@ class SearchOut(Schema):
     facets_over: int = Field(0, description="how many of the best results the facets count (more than `limit`)")
     found: int = Field(0, description="results ranked in all; page with `offset` while offset + limit < found")
     offset: int = 0
+    next: str | None = Field(None, description="the next page's URL, or null on the last page")
 
 
 class ImpactIn(Schema):
@@ -140,7 +142,7 @@ class QuestionOut(Schema):
     read: bool
 
 
-class AttachmentOut(Schema):
+class PracticeAttachmentOut(Schema):
     id: uuid.UUID
     name: str
     content_type: str
@@ -195,25 +197,31 @@ def search_practices(request, q: str = "", mode: Literal[MODES] = "hybrid", topi
                      language: str = "", phase: str = "", instrument: str = "", crisis: str = "",
                      date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 20,
                      offset: int = 0):
+    """Search the practices you may see (keyword, semantic or hybrid), or list them."""
     filters = Filters(topic, country, language, phase, instrument, crisis, date_from, date_to)
     if not q.strip():  # no words: the practices the filters leave, newest first
         qs = candidates(request.org, filters).select_related("city", "org", "network")
         offset, limit = min(max(offset, 0), 1_000_000), min(max(limit, 1), 200)
-        return {"engine": "", "mode": "list", "facets": {}, "found": qs.count(), "offset": offset, "hits": [
-            {"practice": practice_out(p, request.org), "score": 0, "snippet": "", "sources": []}
-            for p in qs[offset:offset + limit]]}
-    found = search(org=request.org, query=q[:500], filters=filters, mode=mode, limit=min(max(limit, 1), 100),
-                   offset=offset)
+        found = qs.count()
+        return {"engine": "", "mode": "list", "facets": {}, "found": found, "offset": offset,
+                "next": next_url(request, offset + limit) if offset + limit < found else None, "hits": [
+                    {"practice": practice_out(p, request.org), "score": 0, "snippet": "", "sources": []}
+                    for p in qs[offset:offset + limit]]}
+    limit = min(max(limit, 1), 100)
+    found = search(org=request.org, query=q[:500], filters=filters, mode=mode, limit=limit, offset=offset)
     hits = [{"practice": practice_out(h.practice, request.org), "score": h.score,
              "snippet": h.snippet.replace("\x02", "[").replace("\x03", "]"), "sources": list(h.sources)}
             for h in found.hits]
+    more = found.offset + limit < found.found
     return {"engine": found.engine, "mode": found.mode, "facets": found.facets, "facets_over": found.facets_over,
-            "found": found.found, "offset": found.offset, "hits": hits}
+            "found": found.found, "offset": found.offset, "hits": hits,
+            "next": next_url(request, found.offset + limit) if more else None}
 
 
 @router.post("/practices", response={201: PracticeOut}, operation_id="practices_create")
 @requires("practices.edit")
 def create_practice(request, payload: PracticeIn):
+    """Share a practice."""
     data = _resolve(payload.dict())
     if data.get("city") is None:
         data.pop("city", None)
@@ -224,12 +232,14 @@ def create_practice(request, payload: PracticeIn):
 @router.get("/practices/{public_id}", response=PracticeOut, operation_id="practices_get")
 @requires("practices.view")
 def get_practice(request, public_id: uuid.UUID):
+    """One practice."""
     return practice_out(selectors.practice(org=request.org, public_id=public_id), request.org)
 
 
 @router.patch("/practices/{public_id}", response=PracticeOut, operation_id="practices_update")
 @requires("practices.edit")
 def update_practice(request, public_id: uuid.UUID, payload: PracticePatch):
+    """Change one of your practices."""
     practice = selectors.own_practice(org=request.org, public_id=public_id)
     data = _resolve(payload.dict(exclude_unset=True))
     p = services.update_practice(org=request.org, actor=request.user, practice=practice, **data)
@@ -239,23 +249,27 @@ def update_practice(request, public_id: uuid.UUID, payload: PracticePatch):
 @router.delete("/practices/{public_id}", response={204: None}, operation_id="practices_delete")
 @requires("practices.edit")
 def delete_practice(request, public_id: uuid.UUID):
+    """Remove one of your practices."""
     services.delete_practice(org=request.org, actor=request.user,
                              practice=selectors.own_practice(org=request.org, public_id=public_id))
     return Status(204, None)
 
 
-@router.get("/practices/{public_id}/attachments", response=list[AttachmentOut],
+@router.get("/practices/{public_id}/attachments", response=list[PracticeAttachmentOut],
             operation_id="practices_attachments")
+@paged
 @requires("practices.view")
 def list_attachments(request, public_id: uuid.UUID):
+    """A practice's attached files."""
     practice = selectors.practice(org=request.org, public_id=public_id)
-    return [attachment_out(a) for a in practice.attachments.all()]
+    return mapped(practice.attachments.all(), attachment_out)
 
 
-@router.post("/practices/{public_id}/attachments", response={201: AttachmentOut},
+@router.post("/practices/{public_id}/attachments", response={201: PracticeAttachmentOut},
              operation_id="practices_attachment_upload")
 @requires("practices.edit")
 def upload_attachment(request, public_id: uuid.UUID, file: UploadedFile = File(...)):  # noqa: B008
+    """Attach a file to one of your practices."""
     practice = selectors.own_practice(org=request.org, public_id=public_id)
     return Status(201, attachment_out(services.add_attachment(org=request.org, actor=request.user,
                                                               practice=practice, upload=file)))
@@ -264,6 +278,7 @@ def upload_attachment(request, public_id: uuid.UUID, file: UploadedFile = File(.
 @router.get("/practices/{public_id}/attachments/{attachment_id}", operation_id="practices_attachment_download")
 @requires("practices.view")
 def download_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID):
+    """Download a practice's attachment."""
     practice = selectors.practice(org=request.org, public_id=public_id)
     a = selectors.attachment(practice=practice, public_id=attachment_id)
     return FileResponse(a.file.open("rb"), as_attachment=True, filename=a.name, content_type=a.content_type)
@@ -273,6 +288,7 @@ def download_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID)
                operation_id="practices_attachment_remove")
 @requires("practices.edit")
 def remove_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID):
+    """Remove an attachment from one of your practices."""
     practice = selectors.own_practice(org=request.org, public_id=public_id)
     services.remove_attachment(org=request.org, actor=request.user,
                                attachment=selectors.attachment(practice=practice, public_id=attachment_id))
@@ -280,15 +296,18 @@ def remove_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID):
 
 
 @router.get("/impacts", response=list[ImpactOut], operation_id="practices_impacts")
+@paged
 @requires("practices.view")
 def list_impacts(request):
-    return [{"id": i.public_id, "crisis": i.crisis, "hit_on": i.hit_on, "city_geonameid": i.city_id,
-             "note": i.note} for i in selectors.impacts(org=request.org)]
+    """When each city was hit by a crisis, as your office recorded it."""
+    return mapped(selectors.impacts(org=request.org), lambda i: {
+        "id": i.public_id, "crisis": i.crisis, "hit_on": i.hit_on, "city_geonameid": i.city_id, "note": i.note})
 
 
 @router.post("/impacts", response=ImpactOut, operation_id="practices_impact_record")
 @requires("practices.edit")
 def record_impact(request, payload: ImpactIn):
+    """Record when a crisis reached a city."""
     data = _resolve(payload.dict())
     if data.get("city") == "unknown":
         raise ValidationFailed(_("Unknown city."), fields={"city_geonameid": _("No city has this GeoNames id.")})
@@ -297,23 +316,28 @@ def record_impact(request, payload: ImpactIn):
 
 
 @router.get("/ahead", response=list[AheadOut], operation_id="practices_ahead")
+@paged
 @requires("practices.view")
 def cities_ahead(request, crisis: Literal[tuple(Crisis.values)] = "covid19", topic: str = ""):
-    return [{"days_ahead": days, "practice": practice_out(p, request.org)}
-            for p, days in selectors.cities_ahead(org=request.org, crisis=crisis, topic=topic or None)]
+    """Practices of the cities the crisis reached before yours, furthest ahead first."""
+    return mapped(selectors.cities_ahead(org=request.org, crisis=crisis, topic=topic or None),
+                  lambda row: {"days_ahead": row[1], "practice": practice_out(row[0], request.org)})
 
 
 @router.get("/questions", response=list[QuestionOut], operation_id="practices_questions")
+@paged
 @requires("practices.view")
 def questions(request):
-    return [{"id": q.public_id, "practice": q.practice.public_id, "name": q.name, "email": q.email,
-             "message": q.message, "created_at": q.created_at, "read": q.read_at is not None}
-            for q in selectors.questions(org=request.org)]
+    """Questions other cities' visitors asked about your practices."""
+    return mapped(selectors.questions(org=request.org), lambda q: {
+        "id": q.public_id, "practice": q.practice.public_id, "name": q.name, "email": q.email,
+        "message": q.message, "created_at": q.created_at, "read": q.read_at is not None})
 
 
 @router.get("/export", operation_id="practices_export")
 @requires("practices.view")
 def export(request, format: Literal["json", "csv"] = "json"):  # noqa: A002
+    """Your practices as JSON or CSV."""
     body, content_type = exchange.export(selectors.own_practices(org=request.org), format)
     return HttpResponse(body, content_type=content_type)
 
@@ -321,6 +345,7 @@ def export(request, format: Literal["json", "csv"] = "json"):  # noqa: A002
 @router.post("/import", response={201: ImportOut}, operation_id="practices_import")
 @requires("practices.edit")
 def import_practices(request, payload: ImportIn):
+    """Import practices from JSON or CSV (all or nothing)."""
     created = exchange.import_practices(org=request.org, actor=request.user, content=payload.content,
                                         format=payload.format)
     return Status(201, {"created": len(created)})
@@ -329,6 +354,7 @@ def import_practices(request, payload: ImportIn):
 @router.get("/public/feed", auth=None, operation_id="practices_public_feed")
 @requires(PUBLIC)
 def public_feed(request):
+    """The public practices as a JSON feed (no sign-in)."""
     body, content_type = exchange.export(selectors.visible_practices(None).select_related("city", "org"), "json",
                                          public=True)
     return HttpResponse(body, content_type=content_type)

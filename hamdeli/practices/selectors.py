@@ -64,7 +64,7 @@ def cities_ahead(*, org, crisis: str, topic: str | None = None) -> list[tuple[Pr
                 .exclude(org=org)})
     earlier = {city_id: on for city_id, on in hit.items() if on < ours.hit_on}
     qs = (visible_practices(org).filter(crisis=crisis, city_id__in=list(earlier)).exclude(city_id=org.city_id)
-          .select_related("city", "city__country", "org"))
+          .select_related("city", "city__country", "org", "network").defer("embedding"))
     if topic:
         qs = qs.filter(topics_key__contains=f" {topic} ")
     rows = [(p, (ours.hit_on - earlier[p.city_id]).days) for p in qs]

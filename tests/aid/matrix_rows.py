@@ -372,4 +372,5 @@ ROWS = [
     Row("aid_pledges_report", params=pid("shipped")),
     Row("aid_export_iati", marker=lambda w: "matrix-pledge"),
     Row("aid_export_hxl", marker=lambda w: "matrix-donor"),
+    Row("aid_export_movements", marker=lambda w: "matrix-aid-store"),
 ]

@@ -171,7 +171,7 @@ def test_institution_user_acts_only_on_granted_locations(aid, institution_user):
     )
     services.grant_location(org=aid.org, actor=aid.actor, membership=institution_user, location=aid.uni_store)
     api = api_client_for(institution_user.user, aid.org)
-    stock = api.get("/api/v1/aid/stock").json()
+    stock = api.get("/api/v1/aid/stock").json()["items"]
     assert {row["location_name"] for row in stock} == {"انبار دانشگاه"}
     assert api.get("/api/v1/aid/pledges").status_code == 403
     body = {
@@ -241,9 +241,9 @@ def test_box_list_import_is_all_or_nothing_with_a_row_report(aid, officer_api):
 
 def test_movements_export_json_and_csv(aid, officer_api):
     inbound_pledge(aid, boxes=1)
-    rows = officer_api.get("/api/v1/aid/movements").json()
-    assert rows[0]["quantity"] == 100 and rows[0]["from_kind"] == "donor"
-    text = officer_api.get("/api/v1/aid/movements?format=csv").content.decode()
+    rows = officer_api.get("/api/v1/aid/movements").json()["items"]
+    assert rows[0]["quantity"] == 100 and rows[0]["from_kind"] == "donor" and rows[0]["from"]
+    text = officer_api.get("/api/v1/aid/exports/movements").content.decode()
     assert text.splitlines()[0].startswith("id,operation,at,reason")
     assert json.loads(json.dumps(rows))
 

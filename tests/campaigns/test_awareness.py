@@ -214,7 +214,7 @@ def test_list_filters_by_status(officer_api, org, officer, campaign):
     other = awareness.create_campaign(org=org, actor=officer, name={"fa": "دوم"}, starts_on=dt.date(2020, 3, 1),
                                       ends_on=dt.date(2020, 3, 30))
     awareness.transition_campaign(org=org, actor=officer, campaign=other, action="start")
-    running = officer_api.get(f"{API}/awareness", {"status": "running"}).json()
+    running = officer_api.get(f"{API}/awareness", {"status": "running"}).json()["items"]
     assert [c["id"] for c in running] == [str(other.public_id)]
     assert officer_api.get(f"{API}/awareness", {"status": "paused"}).status_code == 422
 

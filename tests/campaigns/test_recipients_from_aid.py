@@ -57,7 +57,7 @@ def test_recipients_page_offers_them_and_the_api_lists_them(officer_client, offi
     response = officer_client.post("/recognition/recipients/from-aid/", follow=True)
     assert response.status_code == 200 and "3 recipients listed from the aid records." in response.content.decode()
     assert "List all" not in response.content.decode()
-    listed = officer_api.get("/api/v1/campaigns/recipients").json()
+    listed = officer_api.get("/api/v1/campaigns/recipients").json()["items"]
     assert sorted(r["listed_from"].split(":")[0] for r in listed) == ["aid-party"] * 3
     assert officer_api.post("/api/v1/campaigns/recipients/from-aid").json() == []
 

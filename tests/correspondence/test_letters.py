@@ -142,7 +142,7 @@ def test_persian_search_ignores_arabic_letter_variants(outgoing, officer_api, or
     assert [x.subject for x in selectors.letters(org=org, query="تبريك")] == ["تبریک سال نو"]  # Arabic yeh
     assert [x.subject for x in selectors.letters(org=org, query="شهردار")] == ["تبریک سال نو"]
     response = officer_api.get("/api/v1/correspondence/letters", {"q": "xi'an"})
-    assert len(response.json()) == 2  # the recipient's city is searchable too
+    assert response.json()["count"] == 2  # the recipient's city is searchable too
 
 
 def test_overdue_letters_show_until_answered(org, officer, cities):

@@ -49,7 +49,7 @@ def test_page_and_api(officer_client, officer_api, dated):
     page = officer_client.get("/practices/ahead/", {"crisis": "covid19"}).content.decode()
     assert page.index("Guangzhou masks") < page.index("Xi&#x27;an buses")
     body = officer_api.get("/api/v1/practices/ahead", {"crisis": "covid19"}).json()
-    assert [row["days_ahead"] for row in body] == [34, 31]
+    assert [row["days_ahead"] for row in body["items"]] == [34, 31]
 
 
 def test_recording_again_updates_not_duplicates(org, officer):

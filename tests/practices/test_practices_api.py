@@ -100,7 +100,7 @@ def test_attachments_over_the_api(officer_api, outsider_api, make_practice, djan
     assert response.status_code == 201, response.content
     made = response.json()
     assert made["name"] == "protocol.pdf" and made["content_type"] == "application/pdf" and made["size"] > 0
-    assert [a["id"] for a in officer_api.get(url).json()] == [made["id"]]
+    assert [a["id"] for a in officer_api.get(url).json()["items"]] == [made["id"]]
     download = officer_api.get(f"{url}/{made['id']}")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert officer_api.post(url, {"file": _pdf("evil.pdf", b"MZ\x90\x00")}).status_code == 422
@@ -124,7 +124,7 @@ def test_shared_practice_files_are_readable_not_removable_by_others(officer, out
     p = make_practice(visibility="public")
     a = services.add_attachment(org=p.org, actor=officer, practice=p, upload=_pdf())
     url = f"{URL}/{p.public_id}/attachments"
-    assert outsider_api.get(url).json()[0]["name"] == "protocol.pdf"
+    assert outsider_api.get(url).json()["items"][0]["name"] == "protocol.pdf"
     assert outsider_api.get(f"{url}/{a.public_id}").status_code == 200
     assert outsider_api.delete(f"{url}/{a.public_id}").status_code == 404
     assert outsider_api.post(url, {"file": _pdf()}).status_code == 404
