@@ -588,7 +588,8 @@ def consignments_get(request, public_id: uuid.UUID):
     return consignment_out(selectors.consignment(org=request.org, actor=request.user, public_id=public_id))
 
 
-@router.post("/consignments/{public_id}/receive-all", response=ConsignmentOut, operation_id="aid_consignments_receive_all")
+@router.post("/consignments/{public_id}/receive-all", response=ConsignmentOut,
+             operation_id="aid_consignments_receive_all")
 @requires("aid.handle")
 @idempotent
 def consignments_receive_all(request, public_id: uuid.UUID, payload: ReceiveAllIn):

@@ -30,7 +30,7 @@ class ErrorOut(Schema):
     error: str = Field(..., description="a stable code: validation, not_found, forbidden, conflict, …")
     message: str = Field(..., description="translated for the caller (Accept-Language)")
     fields: dict[str, str] = Field(..., description="field name → translated message")
-    request_id: str = Field("", description="this request's id, also in the server's logs: quote it when asking for help")
+    request_id: str = Field("", description="this request's id, also in the server's logs: quote it for help")
 
 
 class HamdeliAPI(NinjaAPI):
