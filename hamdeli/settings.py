@@ -194,6 +194,7 @@ UPCOMING_DAYS = _int("HAMDELI_UPCOMING_DAYS", 90, minimum=1, maximum=730)
 # Protocol-calendar reminders: occasions this many days ahead are suggested for a letter.
 CALENDAR_LEAD_DAYS = _int("HAMDELI_CALENDAR_LEAD_DAYS", 21, minimum=1, maximum=365)
 UPLOAD_MAX_BYTES = _int("HAMDELI_UPLOAD_MAX_MB", 10, minimum=1, maximum=500) * 1024 * 1024
+SEARCH_THREADS = _int("HAMDELI_SEARCH_THREADS", 1, minimum=1, maximum=64)  # the semantic engine's threads per process
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -162,6 +162,7 @@ class ImportIn(Schema):
 
 class ImportOut(Schema):
     created: int
+    ids: list[uuid.UUID] = Field(description="The public ids of the created practices, in the file's order")
 
 
 def practice_out(p, org=None) -> dict:
@@ -323,7 +324,7 @@ def export(request, format: Literal["json", "csv"] = "json"):  # noqa: A002
 def import_practices(request, payload: ImportIn):
     created = exchange.import_practices(org=request.org, actor=request.user, content=payload.content,
                                         format=payload.format)
-    return Status(201, {"created": len(created)})
+    return Status(201, {"created": len(created), "ids": [p.public_id for p in created]})
 
 
 @router.get("/public/feed", auth=None, operation_id="practices_public_feed")
