@@ -212,6 +212,7 @@ if IATI_ORG_TYPE not in {"10", "11", "15", "21", "22", "23", "24", "30", "40", "
                          "90"}:
     raise ImproperlyConfigured(f"HAMDELI_IATI_ORG_TYPE={IATI_ORG_TYPE!r} is not an IATI OrganisationType code.")
 UPLOAD_MAX_BYTES = _int("HAMDELI_UPLOAD_MAX_MB", 10, minimum=1, maximum=500) * 1024 * 1024
+SEARCH_THREADS = _int("HAMDELI_SEARCH_THREADS", 1, minimum=1, maximum=64)  # the semantic engine's threads per process
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -164,6 +164,7 @@ class ImportIn(Schema):
 
 class ImportOut(Schema):
     created: int
+    ids: list[uuid.UUID] = Field(description="The public ids of the created practices, in the file's order")
 
 
 def practice_out(p, org=None) -> dict:
@@ -348,7 +349,7 @@ def import_practices(request, payload: ImportIn):
     """Import practices from JSON or CSV (all or nothing)."""
     created = exchange.import_practices(org=request.org, actor=request.user, content=payload.content,
                                         format=payload.format)
-    return Status(201, {"created": len(created)})
+    return Status(201, {"created": len(created), "ids": [p.public_id for p in created]})
 
 
 @router.get("/public/feed", auth=None, operation_id="practices_public_feed")

@@ -41,6 +41,60 @@ def _evaluate(args) -> int:
     return 0
 
 
+def _import(args) -> int:
+    from pathlib import Path
+
+    from django.db import transaction
+
+    from hamdeli.core.errors import ServiceError
+    from hamdeli.core.models import Organization
+    from hamdeli.practices import exchange
+
+    org = Organization.objects.filter(slug=args.org).first()
+    if org is None:
+        print(f"no organization {args.org!r}")
+        return 1
+    path = Path(args.file)
+    try:
+        content = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {path}: {exc}")
+        return 1
+    fmt = args.format or ("csv" if path.suffix.lower() == ".csv" else "json")
+    try:
+        with transaction.atomic():
+            created = exchange.import_practices(org=org, actor=None, content=content, format=fmt)
+    except ServiceError as exc:
+        print(exc.message)
+        for field, message in (exc.fields or {}).items():
+            print(f"  {field}: {message}")
+        return 2
+    for practice in created:
+        print(practice.public_id)
+    print(f"{len(created)} practice(s) imported; embeddings are computed in the background "
+          "(hamdeli practices reindex computes any left)")
+    return 0
+
+
+def _evaluate_crosslingual(args) -> int:
+    from django.db import transaction
+
+    from hamdeli.core.models import Organization
+    from hamdeli.practices.evaluation import evaluate, load_crosslingual, read_crosslingual
+
+    org = Organization.objects.filter(slug=args.org).first()
+    if org is None:
+        print(f"no organization {args.org!r}; load the demo first (hamdeli demo)")
+        return 1
+    data = read_crosslingual(args.queries)
+    with transaction.atomic():  # loaded for the measurement only, then rolled back
+        practices = load_crosslingual(org=org, actor=None, data=data)
+        report = evaluate(org=org, practices=practices, data=data)
+        transaction.set_rollback(True)
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0
+
+
 def register(sub) -> None:
     practices = sub.add_parser("practices", help="practice exchange").add_subparsers(dest="practices_command",
                                                                                    required=True)
@@ -50,4 +104,12 @@ def register(sub) -> None:
     p = practices.add_parser("evaluate", help="recall@5 of keyword, semantic and hybrid search on the query set")
     p.add_argument("--org", default="isfahan")
     p.add_argument("--queries", default=None, help="a JSON query file (default: tests/practices/eval_queries.json)")
+    p.add_argument("--crosslingual", action="store_const", const=_evaluate_crosslingual, dest="handler",
+                   help="per query language x practice language: all expected in the top 5, top 1 and MRR of each "
+                        "mode on tests/practices/data/crosslingual_eval.json, with same-language distractors")
     p.set_defaults(handler=_evaluate)
+    p = practices.add_parser("import", help="import practices from a JSON or CSV file (all or nothing)")
+    p.add_argument("file")
+    p.add_argument("--org", default="isfahan")
+    p.add_argument("--format", choices=("json", "csv"), default=None, help="default: from the file's extension")
+    p.set_defaults(handler=_import)

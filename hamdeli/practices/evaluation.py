@@ -59,3 +59,73 @@ def recall_at(*, org, practices: dict[str, Practice], queries: list[dict], k: in
         report[mode] = {"recall_at_%d" % k: round(total / len(queries), 4), "queries": len(queries),
                         "not_fully_found": misses}
     return report
+
+
+CROSSLINGUAL = DEFAULT_QUERIES.parent / "data" / "crosslingual_eval.json"
+MODES = ("keyword", "semantic", "hybrid")
+
+
+def read_crosslingual(path: Path | None = None) -> dict:
+    return json.loads(Path(path or CROSSLINGUAL).read_text(encoding="utf-8"))
+
+
+def _city(name: str, country: str, number: int) -> City:
+    """The named city (an evaluation needs no GeoNames import: a missing one is made with a stand-in id)."""
+    city = City.objects.filter(name_en=name, country_id=country).first()
+    if city is None:
+        english, persian = country_names(country)
+        Country.objects.get_or_create(code=country, defaults={"name_en": english, "name_fa": persian})
+        city, _made = City.objects.get_or_create(geonameid=990_000_000 + number,
+                                                 defaults={"name_en": name, "country_id": country})
+    return city
+
+
+def load_crosslingual(*, org, actor, data: dict) -> dict[str, Practice]:
+    """The evaluation's practices and distractors (one language each), beside the demo's sample practices
+    (loaded too: they are same-language distractors for Persian and English queries)."""
+    made = {f"sample:{key}": p for key, p in load_samples(org=org, actor=actor, visibility="private").items()}
+    import datetime as dt
+
+    rows = data["practices"] + data["distractors"]
+    for number, row in enumerate(rows):
+        fields = {k: row[k] for k in ("title", "summary", "body", "crisis", "phase", "topics", "instrument")
+                  if k in row}
+        made[row["key"]] = services.create_practice(
+            org=org, actor=actor, city=_city(row["city"], row["country"], number), visibility="private",
+            started_on=dt.date(int(row.get("year") or 2020), 3, 1), **fields)
+    return made
+
+
+def evaluate(*, org, practices: dict[str, Practice], data: dict, k: int = 5, modes=MODES) -> dict:
+    """Per mode, per (query language → practice language) and overall: the share of queries with every
+    expected practice in the top k, the share with an expected one first, and the mean reciprocal rank of
+    the first expected one (in the first 50). Nonsense queries: the share that found nothing."""
+    by_id = {p.pk: key for key, p in practices.items()}
+    lang_of = {row["key"]: row["lang"] for row in data["practices"]}
+    report = {}
+    for mode in modes:
+        slices: dict[str, list[tuple[bool, bool, float]]] = {}
+        nonsense, misses = [], []
+        for item in data["queries"]:
+            results = search(org=org, query=item["q"], mode=mode, limit=50, with_facets=False)
+            ranked = [by_id.get(h.practice.pk) for h in results.hits]
+            if item.get("nonsense"):
+                nonsense.append(results.found == 0)
+                continue
+            expected = set(item["expected"])
+            first = next((n for n, key in enumerate(ranked, start=1) if key in expected), None)
+            outcome = (expected <= set(ranked[:k]), first == 1, 1 / first if first else 0.0)
+            kind = "same" if item.get("same_language") else "cross"
+            targets = "+".join(sorted({lang_of[key] for key in expected}))
+            for name in (f"{kind}:{item['lang']}->{targets}", f"{kind}:{item['lang']}->*", kind, "all"):
+                slices.setdefault(name, []).append(outcome)
+            if not outcome[0]:
+                misses.append({"q": item["q"], "expected": sorted(expected), "got": ranked[:k]})
+        report[mode] = {
+            name: {"queries": len(rows), f"all_in_top_{k}": round(sum(r[0] for r in rows) / len(rows), 3),
+                   "top_1": round(sum(r[1] for r in rows) / len(rows), 3),
+                   "mrr": round(sum(r[2] for r in rows) / len(rows), 3)}
+            for name, rows in sorted(slices.items())}
+        report[mode]["nonsense_found_nothing"] = round(sum(nonsense) / len(nonsense), 3) if nonsense else None
+        report[mode]["misses"] = misses
+    return report

@@ -151,3 +151,29 @@ def test_background_embedding_does_not_overwrite_a_vector_saved_meanwhile(org, o
     monkeypatch.setattr(semantic, "embed_passages", embed_while_someone_edits)
     services.embed_missing()
     assert bytes(Practice.objects.get(pk=p.pk).embedding) == newer
+
+
+def test_api_import_returns_the_created_ids(officer_api):
+    second = dict(GOOD, title={"en": "A second practice"})
+    response = officer_api.post("/api/v1/practices/import", {"format": "json", "content": json.dumps(
+        [GOOD, second])}, content_type="application/json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["created"] == 2
+    titles = [Practice.objects.get(public_id=i).title for i in body["ids"]]
+    assert titles == [GOOD["title"], second["title"]]
+
+
+def test_command_line_import_is_all_or_nothing(org, tmp_path, capsys):
+    from hamdeli.cli import main
+
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps([GOOD]), encoding="utf-8")
+    assert main(["practices", "import", str(good), "--org", org.slug]) == 0
+    [practice] = Practice.objects.filter(org=org)
+    assert str(practice.public_id) in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([GOOD, {"title": {"xx": "bad language"}}]), encoding="utf-8")
+    assert main(["practices", "import", str(bad), "--org", org.slug]) == 2
+    assert "row 2: title" in capsys.readouterr().out
+    assert Practice.objects.filter(org=org).count() == 1

@@ -45,7 +45,7 @@ def test_persian_arabic_and_latin_digits_are_one(org, samples, digits):
 def test_normalisation_of_index_and_query_agree():
     assert tokens_text("ضدعفوني‌ معابر ۲۰۲۰") == tokens_text("ضدعفونی معابر 2020") == "ضدعفونی معابر 2020"
     assert tokens_text("الْعَرَبِيَّة") == tokens_text("العربیه")
-    assert query_groups("街道消毒 bus") == [["街", "道", "消", "毒"], ["bus"]]
+    assert query_groups("街道消毒 bus") == [["街", "道"], ["消", "毒"], ["bus"]]  # words, each a phrase
 
 
 @pytest.mark.parametrize(("query", "first_key_title"), [
@@ -71,7 +71,7 @@ def test_same_top_results_for_a_shared_word(org, samples):
 
 def test_snippets_highlight_the_matched_words(org, samples):
     hit = search(org=org, query="wet markets", mode="keyword").hits[0]
-    assert "<mark>wet</mark>" in hit.snippet_html
+    assert "<mark>Wet</mark>" in hit.snippet_html  # the author's own text, as written
     assert "<mark>markets</mark>" in hit.snippet_html
 
 
@@ -162,21 +162,30 @@ def test_saving_updates_the_meaning_index_without_a_full_reload(org, officer, ma
     assert _top(org, "bicycle paths", mode="semantic", n=1) == [newest.title]
 
 
-def test_snippet_is_the_passage_where_the_words_gather():
+def test_snippet_is_the_passage_where_the_words_gather_in_the_authors_own_text():
     from hamdeli.practices.search.text import MARK_END, MARK_START, snippet
 
-    text = tokens_text("Masks were sewn in workshops. " + "Filler words about other things. " * 20
-                       + "The city disinfected streets with sodium hypochlorite at night, street by street.")
-    passage = snippet(text, "Hypochlorite SODIUM")
-    assert f"{MARK_START}sodium{MARK_END} {MARK_START}hypochlorite{MARK_END}" in passage
-    assert passage.startswith("…") and "masks" not in passage
-    assert snippet(text, "disinfect")  # a word matches as a prefix, as the index does
-    assert f"{MARK_START}disinfected{MARK_END}" in snippet(text, "disinfect")
+    text = ("Masks were sewn in workshops. " + "Filler words about other things. " * 20
+            + "The city disinfected streets with Sodium Hypochlorite at night, street by street.")
+    passage = snippet(text, "hypochlorite sodium")
+    assert f"{MARK_START}Sodium{MARK_END} {MARK_START}Hypochlorite{MARK_END}" in passage  # as written
+    assert passage.startswith("…") and "Masks" not in passage
+    assert f"{MARK_START}disinfected{MARK_END}" in snippet(text, "disinfect")  # a word matches as a prefix
     assert snippet(text, "vaccines") == ""
-    persian = tokens_text("شهرداری معابر را با هیپوکلریت سدیم ضدعفونی کرد")
-    assert f"{MARK_START}ضدعفونی{MARK_END}" in snippet(persian, "ضدعفوني")  # Arabic yeh in the query
-    chinese = tokens_text("武汉每天对街道消毒两次")
-    assert f"{MARK_START}消 毒{MARK_END}" in snippet(chinese, "消毒")
+    persian = "شهرداری معابر را با هیپوکلریت سدیم ضدعفونی‌کرد"
+    assert f"{MARK_START}ضدعفونی{MARK_END}‌کرد" in snippet(persian, "ضدعفوني")  # Arabic yeh in the query
+    chinese = "武汉每天对街道消毒两次"
+    assert snippet(chinese, "消毒") == f"武汉每天对街道{MARK_START}消毒{MARK_END}两次"  # no index spaces
+
+
+def test_chinese_query_without_spaces_is_cut_into_words(org, make_practice):
+    metro = make_practice(title={"zh": "公交车和地铁每日消毒"}, summary={"zh": "每天晚上对车厢进行消毒。"})
+    make_practice(title={"zh": "社区志愿者送菜上门"})
+    for query in ("地铁消毒", "地铁 消毒", "消毒地铁"):
+        hits = search(org=org, query=query, mode="keyword", with_facets=False).hits
+        assert [h.practice.pk for h in hits] == [metro.pk], query
+    hit = search(org=org, query="地铁消毒", mode="keyword", with_facets=False).hits[0]
+    assert "地铁" in hit.snippet and " 铁" not in hit.snippet  # the stored text, not the index's tokens
 
 
 def test_keyword_search_finds_the_few_visible_practices_below_many_hidden_ones(org, other_org, make_practice):

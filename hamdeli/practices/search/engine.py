@@ -14,7 +14,7 @@ from hamdeli.practices import selectors
 from hamdeli.practices.models import Practice
 from hamdeli.practices.search.keyword import keyword_search
 from hamdeli.practices.search.semantic import semantic_search
-from hamdeli.practices.search.text import MARK_END, MARK_START, snippet
+from hamdeli.practices.search.text import MARK_END, MARK_START, practice_snippet
 
 MODES = ("hybrid", "keyword", "semantic")
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
@@ -122,7 +122,7 @@ def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybr
     kw_ids, sem_ids = {h.id for h in keyword}, {i for i, _s in semantic}
     practices = (Practice.objects.select_related("city", "city__country", "org").defer("embedding")
                  .in_bulk([i for i, _s in page]))
-    hits = [Hit(practices[i], score, snippet(practices[i].search_text, query) if i in matched_words else "",
+    hits = [Hit(practices[i], score, practice_snippet(practices[i], query) if i in matched_words else "",
                 tuple(name for name, ids in (("keyword", kw_ids), ("semantic", sem_ids)) if i in ids))
             for i, score in page if i in practices]
     counted = [i for i, _s in ranked]

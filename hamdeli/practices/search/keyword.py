@@ -2,7 +2,7 @@
 
 Both engines take the same candidate set (a Practice queryset without joins: visibility and facet
 filters are subqueries) and the same query groups, and return (id, score) best first; the snippets of
-the hits are cut in Python from the indexed text (text.snippet), the same way for both. Every word must
+the hits are cut in Python from the practice's own text (text.practice_snippet), the same way for both. Every word must
 match (as a prefix); when nothing matches all words, any word will do.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from hamdeli.practices.search.text import query_groups, snippet
+from hamdeli.practices.search.text import SNIPPET_FIELDS, practice_snippet, query_groups
 
 
 @dataclass(frozen=True)
@@ -93,16 +93,14 @@ def keyword_search(candidates, query: str, *, limit: int = 50, snippets: bool = 
     if not rows and len(groups) > 1:
         rows, all_words = run(where, params, groups, limit, "any"), False
     texts = _texts([r[0] for r in rows]) if snippets else {}
-    return [KeywordHit(int(r[0]), float(r[1]), snippet(texts.get(r[0], ""), query), all_words) for r in rows]
+    return [KeywordHit(int(r[0]), float(r[1]), practice_snippet(texts[r[0]], query) if r[0] in texts else "",
+                       all_words) for r in rows]
 
 
-def _texts(ids) -> dict[int, str]:
-    if not ids:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id, search_text FROM practices_practice WHERE id IN (%s)"  # noqa: S608
-                       % ", ".join(["%s"] * len(ids)), list(ids))
-        return dict(cursor.fetchall())
+def _texts(ids) -> dict:
+    from hamdeli.practices.models import Practice
+
+    return Practice.objects.only(*SNIPPET_FIELDS).in_bulk(list(ids)) if ids else {}
 
 
 def raw_fts5(query: str, *, limit: int = 50):

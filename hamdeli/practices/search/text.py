@@ -1,17 +1,49 @@
 """Text as both keyword engines index and query it: the core normalisation, then plain word tokens.
 
 Punctuation becomes a space and each CJK character a token of its own, so SQLite's unicode61 tokenizer
-and PostgreSQL's 'simple' parser cut the same words, and a Chinese query matches as a phrase.
+and PostgreSQL's 'simple' parser cut the same words. A query's run of CJK characters has no spaces
+between its words ("地铁消毒" is "metro" + "disinfect"): jieba cuts it into words, and each word must
+occur as a phrase of its characters, in any order ("公交车和地铁每日消毒" is found). Japanese kana and Korean
+hangul are kept together as one phrase (jieba has no dictionary for them).
 """
 
 import functools
 import re
+import threading
 
 from hamdeli.core.localized import pick
 from hamdeli.core.text import normalize
 
-_CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])")
+_CJK_CLASS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
+_CJK = re.compile(f"({_CJK_CLASS})")
+_CJK_RUN = re.compile(f"({_CJK_CLASS}+)")
 _NON_WORD = re.compile(r"[^\w]+")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]+")
+_segmenter_lock = threading.Lock()
+
+
+@functools.cache
+def _jieba():
+    with _segmenter_lock:  # jieba reads its dictionary (~1 s) on first use, once per process
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        return jieba
+
+
+def cjk_words(run: str) -> list[str]:
+    """A run of CJK characters cut into words: jieba for Chinese (and kanji); kana and hangul, which jieba
+    gives one character at a time, kept together."""
+    words: list[str] = []
+    for word in _jieba().lcut(run, HMM=True):
+        if _KANA_HANGUL.fullmatch(word) and words and _KANA_HANGUL.fullmatch(words[-1]):
+            words[-1] += word
+        else:
+            words.append(word)
+    return [w for w in words if w.strip()]
 
 
 def tokens_text(text: str | None) -> str:
@@ -26,6 +58,7 @@ STOPWORDS = frozenset([
     "است", "بود", "کرد", "کردن", "بر", "بی", "ای", "the", "a", "an", "and", "or", "of", "to", "in", "on", "for",
     "with", "by", "at", "from", "is", "are", "was", "were", "be", "as", "it", "its", "their", "our", "el", "la",
     "los", "las", "de", "del", "y", "o", "en", "con", "por", "para", "un", "una", "se", "al",
+    "的", "和", "与", "了", "在", "是", "及", "の", "を", "に", "は", "が", "と",
 ])
 
 
@@ -39,11 +72,13 @@ def query_groups(query: str) -> list[list[str]]:
 def _groups(query: str) -> list[list[str]]:
     groups: list[list[str]] = []
     for chunk in _NON_WORD.sub(" ", normalize(query)).replace("_", " ").split():
-        parts = _CJK.sub(r" \1 ", chunk).split()
-        if len(parts) > 1 and all(_CJK.fullmatch(p) for p in parts):
-            groups.append(parts)
-        else:
-            groups.extend([[p] for p in parts])
+        for piece in _CJK_RUN.split(chunk):
+            if not piece:
+                continue
+            if _CJK.match(piece):
+                groups.extend(list(word) for word in cjk_words(piece))
+            else:
+                groups.append([piece])
     return groups[:20]
 
 
@@ -75,39 +110,82 @@ def passage_text(practice, limit: int = 1500) -> str:
 MARK_START, MARK_END = "\x02", "\x03"  # highlight markers; turned into <mark> after HTML escaping
 
 
+@functools.lru_cache(maxsize=8192)
+def _fold(ch: str) -> str:
+    """One character as the normalisation reads it (spaces and ZWNJ kept as one space, so positions map)."""
+    return " " if ch.isspace() or ch == "\u200c" else normalize(ch)
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """The text normalised character by character, and for each folded character its original position."""
+    chars, where = [], []
+    for i, ch in enumerate(text):
+        for c in _fold(ch):
+            chars.append(c)
+            where.append(i)
+    return "".join(chars), where
+
+
 @functools.lru_cache(maxsize=256)
 def _pattern(query: str) -> re.Pattern | None:
-    """Where the query's groups match the indexed text: a word as a prefix, a CJK run as a phrase."""
+    """Where the query's groups match normalised text: a word as a prefix, a CJK word as its characters."""
     groups = query_groups(query)
     if not groups:
         return None
-    terms = [re.escape(g[0]) + r"\S*" if len(g) == 1 else re.escape(" ".join(g)) + r"(?!\S)" for g in groups]
-    return re.compile(r"(?<!\S)(?:" + "|".join(terms) + ")")
+    terms = [re.escape(g[0]) + r"\w*" if len(g) == 1 and not _CJK.match(g[0]) else re.escape("".join(g))
+             for g in groups]
+    return re.compile(r"(?:(?<!\w)|(?<=%s)|(?=%s))(?:%s)" % (_CJK_CLASS, _CJK_CLASS, "|".join(terms)))
 
 
-def snippet(text: str, query: str, *, words: int = 14) -> str:
-    """The passage of the indexed text (practice_document) where the query's words gather most, about
-    `words` words long, matches between MARK_START and MARK_END; '…' where the text goes on.
-
-    Both keyword engines share it, so a hit reads the same on SQLite and PostgreSQL, and only the hits
-    shown are cut (the databases' own snippet functions read every candidate's text)."""
+def _matches(text: str, query: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded word) of each match of the query in the original text."""
     pattern = _pattern(query)
     if not text or pattern is None:
-        return ""
-    found = [(m.start(), m.group()) for m in pattern.finditer(text)]
+        return []
+    folded, where = _folded(text)
+    return [(where[m.start()], where[m.end() - 1] + 1, m.group()) for m in pattern.finditer(folded) if m.group()]
+
+
+def snippet(text: str, query: str, *, width: int = 110) -> str:
+    """The passage of the text (as its author wrote it) where the query's words gather most, about `width`
+    characters long, matches between MARK_START and MARK_END; '…' where the text goes on."""
+    found = _matches(text, query)
     if not found:
         return ""
-    span = 8 * words  # characters in which matches count as together
+    dense = _CJK.search(text) is not None and text.count(" ") * 12 < len(text)  # Chinese/Japanese prose
+    width = width // 2 if dense else width
 
     def gathered(i):
         start = found[i][0]
-        return len({word for at, word in found[i:i + words] if at - start < span}), -i
+        return len({word for at, _end, word in found[i:] if at - start < width}), -i
 
     at = found[max(range(len(found)), key=gathered)][0]
-    begin = at
-    for _ in range(3):  # a little context before the first match
-        begin = text.rfind(" ", 0, max(begin - 1, 0)) + 1 if begin > 0 else 0
-    piece = text[begin:].split(" ", words)
-    passage = " ".join(piece[:words])
-    marked = pattern.sub(lambda m: MARK_START + m.group() + MARK_END, passage)
-    return ("…" if begin > 0 else "") + marked + ("…" if len(piece) > words else "")
+    begin = max(at - (8 if dense else 30), 0)
+    if not dense and begin > 0:  # start at a word
+        begin = text.find(" ", begin) + 1 if text.find(" ", begin, at) >= 0 else begin
+    end = min(begin + width, len(text))
+    if not dense and end < len(text):
+        end = max(text.rfind(" ", begin, end), max(e for s, e, _w in found if s < end))
+    parts, cursor = [], begin
+    for start, stop, _word in found:
+        if start >= cursor and stop <= end:
+            parts += [text[cursor:start], MARK_START, text[start:stop], MARK_END]
+            cursor = stop
+    parts.append(text[cursor:end])
+    passage = " ".join("".join(parts).split())
+    return ("…" if begin > 0 else "") + passage + ("…" if end < len(text) else "")
+
+
+SNIPPET_FIELDS = ("summary", "body", "results", "title")
+
+
+def practice_snippet(practice, query: str) -> str:
+    """The snippet from the practice's own text (summary, body, results, then title, in any of its
+    languages) that holds most of the query's words."""
+    best, best_count = "", 0
+    for field in SNIPPET_FIELDS:
+        for text in (getattr(practice, field) or {}).values():
+            words = {w for _s, _e, w in _matches(text, query)}
+            if len(words) > best_count:
+                best, best_count = snippet(text, query), len(words)
+    return best
