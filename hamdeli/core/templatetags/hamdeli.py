@@ -61,3 +61,13 @@ def record_link(context, kind, public_id):
     request = context.get("request")
     org = getattr(request, "org", None)
     return links.find(kind, org=org, public_id=public_id) if org is not None else None
+
+
+@register.filter
+def percent(value):
+    """A share (0–100) as a whole number for the pw-N / ps-N classes of web/percent.css: the
+    Content-Security-Policy allows no style attribute."""
+    try:
+        return max(0, min(100, round(float(value))))
+    except (TypeError, ValueError):
+        return 0
