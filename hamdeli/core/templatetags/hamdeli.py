@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from hamdeli.core import dates, digits, formtokens, links, localized, permissions
+from hamdeli.core import dates, digits, formtokens, links, localized, permissions, weblinks
 
 register = template.Library()
 
@@ -71,3 +71,9 @@ def percent(value):
         return max(0, min(100, round(float(value))))
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter
+def weblink(value):
+    """True for an http(s) address: only those become links."""
+    return weblinks.is_web_address(value)
