@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "hamdeli.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from django.db.models.signals import pre_save
+
+        from hamdeli.core.boundary import check_row
+
+        pre_save.connect(check_row, dispatch_uid="hamdeli.core.boundary.check_row")
