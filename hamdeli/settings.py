@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "csp",
     "hamdeli.core",
     "hamdeli.places",
     "hamdeli.partners",
@@ -111,6 +112,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hamdeli.core.middleware.RequestOriginMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "hamdeli.core.boundary.InputBoundaryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hamdeli.core.middleware.LanguageMiddleware",
@@ -229,6 +232,23 @@ SESSION_COOKIE_AGE = _int("HAMDELI_SESSION_DAYS", 14, minimum=1, maximum=365) * 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A strict Content-Security-Policy on every response (django-csp): only Hamdeli's own scripts, styles,
+# fonts and images; no inline script or style (pages use classes; htmx is told not to inject its
+# indicator style), nothing may frame a page. Served user files get a stricter sandbox (core.files).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _bool("HAMDELI_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

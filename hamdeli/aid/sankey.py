@@ -69,7 +69,7 @@ def svg(links: list[tuple[str, str, int]], *, title: str = "") -> str:
     plan = layout(links)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(title)}" class="sankey" direction="ltr" style="direction:ltr;max-width:100%;height:auto">'
+        f'aria-label="{escape(title)}" class="sankey" direction="ltr">'
     ]
     for i, band in enumerate(plan["bands"]):
         mid = (band["x0"] + band["x1"]) / 2

@@ -5,7 +5,6 @@ import uuid
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status, UploadedFile
@@ -22,6 +21,7 @@ from hamdeli.campaigns.models import (
     Verification,
 )
 from hamdeli.campaigns.services import advocacy, awareness, recognition
+from hamdeli.core import files
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
@@ -277,7 +277,7 @@ def upload_design_file(request, public_id: uuid.UUID, file: UploadedFile = File(
 def design_file_content(request, public_id: uuid.UUID):
     """Download a design file."""
     f = selectors.design_file(org=request.org, public_id=public_id)
-    return FileResponse(f.file.open("rb"), content_type=f.content_type, filename=f.original_name)
+    return files.serve(f.file, name=f.original_name, content_type=f.content_type)
 
 
 @router.delete("/design-files/{public_id}", response={204: None}, operation_id="campaigns_remove_design_file")

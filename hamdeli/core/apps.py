@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.db.models.signals import pre_save
+
         from hamdeli.core import signals  # noqa: F401  (connects the sign-in audit receivers)
+        from hamdeli.core.boundary import check_row
+
+        pre_save.connect(check_row, dispatch_uid="hamdeli.core.boundary.check_row")

@@ -5,13 +5,14 @@ import uuid
 from typing import Literal
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from hamdeli.core import files
 from hamdeli.core.dates import today
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, paged
@@ -230,7 +231,7 @@ def download_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID)
     """Download a letter's attachment."""
     letter = selectors.letter(org=request.org, public_id=public_id)
     a = selectors.attachment(org=request.org, letter=letter, public_id=attachment_id)
-    return FileResponse(a.file.open("rb"), as_attachment=True, filename=a.original_name, content_type=a.content_type)
+    return files.serve(a.file, name=a.original_name, content_type=a.content_type)
 
 
 class TemplateIn(Schema):

@@ -1,9 +1,10 @@
 """Pages for the letters register. Business rules live in services; these only wire forms to them."""
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hamdeli.core import files
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.permissions import requires
@@ -101,7 +102,7 @@ def attachment_upload(request, public_id):
 def attachment_download(request, public_id, attachment_id):
     letter = selectors.letter(org=request.org, public_id=public_id)
     a = selectors.attachment(org=request.org, letter=letter, public_id=attachment_id)
-    return FileResponse(a.file.open("rb"), as_attachment=True, filename=a.original_name, content_type=a.content_type)
+    return files.serve(a.file, name=a.original_name, content_type=a.content_type)
 
 
 @requires("correspondence.view")

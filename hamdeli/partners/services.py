@@ -10,7 +10,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from hamdeli.core import audit
 from hamdeli.core.dates import today
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
-from hamdeli.core.files import check_upload
+from hamdeli.core.files import AGREEMENT_SCANS, check_upload
 from hamdeli.core.text import search_key
 from hamdeli.partners import imports, tables
 from hamdeli.partners.models import (
@@ -57,7 +57,8 @@ def _check_fields(fields: dict) -> dict:
                                fields={"kind": _("Choose one of the allowed values.")})
     scan = fields.get("agreement_scan")
     if scan:
-        check_upload(scan, field="agreement_scan")
+        kind = check_upload(scan, field="agreement_scan", allowed=AGREEMENT_SCANS)
+        scan.name = f"agreement{kind.extension}"  # stored under its real kind, never the sender's name
     return fields
 
 

@@ -1,9 +1,9 @@
 """Pages for partners and networks. Business rules live in services; these only wire forms to them."""
 
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hamdeli.core import files
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.permissions import requires
@@ -111,10 +111,7 @@ def partner_add_interaction(request, public_id):
 @requires("partners.view")
 def partner_agreement(request, public_id):
     partnership = selectors.partnership(org=request.org, public_id=public_id)
-    if not partnership.agreement_scan:
-        raise Http404
-    return FileResponse(partnership.agreement_scan.open("rb"), as_attachment=False,
-                        filename=partnership.agreement_scan.name.rsplit("/", 1)[-1])
+    return files.serve(partnership.agreement_scan, name=partnership.agreement_scan.name.rsplit("/", 1)[-1])
 
 
 @requires("partners.view")

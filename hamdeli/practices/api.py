@@ -4,11 +4,12 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
+from hamdeli.core import files
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, next_url, paged
 from hamdeli.core.permissions import PUBLIC, requires
@@ -282,7 +283,7 @@ def download_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID)
     """Download a practice's attachment."""
     practice = selectors.practice(org=request.org, public_id=public_id)
     a = selectors.attachment(practice=practice, public_id=attachment_id)
-    return FileResponse(a.file.open("rb"), as_attachment=True, filename=a.name, content_type=a.content_type)
+    return files.serve(a.file, name=a.name, content_type=a.content_type)
 
 
 @router.delete("/practices/{public_id}/attachments/{attachment_id}", response={204: None},

@@ -5,7 +5,7 @@ import decimal
 import threading
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from hamdeli.core import audit
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.files import check_upload, delete_on_commit, removing_file_on_failure
 from hamdeli.core.localized import clean_localized
+from hamdeli.core.weblinks import is_web_address
 from hamdeli.partners import selectors as partners
 from hamdeli.places.models import City
 from hamdeli.practices.models import (
@@ -70,9 +71,7 @@ def _clean(org, data: dict, errors: dict) -> dict:
     if "links" in data:
         links = [str(u).strip() for u in (data["links"] or []) if str(u).strip()]
         try:
-            for url in links:
-                URLValidator(schemes=["http", "https"])(url)
-            if len(links) > MAX_LINKS:
+            if len(links) > MAX_LINKS or not all(is_web_address(url) for url in links):
                 raise ValidationError("too many")
             out["links"] = links
         except ValidationError:

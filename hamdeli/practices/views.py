@@ -2,12 +2,13 @@
 
 import datetime as dt
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hamdeli.core import files
 from hamdeli.core.clients import client_ip
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
@@ -136,7 +137,7 @@ def practice_attach(request, public_id):
 
 def _file_response(practice, attachment_id):
     found = selectors.attachment(practice=practice, public_id=attachment_id)
-    return FileResponse(found.file.open("rb"), filename=found.name, content_type=found.content_type)
+    return files.serve(found.file, name=found.name, content_type=found.content_type)
 
 
 @requires("practices.view")

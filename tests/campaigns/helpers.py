@@ -5,6 +5,8 @@ import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.sample_files import pdf_bytes
+
 
 def png_bytes() -> bytes:
     def chunk(kind, data):
@@ -20,7 +22,7 @@ def png(name="design.png") -> SimpleUploadedFile:
 
 
 def pdf(name="letter.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+    return SimpleUploadedFile(name, pdf_bytes(b"test"),
                               content_type="application/pdf")
 
 

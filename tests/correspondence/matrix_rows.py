@@ -4,8 +4,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hamdeli.correspondence import services
 from tests.matrix import Row
+from tests.sample_files import pdf_bytes
 
-PDF = b"%PDF-1.4\n%matrix\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes(b"matrix")
 
 
 def build(world):

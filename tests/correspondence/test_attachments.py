@@ -2,9 +2,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hamdeli.correspondence.models import Attachment
 from tests.conftest import client_for
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+from tests.sample_files import PDF, PNG
 
 
 def _files(settings):

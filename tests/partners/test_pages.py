@@ -3,8 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hamdeli.partners import services
 from hamdeli.partners.models import Partnership
 from tests.conftest import client_for
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.sample_files import PDF
 
 
 def test_an_agreement_scan_is_checked_by_content_and_served_only_to_its_org(org, officer, outsider, cities):

@@ -2,6 +2,7 @@ import io
 
 from hamdeli.practices import services
 from tests.matrix import Row
+from tests.sample_files import pdf_bytes
 
 
 def build(world):
@@ -32,11 +33,11 @@ def _pub(w):
 def _pdf():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile("note.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    return SimpleUploadedFile("note.pdf", pdf_bytes(b"test"), content_type="application/pdf")
 
 
 def _pdf_upload():
-    f = io.BytesIO(b"%PDF-1.4 test")
+    f = io.BytesIO(pdf_bytes(b"test"))
     f.name = "note.pdf"
     return f
 

@@ -4,6 +4,7 @@ import pytest
 
 from hamdeli.core.models import AuditEntry
 from hamdeli.practices.models import Practice
+from tests.sample_files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/practices/practices"
@@ -74,7 +75,7 @@ def test_attachment_type_is_checked_from_content(officer_client, make_practice):
     p = make_practice()
     fake = SimpleUploadedFile("evil.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     assert officer_client.post(f"/practices/{p.public_id}/attachments/", {"file": fake}).status_code == 422
-    real = SimpleUploadedFile("report.pdf", b"%PDF-1.4 report", "application/pdf")
+    real = SimpleUploadedFile("report.pdf", pdf_bytes(b"report"), "application/pdf")
     assert officer_client.post(f"/practices/{p.public_id}/attachments/", {"file": real}).status_code == 302
     attachment = p.attachments.get()
     assert officer_client.get(f"/practices/{p.public_id}/attachments/{attachment.public_id}/").status_code == 200
@@ -87,10 +88,11 @@ def test_on_behalf_practice_says_who_recorded_it(officer_client, make_practice, 
     assert "Guangzhou" in page or "گوانگجو" in page
 
 
-def _pdf(name="protocol.pdf", body=b"%PDF-1.4 street disinfection protocol"):
+def _pdf(name="protocol.pdf", body=None):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(name, body, "application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(b"street disinfection protocol") if body is None else body,
+                              "application/pdf")
 
 
 def test_attachments_over_the_api(officer_api, outsider_api, make_practice, django_capture_on_commit_callbacks):

@@ -24,6 +24,7 @@ from hamdeli.campaigns.services._checks import (
 from hamdeli.core import audit, links
 from hamdeli.core.errors import require_fields
 from hamdeli.core.files import check_upload, removing_file_on_failure
+from hamdeli.core.weblinks import web_address
 from hamdeli.partners import services as partners
 
 CAMPAIGN_FIELDS = ["title", "target_date", "published", "notes"]
@@ -114,7 +115,7 @@ def add_endorsement(*, org, actor, campaign: AdvocacyCampaign, endorser_name: st
         endorser_title=max_length("endorser_title", endorser_title, 200),
         capacity=max_length("capacity", capacity, 200), on_behalf_of=on_behalf_of,
         **_party(on_behalf_of, city, network, organisation), endorsed_on=endorsed_on, channel=channel,
-        source_url=max_length("source_url", source_url, 500), letter_public_id=letter_public_id,
+        source_url=web_address("source_url", source_url, max_length=500), letter_public_id=letter_public_id,
         quote=max_length("quote", quote, 5000))
     if kind is not None:
         endorsement.letter_file.save(f"{endorsement.public_id}{kind.extension}", letter_file, save=False)

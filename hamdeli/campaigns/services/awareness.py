@@ -27,9 +27,8 @@ from hamdeli.campaigns.services._checks import (
 from hamdeli.core import audit
 from hamdeli.core.digits import format_number
 from hamdeli.core.errors import Conflict, require_fields
-from hamdeli.core.files import DOCUMENTS, MP4, WEBM, check_upload, delete_on_commit, removing_file_on_failure
+from hamdeli.core.files import DESIGN_FILES, check_upload, delete_on_commit, removing_file_on_failure
 
-DESIGN_FILE_KINDS = (*DOCUMENTS, MP4, WEBM)
 CAMPAIGN_FIELDS = ["name", "message", "goal", "audience", "starts_on", "ends_on", "owner", "notes"]
 DESIGN_SET_FIELDS = ["title", "formats", "ready_on", "notes"]
 PLACEMENT_FIELDS = ["format", "location", "starts_on", "ends_on", "count", "reach", "notes"]
@@ -192,7 +191,7 @@ def add_design_file(*, org, actor, design_set: DesignSet, upload) -> DesignFile:
     if upload is None:
         raise invalid("file", _("This field is required."))
     _open_campaign(org, design_set.campaign_id)
-    kind = check_upload(upload, field="file", allowed=DESIGN_FILE_KINDS)  # size: UPLOAD_MAX_BYTES
+    kind = check_upload(upload, field="file", allowed=DESIGN_FILES)  # size: UPLOAD_MAX_BYTES
     design_file = DesignFile(org=org, design_set=DesignSet.objects.get(pk=design_set.pk, org=org),
                              kind=kind.name, content_type=kind.content_type, size=upload.size,
                              original_name=(upload.name or "design")[-255:])

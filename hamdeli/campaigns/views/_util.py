@@ -1,7 +1,5 @@
 """The one way a page hands a form to a service: invalid input or a refusal re-renders with field errors."""
 
-from django.http import FileResponse, Http404
-
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 
@@ -17,9 +15,3 @@ def submit(form, call):
     except ServiceError as exc:
         apply_service_error(form, exc)
         return None, exc.status
-
-
-def serve(field_file, *, download_name: str):
-    if not field_file:
-        raise Http404
-    return FileResponse(field_file.open("rb"), as_attachment=False, filename=download_name)

@@ -4,7 +4,8 @@ from django.views.decorators.http import require_POST
 
 from hamdeli.campaigns import forms, selectors
 from hamdeli.campaigns.services import advocacy
-from hamdeli.campaigns.views._util import serve, submit
+from hamdeli.campaigns.views._util import submit
+from hamdeli.core import files
 from hamdeli.core.permissions import PUBLIC, requires
 
 
@@ -105,7 +106,7 @@ def endorsement_verify(request, public_id):
 def endorsement_letter(request, public_id):
     endorsement = selectors.endorsement(org=request.org, public_id=public_id)
     name = endorsement.letter_file.name.rsplit("/", 1)[-1] if endorsement.letter_file else ""
-    return serve(endorsement.letter_file, download_name=name)
+    return files.serve(endorsement.letter_file, name=name)
 
 
 @requires(PUBLIC)

@@ -5,7 +5,8 @@ from django.views.decorators.http import require_POST
 
 from hamdeli.campaigns import forms, selectors
 from hamdeli.campaigns.services import awareness
-from hamdeli.campaigns.views._util import serve, submit
+from hamdeli.campaigns.views._util import submit
+from hamdeli.core import files
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.permissions import requires
 
@@ -110,7 +111,7 @@ def add_placement(request, public_id):
 @requires("campaigns.view")
 def design_file(request, public_id):
     f = selectors.design_file(org=request.org, public_id=public_id)
-    return serve(f.file, download_name=f.original_name)
+    return files.serve(f.file, name=f.original_name, content_type=f.content_type)
 
 
 def _back(design_set) -> str:

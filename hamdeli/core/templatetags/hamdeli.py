@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language_bidi
 
-from hamdeli.core import dates, digits, formtokens, links, localized, permissions
+from hamdeli.core import dates, digits, formtokens, links, localized, permissions, weblinks
 
 register = template.Library()
 
@@ -68,3 +68,19 @@ def record_link(context, kind, public_id):
 def forward():
     """An arrow that points the reading way: ← on a right-to-left page, → otherwise."""
     return "←" if get_language_bidi() else "→"
+
+
+@register.filter
+def percent(value):
+    """A share (0–100) as a whole number for the pw-N / ps-N classes of web/percent.css: the
+    Content-Security-Policy allows no style attribute."""
+    try:
+        return max(0, min(100, round(float(value))))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def weblink(value):
+    """True for an http(s) address: only those become links."""
+    return weblinks.is_web_address(value)

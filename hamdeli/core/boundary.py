@@ -1,0 +1,172 @@
+"""The input boundary: one mechanism, not a check per endpoint, that no hostile or clumsy input passes.
+
+- At the door (`InputBoundaryMiddleware`, every page and API request): query strings, form fields and
+  JSON bodies hold only valid text (no NUL, no lone surrogate) of bounded length, dates inside
+  1900–2100, integers a database can hold; an API write's JSON body is an object. A refusal is a 422
+  naming the field (JSON for the API, a short page otherwise), before any view runs.
+- At the table (`check_row`, before every save of a Hamdeli model, whatever path it came by: API, page,
+  import, service): no null where the column is not nullable, text within its column and free of NUL
+  and lone surrogates, integers within the column's range, dates within 1900–2100. It raises
+  ValidationFailed, so the service's transaction rolls back and the caller answers 422 naming the field.
+"""
+
+import datetime as dt
+import decimal
+import json
+import re
+
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from hamdeli.core.errors import ValidationFailed
+
+MAX_TEXT = 50_000  # characters in any one text (a long letter is ~20,000)
+YEARS = (1900, 2100)
+_INT_LIMIT = 2**63  # the widest integer column (bigint)
+_ISO_DATE = re.compile(r"^(\d{4,})-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-][0-9:]+)?)?$")
+_RANGES = BaseDatabaseOperations.integer_field_ranges  # the same limits on SQLite and PostgreSQL
+
+
+def _surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def text_problem(text: str, *, max_length: int = MAX_TEXT) -> str | None:
+    """Why this text may not be stored (translated), or None."""
+    if "\x00" in text:
+        return _("Text may not contain a NUL character.")
+    if _surrogate(text):
+        return _("This text is not valid Unicode.")
+    if len(text) > max_length:
+        return _("This text is too long.")
+    return None
+
+
+def _date_problem(year: int) -> str | None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        return _("Enter a date between the years %(first)s and %(last)s.") % {"first": YEARS[0], "last": YEARS[1]}
+    return None
+
+
+def value_problem(value) -> str | None:
+    """Why a value that came in (query, form or JSON) is refused at the door, or None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return None if -_INT_LIMIT <= value < _INT_LIMIT else _("This number is too large.")
+    if isinstance(value, float):
+        return None if abs(value) < 1e15 else _("This number is too large.")
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem is None and (found := _ISO_DATE.match(value.strip())):
+            problem = _date_problem(int(found.group(1)))
+        return problem
+    return None
+
+
+def find_problems(value, path: str = "") -> dict[str, str]:
+    """Every refused value inside a JSON document, by its dotted path ("name.en", "lines.0.quantity")."""
+    found = {}
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            key_text = str(key)
+            if (problem := text_problem(key_text, max_length=200)) is not None:
+                found[path or "__all__"] = problem
+                continue
+            found.update(find_problems(inner, f"{path}.{key_text}" if path else key_text))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found.update(find_problems(inner, f"{path}.{index}" if path else str(index)))
+    elif (problem := value_problem(value)) is not None:
+        found[path or "__all__"] = problem
+    return found
+
+
+def _refuse(request, message: str, fields: dict[str, str]):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "validation", "message": message, "fields": fields}, status=422,
+                            json_dumps_params={"ensure_ascii": False})
+    items = "".join(f"<li>{escape(name)}: {escape(text)}</li>" for name, text in fields.items())
+    return HttpResponse(f"<!doctype html><title>422</title><h1>{escape(message)}</h1><ul>{items}</ul>",
+                        status=422)
+
+
+class InputBoundaryMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refusal = self.check(request)
+        return refusal if refusal is not None else self.get_response(request)
+
+    def check(self, request):
+        fields = {}
+        for key, values in request.GET.lists():
+            for value in values:
+                if (problem := value_problem(value)) is not None:
+                    fields[key] = problem
+        if request.method in ("POST", "PUT", "PATCH"):
+            content_type = request.content_type or ""
+            if content_type == "application/json" and request.path.startswith("/api/"):
+                try:
+                    body = json.loads(request.body or b"{}")
+                except (ValueError, UnicodeDecodeError):
+                    return None  # the API answers its own "not valid JSON"
+                if not isinstance(body, dict):
+                    return _refuse(request, _("Some fields are not valid."),
+                                   {"__all__": _("The request body must be a JSON object.")})
+                fields.update(find_problems(body))
+            elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                for key, values in request.POST.lists():
+                    for value in values:
+                        if (problem := text_problem(value)) is not None:
+                            fields[key] = problem
+        if fields:
+            return _refuse(request, _("Some fields are not valid."), fields)
+        return None
+
+
+def _field_problem(field: models.Field, value) -> str | None:
+    if value is None:
+        filled_later = field.primary_key or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        if not field.null and not filled_later:
+            return _("This field is required.")
+        return None
+    if isinstance(field, models.JSONField):
+        problems = find_problems(value)
+        return next(iter(problems.values()), None)
+    if isinstance(value, str):
+        limit = field.max_length if isinstance(field, models.CharField) and field.max_length else MAX_TEXT
+        return text_problem(value, max_length=limit)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and isinstance(field, models.IntegerField | models.AutoField):
+        low, high = _RANGES.get(field.get_internal_type(), (-_INT_LIMIT, _INT_LIMIT - 1))
+        return None if low <= value <= high else _("This number is too large.")
+    if isinstance(value, decimal.Decimal) and isinstance(field, models.DecimalField) and value.is_finite():
+        whole_digits = field.max_digits - field.decimal_places
+        return None if value == 0 or value.adjusted() < whole_digits else _("This number is too large.")
+    if isinstance(value, dt.date):  # a datetime too
+        return _date_problem(value.year)
+    return None
+
+
+def check_row(sender, instance, raw=False, **kwargs):
+    """pre_save: refuse (422 naming the field) a value the column cannot or must not hold."""
+    if raw or not sender.__module__.startswith("hamdeli."):
+        return
+    fields = {}
+    for field in sender._meta.concrete_fields:
+        if field.is_relation:
+            continue
+        if (problem := _field_problem(field, getattr(instance, field.attname))) is not None:
+            fields[field.name] = problem
+    if fields:
+        raise ValidationFailed(_("Some fields are not valid."), fields=fields)
