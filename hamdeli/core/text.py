@@ -26,13 +26,23 @@ _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0654\u
 _SPACES = re.compile(r"\s+")
 
 
-def normalize(text: str | None) -> str:
-    """Lower-case, unify Arabic/Persian letter variants and digits, drop diacritics, squeeze spaces."""
+def unify_letters(text: str | None) -> str:
+    """The spelling variants of one word made one: Arabic/Persian letter variants, ZWNJ, digits of every
+    script, diacritics; spaces squeezed. Case and Latin accents are kept (the semantic model reads them:
+    folding them cost cross-lingual recall in the evaluation)."""
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", str(text))
     text = _DIACRITICS.sub("", text)
     text = text.translate(_LETTERS).translate(_DIGITS)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize(text: str | None) -> str:
+    """unify_letters, then lower-case and Latin accents folded: the search key of both keyword engines."""
+    text = unify_letters(text)
+    if not text:
+        return ""
     # Latin accents are folded too, so "Iași" finds "Iasi".
     text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not "\u0300" <= ch <= "\u036f")
     text = unicodedata.normalize("NFC", text).casefold()

@@ -27,3 +27,20 @@ def test_hybrid_recall_is_at_least_the_better_single_engine(org, sample_practice
     assert hybrid >= max(keyword, semantic)
     assert hybrid >= 0.7
     assert semantic > keyword  # most targets are in another language than the query: words alone cannot reach
+
+
+def test_crosslingual_evaluation_holds_its_floor(org, officer):
+    """The held-apart evaluation (queries in six languages for practices in the others, with vague
+    same-language distractors beside them): the language-centred semantic ranking must keep finding the
+    foreign practice, and nonsense must find nothing."""
+    from hamdeli.practices.evaluation import evaluate, load_crosslingual, read_crosslingual
+
+    data = read_crosslingual()
+    practices = load_crosslingual(org=org, actor=officer, data=data)
+    report = evaluate(org=org, practices=practices, data=data, modes=("semantic", "hybrid"))
+    print(json.dumps({m: {k: v for k, v in r.items() if k != "misses"} for m, r in report.items()}, indent=1))
+    for mode in ("semantic", "hybrid"):
+        assert report[mode]["cross"]["all_in_top_5"] >= 0.75, mode  # 0.39 before language centering
+        assert report[mode]["cross"]["top_1"] >= 0.5, mode  # 0.17 before
+        assert report[mode]["same"]["all_in_top_5"] >= 0.9, mode
+    assert report["semantic"]["nonsense_found_nothing"] == 1.0
