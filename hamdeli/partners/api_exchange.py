@@ -39,7 +39,7 @@ class ImportProblemOut(Schema):
     candidates: list[CandidateOut]
 
 
-class ImportOut(Schema):
+class PartnerImportOut(Schema):
     id: uuid.UUID
     filename: str
     layout: str
@@ -80,7 +80,7 @@ def _file(content: bytes, fmt: str, stem: str) -> HttpResponse:
     return response
 
 
-@router.post("/imports", response={201: ImportOut}, operation_id="partners_import_start")
+@router.post("/imports", response={201: PartnerImportOut}, operation_id="partners_import_start")
 @requires("partners.edit")
 def start_import(request, file: UploadedFile = File(...), kind: Kind = Form("sister_city"),  # noqa: B008
                  state: State = Form("active")):  # noqa: B008
@@ -89,13 +89,13 @@ def start_import(request, file: UploadedFile = File(...), kind: Kind = Form("sis
     return Status(201, import_out(batch))
 
 
-@router.get("/imports/{public_id}", response=ImportOut, operation_id="partners_import_get")
+@router.get("/imports/{public_id}", response=PartnerImportOut, operation_id="partners_import_get")
 @requires("partners.view")
 def get_import(request, public_id: uuid.UUID):
     return import_out(selectors.partner_import(org=request.org, public_id=public_id))
 
 
-@router.post("/imports/{public_id}/apply", response=ImportOut, operation_id="partners_import_apply")
+@router.post("/imports/{public_id}/apply", response=PartnerImportOut, operation_id="partners_import_apply")
 @requires("partners.edit")
 def apply_import(request, public_id: uuid.UUID):
     batch = selectors.partner_import(org=request.org, public_id=public_id)
@@ -114,5 +114,6 @@ def import_unresolved(request, public_id: uuid.UUID):
 @router.get("/export", operation_id="partners_export", response={200: None})
 @requires("partners.view")
 def export(request, format: Format = "csv"):  # noqa: A002 - the query parameter's name
+    """Every partnership as a CSV or XLSX file in the import's own columns (it imports back)."""
     rows = imports.export_rows(selectors.partnerships_for_export(org=request.org))
     return _file(tables.write_rows(imports.COLUMNS, rows, format), format, "partners")

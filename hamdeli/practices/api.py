@@ -163,7 +163,7 @@ class ImportIn(Schema):
     content: str = Field(..., max_length=20_000_000)
 
 
-class ImportOut(Schema):
+class PracticeImportOut(Schema):
     created: int
     ids: list[uuid.UUID] = Field(description="The public ids of the created practices, in the file's order")
 
@@ -344,7 +344,7 @@ def export(request, format: Literal["json", "csv"] = "json"):  # noqa: A002
     return HttpResponse(body, content_type=content_type)
 
 
-@router.post("/import", response={201: ImportOut}, operation_id="practices_import")
+@router.post("/import", response={201: PracticeImportOut}, operation_id="practices_import")
 @requires("practices.edit")
 def import_practices(request, payload: ImportIn):
     """Import practices from JSON or CSV (all or nothing)."""

@@ -50,7 +50,7 @@ def test_the_clerks_story_takes_at_most_twenty_page_loads(browser_page, live_ser
     page.fill(f"{receive} input[name=damaged_1]", "50")
     page.fill(f"{receive} textarea[name=reason]", "جعبه خیس شده بود")
     page.click(f"{receive} button[type=submit]")
-    page.wait_for_selector("ul.messages")
+    page.wait_for_selector("div.messages")
     pledge_id = pledge_url.rstrip("/").rsplit("/", 1)[1]
 
     page.goto(f"{live_server.url}/aid/handover/")
@@ -61,7 +61,7 @@ def test_the_clerks_story_takes_at_most_twenty_page_loads(browser_page, live_ser
     page.select_option("select[name=pledge]", pledge_id)
     page.fill("input[name=signed_by]", "انباردار دانشگاه")
     page.click("main form button[type=submit]")
-    page.wait_for_selector("ul.messages")
+    page.wait_for_selector("div.messages")
     page.goto(f"{live_server.url}/aid/distribute/")
     page.select_option("select[name=source]", str(aid.uni_store.public_id))
     page.select_option("select[name=recipient]", str(aid.hospital.public_id))
@@ -70,7 +70,7 @@ def test_the_clerks_story_takes_at_most_twenty_page_loads(browser_page, live_ser
     page.fill("input[name=quantity]", "400")
     page.select_option("select[name=pledge]", pledge_id)
     page.click("main form button[type=submit]")
-    page.wait_for_selector("ul.messages")
+    page.wait_for_selector("div.messages")
 
     page.goto(f"{live_server.url}/aid/trace/{pledge_id}/")
     trace = page.inner_text("main")

@@ -47,7 +47,7 @@ def test_expired_lots_never_go_out_first_or_at_all(aid, officer_api):
     assert api.status_code == 409 and api.json()["error"] == "expired_lot"
     plan = officer_api.get(f"/api/v1/aid/fefo?location={aid.store.public_id}&item={aid.mask.public_id}&quantity=40")
     assert [row["lot"] for row in plan.json()] == ["NEW"]
-    flags = {row["lot"]: row["expired"] for row in officer_api.get("/api/v1/aid/stock").json()}
+    flags = {row["lot"]: row["expired"] for row in officer_api.get("/api/v1/aid/stock").json()["items"]}
     assert flags == {"OLD": True, "NEW": False}
     assert _held(aid, aid.store) == {("OLD", 100), ("NEW", 40)}  # nothing half-written
 

@@ -106,7 +106,7 @@ def test_a_mistyped_date_is_shown_and_the_rest_of_the_search_still_runs(client, 
     make_practice(title={"en": "Bike lanes"}, topics=["transport"], visibility="public")
     page = client.get("/exchange/", {"q": "bike", "mode": "keyword", "date_from": "yesterday"})
     html = page.content.decode()
-    assert page.status_code == 200 and 'class="error"' in html and "Bike lanes" in html
+    assert page.status_code == 200 and 'date_from_error" role="alert"' in html and "Bike lanes" in html
 
 
 def test_search_page_pages_through_the_results(client, settings, org, officer):
