@@ -180,7 +180,7 @@ def test_overview_shows_the_timeline_and_totals(officer, officer_api, campaign, 
     page = client_for(officer).get(reverse("campaigns:overview"))
     html = page.content.decode()
     assert page.status_code == 200
-    assert "در خانه بمانیم" in html and 'class="tl-set ' in html and "۱۳۹۸" in html  # Jalali axis in fa
+    assert "در خانه بمانیم" in html and 'class="tl-set"' in html and "۱۳۹۸" in html  # Jalali axis in fa
     lanes = officer_api.get(f"{API}/overview").json()["lanes"]
     assert lanes[0]["name"] and lanes[0]["design_sets"][0]["ready_on"] == "2020-02-25"
 
