@@ -240,7 +240,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap draws its select arrows and close buttons as data: SVG
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

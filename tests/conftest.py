@@ -135,3 +135,12 @@ def viewer_api(viewer, org):
 @pytest.fixture
 def outsider_api(outsider, other_org):
     return api_client_for(outsider, other_org)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_vectors():
+    """Each test starts with no vector matrix in memory: a test's rolled-back practices (and the language
+    means taken over them) must not carry into the next test's corpus, as they never would in one database."""
+    from hamdeli.practices.search import semantic
+
+    semantic._matrix = semantic._Matrix()

@@ -23,9 +23,9 @@ from hamdeli.places.models import City, Country
 from hamdeli.practices import services as practices
 from hamdeli.practices.models import CityQuestion
 from tests.conftest import api_client_for
+from tests.sample_files import PDF  # a real one: uploads are parsed in full
 
 D = dt.date(2020, 3, 1)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _city(i):

@@ -53,7 +53,9 @@ def world(transactional_db, org, other_org, owner, cities):
 
     practice = practices.create_practice(org=org, actor=officer, title={"en": "Masks for all", "fa": "ماسک"},
                                          topics=["disinfection"])
-    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 report \x00\xff bytes", "application/pdf")
+    from tests.sample_files import pdf_bytes
+
+    pdf = SimpleUploadedFile("report.pdf", pdf_bytes(b"report \x00\xff bytes"), "application/pdf")
     assert client_for(officer).post(f"/practices/{practice.public_id}/attachments/", {"file": pdf}).status_code == 302
     return org
 
