@@ -105,6 +105,8 @@ class Walk:
 
     def overflow(self, width):
         self.page.set_viewport_size({"width": width, "height": 900})
+        # Two frames: the page's own resize handlers (charts redraw) run before it is measured.
+        self.page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         return self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
     def axe(self):
