@@ -224,6 +224,25 @@ NINJA_PAGINATION_PER_PAGE = 50
 # 0 reads REMOTE_ADDR only, so a visitor cannot pass for another address by sending the header.
 TRUSTED_PROXIES = _int("HAMDELI_TRUSTED_PROXIES", 0, minimum=0)
 
+def _rate(name: str, default: str) -> tuple[int, int]:
+    raw = _str(name, default)
+    try:
+        count, seconds = (int(part) for part in raw.split("/"))
+        if count < 1 or seconds < 1:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be requests/seconds, e.g. 120/60.") from None
+    return count, seconds
+
+
+# Limits per client address, counted in the database across every server process (core.ratelimit):
+# requests of visitors to public pages, their searches, and questions sent through "ask this city".
+RATE_LIMITS = {
+    "public": _rate("HAMDELI_RATE_PUBLIC", "120/60"),
+    "search": _rate("HAMDELI_RATE_SEARCH", "30/60"),
+    "ask": _rate("HAMDELI_RATE_ASK", "5/3600"),
+}
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hamdeli"}}
 
 SESSION_COOKIE_HTTPONLY = True

@@ -151,3 +151,20 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id}: {self.seq}"
+
+
+class RateCounter(models.Model):
+    """Requests counted per key (a kind of request and the client's address) in one fixed window.
+
+    Kept in the database so that every server process counts into the same row: one atomic
+    `INSERT … ON CONFLICT DO UPDATE … RETURNING` per request (core.ratelimit), no shared cache needed."""
+
+    bucket = models.CharField(max_length=120, help_text="kind:address")
+    until = models.BigIntegerField(help_text="when the window ends, in seconds since the epoch")
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bucket", "until"], name="core_ratecounter_bucket_until")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} until {self.until}: {self.hits}"

@@ -6,13 +6,14 @@ Which refusals apply is read from what the operation declares, so a new operatio
 without a list to keep up to date: a signed-in operation can answer 401 (no valid token or session),
 403 (the role lacks the permission) and 404 (missing, or another office's); one with parameters or a
 body 422 (a field is not valid); a write 409 (the record's state does not allow it) and 400 (a
-request that cannot be read).
+request that cannot be read); a public one 429 (core.ratelimit).
 """
 
 from ninja import NinjaAPI, Schema
 from pydantic import Field
 
 from hamdeli.core.idempotency import HEADER
+from hamdeli.core.permissions import PUBLIC
 
 WRITES = {"post", "put", "patch", "delete"}
 ERROR_SCHEMA = "Error"
@@ -23,6 +24,7 @@ DESCRIPTIONS = {
     404: "Not found, or not your organization's.",
     409: "The record's current state does not allow this (or it already exists).",
     422: "Some fields are not valid (`fields` names each), or the Idempotency-Key was used for another request.",
+    429: "Too many requests from your address (public operations); Retry-After says how many seconds to wait.",
 }
 
 
@@ -56,11 +58,15 @@ def complete(schema, views: dict) -> None:
         for method, operation in methods.items():
             view = views.get(operation.get("operationId"))
             _summarise(operation)
-            for status in _refusals(method, operation):
+            public = getattr(view, "hamdeli_permission", None) == PUBLIC
+            for status in _refusals(method, operation) + ([429] if public else []):
                 operation["responses"].setdefault(status, {
                     "description": DESCRIPTIONS[status],
                     "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}},
                 })
+            if public:
+                operation["responses"][429]["headers"] = {"Retry-After": {
+                    "description": "seconds until the limit's window ends", "schema": {"type": "integer"}}}
             if getattr(view, "hamdeli_idempotent", False):
                 _document_idempotency(operation)
 

@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from hamdeli.core import ratelimit
 from hamdeli.core.models import Role
 
 _NAME = re.compile(r"^[a-z]+\.(view|edit|handle|manage)$")
@@ -63,7 +64,11 @@ def requires(perm: str):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if perm != PUBLIC and not request.user.is_authenticated:
+            if perm == PUBLIC:
+                refusal = ratelimit.check_public(request)  # visitors' requests, counted across processes
+                if refusal is not None:
+                    return ratelimit.refused(request, refusal)
+            elif not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())  # pages only: the API answers 401 first
             enforce(request, perm)
             return view(request, *args, **kwargs)

@@ -71,10 +71,5 @@ def cities_ahead(*, org, crisis: str, topic: str | None = None) -> list[tuple[Pr
     return sorted(rows, key=lambda row: (-row[1], str(row[0])))
 
 
-def questions_from(*, ip: str, since):
-    """Questions sent from one address since a moment, to every org (the public pages' rate limit)."""
-    return CityQuestion.objects.filter(sender_ip=ip, created_at__gte=since)
-
-
 def questions(*, org):
     return CityQuestion.objects.filter(org=org).select_related("practice")

@@ -1,14 +1,12 @@
 """Pages for practices. Business rules live in services and selectors; these wire forms to them."""
 
-import datetime as dt
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamdeli.core import files
+from hamdeli.core import files, ratelimit
 from hamdeli.core.clients import client_ip
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
@@ -19,7 +17,6 @@ from hamdeli.practices.models import Crisis
 from hamdeli.practices.search.engine import MAX_DEPTH, Filters, candidates, search
 
 PAGE_SIZE = 20
-ASK_LIMIT, ASK_WINDOW = 5, dt.timedelta(hours=1)  # questions per IP address per hour
 ASK_MAX_BYTES = 32 * 1024  # a question form never needs more
 
 
@@ -260,12 +257,16 @@ def public_ask(request, public_id):
     sender = client_ip(request)
     if int(request.META.get("CONTENT_LENGTH") or 0) > ASK_MAX_BYTES:
         return HttpResponse(_("The question is too long."), status=413)
-    # Counted from the stored questions: exact across every server process, no shared cache needed.
-    if sender and selectors.questions_from(ip=sender, since=timezone.now() - ASK_WINDOW).count() >= ASK_LIMIT:
-        form.is_valid()
-        form.add_error(None, _("Too many questions from your address; please try again in an hour."))
-        return public_detail.__wrapped__(request, public_id, form=form, status=429)
     if form.is_valid():
+        # A question that could be sent counts against the address's limit (core.ratelimit: one atomic
+        # counter shared by every server process), so mistyped forms do not use it up.
+        refusal = ratelimit.hit("ask", sender or "unknown")
+        if refusal is not None:
+            form.add_error(None, _("Too many questions from your address. Please try again in %(wait)s.") % {
+                "wait": ratelimit.wait_text(refusal.retry_after)})
+            response = public_detail.__wrapped__(request, public_id, form=form, status=429)
+            response["Retry-After"] = str(refusal.retry_after)
+            return response
         try:
             services.ask_city(practice=practice, sender_ip=sender, **form.cleaned_data)
             return redirect(f"{request.path.removesuffix('ask/')}?sent=1")
