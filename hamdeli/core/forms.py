@@ -113,3 +113,40 @@ class LocalizedTextFormField(forms.MultiValueField):
 
 def as_json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's filters, read from the URL (a filtered page can be bookmarked, paged, exported)."""
+
+    person = forms.ChoiceField(label=_("Person"), required=False)
+    action = forms.ChoiceField(label=_("Kind of action"), required=False)
+    object = forms.CharField(label=_("Record (its identifier)"), max_length=64, required=False)
+    date_from = LocalDateField(label=_("From date"), required=False)
+    date_to = LocalDateField(label=_("To date"), required=False)
+
+    def __init__(self, *args, people, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {person.username: person for person in people}
+        self.fields["person"].choices = [("", "—"), *((name, name) for name in self.people)]
+        areas = sorted({action.split(".")[0] + "." for action in actions if "." in action})
+        self.fields["action"].choices = [
+            ("", "—"),
+            (_("Every action on one kind of record"),
+             [(area, _("%(kind)s (every action)") % {"kind": area.rstrip(".")}) for area in areas]),
+            (_("One action"), [(action, action) for action in actions]),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> dict:
+        """The chosen filters as audit_trail's arguments (nothing when the form is not valid)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"actor": self.people.get(data["person"]), "action": data["action"] or None,
+                "object_id": data["object"].strip() or None, "date_from": data["date_from"],
+                "date_to": data["date_to"]}

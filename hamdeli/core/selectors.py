@@ -1,6 +1,10 @@
 """Reads of the core app, always scoped to an organization."""
 
+import datetime as dt
+
+from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from hamdeli.core.models import ApiToken, AuditEntry, Membership, Organization
 
@@ -21,8 +25,43 @@ def token(*, org: Organization, membership: Membership, public_id) -> ApiToken:
     return get_object_or_404(tokens(org=org, membership=membership), public_id=public_id)
 
 
-def audit_trail(*, org: Organization, object_id: str | None = None):
+def audit_trail(*, org: Organization, object_id: str | None = None, actor=None, action: str | None = None,
+                date_from: dt.date | None = None, date_to: dt.date | None = None):
+    """The office's audit entries, newest first, narrowed by what is given: one record's (its public id),
+    one person's, one kind of action ("aid.pledge.created") or a whole area ("aid."), a date range
+    (days in the office's time zone, both ends included)."""
     qs = AuditEntry.objects.filter(org=org).select_related("actor")
-    if object_id is not None:
+    if object_id:
         qs = qs.filter(object_id=str(object_id))
+    if actor is not None:
+        qs = qs.filter(actor=actor)
+    if action:
+        qs = qs.filter(action__startswith=action) if action.endswith(".") else qs.filter(action=action)
+    if date_from:
+        qs = qs.filter(at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(at__lt=_day_start(date_to + dt.timedelta(days=1)))
     return qs
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def audit_actions(*, org: Organization) -> list[str]:
+    """The kinds of action the office's audit holds, for the page's filter."""
+    return list(AuditEntry.objects.filter(org=org).order_by("action").values_list("action", flat=True).distinct())
+
+
+def audit_people(*, org: Organization):
+    """Everyone who belongs or belonged to the office and may appear in its audit."""
+    return get_user_model().objects.filter(memberships__org=org).order_by("username").distinct()
+
+
+def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
+    """The entry's before/after as (field, was, now) for each field that differs, in a stable order."""
+    before, after = entry.before or {}, entry.after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [("", before, after)]
+    names = list(dict.fromkeys([*before, *after]))
+    return [(name, before.get(name), after.get(name)) for name in names if before.get(name) != after.get(name)]

@@ -9,4 +9,6 @@ urlpatterns = [
     path("org/switch/", views.switch_org, name="switch_org"),
     path("account/tokens/", views.tokens, name="tokens"),
     path("account/tokens/<uuid:public_id>/revoke/", views.revoke_token, name="revoke_token"),
+    path("audit/", views.audit, name="audit"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
 ]

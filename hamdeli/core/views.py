@@ -2,13 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from hamdeli.core import selectors, services
+from hamdeli.core import exports, selectors, services
 from hamdeli.core.errors import ServiceError
+from hamdeli.core.forms import AuditFilterForm
 from hamdeli.core.middleware import OrganizationMiddleware
 from hamdeli.core.permissions import PUBLIC, requires
 
@@ -56,3 +59,33 @@ def revoke_token(request, public_id):
     services.revoke_api_token(token=token, actor=request.user)
     messages.success(request, _("The token was revoked."))
     return redirect("tokens")
+
+
+AUDIT_PER_PAGE = 50
+
+
+def _audit_filters(request) -> tuple[AuditFilterForm, dict]:
+    form = AuditFilterForm(request.GET or None, people=selectors.audit_people(org=request.org),
+                           actions=selectors.audit_actions(org=request.org))
+    return form, form.filters()
+
+
+@requires("org.manage")
+def audit(request):
+    """The office's audit trail for its owners: who did what, when, from where, with each change's
+    before and after; filtered by the URL so a record's page can link to its history."""
+    form, chosen = _audit_filters(request)
+    page = Paginator(selectors.audit_trail(org=request.org, **chosen), AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {
+        "filters": form, "page": page, "entries": [(entry, selectors.changes(entry)) for entry in page],
+        "export_query": request.GET.urlencode()}, status=200 if form.is_valid() or not form.is_bound else 422)
+
+
+@requires("org.manage")
+def audit_export(request):
+    """The filtered audit trail as CSV (every column, before and after as JSON)."""
+    _form, chosen = _audit_filters(request)
+    entries = selectors.audit_trail(org=request.org, **chosen).order_by("seq")
+    response = HttpResponse(exports.audit_csv(entries), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return response

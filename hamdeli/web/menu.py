@@ -63,6 +63,9 @@ MENU = (
         Item("practices:impacts", _("Impacts"), "graph-up"),
         Item("practices:public_list", _("Public exchange"), "people-fill"),
     )),
+    Group(_("Office"), "building-gear", (
+        Item("audit", _("Audit trail"), "clock-history"),
+    )),
 )
 
 

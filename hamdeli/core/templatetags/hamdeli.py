@@ -1,5 +1,7 @@
 """Template filters used everywhere: dates, digits, numbers, localized text, permissions."""
 
+import json
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language_bidi
@@ -84,3 +86,11 @@ def percent(value):
 def weblink(value):
     """True for an http(s) address: only those become links."""
     return weblinks.is_web_address(value)
+
+
+@register.filter
+def recorded(value):
+    """A value as the audit recorded it: text as is, anything else as JSON; nothing as a dash."""
+    if value is None or value == "":
+        return "—"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
