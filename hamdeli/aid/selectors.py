@@ -123,6 +123,11 @@ def grants(*, org, location: Location):
     return InstitutionAccess.objects.filter(org=org, location=location).select_related("membership__user")
 
 
+def member_grants(*, org):
+    """Every store granted to an institution-store member of the office (the people page lists them)."""
+    return InstitutionAccess.objects.filter(org=org).select_related("location__party").order_by("location__pk")
+
+
 def institution_members(*, org):
     return Membership.objects.filter(org=org, role=Role.INSTITUTION).select_related("user")
 

@@ -142,6 +142,30 @@ def grant_location(*, org, actor, membership, location: Location) -> Institution
     return grant
 
 
+@transaction.atomic
+def set_member_stores(*, org, actor, membership, locations) -> list[Location]:
+    """The stores an institution-store member works on, exactly these: new ones granted, others withdrawn."""
+    if membership is None or membership.org_id != org.pk:
+        raise ValidationFailed(_("Stores are granted to institution-store members of this organization."))
+    wanted = {location.pk: location for location in locations}
+    if any(location.org_id != org.pk or location.is_virtual for location in wanted.values()):
+        raise ValidationFailed(_("Only a store or site of this organization can be granted."),
+                               fields={"stores": _("Choose one of the allowed values.")})
+    if wanted and membership.role != Role.INSTITUTION:
+        raise ValidationFailed(_("Stores are granted to institution-store members of this organization."),
+                               fields={"stores": _("Only institution-store members work on chosen stores.")})
+    current = dict(InstitutionAccess.objects.filter(org=org, membership=membership).values_list("location_id", "pk"))
+    withdrawn = [pk for pk in current if pk not in wanted]
+    if withdrawn:
+        InstitutionAccess.objects.filter(org=org, membership=membership, location_id__in=withdrawn).delete()
+        audit.record(org=org, actor=actor, action="aid.location.withdrawn", obj=membership,
+                     object_id=membership.user.username, after={"locations": sorted(withdrawn)})
+    for pk, location in wanted.items():
+        if pk not in current:
+            grant_location(org=org, actor=actor, membership=membership, location=location)
+    return list(wanted.values())
+
+
 def lot_for(*, org, item: Item, number: str = "", expires_on: dt.date | None = None, pledge=None) -> Lot:
     # get_or_create inserts in a savepoint and, when a concurrent caller's insert wins the unique
     # constraint (NULL pledges included, see Lot.Meta), reads that caller's lot instead.

@@ -7,8 +7,8 @@ def hamdeli(request):
     user = getattr(request, "user", None)
     other_orgs = []
     if user is not None and user.is_authenticated and getattr(request, "org", None) is not None:
-        other_orgs = [m.org for m in Membership.objects.filter(user=user).exclude(org=request.org)
-                      .select_related("org")]
+        other_orgs = [m.org for m in Membership.objects.filter(user=user, deactivated_at__isnull=True)
+                      .exclude(org=request.org).select_related("org")]
     return {
         "other_orgs": other_orgs,
         "org": getattr(request, "org", None),

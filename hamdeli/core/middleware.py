@@ -83,7 +83,8 @@ class OrganizationMiddleware:
         request.org = None
         request.membership = None
         if request.user.is_authenticated:
-            memberships = Membership.objects.filter(user=request.user).select_related("org")
+            memberships = (Membership.objects.filter(user=request.user, deactivated_at__isnull=True)
+                           .select_related("org"))
             chosen = request.session.get(self.SESSION_KEY)
             membership = None
             if chosen:

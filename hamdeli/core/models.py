@@ -51,6 +51,8 @@ class Membership(models.Model):
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Deactivated, never deleted: the audit keeps naming the person; their sign-in and tokens stop working here.
+    deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -10,7 +11,18 @@ from hamdeli.core.models import ApiToken, AuditEntry, Membership, Organization
 
 
 def memberships_of(user):
-    return Membership.objects.filter(user=user).select_related("org", "org__city")
+    """The offices the user works in now (deactivated memberships left out)."""
+    return Membership.objects.filter(user=user, deactivated_at__isnull=True).select_related("org", "org__city")
+
+
+def people(*, org: Organization):
+    """Everyone in the office, active first, then by user name."""
+    return (Membership.objects.filter(org=org).select_related("user")
+            .order_by(F("deactivated_at").asc(nulls_first=True), "user__username"))
+
+
+def person(*, org: Organization, username: str) -> Membership:
+    return get_object_or_404(Membership.objects.select_related("user"), org=org, user__username=username)
 
 
 def tokens(*, org: Organization, membership: Membership):

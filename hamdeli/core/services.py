@@ -1,12 +1,14 @@
 """Writes of the core app: organizations, memberships, API tokens."""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamdeli.core import audit
-from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.localized import clean_localized
 from hamdeli.core.models import ApiToken, Membership, Organization, Role
 
@@ -87,9 +89,108 @@ def authenticate_token(raw: str) -> ApiToken | None:
         .select_related("membership__org", "membership__user")
         .first()
     )
-    if token is None or not token.membership.user.is_active:
+    if token is None or not token.membership.user.is_active or token.membership.deactivated_at is not None:
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+# --- the office's people: invited by email, given a role, deactivated (never deleted) ---
+
+def _active_owners(org: Organization):
+    return Membership.objects.filter(org=org, role=Role.OWNER, deactivated_at__isnull=True)
+
+
+def _keep_an_owner(membership: Membership) -> None:
+    """An office always keeps at least one active owner, who can manage its people."""
+    if membership.role == Role.OWNER and not _active_owners(membership.org).exclude(pk=membership.pk).exists():
+        raise Conflict(_("The office needs at least one active owner: make someone else owner first."),
+                       code="last_owner")
+
+
+@transaction.atomic
+def invite_member(*, org: Organization, actor, email: str, role: str) -> tuple[Membership, bool]:
+    """Add a person to the office by their email address (also their user name). Returns the membership
+    and whether the person is new to Hamdeli, in which case they choose a password from an emailed link."""
+    email = (email or "").strip().lower()
+    require_fields(email=email, role=role)
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        raise ValidationFailed(_("Some fields are not valid."),
+                               fields={"email": _("Enter a valid email address.")}) from None
+    if role not in Role.values:
+        raise ValidationFailed(_("Unknown role."), fields={"role": _("Choose one of the listed roles.")})
+    user_model = get_user_model()
+    user = user_model.objects.filter(username__iexact=email).first() or user_model.objects.filter(
+        email__iexact=email).first()
+    new = user is None
+    if new:
+        user = user_model(username=email, email=email)
+        user.set_unusable_password()
+        user.save()
+    elif Membership.objects.filter(org=org, user=user).exists():
+        raise Conflict(_("This person already belongs to the office."),
+                       fields={"email": _("Already a member: change their role in the list.")})
+    membership = Membership.objects.create(org=org, user=user, role=role)
+    audit.record(org=org, actor=actor, action="membership.invited", obj=membership, object_id=user.username,
+                 after={"user": user.username, "email": email, "role": role, "new_account": new})
+    return membership, new
+
+
+@transaction.atomic
+def change_role(*, org: Organization, actor, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationFailed(_("Unknown role."), fields={"role": _("Choose one of the listed roles.")})
+    membership = Membership.objects.select_for_update().get(pk=membership.pk, org=org)
+    if membership.role == role:
+        return membership
+    if role != Role.OWNER:
+        _keep_an_owner(membership)
+    before = {"role": membership.role}
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit.record(org=org, actor=actor, action="membership.role_changed", obj=membership,
+                 object_id=membership.user.username, before=before, after={"role": role})
+    return membership
+
+
+@transaction.atomic
+def deactivate_member(*, org: Organization, actor, membership: Membership) -> Membership:
+    """The person can no longer work in this office (pages or API tokens); their name stays in the
+    audit and on what they recorded. Without any other active office, their account is disabled."""
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk, org=org)
+    if membership.deactivated_at is not None:
+        return membership
+    if membership.user_id == getattr(actor, "pk", None):
+        raise Conflict(_("You cannot deactivate yourself; another owner can."), code="self")
+    _keep_an_owner(membership)
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["deactivated_at"])
+    _sync_account(membership.user)
+    audit.record(org=org, actor=actor, action="membership.deactivated", obj=membership,
+                 object_id=membership.user.username, after={"user": membership.user.username})
+    return membership
+
+
+@transaction.atomic
+def reactivate_member(*, org: Organization, actor, membership: Membership) -> Membership:
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk, org=org)
+    if membership.deactivated_at is None:
+        return membership
+    membership.deactivated_at = None
+    membership.save(update_fields=["deactivated_at"])
+    _sync_account(membership.user)
+    audit.record(org=org, actor=actor, action="membership.reactivated", obj=membership,
+                 object_id=membership.user.username, after={"user": membership.user.username})
+    return membership
+
+
+def _sync_account(user) -> None:
+    """An account may sign in while it belongs to at least one office actively."""
+    active = Membership.objects.filter(user=user, deactivated_at__isnull=True).exists()
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])

@@ -64,6 +64,7 @@ MENU = (
         Item("practices:public_list", _("Public exchange"), "people-fill"),
     )),
     Group(_("Office"), "building-gear", (
+        Item("people", _("People"), "people"),
         Item("audit", _("Audit trail"), "clock-history"),
     )),
 )
