@@ -112,6 +112,36 @@
     };
   }
 
+  // A partnership's timeline: one lane per kind of event along a time axis; in Persian the years run
+  // from right to left and dates are written in the Persian calendar.
+  function dateFormat(options) {
+    var lang = document.documentElement.lang || "fa";
+    return new Intl.DateTimeFormat(lang === "fa" ? "fa-IR-u-ca-persian" : lang, options);
+  }
+
+  function timelineOption(data, rtl) {
+    var axisDate = dateFormat({ year: "numeric", month: "short" });
+    var fullDate = dateFormat({ year: "numeric", month: "long", day: "numeric" });
+    return {
+      color: PALETTE,
+      textStyle: { fontFamily: "Vazirmatn, sans-serif" },
+      grid: { top: 12, bottom: 8, left: 8, right: 8, containLabel: true },
+      tooltip: { trigger: "item", formatter: function (p) {
+        var point = data.points[p.dataIndex];
+        var text = fullDate.format(new Date(point.on)) + " · " + point.label + (point.note ? ": " + point.note : "");
+        var node = document.createElement("div"); // names are user text: never read as HTML
+        node.textContent = text;
+        return node.innerHTML;
+      } },
+      xAxis: { type: "time", inverse: rtl, boundaryGap: ["4%", "4%"], axisLabel: { hideOverlap: true,
+        formatter: function (value) { return axisDate.format(new Date(value)); } } },
+      yAxis: { type: "category", data: data.lanes, position: rtl ? "right" : "left", inverse: true,
+        axisTick: { show: false } },
+      series: [{ type: "scatter", symbolSize: 12,
+        data: data.points.map(function (p) { return { value: [p.on, p.lane], itemStyle: { color: PALETTE[p.lane % PALETTE.length] } }; }) }]
+    };
+  }
+
   function draw(box) {
     var source = document.getElementById(box.dataset.chart);
     if (!source || !window.echarts) return;
@@ -119,6 +149,7 @@
     var rtl = document.documentElement.dir === "rtl";
     var chart = window.echarts.init(box, null, { renderer: "canvas" });
     if (data.kind === "bars") chart.setOption(barsOption(data, rtl, numberFormat()));
+    if (data.kind === "timeline") chart.setOption(timelineOption(data, rtl));
     if (data.kind === "sankey") chart.setOption(sankeyOption(data, rtl, numberFormat(), box.clientWidth));
     if (data.kind === "map" && window.topojson) {
       loadWorld(box.dataset.mapUrl).then(function () { chart.setOption(mapOption(data)); });
