@@ -1,95 +1,60 @@
-"""A Sankey picture of the aid flow (donor → city → institution → hospitals → recipients), as SVG.
+"""The aid flow (donor → city store → institution → hospitals → recipients) as data for an ECharts
+Sankey (static/web/charts.js), with the same links as a table beside it.
 
-The layout is computed here: each node sits in the column of its longest path from a source, nodes
-are stacked by their throughput, and every link is a band whose width is its quantity.
-"""
+ECharts draws a Sankey only over a graph without cycles, and stock can go round one (a store hands
+units to a hospital that hands some back). Opposite links are netted, and a link that would still
+close a cycle is left out of the picture; every link, including those, stays in the table."""
 
 from collections import defaultdict
-from xml.sax.saxutils import escape
 
-from hamdeli.core.digits import format_number
-
-WIDTH, HEIGHT, NODE_W, GAP, PAD = 960, 480, 14, 14, 10
-COLORS = ["#2a7f62", "#3b6ea5", "#b5651d", "#7a4e9c", "#a33b3b", "#5b7f2a"]
+from django.utils.translation import gettext as _
 
 
-def layout(links: list[tuple[str, str, int]]) -> dict:
-    nodes = sorted({n for s, t, _q in links for n in (s, t)})
-    outgoing = defaultdict(list)
-    for s, t, q in links:
-        outgoing[s].append((t, q))
-    column = dict.fromkeys(nodes, 0)
-    for _round in range(len(nodes)):  # longest path from a source; bounded, so a cycle cannot hang
-        changed = False
-        for s, t, _q in links:
-            if column[t] < column[s] + 1 and column[s] + 1 < len(nodes):
-                column[t], changed = column[s] + 1, True
-        if not changed:
-            break
-    size = {n: max(sum(q for s, _t, q in links if s == n), sum(q for _s, t, q in links if t == n)) for n in nodes}
-    columns = defaultdict(list)
-    for n in nodes:
-        columns[column[n]].append(n)
-    count = max(columns) + 1 if columns else 1
-    biggest = max((sum(size[n] for n in col) for col in columns.values()), default=1) or 1
-    tallest = max((len(col) for col in columns.values()), default=1)
-    scale = (HEIGHT - 2 * PAD - GAP * (tallest - 1)) / biggest
-    boxes = {}
-    for c, members in columns.items():
-        x = PAD + c * (WIDTH - 2 * PAD - NODE_W) / max(count - 1, 1)
-        y = PAD
-        for n in members:
-            h = max(size[n] * scale, 2)
-            boxes[n] = {"x": x, "y": y, "h": h, "out": y, "in": y}
-            y += h + GAP
-    bands = []
-    for s, t, q in sorted(links, key=lambda link: (boxes[link[0]]["y"], boxes[link[1]]["y"])):
-        w = q * scale
-        a, b = boxes[s], boxes[t]
-        bands.append(
-            {
-                "source": s,
-                "target": t,
-                "q": q,
-                "w": w,
-                "x0": a["x"] + NODE_W,
-                "y0": a["out"] + w / 2,
-                "x1": b["x"],
-                "y1": b["in"] + w / 2,
-            }
-        )
-        a["out"] += w
-        b["in"] += w
-    return {"boxes": boxes, "bands": bands, "size": size}
+def acyclic(links: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """The links to draw: opposite pairs netted to one direction, then the heaviest links kept first
+    and any link that would close a cycle among those already kept dropped."""
+    net: dict[tuple[str, str], int] = defaultdict(int)
+    for source, target, quantity in links:
+        if source == target:
+            continue
+        if (target, source) in net:
+            net[(target, source)] -= quantity
+        else:
+            net[(source, target)] += quantity
+    directed = [(s, t, q) if q > 0 else (t, s, -q) for (s, t), q in net.items() if q != 0]
+    kept: list[tuple[str, str, int]] = []
+    onward: dict[str, set[str]] = defaultdict(set)
+    for source, target, quantity in sorted(directed, key=lambda link: (-link[2], link[0], link[1])):
+        if _reaches(onward, target, source):
+            continue
+        onward[source].add(target)
+        kept.append((source, target, quantity))
+    return kept
 
 
-def svg(links: list[tuple[str, str, int]], *, title: str = "") -> str:
+def _reaches(onward: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(onward[node])
+    return False
+
+
+def chart(links: list[tuple[str, str, int]]) -> dict | None:
+    """What web/chart.html and charts.js need: nodes and links to draw, every link as a table row."""
     if not links:
-        return ""
-    plan = layout(links)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(title)}" class="sankey" direction="ltr">'
-    ]
-    for i, band in enumerate(plan["bands"]):
-        mid = (band["x0"] + band["x1"]) / 2
-        path = (
-            f"M{band['x0']:.1f},{band['y0']:.1f} C{mid:.1f},{band['y0']:.1f} {mid:.1f},{band['y1']:.1f} "
-            f"{band['x1']:.1f},{band['y1']:.1f}"
-        )
-        parts.append(
-            f'<path d="{path}" fill="none" stroke="{COLORS[i % len(COLORS)]}" stroke-opacity="0.35" '
-            f'stroke-width="{max(band["w"], 1):.1f}"><title>{escape(band["source"])} → '
-            f"{escape(band['target'])}: {band['q']}</title></path>"
-        )
-    for name, box in plan["boxes"].items():
-        anchor = "start" if box["x"] < WIDTH / 2 else "end"
-        tx = box["x"] + NODE_W + 4 if anchor == "start" else box["x"] - 4
-        parts.append(
-            f'<rect x="{box["x"]:.1f}" y="{box["y"]:.1f}" width="{NODE_W}" height="{box["h"]:.1f}" '
-            f'fill="#444"/><text x="{tx:.1f}" y="{box["y"] + box["h"] / 2:.1f}" font-size="12" '
-            f'dominant-baseline="middle" text-anchor="{anchor}" unicode-bidi="plaintext">'
-            f"{escape(name)} ({format_number(plan['size'][name])})</text>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+        return None
+    drawn = acyclic(links)
+    nodes = sorted({name for source, target, _q in drawn for name in (source, target)})
+    return {
+        "kind": "sankey",
+        "nodes": [{"name": name} for name in nodes],
+        "links": [{"source": s, "target": t, "value": q} for s, t, q in drawn],
+        "rows": [[s, t, q] for s, t, q in sorted(links, key=lambda link: (-link[2], link[0], link[1]))],
+        "columns": [str(_("To")), str(_("Units"))],
+        "first_column": str(_("From")),
+    }

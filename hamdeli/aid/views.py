@@ -568,8 +568,13 @@ def report_pdf(request, public_id):
 @requires("aid.view")
 def flow(request):
     access.require_office(request.org, request.user)
-    picture = sankey.svg(selectors.flows(org=request.org), title=_("Aid flow"))
-    return render(request, "aid/flow.html", {"svg": picture})
+    data = sankey.chart(selectors.flows(org=request.org))
+    figure = None
+    if data is not None:
+        rows, columns, first = data.pop("rows"), data.pop("columns"), data.pop("first_column")
+        figure = {"id": "chart-flow", "title": _("Aid flow"), "data": data, "rows": rows, "columns": columns,
+                  "first_column": first}
+    return render(request, "aid/flow.html", {"chart": figure})
 
 
 @requires("aid.view")

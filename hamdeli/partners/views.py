@@ -1,13 +1,14 @@
 """Pages for partners and networks. Business rules live in services; these only wire forms to them."""
 
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamdeli.core import files
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.permissions import requires
-from hamdeli.partners import forms, selectors, services
+from hamdeli.partners import charts, forms, selectors, services
 
 
 @requires("partners.view")
@@ -66,12 +67,14 @@ def partner_detail(request, public_id):
 
 
 def _detail_page(request, partnership, transition_form=None, interaction_form=None, status=200):
+    timeline = selectors.timeline(partnership)
     return render(request, "partners/detail.html", {
         "p": partnership,
         "health": selectors.health(partnership),
         "ordinal": selectors.ordinal(partnership),
         "dimmed_periods": selectors.dimmed_periods(partnership),
-        "timeline": selectors.timeline(partnership),
+        "timeline": timeline,
+        "timeline_chart": charts.timeline_chart("chart-timeline", _("The partnership over the years"), timeline),
         "transition_form": transition_form or forms.TransitionForm(record=partnership),
         "interaction_form": interaction_form or forms.InteractionForm(),
     }, status=status)

@@ -29,8 +29,11 @@ def ldigits(value):
 
 @register.filter
 def lnum(value):
+    """A number grouped in the page's digits; text (a name in a chart's table) is left as it is."""
     if value in (None, ""):
         return ""
+    if isinstance(value, str):
+        return value
     return digits.format_number(value)
 
 

@@ -85,6 +85,63 @@
     };
   }
 
+  // The aid flow. ECharts lays a Sankey out from its sources on the left; on a right-to-left page the
+  // links are given reversed, so that donors stand on the right and recipients on the left, and the
+  // tooltip still names each link the way the units went.
+  function sankeyOption(data, rtl, fmt, width) {
+    var room = Math.round(Math.min(170, Math.max(90, width * 0.22))); // beside the outer column, for its names
+    var links = data.links.map(function (l) {
+      return rtl ? { source: l.target, target: l.source, value: l.value, from: l.source, to: l.target }
+                 : { source: l.source, target: l.target, value: l.value, from: l.source, to: l.target };
+    });
+    return {
+      color: PALETTE,
+      textStyle: { fontFamily: "Vazirmatn, sans-serif" },
+      tooltip: { trigger: "item", formatter: function (p) {
+        if (p.dataType === "edge") return p.data.from + (rtl ? " ← " : " → ") + p.data.to + ": " + fmt.format(p.data.value);
+        return p.name + ": " + fmt.format(p.value);
+      } },
+      series: [{
+        type: "sankey", data: data.nodes, links: links, nodeAlign: "justify", draggable: false,
+        left: rtl ? room : 8, right: rtl ? 8 : room, top: 8, bottom: 8, nodeGap: 10,
+        emphasis: { focus: "adjacency" },
+        lineStyle: { color: "gradient", curveness: 0.5, opacity: 0.35 },
+        label: { position: rtl ? "left" : "right", overflow: "truncate", width: room - 8 },
+        labelLayout: { hideOverlap: true }
+      }]
+    };
+  }
+
+  // A partnership's timeline: one lane per kind of event along a time axis; in Persian the years run
+  // from right to left and dates are written in the Persian calendar.
+  function dateFormat(options) {
+    var lang = document.documentElement.lang || "fa";
+    return new Intl.DateTimeFormat(lang === "fa" ? "fa-IR-u-ca-persian" : lang, options);
+  }
+
+  function timelineOption(data, rtl) {
+    var axisDate = dateFormat({ year: "numeric", month: "short" });
+    var fullDate = dateFormat({ year: "numeric", month: "long", day: "numeric" });
+    return {
+      color: PALETTE,
+      textStyle: { fontFamily: "Vazirmatn, sans-serif" },
+      grid: { top: 12, bottom: 8, left: 8, right: 8, containLabel: true },
+      tooltip: { trigger: "item", formatter: function (p) {
+        var point = data.points[p.dataIndex];
+        var text = fullDate.format(new Date(point.on)) + " · " + point.label + (point.note ? ": " + point.note : "");
+        var node = document.createElement("div"); // names are user text: never read as HTML
+        node.textContent = text;
+        return node.innerHTML;
+      } },
+      xAxis: { type: "time", inverse: rtl, boundaryGap: ["4%", "4%"], axisLabel: { hideOverlap: true,
+        formatter: function (value) { return axisDate.format(new Date(value)); } } },
+      yAxis: { type: "category", data: data.lanes, position: rtl ? "right" : "left", inverse: true,
+        axisTick: { show: false } },
+      series: [{ type: "scatter", symbolSize: 12,
+        data: data.points.map(function (p) { return { value: [p.on, p.lane], itemStyle: { color: PALETTE[p.lane % PALETTE.length] } }; }) }]
+    };
+  }
+
   function draw(box) {
     var source = document.getElementById(box.dataset.chart);
     if (!source || !window.echarts) return;
@@ -92,6 +149,8 @@
     var rtl = document.documentElement.dir === "rtl";
     var chart = window.echarts.init(box, null, { renderer: "canvas" });
     if (data.kind === "bars") chart.setOption(barsOption(data, rtl, numberFormat()));
+    if (data.kind === "timeline") chart.setOption(timelineOption(data, rtl));
+    if (data.kind === "sankey") chart.setOption(sankeyOption(data, rtl, numberFormat(), box.clientWidth));
     if (data.kind === "map" && window.topojson) {
       loadWorld(box.dataset.mapUrl).then(function () { chart.setOption(mapOption(data)); });
     }
