@@ -56,6 +56,15 @@ def ensure_member(*, org: Organization, username: str, role: str, password: str 
 
 
 @transaction.atomic
+def record_account_event(*, user, action: str, actor=None, after: dict | None = None) -> None:
+    """An event of a person's account (sign-in, password change …) in the audit of each office they belong
+    to; a person of no office leaves no entry."""
+    for membership in Membership.objects.filter(user=user).select_related("org"):
+        audit.record(org=membership.org, actor=actor, action=action, object_type="auth.user",
+                     object_id=user.username, after={"user": user.username, **(after or {})})
+
+
+@transaction.atomic
 def create_api_token(*, membership: Membership, name: str, actor=None) -> tuple[ApiToken, str]:
     """A new token; returns it with its secret, which is never stored and cannot be shown again."""
     name = (name or "").strip()
