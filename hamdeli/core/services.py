@@ -1,6 +1,7 @@
 """Writes of the core app: organizations, memberships, API tokens."""
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +39,7 @@ def ensure_member(*, org: Organization, username: str, role: str, password: str 
     user, created = user_model.objects.get_or_create(username=username, defaults={"email": email})
     if created or password:
         if password:
+            check_password_rules(password, user)
             user.set_password(password)
         else:
             user.set_unusable_password()
@@ -53,6 +55,14 @@ def ensure_member(*, org: Organization, username: str, role: str, password: str 
         audit.record(org=org, actor=actor, action="membership.created", obj=membership, object_id=username,
                      after={"user": username, "role": role})
     return membership
+
+
+def check_password_rules(password: str, user) -> None:
+    """Refuse a password the settings' validators refuse (too short, common, all digits, like the name)."""
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(_("Choose another password."), fields={"password": " ".join(exc.messages)}) from None
 
 
 @transaction.atomic
