@@ -75,6 +75,17 @@ def record_account_event(*, user, action: str, actor=None, after: dict | None = 
 
 
 @transaction.atomic
+def set_password(*, user, password: str, action: str = "auth.password_changed", actor=None) -> None:
+    """Give the person a new password (checked against the rules) and record it: `auth.password_changed`
+    by the person, or `auth.password_reset_completed` through an emailed link. Other sessions of the
+    person end, since Django ties a session to the password it was opened with."""
+    check_password_rules(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_account_event(user=user, action=action, actor=actor)
+
+
+@transaction.atomic
 def create_api_token(*, membership: Membership, name: str, actor=None) -> tuple[ApiToken, str]:
     """A new token; returns it with its secret, which is never stored and cannot be shown again."""
     name = (name or "").strip()

@@ -1,21 +1,54 @@
-"""Sign-in, sign-out, language and organization switching, and API tokens."""
+"""Sign-in, sign-out, password change and reset, language and organization switching, and API tokens."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from hamdeli.core import selectors, services
+from hamdeli.core import forms, selectors, services
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.middleware import OrganizationMiddleware
-from hamdeli.core.permissions import PUBLIC, requires
+from hamdeli.core.permissions import PUBLIC, SIGNED_IN, requires
 
 login = requires(PUBLIC)(auth_views.LoginView.as_view(template_name="core/login.html",
                                                       redirect_authenticated_user=True))
 logout = requires(PUBLIC)(auth_views.LogoutView.as_view())
 set_language = requires(PUBLIC)(django_set_language)
+
+
+class _PasswordChange(auth_views.PasswordChangeView):
+    template_name = "core/password_change.html"
+    form_class = forms.PasswordChangeForm
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this sign-in; the others end with the old password
+        messages.success(self.request, _("Your password was changed. You stay signed in here; every other "
+                                         "sign-in with the old password has ended."))
+        return response
+
+
+password_change = requires(SIGNED_IN)(_PasswordChange.as_view())
+# Reset by an emailed link. The request page answers the same whether or not the address is known.
+password_reset = requires(PUBLIC)(auth_views.PasswordResetView.as_view(
+    template_name="core/password_reset.html",
+    form_class=forms.PasswordResetForm,
+    subject_template_name="core/password_reset_subject.txt",
+    email_template_name="core/password_reset_email.txt",
+    success_url=reverse_lazy("password_reset_done"),
+))
+password_reset_done = requires(PUBLIC)(auth_views.PasswordResetDoneView.as_view(
+    template_name="core/password_reset_done.html"))
+password_reset_confirm = requires(PUBLIC)(auth_views.PasswordResetConfirmView.as_view(
+    template_name="core/password_reset_confirm.html",
+    form_class=forms.SetPasswordForm,
+    success_url=reverse_lazy("password_reset_complete"),
+))
+password_reset_complete = requires(PUBLIC)(auth_views.PasswordResetCompleteView.as_view(
+    template_name="core/password_reset_complete.html"))
 
 
 @require_POST
