@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -67,19 +68,23 @@ def switch_org(request):
 @requires("org.view")
 def tokens(request):
     new_secret = None
-    error = None
+    errors = {}
+    chosen = request.POST.get("expires_in_days", str(services.DEFAULT_TOKEN_DAYS))
     if request.method == "POST":
         try:
             _token, new_secret = services.create_api_token(
-                membership=request.membership, name=request.POST.get("name", ""), actor=request.user
-            )
+                membership=request.membership, name=request.POST.get("name", ""),
+                expires_in_days=int(chosen) if chosen.isdigit() and len(chosen) < 6 else -1, actor=request.user)
         except ServiceError as exc:
-            error = exc.fields.get("name") or exc.message
+            errors = exc.fields or {"name": exc.message}
     return render(request, "core/tokens.html", {
         "tokens": selectors.tokens(org=request.org, membership=request.membership),
         "new_secret": new_secret,
-        "error": error,
-    }, status=422 if error else 200)
+        "errors": errors,
+        "lifetimes": services.TOKEN_LIFETIMES_DAYS,
+        "chosen": chosen,
+        "now": timezone.now(),
+    }, status=422 if errors else 200)
 
 
 @require_POST
