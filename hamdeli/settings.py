@@ -3,6 +3,7 @@
 Values are parsed strictly; a bad value stops start-up with a message naming the variable.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "hamdeli.practices",
     "hamdeli.web",
     "hamdeli.demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +128,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "hamdeli.web.middleware.ConfirmWritesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a sign-in refused by the throttle into its page
 ]
 
 ROOT_URLCONF = "hamdeli.urls"
@@ -182,11 +185,56 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's validators (similar to the account, shorter than 8, among the 20,000 most common, all digits),
+# with messages in Hamdeli's words (core.passwords).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "hamdeli.core.passwords.NotLikeTheAccount"},
+    {"NAME": "hamdeli.core.passwords.MinimumLength"},
+    {"NAME": "hamdeli.core.passwords.NotCommon"},
+    {"NAME": "hamdeli.core.passwords.NotOnlyDigits"},
 ]
+# Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one user name from one
+# client address, each within the cool-off of the one before, that pair is refused for the cool-off
+# (429 with Retry-After, core.lockout). Attempts are kept in the database, so every worker sees them.
+# The address is read through HAMDELI_TRUSTED_PROXIES, as everywhere else.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _int("HAMDELI_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_int("HAMDELI_LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=24 * 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "hamdeli.core.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "hamdeli.core.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True  # a good password forgets the earlier slips
+# A sign-in tried during the cool-off is refused without checking the password and neither counts nor
+# extends the cool-off, so the pause ends when the page said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in Hamdeli's own audit
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# A password reset link works once, for one day (the email and the pages say so).
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+
+# Email (password reset links): printed to the console in development; sent over SMTP in production.
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+_email_backend = _str("HAMDELI_EMAIL_BACKEND", "smtp" if PRODUCTION else "console")
+if _email_backend not in _EMAIL_BACKENDS:
+    raise ImproperlyConfigured(f"HAMDELI_EMAIL_BACKEND={_email_backend!r} must be 'smtp' or 'console'.")
+EMAIL_BACKEND = _EMAIL_BACKENDS[_email_backend]
+EMAIL_HOST = _str("HAMDELI_EMAIL_HOST", "localhost")
+EMAIL_PORT = _int("HAMDELI_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = _str("HAMDELI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = _str("HAMDELI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _bool("HAMDELI_EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = _bool("HAMDELI_EMAIL_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("HAMDELI_EMAIL_STARTTLS and HAMDELI_EMAIL_SSL exclude each other; set one.")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = _str("HAMDELI_EMAIL_FROM", "hamdeli@localhost")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"  # which page depends on the role (web.views.home)
 LOGOUT_REDIRECT_URL = "login"

@@ -5,6 +5,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+# What a member of an institution's store (role "institution", granted one store: A) gets on a route whose
+# permission that role holds (aid's view and handle); a route whose permission it lacks answers 403.
+OWN_STORES = "own stores"  # as the allowed role, for store A's objects; 404 for another store's (a write
+# naming one in its body: refused, nothing written); no row of another store in anything it answers.
+OFFICE = "office"  # the office's own records (pledges, consignments, boxes, reports, the whole flow): 403.
+
 
 @dataclass(frozen=True)
 class Row:
@@ -20,3 +26,7 @@ class Row:
     marker: Callable[[SimpleNamespace], str] | None = None
     multipart: bool = False
     shared: bool = False  # reference data (countries, cities, networks): every member may read it
+    # OWN_STORES or OFFICE: required when the institution role holds the route's permission. The app's
+    # build sets `world.elsewhere(world)`: the same world with store B's objects where it has store A's, so
+    # that this row's params and body name store B's; and `world.elsewhere_markers`: texts of store B's rows.
+    stores: str = ""

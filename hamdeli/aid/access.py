@@ -1,6 +1,22 @@
-"""Who may act where: institution-store members only on the locations granted to them."""
+"""Who may act where: institution-store members only on the locations granted to them.
+
+What a store's member sees. A university's or hospital's store clerk answers for their own shelves and
+for what they handed on or gave out, so everything they read is narrowed to the movements into or out of
+their stores (`touching`), the balances of their stores and the lots that have been there; another
+store's location or lot does not exist for them (404). The office's own records are refused (403,
+`require_office`): pledges, consignments and boxes, donor reports, labels, the aid flow, the IATI and HXL
+exports, and the trace of a pledge, consignment or box. That trace is the office's account to a donor of
+the whole gift across every store (other stores' stock, their recipients, the office's agreements); a
+clerk's own part of it is already on their stock, ledger and lot pages, and showing only "their legs" of
+someone else's gift would read as the whole story when it is not. A lot's recall is different: pulling a
+lot back is the clerk's own work, so its page shows them the lot's units on their shelves and the wards
+they gave it to (`recall`), and nothing of the other stores. Receiving a box is the office's too: the box
+is part of a pledge's consignment and its receipt answers with that consignment; stock reaches a store's
+member by a signed handover or an intake.
+"""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from hamdeli.aid.models import InstitutionAccess, LocationKind
@@ -23,6 +39,13 @@ def allowed_location_ids(org, actor) -> set[int] | None:
 
 def is_institution(org, actor) -> bool:
     return allowed_location_ids(org, actor) is not None
+
+
+def touching(movements, allowed: set[int] | None):
+    """The movements into or out of these locations (all of them when `allowed` is None)."""
+    if allowed is None:
+        return movements
+    return movements.filter(Q(from_location_id__in=allowed) | Q(to_location_id__in=allowed))
 
 
 def check_location(org, actor, location) -> None:

@@ -14,7 +14,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from hamdeli.aid import access, exports, imports, selectors, services
+from hamdeli.aid import exports, imports, selectors, services
 from hamdeli.aid.ledger import MAX_QUANTITY
 from hamdeli.aid.models import BaseUnit, Direction, PartyKind
 from hamdeli.core.errors import ValidationFailed
@@ -348,11 +348,11 @@ def movement_out(m) -> dict:
     return exports.movement_row(m)
 
 
-def _lines(org, lines) -> list[dict]:
+def _lines(org, actor, lines) -> list[dict]:
     out = []
     for line in lines:
         item = selectors.item(org=org, public_id=line.item)
-        lot = selectors.lot(org=org, public_id=line.lot) if line.lot else None
+        lot = selectors.lot(org=org, actor=actor, public_id=line.lot) if line.lot else None
         pledge = selectors.pledge_ref(org=org, public_id=line.pledge) if line.pledge else None
         out.append({"item": item, "quantity": line.quantity, "lot": lot, "pledge": pledge})
     return out
@@ -505,7 +505,7 @@ def pledges_create(request, payload: PledgeIn):
         recipient=selectors.party(org=org, public_id=payload.recipient),
         offered_on=payload.offered_on,
         note=payload.note,
-        lines=[(ln["item"], ln["quantity"]) for ln in _lines(org, payload.lines)],
+        lines=[(ln["item"], ln["quantity"]) for ln in _lines(org, request.user, payload.lines)],
     )
     return Status(201, pledge_out(p))
 
@@ -614,7 +614,7 @@ def consignments_receive_all(request, public_id: uuid.UUID, payload: ReceiveAllI
 def boxes_receive(request, public_id: uuid.UUID, payload: ReceiveIn):
     """Receive a box into a store, line by line."""
     org = request.org
-    box = selectors.box(org=org, actor=None, public_id=public_id)
+    box = selectors.box(org=org, actor=request.user, public_id=public_id)
     where = selectors.location(org=org, actor=request.user, public_id=payload.location)
     services.receive_box(
         org=org,
@@ -661,7 +661,7 @@ def handovers_create(request, payload: StockHandoverIn):
         signed_by=payload.signed_by,
         signed_at=payload.signed_at,
         note=payload.note,
-        lines=_lines(org, payload.lines),
+        lines=_lines(org, request.user, payload.lines),
     )
     return Status(201, [movement_out(m) for m in moved])
 
@@ -680,7 +680,7 @@ def distributions_create(request, payload: DistributionIn):
         recipient_group=payload.recipient_group,
         people_count=payload.people_count,
         note=payload.note,
-        lines=_lines(org, payload.lines),
+        lines=_lines(org, request.user, payload.lines),
     )
     return Status(201, [movement_out(m) for m in moved])
 
@@ -696,7 +696,7 @@ def disposals_create(request, payload: DisposalIn):
         actor=request.user,
         source=selectors.location(org=org, actor=request.user, public_id=payload.source),
         reason=payload.reason,
-        lines=_lines(org, payload.lines),
+        lines=_lines(org, request.user, payload.lines),
     )
     return Status(201, [movement_out(m) for m in moved])
 
@@ -748,10 +748,9 @@ def trace_backward(request, public_id: uuid.UUID):
 @router.get("/lots/{public_id}/recall", response=dict, operation_id="aid_lots_recall")
 @requires("aid.view")
 def lots_recall(request, public_id: uuid.UUID):
-    """Every place and recipient holding units of a lot."""
-    access.require_office(request.org, request.user)
-    lot = selectors.lot(org=request.org, public_id=public_id)
-    return exports.jsonable(selectors.recall(org=request.org, lot=lot))
+    """Every place and recipient holding units of a lot (an institution store's member: their stores' part)."""
+    lot = selectors.lot(org=request.org, actor=request.user, public_id=public_id)
+    return exports.jsonable(selectors.recall(org=request.org, actor=request.user, lot=lot))
 
 
 @router.get("/pledges/{public_id}/report", response=dict, operation_id="aid_pledges_report")

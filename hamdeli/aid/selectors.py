@@ -110,8 +110,13 @@ def box(*, org, actor=None, public_id) -> Box:
     return get_object_or_404(Box.objects.filter(org=org).select_related("consignment__pledge"), public_id=public_id)
 
 
-def lot(*, org, public_id) -> Lot:
-    return get_object_or_404(Lot.objects.filter(org=org).select_related("item", "pledge", "donor"), public_id=public_id)
+def lot(*, org, actor=None, public_id) -> Lot:
+    """A lot of the org; for an institution store's member, only one that has been in one of their stores."""
+    lots = Lot.objects.filter(org=org)
+    allowed = access.allowed_location_ids(org, actor)
+    if allowed is not None:
+        lots = lots.filter(pk__in=access.touching(Movement.objects.filter(org=org), allowed).values("lot_id"))
+    return get_object_or_404(lots.select_related("item", "pledge", "donor"), public_id=public_id)
 
 
 def movement(*, org, public_id) -> Movement:
@@ -178,10 +183,7 @@ def movements(*, org, actor=None):
     qs = Movement.objects.filter(org=org).select_related(
         "item", "lot", "from_location", "to_location", "pledge", "donor", "recipient", "box", "consignment", "reverses"
     )
-    allowed = access.allowed_location_ids(org, actor)
-    if allowed is not None:
-        qs = qs.filter(Q(from_location_id__in=allowed) | Q(to_location_id__in=allowed))
-    return qs.order_by("pk")
+    return access.touching(qs, access.allowed_location_ids(org, actor)).order_by("pk")
 
 
 def pledge_choices(*, org):
@@ -264,7 +266,8 @@ def _lots_of(target) -> list[int]:
 
 
 def find_traceable(*, org, actor=None, public_id):
-    """A pledge, consignment, box or lot of the org, by public id."""
+    """A pledge, consignment, box or lot of the org, by public id: the office's trace, refused to a store's
+    member (a lot's own part for them is `recall`; why, see aid.access)."""
     access.require_office(org, actor)
     for model in (Pledge, Consignment, Box, Lot):
         found = model.objects.filter(org=org, public_id=public_id).first()
@@ -273,15 +276,20 @@ def find_traceable(*, org, actor=None, public_id):
     return get_object_or_404(Pledge, org=org, public_id=public_id)
 
 
-def trace_forward(target) -> dict:
-    """Where the units of a pledge, consignment, box or lot are now, and every final recipient.
+def trace_forward(target, *, within: set[int] | None = None) -> dict:
+    """Where the units of a pledge, consignment, box or lot are now, and every final recipient; `within`
+    some locations, only the units held there and those given out from there.
 
     The ledger traces by lot (every lot belongs to one pledge); a box's contents are traced through
     the lots it carried, which may be shared with other boxes of the same pledge.
     """
     lots = _lots_of(target)
+    held = Balance.objects.filter(lot_id__in=lots)
+    given = Movement.objects.filter(lot_id__in=lots, to_location__kind=LocationKind.DISTRIBUTED)
+    if within is not None:
+        held, given = held.filter(location_id__in=within), given.filter(from_location_id__in=within)
     holdings = (
-        Balance.objects.filter(lot_id__in=lots)
+        held
         .exclude(quantity=0)
         .exclude(location__kind=LocationKind.DONOR)
         .values("location__public_id", "location__name", "location__kind", "item__code", "item__name")
@@ -290,8 +298,7 @@ def trace_forward(target) -> dict:
     )
     reversed_ids = Movement.objects.filter(lot_id__in=lots, reverses__isnull=False).values("reverses_id")
     recipients = list(
-        Movement.objects.filter(lot_id__in=lots, to_location__kind=LocationKind.DISTRIBUTED)
-        .exclude(pk__in=reversed_ids)
+        given.exclude(pk__in=reversed_ids)
         .values("recipient__public_id", "recipient__name", "recipient_group", "item__code", "item__name")
         .annotate(quantity=Sum("quantity"), people=Sum("people_count"))
         .order_by("recipient__pk", "recipient_group")
@@ -321,9 +328,10 @@ def trace_backward(*, org, location: Location) -> list[dict]:
     ]
 
 
-def recall(*, org, lot: Lot) -> dict:
-    """Every location and recipient holding units of a lot."""
-    return trace_forward(lot)
+def recall(*, org, actor=None, lot: Lot) -> dict:
+    """Every location and recipient holding units of a lot; for an institution store's member, their own
+    stores' part: the units on their shelves and the recipients they gave them to (see aid.access)."""
+    return trace_forward(lot, within=access.allowed_location_ids(org, actor))
 
 
 # --- donor report -------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ def _setup_page(request, status=200, **forms):
         "location_form": LocationForm(org=org),
         "items": selectors.items(org=org),
         "parties": selectors.parties(org=org),
-        "locations": selectors.locations(org=org),
+        "locations": selectors.locations(org=org, actor=request.user),
         **forms,
     }
     return render(request, "aid/setup.html", context, status=status)
@@ -289,7 +289,7 @@ def boxes_template(request, public_id):
 def box_receive(request, public_id):
     """Receive one box, line by line, through services.receive_box (the API's receipt)."""
     org, actor = request.org, request.user
-    box = selectors.box(org=org, public_id=public_id)
+    box = selectors.box(org=org, actor=actor, public_id=public_id)
     pledge = box.consignment.pledge
     form = ReceiveForm(request.POST, org=org, actor=actor, box=box)
     if not form.is_valid():
@@ -531,12 +531,12 @@ def movement_reverse(request, public_id):
 
 @requires("aid.view")
 def lot_recall(request, public_id):
-    lot = selectors.lot(org=request.org, public_id=public_id)
-    return render(
-        request,
-        "aid/trace.html",
-        {"target": lot, "kind": _("lot"), "recall": True, "trace": selectors.recall(org=request.org, lot=lot)},
-    )
+    """A lot's recall: where its units are and whom they were given to (a store's member: their stores' part)."""
+    org, actor = request.org, request.user
+    lot = selectors.lot(org=org, actor=actor, public_id=public_id)
+    return render(request, "aid/trace.html", {
+        "target": lot, "kind": _("lot"), "recall": True, "trace": selectors.recall(org=org, actor=actor, lot=lot),
+        "own_part": access.is_institution(org, actor)})
 
 
 def _report_context(request, public_id):

@@ -2,12 +2,14 @@
 
 import json
 
+from axes.utils import reset as reset_sign_in_pauses
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hamdeli.core import dates
+from hamdeli.core import dates, services
 from hamdeli.core.digits import uses_persian_digits
 from hamdeli.core.localized import clean_localized, language_name
 
@@ -150,3 +152,52 @@ class AuditFilterForm(forms.Form):
         return {"actor": self.people.get(data["person"]), "action": data["action"] or None,
                 "object_id": data["object"].strip() or None, "date_from": data["date_from"],
                 "date_to": data["date_to"]}
+
+
+class _NewPasswordWords:
+    """Labels and refusals of the password forms in Hamdeli's words (Django's Persian for these is uneven)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages = {
+            **self.error_messages,
+            "password_mismatch": _("The two new passwords differ; type the same one twice."),
+            "password_incorrect": _("Your current password is not right; type it again."),
+        }
+        if "old_password" in self.fields:
+            self.fields["old_password"].label = _("Current password")
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("New password, again")
+        self.fields["new_password2"].help_text = ""
+
+
+class PasswordChangeForm(_NewPasswordWords, auth_forms.PasswordChangeForm):
+    """Django's form (old password, the new one twice, the settings' rules); saved and audited by the
+    core service."""
+
+    def save(self, commit=True):
+        services.set_password(user=self.user, password=self.cleaned_data["new_password1"],
+                              action="auth.password_changed", actor=self.user)
+        return self.user
+
+
+class SetPasswordForm(_NewPasswordWords, auth_forms.SetPasswordForm):
+    """The new password chosen through an emailed reset link; saved and audited by the core service, and
+    any sign-in pause of the person's name is lifted (they proved they hold the account's email)."""
+
+    def save(self, commit=True):
+        services.set_password(user=self.user, password=self.cleaned_data["new_password1"],
+                              action="auth.password_reset_completed", actor=self.user)
+        reset_sign_in_pauses(username=self.user.get_username())
+        return self.user
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Asks for a reset link. The page answers the same whether or not the address is known; a request for
+    an account of an office is recorded in that office's audit, and the email is sent after the record
+    is committed."""
+
+    def save(self, **kwargs):
+        for user in self.get_users(self.cleaned_data["email"]):
+            services.record_account_event(user=user, action="auth.password_reset_requested", actor=None)
+        return super().save(**kwargs)

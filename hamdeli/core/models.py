@@ -89,8 +89,11 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Updated at most once a minute (core.services.authenticate_token), not on every request.
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Every token expires; after this moment it is refused with 401 `token_expired`.
+    expires_at = models.DateTimeField(editable=False)
 
     class Meta:
         verbose_name = _("API token")
@@ -99,6 +102,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
 
     @staticmethod
     def new_secret() -> str:

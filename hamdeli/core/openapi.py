@@ -19,7 +19,7 @@ WRITES = {"post", "put", "patch", "delete"}
 ERROR_SCHEMA = "Error"
 DESCRIPTIONS = {
     400: "The request could not be read.",
-    401: "No valid API token or signed-in session.",
+    401: "No valid API token or signed-in session (`unauthenticated`), or the token has expired (`token_expired`).",
     403: "Your role does not allow this.",
     404: "Not found, or not your organization's.",
     409: "The record's current state does not allow this (or it already exists).",

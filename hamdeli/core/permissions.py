@@ -17,6 +17,9 @@ from hamdeli.core.models import Role
 
 _NAME = re.compile(r"^[a-z]+\.(view|edit|handle|manage)$")
 PUBLIC = "public"  # declared by the few pages anyone may open (login, public practice pages)
+# Declared by the pages of a person's own account (their password): anyone signed in, whatever their
+# office or role; an anonymous visitor is sent to sign in.
+SIGNED_IN = "signed_in"
 
 
 def role_has(role: str, perm: str) -> bool:
@@ -50,6 +53,10 @@ def enforce(request, perm: str) -> None:
     """
     if perm == PUBLIC:
         return
+    if perm == SIGNED_IN:
+        if not request.user.is_authenticated:
+            raise Http404
+        return
     if getattr(request, "org", None) is None:
         raise Http404
     if not has_perm(request, perm):
@@ -58,7 +65,7 @@ def enforce(request, perm: str) -> None:
 
 def requires(perm: str):
     """Declare and enforce the permission a page or API operation needs."""
-    if perm != PUBLIC:
+    if perm not in (PUBLIC, SIGNED_IN):
         role_has(Role.OWNER, perm)  # validates the name at import time
 
     def decorate(view):

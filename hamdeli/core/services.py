@@ -1,14 +1,18 @@
 """Writes of the core app: organizations, memberships, API tokens."""
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+import datetime as dt
+
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamdeli.core import audit
-from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
+from hamdeli.core import audit, dates
+from hamdeli.core.digits import format_number
+from hamdeli.core.errors import Conflict, ServiceError, ValidationFailed, require_fields
 from hamdeli.core.localized import clean_localized
 from hamdeli.core.models import ApiToken, Membership, Organization, Role
 
@@ -40,6 +44,7 @@ def ensure_member(*, org: Organization, username: str, role: str, password: str 
     user, created = user_model.objects.get_or_create(username=username, defaults={"email": email})
     if created or password:
         if password:
+            check_password_rules(password, user)
             user.set_password(password)
         else:
             user.set_unusable_password()
@@ -57,19 +62,65 @@ def ensure_member(*, org: Organization, username: str, role: str, password: str 
     return membership
 
 
+def check_password_rules(password: str, user) -> None:
+    """Refuse a password the settings' validators refuse (too short, common, all digits, like the name)."""
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(_("Choose another password."), fields={"password": " ".join(exc.messages)}) from None
+
+
 @transaction.atomic
-def create_api_token(*, membership: Membership, name: str, actor=None) -> tuple[ApiToken, str]:
-    """A new token; returns it with its secret, which is never stored and cannot be shown again."""
+def record_account_event(*, user, action: str, actor=None, after: dict | None = None) -> None:
+    """An event of a person's account (sign-in, password change …) in the audit of each office they belong
+    to; a person of no office leaves no entry."""
+    for membership in Membership.objects.filter(user=user).select_related("org"):
+        audit.record(org=membership.org, actor=actor, action=action, object_type="auth.user",
+                     object_id=user.username, after={"user": user.username, **(after or {})})
+
+
+@transaction.atomic
+def set_password(*, user, password: str, action: str = "auth.password_changed", actor=None) -> None:
+    """Give the person a new password (checked against the rules) and record it: `auth.password_changed`
+    by the person, or `auth.password_reset_completed` through an emailed link. Other sessions of the
+    person end, since Django ties a session to the password it was opened with."""
+    check_password_rules(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_account_event(user=user, action=action, actor=actor)
+
+
+# How long a new API token lives: the tokens page offers these; the service takes any whole number of days
+# from 1 to the longest.
+TOKEN_LIFETIMES_DAYS = (7, 30, 90, 180, 365)
+DEFAULT_TOKEN_DAYS = 90
+# last_used_at is written at most this often per token, not on every request.
+LAST_USED_EVERY = dt.timedelta(minutes=1)
+
+
+@transaction.atomic
+def create_api_token(*, membership: Membership, name: str, expires_in_days: int = DEFAULT_TOKEN_DAYS,
+                     actor=None) -> tuple[ApiToken, str]:
+    """A new token that expires after expires_in_days; returns it with its secret, which is never stored
+    and cannot be shown again."""
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("Give the token a name."), fields={"name": _("This field is required.")})
     if len(name) > 100:
         raise ValidationFailed(_("The name is too long."), fields={"name": _("At most 100 characters.")})
+    longest = max(TOKEN_LIFETIMES_DAYS)
+    if isinstance(expires_in_days, bool) or not isinstance(expires_in_days, int) or \
+            not 1 <= expires_in_days <= longest:
+        raise ValidationFailed(_("Choose how long the token lasts."), fields={
+            "expires_in_days": _("Give a whole number of days from 1 to %(longest)s.") % {
+                "longest": format_number(longest)}})
     secret = ApiToken.new_secret()
     token = ApiToken.objects.create(membership=membership, name=name, prefix=secret[:10],
-                                    key_hash=ApiToken.hash(secret))
+                                    key_hash=ApiToken.hash(secret),
+                                    expires_at=timezone.now() + dt.timedelta(days=expires_in_days))
     audit.record(org=membership.org, actor=actor, action="api_token.created", obj=token,
-                 after={"name": name, "prefix": token.prefix, "user": membership.user.username})
+                 after={"name": name, "prefix": token.prefix, "user": membership.user.username,
+                        "expires_at": token.expires_at.isoformat()})
     return token, secret
 
 
@@ -84,6 +135,9 @@ def revoke_api_token(*, token: ApiToken, actor=None) -> ApiToken:
 
 
 def authenticate_token(raw: str) -> ApiToken | None:
+    """The live token with this secret, or None (unknown, revoked, or its person deactivated). An expired
+    token is refused with 401 `token_expired`, saying when it expired. Its last use is recorded at most
+    once a minute: one conditional UPDATE, which concurrent requests of the same minute find done."""
     token = (
         ApiToken.objects.filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True)
         .select_related("membership__org", "membership__user")
@@ -92,8 +146,14 @@ def authenticate_token(raw: str) -> ApiToken | None:
     if token is None or not token.membership.user.is_active or token.membership.deactivated_at is not None:
         return None
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if token.is_expired(now):
+        raise ServiceError(
+            _("This API token expired on %(date)s. Create a new one on the API tokens page.")
+            % {"date": dates.format_date(timezone.localtime(token.expires_at))},
+            code="token_expired", status=401)
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_EVERY)).update(last_used_at=now)
     return token
 
 
@@ -118,7 +178,7 @@ def invite_member(*, org: Organization, actor, email: str, role: str) -> tuple[M
     require_fields(email=email, role=role)
     try:
         EmailValidator()(email)
-    except ValidationError:
+    except DjangoValidationError:
         raise ValidationFailed(_("Some fields are not valid."),
                                fields={"email": _("Enter a valid email address.")}) from None
     if role not in Role.values:

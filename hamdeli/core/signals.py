@@ -1,42 +1,80 @@
-"""Sign-ins, failed sign-ins and sign-outs go into the audit of every office the person belongs to.
+"""Sign-ins, failed sign-ins, sign-outs and sign-in pauses go into the audit of every office the person
+belongs to.
 
-A failed sign-in for a name nobody has is written to the log only: it belongs to no office."""
+A failed sign-in for a name nobody has is written to the log only: it belongs to no office. A sign-in
+tried while its user name and address are paused (django-axes) is refused without looking at the
+password: it is logged, not audited, so hammering a paused sign-in cannot fill the audit."""
 
 import logging
 
+from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db import transaction
 from django.dispatch import receiver
 
-from hamdeli.core import audit, origin
-from hamdeli.core.models import Membership
+from hamdeli.core import origin, services
 
 log = logging.getLogger("hamdeli.security")
+_FAILURE_AUDITED = "_hamdeli_failure_audited"
 
 
-def _record_for_each_org(user, action: str, *, actor) -> None:
-    with transaction.atomic():
-        for membership in Membership.objects.filter(user=user).select_related("org"):
-            audit.record(org=membership.org, actor=actor, action=action, object_type="auth.user",
-                         object_id=user.username, after={"user": user.username})
+def _user_named(username):
+    return get_user_model().objects.filter(username=str(username or "")[:150]).first()
 
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
-    _record_for_each_org(user, "auth.login", actor=user)
+    services.record_account_event(user=user, action="auth.login", actor=user)
 
 
 @receiver(user_logged_out)
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
-        _record_for_each_org(user, "auth.logout", actor=user)
+        services.record_account_event(user=user, action="auth.logout", actor=user)
+
+
+def _paused_before_checking(request) -> bool:
+    """True when axes refused this attempt because its pair was already paused (the password was never
+    checked); False for a real failure, including the one that starts a pause."""
+    return bool(getattr(request, "axes_locked_out", False)) and getattr(request, "axes_failures_since_start",
+                                                                          None) is None
+
+
+def _record_failure(request, username) -> None:
+    if request is not None:
+        if getattr(request, _FAILURE_AUDITED, False):
+            return
+        setattr(request, _FAILURE_AUDITED, True)
+    user = _user_named(username)
+    if user is not None:
+        services.record_account_event(user=user, action="auth.login_failed", actor=None)
 
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
-    user = get_user_model().objects.filter(username=username).first()
+    if request is not None and _paused_before_checking(request):
+        log.warning("sign-in refused for %r from %s: paused after repeated failures", username,
+                    origin.current().ip or "-")
+        return
     log.warning("failed sign-in for %r from %s", username, origin.current().ip or "-")
+    _record_failure(request, username)
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender, request, username, ip_address, **kwargs):
+    """The failure that starts a pause: recorded as a failure and then as the pause (once per pause; axes
+    also sends this signal for every attempt refused during the pause, which are only logged)."""
+    if request is None or getattr(request, "axes_failures_since_start", None) is None:
+        return
+    username = str(username or "")[:150]
+    log.warning("sign-in paused for %r from %s after %s failures", username, ip_address or "-",
+                request.axes_failures_since_start)
+    _record_failure(request, username)
+    user = _user_named(username)
     if user is not None:
-        _record_for_each_org(user, "auth.login_failed", actor=None)
+        from hamdeli.core.lockout import seconds_left
+
+        services.record_account_event(user=user, action="auth.locked_out", actor=None, after={
+            "user": user.username, "failures": request.axes_failures_since_start,
+            "paused_seconds": seconds_left(request, getattr(request, "axes_credentials", None))})

@@ -1,24 +1,57 @@
-"""Sign-in, sign-out, language and organization switching, and API tokens."""
+"""Sign-in, sign-out, password change and reset, language and organization switching, and API tokens."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from hamdeli.core import exports, selectors, services
+from hamdeli.core import exports, forms, selectors, services
 from hamdeli.core.errors import ServiceError
-from hamdeli.core.forms import AuditFilterForm
 from hamdeli.core.middleware import OrganizationMiddleware
-from hamdeli.core.permissions import PUBLIC, requires
+from hamdeli.core.permissions import PUBLIC, SIGNED_IN, requires
 
 login = requires(PUBLIC)(auth_views.LoginView.as_view(template_name="core/login.html",
                                                       redirect_authenticated_user=True))
 logout = requires(PUBLIC)(auth_views.LogoutView.as_view())
 set_language = requires(PUBLIC)(django_set_language)
+
+
+class _PasswordChange(auth_views.PasswordChangeView):
+    template_name = "core/password_change.html"
+    form_class = forms.PasswordChangeForm
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this sign-in; the others end with the old password
+        messages.success(self.request, _("Your password was changed. You stay signed in here; every other "
+                                         "sign-in with the old password has ended."))
+        return response
+
+
+password_change = requires(SIGNED_IN)(_PasswordChange.as_view())
+# Reset by an emailed link. The request page answers the same whether or not the address is known.
+password_reset = requires(PUBLIC)(auth_views.PasswordResetView.as_view(
+    template_name="core/password_reset.html",
+    form_class=forms.PasswordResetForm,
+    subject_template_name="core/password_reset_subject.txt",
+    email_template_name="core/password_reset_email.txt",
+    success_url=reverse_lazy("password_reset_done"),
+))
+password_reset_done = requires(PUBLIC)(auth_views.PasswordResetDoneView.as_view(
+    template_name="core/password_reset_done.html"))
+password_reset_confirm = requires(PUBLIC)(auth_views.PasswordResetConfirmView.as_view(
+    template_name="core/password_reset_confirm.html",
+    form_class=forms.SetPasswordForm,
+    success_url=reverse_lazy("password_reset_complete"),
+))
+password_reset_complete = requires(PUBLIC)(auth_views.PasswordResetCompleteView.as_view(
+    template_name="core/password_reset_complete.html"))
 
 
 @require_POST
@@ -37,19 +70,23 @@ def switch_org(request):
 @requires("org.view")
 def tokens(request):
     new_secret = None
-    error = None
+    errors = {}
+    chosen = request.POST.get("expires_in_days", str(services.DEFAULT_TOKEN_DAYS))
     if request.method == "POST":
         try:
             _token, new_secret = services.create_api_token(
-                membership=request.membership, name=request.POST.get("name", ""), actor=request.user
-            )
+                membership=request.membership, name=request.POST.get("name", ""),
+                expires_in_days=int(chosen) if chosen.isdigit() and len(chosen) < 6 else -1, actor=request.user)
         except ServiceError as exc:
-            error = exc.fields.get("name") or exc.message
+            errors = exc.fields or {"name": exc.message}
     return render(request, "core/tokens.html", {
         "tokens": selectors.tokens(org=request.org, membership=request.membership),
         "new_secret": new_secret,
-        "error": error,
-    }, status=422 if error else 200)
+        "errors": errors,
+        "lifetimes": services.TOKEN_LIFETIMES_DAYS,
+        "chosen": chosen,
+        "now": timezone.now(),
+    }, status=422 if errors else 200)
 
 
 @require_POST
@@ -64,9 +101,9 @@ def revoke_token(request, public_id):
 AUDIT_PER_PAGE = 50
 
 
-def _audit_filters(request) -> tuple[AuditFilterForm, dict]:
-    form = AuditFilterForm(request.GET or None, people=selectors.audit_people(org=request.org),
-                           actions=selectors.audit_actions(org=request.org))
+def _audit_filters(request) -> tuple[forms.AuditFilterForm, dict]:
+    form = forms.AuditFilterForm(request.GET or None, people=selectors.audit_people(org=request.org),
+                                 actions=selectors.audit_actions(org=request.org))
     return form, form.filters()
 
 

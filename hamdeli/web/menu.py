@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core.models import Role
-from hamdeli.core.permissions import PUBLIC, has_perm
+from hamdeli.core.permissions import PUBLIC, SIGNED_IN, has_perm
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,8 @@ def may_open(request, url_name: str, *, office: bool = False) -> bool:
         return False
     if perm == PUBLIC:
         return True
+    if perm == SIGNED_IN:
+        return request.user.is_authenticated
     membership = getattr(request, "membership", None)
     if office and membership is not None and membership.role == Role.INSTITUTION:
         return False

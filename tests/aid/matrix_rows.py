@@ -1,4 +1,5 @@
 import datetime as dt
+from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -6,7 +7,7 @@ from hamdeli.aid import services
 from hamdeli.aid.models import Movement
 from hamdeli.core import formtokens
 from hamdeli.core import services as core
-from tests.matrix import Row
+from tests.matrix import OFFICE, OWN_STORES, Row
 
 
 def build(world):
@@ -66,6 +67,27 @@ def build(world):
     a.lot = shipped.lots.get()
     core.ensure_member(org=org, username="matrix_inst", role="institution", password="pw-for-tests-only-123")
     a.movement = Movement.objects.filter(org=org, to_location=a.store).first()
+    _stores(world, a)
+
+
+def _stores(world, a):
+    """A member of an institution's store granted store A (a.store) only, and store B with rows of its own:
+    lot M1 of store A also reached B, which gave some to a ward; B took in a lot A never held."""
+    org, actor = world.org, world.officer
+    clerk = core.ensure_member(org=org, username="matrix_clerk", role="institution", password="pw-for-tests-only-123")
+    world.store_clerk = clerk.user
+    services.grant_location(org=org, actor=actor, membership=clerk, location=a.store)
+    far_party = services.create_party(org=org, actor=actor, name={"en": "matrix-far-party"}, kind="hospital")
+    far_store = services.create_location(org=org, actor=actor, name={"en": "matrix-far-store"}, party=far_party)
+    services.handover(org=org, actor=actor, source=a.store, target=far_store, signed_by="B's clerk",
+                      lines=[{"item": a.item, "quantity": 5}])
+    services.distribute(org=org, actor=actor, source=far_store, recipient=a.hospital, recipient_group="matrix-far-ward",
+                        note="matrix-far-note", lines=[{"item": a.item, "quantity": 2}])
+    (far_intake,) = services.intake(org=org, actor=actor, location=far_store, item=a.item, quantity=9,
+                                    lot_number="matrix-far-lot", note="matrix-far-note")
+    far = {"store": far_store, "lot": far_intake.lot, "movement": far_intake}
+    world.elsewhere = lambda w: SimpleNamespace(**{**vars(w), "aid": SimpleNamespace(**{**vars(w.aid), **far})})
+    world.elsewhere_markers = ("matrix-far-ward", "matrix-far-note", "matrix-far-lot")
 
 
 def _w(w):
@@ -96,8 +118,8 @@ def move_body(w, **extra):
 
 
 ROWS = [
-    Row("aid:home", marker=lambda w: "matrix-aid-store"),
-    Row("aid:setup", marker=lambda w: "matrix-item"),
+    Row("aid:home", marker=lambda w: "matrix-aid-store", stores=OWN_STORES),
+    Row("aid:setup", marker=lambda w: "matrix-item", stores=OWN_STORES),
     Row(
         "aid:item_create",
         method="post",
@@ -119,7 +141,7 @@ ROWS = [
         ok=(302,),
         body=page_form(lambda w: {"name_fa": "انبار", "name_en": "Store", "party": w.aid.hospital.public_id}),
     ),
-    Row("aid:pledges", marker=lambda w: "matrix-pledge"),
+    Row("aid:pledges", marker=lambda w: "matrix-pledge", stores=OFFICE),
     Row("aid:pledge_create"),
     Row(
         "aid:pledge_create",
@@ -134,7 +156,7 @@ ROWS = [
             "quantity": 10,
         }),
     ),
-    Row("aid:pledge", params=pid("offered")),
+    Row("aid:pledge", params=pid("offered"), stores=OFFICE),
     Row(
         "aid:pledge_transition",
         method="post",
@@ -142,6 +164,7 @@ ROWS = [
         params=pid("offered"),
         ok=(302,),
         body=page_form(lambda w: {"action": "accept"}),
+        stores=OFFICE,
     ),
     Row(
         "aid:consignment_import",
@@ -150,8 +173,9 @@ ROWS = [
         params=pid("accepted"),
         ok=(302,),
         body=page_form(lambda w: {"file": _csv(w)}),
+        stores=OFFICE,
     ),
-    Row("aid:boxes_template", params=pid("shipped")),
+    Row("aid:boxes_template", params=pid("shipped"), stores=OFFICE),
     Row(
         "aid:consignment_boxes",
         method="post",
@@ -159,9 +183,10 @@ ROWS = [
         params=pid("accepted"),
         ok=(302,),
         body=page_form(lambda w: {"item_1": w.aid.item.public_id, "boxes_1": 2, "per_box_1": 5, "confirm": "1"}),
+        stores=OFFICE,
     ),
-    Row("aid:report", params=pid("shipped")),
-    Row("aid:report_pdf", params=pid("shipped")),
+    Row("aid:report", params=pid("shipped"), stores=OFFICE),
+    Row("aid:report_pdf", params=pid("shipped"), stores=OFFICE),
     Row(
         "aid:box_receive",
         method="post",
@@ -169,6 +194,7 @@ ROWS = [
         params=pid("box"),
         ok=(302,),
         body=page_form(lambda w: {"location": w.aid.store.public_id}),
+        stores=OFFICE,
     ),
     Row(
         "aid:consignment_receive_all",
@@ -177,10 +203,11 @@ ROWS = [
         params=pid("consignment"),
         ok=(302,),
         body=page_form(lambda w: {"location": w.aid.store.public_id}),
+        stores=OFFICE,
     ),
-    Row("aid:box_label", params=pid("box")),
-    Row("aid:consignment_labels", params=pid("consignment")),
-    Row("aid:intake"),
+    Row("aid:box_label", params=pid("box"), stores=OFFICE),
+    Row("aid:consignment_labels", params=pid("consignment"), stores=OFFICE),
+    Row("aid:intake", stores=OWN_STORES),
     Row(
         "aid:intake",
         method="post",
@@ -188,8 +215,9 @@ ROWS = [
         ok=(302,),
         body=page_form(lambda w: {"location": w.aid.store.public_id, "item": w.aid.item.public_id, "quantity": 7,
                         "donor": w.aid.donor.public_id, "lot_number": "GIFT-1", "expires_on": "1400/04/09"}),
+        stores=OWN_STORES,
     ),
-    Row("aid:handover"),
+    Row("aid:handover", stores=OWN_STORES),
     Row(
         "aid:handover",
         method="post",
@@ -202,8 +230,9 @@ ROWS = [
             "quantity": 1,
             "signed_by": "Dr. A",
         }),
+        stores=OWN_STORES,
     ),
-    Row("aid:dispose"),
+    Row("aid:dispose", stores=OWN_STORES),
     Row(
         "aid:dispose",
         method="post",
@@ -215,8 +244,9 @@ ROWS = [
             "quantity": 1,
             "reason": "expired",
         }),
+        stores=OWN_STORES,
     ),
-    Row("aid:distribute"),
+    Row("aid:distribute", stores=OWN_STORES),
     Row(
         "aid:distribute",
         method="post",
@@ -229,10 +259,11 @@ ROWS = [
             "item": w.aid.item.public_id,
             "quantity": 1,
         }),
+        stores=OWN_STORES,
     ),
-    Row("aid:trace", params=pid("shipped")),
-    Row("aid:location", params=pid("store")),
-    Row("aid:lot", params=pid("lot")),
+    Row("aid:trace", params=pid("shipped"), stores=OFFICE),
+    Row("aid:location", params=pid("store"), stores=OWN_STORES),
+    Row("aid:lot", params=pid("lot"), stores=OWN_STORES),
     Row(
         "aid:location_grant",
         method="post",
@@ -241,7 +272,7 @@ ROWS = [
         ok=(302,),
         body=page_form(lambda w: {"membership": w.org.memberships.get(user__username="matrix_inst").pk}),
     ),
-    Row("aid:movements", marker=lambda w: "matrix-aid-store"),
+    Row("aid:movements", marker=lambda w: "matrix-aid-store", stores=OWN_STORES),
     Row(
         "aid:movement_reverse",
         method="post",
@@ -250,14 +281,14 @@ ROWS = [
         ok=(302,),
         body=page_form(lambda w: {"note": "entered twice"}),
     ),
-    Row("aid:flow", marker=lambda w: "matrix-donor"),
-    Row("aid:export_movements", marker=lambda w: "matrix-aid-store"),
-    Row("aid:export_iati", marker=lambda w: "matrix-pledge"),
-    Row("aid:export_hxl", marker=lambda w: "matrix-donor"),
+    Row("aid:flow", marker=lambda w: "matrix-donor", stores=OFFICE),
+    Row("aid:export_movements", marker=lambda w: "matrix-aid-store", stores=OWN_STORES),
+    Row("aid:export_iati", marker=lambda w: "matrix-pledge", stores=OFFICE),
+    Row("aid:export_hxl", marker=lambda w: "matrix-donor", stores=OFFICE),
     # API
-    Row("aid_items_list", marker=lambda w: "matrix-item"),
+    Row("aid_items_list", marker=lambda w: "matrix-item", stores=OWN_STORES),
     Row("aid_items_create", method="post", write=True, ok=(201,), body=lambda w: {"code": "gown", "name": {"en": "G"}}),
-    Row("aid_parties_list", marker=lambda w: "matrix-donor"),
+    Row("aid_parties_list", marker=lambda w: "matrix-donor", stores=OWN_STORES),
     Row(
         "aid_parties_create",
         method="post",
@@ -265,7 +296,7 @@ ROWS = [
         ok=(201,),
         body=lambda w: {"name": {"en": "Ministry"}, "kind": "ministry"},
     ),
-    Row("aid_locations_list", marker=lambda w: "matrix-aid-store"),
+    Row("aid_locations_list", marker=lambda w: "matrix-aid-store", stores=OWN_STORES),
     Row(
         "aid_locations_create",
         method="post",
@@ -275,12 +306,13 @@ ROWS = [
     ),
     Row("aid_locations_grant", method="post", write=True, params=pid("other_store"), ok=(201,),
         body=lambda w: {"username": "matrix_inst"}),
-    Row("aid_stock", marker=lambda w: "matrix-aid-store"),
+    Row("aid_stock", marker=lambda w: "matrix-aid-store", stores=OWN_STORES),
     Row(
         "aid_fefo",
         body=lambda w: {"location": str(w.aid.store.public_id), "item": str(w.aid.item.public_id), "quantity": 1},
+        stores=OWN_STORES,
     ),
-    Row("aid_pledges_list", marker=lambda w: "matrix-pledge"),
+    Row("aid_pledges_list", marker=lambda w: "matrix-pledge", stores=OFFICE),
     Row(
         "aid_pledges_create",
         method="post",
@@ -293,9 +325,10 @@ ROWS = [
             "lines": [{"item": str(w.aid.item.public_id), "quantity": 5}],
         },
     ),
-    Row("aid_pledges_get", params=pid("offered")),
+    Row("aid_pledges_get", params=pid("offered"), stores=OFFICE),
     Row(
-        "aid_pledges_transition", method="post", write=True, params=pid("offered"), body=lambda w: {"action": "accept"}
+        "aid_pledges_transition", method="post", write=True, params=pid("offered"), body=lambda w: {"action": "accept"},
+        stores=OFFICE,
     ),
     Row(
         "aid_consignments_create",
@@ -304,6 +337,7 @@ ROWS = [
         params=pid("accepted"),
         ok=(201,),
         body=lambda w: {"boxes": [{"lines": [{"item": str(w.aid.item.public_id), "quantity": 5}]}]},
+        stores=OFFICE,
     ),
     Row(
         "aid_consignments_import",
@@ -313,14 +347,16 @@ ROWS = [
         ok=(201,),
         multipart=True,
         body=lambda w: {"file": _csv(w)},
+        stores=OFFICE,
     ),
-    Row("aid_consignments_get", params=pid("consignment")),
+    Row("aid_consignments_get", params=pid("consignment"), stores=OFFICE),
     Row(
         "aid_consignments_receive_all",
         method="post",
         write=True,
         params=pid("consignment"),
         body=lambda w: {"location": str(w.aid.store.public_id)},
+        stores=OFFICE,
     ),
     Row(
         "aid_boxes_receive",
@@ -328,6 +364,7 @@ ROWS = [
         write=True,
         params=pid("box"),
         body=lambda w: {"location": str(w.aid.store.public_id)},
+        stores=OFFICE,
     ),
     Row(
         "aid_intakes_create",
@@ -335,6 +372,7 @@ ROWS = [
         write=True,
         ok=(201,),
         body=lambda w: {"location": str(w.aid.store.public_id), "item": str(w.aid.item.public_id), "quantity": 3},
+        stores=OWN_STORES,
     ),
     Row(
         "aid_handovers_create",
@@ -342,6 +380,7 @@ ROWS = [
         write=True,
         ok=(201,),
         body=lambda w: move_body(w, target=str(w.aid.other_store.public_id), signed_by="Dr. A"),
+        stores=OWN_STORES,
     ),
     Row(
         "aid_distributions_create",
@@ -349,6 +388,7 @@ ROWS = [
         write=True,
         ok=(201,),
         body=lambda w: move_body(w, recipient=str(w.aid.hospital.public_id), recipient_group="ICU"),
+        stores=OWN_STORES,
     ),
     Row(
         "aid_disposals_create",
@@ -356,6 +396,7 @@ ROWS = [
         write=True,
         ok=(201,),
         body=lambda w: move_body(w, reason="spoilt by water"),
+        stores=OWN_STORES,
     ),
     Row(
         "aid_movements_reverse",
@@ -364,13 +405,14 @@ ROWS = [
         params=pid("movement"),
         ok=(201,),
         body=lambda w: {"note": "entered twice"},
+        stores=OFFICE,
     ),
-    Row("aid_movements_list", marker=lambda w: "matrix-aid-store"),
-    Row("aid_trace_forward", params=pid("shipped")),
-    Row("aid_trace_backward", params=pid("store")),
-    Row("aid_lots_recall", params=pid("lot")),
-    Row("aid_pledges_report", params=pid("shipped")),
-    Row("aid_export_iati", marker=lambda w: "matrix-pledge"),
-    Row("aid_export_hxl", marker=lambda w: "matrix-donor"),
-    Row("aid_export_movements", marker=lambda w: "matrix-aid-store"),
+    Row("aid_movements_list", marker=lambda w: "matrix-aid-store", stores=OWN_STORES),
+    Row("aid_trace_forward", params=pid("shipped"), stores=OFFICE),
+    Row("aid_trace_backward", params=pid("store"), stores=OWN_STORES),
+    Row("aid_lots_recall", params=pid("lot"), stores=OWN_STORES),
+    Row("aid_pledges_report", params=pid("shipped"), stores=OFFICE),
+    Row("aid_export_iati", marker=lambda w: "matrix-pledge", stores=OFFICE),
+    Row("aid_export_hxl", marker=lambda w: "matrix-donor", stores=OFFICE),
+    Row("aid_export_movements", marker=lambda w: "matrix-aid-store", stores=OWN_STORES),
 ]

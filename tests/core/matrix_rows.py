@@ -14,6 +14,12 @@ ROWS = [
     Row("home", public=True, ok=(302,)),
     Row("dashboard"),
     Row("switch_org", method="post", ok=(302,), body=lambda w: {"org": str(w.org.public_id)}),
+    # A person's own password: anyone signed in (the outsider changes theirs, not ours).
+    Row("password_change"),
+    Row("password_reset", public=True),
+    Row("password_reset_done", public=True),
+    Row("password_reset_confirm", public=True, params=lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
+    Row("password_reset_complete", public=True),
     # Any member manages their own tokens, so the viewer may too: not a "write" in the matrix sense.
     Row("tokens", marker=lambda w: "matrix-marker-token"),
     Row("revoke_token", method="post", write=True, params=lambda w: {"public_id": w.token.public_id},

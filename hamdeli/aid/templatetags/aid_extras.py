@@ -18,3 +18,13 @@ def dtext(value) -> str:
         if value.get(lang):
             return value[lang] if lang == wanted else f"{value[lang]} [{lang}]"
     return ""
+
+
+@register.filter
+def office(request) -> bool:
+    """Whether the member works for the office, not for an institution's store (which is refused the
+    office's pages: pledges, traces, the flow, IATI and HXL; see aid.access)."""
+    from hamdeli.core.models import Role
+
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.role != Role.INSTITUTION

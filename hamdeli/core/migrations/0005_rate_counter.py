@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_audit_chain'),
+        ('core', '0004_api_token_expires_at_required'),
     ]
 
     operations = [
