@@ -24,7 +24,7 @@ from hamdeli.api import api
 from hamdeli.core import formtokens
 from hamdeli.core import services as core
 from hamdeli.core.models import AuditEntry, Role
-from hamdeli.core.permissions import PUBLIC, role_has
+from hamdeli.core.permissions import PUBLIC, SIGNED_IN, role_has
 from tests.conftest import api_client_for, client_for
 from tests.matrix import OFFICE, OWN_STORES
 
@@ -94,13 +94,19 @@ def test_every_page_declares_its_permission():
 def _store_member(row) -> bool:
     """Whether a member of an institution's store holds the route's permission."""
     perm = PERMISSIONS[row.key]
-    return perm == PUBLIC or role_has(Role.INSTITUTION, perm)
+    return perm in (PUBLIC, SIGNED_IN) or role_has(Role.INSTITUTION, perm)
+
+
+def _own_account(row) -> bool:
+    """A page about the signed-in person themselves (their password): no office data, no store to narrow."""
+    return PERMISSIONS[row.key] == SIGNED_IN
 
 
 def test_every_route_a_store_may_open_says_what_a_store_sees():
     """A new aid page or operation must say whether it is the office's or narrowed to the member's stores."""
     undeclared = sorted({row.key for _app, row in ROWS
-                         if not row.public and _store_member(row) and row.stores not in (OWN_STORES, OFFICE)})
+                         if not row.public and not _own_account(row) and _store_member(row)
+                         and row.stores not in (OWN_STORES, OFFICE)})
     assert not undeclared, f"rows without stores=OWN_STORES or stores=OFFICE: {undeclared}"
     needless = sorted({row.key for _app, row in ROWS if row.stores and not _store_member(row)})
     assert not needless, f"the institution role cannot open these at all; drop stores=: {needless}"
@@ -145,6 +151,8 @@ def _names(row, world) -> tuple:
 def _check_store_clerk(row, world, clerk):
     """What a member of an institution's store granted store A gets (see the module's docstring)."""
     api_call = row.key in OPERATIONS
+    if _own_account(row):
+        return
     if not _store_member(row):
         refused = _call(clerk, row, world, api_call=api_call)
         assert refused.status_code == 403, f"a store's member got {refused.status_code}"
