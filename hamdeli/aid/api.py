@@ -7,16 +7,16 @@ from typing import Literal
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from hamdeli.aid import exports, imports, selectors, services
+from hamdeli.aid import access, exports, imports, selectors, services, sharing
 from hamdeli.aid.ledger import MAX_QUANTITY
-from hamdeli.aid.models import BaseUnit, Direction, PartyKind
+from hamdeli.aid.models import BaseUnit, Direction, LinkState, PartyKind
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.idempotency import idempotent
 from hamdeli.core.localized import localized_str
@@ -773,3 +773,257 @@ def export_iati(request):
 def export_hxl(request):
     """The aid as an HXL-hashtagged CSV."""
     return HttpResponse(exports.hxl_csv(org=request.org, actor=request.user), content_type="text/csv; charset=utf-8")
+
+
+# --- two offices, one shipment (aid.sharing) -------------------------------------------------------
+
+
+class PartnerOfficeOut(Schema):
+    slug: str = Field(..., description="the office's short name, as an offer names it")
+    name: Localized
+    city_geonameid: int
+
+
+class PledgeLinkLineOut(Schema):
+    item: str = Field(..., description="the item's code (an offer is matched by code in each catalogue)")
+    name: Localized
+    quantity: int
+
+
+class PledgeLinkOut(Schema):
+    id: uuid.UUID
+    reference: str = Field(..., description="the shared reference both offices see")
+    state: str
+    side: Literal["donor", "recipient"] = Field(..., description="this office's side of the link")
+    donor_office: PartnerOfficeOut
+    recipient_office: PartnerOfficeOut
+    label: Localized
+    offered_on: dt.date | None
+    lines: list[PledgeLinkLineOut] = Field(..., description="what the donor office offered")
+    pledge: uuid.UUID | None = Field(..., description="your own pledge in the link (the outbound one you offered, "
+                                                      "or the inbound one you accepted it as); null while an "
+                                                      "offer to you waits")
+    cancel_reason: str
+    created_at: dt.datetime
+
+
+class PledgeLinkOfferIn(Schema):
+    pledge: uuid.UUID = Field(..., description="your outbound pledge")
+    office: str = Field(..., min_length=1, max_length=50,
+                        description="a partner office's short name (GET /aid/links/offices)")
+
+
+class PledgeLinkAcceptIn(Schema):
+    pledge: uuid.UUID | None = Field(None, description="link this inbound pledge of yours (not linked yet)")
+    donor: uuid.UUID | None = Field(None, description="or record a new inbound pledge: its donor (one of your "
+                                                      "parties)")
+    recipient: uuid.UUID | None = Field(None, description="… and its recipient")
+
+
+class PledgeLinkCancelIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class SharedPlaceOut(Schema):
+    location: Localized
+    kind: str
+    quantity: int
+
+
+class SharedItemOut(Schema):
+    item: str
+    name: Localized
+    pledged: int
+    sent: int
+    accounted: int
+    places: list[SharedPlaceOut]
+
+
+class SharedRecipientOut(Schema):
+    recipient: Localized
+    group: str
+    item: str
+    name: Localized
+    quantity: int
+    people: int | None
+
+
+class SharedDiscrepancyOut(Schema):
+    reason: str = Field(..., description="short, damaged or over")
+    item: str
+    lot: str
+    quantity: int
+    note: str
+
+
+class SharedBoxLineOut(Schema):
+    item: str
+    lot: str
+    quantity: int
+
+
+class SharedBoxOut(Schema):
+    number: int
+    label: str
+    state: str
+    lines: list[SharedBoxLineOut]
+    discrepancies: list[SharedDiscrepancyOut]
+
+
+class SharedConsignmentOut(Schema):
+    reference: str
+    carrier: str
+    shipped_on: dt.date | None
+    boxes: list[SharedBoxOut]
+
+
+class SharedViewOut(Schema):
+    reference: str
+    recipient_office: PartnerOfficeOut
+    pledge_state: str = Field(..., description="the state of the recipient office's pledge")
+    reconciles: bool = Field(..., description="every unit sent is accounted for in the recipient's ledger")
+    items: list[SharedItemOut]
+    recipients: list[SharedRecipientOut] = Field(..., description="final recipients (hospitals, wards)")
+    consignments: list[SharedConsignmentOut]
+
+
+def office_out(o) -> dict:
+    return {"slug": o.slug, "name": o.name, "city_geonameid": o.city_id}
+
+
+def link_out(link, org) -> dict:
+    donor_side = link.donor_pledge.org_id == org.pk
+    offered = link.donor_pledge
+    mine = offered if donor_side else link.recipient_pledge
+    return {
+        "id": link.public_id,
+        "reference": link.reference,
+        "state": link.state,
+        "side": "donor" if donor_side else "recipient",
+        "donor_office": office_out(offered.org),
+        "recipient_office": office_out(link.recipient_org),
+        "label": offered.label,
+        "offered_on": offered.offered_on,
+        "lines": [{"item": ln.item.code, "name": ln.item.name, "quantity": ln.quantity} for ln in offered.lines.all()],
+        "pledge": mine.public_id if mine is not None else None,
+        "cancel_reason": link.cancel_reason,
+        "created_at": link.created_at,
+    }
+
+
+def shared_out(view: dict) -> dict:
+    link, report = view["link"], view["report"]
+    return {
+        "reference": link.reference,
+        "recipient_office": office_out(link.recipient_org),
+        "pledge_state": report["pledge"].state,
+        "reconciles": report["reconciles"],
+        "items": [{"item": i["item"].code, "name": i["item"].name, "pledged": i["pledged"], "sent": i["sent"],
+                   "accounted": i["accounted"],
+                   "places": [{"location": loc.name, "kind": loc.kind, "quantity": q} for loc, q in i["places"]]}
+                  for i in report["items"]],
+        "recipients": [{"recipient": r["recipient__name"], "group": r["recipient_group"], "item": r["item__code"],
+                        "name": r["item__name"], "quantity": r["quantity"], "people": r["people"]}
+                       for r in report["recipients"]],
+        "consignments": [
+            {"reference": c.reference, "carrier": c.carrier, "shipped_on": c.shipped_on,
+             "boxes": [{"number": b.number, "label": b.label, "state": b.state,
+                        "lines": [{"item": ln.item.code, "lot": ln.lot.number, "quantity": ln.quantity}
+                                  for ln in b.lines.all()],
+                        "discrepancies": [{"reason": m.reason, "item": m.item.code, "lot": m.lot.number,
+                                           "quantity": m.quantity, "note": m.note} for m in b.discrepancies]}
+                       for b in boxes]}
+            for c, boxes in view["boxes"]
+        ],
+    }
+
+
+def _link(request, public_id):
+    return sharing.link(org=request.org, actor=request.user, public_id=public_id)
+
+
+@router.get("/links", response=list[PledgeLinkOut], operation_id="aid_links_list")
+@paged
+@requires("aid.view")
+def links_list(request, side: Literal["offered_by_us", "offered_to_us"] | None = None,
+               state: Literal[tuple(LinkState.values)] | None = None):
+    """Shipments shared with other offices: pledges this office offered, and offers made to it."""
+    rows = sharing.links(org=request.org, actor=request.user, side=side, state=state).prefetch_related(
+        "donor_pledge__lines__item")
+    return mapped(rows, lambda link: link_out(link, request.org))
+
+
+@router.get("/links/offices", response=list[PartnerOfficeOut], operation_id="aid_links_offices")
+@paged
+@requires("aid.view")
+def links_offices(request):
+    """Offices a pledge may be offered to: partner offices on this instance.
+
+    An office is listed when its city is this office's partner and it has recorded this office's city as
+    its partner too; no other organization on the instance is named.
+    """
+    access.require_office(request.org, request.user)
+    return mapped(sharing.partner_offices(request.org), office_out)
+
+
+@router.post("/links", response={201: PledgeLinkOut}, operation_id="aid_links_offer")
+@requires("aid.edit")
+@idempotent
+def links_offer(request, payload: PledgeLinkOfferIn):
+    """Offer an outbound pledge to a partner office, which sees the offer and accepts or declines it."""
+    org = request.org
+    pledge = selectors.pledge(org=org, actor=request.user, public_id=payload.pledge)
+    office = sharing.partner_office(org, payload.office)
+    if office is None:  # unknown and not a partner answer alike
+        raise ValidationFailed(_("A pledge can be offered only to a partner office."),
+                               fields={"office": _("Choose an office whose city is your partner.")})
+    link = sharing.offer_link(org=org, actor=request.user, pledge=pledge, recipient_org=office)
+    return Status(201, link_out(link, org))
+
+
+@router.get("/links/{public_id}", response=PledgeLinkOut, operation_id="aid_links_get")
+@requires("aid.view")
+def links_get(request, public_id: uuid.UUID):
+    """One shared shipment: its reference, state, both offices and what was offered."""
+    return link_out(_link(request, public_id), request.org)
+
+
+@router.post("/links/{public_id}/accept", response=PledgeLinkOut, operation_id="aid_links_accept")
+@requires("aid.edit")
+@idempotent
+def links_accept(request, public_id: uuid.UUID, payload: PledgeLinkAcceptIn):
+    """Accept an offer from another office, as one of your inbound pledges or as a new one with its items."""
+    org = request.org
+    link = _link(request, public_id)
+    pledge = selectors.pledge(org=org, actor=request.user, public_id=payload.pledge) if payload.pledge else None
+    link = sharing.accept_link(
+        org=org, actor=request.user, link=link, pledge=pledge,
+        donor=selectors.party(org=org, public_id=payload.donor) if payload.donor else None,
+        recipient=selectors.party(org=org, public_id=payload.recipient) if payload.recipient else None,
+    )
+    return link_out(link, org)
+
+
+@router.post("/links/{public_id}/cancel", response=PledgeLinkOut, operation_id="aid_links_cancel")
+@requires("aid.edit")
+@idempotent
+def links_cancel(request, public_id: uuid.UUID, payload: PledgeLinkCancelIn):
+    """End a link, or decline an offer, with a reason (either office may; each keeps its own pledge)."""
+    link = sharing.cancel_link(org=request.org, actor=request.user, link=_link(request, public_id),
+                               reason=payload.reason)
+    return link_out(link, request.org)
+
+
+@router.get("/links/{public_id}/shared", response=SharedViewOut, operation_id="aid_links_shared")
+@requires("aid.view")
+def links_shared(request, public_id: uuid.UUID):
+    """The donor office's read-only view of the recipient's receipt and custody of the linked pledge.
+
+    Only the donor office reads it, and only while the link stands (accepted, not cancelled): the
+    recipient's boxes and their states, what arrived short, damaged or over, where the units are and the
+    final recipients they reached. Nothing else of the recipient office is shown.
+    """
+    view = sharing.shared_view(org=request.org, link=_link(request, public_id))
+    if "report" not in view:
+        raise Http404
+    return shared_out(view)

@@ -426,3 +426,51 @@ class GrantForm(forms.Form):
         self.fields["membership"] = forms.ModelChoiceField(
             selectors.institution_members(org=org), label=_("Institution-store member"))
         self.fields["membership"].label_from_instance = lambda m: m.user.username
+
+
+# --- two offices, one shipment ---------------------------------------------------------------------
+
+
+class OfferLinkForm(forms.Form):
+    """Offer an outbound pledge to a partner office: only offices both sides recorded a partnership with."""
+
+    def __init__(self, *args, org, **kwargs):
+        from hamdeli.aid import sharing
+
+        super().__init__(*args, **kwargs)
+        self.fields["office"] = forms.ModelChoiceField(
+            sharing.partner_offices(org), to_field_name="slug", label=_("Partner office"),
+            help_text=_("Offices of partner cities that use Hamdeli too and have recorded your city as their "
+                        "partner. That office sees the offer and accepts it as its own inbound pledge."))
+
+
+class AcceptLinkForm(forms.Form):
+    """Accept an offer as one of our inbound pledges, or as a new one (with the offer's items)."""
+
+    def __init__(self, *args, org, link, **kwargs):
+        from hamdeli.aid import sharing
+
+        kwargs.setdefault("auto_id", f"id_{link.public_id.hex[:12]}_%s")  # several offers on one page
+        super().__init__(*args, **kwargs)
+        self.fields["pledge"] = ByPublicId(
+            sharing.acceptable_pledges(org=org), required=False, label=_("Link to one of our inbound pledges"),
+            empty_label=_("None: record a new inbound pledge"),
+            help_text=_("Leave it empty to record a new inbound pledge with the offered items, from the donor "
+                        "and to the recipient below."))
+        parties = selectors.parties(org=org)
+        self.fields["donor"] = ByPublicId(parties, required=False, label=_("Donor (new pledge)"))
+        self.fields["recipient"] = ByPublicId(parties, required=False, label=_("Recipient (new pledge)"))
+        if not self.is_bound:  # a first guess: the donor office's city, and our own city
+            donor_city, own_city = link.donor_pledge.org.city_id, org.city_id
+            self.initial["donor"] = parties.filter(city_id=donor_city).values_list("public_id", flat=True).first()
+            self.initial["recipient"] = (parties.filter(city_id=own_city, kind=PartyKind.CITY)
+                                         .values_list("public_id", flat=True).first())
+
+
+class CancelLinkForm(forms.Form):
+    def __init__(self, *args, link=None, **kwargs):
+        if link is not None:
+            kwargs.setdefault("auto_id", f"id_{link.public_id.hex[:12]}_cancel_%s")
+        super().__init__(*args, **kwargs)
+
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -14,9 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamdeli.aid import access, exports, imports, sankey, selectors, services
+from hamdeli.aid import access, exports, imports, sankey, selectors, services, sharing
 from hamdeli.aid.forms import (
+    AcceptLinkForm,
     BoxesForm,
+    CancelLinkForm,
     DisposalForm,
     GrantForm,
     ImportForm,
@@ -25,6 +27,7 @@ from hamdeli.aid.forms import (
     LocationForm,
     MoveForm,
     MovementFilterForm,
+    OfferLinkForm,
     PartyForm,
     PledgeForm,
     ReceiveAllForm,
@@ -32,7 +35,7 @@ from hamdeli.aid.forms import (
     ReverseForm,
     TransitionForm,
 )
-from hamdeli.aid.models import Box, BoxState, Consignment, Pledge
+from hamdeli.aid.models import Box, BoxState, Consignment, Direction, LinkState, Pledge, PledgeState
 from hamdeli.core import formtokens
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import ServiceError
@@ -72,6 +75,7 @@ def home(request):
             "expiring": selectors.expiring(org=org, actor=actor),
             "receipts": selectors.recent_receipts(org=org, actor=actor),
             "locations": selectors.locations(org=org, actor=actor, real_only=True),
+            "offers": _offers(request),
         },
     )
 
@@ -142,7 +146,8 @@ def location_create(request):
 
 @requires("aid.view")
 def pledge_list(request):
-    return render(request, "aid/pledges.html", {"pledges": selectors.pledges(org=request.org, actor=request.user)})
+    return render(request, "aid/pledges.html", {"pledges": selectors.pledges(org=request.org, actor=request.user),
+                                                "offers": _offers(request)})
 
 
 @requires("aid.edit")
@@ -183,8 +188,16 @@ def _pledge_page(request, pledge, status=200, receive_form=None, **forms):
             if box.state == BoxState.IN_TRANSIT:
                 posted = receive_form is not None and receive_form.box.pk == box.pk
                 box.receive_form = receive_form if posted else ReceiveForm(org=org, actor=actor, box=box)
+    shared = sharing.link_of(org=org, pledge=pledge)
+    offer_form = forms.pop("offer_form", None)
+    if (pledge.direction == Direction.OUTBOUND and pledge.state != PledgeState.CANCELLED
+            and (shared is None or shared.state == LinkState.CANCELLED)):
+        offer_form = offer_form or OfferLinkForm(org=org)
     context = {
         "p": pledge,
+        "shared": shared,
+        "shared_boxes": sharing.shipped_boxes(org=org, link=shared) if shared else [],
+        "offer_form": offer_form,
         "consignments": consignments,
         "transition_form": TransitionForm(org=org, actor=actor),
         "import_form": ImportForm(),
@@ -601,3 +614,126 @@ def export_hxl(request):
     )
     response["Content-Disposition"] = 'attachment; filename="who-gave-what-where.hxl.csv"'
     return response
+
+
+# --- two offices, one shipment --------------------------------------------------------------------
+
+
+def _offers(request) -> list:
+    """Offers other offices made to this one, waiting for an answer, each with its accept and decline forms
+    (institution stores see none: links are the office's)."""
+    org, actor = request.org, request.user
+    if access.is_institution(org, actor):
+        return []
+    offers = list(sharing.open_offers(org=org, actor=actor).prefetch_related("donor_pledge__lines__item"))
+    for link in offers:
+        link.accept_form = AcceptLinkForm(org=org, link=link)
+        link.decline_form = CancelLinkForm(link=link)
+    return offers
+
+
+LINKS_PER_PAGE = 100
+
+
+@requires("aid.view")
+def link_list(request):
+    """Shipments shared with other offices, both ways, and the offers waiting for this office."""
+    rows = sharing.links(org=request.org, actor=request.user)
+    page = Paginator(rows, LINKS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "aid/links.html", {"links": page, "page": page, "offers": _offers(request)})
+
+
+def _link_page(request, link, status=200, accept_form=None, cancel_form=None):
+    """A shared shipment: its reference and state, the offer; the donor reads the recipient's receipt and
+    custody of the linked pledge (sharing.shared_view decides what), the recipient answers the offer."""
+    org = request.org
+    view = sharing.shared_view(org=org, link=link)
+    donor_side = view["donor_side"]
+    if not donor_side and link.state == LinkState.OFFERED:
+        accept_form = accept_form or AcceptLinkForm(org=org, link=link)
+    if link.state != LinkState.CANCELLED:
+        cancel_form = cancel_form or CancelLinkForm()
+    return render(request, "aid/link.html", {
+        "link": link, "view": view, "donor_side": donor_side,
+        "other": link.recipient_org if donor_side else link.donor_pledge.org,
+        "accept_form": accept_form, "cancel_form": cancel_form}, status=status)
+
+
+@requires("aid.view")
+def link_detail(request, public_id):
+    return _link_page(request, sharing.link(org=request.org, actor=request.user, public_id=public_id))
+
+
+def _go_to(link) -> str:
+    return reverse("aid:link", kwargs={"public_id": link.public_id})
+
+
+@require_POST
+@requires("aid.edit")
+def link_offer(request, public_id):
+    """Offer our outbound pledge to a partner office (chosen among partner offices only)."""
+    org, actor = request.org, request.user
+    pledge = selectors.pledge(org=org, actor=actor, public_id=public_id)
+    form = OfferLinkForm(request.POST, org=org)
+    if not form.is_valid():
+        return _pledge_page(request, pledge, status=422, offer_form=form)
+
+    def write():
+        link = sharing.offer_link(org=org, actor=actor, pledge=pledge, recipient_org=form.cleaned_data["office"])
+        messages.success(request, _("Offered to %(office)s under the shared reference %(ref)s.")
+                         % {"office": link.recipient_org, "ref": link.reference})
+        return _go_to(link)
+
+    try:
+        return formtokens.submit_once(request, write)
+    except ServiceError as exc:
+        exc.fields = {"office" if name == "recipient_org" else name: msg for name, msg in exc.fields.items()}
+        apply_service_error(form, exc)
+        return _pledge_page(request, pledge, status=exc.status, offer_form=form)
+
+
+@require_POST
+@requires("aid.edit")
+def link_accept(request, public_id):
+    """Accept an offer as one of our inbound pledges, or as a new one with the offered items."""
+    org, actor = request.org, request.user
+    link = sharing.link(org=org, actor=actor, public_id=public_id)
+    form = AcceptLinkForm(request.POST, org=org, link=link)
+    if not form.is_valid():
+        return _link_page(request, link, status=422, accept_form=form)
+
+    def write():
+        accepted = sharing.accept_link(org=org, actor=actor, link=link, **form.cleaned_data)
+        messages.success(request, _("Offer %(ref)s accepted as your pledge %(pledge)s.")
+                         % {"ref": accepted.reference, "pledge": accepted.recipient_pledge})
+        return _go_to(accepted)
+
+    try:
+        return formtokens.submit_once(request, write)
+    except ServiceError as exc:
+        apply_service_error(form, exc)
+        return _link_page(request, link, status=exc.status, accept_form=form)
+
+
+@require_POST
+@requires("aid.edit")
+def link_cancel(request, public_id):
+    """End a link, or decline an offer, with a reason (either office; each keeps its own pledge)."""
+    org, actor = request.org, request.user
+    link = sharing.link(org=org, actor=actor, public_id=public_id)
+    form = CancelLinkForm(request.POST)
+    if not form.is_valid():
+        return _link_page(request, link, status=422, cancel_form=form)
+    declining = link.state == LinkState.OFFERED and link.recipient_org_id == org.pk
+
+    def write():
+        ended = sharing.cancel_link(org=org, actor=actor, link=link, reason=form.cleaned_data["reason"])
+        said = _("Offer %(ref)s declined.") if declining else _("Link %(ref)s cancelled.")
+        messages.success(request, said % {"ref": ended.reference})
+        return _go_to(ended)
+
+    try:
+        return formtokens.submit_once(request, write)
+    except ServiceError as exc:
+        apply_service_error(form, exc)
+        return _link_page(request, link, status=exc.status, cancel_form=form)

@@ -43,6 +43,7 @@ MENU = (
     Group(_("Aid"), "box-seam", (
         Item("aid:home", _("Stock"), "boxes"),
         Item("aid:pledges", _("Pledges"), "hand-thumbs-up", office=True),
+        Item("aid:links", _("Shared shipments"), "link-45deg", office=True),
         Item("aid:intake", _("Take stock in"), "box-arrow-in-down"),
         Item("aid:handover", _("Hand over"), "truck"),
         Item("aid:distribute", _("Distribute"), "people"),

@@ -111,3 +111,23 @@ def aid(db, org, officer, cities):
 @pytest.fixture
 def institution_user(org):
     return core.ensure_member(org=org, username="mui_store", role="institution", password="pw-for-tests-only-123")
+
+
+def partners_both_ways(org, actor, other, other_actor):
+    """A partnership recorded by each office with the other's city: what lets one offer the other a pledge."""
+    from hamdeli.partners import services as partners
+
+    partners.create_partnership(org=org, actor=actor, city=other.city)
+    partners.create_partnership(org=other, actor=other_actor, city=org.city)
+
+
+@pytest.fixture
+def xian(db, org, officer, other_org, outsider):
+    """Xi'an's own office, a partner of Isfahan's both ways: its catalogue (the same item codes), its store,
+    its outbound pledge to Isfahan."""
+    partners_both_ways(org, officer, other_org, outsider)
+    w = build_aid(other_org, outsider)
+    services.intake(org=other_org, actor=outsider, location=w.store, item=w.mask, quantity=300, donor=w.xian)
+    w.pledge = services.create_pledge(org=other_org, actor=outsider, direction="outbound", donor=w.xian,
+                                      recipient=w.city, lines=[(w.mask, 300)], label={"zh": "患难见真情"})
+    return w

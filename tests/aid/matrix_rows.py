@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from hamdeli.aid import services
+from hamdeli.aid import services, sharing
 from hamdeli.aid.models import Movement
 from hamdeli.core import formtokens
 from hamdeli.core import services as core
@@ -92,6 +92,47 @@ def _stores(world, a):
 
 def _w(w):
     return w.aid
+
+
+def links_world(w):
+    """Built on first use, by the rows of shared shipments only: a third office (Kuala Lumpur's) with a
+    partnership recorded on both sides, its offer waiting for us, our pledge it accepted, and an outbound
+    pledge of ours not offered yet. The outsider's office (Xi'an) takes no part in any of them."""
+    if getattr(w, "links", None) is not None:
+        return w.links
+    from hamdeli.partners import services as partners
+
+    org, actor, a = w.org, w.officer, w.aid
+    k = w.links = SimpleNamespace()
+    kl = core.ensure_organization(slug="matrix-kl", city=w.cities["kuala_lumpur"],
+                                  name={"fa": "دفتر کوالالامپور", "en": "matrix-kl-office"})
+    kl_actor = core.ensure_member(org=kl, username="matrix_kl", role="officer", password="pw-for-tests-only-123").user
+    partners.create_partnership(org=org, actor=actor, city=w.cities["kuala_lumpur"])
+    partners.create_partnership(org=kl, actor=kl_actor, city=w.cities["isfahan"])
+    item = services.create_item(org=kl, actor=kl_actor, code="matrix-item", name={"en": "Mask"})
+    kl_city = services.create_party(org=kl, actor=kl_actor, name={"en": "Kuala Lumpur"}, kind="city")
+    kl_isfahan = services.create_party(org=kl, actor=kl_actor, name={"en": "Isfahan"}, kind="city")
+    theirs = services.create_pledge(org=kl, actor=kl_actor, direction="outbound", donor=kl_city,
+                                    recipient=kl_isfahan, lines=[(item, 10)])
+    k.link_in = sharing.offer_link(org=kl, actor=kl_actor, pledge=theirs, recipient_org=org)
+    ours = services.create_pledge(org=org, actor=actor, direction="outbound", donor=a.city, recipient=a.donor,
+                                  lines=[(a.item, 10)])
+    offered = sharing.offer_link(org=org, actor=actor, pledge=ours, recipient_org=kl)
+    k.link_out = sharing.accept_link(org=kl, actor=kl_actor, link=offered, donor=kl_isfahan, recipient=kl_city)
+    k.outbound = services.create_pledge(org=org, actor=actor, direction="outbound", donor=a.city, recipient=a.donor,
+                                        lines=[(a.item, 5)])
+    return k
+
+
+def link_pid(attr):
+    return lambda w: {"public_id": getattr(links_world(w), attr).public_id}
+
+
+def with_links(w):
+    """No URL parameter, but the shared shipments exist before the first call (so the outsider's answer is
+    checked against them)."""
+    links_world(w)
+    return {}
 
 
 def _csv(w):
@@ -285,6 +326,14 @@ ROWS = [
     Row("aid:export_movements", marker=lambda w: "matrix-aid-store", stores=OWN_STORES),
     Row("aid:export_iati", marker=lambda w: "matrix-pledge", stores=OFFICE),
     Row("aid:export_hxl", marker=lambda w: "matrix-donor", stores=OFFICE),
+    Row("aid:links", params=with_links, marker=lambda w: w.links.link_out.reference, stores=OFFICE),
+    Row("aid:link", params=link_pid("link_out"), stores=OFFICE),
+    Row("aid:link_offer", method="post", write=True, params=link_pid("outbound"), ok=(302,),
+        body=page_form(lambda w: {"office": "matrix-kl"})),
+    Row("aid:link_accept", method="post", write=True, params=link_pid("link_in"), ok=(302,),
+        body=page_form(lambda w: {"donor": w.aid.donor.public_id, "recipient": w.aid.city.public_id})),
+    Row("aid:link_cancel", method="post", write=True, params=link_pid("link_out"), ok=(302,),
+        body=page_form(lambda w: {"reason": "sent through another channel"})),
     # API
     Row("aid_items_list", marker=lambda w: "matrix-item", stores=OWN_STORES),
     Row("aid_items_create", method="post", write=True, ok=(201,), body=lambda w: {"code": "gown", "name": {"en": "G"}}),
@@ -415,4 +464,15 @@ ROWS = [
     Row("aid_export_iati", marker=lambda w: "matrix-pledge", stores=OFFICE),
     Row("aid_export_hxl", marker=lambda w: "matrix-donor", stores=OFFICE),
     Row("aid_export_movements", marker=lambda w: "matrix-aid-store", stores=OWN_STORES),
+    Row("aid_links_list", params=with_links, marker=lambda w: w.links.link_out.reference, stores=OFFICE),
+    Row("aid_links_offices", params=with_links, marker=lambda w: "matrix-kl", stores=OFFICE),
+    Row("aid_links_offer", method="post", write=True, params=with_links, ok=(201,),
+        body=lambda w: {"pledge": str(w.links.outbound.public_id), "office": "matrix-kl"}),
+    Row("aid_links_get", params=link_pid("link_out"), stores=OFFICE),
+    Row("aid_links_accept", method="post", write=True, params=link_pid("link_in"),
+        body=lambda w: {"donor": str(w.aid.donor.public_id), "recipient": str(w.aid.city.public_id)}),
+    Row("aid_links_cancel", method="post", write=True, params=link_pid("link_out"),
+        body=lambda w: {"reason": "sent through another channel"}),
+    Row("aid_links_shared", params=link_pid("link_out"), stores=OFFICE),
+
 ]

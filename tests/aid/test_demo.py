@@ -34,3 +34,23 @@ def test_demo_links_xians_outbound_pledge_to_isfahans_inbound_one(db):
     view = sharing.shared_view(org=xian_office, link=link)
     assert view["report"]["reconciles"] and len(view["report"]["recipients"]) >= 4
     assert [m.reason for m in view["discrepancies"]] == ["short"]  # the gown box that arrived 5 short
+    # and the pages show it: Xi'an's pledge names the shared shipment, whose page shows Isfahan's receipt
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import client_for
+
+    users = get_user_model().objects
+    xian_pages, isfahan_pages = client_for(users.get(username="xian_officer")), client_for(
+        users.get(username="isfahan_logistics"))
+    for client in (xian_pages, isfahan_pages):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    pledge = xian_pages.get(f"/aid/pledges/{link.donor_pledge.public_id}/").content.decode()
+    assert link.reference in pledge and f"/aid/links/{link.public_id}/" in pledge
+    shared = xian_pages.get(f"/aid/links/{link.public_id}/").content.decode()
+    assert "Isfahan" in shared and "Accepted" in shared and "Al-Zahra Hospital" in shared
+    assert "Short" in shared and "Received" in shared  # the gown box that arrived 5 short, the boxes received
+    assert link.reference in xian_pages.get("/aid/links/").content.decode()
+    mine = isfahan_pages.get(f"/aid/pledges/{link.recipient_pledge.public_id}/").content.decode()
+    assert link.reference in mine and "Xi&#x27;an Municipal Foreign Affairs Office" in mine
+    assert link.reference in isfahan_pages.get("/aid/links/").content.decode()

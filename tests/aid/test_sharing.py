@@ -8,17 +8,6 @@ from hamdeli.aid.models import Pledge
 from hamdeli.aid.verify import verify
 from hamdeli.core import services as core
 from hamdeli.core.errors import Conflict, ValidationFailed
-from tests.aid.conftest import build_aid
-
-
-@pytest.fixture
-def xian(db, other_org, outsider):
-    """Xi'an's own office: its catalogue (the same item codes), its store, its outbound pledge to Isfahan."""
-    w = build_aid(other_org, outsider)
-    services.intake(org=other_org, actor=outsider, location=w.store, item=w.mask, quantity=300, donor=w.xian)
-    w.pledge = services.create_pledge(org=other_org, actor=outsider, direction="outbound", donor=w.xian,
-                                      recipient=w.city, lines=[(w.mask, 300)], label={"zh": "患难见真情"})
-    return w
 
 
 def _linked(aid, xian, org, other_org):
@@ -88,3 +77,26 @@ def test_a_cancelled_link_shows_the_donor_nothing_more(aid, xian, org, other_org
     assert Pledge.objects.get(pk=link.recipient_pledge_id).state == "accepted"  # its own pledge stays its own
     again = sharing.offer_link(org=other_org, actor=xian.actor, pledge=xian.pledge, recipient_org=org)
     assert again.state == "offered" and again.reference == link.reference
+
+
+def test_a_pledge_is_offered_only_to_an_office_partnered_both_ways(aid, org, officer, other_org, outsider, cities):
+    """No list of every organization on the instance: an office is offered (and listed) only when each side
+    recorded a partnership with the other's city."""
+    from hamdeli.partners import services as partners
+    from tests.aid.conftest import build_aid
+
+    w = build_aid(other_org, outsider)
+    pledge = services.create_pledge(org=other_org, actor=outsider, direction="outbound", donor=w.xian,
+                                    recipient=w.city, lines=[(w.mask, 10)])
+    assert list(sharing.partner_offices(other_org)) == []
+    partners.create_partnership(org=other_org, actor=outsider, city=org.city)  # Xi'an's side only
+    assert list(sharing.partner_offices(other_org)) == []
+    with pytest.raises(ValidationFailed) as refused:
+        sharing.offer_link(org=other_org, actor=outsider, pledge=pledge, recipient_org=org)
+    assert "recipient_org" in refused.value.fields and not sharing.links(org=org, actor=officer).exists()
+    partners.create_partnership(org=org, actor=officer, city=other_org.city)  # and Isfahan's
+    assert list(sharing.partner_offices(other_org)) == [org] and list(sharing.partner_offices(org)) == [other_org]
+    third = core.ensure_organization(slug="barcelona", city=cities["barcelona"], name={"en": "Barcelona"})
+    partners.create_partnership(org=third, actor=None, city=other_org.city)  # Barcelona knows Xi'an, not back
+    assert sharing.partner_office(other_org, "barcelona") is None
+    assert sharing.offer_link(org=other_org, actor=outsider, pledge=pledge, recipient_org=org).state == "offered"

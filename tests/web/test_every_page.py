@@ -93,8 +93,11 @@ class Walk:
             self.page.goto(f"{self.base}/login/")
             self.page.fill("input[name=username]", username)
             self.page.fill("input[name=password]", PASSWORD)
-            self.page.click("main button[type=submit]")
-            self.page.wait_for_load_state()
+            # Wait for the page signing in lands on, and for its late requests (the favicon is asked for after
+            # the load event): navigating away at once aborted them, counted as a failure of the next page.
+            with self.page.expect_navigation():
+                self.page.click("main button[type=submit]")
+            self.page.wait_for_load_state("networkidle")
 
     def language(self, lang):
         self.page.context.add_cookies([{"name": "hamdeli_language", "value": lang, "url": self.base}])
