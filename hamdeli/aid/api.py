@@ -10,13 +10,14 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from hamdeli.aid import access, exports, imports, selectors, services, sharing
 from hamdeli.aid.ledger import MAX_QUANTITY
 from hamdeli.aid.models import BaseUnit, Direction, LinkState, PartyKind
+from hamdeli.core.boundary import Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.idempotency import idempotent
 from hamdeli.core.localized import localized_str

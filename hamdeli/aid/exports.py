@@ -1,6 +1,5 @@
 """Exports: movements (CSV/JSON), IATI 2.03 activity XML, HXL-hashtagged CSV, report JSON."""
 
-import csv
 import datetime as dt
 import io
 import uuid
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from hamdeli.aid import access, selectors
 from hamdeli.aid.models import Balance, Direction, LocationKind, Movement, PledgeState, Reason
+from hamdeli.core import spreadsheet
 from hamdeli.core.localized import localized_str
 from hamdeli.core.models import AuditEntry
 
@@ -86,7 +86,7 @@ def movement_row(m) -> dict:
 
 def movements_csv(rows) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=MOVEMENT_FIELDS)
+    writer = spreadsheet.DictWriter(out, fieldnames=MOVEMENT_FIELDS)
     writer.writeheader()
     for m in rows.select_related("reverses"):
         writer.writerow(movement_row(m))
@@ -342,7 +342,7 @@ def hxl_csv(*, org, actor=None) -> str:
     """Who gave what where: one row per donor, item, location and status, from the ledger."""
     names = {i.code: localized_str(i.name, "en") for i in selectors.items(org=org)}
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.Writer(out)
     writer.writerow([name for name, _tag in HXL_COLUMNS])
     writer.writerow([tag for _name, tag in HXL_COLUMNS])
     for (donor, code, place, status), quantity in sorted(hxl_totals(org=org, actor=actor).items()):

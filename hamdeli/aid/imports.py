@@ -1,6 +1,5 @@
 """CSV import of a consignment's box list: every row checked, a per-row error report, all or nothing."""
 
-import csv
 import io
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy, override
 from hamdeli.aid import services
 from hamdeli.aid.ledger import MAX_QUANTITY
 from hamdeli.aid.models import Item
+from hamdeli.core import spreadsheet
 from hamdeli.core.dates import parse_date
 from hamdeli.core.errors import ValidationFailed
 
@@ -37,7 +37,7 @@ def _canonical(name: str) -> str:
 def template_csv(*, pledge) -> str:
     """A box list to fill in: the header in the user's language, one example box per item of the pledge."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.Writer(out)
     writer.writerow([str(HEADERS[c]) for c in COLUMNS])
     for number, line in enumerate(pledge.lines.select_related("item"), start=1):
         per_box = line.item.pack_sizes[0] if line.item.pack_sizes else line.quantity
@@ -46,7 +46,7 @@ def template_csv(*, pledge) -> str:
 
 
 def _rows(text: str) -> list[dict]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = spreadsheet.DictReader(io.StringIO(text))
     if reader.fieldnames:
         reader.fieldnames = [_canonical(name) for name in reader.fieldnames]
     missing = [c for c in ("box", "item", "quantity") if c not in (reader.fieldnames or [])]

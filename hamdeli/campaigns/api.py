@@ -7,7 +7,7 @@ from typing import Literal
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status, UploadedFile
+from ninja import File, Router, Status, UploadedFile
 from pydantic import Field
 
 from hamdeli.campaigns import selectors
@@ -22,6 +22,7 @@ from hamdeli.campaigns.models import (
 )
 from hamdeli.campaigns.services import advocacy, awareness, recognition
 from hamdeli.core import files
+from hamdeli.core.boundary import Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
@@ -55,14 +56,14 @@ class CampaignIn(Schema):
 
 
 class CampaignPatch(Schema):
-    name: dict | None = None
-    message: dict | None = None
-    goal: str | None = Field(None, max_length=5000)
-    audience: str | None = Field(None, max_length=300)
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
+    name: dict = None
+    message: dict = None
+    goal: str = Field(None, max_length=5000)
+    audience: str = Field(None, max_length=300)
+    starts_on: dt.date = None
+    ends_on: dt.date = None
     owner: str | None = None
-    notes: str | None = Field(None, max_length=10000)
+    notes: str = Field(None, max_length=10000)
 
 
 class PlacementOut(Schema):
@@ -133,10 +134,10 @@ class DesignSetIn(Schema):
 
 
 class DesignSetPatch(Schema):
-    title: dict | None = None
-    formats: list[Format] | None = Field(None, min_length=1)
-    ready_on: dt.date | None = None
-    notes: str | None = Field(None, max_length=10000)
+    title: dict = None
+    formats: list[Format] = Field(None, min_length=1)
+    ready_on: dt.date = None
+    notes: str = Field(None, max_length=10000)
 
 
 class PlacementIn(Schema):
@@ -150,13 +151,13 @@ class PlacementIn(Schema):
 
 
 class PlacementPatch(Schema):
-    format: Format | None = None
-    location: str | None = Field(None, min_length=1, max_length=300)
-    starts_on: dt.date | None = None
+    format: Format = None
+    location: str = Field(None, min_length=1, max_length=300)
+    starts_on: dt.date = None
     ends_on: dt.date | None = None
-    count: int | None = Field(None, ge=1)
+    count: int = Field(None, ge=1)
     reach: int | None = Field(None, ge=0)
-    notes: str | None = Field(None, max_length=10000)
+    notes: str = Field(None, max_length=10000)
 
 
 def campaign_out(c) -> dict:
@@ -356,10 +357,10 @@ class AdvocacyIn(Schema):
 
 
 class AdvocacyPatch(Schema):
-    title: dict | None = None
+    title: dict = None
     target_date: dt.date | None = None
-    published: bool | None = None
-    notes: str | None = Field(None, max_length=10000)
+    published: bool = None
+    notes: str = Field(None, max_length=10000)
 
 
 class VersionIn(Schema):

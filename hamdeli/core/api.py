@@ -3,9 +3,10 @@
 import datetime as dt
 import uuid
 
-from ninja import Router, Schema
+from ninja import Router
 
 from hamdeli.core import selectors
+from hamdeli.core.boundary import Schema
 from hamdeli.core.localized import localized_str
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires, role_has

@@ -58,6 +58,7 @@ class SessionMember(APIKeyCookie):
 
 _PYDANTIC_MESSAGES = {
     "missing": lambda: _("This field is required."),
+    "null": lambda: _("This field cannot be null."),  # core.boundary.Schema: declared without `| None`
     "string_too_long": lambda: _("This text is too long."),
     "string_too_short": lambda: _("This text is too short."),
     "too_short": lambda: _("Give at least one value."),
@@ -82,7 +83,13 @@ _PYDANTIC_MESSAGES = {
 
 
 def _field_name(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "form", "data")]
+    """("body", "payload", "lines", 0, "quantity") → "lines.0.quantity"; ("query", "state") → "state". Only
+    the leading source and the body's parameter name go: a field may itself be called "body"."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "file", "header", "cookie"):
+        source = parts.pop(0)
+        if source in ("body", "form") and parts and parts[0] in ("payload", "data"):
+            parts.pop(0)
     return ".".join(parts) or "__all__"
 
 

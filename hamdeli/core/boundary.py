@@ -8,18 +8,29 @@
   import, service): no null where the column is not nullable, text within its column and free of NUL
   and lone surrogates, integers within the column's range, dates within 1900–2100. It raises
   ValidationFailed, so the service's transaction rolls back and the caller answers 422 naming the field.
+- In the API's schemas (`Schema`, the base of every request and response schema, and `Date` for a query
+  parameter): a date or time is ISO text, never a number. Pydantic alone reads 0 as 1 January 1970 and
+  "1577836800" as 1 January 2020 (seconds since 1970). A field whose column cannot be empty is declared
+  without `| None`, so null there is refused (422 naming the field) rather than read as "unchanged".
 """
 
 import datetime as dt
 import decimal
+import functools
 import json
 import re
+import types
+import typing
+from typing import Annotated
 
+import ninja
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.http import HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from pydantic import BeforeValidator, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from hamdeli.core.errors import ValidationFailed
 
@@ -170,3 +181,64 @@ def check_row(sender, instance, raw=False, **kwargs):
             fields[field.name] = problem
     if fields:
         raise ValidationFailed(_("Some fields are not valid."), fields=fields)
+
+
+_ISO_START = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
+
+
+def iso_only(value):
+    """A date or time as it comes in over the API: ISO text (or already a date), never a number or a
+    number written as text. The year's range is the door's (`value_problem`)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_START.match(value):
+        return value
+    raise PydanticCustomError("date_type", "Input should be a date written as YYYY-MM-DD")
+
+
+Date = Annotated[dt.date, BeforeValidator(iso_only)]  # for a date query parameter
+
+
+def _is_temporal(annotation) -> bool:
+    """A date or datetime, alone, annotated or as a member of a union (`dt.date | None`)."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, dt.date)  # a datetime too
+    origin, arguments = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Annotated:
+        return _is_temporal(arguments[0])
+    return origin in (typing.Union, types.UnionType) and any(_is_temporal(a) for a in arguments)
+
+
+def _admits_none(annotation) -> bool:
+    """Whether a field so annotated may hold null (`X | None`, `Any`)."""
+    if annotation in (None, type(None), typing.Any):
+        return True
+    origin, arguments = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Annotated:
+        return _admits_none(arguments[0])
+    return origin in (typing.Union, types.UnionType) and any(_admits_none(a) for a in arguments)
+
+
+@functools.cache
+def _temporal_fields(model) -> frozenset:
+    return frozenset(name for name, field in model.model_fields.items() if _is_temporal(field.annotation))
+
+
+@functools.cache
+def _not_null_fields(model) -> frozenset:
+    return frozenset(name for name, field in model.model_fields.items() if not _admits_none(field.annotation))
+
+
+class Schema(ninja.Schema):
+    """The base of every API schema: its dates and times are ISO text (`iso_only`), whatever the field,
+    and null is refused (error type "null") where the field is declared without `| None`; a PATCH
+    field that may be left out but not emptied is declared `name: str = None`."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _at_the_schema(cls, value, info: ValidationInfo):
+        if value is None and info.field_name in _not_null_fields(cls):
+            raise PydanticCustomError("null", "This field cannot be null")
+        if info.field_name in _temporal_fields(cls):
+            return iso_only(value)
+        return value

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from hamdeli.core import files
+from hamdeli.core.boundary import Date, Schema
 from hamdeli.core.dates import today
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, paged
@@ -291,7 +292,7 @@ def update_template(request, public_id: uuid.UUID, payload: TemplateIn):
 @router.get("/templates/{public_id}/render", response=RenderedOut, operation_id="letter_templates_render")
 @requires("correspondence.view")
 def render_template(request, public_id: uuid.UUID, lang: str = "fa", city_geonameid: int | None = None,
-                    official: str = "", on: dt.date | None = None):
+                    official: str = "", on: Date | None = None):
     """A template filled in for a city, in the recipient's language."""
     template = selectors.template(org=request.org, public_id=public_id)
     city = places.find_city(city_geonameid) if city_geonameid else None

@@ -99,18 +99,29 @@ def _check(org, fields: dict, direction: str) -> None:
         raise ValidationFailed(_("Some fields are not valid."), fields=bad)
 
 
+def _check_answer_due(letter_date: dt.date | None, answer_due_on: dt.date | None, *,
+                      field: str = "answer_due_on") -> None:
+    """An answer cannot be due before the letter is dated (a letter without a date yet is checked when
+    signing gives it one)."""
+    if letter_date and answer_due_on and answer_due_on < letter_date:
+        message = (_("The answer cannot be due before the letter's date.") if field == "answer_due_on" else
+                   _("The letter's answer is due before this date: change the answer-due date first."))
+        raise ValidationFailed(_("Some fields are not valid."), fields={field: message})
+
+
 def _partner_city(letter: Letter):
     return letter.recipient_city if letter.is_outgoing else letter.sender_city
 
 
-def _record_contact(*, org, actor, letter: Letter, on: dt.date) -> None:
-    """A sent or received letter counts as contact with the partner (once per letter)."""
+def _record_contact(*, org, actor, letter: Letter, on: dt.date, field: str) -> None:
+    """A sent or received letter counts as contact with the partner (once per letter); a contact dated
+    in the future is refused, naming the letter's `field`."""
     city = _partner_city(letter)
     if city is None:
         return
     partners_services.record_contact(org=org, actor=actor, city_id=city.pk, occurred_on=on, kind="letter",
                                      summary=f"{letter.registry_number} {letter.subject}", source="letter",
-                                     source_ref=str(letter.public_id))
+                                     source_ref=str(letter.public_id), date_field=field)
 
 
 @transaction.atomic
@@ -127,6 +138,7 @@ def register_letter(*, org, actor, direction: str, subject: str, registered_on: 
         subject, filled = _fill_placeholders({**fields, "subject": subject})
         if fields.get("body"):
             fields["body"] = filled["body"]
+    _check_answer_due(fields.get("letter_date"), fields.get("answer_due_on"))
     registered_on = registered_on or today()
     if not 1950 <= registered_on.year <= 2200:
         raise ValidationFailed(_("Some fields are not valid."),
@@ -143,7 +155,7 @@ def register_letter(*, org, actor, direction: str, subject: str, registered_on: 
                                action="registered", to_state=state, actor=actor)
     audit.record(org=org, actor=actor, action="letter.registered", obj=letter, after=audit.snapshot(letter))
     if direction == Direction.INCOMING:
-        _record_contact(org=org, actor=actor, letter=letter, on=letter.received_on)
+        _record_contact(org=org, actor=actor, letter=letter, on=letter.received_on, field="received_on")
     return letter
 
 
@@ -173,6 +185,8 @@ def update_letter(*, org, actor, letter: Letter, **fields) -> Letter:
                                                         "recipient_org")}, letter.direction)
     if "subject" in fields:
         require_fields(subject=(fields["subject"] or "").strip())
+    if {"letter_date", "answer_due_on"} & set(fields):
+        _check_answer_due(merged["letter_date"], merged["answer_due_on"])
     if fields.get("reply_to") is not None and fields["reply_to"].pk == letter.pk:
         raise ValidationFailed(_("A letter cannot answer itself."), fields={"reply_to": _("Choose another letter.")})
     changed = {name for name, value in fields.items() if name in FIXED_ONCE_SIGNED and getattr(letter, name) != value}
@@ -224,13 +238,15 @@ def transition_letter(*, org, actor, letter: Letter, action: str, on: dt.date | 
     before = audit.snapshot(letter)
     from_state = letter.state
     method(on)
+    if action == "sign":  # the step that dates an undated letter
+        _check_answer_due(letter.letter_date, letter.answer_due_on, field="on")
     letter.save()
     LetterEvent.objects.create(org=org, letter=letter, on=on, action=action, from_state=from_state,
                                to_state=letter.state, note=note, actor=actor)
     audit.record(org=org, actor=actor, action=f"letter.{action}", obj=letter, before=before,
                  after=audit.snapshot(letter))
     if action == "send":
-        _record_contact(org=org, actor=actor, letter=letter, on=on)
+        _record_contact(org=org, actor=actor, letter=letter, on=on, field="on")
         _answer_original(org=org, actor=actor, letter=letter, on=on)
     return letter
 

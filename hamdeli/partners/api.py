@@ -6,9 +6,10 @@ from typing import Literal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import Field
 
+from hamdeli.core.boundary import Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.localized import localized_str
 from hamdeli.core.pagination import mapped, paged
@@ -75,15 +76,15 @@ class PartnershipIn(Schema):
 
 
 class PartnershipPatch(Schema):
-    kind: Kind | None = None
+    kind: Kind = None
     proposed_on: dt.date | None = None
     renewal_due_on: dt.date | None = None
-    council_bill_number: str | None = Field(None, max_length=50)
-    council_resolution_number: str | None = Field(None, max_length=50)
-    our_focal_person: str | None = Field(None, max_length=200)
-    partner_focal_person: str | None = Field(None, max_length=200)
-    partner_focal_email: str | None = Field(None, max_length=254)
-    notes: str | None = Field(None, max_length=10000)
+    council_bill_number: str = Field(None, max_length=50)
+    council_resolution_number: str = Field(None, max_length=50)
+    our_focal_person: str = Field(None, max_length=200)
+    partner_focal_person: str = Field(None, max_length=200)
+    partner_focal_email: str = Field(None, max_length=254)
+    notes: str = Field(None, max_length=10000)
 
 
 class PartnershipTransitionIn(Schema):
@@ -234,9 +235,9 @@ class NetworkMembershipIn(Schema):
 
 class NetworkMembershipPatch(Schema):
     renewal_due_on: dt.date | None = None
-    focal_point: str | None = Field(None, max_length=200)
-    joining_steps: str | None = Field(None, max_length=5000)
-    notes: str | None = Field(None, max_length=10000)
+    focal_point: str = Field(None, max_length=200)
+    joining_steps: str = Field(None, max_length=5000)
+    notes: str = Field(None, max_length=10000)
 
 
 class NetworkTransitionIn(Schema):

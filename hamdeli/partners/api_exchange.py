@@ -5,8 +5,9 @@ import uuid
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import File, Form, Schema, Status, UploadedFile
+from ninja import File, Form, Status, UploadedFile
 
+from hamdeli.core.boundary import Schema
 from hamdeli.core.permissions import requires
 from hamdeli.partners import imports, selectors, services, tables
 from hamdeli.partners.api import Kind, State, router

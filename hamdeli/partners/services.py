@@ -181,8 +181,14 @@ def transition_partnership(*, org, actor, partnership: Partnership, action: str,
 
 @transaction.atomic
 def record_interaction(*, org, actor, partnership: Partnership, occurred_on: dt.date | None, kind: str,
-                       summary: str, source: str = "manual", source_ref: str = "") -> Interaction:
-    require_fields(occurred_on=occurred_on, summary=(summary or "").strip())
+                       summary: str, source: str = "manual", source_ref: str = "",
+                       date_field: str = "occurred_on") -> Interaction:
+    """A contact with a partner, on a day that has come (a future one would keep the relation "healthy"
+    until then); a refusal names `date_field`, the caller's own name for the date."""
+    require_fields(**{date_field: occurred_on}, summary=(summary or "").strip())
+    if occurred_on > today():
+        raise ValidationFailed(_("Some fields are not valid."),
+                               fields={date_field: _("A contact with a partner cannot be dated in the future.")})
     if kind not in InteractionKind.values:
         raise ValidationFailed(_("Some fields are not valid."), fields={"kind": _("Choose one of the allowed values.")})
     if len(summary) > 500:
@@ -203,15 +209,17 @@ def record_interaction(*, org, actor, partnership: Partnership, occurred_on: dt.
 
 
 def record_contact(*, org, actor, city_id: int, occurred_on: dt.date, kind: str, summary: str,
-                   source: str, source_ref: str) -> Interaction | None:
+                   source: str, source_ref: str, date_field: str = "occurred_on") -> Interaction | None:
     """Called by other apps (letters, aid): counts as contact with the org's open partnership with
-    this city, if there is one. Idempotent per (source, source_ref)."""
+    this city, if there is one. Idempotent per (source, source_ref). A date in the future is refused
+    (422 naming the caller's `date_field`)."""
     partnership = (Partnership.objects.filter(org=org, city_id=city_id).exclude(state="ended")
                    .order_by("-created_at").first())
     if partnership is None:
         return None
     return record_interaction(org=org, actor=actor, partnership=partnership, occurred_on=occurred_on,
-                              kind=kind, summary=summary[:500], source=source, source_ref=source_ref)
+                              kind=kind, summary=summary[:500], source=source, source_ref=source_ref,
+                              date_field=date_field)
 
 
 MEMBERSHIP_FIELDS = ["renewal_due_on", "focal_point", "joining_steps", "notes"]

@@ -4,10 +4,12 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
+from hamdeli.core import spreadsheet
 from hamdeli.core.errors import ValidationFailed
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
@@ -59,7 +61,7 @@ def _cell(value):
 
 
 def _read_csv(content: bytes) -> list[list]:
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    return spreadsheet.read(content.decode("utf-8-sig"))
 
 
 def _read_xlsx(content: bytes) -> list[list]:
@@ -71,31 +73,25 @@ def _read_xlsx(content: bytes) -> list[list]:
 
 
 def write_rows(columns: list[str], rows: list[dict], fmt: str) -> bytes:
-    """Rows (dicts) written with this header, in the same format an import reads."""
-    values = [[_text(row.get(name)) for name in columns] for row in rows]
+    """Rows (dicts) written with this header, in the same format an import reads (core.spreadsheet: formula
+    text neutralised, numbers kept as numbers)."""
+    values = [[_value(row.get(name)) for name in columns] for row in rows]
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = spreadsheet.Writer(out, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows(values)
         return out.getvalue().encode("utf-8")
-    book = Workbook()
-    sheet = book.active
-    sheet.append(columns)
-    for row in values:
-        sheet.append(row)
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a formula Excel would run
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheet.xlsx([columns, *values])
 
 
-def _text(value) -> str:
+def _value(value):
     if value is None:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return value
     return str(value)

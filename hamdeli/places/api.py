@@ -1,7 +1,8 @@
 """Countries and cities (reference data, readable by any member)."""
 
-from ninja import Router, Schema
+from ninja import Router
 
+from hamdeli.core.boundary import Schema
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
 from hamdeli.places import selectors

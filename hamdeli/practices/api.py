@@ -6,10 +6,11 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status, UploadedFile
+from ninja import File, Router, Status, UploadedFile
 from pydantic import Field
 
 from hamdeli.core import files
+from hamdeli.core.boundary import Date, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, next_url, paged
 from hamdeli.core.permissions import PUBLIC, requires
@@ -74,24 +75,24 @@ class PracticeIn(Schema):
 
 
 class PracticePatch(Schema):
-    title: Localized | None = None
-    summary: Localized | None = None
-    body: Localized | None = None
-    results: Localized | None = None
-    note: Localized | None = None
-    city_geonameid: int | None = None
-    crisis: Literal[tuple(Crisis.values)] | None = None
-    phase: Literal[tuple(Phase.values)] | None = None
-    topics: list[Literal[tuple(Topic.values)]] | None = None
-    instrument: Literal[tuple(Instrument.values)] | None = None
+    title: Localized = None
+    summary: Localized = None
+    body: Localized = None
+    results: Localized = None
+    note: Localized = None
+    city_geonameid: int = None
+    crisis: Literal[tuple(Crisis.values)] = None
+    phase: Literal[tuple(Phase.values)] = None
+    topics: list[Literal[tuple(Topic.values)]] = None
+    instrument: Literal[tuple(Instrument.values)] = None
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
     cost: float | None = Field(None, ge=0)
-    cost_currency: str | None = Field(None, max_length=3)
-    contact_name: str | None = Field(None, max_length=200)
-    contact_email: str | None = Field(None, max_length=254)
-    links: list[str] | None = None
-    visibility: Literal[tuple(Visibility.values)] | None = None
+    cost_currency: str = Field(None, max_length=3)
+    contact_name: str = Field(None, max_length=200)
+    contact_email: str = Field(None, max_length=254)
+    links: list[str] = None
+    visibility: Literal[tuple(Visibility.values)] = None
     network: str | None = None
 
 
@@ -197,7 +198,7 @@ def _resolve(data: dict) -> dict:
 @requires("practices.view")
 def search_practices(request, q: str = "", mode: Literal[MODES] = "hybrid", topic: str = "", country: str = "",
                      language: str = "", phase: str = "", instrument: str = "", crisis: str = "",
-                     date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 20,
+                     date_from: Date | None = None, date_to: Date | None = None, limit: int = 20,
                      offset: int = 0):
     """Search the practices you may see (keyword, semantic or hybrid), or list them."""
     filters = Filters(topic, country, language, phase, instrument, crisis, date_from, date_to)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hamdeli.core import spreadsheet
 from hamdeli.core.errors import ServiceError, ValidationFailed
 from hamdeli.partners.models import Network
 from hamdeli.places.models import City
@@ -46,7 +47,7 @@ def export(practices, fmt: str, *, public: bool = False) -> tuple[str, str]:
                *[s for s in SCALARS if s in (rows[0] if rows else {"visibility": 1, "network": 1, **dict.fromkeys(
                    SCALARS)})]]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer = spreadsheet.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for r in rows:
         flat = {**r, "topics": ";".join(r["topics"]), "links": " ".join(r["links"])}
@@ -59,7 +60,7 @@ def export(practices, fmt: str, *, public: bool = False) -> tuple[str, str]:
 
 def _from_csv(content: str) -> list[dict]:
     rows = []
-    for raw in csv.DictReader(io.StringIO(content.lstrip("\ufeff"))):
+    for raw in spreadsheet.DictReader(io.StringIO(content.lstrip("\ufeff"))):
         row = {name: {} for name in LOCALIZED}
         for key, value in raw.items():
             key = (key or "").strip()

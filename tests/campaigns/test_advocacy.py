@@ -157,6 +157,23 @@ def test_an_endorsement_from_a_partner_city_counts_as_contact(org, officer, citi
     assert Interaction.objects.filter(source="campaigns.endorsement", occurred_on=dt.date(2020, 3, 30)).count() == 1
 
 
+def test_an_endorsement_dated_in_the_future_is_refused_and_leaves_no_file(org, officer, cities, statement,
+                                                                          settings):
+    from pathlib import Path
+
+    from hamdeli.core.dates import today
+    from hamdeli.core.errors import ValidationFailed
+
+    partners.create_partnership(org=org, actor=officer, city=cities["barcelona"])
+    with pytest.raises(ValidationFailed) as refused:
+        advocacy.add_endorsement(org=org, actor=officer, campaign=statement, endorser_name="Mayor",
+                                 on_behalf_of="city", city=cities["barcelona"], channel="letter",
+                                 endorsed_on=today() + dt.timedelta(days=1), letter_file=pdf())
+    assert "endorsed_on" in refused.value.fields
+    assert not Endorsement.objects.exists() and not Interaction.objects.exists()
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+
+
 # --- the public page -----------------------------------------------------------------------------
 def test_public_page_is_missing_until_the_org_publishes_it(statement):
     url = reverse("campaigns:statement_public", args=[statement.public_id])

@@ -248,3 +248,57 @@ def test_a_letter_links_only_to_a_pledge_or_campaign_of_its_own_office(officer_a
             "related_kind": "campaign", "related_public_id": str(linked)}, content_type="application/json")
         assert response.status_code == 422 and "related_public_id" in response.json()["fields"]
     assert not Letter.objects.exists()
+
+
+def _persian(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+def test_an_answer_cannot_be_due_before_the_letters_date(outgoing, org, officer, officer_api):
+    """Over the API, on the pages and when signing dates the letter: 422 naming the field, nothing stored."""
+    url = "/api/v1/correspondence/letters"
+    before = AuditEntry.objects.count()
+    response = officer_api.post(url, {"direction": "out", "subject": "x", "recipient_org": "UN",
+                                      "letter_date": "2020-03-10", "answer_due_on": "2020-03-09"},
+                                content_type="application/json", HTTP_ACCEPT_LANGUAGE="fa")
+    assert response.status_code == 422 and _persian(response.json()["fields"]["answer_due_on"])
+    assert not Letter.objects.exists() and AuditEntry.objects.count() == before
+
+    letter = outgoing(letter_date=D(2020, 3, 10), answer_due_on=D(2020, 3, 10))  # the same day is fine
+    before = AuditEntry.objects.count()
+    for body in ({"answer_due_on": "2020-03-09"}, {"letter_date": "2020-03-11"}):
+        response = officer_api.patch(f"{url}/{letter.public_id}", body, content_type="application/json")
+        assert response.status_code == 422 and "answer_due_on" in response.json()["fields"], body
+    stored = Letter.objects.get(pk=letter.pk)
+    assert (stored.letter_date, stored.answer_due_on) == (D(2020, 3, 10), D(2020, 3, 10))
+    assert AuditEntry.objects.count() == before
+
+    client = client_for(officer)
+    form = {"direction": "out", "subject": "x", "occasion": "other", "language": "en", "recipient_org": "UN",
+            "letter_date": "2020-03-10", "answer_due_on": "2020-03-01"}
+    response = client.post("/letters/new/", form)
+    assert response.status_code == 422 and "answer_due_on" in response.context["form"].errors
+    response = client.post(f"/letters/{letter.public_id}/edit/", {**form, "answer_due_on": "2020-03-01"})
+    assert response.status_code == 422 and "answer_due_on" in response.context["form"].errors
+    assert Letter.objects.count() == 1 and Letter.objects.get(pk=letter.pk).answer_due_on == D(2020, 3, 10)
+
+    # An undated draft gets its date when it is signed: a signature after the due date is refused.
+    draft = walk(outgoing(answer_due_on=D(2020, 3, 1)), org, officer, [("submit", D(2020, 2, 20))])
+    response = officer_api.post(f"{url}/{draft.public_id}/transitions", {"action": "sign", "on": "2020-03-05"},
+                                content_type="application/json")
+    assert response.status_code == 422 and "on" in response.json()["fields"]
+    draft = Letter.objects.get(pk=draft.pk)
+    assert draft.state == "in_review" and draft.letter_date is None
+    assert walk(draft, org, officer, [("sign", D(2020, 2, 28))]).letter_date == D(2020, 2, 28)
+
+
+def test_a_letter_dated_in_the_future_does_not_count_as_contact(org, officer, cities, xian_partner, officer_api):
+    from hamdeli.core.dates import today
+
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
+    before = (Letter.objects.count(), Interaction.objects.count(), AuditEntry.objects.count())
+    response = officer_api.post("/api/v1/correspondence/letters", {
+        "direction": "in", "subject": "From the future", "sender_city_geonameid": cities["xian"].pk,
+        "received_on": tomorrow}, content_type="application/json")
+    assert response.status_code == 422 and "received_on" in response.json()["fields"]
+    assert before == (Letter.objects.count(), Interaction.objects.count(), AuditEntry.objects.count())

@@ -1,7 +1,9 @@
+import datetime as dt
 import json
 
 import pytest
 
+from hamdeli.core.dates import today
 from hamdeli.core.models import AuditEntry
 from hamdeli.partners.models import Interaction, NetworkMembership, Partnership
 
@@ -44,6 +46,14 @@ BAD_WRITES = [
                                                                 "summary": ""}, "summary"),
     ("post", "/api/v1/partners/partnerships/{p}/interactions", {"occurred_on": "soon", "kind": "letter",
                                                                 "summary": "hi"}, "occurred_on"),
+    # A contact in the future would keep the relation "healthy" until then; a number is not a date.
+    ("post", "/api/v1/partners/partnerships/{p}/interactions",
+     {"occurred_on": (today() + dt.timedelta(days=1)).isoformat(), "kind": "letter", "summary": "hi"}, "occurred_on"),
+    ("post", "/api/v1/partners/partnerships/{p}/interactions", {"occurred_on": 0, "kind": "letter",
+                                                                "summary": "hi"}, "occurred_on"),
+    ("post", "/api/v1/partners/partnerships/{p}/interactions", {"occurred_on": "1577836800", "kind": "letter",
+                                                                "summary": "hi"}, "occurred_on"),
+    ("patch", "/api/v1/partners/partnerships/{p}", {"notes": None}, "notes"),
     ("post", "/api/v1/partners/network-memberships", {"network": "nope"}, "network"),
     ("post", "/api/v1/partners/network-memberships", {}, "network"),
     ("post", "/api/v1/partners/network-memberships/{m}/transitions", {"action": "admit", "on": "2020-01-01"},

@@ -37,3 +37,20 @@ def test_openapi_describes_the_api(officer_client):
     schema = officer_client.get("/api/v1/openapi.json").json()
     operations = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
     assert {"partners_list", "partners_transition", "memberships_transition", "core_me"} <= operations
+
+
+def test_a_contact_cannot_be_dated_in_the_future_but_today_is_fine(org, officer, cities):
+    import datetime as dt
+
+    from hamdeli.core.dates import today
+    from hamdeli.partners.models import Interaction
+
+    p = services.create_partnership(org=org, actor=officer, city=cities["xian"])
+    client = client_for(officer)
+    url = f"/partners/{p.public_id}/interactions/"
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
+    response = client.post(url, {"occurred_on": tomorrow, "kind": "visit", "summary": "Delegation"})
+    assert response.status_code == 422 and "occurred_on" in response.context["interaction_form"].errors
+    assert not Interaction.objects.exists()
+    response = client.post(url, {"occurred_on": today().isoformat(), "kind": "visit", "summary": "Delegation"})
+    assert response.status_code == 302 and Interaction.objects.get().occurred_on == today()

@@ -123,11 +123,12 @@ def add_endorsement(*, org, actor, campaign: AdvocacyCampaign, endorser_name: st
         endorsement.save()
         audit.record(org=org, actor=actor, action="endorsement.recorded", obj=endorsement,
                      after=audit.snapshot(endorsement))
-    if endorsement.city_id:  # an endorsement from a partner city counts as contact with it
-        partners.record_contact(org=org, actor=actor, city_id=endorsement.city_id, occurred_on=endorsed_on,
-                                kind="letter" if channel == Channel.LETTER else "other",
-                                summary=_("Endorsed “%(title)s”") % {"title": campaign},
-                                source="campaigns.endorsement", source_ref=str(endorsement.public_id))
+        if endorsement.city_id:  # an endorsement from a partner city counts as contact with it (not a future one)
+            partners.record_contact(org=org, actor=actor, city_id=endorsement.city_id, occurred_on=endorsed_on,
+                                    kind="letter" if channel == Channel.LETTER else "other",
+                                    summary=_("Endorsed “%(title)s”") % {"title": campaign},
+                                    source="campaigns.endorsement", source_ref=str(endorsement.public_id),
+                                    date_field="endorsed_on")
     return endorsement
 
 
