@@ -65,6 +65,7 @@ MENU = (
     )),
     Group(_("Office"), "building-gear", (
         Item("audit", _("Audit trail"), "clock-history"),
+        Item("office", _("Our office"), "building"),
     )),
 )
 

@@ -23,6 +23,8 @@ ROWS = [
     Row("core_audit", role="owner", marker=lambda w: str(w.partnership.public_id)),
     Row("audit", role="owner", marker=lambda w: str(w.partnership.public_id)),
     Row("audit_export", role="owner", marker=lambda w: str(w.partnership.public_id)),
+    Row("office", role="owner", marker=lambda w: str(w.org.public_id)),
+    Row("office_export", role="owner"),  # the archive itself: tests/core/test_office_archive.py reads it
     Row("places_countries"),
     Row("places_cities"),
     Row("places_city", params=lambda w: {"geonameid": w.cities["xian"].pk}, shared=True),
