@@ -1,9 +1,11 @@
 """Audit entries, written by services inside their own transaction."""
 
+import bisect
 import datetime as dt
 import decimal
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -87,6 +89,9 @@ def chain_values(entry, *, org_public_id) -> dict:
     """The covered columns of an entry (a model instance or a historical one in a migration)."""
     values = {name: getattr(entry, name) for name in chain.FIELDS if name != "org"}
     values["org"] = org_public_id
+    hashed_actor = getattr(entry, "hashed_actor_id", None)  # an entry written on another instance
+    if hashed_actor is not None:
+        values["actor_id"] = hashed_actor
     return values
 
 
@@ -101,9 +106,15 @@ def verify(org: Organization | None = None) -> list[str]:
     return faults
 
 
+IMPORTED = "organization.imported"  # an office brought over from another instance (core.office_archive)
+
+
 def _first_break(org: Organization) -> str | None:
     expected_seq, prev = 1, chain.GENESIS
-    fields = ["pk", "actor_id", *(name for name in chain.FIELDS if name not in {"org", "actor_id"}), "hash"]
+    imports = list(AuditEntry.objects.filter(org=org, action=IMPORTED).order_by("seq").values_list("seq", "after"))
+    usernames = {}
+    fields = ["pk", "actor_id", "hashed_actor_id", *(name for name in chain.FIELDS if name not in {"org", "actor_id"}),
+              "hash"]
     for entry in AuditEntry.objects.filter(org=org).order_by("seq").only(*fields).iterator(chunk_size=2000):
         where = f"organization {org.slug}: audit entry #{entry.pk} (position {entry.seq}, {entry.action})"
         if entry.seq != expected_seq:
@@ -112,6 +123,8 @@ def _first_break(org: Organization) -> str | None:
             return f"{where}: does not link to the entry before it"
         if chain.entry_hash(chain_values(entry, org_public_id=org.public_id)) != entry.hash:
             return f"{where}: its content does not match its hash (changed after it was written)"
+        if entry.hashed_actor_id is not None and not _same_person(entry, imports, usernames):
+            return f"{where}: its actor is not the person its office's import recorded for it (changed since)"
         expected_seq, prev = expected_seq + 1, entry.hash
     head = AuditChainHead.objects.filter(org=org).first()
     last = expected_seq - 1
@@ -121,3 +134,18 @@ def _first_break(org: Organization) -> str | None:
     if head is None and last:
         return f"organization {org.slug}: the chain has no head"
     return None
+
+
+def _same_person(entry, imports, usernames) -> bool:
+    """An entry written on another instance has its hash over the actor's id there (hashed_actor_id);
+    the first import after it records, in the chain, which user name that id was: the actor here must be
+    that person, so the actor cannot be swapped behind the hash."""
+    later = bisect.bisect_right([seq for seq, _after in imports], entry.seq)
+    if later == len(imports):
+        return False
+    people = (imports[later][1] or {}).get("people") or {}
+    if entry.actor_id not in usernames:
+        usernames[entry.actor_id] = get_user_model()._base_manager.filter(pk=entry.actor_id).values_list(
+            "username", flat=True).first()
+    recorded = people.get(str(entry.hashed_actor_id))
+    return recorded is not None and recorded == usernames[entry.actor_id]

@@ -22,6 +22,7 @@ import subprocess
 import tarfile
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
@@ -98,74 +99,90 @@ def _sha256(path: Path) -> str:
 
 def backup(path: Path) -> dict:
     """Write the archive to `path` (atomically: a temporary file renamed at the end); returns the manifest."""
-    path = Path(path)
     with tempfile.TemporaryDirectory(prefix="hamdeli-backup-") as work:
         work = Path(work)
         (work / "data").mkdir()
         tables, extra = _dump_database(work)
         files = _copy_files(work / "files")
-        parts = {}
-        for part in sorted(p for p in work.rglob("*") if p.is_file()):
-            rel = part.relative_to(work).as_posix()
-            parts[rel] = {"sha256": _sha256(part), "bytes": part.stat().st_size}
         manifest = {
             "format": FORMAT,
             "version": VERSION,
             "created_at": timezone.now().isoformat(),
             "database": connection.vendor,
-            "migrations": _applied_migrations(connection.alias),
+            "migrations": applied_migrations(),
             "tables": tables,
             "files": files,
             "native_dump": extra,
-            "parts": parts,
         }
-        (work / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
-        temporary = path.with_name(path.name + ".partial")
-        with tarfile.open(temporary, "w:gz") as archive:
-            archive.add(work / MANIFEST, arcname=MANIFEST)
-            for rel in parts:
-                archive.add(work / rel, arcname=rel)
-        os.replace(temporary, path)
+        return pack(work, manifest, Path(path))
+
+
+def pack(work: Path, manifest: dict, path: Path) -> dict:
+    """Tar every file under `work` with a manifest that lists each part's SHA-256 and size (added to the
+    given manifest as "parts"), atomically: a temporary file renamed at the end. Returns the manifest."""
+    parts = {}
+    for part in sorted(p for p in work.rglob("*") if p.is_file()):
+        rel = part.relative_to(work).as_posix()
+        parts[rel] = {"sha256": _sha256(part), "bytes": part.stat().st_size}
+    manifest = {**manifest, "parts": parts}
+    (work / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+    temporary = path.with_name(path.name + ".partial")
+    with tarfile.open(temporary, "w:gz") as archive:
+        archive.add(work / MANIFEST, arcname=MANIFEST)
+        for rel in parts:
+            archive.add(work / rel, arcname=rel)
+    os.replace(temporary, path)
     return manifest
 
 
-def _applied_migrations(alias) -> list[str]:
+def applied_migrations(alias: str = "default") -> list[str]:
     recorder = MigrationRecorder(connections[alias])
     return sorted(f"{app}.{name}" for app, name in recorder.applied_migrations())
 
 
-def _dump_database(work: Path) -> tuple[dict, str | None]:
+@contextmanager
+def consistent_read():
+    """Every read inside sees one snapshot of the database while the server keeps writing.
+
+    SQLite: one DEFERRED read transaction (in WAL mode it holds a snapshot and lets writers go on; the
+    connection's usual BEGIN IMMEDIATE would stop them). PostgreSQL: one REPEATABLE READ, READ ONLY
+    transaction. Inside a transaction already (a test, a caller's own), that transaction is the snapshot."""
+    if connection.in_atomic_block:
+        yield
+        return
     if connection.vendor == "sqlite":
-        return _dump_sqlite(work)
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+            try:
+                cursor.execute("SELECT count(*) FROM django_migrations")  # the snapshot starts at the first read
+                yield
+            finally:
+                cursor.execute("COMMIT")
+        return
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            cursor.execute("SELECT pg_export_snapshot()")
-            snapshot_id = cursor.fetchone()[0]
-        tables = _dump_tables(work / "data")
-        native = _pg_dump(snapshot_id, work / "database.pgdump")  # the same snapshot, still open
-    return tables, native
+        yield
 
 
-def _dump_sqlite(work: Path) -> tuple[dict, str]:
-    """One DEFERRED read transaction (in WAL mode it holds a snapshot and lets writers go on; the
-    connection's usual BEGIN IMMEDIATE would stop them): the online backup API copies the database
-    file from it, and the tables are read in it."""
-    if connection.in_atomic_block:
-        raise BackupError("a backup cannot run inside a transaction")
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("BEGIN DEFERRED")
-        try:
-            cursor.execute("SELECT count(*) FROM django_migrations")  # the snapshot starts at the first read
+def _dump_database(work: Path) -> tuple[dict, str | None]:
+    if connection.vendor == "sqlite" and connection.in_atomic_block:
+        raise BackupError("a backup cannot run inside a transaction")  # the file copy needs its own snapshot
+    with consistent_read():
+        if connection.vendor == "sqlite":  # the online backup API copies the database file from the snapshot
             copy = sqlite3.connect(work / "database.sqlite3")
             try:
                 connection.connection.backup(copy)
             finally:
                 copy.close()
             return _dump_tables(work / "data"), "database.sqlite3"
-        finally:
-            cursor.execute("COMMIT")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot_id = cursor.fetchone()[0]
+        tables = _dump_tables(work / "data")
+        native = _pg_dump(snapshot_id, work / "database.pgdump")  # the same snapshot, still open
+    return tables, native
 
 
 def _pg_dump(snapshot_id: str, target: Path) -> str | None:
@@ -189,17 +206,40 @@ def _dump_tables(folder: Path) -> dict:
     for model in models_to_copy():
         fields = list(model._meta.concrete_fields)
         label = model._meta.label_lower
-        part = folder / f"{label}.jsonl"
-        count = 0
-        with part.open("w", encoding="utf-8") as handle:
-            handle.write(json.dumps({"model": label, "fields": [f.attname for f in fields]}) + "\n")
-            rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in fields])
-            for row in rows.iterator(chunk_size=2000):
-                values = [_encode(field, value) for field, value in zip(fields, row, strict=True)]
-                handle.write(json.dumps(values, ensure_ascii=False) + "\n")
-                count += 1
+        rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in fields])
+        count = write_rows(folder / f"{label}.jsonl", model, fields, rows.iterator(chunk_size=2000))
         tables[label] = {"rows": count, "part": f"data/{label}.jsonl"}
     return tables
+
+
+def write_rows(part: Path, model, fields, rows) -> int:
+    """One table's part: a header line naming the model and its columns, then one JSON list per row
+    (values in the columns' order, encoded by `_encode`). Returns the number of rows."""
+    count = 0
+    with part.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps({"model": model._meta.label_lower, "fields": [f.attname for f in fields]}) + "\n")
+        for row in rows:
+            values = [_encode(field, value) for field, value in zip(fields, row, strict=True)]
+            handle.write(json.dumps(values, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def read_rows(raw, model) -> tuple[list, object]:
+    """The columns of a part written by `write_rows` (this Hamdeli's fields, in the part's order) and an
+    iterator of its rows as Python values. A column this Hamdeli does not know is refused."""
+    lines = io.TextIOWrapper(raw, encoding="utf-8")
+    header = json.loads(next(lines))
+    known = {field.attname: field for field in model._meta.concrete_fields}
+    if header.get("model") != model._meta.label_lower or not set(header["fields"]) <= set(known):
+        raise BackupError(f"{model._meta.label_lower}: the archive's columns differ from this Hamdeli's")
+    fields = [known[name] for name in header["fields"]]
+
+    def rows():
+        for line in lines:
+            yield [_decode(field, value) for field, value in zip(fields, json.loads(line), strict=True)]
+
+    return fields, rows()
 
 
 def _copy_files(target: Path) -> int:
@@ -220,24 +260,25 @@ def _copy_files(target: Path) -> int:
 
 # --- verify ------------------------------------------------------------------------------------------
 
-def verify(path: Path) -> list[str]:
+def verify(path: Path, *, kind: tuple[str, int, str] = (FORMAT, VERSION, "backup")) -> list[str]:
     """Check an archive against its manifest: every part present with its SHA-256, no part unlisted,
-    every table's row count. Returns the faults (empty when the archive is sound)."""
+    every table's row count. Returns the faults (empty when the archive is sound). `kind` is the
+    format and version expected, and what to call the archive (an office's archive has the same frame)."""
     try:
         with tarfile.open(path, "r:gz") as archive:
-            return _verify_archive(archive)
+            return _verify_archive(archive, kind)
     except (OSError, tarfile.TarError, EOFError) as exc:
-        return [f"not a readable backup archive: {exc}"]
+        return [f"not a readable {kind[2]} archive: {exc}"]
 
 
-def _verify_archive(archive) -> list[str]:
+def _verify_archive(archive, kind) -> list[str]:
     faults = []
     try:
         manifest = json.load(archive.extractfile(MANIFEST))
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, AttributeError) as exc:
         return [f"no readable manifest: {exc}"]
-    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-        return ["not a Hamdeli backup of a version this Hamdeli reads"]
+    if not isinstance(manifest, dict) or manifest.get("format") != kind[0] or manifest.get("version") != kind[1]:
+        return [f"not a Hamdeli {kind[2]} of a version this Hamdeli reads"]
     listed = manifest.get("parts", {})
     present = set()
     for member in archive:
@@ -257,7 +298,7 @@ def _verify_archive(archive) -> list[str]:
             faults.append(f"{member.name}: SHA-256 differs from the manifest (damaged or changed)")
         if member.name.startswith("data/"):
             label = member.name.removeprefix("data/").removesuffix(".jsonl")
-            rows = manifest["tables"].get(label, {}).get("rows")
+            rows = (manifest.get("tables") or {}).get(label, {}).get("rows")
             if rows != lines - 1:
                 faults.append(f"{member.name}: {lines - 1} rows, the manifest says {rows}")
     faults.extend(f"{name}: missing from the archive" for name in sorted(set(listed) - present))
@@ -285,7 +326,7 @@ def restore(path: Path) -> dict:
 
 
 def _check_target(manifest: dict) -> None:
-    if _applied_migrations(connection.alias) != manifest["migrations"]:
+    if applied_migrations() != manifest["migrations"]:
         raise BackupError("this instance's database is not at the archive's version: install the Hamdeli version "
                           "that made the backup and run `hamdeli migrate` before restoring")
     from django.contrib.auth import get_user_model
@@ -334,20 +375,15 @@ def _restore_tables(archive, manifest) -> None:
 
 
 def _load_table(cursor, model, raw) -> None:
-    lines = io.TextIOWrapper(raw, encoding="utf-8")
-    header = json.loads(next(lines))
-    known = {field.attname: field for field in model._meta.concrete_fields}
-    if set(header["fields"]) != set(known):
+    fields, rows = read_rows(raw, model)
+    if {f.attname for f in fields} != {f.attname for f in model._meta.concrete_fields}:
         raise BackupError(f"{model._meta.label_lower}: the archive's columns differ from this Hamdeli's")
-    fields = [known[name] for name in header["fields"]]
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
            f"VALUES ({', '.join(['%s'] * len(fields))})")  # (names from our models, values as parameters)
     batch = []
-    for line in lines:
-        values = json.loads(line)
-        batch.append([field.get_db_prep_save(_decode(field, value), connection)
-                      for field, value in zip(fields, values, strict=True)])
+    for values in rows:
+        batch.append([field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)])
         if len(batch) == 1000:
             cursor.executemany(sql, batch)
             batch = []

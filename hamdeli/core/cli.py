@@ -110,7 +110,59 @@ def _org_create(args) -> int:
     return 0
 
 
+def _org_export(args) -> int:
+    from django.db import transaction
+
+    from hamdeli.core import audit, office_archive
+    from hamdeli.core.models import Organization
+
+    org = Organization.objects.filter(slug=args.slug).first()
+    if org is None:
+        print(f"org export: no organization with the short name {args.slug!r}", file=sys.stderr)
+        return 2
+    try:
+        manifest = office_archive.export(org, args.path)
+    except office_archive.ArchiveError as exc:
+        print(f"org export: refused: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(table["rows"] for table in manifest["tables"].values())
+    with transaction.atomic():  # a page's download is recorded by DownloadAuditMiddleware; a command's here
+        audit.record(org=org, actor=None, action="organization.exported", obj=org,
+                     after={"file": args.path.name, "rows": rows, "files": manifest["files"]})
+    print(f"org export: {args.path} ({rows} rows in {len(manifest['tables'])} tables, {manifest['files']} files)")
+    for name in manifest["missing_files"]:
+        print(f"  missing, so not in the archive: {name}", file=sys.stderr)
+    return 0
+
+
+def _org_import(args) -> int:
+    from hamdeli.core import office_archive
+
+    try:
+        report = office_archive.import_archive(args.path)
+    except office_archive.ArchiveError as exc:
+        print(f"org import: refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"org import: {report.org.slug} ({report.rows} rows, {report.files} files)")
+    if report.people_created:
+        print(f"  people created without a password ({len(report.people_created)}): "
+              f"{', '.join(report.people_created)}; each sets one by a password reset, or: "
+              "hamdeli manage changepassword USER")
+    if report.people_matched:
+        print(f"  people who had an account here already, kept as they were ({len(report.people_matched)}): "
+              f"{', '.join(report.people_matched)}; check that each is the same person")
+    if report.secrets_revoked:
+        print(f"  {report.secrets_revoked} API token(s) and calendar link(s) came over revoked: their secrets "
+              "stay home; make new ones")
+    if report.links_skipped:
+        print(f"  {len(report.links_skipped)} link(s) to an office that is not on this instance were not recreated")
+    print("  now run: hamdeli ledger verify && hamdeli audit verify")
+    return 0
+
+
 def register_org(sub) -> None:
+    from pathlib import Path
+
     group = sub.add_parser("org", help="organizations (offices)").add_subparsers(dest="org_command", required=True)
     p = group.add_parser("create", help="create an office with its first owner")
     p.add_argument("name", help="the office's name")
@@ -119,3 +171,10 @@ def register_org(sub) -> None:
     p.add_argument("--slug", default="", help="short name (default: made from the name)")
     p.add_argument("--language", default="fa", choices=["fa", "en"], help="the language the name is written in")
     p.set_defaults(handler=_org_create)
+    p = group.add_parser("export", help="write an office's whole record (its rows, files and people) to one archive")
+    p.add_argument("slug", help="the office's short name")
+    p.add_argument("path", type=Path, help="the archive to write (.tar.gz)")
+    p.set_defaults(handler=_org_export)
+    p = group.add_parser("import", help="recreate an office from its archive (made by org export on another instance)")
+    p.add_argument("path", type=Path)
+    p.set_defaults(handler=_org_import)

@@ -137,6 +137,9 @@ class AuditEntry(models.Model):
     seq = models.PositiveBigIntegerField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # The actor's id as the hash covers it, when that is not `actor_id`: an office brought over from
+    # another instance (core.office_archive) keeps its chain, written with that instance's user ids.
+    hashed_actor_id = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit entry")

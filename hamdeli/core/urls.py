@@ -16,4 +16,6 @@ urlpatterns = [
     path("account/tokens/<uuid:public_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("audit/", views.audit, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
+    path("office/", views.office, name="office"),
+    path("office/export/", views.office_export, name="office_export"),
 ]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from hamdeli.core import exports, forms, selectors, services
+from hamdeli.core import exports, forms, office_archive, selectors, services
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.middleware import OrganizationMiddleware
 from hamdeli.core.permissions import PUBLIC, SIGNED_IN, requires
@@ -125,4 +125,29 @@ def audit_export(request):
     entries = selectors.audit_trail(org=request.org, **chosen).order_by("seq")
     response = HttpResponse(exports.audit_csv(entries), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return response
+
+
+@requires("org.manage")
+def office(request):
+    """The office itself, for its owners: what it is, and its whole record to take away."""
+    return render(request, "core/office.html", {"org": request.org,
+                                                "archive_name": office_archive.archive_name(request.org)})
+
+
+@requires("org.manage")
+def office_export(request):
+    """The office's whole record as one archive (core.office_archive), streamed from a temporary file that
+    is gone once sent. DownloadAuditMiddleware records who took it."""
+    handle, size = office_archive.export_to_temporary(request.org)
+
+    def chunks():
+        try:
+            yield from iter(lambda: handle.read(1 << 16), b"")
+        finally:
+            handle.close()
+
+    response = StreamingHttpResponse(chunks(), content_type="application/gzip")
+    response["Content-Length"] = str(size)
+    response["Content-Disposition"] = f'attachment; filename="{office_archive.archive_name(request.org)}"'
     return response

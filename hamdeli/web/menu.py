@@ -67,6 +67,7 @@ MENU = (
     Group(_("Office"), "building-gear", (
         Item("people", _("People"), "people"),
         Item("audit", _("Audit trail"), "clock-history"),
+        Item("office", _("Our office"), "building"),
     )),
 )
 

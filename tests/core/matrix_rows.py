@@ -39,6 +39,8 @@ ROWS = [
         params=lambda w: {"username": w.logistics.username}),
     Row("people_reactivate", method="post", write=True, role="owner", ok=(302,),
         params=lambda w: {"username": w.logistics.username}),
+    Row("office", role="owner", marker=lambda w: str(w.org.public_id)),
+    Row("office_export", role="owner"),  # the archive itself: tests/core/test_office_archive.py reads it
     Row("places_countries"),
     Row("places_cities"),
     Row("places_city", params=lambda w: {"geonameid": w.cities["xian"].pk}, shared=True),
