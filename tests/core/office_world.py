@@ -2,6 +2,7 @@
 and a way to read an office's rows that does not depend on the instance's integer ids, so an office on
 one instance can be compared with the same office imported into another."""
 
+import contextlib
 import datetime as dt
 import json
 from types import SimpleNamespace
@@ -12,8 +13,10 @@ from django.db.models import FileField
 from hamdeli.aid import services as aid
 from hamdeli.aid import sharing
 from hamdeli.core import services as core
+from hamdeli.core.errors import Conflict
 from hamdeli.core.office_archive import PEOPLE, SECRETS, SHARED, classify
 from hamdeli.correspondence import services as letters
+from hamdeli.partners import services as partners
 from hamdeli.partners.models import Network
 from hamdeli.partners.reference import load_networks
 
@@ -44,6 +47,9 @@ def seed_office(org, officer, cities):
 def link_offices(donor_world, recipient_world):
     """An outbound pledge of the donor office offered to, and accepted by, the recipient office."""
     d, r = donor_world, recipient_world
+    for one, other in ((d, r), (r, d)):  # only partner offices share a shipment (aid.sharing)
+        with contextlib.suppress(Conflict):  # already partners
+            partners.create_partnership(org=one.org, actor=one.officer, city=other.org.city)
     pledge = aid.create_pledge(org=d.org, actor=d.officer, direction="outbound", donor=d.aid.city,
                                recipient=d.aid.hospital, lines=[(d.aid.item, 5)])
     link = sharing.offer_link(org=d.org, actor=d.officer, pledge=pledge, recipient_org=r.org)
