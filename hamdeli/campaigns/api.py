@@ -21,7 +21,7 @@ from hamdeli.campaigns.models import (
     Verification,
 )
 from hamdeli.campaigns.services import advocacy, awareness, recognition
-from hamdeli.core import files
+from hamdeli.core import files, thumbnails
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
@@ -82,6 +82,8 @@ class DesignFileOut(Schema):
     content_type: str
     size: int
     original_name: str
+    has_thumbnail: bool = Field(..., description="a WebP of at most 320 px at …/thumbnail (images and the "
+                                                 "first page of PDFs that could be drawn)")
 
 
 class DesignSetOut(Schema):
@@ -170,10 +172,14 @@ def placement_out(p) -> dict:
                                                              "reach", "notes")}}
 
 
+def design_file_out(f) -> dict:
+    return {"id": f.public_id, "kind": f.kind, "content_type": f.content_type, "size": f.size,
+            "original_name": f.original_name, "has_thumbnail": bool(f.thumbnail)}
+
+
 def design_set_out(s) -> dict:
     return {"id": s.public_id, "title": s.title, "formats": s.formats, "ready_on": s.ready_on, "notes": s.notes,
-            "files": [{"id": f.public_id, "kind": f.kind, "content_type": f.content_type, "size": f.size,
-                       "original_name": f.original_name} for f in s.files.all()],
+            "files": [design_file_out(f) for f in s.files.all()],
             "placements": [placement_out(p) for p in s.placements.all()]}
 
 
@@ -267,8 +273,7 @@ def upload_design_file(request, public_id: uuid.UUID, file: UploadedFile = File(
     """Upload a file (image, PDF, video) to a design set."""
     s = selectors.design_set(org=request.org, public_id=public_id)
     f = awareness.add_design_file(org=request.org, actor=request.user, design_set=s, upload=file)
-    return Status(201, {"id": f.public_id, "kind": f.kind, "content_type": f.content_type, "size": f.size,
-                        "original_name": f.original_name})
+    return Status(201, design_file_out(f))
 
 
 @router.get("/design-files/{public_id}/content", operation_id="campaigns_design_file_content",
@@ -278,6 +283,19 @@ def design_file_content(request, public_id: uuid.UUID):
     """Download a design file."""
     f = selectors.design_file(org=request.org, public_id=public_id)
     return files.serve(f.file, name=f.original_name, content_type=f.content_type)
+
+
+@router.get("/design-files/{public_id}/thumbnail", operation_id="campaigns_design_file_thumbnail",
+            response={200: None})
+@requires("campaigns.view")
+def design_file_thumbnail(request, public_id: uuid.UUID):
+    """A design file's thumbnail: a WebP of at most 320 px.
+
+    Made when the file was uploaded, for raster images and the first page of PDFs; a video, or a file
+    that could not be drawn, has none (404, as `has_thumbnail` says)."""
+    f = selectors.design_file(org=request.org, public_id=public_id)
+    return files.serve(f.thumbnail, name=f.original_name, content_type=thumbnails.CONTENT_TYPE, max_age=86400,
+                       picture_in_page=True)
 
 
 @router.delete("/design-files/{public_id}", response={204: None}, operation_id="campaigns_remove_design_file")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("campaigns/design-sets/<uuid:public_id>/edit/", awareness.edit_design_set, name="edit_design_set"),
     path("campaigns/design-sets/<uuid:public_id>/remove/", awareness.remove_design_set, name="remove_design_set"),
     path("campaigns/files/<uuid:public_id>/", awareness.design_file, name="design_file"),
+    path("campaigns/files/<uuid:public_id>/thumbnail/", awareness.design_file_thumbnail,
+         name="design_file_thumbnail"),
     path("campaigns/files/<uuid:public_id>/remove/", awareness.remove_design_file, name="remove_design_file"),
     path("campaigns/placements/<uuid:public_id>/edit/", awareness.edit_placement, name="edit_placement"),
     path("campaigns/placements/<uuid:public_id>/remove/", awareness.remove_placement, name="remove_placement"),
