@@ -460,6 +460,12 @@ class VerificationIn(Schema):
     published: bool = False
 
 
+class ReviewIn(Schema):
+    endorsements: list[uuid.UUID] = Field(..., min_length=1, max_length=500,
+                                          description="ids of the statement's endorsements awaiting review")
+    verification: Literal[tuple(d.value for d in advocacy.REVIEW_DECISIONS)]
+
+
 def advocacy_out(request, c) -> dict:
     return {"id": c.public_id, "title": c.title, "target_date": c.target_date, "published": c.published,
             "notes": c.notes,
@@ -555,6 +561,25 @@ def add_endorsement(request, public_id: uuid.UUID, payload: EndorsementIn):
     e = advocacy.add_endorsement(org=request.org, actor=request.user, campaign=c,
                                  **_endorsement_refs(c, payload.dict()))
     return Status(201, endorsement_out(e))
+
+
+@router.post("/advocacy/{public_id}/endorsements/review", response=list[EndorsementOut],
+             operation_id="advocacy_review")
+@requires("campaigns.edit")
+def review_endorsements(request, public_id: uuid.UUID, payload: ReviewIn):
+    """Verify or reject several endorsements of a statement at once.
+
+    All or none, in one transaction with an audit entry per endorsement. Each must still await review
+    (`unverified`): if one was reviewed meanwhile nothing changes and the answer is 409 `already_reviewed`,
+    naming it; an id of no endorsement of this statement is a 422 on `endorsements`."""
+    c = selectors.advocacy(org=request.org, public_id=public_id)
+    chosen = selectors.endorsements_by_ids(org=request.org, campaign=c, public_ids=payload.endorsements)
+    if len(chosen) != len(payload.endorsements):
+        raise ValidationFailed(_("Some fields are not valid."),
+                               fields={"endorsements": _("Choose endorsements of this statement.")})
+    done = advocacy.review_endorsements(org=request.org, actor=request.user, campaign=c, endorsements=chosen,
+                                       verification=payload.verification)
+    return [endorsement_out(e) for e in done]
 
 
 @router.post("/endorsements/{public_id}/verification", response=EndorsementOut, operation_id="advocacy_verify")

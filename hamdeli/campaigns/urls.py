@@ -27,6 +27,8 @@ urlpatterns = [
     path("advocacy/<uuid:public_id>/versions/", advocacy.advocacy_add_version, name="advocacy_add_version"),
     path("advocacy/<uuid:public_id>/endorsements/", advocacy.advocacy_add_endorsement,
          name="advocacy_add_endorsement"),
+    path("advocacy/<uuid:public_id>/endorsements/review/", advocacy.endorsements_review,
+         name="endorsements_review"),
     path("advocacy/endorsements/<uuid:public_id>/verify/", advocacy.endorsement_verify, name="endorsement_verify"),
     path("advocacy/endorsements/<uuid:public_id>/letter/", advocacy.endorsement_letter, name="endorsement_letter"),
     path("statements/<uuid:public_id>/", advocacy.statement_public, name="statement_public"),

@@ -114,6 +114,8 @@ ROWS = [
                         "endorsed_on": "1399/01/12", "channel": "email"}),
     Row("campaigns:endorsement_verify", method="post", write=True, params=_e, ok=(302,),
         body=lambda w: {"verification": "verified", "published": "on"}),
+    Row("campaigns:endorsements_review", method="post", write=True, params=_a, ok=(302,),
+        body=lambda w: {"endorsements": [str(w.endorsement.public_id)], "verification": "verified"}),
     Row("campaigns:endorsement_letter", params=_e),
     Row("campaigns:statement_public", public=True, params=_a),
     # pages: recognition
@@ -165,6 +167,8 @@ ROWS = [
         body=lambda w: {"endorser_name": "C", "on_behalf_of": "organisation", "organisation": "Y",
                         "endorsed_on": DAY, "channel": "public_post"}),
     Row("advocacy_verify", method="post", write=True, params=_e, body=lambda w: {"verification": "verified"}),
+    Row("advocacy_review", method="post", write=True, params=_a,
+        body=lambda w: {"endorsements": [str(w.endorsement.public_id)], "verification": "rejected"}),
     Row("advocacy_attach_letter", method="post", write=True, params=_e, multipart=True,
         body=lambda w: {"file": pdf()}),
     Row("recognition_recipients", marker=lambda w: "matrix-marker-recipient"),
