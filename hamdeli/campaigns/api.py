@@ -21,7 +21,7 @@ from hamdeli.campaigns.models import (
     Verification,
 )
 from hamdeli.campaigns.services import advocacy, awareness, recognition
-from hamdeli.core import files
+from hamdeli.core import files, thumbnails
 from hamdeli.core.boundary import Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, paged
@@ -83,6 +83,8 @@ class DesignFileOut(Schema):
     content_type: str
     size: int
     original_name: str
+    has_thumbnail: bool = Field(..., description="a WebP of at most 320 px at …/thumbnail (images and the "
+                                                 "first page of PDFs that could be drawn)")
 
 
 class DesignSetOut(Schema):
@@ -171,10 +173,14 @@ def placement_out(p) -> dict:
                                                              "reach", "notes")}}
 
 
+def design_file_out(f) -> dict:
+    return {"id": f.public_id, "kind": f.kind, "content_type": f.content_type, "size": f.size,
+            "original_name": f.original_name, "has_thumbnail": bool(f.thumbnail)}
+
+
 def design_set_out(s) -> dict:
     return {"id": s.public_id, "title": s.title, "formats": s.formats, "ready_on": s.ready_on, "notes": s.notes,
-            "files": [{"id": f.public_id, "kind": f.kind, "content_type": f.content_type, "size": f.size,
-                       "original_name": f.original_name} for f in s.files.all()],
+            "files": [design_file_out(f) for f in s.files.all()],
             "placements": [placement_out(p) for p in s.placements.all()]}
 
 
@@ -268,8 +274,7 @@ def upload_design_file(request, public_id: uuid.UUID, file: UploadedFile = File(
     """Upload a file (image, PDF, video) to a design set."""
     s = selectors.design_set(org=request.org, public_id=public_id)
     f = awareness.add_design_file(org=request.org, actor=request.user, design_set=s, upload=file)
-    return Status(201, {"id": f.public_id, "kind": f.kind, "content_type": f.content_type, "size": f.size,
-                        "original_name": f.original_name})
+    return Status(201, design_file_out(f))
 
 
 @router.get("/design-files/{public_id}/content", operation_id="campaigns_design_file_content",
@@ -279,6 +284,19 @@ def design_file_content(request, public_id: uuid.UUID):
     """Download a design file."""
     f = selectors.design_file(org=request.org, public_id=public_id)
     return files.serve(f.file, name=f.original_name, content_type=f.content_type)
+
+
+@router.get("/design-files/{public_id}/thumbnail", operation_id="campaigns_design_file_thumbnail",
+            response={200: None})
+@requires("campaigns.view")
+def design_file_thumbnail(request, public_id: uuid.UUID):
+    """A design file's thumbnail: a WebP of at most 320 px.
+
+    Made when the file was uploaded, for raster images and the first page of PDFs; a video, or a file
+    that could not be drawn, has none (404, as `has_thumbnail` says)."""
+    f = selectors.design_file(org=request.org, public_id=public_id)
+    return files.serve(f.thumbnail, name=f.original_name, content_type=thumbnails.CONTENT_TYPE, max_age=86400,
+                       picture_in_page=True)
 
 
 @router.delete("/design-files/{public_id}", response={204: None}, operation_id="campaigns_remove_design_file")
@@ -443,6 +461,12 @@ class VerificationIn(Schema):
     published: bool = False
 
 
+class ReviewIn(Schema):
+    endorsements: list[uuid.UUID] = Field(..., min_length=1, max_length=500,
+                                          description="ids of the statement's endorsements awaiting review")
+    verification: Literal[tuple(d.value for d in advocacy.REVIEW_DECISIONS)]
+
+
 def advocacy_out(request, c) -> dict:
     return {"id": c.public_id, "title": c.title, "target_date": c.target_date, "published": c.published,
             "notes": c.notes,
@@ -538,6 +562,25 @@ def add_endorsement(request, public_id: uuid.UUID, payload: EndorsementIn):
     e = advocacy.add_endorsement(org=request.org, actor=request.user, campaign=c,
                                  **_endorsement_refs(c, payload.dict()))
     return Status(201, endorsement_out(e))
+
+
+@router.post("/advocacy/{public_id}/endorsements/review", response=list[EndorsementOut],
+             operation_id="advocacy_review")
+@requires("campaigns.edit")
+def review_endorsements(request, public_id: uuid.UUID, payload: ReviewIn):
+    """Verify or reject several endorsements of a statement at once.
+
+    All or none, in one transaction with an audit entry per endorsement. Each must still await review
+    (`unverified`): if one was reviewed meanwhile nothing changes and the answer is 409 `already_reviewed`,
+    naming it; an id of no endorsement of this statement is a 422 on `endorsements`."""
+    c = selectors.advocacy(org=request.org, public_id=public_id)
+    chosen = selectors.endorsements_by_ids(org=request.org, campaign=c, public_ids=payload.endorsements)
+    if len(chosen) != len(payload.endorsements):
+        raise ValidationFailed(_("Some fields are not valid."),
+                               fields={"endorsements": _("Choose endorsements of this statement.")})
+    done = advocacy.review_endorsements(org=request.org, actor=request.user, campaign=c, endorsements=chosen,
+                                       verification=payload.verification)
+    return [endorsement_out(e) for e in done]
 
 
 @router.post("/endorsements/{public_id}/verification", response=EndorsementOut, operation_id="advocacy_verify")

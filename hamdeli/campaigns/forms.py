@@ -121,6 +121,24 @@ class VerificationForm(forms.Form):
     published = forms.BooleanField(label=_("Show on the public page"), required=False)
 
 
+class ReviewForm(forms.Form):
+    """Several endorsements of one statement verified or rejected together (the page's checkboxes)."""
+
+    endorsements = forms.ModelMultipleChoiceField(
+        label=_("Endorsements"), queryset=None, to_field_name="public_id",
+        error_messages={"required": _("Tick at least one endorsement awaiting review.")})
+    verification = forms.ChoiceField(label=_("Decision"), choices=[
+        (Verification.VERIFIED, _("Verify")), (Verification.REJECTED, _("Reject"))])
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["endorsements"].queryset = campaign.endorsements.all()
+
+    def selected(self) -> set[str]:
+        """The ticked ids as sent, so that a refused batch comes back still ticked."""
+        return set(self.data.getlist("endorsements")) if self.is_bound else set()
+
+
 # --- recognition ---------------------------------------------------------------------------------
 class RecipientForm(forms.Form):
     name = LocalizedTextFormField(label=_("Name"))

@@ -93,7 +93,8 @@ class DesignSet(TenantModel):
 
 
 class DesignFile(TenantModel):
-    """A file of a design set (image, PDF, video); its kind was checked from its content."""
+    """A file of a design set (image, PDF, video); its kind was checked from its content. Images and PDFs
+    get a small WebP picture (core.thumbnails) when uploaded; a video, or a file that cannot be drawn, none."""
 
     design_set = models.ForeignKey(DesignSet, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("file"), upload_to="campaigns/designs/%Y/")
@@ -101,12 +102,22 @@ class DesignFile(TenantModel):
     content_type = models.CharField(max_length=50)
     size = models.PositiveBigIntegerField(_("size"))
     original_name = models.CharField(_("file name"), max_length=255)
+    thumbnail = models.FileField(_("thumbnail"), upload_to="campaigns/thumbnails/%Y/", blank=True)
+
+    ICONS = {"pdf": "file-earmark-pdf", "png": "file-earmark-image", "jpeg": "file-earmark-image",
+             "gif": "file-earmark-image", "webp": "file-earmark-image", "mp4": "file-earmark-play",
+             "webm": "file-earmark-play"}
 
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def icon(self) -> str:
+        """The Bootstrap icon shown in place of a thumbnail."""
+        return self.ICONS.get(self.kind, "file-earmark")
 
 
 class Placement(TenantModel):

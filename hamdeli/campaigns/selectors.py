@@ -144,6 +144,14 @@ def endorsement(*, org, public_id) -> Endorsement:
                              public_id=public_id)
 
 
+def endorsements_by_ids(*, org, campaign: AdvocacyCampaign, public_ids) -> list[Endorsement]:
+    """The statement's endorsements with these public ids, in the order given (an id given twice comes
+    twice); ids of no endorsement of this statement are left out."""
+    found = {str(e.public_id): e for e in Endorsement.objects.filter(org=org, campaign=campaign,
+                                                                     public_id__in=list(public_ids))}
+    return [found[str(pid)] for pid in public_ids if str(pid) in found]
+
+
 def _counted(campaign):  # rejected endorsements do not count
     return Endorsement.objects.filter(campaign=campaign).exclude(verification=Verification.REJECTED)
 

@@ -95,13 +95,21 @@ def check_upload(upload, *, field: str, allowed: tuple[FileKind, ...] = DOCUMENT
     return kind
 
 
-def serve(field_file, *, name: str, content_type: str | None = None) -> FileResponse:
+def serve(field_file, *, name: str, content_type: str | None = None, max_age: int | None = None,
+          picture_in_page: bool = False) -> FileResponse:
     """A stored file with its stored type (or, for rows that keep none, the type sniffed from the stored
     bytes; never the name's): inline only for raster images and PDFs, otherwise as an attachment; the
-    browser may not second-guess the type, and a sandbox policy keeps any script in it from running."""
+    browser may not second-guess the type, and a sandbox policy keeps any script in it from running.
+    `max_age` lets the browser (only: `private`) keep a file that never changes, such as a thumbnail; a
+    file gone from the storage is a 404, not a 500. `picture_in_page` marks a thumbnail, shown inside a
+    page the member already sees rather than a file handed over: the download audit
+    (core.middleware.DownloadAuditMiddleware) leaves it out, or every look at a list would be an entry."""
     if not field_file:
         raise Http404
-    handle = field_file.open("rb")
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     if content_type is None:
         kind = sniff(handle.read(_SNIFF_BYTES))
         handle.seek(0)
@@ -112,6 +120,9 @@ def serve(field_file, *, name: str, content_type: str | None = None) -> FileResp
     response = FileResponse(handle, as_attachment=not (kind and kind.inline), filename=name or "file",
                             content_type=kind.content_type if kind else "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
+    if max_age is not None:
+        response["Cache-Control"] = f"private, max-age={max_age}"
+    response.hamdeli_picture_in_page = picture_in_page
     if kind is not PDF:  # Chrome will not show a PDF in a sandbox; the site's own policy covers it
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response

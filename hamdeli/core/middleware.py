@@ -129,6 +129,8 @@ class DownloadAuditMiddleware:
         is_file = isinstance(response, FileResponse)
         if response.status_code != 200 or not (is_file or response.has_header("Content-Disposition")):
             return response
+        if getattr(response, "hamdeli_picture_in_page", False):  # a thumbnail in a page (files.serve)
+            return response
         org, user = getattr(request, "org", None), getattr(request, "user", None)
         match = request.resolver_match
         if org is None or user is None or not user.is_authenticated or match is None:

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hamdeli.campaigns.models import (
     AdvocacyCampaign,
@@ -22,7 +23,7 @@ from hamdeli.campaigns.services._checks import (
     unknown_fields,
 )
 from hamdeli.core import audit, links
-from hamdeli.core.errors import require_fields
+from hamdeli.core.errors import Conflict, require_fields
 from hamdeli.core.files import check_upload, removing_file_on_failure
 from hamdeli.core.weblinks import web_address
 from hamdeli.partners import services as partners
@@ -162,3 +163,47 @@ def set_verification(*, org, actor, endorsement: Endorsement, verification: str,
     audit.record(org=org, actor=actor, action="endorsement.verification", obj=endorsement, before=before,
                  after=audit.snapshot(endorsement))
     return endorsement
+
+
+REVIEW_DECISIONS = (Verification.VERIFIED, Verification.REJECTED)
+
+
+@transaction.atomic
+def review_endorsements(*, org, actor, campaign: AdvocacyCampaign, endorsements: list[Endorsement],
+                        verification: str) -> list[Endorsement]:
+    """Verify or reject several endorsements of one statement that await review, all or none: each is
+    locked (in one order, so two reviewers never deadlock) and must still be unverified; if one was
+    reviewed meanwhile (by someone else, or in another tab) nothing changes (409, naming them). One audit
+    entry per endorsement, as when each is reviewed alone."""
+    if verification not in REVIEW_DECISIONS:
+        raise invalid("verification", _("Choose one of the allowed values."))
+    if not endorsements:
+        raise invalid("endorsements", _("Choose at least one endorsement."))
+    wanted = [e.pk for e in endorsements]
+    if len(set(wanted)) != len(wanted):
+        raise invalid("endorsements", _("An endorsement is listed twice."))
+    locked = {e.pk: e for e in Endorsement.objects.select_for_update(of=("self",)).select_related(
+        "version", "network").filter(org=org, campaign_id=campaign.pk, pk__in=wanted).order_by("pk")}
+    if len(locked) != len(wanted):
+        raise invalid("endorsements", _("Choose endorsements of this statement."))
+    done = [locked[pk] for pk in wanted if locked[pk].verification != Verification.UNVERIFIED]
+    if done:
+        # Each name isolated (FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE): a Latin name in a Persian
+        # sentence, or the reverse, keeps its own direction and leaves the sentence's alone.
+        names = ", ".join(f"\u2068{e.endorser_name}\u2069" for e in done)
+        raise Conflict(ngettext(
+            "%(names)s was already reviewed, perhaps by someone else meanwhile: nothing was changed. Look at "
+            "the list again and choose among those still awaiting review.",
+            "%(names)s were already reviewed, perhaps by someone else meanwhile: nothing was changed. Look at "
+            "the list again and choose among those still awaiting review.", len(done)) % {"names": names},
+            code="already_reviewed")
+    reviewed = []
+    for pk in wanted:
+        endorsement = locked[pk]
+        before = audit.snapshot(endorsement)
+        endorsement.verification = verification
+        endorsement.save()
+        audit.record(org=org, actor=actor, action="endorsement.verification", obj=endorsement, before=before,
+                     after=audit.snapshot(endorsement))
+        reviewed.append(endorsement)
+    return reviewed

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,7 +25,7 @@ from hamdeli.campaigns.services._checks import (
     period,
     unknown_fields,
 )
-from hamdeli.core import audit
+from hamdeli.core import audit, thumbnails
 from hamdeli.core.digits import format_number
 from hamdeli.core.errors import Conflict, require_fields
 from hamdeli.core.files import DESIGN_FILES, check_upload, delete_on_commit, removing_file_on_failure
@@ -181,7 +182,7 @@ def remove_design_set(*, org, actor, design_set: DesignSet) -> None:
     files = list(design_set.files.all())
     audit.record(org=org, actor=actor, action="design_set.removed", obj=design_set,
                  before={**audit.snapshot(design_set), "files": [audit.snapshot(f) for f in files]})
-    delete_on_commit(*(design_file.file for design_file in files))
+    delete_on_commit(*(f for design_file in files for f in (design_file.file, design_file.thumbnail)))
     design_set.delete()  # its files' rows go with it (CASCADE)
 
 
@@ -195,12 +196,25 @@ def add_design_file(*, org, actor, design_set: DesignSet, upload) -> DesignFile:
     design_file = DesignFile(org=org, design_set=DesignSet.objects.get(pk=design_set.pk, org=org),
                              kind=kind.name, content_type=kind.content_type, size=upload.size,
                              original_name=(upload.name or "design")[-255:])
+    picture = _thumbnail_of(upload, kind)
     design_file.file.save(f"{design_file.public_id}{kind.extension}", upload, save=False)
-    with removing_file_on_failure(design_file.file):
+    with removing_file_on_failure(design_file.file), removing_file_on_failure(design_file.thumbnail):
+        if picture is not None:
+            design_file.thumbnail.save(f"{design_file.public_id}{thumbnails.EXTENSION}", ContentFile(picture),
+                                       save=False)
         design_file.save()
         audit.record(org=org, actor=actor, action="design_file.uploaded", obj=design_file,
                      after=audit.snapshot(design_file))
     return design_file
+
+
+def _thumbnail_of(upload, kind) -> bytes | None:
+    """Made while the upload is stored, once, by whoever uploads (not on a page view, and a hostile file is
+    tried only once); None for a video or a file that cannot be drawn, which is still a good upload."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return thumbnails.render(data, kind)
 
 
 @transaction.atomic
@@ -211,7 +225,7 @@ def remove_design_file(*, org, actor, design_file: DesignFile) -> None:
     design_file = DesignFile.objects.select_for_update().get(pk=design_file.pk, org=org)
     audit.record(org=org, actor=actor, action="design_file.removed", obj=design_file,
                  before={**audit.snapshot(design_file), "design_set": str(design_file.design_set.public_id)})
-    delete_on_commit(design_file.file)
+    delete_on_commit(design_file.file, design_file.thumbnail)
     design_file.delete()
 
 

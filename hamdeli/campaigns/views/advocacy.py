@@ -1,11 +1,15 @@
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hamdeli.campaigns import forms, selectors
+from hamdeli.campaigns.models import Verification
 from hamdeli.campaigns.services import advocacy
 from hamdeli.campaigns.views._util import submit
 from hamdeli.core import files
+from hamdeli.core.digits import format_number
 from hamdeli.core.permissions import PUBLIC, requires
 
 
@@ -31,6 +35,7 @@ def advocacy_detail(request, public_id):
 
 
 def _detail(request, campaign, status=200, **bound):
+    review_form = bound.get("review_form") or forms.ReviewForm(campaign=campaign)
     settings_initial = {name: getattr(campaign, name) for name in advocacy.CAMPAIGN_FIELDS}
     return render(request, "campaigns/advocacy_detail.html", {
         "a": campaign,
@@ -42,6 +47,9 @@ def _detail(request, campaign, status=200, **bound):
         "settings_form": bound.get("settings_form") or forms.AdvocacySettingsForm(initial=settings_initial),
         "version_form": bound.get("version_form") or forms.VersionForm(),
         "endorsement_form": bound.get("endorsement_form") or forms.EndorsementForm(campaign=campaign),
+        "bound_endorsement": bound.get("bound_endorsement"),
+        "review_form": review_form, "ticked": review_form.selected(),
+        "awaiting": campaign.endorsements.filter(verification=Verification.UNVERIFIED).exists(),
     }, status=status)
 
 
@@ -100,6 +108,26 @@ def endorsement_verify(request, public_id):
         return redirect("campaigns:advocacy_detail", public_id=endorsement.campaign.public_id)
     form.auto_id = f"id_{endorsement.public_id.hex[:8]}_%s"
     return _detail(request, endorsement.campaign, status, bound_endorsement=endorsement.public_id, verify_form=form)
+
+
+@require_POST
+@requires("campaigns.edit")
+def endorsements_review(request, public_id):
+    """The ticked endorsements verified or rejected together, or (one of them reviewed meanwhile) none."""
+    campaign = selectors.advocacy(org=request.org, public_id=public_id)
+    form = forms.ReviewForm(request.POST, campaign=campaign)
+    done, status = submit(form, lambda data: advocacy.review_endorsements(
+        org=request.org, actor=request.user, campaign=campaign, endorsements=list(data["endorsements"]),
+        verification=data["verification"]))
+    if not done:
+        return _detail(request, campaign, status, review_form=form)
+    n = format_number(len(done))
+    if form.cleaned_data["verification"] == Verification.VERIFIED:
+        said = ngettext("%(n)s endorsement verified.", "%(n)s endorsements verified.", len(done)) % {"n": n}
+    else:
+        said = ngettext("%(n)s endorsement rejected.", "%(n)s endorsements rejected.", len(done)) % {"n": n}
+    messages.success(request, said)
+    return redirect("campaigns:advocacy_detail", public_id=public_id)
 
 
 @requires("campaigns.view")

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from hamdeli.campaigns import forms, selectors
 from hamdeli.campaigns.services import awareness
 from hamdeli.campaigns.views._util import submit
-from hamdeli.core import files
+from hamdeli.core import files, thumbnails
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.permissions import requires
 
@@ -112,6 +112,14 @@ def add_placement(request, public_id):
 def design_file(request, public_id):
     f = selectors.design_file(org=request.org, public_id=public_id)
     return files.serve(f.file, name=f.original_name, content_type=f.content_type)
+
+
+@requires("campaigns.view")
+def design_file_thumbnail(request, public_id):
+    """The file's small picture, for whoever may open the file itself (404 when it has none)."""
+    f = selectors.design_file(org=request.org, public_id=public_id)
+    return files.serve(f.thumbnail, name=f.original_name, content_type=thumbnails.CONTENT_TYPE, max_age=86400,
+                       picture_in_page=True)
 
 
 def _back(design_set) -> str:
