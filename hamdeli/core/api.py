@@ -6,7 +6,7 @@ import uuid
 from ninja import Router
 
 from hamdeli.core import selectors
-from hamdeli.core.boundary import Schema
+from hamdeli.core.boundary import Date, Schema
 from hamdeli.core.localized import localized_str
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires, role_has
@@ -61,7 +61,7 @@ def me(request):
 @paged
 @requires("org.manage")
 def audit(request, object_id: str | None = None, actor: str | None = None, action: str | None = None,
-          date_from: dt.date | None = None, date_to: dt.date | None = None):
+          date_from: Date | None = None, date_to: Date | None = None):
     """Your office's audit trail, newest first, for owners.
 
     Narrow it to one record (`object_id`, its public id), one person (`actor`, a username), one kind of
