@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hamdeli.core import files
+from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.permissions import requires
@@ -65,13 +66,23 @@ def partner_detail(request, public_id):
     return _detail_page(request, selectors.partnership(org=request.org, public_id=public_id))
 
 
+def _timeline_for_page(items: list[dict]) -> list[dict]:
+    """A letter's contact is summarised "<registry number> <subject>" by the register: its number in the
+    page's digits (the subject is the letter's own text)."""
+    for item in items:
+        if item.get("source") == "letter":
+            number, _space, subject = item["note"].partition(" ")
+            item["note"] = f"{localize_digits(number)} {subject}"
+    return items
+
+
 def _detail_page(request, partnership, transition_form=None, interaction_form=None, status=200):
     return render(request, "partners/detail.html", {
         "p": partnership,
         "health": selectors.health(partnership),
         "ordinal": selectors.ordinal(partnership),
         "dimmed_periods": selectors.dimmed_periods(partnership),
-        "timeline": selectors.timeline(partnership),
+        "timeline": _timeline_for_page(selectors.timeline(partnership)),
         "transition_form": transition_form or forms.TransitionForm(record=partnership),
         "interaction_form": interaction_form or forms.InteractionForm(),
     }, status=status)
