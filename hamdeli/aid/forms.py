@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from hamdeli.aid import selectors
 from hamdeli.aid.ledger import MAX_QUANTITY
 from hamdeli.aid.models import BaseUnit, Direction, PartyKind, Reason
+from hamdeli.core.dates import format_date
 from hamdeli.core.digits import format_number, localize_digits, to_ascii_digits
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 
@@ -262,7 +263,7 @@ class ReceiveForm(forms.Form):
 
 class LotChoice(ByPublicId):
     def label_from_instance(self, lot):
-        expiry = f" · {lot.expires_on:%Y-%m-%d}" if lot.expires_on else ""
+        expiry = f" · {format_date(lot.expires_on, style='short')}" if lot.expires_on else ""
         return f"{lot.number or '—'} · {lot.item}{expiry}"
 
 

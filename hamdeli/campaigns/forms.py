@@ -10,6 +10,7 @@ from hamdeli.campaigns.models import (
     RecognitionKind,
     Verification,
 )
+from hamdeli.core.digits import localize_digits
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 from hamdeli.partners.forms import CityChoiceField
 from hamdeli.partners.models import Network
@@ -112,7 +113,7 @@ class EndorsementForm(forms.Form):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].queryset = campaign.versions.all()
-        self.fields["version"].label_from_instance = lambda v: _("Version %(n)s") % {"n": v.number}
+        self.fields["version"].label_from_instance = lambda v: _("Version %(n)s") % {"n": localize_digits(v.number)}
         _city_options(self)
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
+from hamdeli.core.digits import localize_digits
 from hamdeli.core.localized import LocalizedTextField, localized_str
 from hamdeli.core.models import TenantModel
 
@@ -322,4 +323,6 @@ class RecognitionCopy(TenantModel):
 
     @property
     def label(self) -> str:
-        return str(_("Original")) if self.is_original else str(_("Copy no. %(n)s") % {"n": self.number})
+        if self.is_original:
+            return str(_("Original"))
+        return str(_("Copy no. %(n)s") % {"n": localize_digits(self.number)})

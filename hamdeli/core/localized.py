@@ -46,6 +46,17 @@ def localized_str(value: dict | None, lang: str | None = None) -> str:
     return pick(value, lang)[0]
 
 
+def isolated(value: dict | str | None) -> str:
+    """User text for a page, isolated in a <bdi> (its direction its own); a localized value in the
+    active language (as `localized_str`), marked with its language when that is not the page's."""
+    from django.utils.html import format_html
+
+    text, lang = pick(value) if isinstance(value, dict) else (str(value or ""), None)
+    if lang and lang != (get_language() or settings.LANGUAGE_CODE).split("-")[0]:
+        return format_html('<bdi lang="{}">{}</bdi>', lang, text)
+    return format_html("<bdi>{}</bdi>", text)
+
+
 def language_name(code: str, lang: str | None = None) -> str:
     """A content language's name in the page's language ("اسپانیایی", "Spanish"); the code if unknown."""
     from babel import Locale, UnknownLocaleError

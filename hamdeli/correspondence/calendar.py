@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from holidays.calendars.chinese import _ChineseLunisolar
 
 from hamdeli.core.dates import today
+from hamdeli.core.digits import localize_digits
 from hamdeli.core.localized import pick
 from hamdeli.core.text import normalize
 from hamdeli.correspondence import holiday_names
@@ -225,7 +226,8 @@ def _anniversaries(p: Partnership, start: dt.date, end: dt.date) -> list[Occurre
         if n > 0 and start <= day <= end:
             city = {"fa": p.city.name_fa or p.city.name_en, "en": p.city.name_en, "zh": p.city.name_en,
                     "es": p.city.name_en}
-            titles = {lang: text % {"n": n, "city": city[lang]} for lang, text in ANNIVERSARY.items()}
+            titles = {lang: text % {"n": localize_digits(n, lang), "city": city[lang]}
+                      for lang, text in ANNIVERSARY.items()}
             found.append(Occurrence(day, "anniversary", f"{p.public_id}-anniversary", titles, "", "", False,
                                     "greeting", (p,), years=n))
     return found

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from hamdeli.core.digits import localize_digits
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 from hamdeli.correspondence.models import Direction, Letter, LetterAction, LetterState, Occasion, RelatedKind
 from hamdeli.partners.forms import CityChoiceField
@@ -38,6 +39,7 @@ class LetterForm(forms.Form):
     def __init__(self, *args, org, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reply_to"].queryset = Letter.objects.filter(org=org)
+        self.fields["reply_to"].label_from_instance = lambda x: f"{localize_digits(x.registry_number)} {x.subject}"
         self.fields["partnership"].queryset = Partnership.objects.filter(org=org).select_related("city")
         # Any GeoNames city is accepted; the partners' cities (and our own) are the ones offered.
         offered = set(Partnership.objects.filter(org=org).values_list("city", flat=True)) | {org.city_id}

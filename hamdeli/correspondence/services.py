@@ -11,6 +11,7 @@ from django_fsm import can_proceed
 
 from hamdeli.core import audit, links
 from hamdeli.core.dates import to_jalali, today
+from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.files import check_upload, removing_file_on_failure
 from hamdeli.core.localized import clean_localized
@@ -258,7 +259,7 @@ def _answer_original(*, org, actor, letter: Letter, on: dt.date) -> None:
         return
     transition_letter(org=org, actor=actor, letter=original, action="answer", on=max(on, original.received_on
                                                                                      or on),
-                      note=_("Answered by letter %(number)s.") % {"number": letter.registry_number})
+                      note=_("Answered by letter %(number)s.") % {"number": localize_digits(letter.registry_number)})
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamdeli.core import files
+from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.permissions import requires
@@ -66,8 +67,18 @@ def partner_detail(request, public_id):
     return _detail_page(request, selectors.partnership(org=request.org, public_id=public_id))
 
 
+def _timeline_for_page(items: list[dict]) -> list[dict]:
+    """A letter's contact is summarised "<registry number> <subject>" by the register: its number in the
+    page's digits (the subject is the letter's own text)."""
+    for item in items:
+        if item.get("source") == "letter":
+            number, _space, subject = item["note"].partition(" ")
+            item["note"] = f"{localize_digits(number)} {subject}"
+    return items
+
+
 def _detail_page(request, partnership, transition_form=None, interaction_form=None, status=200):
-    timeline = selectors.timeline(partnership)
+    timeline = _timeline_for_page(selectors.timeline(partnership))
     return render(request, "partners/detail.html", {
         "p": partnership,
         "health": selectors.health(partnership),

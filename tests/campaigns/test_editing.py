@@ -378,4 +378,4 @@ def test_pages_render_in_english(officer, design_set, placement, settings):
     client = client_for(officer)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("campaigns:remove_placement", args=[placement.public_id])).content.decode()
-    assert "Remove the placement “Billboard, Chaharbagh”" in html
+    assert "Remove the placement “Billboard, <bdi>Chaharbagh</bdi>”" in html  # the place is user text, isolated

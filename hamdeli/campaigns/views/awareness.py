@@ -1,5 +1,7 @@
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -8,7 +10,15 @@ from hamdeli.campaigns.services import awareness
 from hamdeli.campaigns.views._util import submit
 from hamdeli.core import files, thumbnails
 from hamdeli.core.errors import ServiceError
+from hamdeli.core.localized import isolated
 from hamdeli.core.permissions import requires
+
+
+def _sentence(message: str, **parts) -> str:
+    """A translated sentence naming user text (a title, a file name), each isolated in a <bdi>; a part
+    already made safe (a translated label) goes in as it is."""
+    return mark_safe(conditional_escape(message) % {  # noqa: S308 - every part is escaped or isolated
+        k: v if isinstance(v, SafeString) else isolated(v) for k, v in parts.items()})
 
 
 @requires("campaigns.view")
@@ -154,7 +164,7 @@ def edit_design_set(request, public_id):
     form = forms.DesignSetForm(request.POST or None, initial=initial)
     return _edit(request, form, lambda data: awareness.update_design_set(
         org=request.org, actor=request.user, design_set=design_set, **data),
-        heading=_("Edit the design set “%(title)s”") % {"title": design_set}, back=_back(design_set),
+        heading=_sentence(_("Edit the design set “%(title)s”"), title=design_set.title), back=_back(design_set),
         closed=not design_set.campaign.material_is_open())
 
 
@@ -164,8 +174,8 @@ def remove_design_set(request, public_id):
     return _remove(request, lambda: awareness.remove_design_set(org=request.org, actor=request.user,
                                                                 design_set=design_set),
                    back=reverse("campaigns:detail", args=[design_set.campaign.public_id]),
-                   question=_("Remove the design set “%(title)s”? Its files are deleted with it.") % {
-                       "title": design_set})
+                   question=_sentence(_("Remove the design set “%(title)s”? Its files are deleted with it."),
+                                      title=design_set.title))
 
 
 @requires("campaigns.edit")
@@ -174,8 +184,9 @@ def remove_design_file(request, public_id):
     return _remove(request, lambda: awareness.remove_design_file(org=request.org, actor=request.user,
                                                                  design_file=design_file),
                    back=_back(design_file.design_set),
-                   question=_("Remove the file “%(name)s” from the design set “%(title)s”? The stored file is "
-                              "deleted.") % {"name": design_file.original_name, "title": design_file.design_set})
+                   question=_sentence(_("Remove the file “%(name)s” from the design set “%(title)s”? The stored "
+                                        "file is deleted."), name=design_file.original_name,
+                                      title=design_file.design_set.title))
 
 
 @requires("campaigns.edit")
@@ -185,7 +196,7 @@ def edit_placement(request, public_id):
     form = forms.PlacementForm(request.POST or None, initial=initial)
     return _edit(request, form, lambda data: awareness.update_placement(
         org=request.org, actor=request.user, placement=placement, **data),
-        heading=_("Edit the placement of “%(title)s”") % {"title": placement.design_set},
+        heading=_sentence(_("Edit the placement of “%(title)s”"), title=placement.design_set.title),
         back=_back(placement.design_set), closed=not placement.design_set.campaign.material_is_open())
 
 
@@ -195,6 +206,6 @@ def remove_placement(request, public_id):
     return _remove(request, lambda: awareness.remove_placement(org=request.org, actor=request.user,
                                                                placement=placement),
                    back=_back(placement.design_set),
-                   question=_("Remove the placement “%(format)s, %(location)s” of the design set “%(title)s”?") % {
-                       "format": placement.get_format_display(), "location": placement.location,
-                       "title": placement.design_set})
+                   question=_sentence(_("Remove the placement “%(format)s, %(location)s” of the design set "
+                                        "“%(title)s”?"), format=conditional_escape(placement.get_format_display()),
+                                      location=placement.location, title=placement.design_set.title))

@@ -3,7 +3,9 @@
 import json
 
 from django import template
-from django.utils.html import format_html
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_bidi
 
 from hamdeli.core import dates, digits, formtokens, links, localized, permissions, weblinks
@@ -45,6 +47,28 @@ def form_token(context):
 
 
 @register.filter
+def lsize(value):
+    """A file size in the page's digits: "۶۹ بایت", "۱٫۲ کیلوبایت"."""
+    text = str(filesizeformat(value))
+    return digits.to_persian_digits(text.replace(".", "٫")) if digits.uses_persian_digits() else text
+
+
+@register.filter
+def bdi_lines(value):
+    """User text of several lines (a note written in Persian and then in English), each line isolated
+    with its own direction."""
+    lines = [line for line in str(value or "").splitlines() if line.strip()]
+    return format_html_join(mark_safe("<br>"), "<bdi>{}</bdi>", ((line,) for line in lines))
+
+
+@register.filter
+def ltr(value):
+    """A code or reference that is Latin by nature (a token's prefix, a lot number), kept left-to-right
+    and isolated: <bdi dir="ltr">."""
+    return format_html('<bdi dir="ltr">{}</bdi>', "" if value is None else value)
+
+
+@register.filter
 def langname(code):
     """A content language's name in the page's language: "zh" → "چینی" / "Chinese"."""
     return localized.language_name(str(code)) if code else ""
@@ -54,6 +78,13 @@ def langname(code):
 def ltext(value):
     """The localized text in the active language (falling back to fa, en, then any)."""
     return localized.localized_str(value)
+
+
+@register.filter
+def lbdi(value):
+    """The localized text in the active language (as `ltext`), isolated in a <bdi>; marked with its
+    language when it is another one than the page's (an English title on a Persian page)."""
+    return localized.isolated(value)
 
 
 @register.filter
