@@ -645,7 +645,7 @@ manifest.json      format "{format}", version {version}; when and from which dat
                    the Hamdeli migrations it was made at (the importing instance must be at the same);
                    the office; per table its row count, its part and its kind; the number of files;
                    the files the office's records name but that were missing when it was exported;
-                   and the SHA-256 and size of every other part ("hamdeli backup --verify" checks them).
+                   and the SHA-256 and size of every other part (the import checks them first).
 README.txt         this description.
 data/TABLE.jsonl   one table (TABLE is app.model, e.g. aid.movement): the first line is
                    {{"model": TABLE, "fields": [column, ...]}}, then one JSON list per row, the values in
