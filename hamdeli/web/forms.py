@@ -18,32 +18,27 @@ def _stores(org):
                        help_text=_("Only for institution-store members: the stores they may work on."))
 
 
-class InviteForm(forms.Form):
+class _RoleAndStores(forms.Form):
+    """A role, and the stores an institution-store member works on (none for any other role)."""
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stores"] = _stores(org)
+
+    def clean(self):
+        data = super().clean()
+        _check_stores(self, data)
+        return data
+
+
+class InviteForm(_RoleAndStores):
     email = forms.EmailField(label=_("Email address"), max_length=254,
                              help_text=_("Also their user name. A new person gets a link to choose a password."))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
 
-    def __init__(self, *args, org, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["stores"] = _stores(org)
 
-    def clean(self):
-        data = super().clean()
-        _check_stores(self, data)
-        return data
-
-
-class MemberForm(forms.Form):
+class MemberForm(_RoleAndStores):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-
-    def __init__(self, *args, org, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["stores"] = _stores(org)
-
-    def clean(self):
-        data = super().clean()
-        _check_stores(self, data)
-        return data
 
 
 def _check_stores(form, data) -> None:
