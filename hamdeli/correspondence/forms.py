@@ -3,7 +3,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core.digits import localize_digits
+from hamdeli.core.filters import FilterForm
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
+from hamdeli.core.listing import python_alphabetical
+from hamdeli.correspondence import selectors
 from hamdeli.correspondence.models import Direction, Letter, LetterAction, LetterState, Occasion, RelatedKind
 from hamdeli.partners.forms import CityChoiceField
 from hamdeli.partners.models import Partnership
@@ -71,12 +74,37 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("PDF or image"))
 
 
-class LetterFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+class LetterFilterForm(FilterForm, forms.Form):
+    """The register's filters, read from the URL (a filtered page can be bookmarked)."""
+
+    more_filters = ("year", "date_from", "date_to", "city", "overdue")
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search"}))
     direction = forms.ChoiceField(label=_("Direction"), required=False,
                                   choices=[("", _("Both directions")), *Direction.choices])
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All states")), *LetterState.choices])
+    year = forms.TypedChoiceField(label=_("Registry year"), required=False, coerce=int, empty_value=None)
+    date_from = LocalDateField(label=_("Registered from"), required=False)
+    date_to = LocalDateField(label=_("Registered until"), required=False)
+    city = forms.TypedChoiceField(label=_("Partner city"), required=False, coerce=int, empty_value=None)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All years")), *(
+            (year, localize_digits(year)) for year in selectors.registry_years(org=org))]
+        cities = {p.city_id: p.city.name for p in Partnership.objects.filter(org=org).select_related("city")}
+        self.fields["city"].choices = [("", _("All partner cities")), *sorted(
+            cities.items(), key=lambda pair: python_alphabetical(pair[1]))]
+
+    def values(self) -> dict:
+        """The filters that read (a mistyped date is left out, and shown with its error)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"query": data.get("q") or "", "direction": data.get("direction") or None,
+                "state": data.get("state") or None, "year": data.get("year"), "date_from": data.get("date_from"),
+                "date_to": data.get("date_to"), "city_id": data.get("city"), "overdue": bool(data.get("overdue"))}
 
 
 class TemplateForm(forms.Form):

@@ -6,19 +6,25 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from hamdeli.core.dates import today
+from hamdeli.core.listing import alphabetical, choice_order, sort
 from hamdeli.core.text import normalize
 from hamdeli.correspondence.models import (
     CLOSED_STATES,
     Attachment,
     CalendarFeed,
     Letter,
+    LetterState,
     LetterTemplate,
     hash_feed_token,
 )
 
 
 def letters(*, org, direction: str | None = None, state: str | None = None, query: str = "",
-            overdue: bool = False, partnership=None, as_of: dt.date | None = None):
+            overdue: bool = False, partnership=None, as_of: dt.date | None = None, year: int | None = None,
+            date_from: dt.date | None = None, date_to: dt.date | None = None, city_id: int | None = None):
+    """The org's letters, narrowed: `year` is the registry's (Jalali) year, the dates bound the day a
+    letter was registered, `city_id` keeps the letters with a city (its correspondent's, or its
+    partnership's)."""
     qs = Letter.objects.filter(org=org).select_related("sender_city", "recipient_city", "partnership__city", "reply_to")
     if direction:
         qs = qs.filter(direction=direction)
@@ -26,11 +32,36 @@ def letters(*, org, direction: str | None = None, state: str | None = None, quer
         qs = qs.filter(state=state)
     if partnership is not None:
         qs = qs.filter(partnership=partnership)
+    if year:
+        qs = qs.filter(registry_year=year)
+    if date_from:
+        qs = qs.filter(registered_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(registered_on__lte=date_to)
+    if city_id:
+        qs = qs.filter(Q(sender_city_id=city_id) | Q(recipient_city_id=city_id) | Q(partnership__city_id=city_id))
     for word in normalize(query).split():
         qs = qs.filter(search_key__contains=word)
     if overdue:
         qs = qs.filter(overdue_q(as_of))
     return qs
+
+
+# The register's sorts (core.listing): the number (newest first), the subject, the day registered,
+# the state in the order of the workflow, the answer due.
+SORTS = {
+    "number": sort("registry_year", "registry_seq", descending_first=True),
+    "subject": sort(alphabetical("subject")),
+    "registered": sort("registered_on", "registry_year", "registry_seq", descending_first=True),
+    "state": sort(choice_order("state", LetterState)),
+    "due": sort("answer_due_on"),
+}
+
+
+def registry_years(*, org) -> list[int]:
+    """The registry years the org has letters in, newest first."""
+    return list(Letter.objects.filter(org=org).order_by("-registry_year").values_list("registry_year", flat=True)
+                .distinct())
 
 
 def overdue_q(as_of: dt.date | None = None) -> Q:

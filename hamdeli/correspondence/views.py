@@ -2,24 +2,28 @@
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from hamdeli.core import files
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
+from hamdeli.core.listing import Listing, render_list
 from hamdeli.core.permissions import requires
 from hamdeli.correspondence import forms, prefill, printing, selectors, services
+
+COLUMNS = [("number", _("No.")), (None, _("Direction")), ("subject", _("Subject")), (None, _("Correspondent")),
+           ("registered", _("Registered on")), ("state", _("State")), ("due", _("Answer due"))]
 
 
 @requires("correspondence.view")
 def letter_list(request):
-    filters = forms.LetterFilterForm(request.GET or None)
-    params = filters.cleaned_data if filters.is_valid() else {}
-    rows = [(x, selectors.is_overdue(x)) for x in selectors.letters(
-        org=request.org, direction=params.get("direction") or None, state=params.get("state") or None,
-        query=params.get("q", ""), overdue=params.get("overdue", False))]
-    template = "correspondence/_rows.html" if request.headers.get("HX-Request") else "correspondence/list.html"
-    return render(request, template, {"filters": filters, "rows": rows})
+    filters = forms.LetterFilterForm(request.GET or None, org=request.org)
+    listing = Listing(request, selectors.letters(org=request.org, **filters.values()), sorts=selectors.SORTS,
+                      default="-number", columns=COLUMNS)
+    rows = [(x, selectors.is_overdue(x)) for x in listing.page]
+    return render_list(request, "correspondence/list.html", "correspondence/_results.html",
+                       {"filters": filters, "listing": listing, "rows": rows})
 
 
 @requires("correspondence.edit")

@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from hamdeli.core import dates
+from hamdeli.core.filters import FilterForm
 from hamdeli.core.forms import LocalDateField
+from hamdeli.partners import selectors
 from hamdeli.partners.models import (
     InteractionKind,
     Network,
@@ -85,13 +87,30 @@ class InteractionForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=500)
 
 
-class PartnerFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+class PartnerFilterForm(FilterForm, forms.Form):
+    """The partner list's filters, read from the URL (a filtered page can be bookmarked)."""
+
+    more_filters = ("country", "health")
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search"}))
     state = forms.ChoiceField(label=_("State"), required=False,
                               choices=[("", _("All states")), *PartnershipState.choices])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *PartnershipKind.choices])
+    country = forms.ChoiceField(label=_("Country"), required=False)
     health = forms.ChoiceField(label=_("Health"), required=False,
                                choices=[("", _("Any health")), ("dimmed", _("Dimmed")), ("healthy", _("Healthy"))])
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("All countries")), *selectors.partner_countries(org=org)]
+
+    def values(self) -> dict:
+        """The filters that read; one that does not is left out (and shown with its error)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"query": data.get("q") or "", **{name: data.get(name) or None
+                                                  for name in ("state", "kind", "country", "health")}}
 
 
 class NetworkMembershipForm(forms.Form):

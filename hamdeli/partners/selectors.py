@@ -3,12 +3,13 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
 from hamdeli.core.dates import add_months, today
+from hamdeli.core.listing import alphabetical, choice_order, python_alphabetical, sort
 from hamdeli.core.text import normalize
 from hamdeli.partners.models import (
     STANDING_STATES,
@@ -20,6 +21,7 @@ from hamdeli.partners.models import (
     PartnershipKind,
     PartnershipState,
 )
+from hamdeli.places import selectors as places
 
 
 def _count(rows):
@@ -36,21 +38,49 @@ def with_ordinals(qs):
 
 
 def partnerships(*, org, state: str | None = None, kind: str | None = None, query: str = "",
-                 health: str | None = None, as_of: dt.date | None = None):
+                 health: str | None = None, country: str | None = None, as_of: dt.date | None = None):
     qs = with_ordinals(Partnership.objects.filter(org=org).select_related("org", "city", "city__country")
                        .annotate(last_contact_on=Max("interactions__occurred_on")))
     if state:
         qs = qs.filter(state=state)
     if kind:
         qs = qs.filter(kind=kind)
+    if country:
+        qs = qs.filter(city__country_id=country)
     for word in normalize(query).split():
         qs = qs.filter(search_key__contains=word)
     if health in {"dimmed", "healthy"}:
         cutoff = dimmed_cutoff(org, as_of)
         dimmed = Q(state__in=STANDING_STATES) & (Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=cutoff))
         qs = qs.filter(dimmed) if health == "dimmed" else qs.filter(state__in=STANDING_STATES).exclude(dimmed)
-    persian = (get_language() or "fa").startswith("fa")
-    return qs.order_by("city__name_fa" if persian else "city__name_en", "city__name_en")
+    return qs.order_by(alphabetical(_name("city")), "city__name_en")
+
+
+def _name(path: str):
+    """A place's name in the page's language (Persian falls back to English where none is known)."""
+    if (get_language() or "fa").startswith("fa"):
+        return Coalesce(NullIf(f"{path}__name_fa", Value("")), f"{path}__name_en")
+    return F(f"{path}__name_en")
+
+
+def sorts() -> dict:
+    """The partner list's sorts (core.listing), in the page's language: the city and its country by
+    name, the kind and the state in their declared order, the signing order, the last contact."""
+    return {
+        "city": sort(alphabetical(_name("city"))),
+        "country": sort(alphabetical(_name("city__country")), alphabetical(_name("city"))),
+        "kind": sort(choice_order("kind", PartnershipKind), "signed_on"),
+        "state": sort(choice_order("state", PartnershipState), alphabetical(_name("city"))),
+        "number": sort("signed_on"),
+        "contact": sort("last_contact_on", descending_first=True),
+    }
+
+
+def partner_countries(*, org) -> list[tuple[str, str]]:
+    """(code, name) of the countries of the org's partners, by name."""
+    countries = {c.code: c.name for c in places.countries().filter(
+        pk__in=Partnership.objects.filter(org=org).values("city__country_id"))}
+    return sorted(countries.items(), key=lambda pair: python_alphabetical(pair[1]))
 
 
 def partnership(*, org, public_id) -> Partnership:

@@ -2,28 +2,30 @@
 
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hamdeli.core import files
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
+from hamdeli.core.listing import Listing, render_list
 from hamdeli.core.permissions import requires
 from hamdeli.partners import charts, forms, selectors, services
+
+COLUMNS = [("city", gettext_lazy("City")), ("country", gettext_lazy("Country")), ("kind", gettext_lazy("Kind")),
+           ("state", gettext_lazy("State")), ("number", gettext_lazy("No.")),
+           ("contact", gettext_lazy("Last contact")), (None, gettext_lazy("Health"))]
 
 
 @requires("partners.view")
 def partner_list(request):
-    filters = forms.PartnerFilterForm(request.GET or None)
-    params = filters.cleaned_data if filters.is_valid() else {}
-    rows = [
-        (p, selectors.health(p), selectors.ordinal(p))
-        for p in selectors.partnerships(org=request.org, state=params.get("state") or None,
-                                        kind=params.get("kind") or None, query=params.get("q", ""),
-                                        health=params.get("health") or None)
-    ]
-    template = "partners/_rows.html" if request.headers.get("HX-Request") else "partners/list.html"
-    return render(request, template, {"filters": filters, "rows": rows})
+    filters = forms.PartnerFilterForm(request.GET or None, org=request.org)
+    listing = Listing(request, selectors.partnerships(org=request.org, **filters.values()), sorts=selectors.sorts(),
+                      default="city", columns=COLUMNS)
+    rows = [(p, selectors.health(p), selectors.ordinal(p)) for p in listing.page]
+    return render_list(request, "partners/list.html", "partners/_results.html",
+                       {"filters": filters, "listing": listing, "rows": rows})
 
 
 @requires("partners.edit")

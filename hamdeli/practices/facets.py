@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from hamdeli.core import dates
 from hamdeli.core.localized import language_name
 from hamdeli.places.models import Country
-from hamdeli.practices.models import Instrument, Phase, Topic
+from hamdeli.practices.models import Crisis, Instrument, Phase, Topic
 
-TITLES = {"topic": _("Topic"), "country": _("Country"), "language": _("Language"), "phase": _("Phase"),
-          "instrument": _("Instrument"), "year": _("Year started")}
-CHOICES = {"topic": Topic, "phase": Phase, "instrument": Instrument}
+TITLES = {"topic": _("Topic"), "country": _("Country"), "language": _("Language"), "crisis": _("Crisis"),
+          "phase": _("Phase"), "instrument": _("Instrument"), "year": _("Year started")}
+CHOICES = {"topic": Topic, "crisis": Crisis, "phase": Phase, "instrument": Instrument}
 
 
 def year_bounds(year: int, calendar: str) -> tuple[dt.date, dt.date]:
@@ -69,7 +69,7 @@ def panel(facets: dict, params: dict, calendar: str) -> list[dict]:
 def active_filters(cleaned: dict, params: dict) -> list[dict]:
     """The filters in use (the search form's cleaned values), with a link to the same search without each."""
     shown = []
-    for name in ("topic", "country", "language", "phase", "instrument"):
+    for name in ("topic", "country", "language", "crisis", "phase", "instrument"):
         value = cleaned.get(name)
         if value:
             label = _labels(name, [value]).get(value, value)

@@ -2,7 +2,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from hamdeli.core.filters import FilterForm
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
+from hamdeli.core.listing import python_alphabetical
 from hamdeli.core.localized import language_name
 from hamdeli.partners.models import Network
 from hamdeli.places import selectors as places
@@ -43,11 +45,14 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File (PDF or image)"))
 
 
-class SearchForm(forms.Form):
+class SearchForm(FilterForm, forms.Form):
+    more_filters = ("crisis", "phase", "instrument", "country", "language", "date_from", "date_to")
+
     q = forms.CharField(label=_("Search in any language"), required=False, max_length=500)
     mode = forms.ChoiceField(label=_("Search by"), required=False, choices=[
         ("hybrid", _("Words and meaning")), ("keyword", _("Words only")), ("semantic", _("Meaning only"))])
     topic = forms.ChoiceField(label=_("Topic"), required=False, choices=[("", _("Any topic")), *Topic.choices])
+    crisis = forms.ChoiceField(label=_("Crisis"), required=False, choices=[("", _("Any crisis")), *Crisis.choices])
     phase = forms.ChoiceField(label=_("Phase"), required=False, choices=[("", _("Any phase")), *Phase.choices])
     instrument = forms.ChoiceField(label=_("Instrument"), required=False,
                                    choices=[("", _("Any instrument")), *Instrument.choices])
@@ -59,7 +64,8 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Labels in the page's language, built per request (the page's language is known only now).
-        countries = sorted(((c.code, c.name) for c in places.countries()), key=lambda pair: pair[1])
+        countries = sorted(((c.code, c.name) for c in places.countries()),
+                           key=lambda pair: python_alphabetical(pair[1]))
         self.fields["country"].choices = [("", _("Any country")), *countries]
         self.fields["language"].choices = [("", _("Any language")), *(
             (code, language_name(code)) for code in settings.CONTENT_LANGUAGES)]

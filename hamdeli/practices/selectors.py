@@ -1,10 +1,22 @@
 """Reads of practices. Another org's practice is reached only through `visible_practices(org)`."""
 
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
+from hamdeli.core.listing import alphabetical, choice_order, sort
 from hamdeli.partners import selectors as partners
-from hamdeli.practices.models import CityQuestion, Crisis, CrisisImpact, Practice, PracticeAttachment, Visibility
+from hamdeli.practices.models import (
+    CityQuestion,
+    Crisis,
+    CrisisImpact,
+    Phase,
+    Practice,
+    PracticeAttachment,
+    Visibility,
+)
 
 
 def visible_practices(org):
@@ -17,6 +29,26 @@ def visible_practices(org):
     shared |= Q(visibility=Visibility.PARTNERS, org_id__in=partners.orgs_partnered_with(org.city_id))
     shared |= Q(visibility=Visibility.NETWORK, network_id__in=partners.member_networks(org))
     return Practice.objects.filter(Q(org=org) | shared)
+
+
+def sorts() -> dict:
+    """The practice list's sorts (core.listing), in the page's language: the title (in the page's
+    language, else Persian, else English), the city, the crisis and phase in their declared order, and
+    when it started (the latest first)."""
+    lang = (get_language() or "fa").split("-")[0]
+    city = Coalesce(NullIf("city__name_fa", Value("")), "city__name_en") if lang == "fa" else F("city__name_en")
+    return {
+        "title": sort(alphabetical(Coalesce(KT(f"title__{lang}"), KT("title__fa"), KT("title__en")))),
+        "city": sort(alphabetical(city)),
+        "crisis": sort(choice_order("crisis", Crisis), "started_on"),
+        "phase": sort(choice_order("phase", Phase), "started_on"),
+        "started": sort("started_on", descending_first=True),
+    }
+
+
+def listing_rows(candidates):
+    """What a list of practices shows of each row, in a fixed number of queries (no vectors, no index text)."""
+    return candidates.select_related("city", "city__country", "org").defer("embedding", "search_text")
 
 
 def practice(*, org, public_id) -> Practice:

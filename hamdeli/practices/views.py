@@ -4,12 +4,14 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from hamdeli.core import files, ratelimit
 from hamdeli.core.clients import client_ip
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
+from hamdeli.core.listing import Listing
 from hamdeli.core.permissions import PUBLIC, requires
 from hamdeli.places import selectors as places
 from hamdeli.practices import exchange, facets, forms, selectors, services
@@ -20,6 +22,11 @@ PAGE_SIZE = 20
 ASK_MAX_BYTES = 32 * 1024  # a question form never needs more
 
 
+FILTERS = ("topic", "country", "language", "crisis", "phase", "instrument", "date_from", "date_to")
+COLUMNS = [("title", _lazy("Title")), ("city", _lazy("City")), ("crisis", _lazy("Crisis")),
+           ("phase", _lazy("Phase")), ("started", _lazy("Started on"))]
+
+
 def _search_page(request, org, template):
     form = forms.SearchForm(request.GET or None)
     data = {}
@@ -28,8 +35,7 @@ def _search_page(request, org, template):
         data = form.cleaned_data
     query = data.get("q", "")
     results, panel, active, pages = None, [], [], {}
-    filters = Filters(**{k: data.get(k) or ("" if k not in ("date_from", "date_to") else None) for k in (
-        "topic", "country", "language", "phase", "instrument", "date_from", "date_to")})
+    filters = Filters(**{k: data.get(k) or ("" if k not in ("date_from", "date_to") else None) for k in FILTERS})
     if query.strip():
         calendar = facets.page_calendar()
         number = _page_number(request)
@@ -40,8 +46,10 @@ def _search_page(request, org, template):
         pages = {"previous": facets.link(params, page=number - 1) if number > 1 else "",
                  "next": facets.link(params, page=number + 1) if results.has_more else "",
                  "first": results.offset + 1, "last": results.offset + len(results.hits)}
-    # No words: the practices the filters leave (all the office may read when none is set).
-    listing = None if results else candidates(org, filters).select_related("city", "org")[:100]
+    # No words: the practices the filters leave (all the office may read when none is set), a page at a time.
+    listing = None if results else Listing(request, selectors.listing_rows(candidates(org, filters)),
+                                           sorts=selectors.sorts(), default="-started", columns=COLUMNS,
+                                           filters=FILTERS)
     return render(request, template, {"form": form, "results": results, "listing": listing, "facet_panel": panel,
                                       "active_filters": active, "pages": pages})
 

@@ -40,6 +40,16 @@
     box.value = box.value.replace(/[0-9]/g, function (d) { return PERSIAN[+d]; });
   });
 
+  // A list's filter form sent by HTMX: its empty fields stay out of the address the page is bookmarked by
+  // (the form sent without JavaScript carries them, and the server reads both the same).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt, data = event.detail.formData;
+    if (event.detail.verb !== "get" || !form.matches || !form.matches("form.filters") || !data) return;
+    Array.from(new Set(data.keys())).forEach(function (name) {
+      if (data.getAll(name).every(function (value) { return value === ""; })) data.delete(name);
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { enhance(document); startDatePicker(); });
   document.addEventListener("htmx:afterSettle", function (event) { enhance(event.target.ownerDocument || document); });
 })();
