@@ -369,24 +369,6 @@ class Balance(models.Model):
         return f"{self.location_id}/{self.item_id}/{self.lot_id}: {self.quantity}"
 
 
-class IdempotencyRecord(models.Model):
-    """The first response to a write sent with an Idempotency-Key; a replay gets it back."""
-
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    endpoint = models.CharField(max_length=300)
-    request_hash = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField()
-    body = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["org", "key", "endpoint"], name="aid_idempotency_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.key} {self.endpoint}"
-
-
 class LinkState(models.TextChoices):
     OFFERED = "offered", _("Offered")
     ACCEPTED = "accepted", _("Accepted")

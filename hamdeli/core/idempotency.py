@@ -4,10 +4,10 @@ The key is claimed (its row inserted) in the write's own transaction before the 
 concurrent sends of one key run the write once; the others wait and return its stored response,
 whatever has happened to the data since. A refused write (4xx) stores nothing: the key stays unspent.
 
-Records are kept per (org, key, endpoint) in the aid app's IdempotencyRecord table (core's migrations
-stay untouched). The same key with a different body is refused with 422. A key is remembered for
-RETENTION (as payment APIs do): `hamdeli idempotency prune`, run daily, forgets older ones; the aid
-pages' one-time form tokens expire after the same time, so none outlives its record.
+Records are kept per (org, key, endpoint) in core's IdempotencyRecord table. The same key with a
+different body is refused with 422. A key is remembered for RETENTION (as payment APIs do):
+`hamdeli idempotency prune`, run daily, forgets older ones; the aid pages'
+one-time form tokens expire after the same time, so none outlives its record.
 """
 
 import datetime as dt
@@ -15,7 +15,6 @@ import functools
 import hashlib
 import json
 
-from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
@@ -29,7 +28,9 @@ RETENTION = dt.timedelta(days=7)
 
 
 def record_model():
-    return apps.get_model("aid", "IdempotencyRecord")
+    from hamdeli.core.models import IdempotencyRecord
+
+    return IdempotencyRecord
 
 
 def prune(*, now=None) -> int:

@@ -179,3 +179,22 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket} until {self.until}: {self.hits}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a write sent with an Idempotency-Key (or a page's one-time form token);
+    a replay gets it back. Used by every app's writes, so it lives in core (core.idempotency)."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    endpoint = models.CharField(max_length=300)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "key", "endpoint"], name="core_idempotency_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.endpoint}"

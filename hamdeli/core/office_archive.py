@@ -61,7 +61,7 @@ NOT_EXPORTED = {
     "auth.user_user_permissions": "Django's per-user permissions, not used by Hamdeli (rights stay home)",
     "sessions.session": "sign-ins on this instance",
     "core.ratecounter": "visitors' request counts on this instance",
-    "aid.idempotencyrecord": "remembered API retries and page form tokens, kept 7 days for this instance",
+    "core.idempotencyrecord": "remembered API retries and page form tokens, kept 7 days for this instance",
 }
 NOT_EXPORTED_APPS = {
     "axes": "sign-in attempts on this instance (django-axes)",

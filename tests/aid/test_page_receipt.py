@@ -5,9 +5,10 @@ import re
 import pytest
 
 from hamdeli.aid import services
-from hamdeli.aid.models import Box, IdempotencyRecord, Movement, Pledge
+from hamdeli.aid.models import Box, Movement, Pledge
 from hamdeli.aid.verify import verify
 from hamdeli.core import formtokens
+from hamdeli.core.models import IdempotencyRecord
 from tests.aid.conftest import form
 from tests.conftest import client_for
 
