@@ -333,8 +333,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Every line names the request it belongs to (X-Request-ID), as the audit entry and error page do.
-    "filters": {"request_id": {"()": "hamdeli.core.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "hamdeli.core.logs.RequestIdFilter"},
+                "refusals": {"()": "hamdeli.core.logs.RefusalsWithoutTraceback"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id", "refusals"],
+                             "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": _str("HAMDELI_LOG_LEVEL", "WARNING")},
 }

@@ -2,6 +2,7 @@
 through the trusted proxies and the request id, which is also in the logs and in error responses.
 Sign-ins, failed sign-ins, sign-outs and downloads are recorded."""
 
+import io
 import logging
 
 from django.test import Client
@@ -71,3 +72,18 @@ def test_exports_and_private_downloads_are_recorded_public_files_are_not(org, ow
     assert entry.object_type == "aid:export_movements"
     assert Client().get("/exchange/").status_code == 200
     assert AuditEntry.objects.filter(action="file.downloaded").count() == 0
+
+
+def test_a_refusal_is_one_log_line_without_a_traceback(org, owner, viewer):
+    """A 403 for a role or a 404 is logged as one line (with its request id); only 5xx keep tracebacks."""
+    console = logging.getLogger().handlers[0]
+    stream, console.stream = console.stream, io.StringIO()
+    try:
+        refused = client_for(viewer).get("/audit/", HTTP_X_REQUEST_ID="refused-1")
+        missing = client_for(owner).get("/letters/00000000-0000-0000-0000-000000000000/", HTTP_X_REQUEST_ID="missing-1")
+        written = console.stream.getvalue()
+    finally:
+        console.stream = stream
+    assert (refused.status_code, missing.status_code) == (403, 404)
+    assert "[refused-1] django.request: Forbidden" in written and "[missing-1] django.request: Not Found" in written
+    assert "Traceback" not in written
