@@ -109,6 +109,10 @@ INSTALLED_APPS = [
     "hamdeli.web",
     "hamdeli.demo",
     "axes",
+    # Two-factor sign-in (core.twofactor): authenticator-app codes and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -122,7 +126,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): this sign-in gave a code
     "hamdeli.core.middleware.OrganizationMiddleware",
+    "hamdeli.core.twofactor.TwoFactorMiddleware",  # a code before anything else; owners enrol when told
     "hamdeli.core.middleware.DownloadAuditMiddleware",
     "hamdeli.core.middleware.MissingRecordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -213,6 +219,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in Hamdeli's own audit
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Two-factor (django-otp): after each wrong code the next is refused for 1, 2, 4, 8 … seconds (per device);
+# the names shown in an authenticator app.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_TOTP_ISSUER = "Hamdeli"
 # A password reset link works once, for one day (the email and the pages say so).
 PASSWORD_RESET_TIMEOUT = 24 * 3600
 

@@ -47,13 +47,19 @@ class BearerToken(HttpBearer):
 
 
 class SessionMember(APIKeyCookie):
-    """The browser's signed-in session (with CSRF for writes), as set up by the middleware."""
+    """The browser's signed-in session (with CSRF for writes), as set up by the middleware. A session that
+    still owes its two-factor code, or an owner's that must first enrol, is not signed in for the API
+    either (core.twofactor); bearer tokens are not affected."""
 
     param_name = "sessionid"
 
     def authenticate(self, request, key):
+        from hamdeli.core import twofactor
+
         user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated else None
+        if user is None or not user.is_authenticated or not twofactor.session_may_use_api(request):
+            return None
+        return user
 
 
 _PYDANTIC_MESSAGES = {

@@ -31,6 +31,9 @@ class Organization(models.Model):
     dimmed_after_months = models.PositiveSmallIntegerField(
         _("months without contact before a relation counts as dimmed"), null=True, blank=True
     )
+    # When on, an owner without two-factor sign-in is sent to set it up and can open nothing else until
+    # done (core.twofactor); API tokens are not affected.
+    owners_require_two_factor = models.BooleanField(_("owners must use two-factor sign-in"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -66,6 +66,8 @@ NOT_EXPORTED = {
 NOT_EXPORTED_APPS = {
     "axes": "sign-in attempts on this instance (django-axes)",
     "admin": "Django admin's own log of this instance",
+    "otp_totp": "two-factor secrets of this instance's accounts: a person sets two-factor up again there",
+    "otp_static": "two-factor recovery codes of this instance's accounts, which go with the secrets",
 }
 
 
@@ -677,7 +679,8 @@ between offices    links between this office and another (an aid pledge shipped 
                    link only when the other office and its pledge are on that instance too.
 
 Left out on purpose: API tokens' and calendar feed links' secrets (their hashes): they come over
-revoked, so make new ones. Sign-in sessions, rate counters, remembered API retries (kept 7 days)
+revoked, so make new ones. Two-factor secrets and recovery codes (people set two-factor up again on the
+new instance). Sign-in sessions, rate counters, remembered API retries (kept 7 days)
 and Django's own tables.
 
 The audit

@@ -15,9 +15,10 @@ from hamdeli.core import exports, forms, office_archive, selectors, services
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.middleware import OrganizationMiddleware
 from hamdeli.core.permissions import PUBLIC, SIGNED_IN, requires
+from hamdeli.core.twofactor_views import SignIn
 
-login = requires(PUBLIC)(auth_views.LoginView.as_view(template_name="core/login.html",
-                                                      redirect_authenticated_user=True))
+# Django's sign-in, which hands an account with two-factor on to the code page (core.twofactor_views).
+login = requires(PUBLIC)(SignIn.as_view())
 logout = requires(PUBLIC)(auth_views.LogoutView.as_view())
 set_language = requires(PUBLIC)(django_set_language)
 

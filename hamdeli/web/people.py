@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from hamdeli.aid import selectors as aid
 from hamdeli.aid import services as aid_services
-from hamdeli.core import selectors, services
+from hamdeli.core import selectors, services, twofactor
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.localized import localized_str
@@ -31,7 +31,10 @@ def _page(request, *, invite_form=None, failed=None, status=200):
     stores = {}
     for grant in aid.member_grants(org=org):
         stores.setdefault(grant.membership_id, []).append(grant.location)
-    for membership in selectors.people(org=org):
+    people = list(selectors.people(org=org))
+    with_two_factor = twofactor.users_with_two_factor([m.user_id for m in people])
+    for membership in people:
+        membership.two_factor = membership.user_id in with_two_factor
         held = stores.get(membership.pk, [])
         if failed is not None and failed[0] == membership.pk:
             form = failed[1]
@@ -103,6 +106,16 @@ def member_deactivate(request, username):
 @requires("org.manage")
 def member_reactivate(request, username):
     return _switch(request, username, services.reactivate_member, _("%(user)s was reactivated."))
+
+
+@require_POST
+@requires("org.manage")
+def member_two_factor_reset(request, username):
+    """A person lost their phone and their recovery codes: their two-factor sign-in is turned off (audited in
+    every office they belong to), and they sign in with their password and set it up again."""
+    return _switch(request, username, twofactor.reset,
+                   _("%(user)s's two-factor sign-in was turned off; they sign in with their password alone "
+                     "and can set it up again."))
 
 
 def _switch(request, username, service, said):

@@ -1,3 +1,5 @@
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from hamdeli.core import services
 from tests.matrix import Row
 
@@ -5,10 +7,15 @@ from tests.matrix import Row
 def build(world):
     membership = world.officer.memberships.get(org=world.org)
     world.token, _secret = services.create_api_token(membership=membership, name="matrix-marker-token")
+    # A member who uses two-factor sign-in, whose two-factor an owner can reset from the people page.
+    world.two_factor_user = services.ensure_member(org=world.org, username="matrix_two_factor", role="viewer").user
+    TOTPDevice.objects.create(user=world.two_factor_user, name="Hamdeli", confirmed=True)
 
 
 ROWS = [
     Row("login", public=True, ok=(200, 302)),
+    # The code after the password: with no sign-in waiting for one, back to the sign-in page.
+    Row("login_code", public=True, ok=(302,)),
     Row("logout", method="post", public=True, ok=(302,)),
     Row("set_language", method="post", public=True, ok=(302,), body=lambda w: {"language": "en", "next": "/"}),
     Row("home", public=True, ok=(302,)),
@@ -16,6 +23,10 @@ ROWS = [
     Row("switch_org", method="post", ok=(302,), body=lambda w: {"org": str(w.org.public_id)}),
     # A person's own password: anyone signed in (the outsider changes theirs, not ours).
     Row("password_change"),
+    # A person's own two-factor sign-in (tests/core/test_two_factor.py goes through it with codes).
+    Row("two_factor"),
+    Row("two_factor_confirm", method="post", ok=(422,), body=lambda w: {"code": "000000"}),
+    Row("two_factor_disable", method="post", ok=(302,), body=lambda w: {"password": "not-the-password"}),
     Row("password_reset", public=True),
     Row("password_reset_done", public=True),
     Row("password_reset_confirm", public=True, params=lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
@@ -40,6 +51,10 @@ ROWS = [
     Row("people_reactivate", method="post", write=True, role="owner", ok=(302,),
         params=lambda w: {"username": w.logistics.username}),
     Row("office", role="owner", marker=lambda w: str(w.org.public_id)),
+    Row("office_two_factor", method="post", write=True, role="owner", ok=(302,),
+        body=lambda w: {"owners_require_two_factor": "on"}),
+    Row("people_two_factor_reset", method="post", write=True, role="owner", ok=(302,),
+        params=lambda w: {"username": w.two_factor_user.username}),
     Row("office_export", role="owner"),  # the archive itself: tests/core/test_office_archive.py reads it
     Row("places_countries"),
     Row("places_cities"),
