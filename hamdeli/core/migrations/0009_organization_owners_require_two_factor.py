@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0007_auditentry_hashed_actor_id"),
+        ("core", "0008_idempotencyrecord"),
     ]
 
     operations = [
