@@ -7,11 +7,11 @@ the transaction of the write, so a double click or a resubmission records nothin
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from hamdeli.aid import access, exports, imports, sankey, selectors, services, sharing
@@ -41,6 +41,7 @@ from hamdeli.core import formtokens
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import Conflict, ServiceError
 from hamdeli.core.forms_util import apply_service_error
+from hamdeli.core.listing import Listing
 from hamdeli.core.permissions import requires
 
 
@@ -548,6 +549,9 @@ def movement_list(request):
 
 
 MOVEMENTS_PER_PAGE = 100
+MOVEMENT_COLUMNS = [("at", gettext_lazy("When")), (None, gettext_lazy("Item")), (None, gettext_lazy("Lot")),
+                    ("quantity", gettext_lazy("Quantity")), (None, gettext_lazy("From")), (None, gettext_lazy("To")),
+                    (None, gettext_lazy("Reason")), (None, "")]
 
 
 def _movements_page(request, reverse_form=None, status=200):
@@ -556,11 +560,14 @@ def _movements_page(request, reverse_form=None, status=200):
     filters = MovementFilterForm(request.GET or None, org=org, actor=actor,
                                  office=not access.is_institution(org, actor))
     chosen = {k: v for k, v in filters.cleaned_data.items() if v not in (None, "")} if filters.is_valid() else {}
-    rows = selectors.filtered_movements(org=org, actor=actor, **chosen)
-    page = Paginator(rows, MOVEMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    listing = Listing(request, selectors.filtered_movements(org=org, actor=actor, **chosen),
+                      sorts=selectors.MOVEMENT_SORTS, default="-at", columns=MOVEMENT_COLUMNS,
+                      per_page=MOVEMENTS_PER_PAGE, filters=list(filters.fields), path=reverse("aid:movements"))
+    page = listing.page
     return render(request, "aid/movements.html", {
-        "movements": page, "page": page, "filters": filters, "reversible": selectors.reversible(page.object_list),
-        "reverse_form": reverse_form, "form": ReverseForm()}, status=status)
+        "listing": listing, "movements": page, "page": page, "filters": filters,
+        "reversible": selectors.reversible(page.object_list), "reverse_form": reverse_form, "form": ReverseForm(),
+    }, status=status)
 
 
 @require_POST
@@ -674,14 +681,18 @@ def _offers(request) -> list:
 
 
 LINKS_PER_PAGE = 100
+LINK_COLUMNS = [("reference", gettext_lazy("Shared reference")), (None, pgettext_lazy("aid pledge", "Direction")),
+                (None, gettext_lazy("Other office")), (None, gettext_lazy("Pledge")), ("state", gettext_lazy("State")),
+                ("offered", gettext_lazy("Offered on"))]
 
 
 @requires("aid.view")
 def link_list(request):
     """Shipments shared with other offices, both ways, and the offers waiting for this office."""
-    rows = sharing.links(org=request.org, actor=request.user)
-    page = Paginator(rows, LINKS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "aid/links.html", {"links": page, "page": page, "offers": _offers(request)})
+    listing = Listing(request, sharing.links(org=request.org, actor=request.user), sorts=sharing.LINK_SORTS,
+                      default="-offered", columns=LINK_COLUMNS, per_page=LINKS_PER_PAGE, filters=[])
+    return render(request, "aid/links.html", {"listing": listing, "links": listing.page, "page": listing.page,
+                                              "offers": _offers(request)})
 
 
 def _link_page(request, link, status=200, accept_form=None, cancel_form=None):
