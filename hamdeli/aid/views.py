@@ -255,6 +255,11 @@ def _import_preview(request, pledge, text: str, carrier: str, tracking_ref: str,
     result = imports.plan(org=request.org, text=text, pledge=pledge)
     ready = bool(result.boxes) and not result.errors
     initial = ImportConfirmForm.initial_for(text, result.fingerprint(), carrier, tracking_ref)
+    if ready and len(initial["csv"]) + 64 * 1024 > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        # The confirm posts the file back (base64, a third larger): past the request limit, say so now.
+        ready, status = False, 413
+        problem = problem or _("This box list is too large to confirm on the page; send it through the API "
+                               "(POST /api/v1/aid/pledges/…/consignments/import) or split it.")
     confirm = ImportConfirmForm(initial=initial)
     return render(request, "aid/boxes_import_preview.html", {
         "p": pledge, "plan": result, "ready": ready, "confirm_form": confirm if ready else None, "problem": problem,

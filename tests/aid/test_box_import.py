@@ -122,3 +122,12 @@ def test_the_template_in_either_language_imports_back_through_the_preview(aid, o
         done = officer_client.post(f"/aid/pledges/{pledge.public_id}/import/", _confirm_fields(preview))
         assert done.status_code == 302
     assert Consignment.objects.filter(pledge=pledge).count() == 2
+
+
+def test_a_box_list_too_large_to_post_back_is_refused_at_the_preview(aid, officer_client, settings):
+    pledge, _c = inbound_pledge(aid, ship=False)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 70 * 1024
+    rows = "".join(f"{n},mask,1,,\n" for n in range(1, 1500))
+    preview = _upload(officer_client, pledge, "box,item,quantity,lot,expires_on\n" + rows)
+    assert preview.status_code == 413 and 'name="confirm"' not in preview.content.decode()
+    assert "API" in preview.content.decode() and not Consignment.objects.exists()
