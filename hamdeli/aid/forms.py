@@ -1,3 +1,5 @@
+import base64
+import binascii
 import re
 
 from django import forms
@@ -194,6 +196,27 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("Box list (CSV: box, item, quantity, lot, expires_on)"))
     carrier = forms.CharField(label=_("Carrier"), max_length=200, required=False)
     tracking_ref = forms.CharField(label=_("Tracking reference"), max_length=100, required=False)
+
+
+class ImportConfirmForm(forms.Form):
+    """The confirm step of a box-list import: the file's text as it was previewed (base64, so no byte of
+    it changes on the way), the digest of what the preview showed, and the shipment's details."""
+
+    csv = forms.CharField(widget=forms.HiddenInput, max_length=64 * 1024 * 1024)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    carrier = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
+    tracking_ref = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
+
+    def clean_csv(self):
+        try:
+            return base64.b64decode(self.cleaned_data["csv"], validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise forms.ValidationError(_("The box list was not sent back as it was previewed.")) from None
+
+    @staticmethod
+    def initial_for(text: str, fingerprint: str, carrier: str, tracking_ref: str) -> dict:
+        return {"csv": base64.b64encode(text.encode("utf-8")).decode("ascii"), "fingerprint": fingerprint,
+                "carrier": carrier, "tracking_ref": tracking_ref}
 
 
 class ReceiveForm(forms.Form):

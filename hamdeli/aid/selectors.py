@@ -24,6 +24,7 @@ from hamdeli.aid.models import (
     Reason,
 )
 from hamdeli.core.dates import today
+from hamdeli.core.listing import sort
 from hamdeli.core.localized import localized_str
 from hamdeli.core.models import Membership, Role
 
@@ -188,6 +189,10 @@ def movements(*, org, actor=None):
 
 def pledge_choices(*, org):
     return Pledge.objects.filter(org=org).select_related("donor")
+
+
+# The ledger page's sorts (core.listing): when (newest first), the quantity (largest first).
+MOVEMENT_SORTS = {"at": sort("at", descending_first=True), "quantity": sort("quantity", descending_first=True)}
 
 
 def filtered_movements(*, org, actor=None, item=None, lot: str = "", pledge=None, location=None, kind: str = "",

@@ -18,6 +18,7 @@ from hamdeli.aid import access, selectors, services
 from hamdeli.aid.models import Box, BoxState, Direction, Item, LinkState, Pledge, PledgeLink, PledgeState
 from hamdeli.core import audit
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
+from hamdeli.core.listing import choice_order, sort
 from hamdeli.core.models import Organization
 from hamdeli.partners import selectors as partners
 
@@ -121,6 +122,11 @@ def cancel_link(*, org, actor, link: PledgeLink, reason: str) -> PledgeLink:
 
 
 # --- reads ---------------------------------------------------------------------------------------
+
+
+# The shared shipments' sorts (core.listing): the reference, the state in the link's order, the day offered.
+LINK_SORTS = {"reference": sort("reference"), "state": sort(choice_order("state", LinkState)),
+              "offered": sort("created_at", descending_first=True)}
 
 
 def links(*, org, actor=None, side: str | None = None, state: str | None = None):

@@ -7,11 +7,11 @@ the transaction of the write, so a double click or a resubmission records nothin
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from hamdeli.aid import access, exports, imports, sankey, selectors, services, sharing
@@ -21,6 +21,7 @@ from hamdeli.aid.forms import (
     CancelLinkForm,
     DisposalForm,
     GrantForm,
+    ImportConfirmForm,
     ImportForm,
     IntakeForm,
     ItemForm,
@@ -38,8 +39,9 @@ from hamdeli.aid.forms import (
 from hamdeli.aid.models import Box, BoxState, Consignment, Direction, LinkState, Pledge, PledgeState
 from hamdeli.core import formtokens
 from hamdeli.core.digits import localize_digits
-from hamdeli.core.errors import ServiceError
+from hamdeli.core.errors import Conflict, ServiceError
 from hamdeli.core.forms_util import apply_service_error
+from hamdeli.core.listing import Listing
 from hamdeli.core.permissions import requires
 
 
@@ -248,22 +250,71 @@ def pledge_transition(request, public_id):
     )
 
 
+def _import_preview(request, pledge, text: str, carrier: str, tracking_ref: str, status=None, problem=""):
+    """What a box list would create, row by row with every row's errors; a confirm form when there are none."""
+    result = imports.plan(org=request.org, text=text, pledge=pledge)
+    ready = bool(result.boxes) and not result.errors
+    initial = ImportConfirmForm.initial_for(text, result.fingerprint(), carrier, tracking_ref)
+    if ready and len(initial["csv"]) + 64 * 1024 > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        # The confirm posts the file back (base64, a third larger): past the request limit, say so now.
+        ready, status = False, 413
+        problem = problem or _("This box list is too large to confirm on the page; send it through the API "
+                               "(POST /api/v1/aid/pledges/…/consignments/import) or split it.")
+    confirm = ImportConfirmForm(initial=initial)
+    return render(request, "aid/boxes_import_preview.html", {
+        "p": pledge, "plan": result, "ready": ready, "confirm_form": confirm if ready else None, "problem": problem,
+        "boxes": len(result.boxes), "carrier": carrier, "tracking_ref": tracking_ref,
+    }, status=status or (200 if ready else 422))
+
+
+def _consignment_recorded(c) -> str:
+    return _("Consignment %(ref)s recorded with %(boxes)s boxes.") % {
+        "ref": c.reference, "boxes": localize_digits(c.boxes.count())}
+
+
 @require_POST
 @requires("aid.handle")
 def consignment_import(request, public_id):
+    """A box list from a CSV file: the upload shows a preview of every row and of the boxes it would create
+    (nothing written); the confirm posts the previewed text back and creates exactly that, in one transaction
+    and once (the preview's one-time form token)."""
     org, actor = request.org, request.user
     pledge = selectors.pledge(org=org, actor=actor, public_id=public_id)
-    return _post_on_pledge(
-        request,
-        pledge,
-        ImportForm(request.POST, request.FILES),
-        "import_form",
-        lambda d: imports.import_boxes(
-            org=org, actor=actor, pledge=pledge, upload=d["file"], carrier=d["carrier"], tracking_ref=d["tracking_ref"]
-        ),
-        lambda c: _("Consignment %(ref)s recorded with %(boxes)s boxes.")
-        % {"ref": c.reference, "boxes": localize_digits(c.boxes.count())},
-    )
+    if not request.POST.get("confirm"):
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _pledge_page(request, pledge, status=422, import_form=form)
+        try:
+            text = imports.read_upload(form.cleaned_data["file"])
+            return _import_preview(request, pledge, text, form.cleaned_data["carrier"],
+                                   form.cleaned_data["tracking_ref"])
+        except ServiceError as exc:
+            _show_error(form, exc)
+            return _pledge_page(request, pledge, status=exc.status, import_form=form)
+
+    confirm = ImportConfirmForm(request.POST)
+    if not confirm.is_valid():  # a hand-made post: nothing to preview again
+        messages.error(request, _("The box list was not sent back as it was previewed. Upload the file again."))
+        return _pledge_page(request, pledge, status=422)
+    d = confirm.cleaned_data
+
+    def write():
+        result = imports.plan(org=org, text=d["csv"], pledge=pledge)
+        if result.fingerprint() != d["fingerprint"]:
+            raise Conflict(_("What this box list would create has changed since its preview (an item or a lot "
+                             "was recorded meanwhile). Check the new preview and confirm again."),
+                           code="preview_changed")
+        result.raise_errors()
+        consignment = services.create_consignment(org=org, actor=actor, pledge=pledge, boxes=result.boxes,
+                                                  carrier=d["carrier"], tracking_ref=d["tracking_ref"])
+        messages.success(request, _consignment_recorded(consignment))
+        return reverse("aid:pledge", kwargs={"public_id": pledge.public_id})
+
+    try:
+        return formtokens.submit_once(request, write)
+    except ServiceError as exc:
+        return _import_preview(request, pledge, d["csv"], d["carrier"], d["tracking_ref"], status=exc.status,
+                               problem=exc.message)
 
 
 @require_POST
@@ -282,11 +333,7 @@ def consignment_boxes(request, public_id):
                                            carrier=d["carrier"], tracking_ref=d["tracking_ref"],
                                            shipped_on=d["shipped_on"])
 
-    return _post_on_pledge(
-        request, pledge, form, "boxes_form", act,
-        lambda c: _("Consignment %(ref)s recorded with %(boxes)s boxes.")
-        % {"ref": c.reference, "boxes": localize_digits(c.boxes.count())},
-    )
+    return _post_on_pledge(request, pledge, form, "boxes_form", act, _consignment_recorded)
 
 
 @requires("aid.view")
@@ -507,6 +554,9 @@ def movement_list(request):
 
 
 MOVEMENTS_PER_PAGE = 100
+MOVEMENT_COLUMNS = [("at", gettext_lazy("When")), (None, gettext_lazy("Item")), (None, gettext_lazy("Lot")),
+                    ("quantity", gettext_lazy("Quantity")), (None, gettext_lazy("From")), (None, gettext_lazy("To")),
+                    (None, gettext_lazy("Reason")), (None, "")]
 
 
 def _movements_page(request, reverse_form=None, status=200):
@@ -515,11 +565,14 @@ def _movements_page(request, reverse_form=None, status=200):
     filters = MovementFilterForm(request.GET or None, org=org, actor=actor,
                                  office=not access.is_institution(org, actor))
     chosen = {k: v for k, v in filters.cleaned_data.items() if v not in (None, "")} if filters.is_valid() else {}
-    rows = selectors.filtered_movements(org=org, actor=actor, **chosen)
-    page = Paginator(rows, MOVEMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    listing = Listing(request, selectors.filtered_movements(org=org, actor=actor, **chosen),
+                      sorts=selectors.MOVEMENT_SORTS, default="-at", columns=MOVEMENT_COLUMNS,
+                      per_page=MOVEMENTS_PER_PAGE, filters=list(filters.fields), path=reverse("aid:movements"))
+    page = listing.page
     return render(request, "aid/movements.html", {
-        "movements": page, "page": page, "filters": filters, "reversible": selectors.reversible(page.object_list),
-        "reverse_form": reverse_form, "form": ReverseForm()}, status=status)
+        "listing": listing, "movements": page, "page": page, "filters": filters,
+        "reversible": selectors.reversible(page.object_list), "reverse_form": reverse_form, "form": ReverseForm(),
+    }, status=status)
 
 
 @require_POST
@@ -633,14 +686,18 @@ def _offers(request) -> list:
 
 
 LINKS_PER_PAGE = 100
+LINK_COLUMNS = [("reference", gettext_lazy("Shared reference")), (None, pgettext_lazy("aid pledge", "Direction")),
+                (None, gettext_lazy("Other office")), (None, gettext_lazy("Pledge")), ("state", gettext_lazy("State")),
+                ("offered", gettext_lazy("Offered on"))]
 
 
 @requires("aid.view")
 def link_list(request):
     """Shipments shared with other offices, both ways, and the offers waiting for this office."""
-    rows = sharing.links(org=request.org, actor=request.user)
-    page = Paginator(rows, LINKS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "aid/links.html", {"links": page, "page": page, "offers": _offers(request)})
+    listing = Listing(request, sharing.links(org=request.org, actor=request.user), sorts=sharing.LINK_SORTS,
+                      default="-offered", columns=LINK_COLUMNS, per_page=LINKS_PER_PAGE, filters=[])
+    return render(request, "aid/links.html", {"listing": listing, "links": listing.page, "page": listing.page,
+                                              "offers": _offers(request)})
 
 
 def _link_page(request, link, status=200, accept_form=None, cancel_form=None):

@@ -99,8 +99,9 @@ class Listing:
     (sort key or None, label); a key found in `sorts` makes its heading a link."""
 
     def __init__(self, request, rows, *, sorts: dict[str, Sort], default: str, columns, per_page: int = PER_PAGE,
-                 filters=None):
-        self.request, self.sorts, self.default = request, sorts, default
+                 filters=None, path: str | None = None):
+        # `path`: the list's own URL when the page is drawn in answer to a post elsewhere (a form's errors).
+        self.request, self.sorts, self.default, self.path = request, sorts, default, path or request.path
         self.filter_names = set(filters) if filters is not None else None
         wanted = request.GET.get("sort") or default
         self.key, self.descending = wanted.lstrip("-"), wanted.startswith("-")
@@ -136,7 +137,7 @@ class Listing:
         for name, value in changes.items():
             params[name] = [value] if value not in (None, "") else []
         pairs = [(k, v) for k, values in params.items() for v in values if v not in (None, "")]
-        return self.request.path + ("?" + urlencode(pairs) if pairs else "")
+        return self.path + ("?" + urlencode(pairs) if pairs else "")
 
     def _heading(self, key, label) -> Heading:
         if key not in self.sorts:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -13,6 +12,7 @@ from django.views.i18n import set_language as django_set_language
 
 from hamdeli.core import exports, forms, office_archive, selectors, services
 from hamdeli.core.errors import ServiceError
+from hamdeli.core.listing import Listing, sort
 from hamdeli.core.middleware import OrganizationMiddleware
 from hamdeli.core.permissions import PUBLIC, SIGNED_IN, requires
 from hamdeli.core.twofactor_views import SignIn
@@ -100,6 +100,7 @@ def revoke_token(request, public_id):
 
 
 AUDIT_PER_PAGE = 50
+AUDIT_SORTS = {"at": sort("at", descending_first=True)}  # newest first, as written (ties: the later entry first)
 
 
 def _audit_filters(request) -> tuple[forms.AuditFilterForm, dict]:
@@ -113,9 +114,12 @@ def audit(request):
     """The office's audit trail for its owners: who did what, when, from where, with each change's
     before and after; filtered by the URL so a record's page can link to its history."""
     form, chosen = _audit_filters(request)
-    page = Paginator(selectors.audit_trail(org=request.org, **chosen), AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    listing = Listing(request, selectors.audit_trail(org=request.org, **chosen), sorts=AUDIT_SORTS, default="-at",
+                      columns=[], per_page=AUDIT_PER_PAGE, filters=list(form.fields))
+    page = listing.page
     return render(request, "core/audit.html", {
-        "filters": form, "page": page, "entries": [(entry, selectors.changes(entry)) for entry in page],
+        "filters": form, "listing": listing, "page": page,
+        "entries": [(entry, selectors.changes(entry)) for entry in page],
         "export_query": request.GET.urlencode()}, status=200 if form.is_valid() or not form.is_bound else 422)
 
 

@@ -141,6 +141,16 @@ def _csv(w):
     )
 
 
+def _confirmed_csv(w):
+    """The confirm step of a box-list import: the previewed text and the digest of what it creates."""
+    from hamdeli.aid import imports
+    from hamdeli.aid.forms import ImportConfirmForm
+
+    text = "box,item,quantity,lot,expires_on\n1,matrix-item,5,X1,2021-05-01\n"
+    digest = imports.plan(org=w.aid.accepted.org, text=text, pledge=w.aid.accepted).fingerprint()
+    return {"confirm": "1", **ImportConfirmForm.initial_for(text, digest, "", "")}
+
+
 def page_form(body):
     """A page form's body with the one-time token its page renders (a fresh one for every post)."""
     return lambda w: {**body(w), formtokens.FIELD: formtokens.issue(w.org)}
@@ -213,7 +223,7 @@ ROWS = [
         write=True,
         params=pid("accepted"),
         ok=(302,),
-        body=page_form(lambda w: {"file": _csv(w)}),
+        body=page_form(_confirmed_csv),
         stores=OFFICE,
     ),
     Row("aid:boxes_template", params=pid("shipped"), stores=OFFICE),

@@ -103,5 +103,9 @@ def test_the_box_list_template_is_in_the_users_language_and_imports_as_is(aid, o
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("boxes.csv", text.encode("utf-8-sig"), content_type="text/csv")
-    done = officer_client.post(f"/aid/pledges/{p.public_id}/import/", form(aid.org, {"file": upload}))
+    preview = officer_client.post(f"/aid/pledges/{p.public_id}/import/", form(aid.org, {"file": upload}))
+    assert preview.status_code == 200 and not Box.objects.filter(consignment__pledge=p).exists()
+    from tests.aid.test_box_import import _confirm_fields
+
+    done = officer_client.post(f"/aid/pledges/{p.public_id}/import/", _confirm_fields(preview))
     assert done.status_code == 302 and Box.objects.filter(consignment__pledge=p).count() == 1

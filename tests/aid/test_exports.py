@@ -195,3 +195,53 @@ def test_donor_report_pdf_speaks_the_donors_language_and_shows_its_fallbacks(aid
     assert "Mask [en]" in text and "Alzahra [en]" in text  # no Chinese name yet: English, marked
     page = officer_client.get(f"/aid/pledges/{p.public_id}/report/").content.decode()
     assert "(zh)" in page
+
+
+def test_every_hxl_measure_summed_by_libhxl_is_the_ledgers_total(aid):
+    """Every #output+num column, read through libhxl's own hashtag matching, sums to the ledger's total for
+    its status — with units reserved for an outbound pledge, on their way, distributed and a distribution
+    reversed, so no column is trivially zero."""
+    import csv
+    import io
+
+    import hxl
+    from django.db.models import Sum
+
+    from hamdeli.aid.models import Balance, Movement
+
+    _story(aid)
+    inbound_pledge(aid, boxes=1, per_box=25, lot="T1")  # 25 in transit
+    outbound = services.create_pledge(org=aid.org, actor=aid.actor, direction="outbound", donor=aid.city,
+                                      recipient=aid.xian, lines=[(aid.mask, 15)])
+    services.transition_pledge(org=aid.org, actor=aid.actor, pledge=outbound, action="accept", source=aid.store)
+    given = services.distribute(org=aid.org, actor=aid.actor, source=aid.store, recipient=aid.hospital,
+                                recipient_group="ER", lines=[{"item": aid.mask, "quantity": 7}])[0]
+    services.reverse_movement(org=aid.org, actor=aid.actor, movement=given, note="recorded twice")
+    data = hxl.data(list(csv.reader(io.StringIO(exports.hxl_csv(org=aid.org))))).cache()
+    numeric = [str(c.get_display_tag()) for c in data.columns if str(c.get_display_tag()).startswith("#output+num")]
+    assert len(numeric) == len(set(numeric)) == len(exports.HXL_MEASURES)
+
+    def summed(tag):
+        return sum(int(v) for v in (row.get(tag) for row in data) if v not in ("", None))
+
+    def at(kind):
+        return Balance.objects.filter(org=aid.org, location__kind=kind).aggregate(t=Sum("quantity"))["t"] or 0
+
+    receiving = ["receipt", "over", "intake"]
+    received = (Movement.objects.filter(org=aid.org, reason__in=receiving).aggregate(t=Sum("quantity"))["t"]
+                - (Movement.objects.filter(org=aid.org, reason="reversal", reverses__reason__in=receiving)
+                   .aggregate(t=Sum("quantity"))["t"] or 0))
+    ledger = {"#output+num+received": received, "#output+num+in_stock": at("real"),
+              "#output+num+reserved": at("reserved"), "#output+num+in_transit": at("in_transit"),
+              "#output+num+distributed": at("distributed"), "#output+num+lost": at("lost_damaged")}
+    assert set(ledger) == set(numeric)
+    assert {tag: summed(tag) for tag in numeric} == ledger
+    assert ledger["#output+num+reserved"] == 15 and ledger["#output+num+in_transit"] == 25
+    assert ledger["#output+num+distributed"] == 30  # the 7 given and taken back count nowhere
+
+
+def test_iati_reporting_organisation_type_is_configurable(aid, settings):
+    _story(aid)
+    settings.IATI_ORG_TYPE = "10"  # a national government's office, say
+    doc = _check_iati(exports.iati_xml(org=aid.org))
+    assert set(doc.xpath("//reporting-org/@type")) == {"10"}

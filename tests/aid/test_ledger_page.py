@@ -74,3 +74,33 @@ def test_reverse_is_offered_only_where_a_correction_is_allowed(aid, officer_clie
     assert str(wrong.public_id) not in offered and str(wrong.reversed_by.public_id) not in offered
     refused = officer_client.post(f"/aid/movements/{shipment.public_id}/reverse/", form(aid.org, {"note": "x"}))
     assert refused.status_code == 409
+
+
+def test_the_ledger_is_a_core_listing_sorted_by_its_headings_with_the_filters_kept(aid, officer_client):
+    from tests.list_pages import heading
+
+    with transaction.atomic():
+        for quantity in (3, 120, 7):
+            services.intake(org=aid.org, actor=aid.actor, location=aid.store, item=aid.gown, quantity=quantity,
+                            lot_number="S1")
+        services.intake(org=aid.org, actor=aid.actor, location=aid.store, item=aid.mask, quantity=999)
+    page = officer_client.get("/aid/movements/?lot=S1")
+    html = page.content.decode()
+    assert heading(html, "زمان")["aria_sort"] == "descending" and heading(html, "قلم")["url"] is None
+    by_quantity = heading(html, "مقدار")["url"]
+    assert "lot=S1" in by_quantity and "sort=-quantity" in by_quantity
+    largest = officer_client.get(by_quantity)
+    assert [m.quantity for m in largest.context["movements"]] == [120, 7, 3]
+    assert 'name="sort" value="-quantity"' in largest.content.decode()  # the filter form keeps the sort
+    # the count line offers to clear the filters, keeping the sort
+    assert 'href="/aid/movements/?sort=-quantity"' in largest.content.decode()
+
+
+def test_the_ledger_redrawn_after_a_refused_reversal_pages_from_the_ledger(aid, officer_client):
+    with transaction.atomic():
+        for _ in range(101):
+            services.intake(org=aid.org, actor=aid.actor, location=aid.store, item=aid.gown, quantity=1)
+    moved = Movement.objects.filter(org=aid.org).first()
+    page = officer_client.post(f"/aid/movements/{moved.public_id}/reverse/", form(aid.org, {"note": ""}))
+    html = page.content.decode()
+    assert page.status_code == 422 and 'href="/aid/movements/?page=2"' in html and "/reverse/?page=" not in html

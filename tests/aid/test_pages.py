@@ -69,7 +69,7 @@ def test_box_list_import_page_lists_every_bad_row(aid, officer_client):
     response = officer_client.post(f"/aid/pledges/{pledge.public_id}/import/",
                                    form(aid.org, {"file": SimpleUploadedFile("b.csv", bad)}))
     page = response.content.decode()
-    assert response.status_code == 422 and "ردیف ۳" in page and "ردیف ۴" in page and "ghost" in page
+    assert response.status_code == 422 and "سطر ۳" in page and "سطر ۴" in page and "ghost" in page
     assert not pledge.consignments.exists()
 
 

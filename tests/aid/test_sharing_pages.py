@@ -247,3 +247,16 @@ def test_a_cancelled_link_hides_the_shared_view(aid, xian, xian_client, isfahan_
     twice = outsider_api.post(f"{API}/links/{link.public_id}/cancel", {"reason": "again"},
                               content_type="application/json")
     assert twice.status_code == 409
+
+
+def test_the_shared_shipments_list_is_a_core_listing_sorted_by_its_headings(aid, xian, isfahan_client, xian_client):
+    from tests.list_pages import heading
+
+    link = _accepted(aid, xian)
+    for client in (isfahan_client, xian_client):
+        html = client.get("/aid/links/").content.decode()
+        assert link.reference in html and heading(html, "Offered on")["aria_sort"] == "descending"
+        assert heading(html, "Other office")["url"] is None
+        by_state = client.get(heading(html, "State")["url"])
+        assert by_state.status_code == 200 and link.reference in by_state.content.decode()
+        assert heading(by_state.content.decode(), "State")["aria_sort"] == "ascending"

@@ -118,3 +118,51 @@ def test_lots_nearing_expiry_are_flagged_on_the_store_page_and_dashboard(aid, of
     assert "1 lot has expired" in dashboard and "1 lot nearing expiry" in dashboard
     handover_choices = officer_client.get("/aid/handover/").context["form"].fields["lot"].queryset
     assert {lot.number for lot in handover_choices} == {"SOON", "LATER"}
+
+
+def test_every_page_and_api_path_that_takes_stock_out_skips_expired_lots(aid, officer_client, officer_api):
+    """FEFO on each way units leave a store — the handover and distribution pages, the handover and
+    distribution operations, an outbound pledge's reservation on its page and over the API — takes the
+    unexpired lot, though the expired one expires first; naming the expired lot is refused everywhere."""
+    _received(aid, lot="OLD", expires_on=dt.date(2021, 6, 30))
+    _received(aid, lot="NEW", expires_on=TODAY + dt.timedelta(days=400), per_box=1000)
+    old = selectors.stock(org=aid.org, location=aid.store).get(lot__number="OLD").lot
+    store, mask = str(aid.store.public_id), str(aid.mask.public_id)
+    page = officer_client.post("/aid/handover/", form(aid.org, {
+        "source": store, "target": aid.uni_store.public_id, "item": mask, "quantity": 10, "signed_by": "MUI"}))
+    assert page.status_code == 302
+    page = officer_client.post("/aid/distribute/", form(aid.org, {
+        "source": store, "recipient": aid.hospital.public_id, "recipient_group": "ICU", "item": mask,
+        "quantity": 10}))
+    assert page.status_code == 302
+    named = officer_client.post("/aid/distribute/", form(aid.org, {
+        "source": store, "recipient": aid.hospital.public_id, "recipient_group": "ICU", "item": mask,
+        "quantity": 1, "lot": old.public_id}))
+    assert named.status_code in (409, 422)
+    line = [{"item": mask, "quantity": 10}]
+    api = officer_api.post("/api/v1/aid/handovers", {"source": store, "target": str(aid.uni_store.public_id),
+                                                     "signed_by": "MUI", "lines": line},
+                           content_type="application/json")
+    assert api.status_code == 201
+    api = officer_api.post("/api/v1/aid/distributions", {"source": store, "recipient": str(aid.hospital.public_id),
+                                                         "recipient_group": "ICU", "lines": line},
+                           content_type="application/json")
+    assert api.status_code == 201
+    api = officer_api.post("/api/v1/aid/distributions", {
+        "source": store, "recipient": str(aid.hospital.public_id), "recipient_group": "ICU",
+        "lines": [{"item": mask, "quantity": 1, "lot": str(old.public_id)}]}, content_type="application/json")
+    assert api.status_code == 409 and api.json()["error"] == "expired_lot"
+    for via in ("page", "api"):
+        outbound = services.create_pledge(org=aid.org, actor=aid.actor, direction="outbound", donor=aid.city,
+                                          recipient=aid.xian, lines=[(aid.mask, 10)])
+        if via == "page":
+            done = officer_client.post(f"/aid/pledges/{outbound.public_id}/transition/", form(aid.org, {
+                "action": "accept", "source": store}))
+            assert done.status_code == 302
+        else:
+            done = officer_api.post(f"/api/v1/aid/pledges/{outbound.public_id}/transition",
+                                    {"action": "accept", "source": store}, content_type="application/json")
+            assert done.status_code == 200
+    out_of_store = Movement.objects.filter(org=aid.org, from_location=aid.store)
+    assert out_of_store.filter(lot=old).count() == 0 and out_of_store.count() == 6
+    assert _held(aid, aid.store) == {("OLD", 100), ("NEW", 1000 - 60)}
