@@ -21,7 +21,8 @@ RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 # Keyword hits that matched only some of the words ("any word" fallback) are noise beside the semantic
 # ranking: fused, they pushed the right practice out of the top five (e.g. "phone calls to elderly people
 # living alone" matched a meals service on "elderly"). Hybrid then ranks by meaning alone; keyword mode
-# still shows them.
+# still shows them. Nor are they shown alone when the semantic half found nothing above its floor: "football
+# transfer rumours" is not answered by a practice that says "transfer".
 PARTIAL_KEYWORD_WEIGHT = 0.0
 
 
@@ -115,7 +116,7 @@ def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybr
     elif mode == "semantic":
         ranked = semantic
     else:
-        weight = PARTIAL_KEYWORD_WEIGHT if keyword and not keyword[0].all_words and semantic else 1.0
+        weight = PARTIAL_KEYWORD_WEIGHT if keyword and not keyword[0].all_words else 1.0
         keyword = keyword if weight else []
         ranked = rrf([h.id for h in keyword], [i for i, _s in semantic], weights=(weight, 1.0))
     page = ranked[offset:offset + limit]
