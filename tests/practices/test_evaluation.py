@@ -45,9 +45,12 @@ def test_crosslingual_evaluation_holds_its_floor(org, officer):
         assert report[mode]["cross"]["all_in_top_5"] >= 0.85, mode  # 0.39 before language centering, 0.78 before
         assert report[mode]["cross"]["top_1"] >= 0.58, mode  # the two-step floor and Arabic read in Arabic letters
         assert report[mode]["cross:ar->*"]["all_in_top_5"] >= 0.65, mode  # 0.41 with Arabic in Persian letters
-        assert report[mode]["same"]["all_in_top_5"] >= 0.95, mode
-    for mode in ("keyword", "semantic", "hybrid"):
-        assert report[mode]["nonsense_found_nothing"] >= (0.9 if mode == "keyword" else 1.0), mode
+        assert report[mode]["same"]["all_in_top_5"] >= (1.0 if mode == "hybrid" else 0.95), mode
+    # semantic finds nothing for all 10 nonsense queries; keyword and hybrid show the literal partial matches of
+    # one ("football transfer rumours": the practices that say "transfer")
+    assert report["semantic"]["nonsense_found_nothing"] == 1.0
+    for mode in ("keyword", "hybrid"):
+        assert report[mode]["nonsense_found_nothing"] >= 0.9, mode
     assert report["hybrid"]["all"]["all_in_top_5"] >= report["semantic"]["all"]["all_in_top_5"]
     assert report["hybrid"]["all"]["all_in_top_5"] > report["keyword"]["all"]["all_in_top_5"]
 

@@ -21,8 +21,9 @@ RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 # Keyword hits that matched only some of the words ("any word" fallback) are noise beside the semantic
 # ranking: fused, they pushed the right practice out of the top five (e.g. "phone calls to elderly people
 # living alone" matched a meals service on "elderly"). Hybrid then ranks by meaning alone; keyword mode
-# still shows them. Nor are they shown alone when the semantic half found nothing above its floor: "football
-# transfer rumours" is not answered by a practice that says "transfer".
+# still shows them. When the semantic half found nothing above its floor they are all there is, and shown:
+# an Arabic query the model reads poorly ("عيادة على عجلات للأحياء الفقيرة") still finds the Arabic practice
+# by its words; the price is that "football transfer rumours" finds the practices that say "transfer".
 PARTIAL_KEYWORD_WEIGHT = 0.0
 
 
@@ -116,7 +117,7 @@ def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybr
     elif mode == "semantic":
         ranked = semantic
     else:
-        weight = PARTIAL_KEYWORD_WEIGHT if keyword and not keyword[0].all_words else 1.0
+        weight = PARTIAL_KEYWORD_WEIGHT if keyword and not keyword[0].all_words and semantic else 1.0
         keyword = keyword if weight else []
         ranked = rrf([h.id for h in keyword], [i for i, _s in semantic], weights=(weight, 1.0))
     page = ranked[offset:offset + limit]

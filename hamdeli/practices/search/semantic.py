@@ -21,9 +21,10 @@ DIM = 384
 # language's mean vector taken away, the query the mean of the language it is nearest to; what is left is
 # mostly meaning. Measured on the cross-lingual evaluation (tests/practices/data, 218 queries with
 # same-language distractors; ranking before any floor): all expected in the top 5 0.34 -> 0.88, top 1
-# 0.16 -> 0.59 (0.8 kept beside 0.5: 0.82, and 1.0: 0.89 / 0.59; see docs/architecture.md). A language needs CENTER_MIN practices for a mean of its
-# own; the others take the mean over all languages. Below CENTER_MIN_CORPUS practices nothing is centred
-# (means of a few dozen mostly bilingual practices, like the demo's 35, moved the right ones away).
+# 0.16 -> 0.59 (0.8 kept beside 0.5: 0.82, and 1.0: 0.89 / 0.59; see docs/architecture.md). A language
+# needs CENTER_MIN practices for a mean of its own; the others take the mean over all languages. Below
+# CENTER_MIN_CORPUS practices nothing is centred (means of a few dozen mostly bilingual practices, like the
+# demo's 35, moved the right ones away).
 CENTERING = 0.8
 CENTER_MIN = 5
 CENTER_MIN_CORPUS = 50
