@@ -1,6 +1,7 @@
 """Practice search benchmark (not a test). Prints JSON; see bench/results/search.json for a recorded run.
 
     .venv/bin/python bench/search.py [--size 100000] [--embed 2000] [--runs 5] [--db /tmp/bench.sqlite3]
+        [--clients 8] [--workers 2] [--requests 40]
 
 Generates multilingual practices from the sample practices (fa, en, zh, es, each with a random city,
 year and variant words, a third each private, shared with partners and public), indexes them, then
@@ -10,7 +11,10 @@ measures on the SQLite FTS5 engine, for the office that owns them (sees all) and
   same query as a bare FTS5 MATCH in the same run (ratio);
 - hybrid search (keyword + e5 query embedding + cosine over every stored vector + RRF);
 - indexing throughput (rows/s, with the FTS5 triggers) and embedding throughput (passages/s);
-- peak memory (ru_maxrss).
+- peak memory (ru_maxrss);
+- hybrid search under load: --clients concurrent clients (8) spread over --workers server processes (2, as
+  gunicorn would run them; each loads its own engine with HAMDELI_SEARCH_THREADS threads and its own vector
+  matrix), each client sending the queries one after the other: p50/p95 of every request and requests/s.
 Embedding all rows would take too long on a small machine: --embed passages are really embedded to measure
 the rate; every row then stores the vector of its base sample text (so the vector matrix has full size).
 """
@@ -41,12 +45,77 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def _serve_clients(db: str, clients: int, requests: int, seed: int, out) -> None:
+    """One server process: its own Django, engine and vector matrix, `clients` threads each sending
+    `requests` hybrid searches; puts the latencies (ms) on `out`."""
+    import threading
+
+    os.environ["HAMDELI_DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamdeli.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from hamdeli.core.models import Organization
+    from hamdeli.practices.search.engine import search
+
+    org = Organization.objects.get(slug="bench")
+    for q in QUERIES:  # the worker's start-up: engine, matrix and jieba's dictionary loaded
+        search(org=org, query=q, mode="hybrid")
+    connection.close()
+    latencies: list[float] = []
+    start = threading.Barrier(clients)
+
+    def client(number: int) -> None:
+        rng = random.Random(seed * 100 + number)
+        start.wait()
+        for _ in range(requests):
+            q = rng.choice(QUERIES)
+            t = time.perf_counter()
+            search(org=org, query=q, mode="hybrid", limit=20)
+            latencies.append((time.perf_counter() - t) * 1000)
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out.put(latencies)
+
+
+def concurrent_hybrid(db: str, clients: int, workers: int, requests: int) -> dict:
+    """Hybrid latency with `clients` concurrent clients over `workers` processes (spawned, like a server's)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    per = [clients // workers + (1 if n < clients % workers else 0) for n in range(workers)]
+    procs = [ctx.Process(target=_serve_clients, args=(db, n, requests, i, out)) for i, n in enumerate(per) if n]
+    started = time.perf_counter()
+    for proc in procs:
+        proc.start()
+    latencies = [ms for _ in procs for ms in out.get()]
+    for proc in procs:
+        proc.join()
+    wall = time.perf_counter() - started
+    return {"clients": clients, "workers": len(procs), "requests": len(latencies),
+            "engine_threads_per_worker": int(os.environ.get("HAMDELI_SEARCH_THREADS", "1")),
+            "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(pct(latencies, 95), 1),
+            "max_ms": round(max(latencies), 1),
+            "requests_per_s_incl_startup": round(len(latencies) / wall, 1)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--embed", type=int, default=2000, help="passages really embedded to measure the rate")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each query")
     parser.add_argument("--db", default=os.path.join(tempfile.gettempdir(), "hamdeli-bench.sqlite3"))
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients of the load test (0: none)")
+    parser.add_argument("--workers", type=int, default=2, help="server processes the clients are spread over")
+    parser.add_argument("--requests", type=int, default=40, help="hybrid searches each client sends")
     args = parser.parse_args()
     for suffix in ("", "-wal", "-shm"):
         Path(args.db + suffix).unlink(missing_ok=True)
@@ -56,7 +125,7 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from hamdeli.core import services as core
     from hamdeli.practices import samples
@@ -141,6 +210,9 @@ def main() -> int:
             "hybrid_ms": {"p50": round(statistics.median(hyb), 2), "p95": round(pct(hyb, 95), 2)},
         }
 
+    connection.close()  # the load test's processes open their own
+    under_load = concurrent_hybrid(args.db, args.clients, args.workers, args.requests) if args.clients else None
+
     result = {
         "engine": "sqlite-fts5",
         "practices": args.size,
@@ -151,6 +223,7 @@ def main() -> int:
         "embedding_passages_per_s": round(embed_rate, 1) if embed_rate else None,
         "embedded_for_rate": len(texts),
         "vectors_in_matrix": int(len(semantic._matrix.ids)),
+        "hybrid_under_load": under_load,
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "cpus": os.cpu_count(),
         "note": "keyword = the app's keyword engine (visibility filter, BM25, snippets of the 20 hits); raw = "
@@ -158,7 +231,8 @@ def main() -> int:
                 "search call in keyword mode (objects, snippets, facets over the best 50); hybrid = the same "
                 "with the e5 query embedding, cosine over every stored vector and RRF. Every row stores the e5 "
                 f"vector of its base sample text; only {len(texts)} passages were embedded in this run, to "
-                "measure the rate.",
+                "measure the rate. hybrid_under_load: concurrent clients over server processes, each process "
+                "with its own engine (HAMDELI_SEARCH_THREADS threads) and matrix; latency of every request.",
     }
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0

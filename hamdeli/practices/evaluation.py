@@ -99,25 +99,30 @@ def load_crosslingual(*, org, actor, data: dict) -> dict[str, Practice]:
 def evaluate(*, org, practices: dict[str, Practice], data: dict, k: int = 5, modes=MODES) -> dict:
     """Per mode, per (query language → practice language) and overall: the share of queries with every
     expected practice in the top k, the share with an expected one first, and the mean reciprocal rank of
-    the first expected one (in the first 50). Nonsense queries: the share that found nothing."""
+    the first expected one (in the first 50). Nonsense queries: the share that found nothing, and how many
+    results they found. The queries are halved by position: the even-numbered ones (`cross:tune`) are those the
+    semantic floor and the fusion were chosen on, the odd-numbered ones (`cross:test`) were held out."""
     by_id = {p.pk: key for key, p in practices.items()}
     lang_of = {row["key"]: row["lang"] for row in data["practices"]}
     report = {}
     for mode in modes:
         slices: dict[str, list[tuple[bool, bool, float]]] = {}
-        nonsense, misses = [], []
-        for item in data["queries"]:
+        nonsense, nonsense_found, misses = [], [], []
+        for number, item in enumerate(data["queries"]):
             results = search(org=org, query=item["q"], mode=mode, limit=50, with_facets=False)
             ranked = [by_id.get(h.practice.pk) for h in results.hits]
             if item.get("nonsense"):
                 nonsense.append(results.found == 0)
+                nonsense_found.append(results.found)
                 continue
             expected = set(item["expected"])
             first = next((n for n, key in enumerate(ranked, start=1) if key in expected), None)
             outcome = (expected <= set(ranked[:k]), first == 1, 1 / first if first else 0.0)
             kind = "same" if item.get("same_language") else "cross"
             targets = "+".join(sorted({lang_of[key] for key in expected}))
-            for name in (f"{kind}:{item['lang']}->{targets}", f"{kind}:{item['lang']}->*", kind, "all"):
+            half = "tune" if number % 2 == 0 else "test"
+            for name in (f"{kind}:{item['lang']}->{targets}", f"{kind}:{item['lang']}->*", f"{kind}:{half}", kind,
+                         "all"):
                 slices.setdefault(name, []).append(outcome)
             if not outcome[0]:
                 misses.append({"q": item["q"], "expected": sorted(expected), "got": ranked[:k]})
@@ -127,5 +132,6 @@ def evaluate(*, org, practices: dict[str, Practice], data: dict, k: int = 5, mod
                    "mrr": round(sum(r[2] for r in rows) / len(rows), 3)}
             for name, rows in sorted(slices.items())}
         report[mode]["nonsense_found_nothing"] = round(sum(nonsense) / len(nonsense), 3) if nonsense else None
+        report[mode]["nonsense_found"] = nonsense_found
         report[mode]["misses"] = misses
     return report

@@ -216,3 +216,34 @@ def test_results_page_on_beyond_the_first(org, samples):
     assert [h.practice.pk for h in everything.hits] == ids
     last = search(org=org, query="masks", mode="semantic", limit=10, offset=first.found - 3)
     assert len(last.hits) == 3 and not last.has_more
+
+
+# One query in its variant spellings: Arabic yeh/kaf, diacritics, ZWNJ or a space, digits of three scripts.
+VARIANTS = [
+    ("ماسک رایگان برای کارگران ۲۰۲۰", "ماسك رايگان براي كارگران 2020", "ماسک‌ رایگانْ برای کارگران ٢٠٢٠"),
+    ("تماس تلفنی با سالمندان تنها", "تماس تلفني با سالمندان تنها", "تَماس تلفنی با سالمندانِ تنها"),
+    ("ضدعفونی‌کردن معابر", "ضدعفوني كردن معابر", "ضدعفونی کردن معابر"),
+]
+
+
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_variant_spellings_rank_identically_in_every_mode(org, samples, mode):
+    for spellings in VARIANTS:
+        rankings = [[(h.practice.pk, round(h.score, 6)) for h in search(org=org, query=q, mode=mode, limit=20,
+                                                                         with_facets=False).hits]
+                    for q in spellings]
+        assert all(r == rankings[0] for r in rankings), spellings
+        if mode != "keyword":
+            assert rankings[0], spellings
+
+
+def test_the_semantic_half_reads_one_normalised_query():
+    from hamdeli.practices.search.semantic import query_text
+
+    # Persian, however typed, is read in Persian letters ...
+    assert query_text("ماسك رايگان ۲۰۲۰") == query_text("ماسک رایگان 2020") == "ماسک رایگان 2020"
+    assert query_text("اطلاع‌رسانی") == query_text("اطلاع رسانی")
+    # ... Arabic in Arabic letters (the model reads Arabic spelled with ی/ک badly), whichever letters it came in.
+    assert query_text("كمامات مجانية لكل مواطن") == query_text("کمامات مجانیة لکل مواطن") == "كمامات مجانيه لكل مواطن"
+    assert query_text("توزيع الخبز في حظر التجول") == "توزيع الخبز في حظر التجول"
+    assert query_text("توزيع نان در حكومت نظامي") == "توزیع نان در حکومت نظامی"  # Persian with Arabic letters

@@ -21,7 +21,9 @@ RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 # Keyword hits that matched only some of the words ("any word" fallback) are noise beside the semantic
 # ranking: fused, they pushed the right practice out of the top five (e.g. "phone calls to elderly people
 # living alone" matched a meals service on "elderly"). Hybrid then ranks by meaning alone; keyword mode
-# still shows them.
+# still shows them. When the semantic half found nothing above its floor they are all there is, and shown:
+# an Arabic query the model reads poorly ("عيادة على عجلات للأحياء الفقيرة") still finds the Arabic practice
+# by its words; the price is that "football transfer rumours" finds the practices that say "transfer".
 PARTIAL_KEYWORD_WEIGHT = 0.0
 
 

@@ -52,12 +52,15 @@ def tokens_text(text: str | None) -> str:
     return " ".join(text.split())
 
 
-# Words too common to narrow a search (Persian, English, Spanish); dropped unless nothing else is left.
+# Words too common to narrow a search (Persian, English, Spanish, French, Arabic as normalised); dropped unless
+# nothing else is left.
 STOPWORDS = frozenset([
     "و", "در", "به", "از", "که", "با", "را", "این", "آن", "برای", "تا", "یا", "هر", "ها", "های", "می", "شد", "شده",
     "است", "بود", "کرد", "کردن", "بر", "بی", "ای", "the", "a", "an", "and", "or", "of", "to", "in", "on", "for",
     "with", "by", "at", "from", "is", "are", "was", "were", "be", "as", "it", "its", "their", "our", "el", "la",
     "los", "las", "de", "del", "y", "o", "en", "con", "por", "para", "un", "una", "se", "al",
+    "le", "les", "du", "des", "au", "aux", "et", "pour", "dans", "sur", "par", "une", "que", "qui", "d", "l",
+    "فی", "من", "علی", "الی", "عن", "مع", "هذا", "هذه", "التی", "الذی",
     "的", "和", "与", "了", "在", "是", "及", "の", "を", "に", "は", "が", "と",
 ])
 
