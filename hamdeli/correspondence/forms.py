@@ -110,6 +110,8 @@ class LetterFilterForm(FilterForm, forms.Form):
 class TemplateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     occasion = forms.ChoiceField(label=_("Occasion"), choices=Occasion.choices)
-    subject = LocalizedTextFormField(label=_("Subject"))
+    # Every content language on the page: Persian and English open, the others (Chinese, Spanish …) folded
+    # under "Other languages" until wanted, open when the template already has text in one of them.
+    subject = LocalizedTextFormField(label=_("Subject"), languages=settings.CONTENT_LANGUAGES, shown=2)
     body = LocalizedTextFormField(label=_("Text (placeholders: {city}, {official}, {occasion}, {date})"),
-                                  textarea=True)
+                                  textarea=True, languages=settings.CONTENT_LANGUAGES, shown=2)
