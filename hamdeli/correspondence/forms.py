@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core.digits import localize_digits
@@ -7,7 +8,15 @@ from hamdeli.core.filters import FilterForm
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 from hamdeli.core.listing import python_alphabetical
 from hamdeli.correspondence import selectors
-from hamdeli.correspondence.models import Direction, Letter, LetterAction, LetterState, Occasion, RelatedKind
+from hamdeli.correspondence.models import (
+    Direction,
+    Letter,
+    LetterAction,
+    LetterState,
+    LetterTemplate,
+    Occasion,
+    RelatedKind,
+)
 from hamdeli.partners.forms import CityChoiceField
 from hamdeli.partners.models import Partnership
 
@@ -38,8 +47,20 @@ class LetterForm(forms.Form):
     related_kind = forms.ChoiceField(label=_("Also linked to"), choices=RelatedKind.choices, required=False)
     related_public_id = forms.UUIDField(label=_("Id of the linked pledge or campaign"), required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    template = forms.ModelChoiceField(label=_("Template"), queryset=LetterTemplate.objects.none(), required=False,
+                                      empty_label=_("No template"))
+    # What the form last filled from a template (a digest of its subject and text): while the user has not
+    # changed that text, choosing another recipient, language or template fills it again.
+    filled = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, org, editing=False, **kwargs):
+    field_order = ["direction", "registered_on", "recipient_city", "partnership", "occasion", "language", "template",
+                   "filled", "subject", "body"]
+    # The fields the template region holds: redrawn (HTMX) when the recipient, partnership, occasion,
+    # language or template changes.
+    TEMPLATE_REGION = ("language", "template", "filled", "subject", "body")
+    REFRESHING = ("recipient_city", "partnership", "occasion", "language", "template")
+
+    def __init__(self, *args, org, editing=False, templates=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reply_to"].queryset = Letter.objects.filter(org=org)
         self.fields["reply_to"].label_from_instance = lambda x: f"{localize_digits(x.registry_number)} {x.subject}"
@@ -51,6 +72,38 @@ class LetterForm(forms.Form):
         if editing:
             del self.fields["direction"]
             del self.fields["registered_on"]
+            del self.fields["template"]
+            del self.fields["filled"]
+        else:
+            # The templates offered: those written in the letter's language (prefill.template_state).
+            self.fields["template"].queryset = (LetterTemplate.objects.filter(pk__in=[t.pk for t in templates])
+                                                if templates is not None else LetterTemplate.objects.filter(org=org))
+            for name in self.REFRESHING:
+                self.fields[name].widget.attrs.update({
+                    "hx-post": reverse_lazy("correspondence:create_template"), "hx-trigger": "change",
+                    "hx-include": "closest form", "hx-target": "#letter-template", "hx-swap": "outerHTML"})
+
+    @property
+    def head_fields(self):
+        return self._region("head")
+
+    @property
+    def template_fields(self):
+        return self._region("template")
+
+    @property
+    def tail_fields(self):
+        return self._region("tail")
+
+    def _region(self, part: str) -> list:
+        """The bound fields before ("head"), inside ("template") or after ("tail") the template region."""
+        names = list(self.fields)
+        inside = [n for n in names if n in self.TEMPLATE_REGION]
+        if not inside:
+            return [self[n] for n in names] if part == "head" else []
+        first, last = names.index(inside[0]), names.index(inside[-1])
+        chosen = {"head": names[:first], "template": names[first:last + 1], "tail": names[last + 1:]}[part]
+        return [self[n] for n in chosen]
 
 
 class TransitionForm(forms.Form):
