@@ -7,6 +7,7 @@ from hamdeli.core.digits import localize_digits
 from hamdeli.core.filters import FilterForm
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 from hamdeli.core.listing import python_alphabetical
+from hamdeli.core.localized import language_name
 from hamdeli.correspondence import selectors
 from hamdeli.correspondence.models import (
     Direction,
@@ -53,8 +54,10 @@ class LetterForm(forms.Form):
     # changed that text, choosing another recipient, language or template fills it again.
     filled = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    field_order = ["direction", "registered_on", "recipient_city", "partnership", "occasion", "language", "template",
-                   "filled", "subject", "body"]
+    # The recipient first (its name is the salutation's, its city chooses the language), then the template
+    # region, then the rest.
+    field_order = ["direction", "registered_on", "recipient_name", "recipient_title", "recipient_city",
+                   "recipient_org", "partnership", "occasion", "language", "template", "filled", "subject", "body"]
     # The fields the template region holds: redrawn (HTMX) when the recipient, partnership, occasion,
     # language or template changes.
     TEMPLATE_REGION = ("language", "template", "filled", "subject", "body")
@@ -62,6 +65,12 @@ class LetterForm(forms.Form):
 
     def __init__(self, *args, org, editing=False, templates=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Languages by name in the page's language; user text in boxes that take its own direction (a
+        # Chinese letter on a Persian page).
+        self.fields["language"].choices = [(code, language_name(code)) for code in settings.CONTENT_LANGUAGES]
+        for name in ("subject", "body", "sender_name", "sender_title", "sender_org", "recipient_name",
+                     "recipient_title", "recipient_org", "note"):
+            self.fields[name].widget.attrs["dir"] = "auto"
         self.fields["reply_to"].queryset = Letter.objects.filter(org=org)
         self.fields["reply_to"].label_from_instance = lambda x: f"{localize_digits(x.registry_number)} {x.subject}"
         self.fields["partnership"].queryset = Partnership.objects.filter(org=org).select_related("city")
