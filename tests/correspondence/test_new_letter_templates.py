@@ -129,3 +129,20 @@ def test_the_template_region_is_for_editors_of_this_office_only(org, officer, vi
     html = client_for(outsider).post(REGION, {"template": t["spring"].pk}, HTTP_HX_TRIGGER_NAME="template")
     assert html.status_code == 200 and "Spring Festival" not in html.content.decode()  # not another office's
     assert client_for(officer).get(REGION).status_code == 405
+
+
+def test_write_a_letter_from_the_calendar_opens_the_occasions_own_template(org, officer, cities, xian_partner):
+    import datetime as dt
+
+    from hamdeli.correspondence import calendar
+
+    t = _templates(org, officer)
+    spring = [r for r in calendar.reminders(org=org, as_of=dt.date(2019, 12, 28), lead_days=30)
+              if r.occurrence.kind == "lunar"][0]
+    assert spring.template == t["spring"]
+    # The calendar row's link (correspondence/_reminder_row.html) for Xi'an:
+    url = (f"/letters/new/?direction=out&occasion={spring.occurrence.occasion}&recipient_city={cities['xian'].pk}"
+           f"&partnership={xian_partner.public_id}&template={spring.template.public_id}")
+    html = client_for(officer).get(url).content.decode()
+    assert _options(html, "template")[1] == [str(t["spring"].pk)] and _options(html, "language")[1] == ["zh"]
+    assert "谨向西安人民致以新春的问候" in html and "致西安的春节贺信" in html
