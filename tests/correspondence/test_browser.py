@@ -64,3 +64,33 @@ def test_new_letter_form_narrows_the_templates_to_the_recipients_language_on_a_p
     page.click("button[type=submit]")
     page.wait_for_selector("h1:has-text('/')")
     assert "谨向西安人民" in page.inner_text("main")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_letter_and_template_forms_fit_and_pass_axe_in_both_languages(  # noqa: F811
+        browser_page, live_server, org, officer, cities, xian_partner):  # noqa: F811
+    """The pages this work changed, as the every-page walk checks them: no overflow, no console error or
+    failed request (the HTMX redraw included), no serious or critical axe-core violation."""
+    from hamdeli.correspondence import services
+    from tests.web.test_every_page import Walk
+
+    template = services.save_template(
+        org=org, actor=officer, name="Spring Festival greeting", occasion="greeting",
+        subject={"zh": "春节贺信", "fa": "تبریک"}, body={"zh": "尊敬的{official}：", "fa": "درود"})
+    walk = Walk(browser_page, live_server.url)
+    walk.sign_in("officer")
+    failures = []
+    for lang in ("fa", "en"):
+        walk.language(lang)
+        for url in ("/letters/new/?direction=out", f"/letters/templates/{template.public_id}/",
+                    "/letters/templates/new/"):
+            walk.open(url)
+            if url.startswith("/letters/new/"):
+                walk.page.select_option("#id_recipient_city", str(cities["xian"].pk))
+                walk.page.wait_for_load_state("networkidle")
+            for width in (1366, 390):
+                if walk.overflow(width) > 0:
+                    failures.append(f"{lang} {url} at {width}px: wider than the screen")
+            failures += [f"{lang} {url}: axe {v}" for v in walk.axe()]
+            failures += [f"{lang} {url}: {p}" for p in walk.problems]
+    assert not failures, "\n".join(failures)
