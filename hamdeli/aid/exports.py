@@ -14,6 +14,7 @@ from django.utils import timezone
 from hamdeli.aid import access, selectors
 from hamdeli.aid.models import Balance, Direction, LocationKind, Movement, PledgeState, Reason
 from hamdeli.core import spreadsheet
+from hamdeli.core.bidi import route
 from hamdeli.core.localized import localized_str
 from hamdeli.core.models import AuditEntry
 
@@ -208,7 +209,7 @@ def _title(pledge) -> dict:
     if pledge.label:
         return pledge.label
     return {
-        lang: f"{localized_str(pledge.donor.name, lang)} → {localized_str(pledge.recipient.name, lang)}"
+        lang: route(localized_str(pledge.donor.name, lang), localized_str(pledge.recipient.name, lang), lang)
         for lang in ("fa", "en")
     }
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
+from hamdeli.core.bidi import route
 from hamdeli.core.localized import LocalizedTextField, localized_str
 from hamdeli.core.models import Membership, Organization, TenantModel
 
@@ -182,7 +183,7 @@ class Pledge(TenantModel):
         ordering = ["-offered_on", "-pk"]
 
     def __str__(self) -> str:
-        return localized_str(self.label) or f"{self.donor} → {self.recipient}"
+        return localized_str(self.label) or route(str(self.donor), str(self.recipient))
 
     @transition(field=state, source=P.OFFERED, target=P.ACCEPTED)
     def accept(self):

@@ -22,7 +22,19 @@ def _font_dir() -> Path:
     return Path(settings.BASE_DIR) / "node_modules" / "vazirmatn" / "fonts" / "ttf"
 
 
-def _base_css() -> str:
+# The page counter's digits per language; in a right-to-left document the counter is a left-to-right
+# island (LEFT-TO-RIGHT ISOLATE … POP DIRECTIONAL ISOLATE), so "۱ / ۲" never turns into "2 / 1".
+_COUNTER_STYLE = {"fa": "persian", "ar": "arabic-indic"}
+
+
+def _page_counter(lang: str | None) -> str:
+    lang = (lang or "").split("-")[0]
+    style = _COUNTER_STYLE.get(lang, "decimal")
+    counter = f'counter(page, {style}) " / " counter(pages, {style})'
+    return f'"\\2066" {counter} "\\2069"' if lang in RTL_LANGUAGES else counter
+
+
+def _base_css(lang: str | None = None) -> str:
     fonts = _font_dir()
     faces = "\n".join(
         f'@font-face {{ font-family: "Vazirmatn"; font-weight: {weight}; '
@@ -30,7 +42,7 @@ def _base_css() -> str:
         for name, weight in (("Regular", 400), ("Bold", 700))
     )
     return faces + """
-@page { size: A4; margin: 22mm 20mm; @bottom-center { content: counter(page) " / " counter(pages);
+@page { size: A4; margin: 22mm 20mm; @bottom-center { content: %%COUNTER%%;
         font-size: 9pt; color: #555; } }
 html { font-family: "Vazirmatn", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "DejaVu Sans", sans-serif;
        font-size: 11pt; line-height: 1.8; color: #111; }
@@ -40,7 +52,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 0.5pt solid #999; padding: 3pt 5pt; text-align: start; }
 h1 { font-size: 16pt; margin: 0 0 8pt; }
 h2 { font-size: 13pt; margin: 14pt 0 6pt; }
-"""
+""".replace("%%COUNTER%%", _page_counter(lang))
 
 
 def render_pdf(template_name: str, context: dict, *, lang: str) -> bytes:
@@ -52,7 +64,7 @@ def render_pdf(template_name: str, context: dict, *, lang: str) -> bytes:
     with translation.override(lang):
         html = render_to_string(template_name, {**context, "LANG": lang,
                                                 "DIR": "rtl" if lang in RTL_LANGUAGES else "ltr"})
-    return html_to_pdf(html)
+    return html_to_pdf(html, lang=lang)
 
 
 class Unprintable(ServiceError):
@@ -111,7 +123,11 @@ def missing_glyphs(html: str, files: list[Path] | None = None) -> list[str]:
                    if not ch.isspace() and unicodedata.category(ch) not in {"Cc", "Cf"} and ord(ch) not in covered})
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, *, lang: str | None = None) -> bytes:
+    """The PDF of a document; `lang` sets the page counter's digits and direction (else read from the
+    html element's dir: a right-to-left document counts in an isolated left-to-right island)."""
+    if lang is None:
+        lang = "fa" if 'dir="rtl"' in html[:300] else "en"
     missing = missing_glyphs(html)
     if missing:
         raise Unprintable(_("This document holds characters that no font installed here can print (%(chars)s). "
@@ -121,7 +137,7 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
-    css = CSS(string=_base_css(), font_config=font_config)
+    css = CSS(string=_base_css(lang), font_config=font_config)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css],
                                                                         font_config=font_config)
 

@@ -1,13 +1,23 @@
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.filters import FilterForm
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 from hamdeli.core.listing import python_alphabetical
+from hamdeli.core.localized import language_name
 from hamdeli.correspondence import selectors
-from hamdeli.correspondence.models import Direction, Letter, LetterAction, LetterState, Occasion, RelatedKind
+from hamdeli.correspondence.models import (
+    Direction,
+    Letter,
+    LetterAction,
+    LetterState,
+    LetterTemplate,
+    Occasion,
+    RelatedKind,
+)
 from hamdeli.partners.forms import CityChoiceField
 from hamdeli.partners.models import Partnership
 
@@ -38,9 +48,29 @@ class LetterForm(forms.Form):
     related_kind = forms.ChoiceField(label=_("Also linked to"), choices=RelatedKind.choices, required=False)
     related_public_id = forms.UUIDField(label=_("Id of the linked pledge or campaign"), required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    template = forms.ModelChoiceField(label=_("Template"), queryset=LetterTemplate.objects.none(), required=False,
+                                      empty_label=_("No template"))
+    # What the form last filled from a template (a digest of its subject and text): while the user has not
+    # changed that text, choosing another recipient, language or template fills it again.
+    filled = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, org, editing=False, **kwargs):
+    # The recipient first (its name is the salutation's, its city chooses the language), then the template
+    # region, then the rest.
+    field_order = ["direction", "registered_on", "recipient_name", "recipient_title", "recipient_city",
+                   "recipient_org", "partnership", "occasion", "language", "template", "filled", "subject", "body"]
+    # The fields the template region holds: redrawn (HTMX) when the recipient, partnership, occasion,
+    # language or template changes.
+    TEMPLATE_REGION = ("language", "template", "filled", "subject", "body")
+    REFRESHING = ("recipient_city", "partnership", "occasion", "language", "template")
+
+    def __init__(self, *args, org, editing=False, templates=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Languages by name in the page's language; user text in boxes that take its own direction (a
+        # Chinese letter on a Persian page).
+        self.fields["language"].choices = [(code, language_name(code)) for code in settings.CONTENT_LANGUAGES]
+        for name in ("subject", "body", "sender_name", "sender_title", "sender_org", "recipient_name",
+                     "recipient_title", "recipient_org", "note"):
+            self.fields[name].widget.attrs["dir"] = "auto"
         self.fields["reply_to"].queryset = Letter.objects.filter(org=org)
         self.fields["reply_to"].label_from_instance = lambda x: f"{localize_digits(x.registry_number)} {x.subject}"
         self.fields["partnership"].queryset = Partnership.objects.filter(org=org).select_related("city")
@@ -51,6 +81,38 @@ class LetterForm(forms.Form):
         if editing:
             del self.fields["direction"]
             del self.fields["registered_on"]
+            del self.fields["template"]
+            del self.fields["filled"]
+        else:
+            # The templates offered: those written in the letter's language (prefill.template_state).
+            self.fields["template"].queryset = (LetterTemplate.objects.filter(pk__in=[t.pk for t in templates])
+                                                if templates is not None else LetterTemplate.objects.filter(org=org))
+            for name in self.REFRESHING:
+                self.fields[name].widget.attrs.update({
+                    "hx-post": reverse_lazy("correspondence:create_template"), "hx-trigger": "change",
+                    "hx-include": "closest form", "hx-target": "#letter-template", "hx-swap": "outerHTML"})
+
+    @property
+    def head_fields(self):
+        return self._region("head")
+
+    @property
+    def template_fields(self):
+        return self._region("template")
+
+    @property
+    def tail_fields(self):
+        return self._region("tail")
+
+    def _region(self, part: str) -> list:
+        """The bound fields before ("head"), inside ("template") or after ("tail") the template region."""
+        names = list(self.fields)
+        inside = [n for n in names if n in self.TEMPLATE_REGION]
+        if not inside:
+            return [self[n] for n in names] if part == "head" else []
+        first, last = names.index(inside[0]), names.index(inside[-1])
+        chosen = {"head": names[:first], "template": names[first:last + 1], "tail": names[last + 1:]}[part]
+        return [self[n] for n in chosen]
 
 
 class TransitionForm(forms.Form):
@@ -110,6 +172,8 @@ class LetterFilterForm(FilterForm, forms.Form):
 class TemplateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     occasion = forms.ChoiceField(label=_("Occasion"), choices=Occasion.choices)
-    subject = LocalizedTextFormField(label=_("Subject"))
+    # Every content language on the page: Persian and English open, the others (Chinese, Spanish …) folded
+    # under "Other languages" until wanted, open when the template already has text in one of them.
+    subject = LocalizedTextFormField(label=_("Subject"), languages=settings.CONTENT_LANGUAGES, shown=2)
     body = LocalizedTextFormField(label=_("Text (placeholders: {city}, {official}, {occasion}, {date})"),
-                                  textarea=True)
+                                  textarea=True, languages=settings.CONTENT_LANGUAGES, shown=2)

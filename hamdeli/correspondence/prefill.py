@@ -1,12 +1,15 @@
 """What a new letter's form starts with, from the link that opened it (a reply, a calendar reminder)."""
 
+import hashlib
 import uuid
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
 from hamdeli.core.dates import today
 from hamdeli.correspondence import calendar, selectors, templating
 from hamdeli.places.models import City
+from hamdeli.places.names import has_name_in
 
 
 def recipient_language(city) -> str:
@@ -19,27 +22,108 @@ def letter_language(lang: str) -> str:
     return lang if lang in settings.CONTENT_LANGUAGES else "en"
 
 
-def initial_for_new_letter(org, query) -> tuple[dict, templating.Rendered | None]:
+@dataclass
+class TemplateState:
+    """The template region of the new-letter form: the language, the templates offered in it, the one
+    chosen, and the subject and text it filled (with what the form should say about it)."""
+
+    values: dict
+    offered: list
+    rendered: templating.Rendered | None = None
+    kept_text: bool = False  # a template was chosen but the user's own text was kept
+    city_fallback: object = None  # the city, when it has no name in the letter's language
+    notes: list = field(default_factory=list)
+
+
+def digest(subject: str, body: str) -> str:
+    return hashlib.sha256(f"{subject}\0{body}".replace("\r\n", "\n").encode()).hexdigest()[:16]
+
+
+def template_state(org, *, city, wanted: str, language: str | None, occasion: str, chosen=None,
+                   subject: str = "", body: str = "", filled: str = "", official: str = "",
+                   prefer_occasion: bool = True) -> TemplateState:
+    """Offer the templates written in the letter's language (all of them when none is: the form then says
+    which language it falls back to), preselect the occasion's own template, and fill the subject and text
+    from the chosen one unless the user has written their own."""
+    language = language or letter_language(wanted)
+    every = list(selectors.templates(org=org).order_by("occasion", "name"))
+    offered = [t for t in every if t.body.get(language)] or every
+    if chosen is not None and chosen not in offered:
+        chosen = None
+    own = [t for t in offered if t.occasion == occasion]
+    if own and prefer_occasion and (chosen is None or chosen.occasion != occasion):
+        chosen = own[0]
+    state = TemplateState({"language": language, "template": chosen, "subject": subject, "body": body,
+                           "filled": filled}, offered)
+    untouched = not (subject.strip() or body.strip()) or filled == digest(subject, body)
+    if chosen is None:
+        return state
+    if not untouched:
+        state.kept_text = True
+        return state
+    rendered = templating.render(chosen, lang=wanted, city=city, official=official, on=today())
+    state.rendered = rendered
+    state.values.update(subject=rendered.subject, body=rendered.body, language=rendered.language,
+                        filled=digest(rendered.subject, rendered.body))
+    if city is not None and "{city}" in "".join((*chosen.subject.values(), *chosen.body.values())) \
+            and not has_name_in(city, rendered.language):
+        state.city_fallback = city
+    return state
+
+
+def initial_for_new_letter(org, query) -> tuple[dict, TemplateState]:
     reply_to = selectors.letter_or_none(org=org, public_id=_uuid(query.get("reply_to")))
+    partnership = _partnership(org, query.get("partnership"))
     city_id = query.get("recipient_city", "")
     city = City.objects.filter(pk=city_id).first() if city_id.isdigit() else None
+    if city is None and partnership is not None:
+        city = partnership.city
     if city is None and reply_to is not None:
         city = reply_to.sender_city
     wanted = reply_to.language if reply_to is not None and reply_to.language else recipient_language(city)
-    initial = {"direction": query.get("direction", "out"), "occasion": query.get("occasion", "other"),
+    occasion = query.get("occasion", "other")
+    initial = {"direction": query.get("direction", "out"), "occasion": occasion,
                "reply_to": reply_to, "recipient_city": city, "language": letter_language(wanted),
-               "partnership": _partnership(org, query.get("partnership"))}
+               "partnership": partnership}
     if reply_to is not None:
         initial.update(recipient_name=reply_to.sender_name, recipient_title=reply_to.sender_title,
                        subject=reply_to.subject)
     template = selectors.templates(org=org).filter(public_id=_uuid(query.get("template"))).first()
-    rendered = None
-    if template is not None:
-        rendered = templating.render(template, lang=wanted, city=city, official=initial.get("recipient_name", ""),
-                                     on=today())
-        initial.update(subject=rendered.subject, body=rendered.body, language=rendered.language,
-                       occasion=template.occasion)
-    return initial, rendered
+    state = template_state(org, city=city, wanted=wanted, language=None, occasion=occasion, chosen=template,
+                           subject=initial.get("subject", ""), official=initial.get("recipient_name", ""),
+                           prefer_occasion=template is None and occasion != "other")
+    if template is not None and state.values["template"] is None:  # a link's template in another language
+        state = template_state(org, city=city, wanted=wanted, language=template_language(template, wanted),
+                               occasion=occasion, chosen=template, official=initial.get("recipient_name", ""))
+    if state.values["template"] is not None:
+        initial["occasion"] = state.values["template"].occasion
+    initial.update(state.values)
+    return initial, state
+
+
+def template_language(template, wanted: str) -> str:
+    return templating.choose_language(template.body, wanted)[0]
+
+
+def refreshed_template(org, data, trigger: str) -> TemplateState:
+    """The template region again, after the user changed `trigger` (a field's name) on the form."""
+    partnership = _partnership(org, data.get("partnership"))
+    city_id = str(data.get("recipient_city") or "")
+    city = City.objects.filter(pk=city_id).first() if city_id.isdigit() else None
+    if city is None and partnership is not None:
+        city = partnership.city
+    chosen_language = data.get("language") if data.get("language") in settings.CONTENT_LANGUAGES else None
+    if trigger in ("recipient_city", "partnership") or chosen_language is None:
+        wanted, language = recipient_language(city), None  # the recipient's language, as when the form opens
+    else:
+        wanted = language = chosen_language
+    chosen = selectors.templates(org=org).filter(pk=data.get("template")).first() \
+        if str(data.get("template") or "").isdigit() else None
+    occasion = str(data.get("occasion") or "other")
+    return template_state(org, city=city, wanted=wanted, language=language, occasion=occasion, chosen=chosen,
+                          subject=str(data.get("subject") or ""), body=str(data.get("body") or ""),
+                          filled=str(data.get("filled") or ""), official=str(data.get("recipient_name") or ""),
+                          prefer_occasion=trigger != "template" and occasion != "other")
 
 
 def _uuid(value):

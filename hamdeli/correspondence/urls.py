@@ -6,6 +6,7 @@ app_name = "correspondence"
 urlpatterns = [
     path("letters/", views.letter_list, name="list"),
     path("letters/new/", views.letter_create, name="create"),
+    path("letters/new/template/", views.letter_create_template, name="create_template"),
     path("letters/<uuid:public_id>/", views.letter_detail, name="detail"),
     path("letters/<uuid:public_id>/edit/", views.letter_edit, name="edit"),
     path("letters/<uuid:public_id>/pdf/", views.letter_pdf, name="pdf"),

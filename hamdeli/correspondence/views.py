@@ -28,16 +28,33 @@ def letter_list(request):
 
 @requires("correspondence.edit")
 def letter_create(request):
-    initial, rendered = prefill.initial_for_new_letter(request.org, request.GET)
-    form = forms.LetterForm(request.POST or None, org=request.org, initial=initial)
+    initial, state = prefill.initial_for_new_letter(request.org, request.GET)
+    if request.method == "POST":
+        state = prefill.refreshed_template(request.org, request.POST, trigger="")
+        state.rendered = None  # the posted text is the letter's: nothing is filled on saving
+    form = forms.LetterForm(request.POST or None, org=request.org, initial=initial, templates=state.offered)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("template", "filled")}
         try:
-            letter = services.register_letter(org=request.org, actor=request.user, **form.cleaned_data)
+            letter = services.register_letter(org=request.org, actor=request.user, **data)
             return redirect("correspondence:detail", public_id=letter.public_id)
         except ServiceError as exc:
             apply_service_error(form, exc)
-    return render(request, "correspondence/form.html", {"form": form, "creating": True, "rendered": rendered},
+    return render(request, "correspondence/form.html", {"form": form, "creating": True, "state": state},
                   status=422 if form.errors else 200)
+
+
+@require_POST
+@requires("correspondence.edit")
+def letter_create_template(request):
+    """The new-letter form's template region, redrawn (HTMX) when the recipient, partnership, occasion,
+    language or template changes: the templates in the recipient's language, the occasion's own one
+    chosen, the text filled from it unless the user wrote their own. Nothing is written."""
+    trigger = request.headers.get("HX-Trigger-Name", "")
+    trigger = trigger if trigger in forms.LetterForm.REFRESHING else ""
+    state = prefill.refreshed_template(request.org, request.POST, trigger=trigger)
+    form = forms.LetterForm(org=request.org, initial=state.values, templates=state.offered)
+    return render(request, "correspondence/_template_region.html", {"form": form, "state": state})
 
 
 @requires("correspondence.edit")

@@ -30,19 +30,10 @@ def _form_page(request, template):
     if request.method == "POST" and form.is_valid():
         try:
             services.save_template(org=request.org, actor=request.user, template=template,
-                                   **_keep_other_languages(template, form.cleaned_data))
+                                   **form.cleaned_data)
             return redirect("correspondence:templates")
         except ServiceError as exc:
             apply_service_error(form, exc)
     return render(request, "correspondence/template_form.html", {"form": form, "template": template},
                   status=422 if form.errors else 200)
 
-
-def _keep_other_languages(template, data: dict) -> dict:
-    """The page edits fa and en; the template's other languages (zh, es … from the API) are kept."""
-    if template is None:
-        return data
-    for name in ("subject", "body"):
-        kept = {lang: text for lang, text in getattr(template, name).items() if lang not in ("fa", "en")}
-        data[name] = {**kept, **data[name]}
-    return data

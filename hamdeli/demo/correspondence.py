@@ -84,6 +84,20 @@ def _letter(org, actor, *, direction, subject, registered_on, steps=(), **fields
 CHINESE_NAMES = {"xian": "西安", "isfahan": "伊斯法罕"}
 
 
+def _mayor(city, key="") -> str:
+    """"Mayor of …" in the recipient's language, with the city's name in it (西安市市长 for Xi'an)."""
+    lang = prefill.recipient_language(city)
+    if lang == "zh":
+        return f"{CHINESE_NAMES.get(key) or templating.city_in(city, 'zh')}市市长"
+    if lang == "es":
+        return f"Alcalde/sa de {city.name_en}"
+    return f"Mayor of {city.name_en}"
+
+
+def _our_mayor(lang: str) -> str:
+    return {"zh": "伊斯法罕市市长", "es": "Alcalde de Isfahán", "fa": "شهردار اصفهان"}.get(lang, "Mayor of Isfahan")
+
+
 def _from_template(template, city, on, official, key=""):
     lang = prefill.recipient_language(city)
     return templating.render(template, lang=lang, city=city, official=official, on=on,
@@ -98,8 +112,8 @@ def _chinese_new_year(ctx, org, template):
     cny = _letter(org, actor, direction="out",
                   subject="Spring Festival greetings and empathy from the Mayor of Isfahan",
                   registered_on=D(2020, 1, 26), occasion="greeting", language=text.language,
-                  body=text.body + extra.get(text.language, ""), sender_title="Mayor of Isfahan",
-                  recipient_title="Mayor of Xi'an", recipient_city=xian, partnership=ctx.partnerships["xian"],
+                  body=text.body + extra.get(text.language, ""), sender_title=_our_mayor(text.language),
+                  recipient_title=_mayor(xian, "xian"), recipient_city=xian, partnership=ctx.partnerships["xian"],
                   letter_date=D(2020, 1, 26), answer_due_on=D(2020, 2, 25),
                   steps=[("submit", D(2020, 1, 26)), ("sign", D(2020, 1, 26)), ("send", D(2020, 1, 27)),
                          ("acknowledge", D(2020, 2, 10))])
@@ -124,7 +138,7 @@ def _spring_letters(ctx, org, template, answers) -> None:
         text = _from_template(template, city, D(2020, 3, 23), official, key=key)
         _letter(org, actor, direction="out", subject=f"{text.subject} — {city.name_en}",
                 registered_on=D(2020, 3, 22), occasion="empathy", language=text.language, body=text.body,
-                sender_title="Mayor of Isfahan", recipient_title=f"Mayor of {city.name_en}", recipient_city=city,
+                sender_title=_our_mayor(text.language), recipient_title=_mayor(city, key), recipient_city=city,
                 partnership=ctx.partnerships[key], reply_to=answers.get(key), letter_date=D(2020, 3, 23),
                 steps=[("submit", D(2020, 3, 22)), ("sign", D(2020, 3, 23)), ("send", D(2020, 3, 24))])
 

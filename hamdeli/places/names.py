@@ -63,3 +63,18 @@ def city_name_in(city, lang: str) -> str:
     if lang == "zh" and city.geonameid in chinese_names():
         return chinese_names()[city.geonameid]
     return city.name_en or ""
+
+
+# Languages written in the Latin alphabet, for which a city's English (GeoNames) name reads as their own.
+LATIN_SCRIPT = {"en", "es", "fr", "de", "it", "pt", "nl", "ms", "id", "tr", "pl", "ro", "cs", "sv"}
+
+
+def has_name_in(city, lang: str) -> bool:
+    """Whether `city_name_in` has the city's own name for `lang` (not its English one standing in)."""
+    if city is None or lang in LATIN_SCRIPT:
+        return True
+    if lang == "fa":
+        return bool(city.name_fa)
+    if lang == "zh":
+        return city.geonameid in chinese_names()
+    return False

@@ -51,6 +51,11 @@ ROWS = [
     Row("correspondence:create", method="post", write=True, ok=(302,),
         body=lambda w: {"direction": "out", "subject": "new", "occasion": "greeting", "language": "en",
                         "recipient_org": "UCLG"}),
+    # The new-letter form's template region (HTMX): writes nothing, but needs the edit permission, so the
+    # viewer is refused as for a write; the outsider's is drawn from its own office's templates only.
+    Row("correspondence:create_template", method="post", write=True, marker=lambda w: "matrix-marker-template",
+        body=lambda w: {"template": w.template.pk, "occasion": "greeting", "language": "en",
+                        "recipient_city": w.cities["xian"].pk}),
     Row("correspondence:detail", params=_l),
     Row("correspondence:edit", params=_l),
     Row("correspondence:edit", method="post", write=True, params=_l, ok=(302,),

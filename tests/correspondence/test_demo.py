@@ -15,6 +15,9 @@ def test_demo_letters_tell_the_story(db):
     cny = isfahan.get(subject__startswith="Spring Festival greetings")
     assert (cny.state, cny.sent_on, cny.language) == ("acknowledged", dt.date(2020, 1, 27), "zh")
     assert "春节" in cny.body and cny.registry_number.startswith("1398/")
+    # Names and places in the letter's language: the Chinese letter goes to 西安市市长 from 伊斯法罕市市长.
+    assert (cny.recipient_title, cny.sender_title) == ("西安市市长", "伊斯法罕市市长")
+    assert "西安" in cny.body and "Xi'an" not in cny.body
     reply = cny.replies.get()
     assert reply.direction == "in" and "many problems" in reply.body
     assert [x.pk for x in selectors.thread(cny)] == [cny.pk, reply.pk]

@@ -96,3 +96,51 @@ def test_a_long_english_letterhead_name_does_not_run_into_the_number(outgoing, o
     assert "Directorate-General" in text.replace("\r", "").replace("\n", " ")
     assert "Date: January 26, 2020" in text  # the number and the date are not squeezed onto two lines
     document.close()
+
+
+def _chars(pdf, page_no=0, footer=False):
+    """(character, left x) of every drawn character of a page, in the text layer's order (or of the
+    footer's line alone: the characters lowest on the page)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[page_no].get_textpage()
+        text = page.get_text_range()
+        boxes = [(text[i], page.get_charbox(i)) for i in range(page.count_chars()) if not text[i].isspace()]
+        lowest = min(box[1] for _ch, box in boxes)
+        return [(ch, box[0]) for ch, box in boxes if not footer or box[1] < lowest + 3]
+    finally:
+        document.close()
+
+
+def test_the_persian_page_counter_reads_one_of_two_not_two_of_one(outgoing):
+    pdf = printing.letter_pdf(_letter(outgoing, "\n".join(["سطری از نامه"] * 70)))
+    pages = len(pdf_page_images(pdf, scale=0.2))
+    assert pages > 1
+    for page_no in range(pages):
+        footer = _chars(pdf, page_no, footer=True)
+        # Left to right on the page: this page's number, the slash, the count, in Persian digits.
+        assert [ch for ch, _x in sorted(footer, key=lambda c: c[1])] == ["۱۲۳۴"[page_no], "/", "۱۲۳۴"[pages - 1]]
+    assert "2 / 1" not in pdf_text(pdf) and "1 / 2" not in pdf_text(pdf)  # Persian digits, not Latin
+    english = printing.letter_pdf(_letter(outgoing, "\n".join(["A line"] * 40), language="en", subject="x"))
+    footer = _chars(english, footer=True)
+    assert [ch for ch, _x in sorted(footer, key=lambda c: c[1])] == ["1", "/", "2"]
+
+
+def test_latin_user_text_in_a_persian_letter_keeps_its_punctuation(outgoing):
+    # Not isolated, a Persian line carries the "!" of "Hello, World!" to the far (left) side of "Hello";
+    # isolated, it stays after "World", as written.
+    letter = _letter(outgoing, BODY, subject="Hello, World!")
+    letter.recipient_title = "President of INTA (International Urban Development Association)"
+    letter.save()
+    chars = _chars(printing.letter_pdf(letter))
+    bangs = [x for ch, x in chars if ch == "!"]
+    d_of_world = [x for ch, x in chars if ch == "d"]
+    h_of_hello = [x for ch, x in chars if ch == "H"]
+    assert len(bangs) == 1 and len(h_of_hello) == 1
+    assert bangs[0] > h_of_hello[0] and any(0 < bangs[0] - d < 20 for d in d_of_world)
+    # The English title's closing bracket stays at its end (right), not flipped to the start of the line.
+    closing = [x for ch, x in chars if ch == ")"]
+    opening = [x for ch, x in chars if ch == "("]
+    assert closing and opening and closing[0] > opening[0]

@@ -37,13 +37,24 @@ def test_template_validation(officer_api):
     assert response.status_code == 422 and {"subject", "body"} <= set(response.json()["fields"])
 
 
-def test_editing_on_the_page_keeps_the_other_languages(org, officer):
+def test_a_template_is_edited_in_every_content_language_on_the_page(org, officer):
     t = _template(org, officer, fa="متن", zh="中文")
-    response = client_for(officer).post(f"/letters/templates/{t.public_id}/", {
-        "name": "Spring Festival", "occasion": "greeting", "subject_fa": "تبریک", "body_fa": "متن تازه"})
+    client = client_for(officer)
+    page = client.get(f"/letters/templates/{t.public_id}/").content.decode()
+    # Persian and English open; Chinese, Spanish … folded under "Other languages", open since Chinese has text.
+    assert 'name="body_zh"' in page and 'name="body_es"' in page and 'name="subject_ar"' in page
+    assert "中文</textarea>" in page and '<details class="more-languages" open>' in page
+    assert "through the API" not in page
+    response = client.post(f"/letters/templates/{t.public_id}/", {
+        "name": "Spring Festival", "occasion": "greeting", "subject_fa": "تبریک", "body_fa": "متن تازه",
+        "subject_zh": "春节问候", "body_zh": "尊敬的{official}：新春快乐", "body_es": "Estimado {official}"})
     assert response.status_code == 302
     t.refresh_from_db()
-    assert t.body == {"zh": "中文", "fa": "متن تازه"}
+    assert t.body == {"fa": "متن تازه", "zh": "尊敬的{official}：新春快乐", "es": "Estimado {official}"}
+    assert t.subject == {"fa": "تبریک", "zh": "春节问候"}
+    new = client.post("/letters/templates/new/", {"name": "Saludo", "occasion": "greeting",
+                                                  "subject_es": "Saludo", "body_es": "Estimado {official}"})
+    assert new.status_code == 302  # a template in Spanish alone, written on the page
 
 
 def test_empty_template_form_is_422_not_500(officer):

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_bidi
 
-from hamdeli.core import dates, digits, formtokens, links, localized, permissions, weblinks
+from hamdeli.core import bidi, dates, digits, formtokens, links, localized, permissions, weblinks
 
 register = template.Library()
 
@@ -128,3 +128,16 @@ def recorded(value):
     if value is None or value == "":
         return "—"
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+@register.filter
+def isolate(value):
+    """User text isolated with Unicode's marks (FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE), for a PDF:
+    the PDF engine ignores <bdi> and `unicode-bidi`, but lays the marks out as the browser would."""
+    return bidi.isolate(str(value or ""))
+
+
+@register.filter
+def isolate_lines(value):
+    """User text of several lines for a PDF, each line isolated with its own direction."""
+    return "\n".join(bidi.isolate(line) if line.strip() else line for line in str(value or "").splitlines())
