@@ -1,20 +1,40 @@
 """Reads of places: shared reference data, no org needed."""
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
 from hamdeli.core.text import normalize
-from hamdeli.places.models import City, Country
+from hamdeli.places.models import City, CityWord, Country
 from hamdeli.places.names import name_key
+
+# A prefix that begins the words of at most this many cities is answered from those cities alone; one
+# that begins more (a letter or two) by walking the cities biggest first until enough match.
+CANDIDATES = 1000
+
+
+def _begins(word: str) -> Q:
+    """CityWord rows whose word begins with `word`, as a range of the word index."""
+    if connection.vendor == "postgresql":
+        return Q(word__startswith=word)  # LIKE 'w%' on the varchar_pattern_ops index
+    return Q(word__gte=word, word__lt=word + "\U0010ffff")  # SQLite's binary order is code point order
 
 
 def search_cities(query: str = "", *, country: str | None = None, limit: int | None = 20):
-    """The biggest cities first; all of them (a queryset to page) when limit is None."""
+    """Cities one of whose names has a word beginning with each word of the query (any language,
+    normalised: "isf", "اصفه", "گوانگژو", "new york"), the biggest first; all of them (a queryset to
+    page) when limit is None. Looked up in the index of the names' words (CityWord), never by reading
+    every city's names."""
     qs = City.objects.select_related("country")
     if country:
         qs = qs.filter(country_id=country.upper())
-    for word in normalize(query).split():
-        qs = qs.filter(search_key__contains=word)
+    words = sorted(set(normalize(query).split()), key=len, reverse=True)  # the longest is the most selective
+    if words:
+        rows = list(CityWord.objects.filter(_begins(words[0])).values_list("city_id", flat=True)[:CANDIDATES + 1])
+        if len(rows) <= CANDIDATES:
+            qs, words = qs.filter(pk__in=set(rows)), words[1:]
+        for word in words:
+            qs = qs.filter(Exists(CityWord.objects.filter(_begins(word), city_id=OuterRef("pk"))))
     qs = qs.order_by("-population", "name_en")
     return qs if limit is None else qs[:limit]
 
