@@ -121,3 +121,14 @@ def test_a_citys_search_words_follow_its_names(db):
     city.save()
     assert list(CityWord.objects.filter(city=city).values_list("word", flat=True)) == ["renamed"]
     assert [c.pk for c in selectors.search_cities("ren")] == [1] and not selectors.search_cities("test")
+
+
+def test_a_wide_search_counts_what_it_lists(db, monkeypatch):
+    """The API's total for a prefix of many cities is counted from the word index: the same number."""
+    import_cities(min_population=1_000_000, countries=["CN", "IN", "US"])
+    monkeypatch.setattr(selectors, "CANDIDATES", 3)
+    for query in ["s", "s c", "sh", "xyzq"]:
+        found = selectors.search_cities(query, limit=None)
+        assert found.count() == len(list(found)) == len(set(found)), query
+    assert selectors.search_cities("s", country="us", limit=None).count() == len(
+        list(selectors.search_cities("s", country="us", limit=None)))
