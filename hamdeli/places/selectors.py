@@ -8,9 +8,9 @@ from hamdeli.core.text import normalize
 from hamdeli.places.models import City, CityWord, Country
 from hamdeli.places.names import name_key
 
-# A prefix that begins the words of at most this many cities is answered from those cities alone; one
+# A prefix that begins at most this many words (of cities' names) is answered from those cities alone; one
 # that begins more (a letter or two) by walking the cities biggest first until enough match.
-CANDIDATES = 1000
+CANDIDATES = 3000
 
 
 def _begins(word: str) -> Q:
