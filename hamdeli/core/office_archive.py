@@ -62,6 +62,7 @@ NOT_EXPORTED = {
     "sessions.session": "sign-ins on this instance",
     "core.ratecounter": "visitors' request counts on this instance",
     "core.idempotencyrecord": "remembered API retries and page form tokens, kept 7 days for this instance",
+    "places.cityword": "the city search's index of name words, written with each city on this instance",
 }
 NOT_EXPORTED_APPS = {
     "axes": "sign-in attempts on this instance (django-axes)",

@@ -112,32 +112,52 @@ def _holidays_language(supported: tuple, lang: str, fallback: str) -> str:
 
 @functools.lru_cache(maxsize=512)
 def _country_days(country: str, subdiv: str | None, year: int, lang: str) -> tuple:
-    """((date, local name, estimated, English name), ...) for one country, subdivision and year."""
+    """((date, English name, local name, estimated, ((page language, name), ...)), ...) for one country,
+    subdivision and year: one entry per holiday (two holidays of one day, which the package joins with
+    "; ", are two entries), the names without the package's "(estimated)" label. The page languages are
+    those the package itself has for the country (Persian for Iran's days)."""
     try:
         probe = holidays.country_holidays(country, subdiv=subdiv, years=year)
     except NotImplementedError:
         if subdiv is None:
             return ()
         return _country_days(country, None, year, lang)
-    local_lang = _holidays_language(probe.supported_languages, lang, probe.default_language)
-    local = holidays.country_holidays(country, subdiv=subdiv, years=year, language=local_lang)
-    english = holidays.country_holidays(country, subdiv=subdiv, years=year,
-                                        language=_holidays_language(probe.supported_languages, "en", local_lang))
-    return tuple((day, *_without_estimate(name, local), _without_estimate(english.get(day, name), english)[0])
-                 for day, name in sorted(local.items()))
+    supported = probe.supported_languages
+
+    def names(language: str) -> dict:
+        days = holidays.country_holidays(country, subdiv=subdiv, years=year, language=language)
+        return {day: [_without_estimate(part, days) for part in name.split("; ")] for day, name in days.items()}
+
+    local_lang = _holidays_language(supported, lang, probe.default_language)
+    local = names(local_lang)
+    english = names(_holidays_language(supported, "en", local_lang))
+    pages = {code: names(found) for code, _name in settings.LANGUAGES
+             if code != "en" and (found := _holidays_language(supported, code, ""))}
+    found = []
+    for day, local_parts in sorted(local.items()):
+        english_parts = english.get(day, local_parts)
+        if len(english_parts) != len(local_parts):  # cannot be paired: keep the day's names whole
+            english_parts = [("; ".join(n for n, _e in english_parts), any(e for _n, e in english_parts))]
+            local_parts = [("; ".join(n for n, _e in local_parts), any(e for _n, e in local_parts))]
+        for i, ((english_name, _e), (local_name, estimated)) in enumerate(zip(english_parts, local_parts,
+                                                                               strict=True)):
+            page = tuple((code, days[day][i][0]) for code, days in pages.items()
+                         if day in days and len(days[day]) == len(local_parts))
+            found.append((day, english_name, local_name, estimated, page))
+    return tuple(found)
 
 
 def _without_estimate(name: str, days) -> tuple[str, bool]:
-    """(the name without its "(estimated)" label, whether it had one): the label is said once, by the
-    calendar, not twice by the name and the calendar."""
+    """(one holiday's name without its "(estimated)" label, whether it had one): the label is said once,
+    by the calendar, not twice by the name and the calendar."""
     label = getattr(days, "estimated_label", "")
     pattern = days.tr(label) if label else ""
     if "%s" not in pattern:
         return name, False
     prefix, suffix = pattern.split("%s", 1)
-    parts = [part[len(prefix):len(part) - len(suffix)] if suffix and part.startswith(prefix)
-             and part.endswith(suffix) else part for part in name.split("; ")]
-    return "; ".join(parts), parts != name.split("; ")
+    if suffix and name.startswith(prefix) and name.endswith(suffix):
+        return name[len(prefix):len(name) - len(suffix)], True
+    return name, False
 
 
 # Substitute and observed days off repeat a holiday already listed: not an occasion to write for.
@@ -155,13 +175,13 @@ def _public_holidays(p: Partnership, start: dt.date, end: dt.date) -> list[Occur
     found, last_seen = [], {}
     for year in _years(start, end):
         undecreed = country in DECREED_YEARLY and year > today().year
-        for day, local_name, estimated, english_name in _country_days(country, subdiv, year, lang):
-            parts = english_name.split("; ")  # two holidays on one day come joined by "; "
-            repeated = all(part in last_seen and (day - last_seen[part]).days <= 7 for part in parts)
-            last_seen.update(dict.fromkeys(parts, day))
+        for day, english_name, local_name, estimated, page_names in _country_days(country, subdiv, year, lang):
+            repeated = english_name in last_seen and (day - last_seen[english_name]).days <= 7
+            last_seen[english_name] = day
             if repeated or _NOT_AN_OCCASION.search(english_name) or not start <= day <= end:
                 continue  # a holiday of several days is one occasion; days off are none
-            titles = {"en": english_name, "fa": holiday_names.persian(english_name)}
+            # The page's language: the package's own name where it has one, else a committed translation.
+            titles = {"fa": holiday_names.persian(english_name), **dict(page_names), "en": english_name}
             found.append(Occurrence(day, "public_holiday", english_name, {k: v for k, v in titles.items() if v},
                                     local_name, lang, estimated or undecreed, "greeting", (p,)))
     return found
@@ -318,7 +338,8 @@ def ics(*, org, as_of: dt.date | None = None) -> bytes:
         event.add("dtstart", o.on)
         event.add("dtend", o.on + dt.timedelta(days=1))
         title = pick(o.titles, "en")[0]
-        named = f"{title} — {', '.join(p.city.name_en for p in o.partnerships)}" if o.partnerships else title
+        cities = ", ".join(p.city.name_en for p in o.partnerships)
+        named = f"{title} — {cities}" if cities and cities not in title else title  # an anniversary names its city
         event.add("summary", f"{named} (estimated)" if o.estimated else named)
         lines = [o.local_title] if o.local_title else []
         if o.partnerships:

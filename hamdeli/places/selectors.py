@@ -1,22 +1,62 @@
 """Reads of places: shared reference data, no org needed."""
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from hamdeli.core.text import normalize
-from hamdeli.places.models import City, Country
+from hamdeli.places.models import City, CityWord, Country
 from hamdeli.places.names import name_key
+
+# A prefix that begins at most this many words (of cities' names) is answered from those cities alone; one
+# that begins more (a letter or two) by walking the cities biggest first until enough match.
+CANDIDATES = 3000
+
+
+def _begins(word: str) -> Q:
+    """CityWord rows whose word begins with `word`, as a range of the word index."""
+    if connection.vendor == "postgresql":
+        return Q(word__startswith=word)  # LIKE 'w%' on the varchar_pattern_ops index
+    return Q(word__gte=word, word__lt=word + "\U0010ffff")  # SQLite's binary order is code point order
+
+
+class CitySearch(QuerySet):
+    """The cities a search found. Its count (the API's total) may be taken another way than its rows:
+    for a prefix of many cities the rows walk the cities biggest first, testing each (25 come quickly),
+    but counting them all is several times cheaper from the matching words (`IN`)."""
+
+    counted_by = None
+
+    def count(self) -> int:
+        return self.counted_by.count() if self.counted_by is not None else super().count()
 
 
 def search_cities(query: str = "", *, country: str | None = None, limit: int | None = 20):
-    """The biggest cities first; all of them (a queryset to page) when limit is None."""
-    qs = City.objects.select_related("country")
+    """Cities one of whose names has a word beginning with each word of the query (any language,
+    normalised: "isf", "اصفه", "گوانگژو", "new york"), the biggest first; all of them (a queryset to
+    page) when limit is None. Looked up in the index of the names' words (CityWord), never by reading
+    every city's names."""
+    qs = CitySearch(City).select_related("country")
     if country:
         qs = qs.filter(country_id=country.upper())
-    for word in normalize(query).split():
-        qs = qs.filter(search_key__contains=word)
+    words = sorted(set(normalize(query).split()), key=len, reverse=True)  # the longest is the most selective
+    counted_by = None
+    if words:
+        rows = list(CityWord.objects.filter(_begins(words[0])).values_list("city_id", flat=True)[:CANDIDATES + 1])
+        if len(rows) <= CANDIDATES:
+            qs, words = qs.filter(pk__in=set(rows)), words[1:]
+        else:
+            counted_by = qs.filter(pk__in=CityWord.objects.filter(_begins(words[0])).values("city_id"))
+        for word in words:
+            test = Exists(CityWord.objects.filter(_begins(word), city_id=OuterRef("pk")))
+            qs = qs.filter(test)
+            if counted_by is not None and word is not words[0]:
+                counted_by = counted_by.filter(test)
     qs = qs.order_by("-population", "name_en")
-    return qs if limit is None else qs[:limit]
+    if limit is not None:
+        return qs[:limit]
+    qs.counted_by = counted_by
+    return qs
 
 
 def city(geonameid: int) -> City:

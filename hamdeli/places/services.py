@@ -11,7 +11,7 @@ from babel import Locale
 from django.db import transaction
 
 from hamdeli.core.text import search_key
-from hamdeli.places.models import City, Country
+from hamdeli.places.models import City, Country, write_words
 from hamdeli.places.names import fold, is_persian, normalize_name
 
 FA_NAMES = Path(__file__).parent / "data" / "fa_names.csv"
@@ -123,6 +123,7 @@ def import_cities(*, min_population: int = 15000, countries: Iterable[str] | Non
             update_fields=["name_en", "name_fa", "country", "admin1_code", "population", "latitude",
                            "longitude", "timezone", "search_key", "alternate_names"],
         )
+        write_words(batch)
         batch = []
 
     for raw in progress(rows):

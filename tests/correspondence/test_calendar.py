@@ -146,7 +146,9 @@ def test_chinese_holidays_of_a_year_not_yet_decreed_are_estimated(org, xian_part
     monkeypatch.setattr("hamdeli.correspondence.calendar.today", lambda: D(2020, 6, 1))
     this_year = calendar.occurrences(org=org, start=D(2020, 10, 1), end=D(2020, 10, 1))
     next_year = calendar.occurrences(org=org, start=D(2021, 10, 1), end=D(2021, 10, 1))
-    assert [o.estimated for o in this_year if o.kind == "public_holiday"] == [False]
+    # 1 October 2020 was National Day and the Mid-Autumn Festival: two occasions, both decreed
+    assert {o.titles["en"]: o.estimated for o in this_year if o.kind == "public_holiday"} == {
+        "National Day": False, "Mid-Autumn Festival": False}
     assert [o.estimated for o in next_year if o.kind == "public_holiday"] == [True]
 
 
@@ -212,3 +214,79 @@ def test_an_occasion_links_its_own_template_when_there_is_one(org, officer, xian
     by_kind = {r.occurrence.kind: r.template for r in found}
     assert by_kind["lunar"] == spring
     assert by_kind["public_holiday"] == generic  # New Year's Day has no template of its own
+
+
+def test_a_second_parser_reads_the_same_feed(org, officer, cities, xian_partner):
+    """vobject (a separate RFC 5545 implementation) reads every event icalendar reads, with the same
+    UID, date and title: the feed is not valid only for the library that wrote it."""
+    import vobject  # a test dependency (pyproject [test]): CI fails rather than skips without it
+
+    for key in ("barcelona", "florence", "guangzhou"):
+        _active(org, officer, cities[key], D(2010, 1, 15))
+    raw = calendar.ics(org=org, as_of=D(2026, 12, 1))
+    ours = {(str(e.get("uid")), e.decoded("dtstart"), str(e.get("summary")))
+            for e in icalendar.Calendar.from_ical(raw).walk("VEVENT")}
+    (parsed,) = list(vobject.readComponents(raw.decode()))
+    theirs = {(e.uid.value, e.dtstart.value, e.summary.value) for e in parsed.vevent_list}
+    assert ours and theirs == ours
+    assert all(len(e.valarm_list) == 1 for e in parsed.vevent_list)
+
+
+def test_two_holidays_on_one_day_are_two_occasions_each_listing_its_partners(org, officer, cities):
+    """Italy's 1 November is All Saints' Day and National Unity Day (the package joins them with "; "):
+    All Saints' Day is one event for Barcelona's and Florence's countries, National Unity Day Florence's."""
+    from hamdeli.places.models import City, Country
+
+    Country.objects.get_or_create(code="DE", defaults={"name_en": "Germany", "name_fa": "آلمان"})
+    freiburg = City.objects.create(geonameid=2925177, name_en="Freiburg", name_fa="فرایبورگ", country_id="DE")
+    _active(org, officer, cities["florence"], D(1998, 6, 4))
+    _active(org, officer, freiburg, D(2000, 5, 10))  # Baden-Württemberg keeps All Saints' Day
+    found = [o for o in calendar.occurrences(org=org, start=D(2026, 11, 1), end=D(2026, 11, 1))
+             if o.kind == "public_holiday"]
+    by_title = {o.titles["en"]: {p.city.name_en for p in o.partnerships} for o in found}
+    assert by_title["All Saints' Day"] == {"Florence", "Freiburg"}
+    assert by_title["National Unity Day"] == {"Florence"}
+    assert not [title for title in by_title if ";" in title]
+
+
+def test_a_partners_holidays_read_in_the_pages_language_from_the_package(other_org, cities):
+    """The Xi'an office's partner Isfahan: the package has Iran's days in Persian, so the Persian page reads
+    them from it (not only from the committed list); the English page in English."""
+    from hamdeli.partners.models import Partnership
+
+    Partnership.objects.create(org=other_org, city=cities["isfahan"], state="active", signed_on=D(1989, 4, 5))
+    found = [o for o in calendar.occurrences(org=other_org, start=D(2027, 6, 1), end=D(2027, 6, 30))
+             if o.kind == "public_holiday"]
+    khomeini = next(o for o in found if "Khomeini" in o.titles["en"])
+    assert "خمینی" in khomeini.titles["fa"] and khomeini.local_language == "fa"
+    with translation.override("fa"):
+        assert "خمینی" in khomeini.title
+    with translation.override("en"):
+        assert khomeini.title == khomeini.titles["en"]
+    from hamdeli.correspondence import holiday_names
+
+    assert holiday_names.persian(khomeini.titles["en"]) == ""  # it came from the package
+
+
+def test_every_demo_partners_holiday_has_a_persian_name(org, officer, cities, xian_partner):
+    for key in ("barcelona", "florence", "guangzhou", "kuala_lumpur", "hyderabad"):
+        _active(org, officer, cities[key], D(2010, 1, 15))
+    found = calendar.occurrences(org=org, start=D(2026, 1, 1), end=D(2027, 12, 31))
+    assert not sorted({o.titles["en"] for o in found if "fa" not in o.titles})
+
+
+def test_the_page_names_each_occasions_partners_and_marks_round_anniversaries(org, officer, cities, monkeypatch):
+    """In Persian: Christmas once, naming Barcelona and Florence, in Persian; Barcelona's 18th and
+    Florence's 30th (round, marked) anniversaries both on the page; "estimated" said once per row."""
+    monkeypatch.setattr("hamdeli.correspondence.views_calendar.today", lambda: D(2026, 10, 1))
+    monkeypatch.setattr("hamdeli.correspondence.calendar.today", lambda: D(2026, 10, 1))
+    _active(org, officer, cities["barcelona"], D(2008, 11, 6))
+    _active(org, officer, cities["florence"], D(1996, 12, 4))
+    page = client_for(officer).get("/calendar/").content.decode()
+    rows = page.split('class="calendar-list"')[1].split("<tr>")[2:]
+    christmas = [row for row in rows if "کریسمس</bdi>" in row]
+    assert len(christmas) == 1 and "بارسلون" in christmas[0] and "فلورانس" in christmas[0]
+    anniversaries = [row for row in rows if "سالگرد" in row and "خواهرخواندگی" in row]
+    assert len(anniversaries) == 2
+    assert ["سالگرد شاخص" in row and "<strong>" in row for row in anniversaries] == [False, True]  # 18, then 30
+    assert all(row.count("تخمینی") <= 1 for row in rows)

@@ -80,3 +80,55 @@ def test_persian_exonyms_and_other_spellings_find_the_city(db):
     from hamdeli.places.names import in_persian_script
 
     assert all(in_persian_script(name) for name in City.objects.exclude(name_fa="").values_list("name_fa", flat=True))
+
+
+def test_the_search_finds_the_beginning_of_any_word_of_any_name(db):
+    """Prefix search over the words of every name (CityWord): what a user has typed so far finds the city,
+    biggest first, in Latin or Persian script, one or several words; an inside-a-word fragment does not
+    drag in cities named otherwise."""
+    import_cities(min_population=1_000_000, countries=["IR", "FR", "US", "PL", "CN", "JP"])
+    first = {q: [c.name_en for c in selectors.search_cities(q, limit=3)] for q in
+             ["isf", "اصفه", "paris", "aris", "new y", "york", "tok", "TOKYO", "xi'an", "xi’an", "پک", "zzzq"]}
+    assert first["isf"][:1] == first["اصفه"][:1] == ["Isfahan"]
+    assert first["paris"][:1] == ["Paris"] and "Paris" not in first["aris"]
+    assert first["new y"][:1] == first["york"][:1] == ["New York City"]
+    assert first["tok"][:1] == first["TOKYO"][:1] == ["Tokyo"]
+    assert first["xi'an"][:1] == first["xi’an"][:1] == ["Xi’an"]
+    assert first["پک"][:1] == ["Beijing"]
+    assert first["zzzq"] == []
+    assert selectors.search_cities("new york", limit=None).count() == 1
+    assert selectors.search_cities("", limit=None).count() == City.objects.count()
+    assert [c.country_id for c in selectors.search_cities("pa", country="fr")] == ["FR"]
+
+
+def test_a_prefix_of_many_cities_still_lists_the_biggest_first(db, monkeypatch):
+    """A prefix beginning the words of more cities than CANDIDATES is answered by walking the cities
+    biggest first; both ways give the same answer."""
+    import_cities(min_population=1_000_000, countries=["CN", "IN"])
+    wide = [c.geonameid for c in selectors.search_cities("s", limit=None)]
+    monkeypatch.setattr(selectors, "CANDIDATES", 3)
+    assert [c.geonameid for c in selectors.search_cities("s", limit=None)] == wide
+    assert len(wide) > 3
+
+
+def test_a_citys_search_words_follow_its_names(db):
+    from hamdeli.places.models import CityWord
+
+    load_countries()
+    city = City.objects.create(geonameid=1, name_en="Testville", country_id="IR", search_key="testville تستویل")
+    assert set(CityWord.objects.filter(city=city).values_list("word", flat=True)) == {"testville", "تستویل"}
+    city.search_key = "renamed"
+    city.save()
+    assert list(CityWord.objects.filter(city=city).values_list("word", flat=True)) == ["renamed"]
+    assert [c.pk for c in selectors.search_cities("ren")] == [1] and not selectors.search_cities("test")
+
+
+def test_a_wide_search_counts_what_it_lists(db, monkeypatch):
+    """The API's total for a prefix of many cities is counted from the word index: the same number."""
+    import_cities(min_population=1_000_000, countries=["CN", "IN", "US"])
+    monkeypatch.setattr(selectors, "CANDIDATES", 3)
+    for query in ["s", "s c", "sh", "xyzq"]:
+        found = selectors.search_cities(query, limit=None)
+        assert found.count() == len(list(found)) == len(set(found)), query
+    assert selectors.search_cities("s", country="us", limit=None).count() == len(
+        list(selectors.search_cities("s", country="us", limit=None)))
