@@ -38,7 +38,7 @@ def test_filters_narrow_the_trail(org, owner, officer, cities):
 
     def shown(**query):
         """The kinds of action of the entries listed (not the filter's options)."""
-        return set(re.findall(r'<article class="card audit-entry">\s*<h2[^>]*><code>([^<]+)</code>',
+        return set(re.findall(r'<article class="card audit-entry">\s*<h2[^>]*><bdi><code>([^<]+)</code>',
                               client.get("/audit/", query).content.decode()))
 
     assert shown(person="owner") == {"auth.login", "api_token.created"}  # force_login is a sign-in too
