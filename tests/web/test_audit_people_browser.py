@@ -156,3 +156,32 @@ def test_the_owner_invites_changes_a_role_deactivates_and_reactivates(
     _manage(page, email="reza@example.org", role_label="Viewer", invited="reza@example.org",
             deactivated="Deactivated", lang="en")
     assert not problems, problems
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_owner_archives_a_letter_finds_it_under_the_filter_and_restores_it(
+        browser_page, live_server, org, owner, officer, cities):  # noqa: F811
+    from hamdeli.correspondence import services as letters
+
+    letter = letters.register_letter(org=org, actor=officer, direction="in", subject="Masks from Xi'an",
+                                     sender_city=cities["xian"], registered_on=dt.date(2020, 2, 10))
+    page = browser_page
+    problems = _watch(page)
+    sign_in(page, live_server, "owner")
+    page.wait_for_url("**/dashboard/")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{live_server.url}/letters/{letter.public_id}/")
+    page.click("form.archive-form button")
+    page.wait_for_url(f"**/letters/{letter.public_id}/")
+    assert "بایگانی شد" in page.inner_text(".messages")
+    assert page.locator(".archived-note .badge.state-archived").inner_text() == "بایگانی‌شده"
+    _fits(page, "letter-archived-fa")
+    page.goto(f"{live_server.url}/letters/")
+    assert "Masks from Xi'an" not in page.inner_text("main")
+    page.goto(f"{live_server.url}/letters/?archived=on")
+    assert "Masks from Xi'an" in page.inner_text("main")
+    page.click(f"a[href='/letters/{letter.public_id}/']")
+    page.click(".archived-note button")
+    page.wait_for_url(f"**/letters/{letter.public_id}/")
+    assert page.locator(".archived-note").count() == 0 and page.locator("form.archive-form").count() == 1
+    assert not problems, problems
