@@ -22,7 +22,7 @@ from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.idempotency import idempotent
 from hamdeli.core.localized import localized_str
 from hamdeli.core.pagination import mapped, paged
-from hamdeli.core.permissions import requires
+from hamdeli.core.permissions import enforce, requires
 from hamdeli.places.models import City
 
 router = Router(tags=["aid"])
@@ -162,6 +162,7 @@ class ItemOut(Schema):
     pack_sizes: list[int]
     unit_value: str | None = Field(..., description="a decimal, as text")
     currency: str
+    archived_at: dt.datetime | None = None
 
 
 class PartyOut(Schema):
@@ -282,6 +283,7 @@ def item_out(i) -> dict:
         "pack_sizes": i.pack_sizes,
         "unit_value": str(i.unit_value) if i.unit_value is not None else None,
         "currency": i.currency,
+        "archived_at": i.archived_at,
     }
 
 
@@ -371,9 +373,11 @@ def _city(geonameid):
 @router.get("/items", response=list[ItemOut], operation_id="aid_items_list")
 @paged
 @requires("aid.view")
-def items_list(request):
-    """The catalogue of items."""
-    return mapped(selectors.items(org=request.org), item_out)
+def items_list(request, archived: bool = False):
+    """The catalogue of items in use; `archived=true` (owners) lists the archived ones instead."""
+    if archived:
+        enforce(request, "aid.restore")
+    return mapped(selectors.items(org=request.org, archived=archived), item_out)
 
 
 @router.post("/items", response={201: ItemOut}, operation_id="aid_items_create")
@@ -383,6 +387,25 @@ def items_create(request, payload: AidItemIn):
     """Add an item to the catalogue."""
     i = services.create_item(org=request.org, actor=request.user, **payload.dict())
     return Status(201, item_out(i))
+
+
+@router.post("/items/{public_id}/archive", response=ItemOut, operation_id="aid_items_archive")
+@requires("aid.edit")
+@idempotent
+def items_archive(request, public_id: uuid.UUID):
+    """Archive an item: out of the catalogue's list and the forms; its movements, traces and reports stay.
+    Refused (409 `still_held`) while some of it is in a store, reserved or in transit."""
+    item = selectors.item(org=request.org, public_id=public_id)
+    return item_out(services.archive_item(org=request.org, actor=request.user, item=item))
+
+
+@router.post("/items/{public_id}/restore", response=ItemOut, operation_id="aid_items_restore")
+@requires("aid.restore")
+@idempotent
+def items_restore(request, public_id: uuid.UUID):
+    """Bring an archived item back to the catalogue (owners)."""
+    item = selectors.item(org=request.org, public_id=public_id)
+    return item_out(services.restore_item(org=request.org, actor=request.user, item=item))
 
 
 @router.get("/parties", response=list[PartyOut], operation_id="aid_parties_list")

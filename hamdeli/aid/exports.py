@@ -341,7 +341,7 @@ def hxl_totals(*, org, actor=None) -> dict[tuple[str, str, str, str], int]:
 
 def hxl_csv(*, org, actor=None) -> str:
     """Who gave what where: one row per donor, item, location and status, from the ledger."""
-    names = {i.code: localized_str(i.name, "en") for i in selectors.items(org=org)}
+    names = {i.code: localized_str(i.name, "en") for i in selectors.items(org=org, archived=None)}
     out = io.StringIO()
     writer = spreadsheet.Writer(out)
     writer.writerow([name for name, _tag in HXL_COLUMNS])

@@ -17,7 +17,7 @@ from django_fsm import FSMField, transition
 
 from hamdeli.core.bidi import route
 from hamdeli.core.localized import LocalizedTextField, localized_str
-from hamdeli.core.models import Membership, Organization, TenantModel
+from hamdeli.core.models import Archivable, Membership, Organization, TenantModel
 
 
 class BaseUnit(models.TextChoices):
@@ -27,7 +27,7 @@ class BaseUnit(models.TextChoices):
     LITRE = "litre", _("litre")
 
 
-class Item(TenantModel):
+class Item(Archivable, TenantModel):
     code = models.SlugField(_("code"), max_length=50)
     name = LocalizedTextField(_("name"))
     base_unit = models.CharField(_("base unit"), max_length=10, choices=BaseUnit.choices, default=BaseUnit.PIECE)

@@ -29,8 +29,11 @@ from hamdeli.core.localized import localized_str
 from hamdeli.core.models import Membership, Role
 
 
-def items(*, org):
-    return Item.objects.filter(org=org)
+def items(*, org, archived: bool | None = False):
+    """The org's catalogue: the items in use (what the forms offer); `archived=True` only the archived
+    ones, None every item (names for exports of past movements)."""
+    qs = Item.objects.filter(org=org)
+    return qs if archived is None else qs.filter(archived_at__isnull=not archived)
 
 
 def item(*, org, public_id) -> Item:

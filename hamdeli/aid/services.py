@@ -33,7 +33,7 @@ from hamdeli.aid.models import (
     PledgeState,
     Reason,
 )
-from hamdeli.core import audit
+from hamdeli.core import archiving, audit
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.localized import clean_localized
 from hamdeli.core.models import Role
@@ -94,8 +94,11 @@ def create_item(
         )
     if unit_value is not None and unit_value < 0:
         raise ValidationFailed(_("Some fields are not valid."), fields={"unit_value": _("Enter a larger number.")})
-    if Item.objects.filter(org=org, code=code.strip()).exists():
-        raise Conflict(_("An item with this code already exists."), fields={"code": _("This code is taken.")})
+    taken = Item.objects.filter(org=org, code=code.strip()).first()
+    if taken is not None:
+        said = (_("An archived item has this code: an owner can restore it.") if taken.archived
+                else _("An item with this code already exists."))
+        raise Conflict(said, fields={"code": _("This code is taken.")})
     item = Item.objects.create(
         org=org,
         code=code.strip(),
@@ -107,6 +110,28 @@ def create_item(
     )
     audit.record(org=org, actor=actor, action="aid.item.created", obj=item, after=audit.snapshot(item))
     return item
+
+
+# Where units are still being looked after: an item with units in these places is not archived.
+_HELD_KINDS = (LocationKind.REAL, LocationKind.RESERVED, LocationKind.IN_TRANSIT)
+
+
+@transaction.atomic
+def archive_item(*, org, actor, item: Item) -> Item:
+    """Take an item out of the catalogue's pickers and list. Refused (409 `still_held`) while some of it
+    is in a store, reserved or in transit; the ledger, traces and reports keep it whatever happens."""
+    item = Item.objects.select_for_update().get(pk=item.pk, org=org)
+    if not item.archived and Balance.objects.filter(org=org, item=item, location__kind__in=_HELD_KINDS).exclude(
+            quantity=0).exists():
+        raise Conflict(_("Some of this item is still in a store, reserved or in transit: archive it once "
+                         "it has all been handed on."), code="still_held")
+    return archiving.archive(org=org, actor=actor, obj=item, action="aid.item.archived")
+
+
+@transaction.atomic
+def restore_item(*, org, actor, item: Item) -> Item:
+    item = Item.objects.select_for_update().get(pk=item.pk, org=org)
+    return archiving.restore(org=org, actor=actor, obj=item, action="aid.item.restored")
 
 
 @transaction.atomic

@@ -42,7 +42,7 @@ from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import Conflict, ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.listing import Listing
-from hamdeli.core.permissions import requires
+from hamdeli.core.permissions import has_perm, requires
 
 
 def _ctx(request):
@@ -84,11 +84,14 @@ def home(request):
 
 def _setup_page(request, status=200, **forms):
     org = request.org
+    # Owners may list the archived items instead (to restore one): ?archived=1.
+    archived = request.GET.get("archived") == "1" and has_perm(request, "aid.restore")
     context = {
         "item_form": ItemForm(),
         "party_form": PartyForm(),
         "location_form": LocationForm(org=org),
-        "items": selectors.items(org=org),
+        "items": selectors.items(org=org, archived=archived),
+        "showing_archived": archived,
         "parties": selectors.parties(org=org),
         "locations": selectors.locations(org=org, actor=request.user),
         **forms,
@@ -122,6 +125,30 @@ def item_create(request):
         "item_form",
         lambda f: services.create_item(org=request.org, actor=request.user, **f.service_args()),
     )
+
+
+@require_POST
+@requires("aid.edit")
+def item_archive(request, public_id):
+    item = selectors.item(org=request.org, public_id=public_id)
+    return _item_step(request, services.archive_item, item, _("%(item)s is archived.") % {"item": item})
+
+
+@require_POST
+@requires("aid.restore")
+def item_restore(request, public_id):
+    item = selectors.item(org=request.org, public_id=public_id)
+    return _item_step(request, services.restore_item, item, _("%(item)s is restored.") % {"item": item})
+
+
+def _item_step(request, step, item, done: str):
+    try:
+        return formtokens.submit_once(request, _then(
+            lambda: step(org=request.org, actor=request.user, item=item), reverse("aid:setup"), request,
+            lambda _made: done))
+    except ServiceError as exc:  # still in stock, archived or restored meanwhile, or a spent form
+        messages.error(request, exc.message)
+        return _setup_page(request, status=exc.status)
 
 
 @require_POST

@@ -145,13 +145,13 @@ class AuditFilterForm(forms.Form):
         return data
 
     def filters(self) -> dict:
-        """The chosen filters as audit_trail's arguments (nothing when the form is not valid)."""
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {"actor": self.people.get(data["person"]), "action": data["action"] or None,
-                "object_id": data["object"].strip() or None, "date_from": data["date_from"],
-                "date_to": data["date_to"]}
+        """The chosen filters as audit_trail's arguments: those that read (a field in error is shown with
+        its message and left out, so the page never falls back to the whole trail because of one of them)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"actor": self.people.get(data.get("person") or ""), "action": data.get("action") or None,
+                "object_id": (data.get("object") or "").strip() or None, "date_from": data.get("date_from"),
+                "date_to": data.get("date_to")}
 
 
 class _NewPasswordWords:

@@ -79,6 +79,32 @@ class TenantModel(models.Model):
         abstract = True
 
 
+class ArchivedQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
+class Archivable(models.Model):
+    """A record users would want back: archived (hidden from lists, searches, pickers, the calendar and
+    exports; still readable by its link, restorable by owners) instead of deleted. core.archiving writes it."""
+
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    editable=False, related_name="+", verbose_name=_("archived by"))
+
+    objects = ArchivedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -1,7 +1,8 @@
 """Named permissions and the roles that hold them, checked in one place (`enforce`).
 
 A permission is "<area>.<verb>": view (read), edit (change the office's records), handle (move aid
-stock), manage (the organization itself: people, tokens). Pages and endpoints declare the one they
+stock), manage (the organization itself: people, tokens), restore (bring an archived record back: owners
+only, whatever else a role holds in the area). Pages and endpoints declare the one they
 need with `requires(...)`; the permission-matrix test refuses a page or endpoint that declares none.
 """
 
@@ -15,7 +16,7 @@ from django.http import Http404
 from hamdeli.core import ratelimit
 from hamdeli.core.models import Role
 
-_NAME = re.compile(r"^[a-z]+\.(view|edit|handle|manage)$")
+_NAME = re.compile(r"^[a-z]+\.(view|edit|handle|manage|restore)$")
 PUBLIC = "public"  # declared by the few pages anyone may open (login, public practice pages)
 # Declared by the pages of a person's own account (their password): anyone signed in, whatever their
 # office or role; an anonymous visitor is sent to sign in.
@@ -28,6 +29,8 @@ def role_has(role: str, perm: str) -> bool:
     area, verb = perm.split(".")
     if role == Role.OWNER:
         return True
+    if verb == "restore":
+        return False
     if role == Role.OFFICER:
         return verb != "manage"
     if role == Role.LOGISTICS:

@@ -17,7 +17,7 @@ from hamdeli.core.boundary import Date, Schema
 from hamdeli.core.dates import today
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, paged
-from hamdeli.core.permissions import requires
+from hamdeli.core.permissions import enforce, requires
 from hamdeli.correspondence import calendar, printing, selectors, services, templating
 from hamdeli.correspondence.models import Direction, LetterAction, LetterState, Occasion, RelatedKind
 from hamdeli.partners import selectors as partners
@@ -58,6 +58,7 @@ class LetterOut(Schema):
     related_public_id: uuid.UUID | None
     note: str
     overdue: bool
+    archived_at: dt.datetime | None = None
 
 
 class LetterFields(Schema):
@@ -153,10 +154,15 @@ def _resolve(request, data: dict) -> dict:
 @paged
 @requires("correspondence.view")
 def list_letters(request, q: str = "", direction: Literal[tuple(Direction.values)] | None = None,
-                 state: Literal[tuple(LetterState.values)] | None = None, overdue: bool = False):
-    """The letters register, filtered by words, direction, state or overdue answers."""
-    return mapped(selectors.letters(org=request.org, direction=direction, state=state, query=q, overdue=overdue),
-                  letter_out)
+                 state: Literal[tuple(LetterState.values)] | None = None, overdue: bool = False,
+                 archived: bool = False):
+    """The letters register, filtered by words, direction, state or overdue answers.
+
+    Archived letters are left out; `archived=true` (owners) lists only those."""
+    if archived:
+        enforce(request, "correspondence.restore")
+    return mapped(selectors.letters(org=request.org, direction=direction, state=state, query=q, overdue=overdue,
+                                    archived=archived), letter_out)
 
 
 @router.post("/letters", response={201: LetterOut}, operation_id="letters_create")
@@ -181,6 +187,33 @@ def update_letter(request, public_id: uuid.UUID, payload: LetterPatch):
     letter = selectors.letter(org=request.org, public_id=public_id)
     fields = _resolve(request, payload.dict(exclude_unset=True))
     return letter_out(services.update_letter(org=request.org, actor=request.user, letter=letter, **fields))
+
+
+@router.delete("/letters/{public_id}", response={204: None}, operation_id="letters_delete")
+@requires("correspondence.edit")
+def delete_letter(request, public_id: uuid.UUID):
+    """Delete a draft; any other letter is refused (409 `archive_instead`: archive it)."""
+    services.delete_letter(org=request.org, actor=request.user,
+                           letter=selectors.letter(org=request.org, public_id=public_id))
+    return Status(204, None)
+
+
+@router.post("/letters/{public_id}/archive", response=LetterOut, operation_id="letters_archive")
+@requires("correspondence.edit")
+def archive_letter(request, public_id: uuid.UUID):
+    """Archive a letter: out of the register's list, search and follow-ups; kept with its number and history."""
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    services.archive_letter(org=request.org, actor=request.user, letter=letter)
+    return letter_out(selectors.letter(org=request.org, public_id=public_id))
+
+
+@router.post("/letters/{public_id}/restore", response=LetterOut, operation_id="letters_restore")
+@requires("correspondence.restore")
+def restore_letter(request, public_id: uuid.UUID):
+    """Bring an archived letter back (owners)."""
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    services.restore_letter(org=request.org, actor=request.user, letter=letter)
+    return letter_out(selectors.letter(org=request.org, public_id=public_id))
 
 
 @router.post("/letters/{public_id}/transitions", response=LetterOut, operation_id="letters_transition")

@@ -254,7 +254,7 @@ def _anniversaries(p: Partnership, start: dt.date, end: dt.date) -> list[Occurre
 
 
 def active_partners(org):
-    return (Partnership.objects.filter(org=org, state__in=STANDING_STATES)
+    return (Partnership.objects.filter(org=org, state__in=STANDING_STATES, archived_at__isnull=True)
             .select_related("city", "city__country").order_by("city__name_en"))
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -71,11 +72,13 @@ class LetterForm(forms.Form):
         for name in ("subject", "body", "sender_name", "sender_title", "sender_org", "recipient_name",
                      "recipient_title", "recipient_org", "note"):
             self.fields[name].widget.attrs["dir"] = "auto"
-        self.fields["reply_to"].queryset = Letter.objects.filter(org=org)
+        # Archived letters and partnerships are not offered, except the one an edited letter already names.
+        self.fields["reply_to"].queryset = Letter.objects.filter(org=org).filter(_offered(self.initial.get("reply_to")))
         self.fields["reply_to"].label_from_instance = lambda x: f"{localize_digits(x.registry_number)} {x.subject}"
-        self.fields["partnership"].queryset = Partnership.objects.filter(org=org).select_related("city")
+        self.fields["partnership"].queryset = Partnership.objects.filter(org=org).filter(
+            _offered(self.initial.get("partnership"))).select_related("city")
         # Any GeoNames city is accepted; the partners' cities (and our own) are the ones offered.
-        offered = set(Partnership.objects.filter(org=org).values_list("city", flat=True)) | {org.city_id}
+        offered = set(Partnership.objects.filter(org=org).active().values_list("city", flat=True)) | {org.city_id}
         for name in ("sender_city", "recipient_city"):
             self.fields[name].offer(self.data.get(name) or self.initial.get(name), also=offered, blank=True)
         if editing:
@@ -113,6 +116,12 @@ class LetterForm(forms.Form):
         first, last = names.index(inside[0]), names.index(inside[-1])
         chosen = {"head": names[:first], "template": names[first:last + 1], "tail": names[last + 1:]}[part]
         return [self[n] for n in chosen]
+
+
+def _offered(current) -> Q:
+    """Not archived, or the record already chosen (a model instance or its primary key)."""
+    current = getattr(current, "pk", current)
+    return Q(archived_at__isnull=True) | Q(pk=current) if current else Q(archived_at__isnull=True)
 
 
 class TransitionForm(forms.Form):
@@ -156,7 +165,7 @@ class LetterFilterForm(FilterForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years")), *(
             (year, localize_digits(year)) for year in selectors.registry_years(org=org))]
-        cities = {p.city_id: p.city.name for p in Partnership.objects.filter(org=org).select_related("city")}
+        cities = {p.city_id: p.city.name for p in Partnership.objects.filter(org=org).active().select_related("city")}
         self.fields["city"].choices = [("", _("All partner cities")), *sorted(
             cities.items(), key=lambda pair: python_alphabetical(pair[1]))]
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from hamdeli.core.localized import LocalizedTextField
-from hamdeli.core.models import TenantModel
+from hamdeli.core.models import Archivable, TenantModel
 
 
 class Direction(models.TextChoices):
@@ -72,7 +72,7 @@ class RegistryCounter(TenantModel):
         constraints = [models.UniqueConstraint(fields=["org", "year"], name="one_registry_counter_per_year")]
 
 
-class Letter(TenantModel):
+class Letter(Archivable, TenantModel):
     """One letter in the org's registry, outgoing or incoming, numbered per Jalali year."""
 
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)

@@ -21,11 +21,14 @@ from hamdeli.correspondence.models import (
 
 def letters(*, org, direction: str | None = None, state: str | None = None, query: str = "",
             overdue: bool = False, partnership=None, as_of: dt.date | None = None, year: int | None = None,
-            date_from: dt.date | None = None, date_to: dt.date | None = None, city_id: int | None = None):
+            date_from: dt.date | None = None, date_to: dt.date | None = None, city_id: int | None = None,
+            archived: bool | None = False):
     """The org's letters, narrowed: `year` is the registry's (Jalali) year, the dates bound the day a
     letter was registered, `city_id` keeps the letters with a city (its correspondent's, or its
-    partnership's)."""
+    partnership's). Archived letters are left out (`archived=True`: only those; None: all)."""
     qs = Letter.objects.filter(org=org).select_related("sender_city", "recipient_city", "partnership__city", "reply_to")
+    if archived is not None:
+        qs = qs.filter(archived_at__isnull=not archived)
     if direction:
         qs = qs.filter(direction=direction)
     if state:
@@ -79,7 +82,8 @@ def is_overdue(letter: Letter, as_of: dt.date | None = None) -> bool:
 
 
 def letter(*, org, public_id) -> Letter:
-    return get_object_or_404(letters(org=org), public_id=public_id)
+    """One of the org's letters, archived or not (an archived letter stays readable by its link)."""
+    return get_object_or_404(letters(org=org, archived=None).select_related("archived_by"), public_id=public_id)
 
 
 def letter_or_none(*, org, public_id):

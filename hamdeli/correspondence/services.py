@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from hamdeli.core import audit, links
+from hamdeli.core import archiving, audit, links
 from hamdeli.core.dates import to_jalali, today
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
-from hamdeli.core.files import check_upload, removing_file_on_failure
+from hamdeli.core.files import check_upload, delete_on_commit, removing_file_on_failure
 from hamdeli.core.localized import clean_localized
 from hamdeli.core.text import search_key
 from hamdeli.correspondence import templating
@@ -277,6 +277,36 @@ def add_attachment(*, org, actor, letter: Letter, upload) -> Attachment:
         audit.record(org=org, actor=actor, action="letter.attachment_added", obj=letter,
                      after={"attachment": str(attachment.public_id), "name": name, "size": upload.size})
     return attachment
+
+
+@transaction.atomic
+def delete_letter(*, org, actor, letter: Letter) -> None:
+    """Delete a draft (never sent, never signed): it and its files go, its registry number stays taken
+    (the audit entry says which it was). Any other letter is part of the record: archive it instead."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
+    if letter.state != LetterState.DRAFT:
+        raise Conflict(_("Only a draft is deleted; a letter that left the draft stage is archived instead."),
+                       code="archive_instead")
+    before = audit.snapshot(letter)
+    before["registry_number"] = letter.registry_number
+    audit.record(org=org, actor=actor, action="letter.deleted", obj=letter, before=before)
+    files = [a.file for a in letter.attachments.all()]
+    letter.delete()
+    delete_on_commit(*files)  # a rolled-back delete keeps them
+
+
+@transaction.atomic
+def archive_letter(*, org, actor, letter: Letter) -> Letter:
+    """Set a letter aside: out of the register's list, its search, the follow-ups and the pickers; its
+    number, events and attachments stay."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
+    return archiving.archive(org=org, actor=actor, obj=letter, action="letter.archived")
+
+
+@transaction.atomic
+def restore_letter(*, org, actor, letter: Letter) -> Letter:
+    letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
+    return archiving.restore(org=org, actor=actor, obj=letter, action="letter.restored")
 
 
 @transaction.atomic

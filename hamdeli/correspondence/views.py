@@ -1,7 +1,9 @@
 """Pages for the letters register. Business rules live in services; these only wire forms to them."""
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -9,7 +11,7 @@ from hamdeli.core import files
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.listing import Listing, render_list
-from hamdeli.core.permissions import requires
+from hamdeli.core.permissions import has_perm, requires
 from hamdeli.correspondence import forms, prefill, printing, selectors, services
 
 COLUMNS = [("number", _("No.")), (None, _("Direction")), ("subject", _("Subject")), (None, _("Correspondent")),
@@ -18,9 +20,10 @@ COLUMNS = [("number", _("No.")), (None, _("Direction")), ("subject", _("Subject"
 
 @requires("correspondence.view")
 def letter_list(request):
-    filters = forms.LetterFilterForm(request.GET or None, org=request.org)
-    listing = Listing(request, selectors.letters(org=request.org, **filters.values()), sorts=selectors.SORTS,
-                      default="-number", columns=COLUMNS)
+    filters = forms.LetterFilterForm(request.GET or None, org=request.org).offer_archived(
+        has_perm(request, "correspondence.restore"))
+    found = selectors.letters(org=request.org, archived=filters.archived_only, **filters.values())
+    listing = Listing(request, found, sorts=selectors.SORTS, default="-number", columns=COLUMNS)
     rows = [(x, selectors.is_overdue(x)) for x in listing.page]
     return render_list(request, "correspondence/list.html", "correspondence/_results.html",
                        {"filters": filters, "listing": listing, "rows": rows})
@@ -102,6 +105,42 @@ def letter_transition(request, public_id):
             apply_service_error(form, exc)
             return _detail_page(request, letter, transition_form=form, status=exc.status)
     return _detail_page(request, letter, transition_form=form, status=422)
+
+
+@require_POST
+@requires("correspondence.edit")
+def letter_delete(request, public_id):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    try:
+        services.delete_letter(org=request.org, actor=request.user, letter=letter)
+    except ServiceError as exc:  # no longer a draft (another tab moved it on)
+        messages.error(request, exc.message)
+        return _detail_page(request, letter, status=exc.status)
+    messages.success(request, gettext("The draft %(number)s is deleted.") % {"number": letter.registry_number})
+    return redirect("correspondence:list")
+
+
+@require_POST
+@requires("correspondence.edit")
+def letter_archive(request, public_id):
+    return _archive_step(request, public_id, services.archive_letter, gettext("The letter is archived."))
+
+
+@require_POST
+@requires("correspondence.restore")
+def letter_restore(request, public_id):
+    return _archive_step(request, public_id, services.restore_letter, gettext("The letter is restored."))
+
+
+def _archive_step(request, public_id, step, done: str):
+    letter = selectors.letter(org=request.org, public_id=public_id)
+    try:
+        step(org=request.org, actor=request.user, letter=letter)
+    except ServiceError as exc:  # archived or restored meanwhile (another tab): say so on its page
+        messages.error(request, exc.message)
+        return _detail_page(request, letter, status=exc.status)
+    messages.success(request, done)
+    return redirect("correspondence:detail", public_id=public_id)
 
 
 @require_POST

@@ -13,7 +13,7 @@ from hamdeli.core.boundary import Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.localized import localized_str
 from hamdeli.core.pagination import mapped, paged
-from hamdeli.core.permissions import requires
+from hamdeli.core.permissions import enforce, requires
 from hamdeli.partners import selectors, services
 from hamdeli.partners.models import (
     InteractionKind,
@@ -60,6 +60,7 @@ class PartnershipOut(Schema):
     partner_focal_email: str
     notes: str
     health: HealthOut
+    archived_at: dt.datetime | None = None
 
 
 class PartnershipIn(Schema):
@@ -131,6 +132,7 @@ def partnership_out(p) -> dict:
             "renewal_due_on", "council_bill_number", "council_resolution_number", "our_focal_person",
             "partner_focal_person", "partner_focal_email", "notes")},
         "health": {"status": h.status, "last_contact_on": h.last_contact_on, "months_silent": h.months_silent},
+        "archived_at": p.archived_at,
     }
 
 
@@ -138,10 +140,14 @@ def partnership_out(p) -> dict:
 @paged
 @requires("partners.view")
 def list_partnerships(request, state: State | None = None, kind: Kind | None = None, q: str = "",
-                      health: Literal["dimmed", "healthy"] | None = None):
-    """Partnerships, filtered by state, kind, health or words of the city's name."""
-    return mapped(selectors.partnerships(org=request.org, state=state, kind=kind, query=q, health=health),
-                  partnership_out)
+                      health: Literal["dimmed", "healthy"] | None = None, archived: bool = False):
+    """Partnerships, filtered by state, kind, health or words of the city's name.
+
+    Archived partnerships are left out; `archived=true` (owners) lists only those."""
+    if archived:
+        enforce(request, "partners.restore")
+    return mapped(selectors.partnerships(org=request.org, state=state, kind=kind, query=q, health=health,
+                                         archived=archived), partnership_out)
 
 
 @router.post("/partnerships", response={201: PartnershipOut}, operation_id="partners_create")
@@ -170,6 +176,24 @@ def update_partnership(request, public_id: uuid.UUID, payload: PartnershipPatch)
     p = selectors.partnership(org=request.org, public_id=public_id)
     services.update_partnership(org=request.org, actor=request.user, partnership=p,
                                 **payload.dict(exclude_unset=True))
+    return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
+
+
+@router.post("/partnerships/{public_id}/archive", response=PartnershipOut, operation_id="partners_archive")
+@requires("partners.edit")
+def archive_partnership(request, public_id: uuid.UUID):
+    """Archive a partnership: out of the lists, dashboard, calendar, exports and sharing; kept with its history."""
+    p = selectors.partnership(org=request.org, public_id=public_id)
+    services.archive_partnership(org=request.org, actor=request.user, partnership=p)
+    return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
+
+
+@router.post("/partnerships/{public_id}/restore", response=PartnershipOut, operation_id="partners_restore")
+@requires("partners.restore")
+def restore_partnership(request, public_id: uuid.UUID):
+    """Bring an archived partnership back (owners)."""
+    p = selectors.partnership(org=request.org, public_id=public_id)
+    services.restore_partnership(org=request.org, actor=request.user, partnership=p)
     return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
 
 

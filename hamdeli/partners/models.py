@@ -10,7 +10,7 @@ from django_fsm import FSMField, transition
 
 from hamdeli.core.dates import today
 from hamdeli.core.localized import LocalizedTextField, localized_str
-from hamdeli.core.models import TenantModel
+from hamdeli.core.models import Archivable, TenantModel
 
 
 class PartnershipKind(models.TextChoices):
@@ -34,7 +34,7 @@ S = PartnershipState
 STANDING_STATES = (S.SIGNED, S.ACTIVE, S.DORMANT)
 
 
-class Partnership(TenantModel):
+class Partnership(Archivable, TenantModel):
     """The org's city paired with another city. Its state only moves through the transitions below."""
 
     city = models.ForeignKey("places.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))

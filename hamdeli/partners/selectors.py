@@ -38,8 +38,11 @@ def with_ordinals(qs):
 
 
 def partnerships(*, org, state: str | None = None, kind: str | None = None, query: str = "",
-                 health: str | None = None, country: str | None = None, as_of: dt.date | None = None):
-    qs = with_ordinals(Partnership.objects.filter(org=org).select_related("org", "city", "city__country")
+                 health: str | None = None, country: str | None = None, as_of: dt.date | None = None,
+                 archived: bool = False):
+    """The org's partnerships, narrowed; the archived ones are left out (`archived=True`: only those)."""
+    qs = with_ordinals(Partnership.objects.filter(org=org, archived_at__isnull=not archived)
+                       .select_related("org", "city", "city__country")
                        .annotate(last_contact_on=Max("interactions__occurred_on")))
     if state:
         qs = qs.filter(state=state)
@@ -79,13 +82,13 @@ def sorts() -> dict:
 def partner_countries(*, org) -> list[tuple[str, str]]:
     """(code, name) of the countries of the org's partners, by name."""
     countries = {c.code: c.name for c in places.countries().filter(
-        pk__in=Partnership.objects.filter(org=org).values("city__country_id"))}
+        pk__in=Partnership.objects.filter(org=org).active().values("city__country_id"))}
     return sorted(countries.items(), key=lambda pair: python_alphabetical(pair[1]))
 
 
 def partnership(*, org, public_id) -> Partnership:
     return get_object_or_404(
-        with_ordinals(Partnership.objects.filter(org=org).select_related("org", "city", "city__country")
+        with_ordinals(Partnership.objects.filter(org=org).select_related("org", "city", "city__country", "archived_by")
                       .annotate(last_contact_on=Max("interactions__occurred_on"))),
         public_id=public_id,
     )
@@ -178,12 +181,12 @@ def interactions(*, org, partnership: Partnership):
 
 
 def counts_by_state(*, org) -> list[tuple[str, str, int]]:
-    counts = dict(Partnership.objects.filter(org=org).values_list("state").annotate(n=Count("pk")))
+    counts = dict(Partnership.objects.filter(org=org).active().values_list("state").annotate(n=Count("pk")))
     return [(state.value, state.label, counts.get(state.value, 0)) for state in PartnershipState]
 
 
 def counts_by_kind(*, org) -> list[tuple[str, str, int]]:
-    counts = dict(Partnership.objects.filter(org=org).exclude(state="ended").values_list("kind")
+    counts = dict(Partnership.objects.filter(org=org).active().exclude(state="ended").values_list("kind")
                   .annotate(n=Count("pk")))
     return [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in PartnershipKind]
 
@@ -201,7 +204,7 @@ def upcoming_renewals(*, org, within_days: int, as_of: dt.date | None = None) ->
     until = as_of + dt.timedelta(days=within_days)
     items = [
         Renewal(p.renewal_due_on, str(p.city), "partnership", str(p.public_id))
-        for p in Partnership.objects.filter(org=org, renewal_due_on__range=(as_of, until))
+        for p in Partnership.objects.filter(org=org, renewal_due_on__range=(as_of, until)).active()
         .exclude(state="ended").select_related("city")
     ]
     items += [
@@ -231,13 +234,13 @@ def network_membership(*, org, public_id) -> NetworkMembership:
 
 
 def partner_cities(org):
-    """Ids of the cities the org has an open (not ended) partnership with."""
-    return Partnership.objects.filter(org=org).exclude(state=PartnershipState.ENDED).values("city_id")
+    """Ids of the cities the org has an open (not ended, not archived) partnership with."""
+    return Partnership.objects.filter(org=org).active().exclude(state=PartnershipState.ENDED).values("city_id")
 
 
 def orgs_partnered_with(city_id):
-    """Ids of the orgs that have an open partnership with this city (whose partner the city is)."""
-    return Partnership.objects.filter(city_id=city_id).exclude(state=PartnershipState.ENDED).values("org_id")
+    """Ids of the orgs that have an open (not archived) partnership with this city (whose partner it is)."""
+    return Partnership.objects.filter(city_id=city_id).active().exclude(state=PartnershipState.ENDED).values("org_id")
 
 
 def member_networks(org):
@@ -250,4 +253,5 @@ def partner_import(*, org, public_id) -> PartnerImport:
 
 
 def partnerships_for_export(*, org):
-    return Partnership.objects.filter(org=org).select_related("city").order_by("city__name_en", "created_at")
+    """What the partners export writes: the archived partnerships are left out."""
+    return Partnership.objects.filter(org=org).active().select_related("city").order_by("city__name_en", "created_at")

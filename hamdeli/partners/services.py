@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
-from hamdeli.core import audit
+from hamdeli.core import archiving, audit
 from hamdeli.core.dates import today
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.files import AGREEMENT_SCANS, check_upload
@@ -62,13 +62,22 @@ def _check_fields(fields: dict) -> dict:
     return fields
 
 
+def _refuse_second_open(org, city) -> None:
+    """One open (not ended) partnership per city, archived or not: an archived one is restored instead."""
+    found = Partnership.objects.filter(org=org, city=city).exclude(state="ended").first()
+    if found is not None and found.archived:
+        raise Conflict(_("The open partnership with this city is archived: an owner can restore it."),
+                       fields={"city": _("This city is already a partner.")})
+    if found is not None:
+        raise Conflict(_("There is already an open partnership with this city."),
+                       fields={"city": _("This city is already a partner.")})
+
+
 @transaction.atomic
 def create_partnership(*, org, actor, city: City | None, **fields) -> Partnership:
     require_fields(city=city)
     _check_fields(fields)
-    if Partnership.objects.filter(org=org, city=city).exclude(state="ended").exists():
-        raise Conflict(_("There is already an open partnership with this city."),
-                       fields={"city": _("This city is already a partner.")})
+    _refuse_second_open(org, city)
     if city.pk == org.city_id:
         raise ValidationFailed(_("A city cannot partner with itself."),
                                fields={"city": _("Choose another city.")})
@@ -100,10 +109,8 @@ def record_agreement(*, org, actor, city: City | None, state: str, kind: str = P
         raise ValidationFailed(_("Some fields are not valid."), fields={"kind": _("Choose one of the allowed values.")})
     if city.pk == org.city_id:
         raise ValidationFailed(_("A city cannot partner with itself."), fields={"city": _("Choose another city.")})
-    if state != PartnershipState.ENDED and Partnership.objects.filter(org=org, city=city).exclude(
-            state="ended").exists():
-        raise Conflict(_("There is already an open partnership with this city."),
-                       fields={"city": _("This city is already a partner.")})
+    if state != PartnershipState.ENDED:
+        _refuse_second_open(org, city)
     partnership = Partnership(org=org, city=city, kind=kind, state=state, signed_on=signed_on,
                               ended_on=ended_on, proposed_on=proposed_on,
                               council_resolution_number=council_resolution_number[:50], notes=notes)
@@ -213,13 +220,27 @@ def record_contact(*, org, actor, city_id: int, occurred_on: dt.date, kind: str,
     """Called by other apps (letters, aid): counts as contact with the org's open partnership with
     this city, if there is one. Idempotent per (source, source_ref). A date in the future is refused
     (422 naming the caller's `date_field`)."""
-    partnership = (Partnership.objects.filter(org=org, city_id=city_id).exclude(state="ended")
+    partnership = (Partnership.objects.filter(org=org, city_id=city_id).active().exclude(state="ended")
                    .order_by("-created_at").first())
     if partnership is None:
         return None
     return record_interaction(org=org, actor=actor, partnership=partnership, occurred_on=occurred_on,
                               kind=kind, summary=summary[:500], source=source, source_ref=source_ref,
                               date_field=date_field)
+
+
+@transaction.atomic
+def archive_partnership(*, org, actor, partnership: Partnership) -> Partnership:
+    """Set a partnership aside: out of the lists, the dashboard, the calendar, exports and the sharing
+    between partner offices; its record and history stay."""
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk, org=org)
+    return archiving.archive(org=org, actor=actor, obj=partnership, action="partnership.archived")
+
+
+@transaction.atomic
+def restore_partnership(*, org, actor, partnership: Partnership) -> Partnership:
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk, org=org)
+    return archiving.restore(org=org, actor=actor, obj=partnership, action="partnership.restored")
 
 
 MEMBERSHIP_FIELDS = ["renewal_due_on", "focal_point", "joining_steps", "notes"]

@@ -1,5 +1,6 @@
 """Pages for partners and networks. Business rules live in services; these only wire forms to them."""
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,7 +11,7 @@ from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.listing import Listing, render_list
-from hamdeli.core.permissions import requires
+from hamdeli.core.permissions import has_perm, requires
 from hamdeli.partners import charts, forms, selectors, services
 
 COLUMNS = [("city", gettext_lazy("City")), ("country", gettext_lazy("Country")), ("kind", gettext_lazy("Kind")),
@@ -20,9 +21,10 @@ COLUMNS = [("city", gettext_lazy("City")), ("country", gettext_lazy("Country")),
 
 @requires("partners.view")
 def partner_list(request):
-    filters = forms.PartnerFilterForm(request.GET or None, org=request.org)
-    listing = Listing(request, selectors.partnerships(org=request.org, **filters.values()), sorts=selectors.sorts(),
-                      default="city", columns=COLUMNS)
+    filters = forms.PartnerFilterForm(request.GET or None, org=request.org).offer_archived(
+        has_perm(request, "partners.restore"))
+    found = selectors.partnerships(org=request.org, archived=filters.archived_only, **filters.values())
+    listing = Listing(request, found, sorts=selectors.sorts(), default="city", columns=COLUMNS)
     rows = [(p, selectors.health(p), selectors.ordinal(p)) for p in listing.page]
     return render_list(request, "partners/list.html", "partners/_results.html",
                        {"filters": filters, "listing": listing, "rows": rows})
@@ -91,6 +93,29 @@ def _detail_page(request, partnership, transition_form=None, interaction_form=No
         "transition_form": transition_form or forms.TransitionForm(record=partnership),
         "interaction_form": interaction_form or forms.InteractionForm(),
     }, status=status)
+
+
+@require_POST
+@requires("partners.edit")
+def partner_archive(request, public_id):
+    return _archive_step(request, public_id, services.archive_partnership, _("The partnership is archived."))
+
+
+@require_POST
+@requires("partners.restore")
+def partner_restore(request, public_id):
+    return _archive_step(request, public_id, services.restore_partnership, _("The partnership is restored."))
+
+
+def _archive_step(request, public_id, step, done: str):
+    partnership = selectors.partnership(org=request.org, public_id=public_id)
+    try:
+        step(org=request.org, actor=request.user, partnership=partnership)
+    except ServiceError as exc:  # archived or restored meanwhile (another tab): say so on its page
+        messages.error(request, exc.message)
+        return _detail_page(request, partnership, status=exc.status)
+    messages.success(request, done)
+    return redirect("partners:detail", public_id=public_id)
 
 
 @require_POST

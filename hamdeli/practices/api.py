@@ -13,7 +13,7 @@ from hamdeli.core import files
 from hamdeli.core.boundary import Date, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, next_url, paged
-from hamdeli.core.permissions import PUBLIC, requires
+from hamdeli.core.permissions import PUBLIC, enforce, requires
 from hamdeli.partners.models import Network
 from hamdeli.places import selectors as places
 from hamdeli.practices import exchange, selectors, services
@@ -50,6 +50,7 @@ class PracticeOut(Schema):
     visibility: str
     network: str | None
     languages: list[str]
+    archived_at: dt.datetime | None = None
 
 
 class PracticeIn(Schema):
@@ -177,7 +178,8 @@ def practice_out(p, org=None) -> dict:
                 "started_on", "ended_on", "cost_currency", "contact_name", "contact_email", "links",
                 "visibility")},
             "cost": float(p.cost) if p.cost is not None else None,
-            "network": p.network.slug if p.network_id else None, "languages": p.languages.split()}
+            "network": p.network.slug if p.network_id else None, "languages": p.languages.split(),
+            "archived_at": p.archived_at}
 
 
 def _resolve(data: dict) -> dict:
@@ -199,9 +201,13 @@ def _resolve(data: dict) -> dict:
 def search_practices(request, q: str = "", mode: Literal[MODES] = "hybrid", topic: str = "", country: str = "",
                      language: str = "", phase: str = "", instrument: str = "", crisis: str = "",
                      date_from: Date | None = None, date_to: Date | None = None, limit: int = 20,
-                     offset: int = 0):
-    """Search the practices you may see (keyword, semantic or hybrid), or list them."""
-    filters = Filters(topic, country, language, phase, instrument, crisis, date_from, date_to)
+                     offset: int = 0, archived: bool = False):
+    """Search the practices you may see (keyword, semantic or hybrid), or list them.
+
+    Archived practices are left out; `archived=true` (owners) searches or lists your archived ones instead."""
+    if archived:
+        enforce(request, "practices.restore")
+    filters = Filters(topic, country, language, phase, instrument, crisis, date_from, date_to, archived)
     if not q.strip():  # no words: the practices the filters leave, newest first
         qs = candidates(request.org, filters).select_related("city", "org", "network")
         offset, limit = min(max(offset, 0), 1_000_000), min(max(limit, 1), 200)
@@ -252,10 +258,26 @@ def update_practice(request, public_id: uuid.UUID, payload: PracticePatch):
 @router.delete("/practices/{public_id}", response={204: None}, operation_id="practices_delete")
 @requires("practices.edit")
 def delete_practice(request, public_id: uuid.UUID):
-    """Remove one of your practices."""
+    """Refused: a practice is archived, not deleted (409 `archive_instead`; see `…/archive`)."""
     services.delete_practice(org=request.org, actor=request.user,
                              practice=selectors.own_practice(org=request.org, public_id=public_id))
     return Status(204, None)
+
+
+@router.post("/practices/{public_id}/archive", response=PracticeOut, operation_id="practices_archive")
+@requires("practices.edit")
+def archive_practice(request, public_id: uuid.UUID):
+    """Archive one of your practices: hidden from lists, searches, partners and the exchange; kept with its history."""
+    practice = selectors.own_practice(org=request.org, public_id=public_id)
+    return practice_out(services.archive_practice(org=request.org, actor=request.user, practice=practice), request.org)
+
+
+@router.post("/practices/{public_id}/restore", response=PracticeOut, operation_id="practices_restore")
+@requires("practices.restore")
+def restore_practice(request, public_id: uuid.UUID):
+    """Bring one of your archived practices back (owners)."""
+    practice = selectors.own_practice(org=request.org, public_id=public_id)
+    return practice_out(services.restore_practice(org=request.org, actor=request.user, practice=practice), request.org)
 
 
 @router.get("/practices/{public_id}/attachments", response=list[PracticeAttachmentOut],

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core.localized import LocalizedTextField, localized_str
-from hamdeli.core.models import Organization, TenantModel
+from hamdeli.core.models import Archivable, Organization, TenantModel
 
 
 class Crisis(models.TextChoices):
@@ -55,7 +55,7 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
 
 
-class Practice(TenantModel):
+class Practice(Archivable, TenantModel):
     """What a city did, written in one or more languages. `org` recorded it; `city` ran it (the org's
     own city, or another city whose practice the org records on its behalf, e.g. from a network site)."""
 

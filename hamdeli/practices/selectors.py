@@ -22,13 +22,16 @@ from hamdeli.practices.models import (
 def visible_practices(org):
     """Practices this org may read: its own, public ones, ones shared with partners by an org that has
     an open partnership with this org's city, and ones shared with a network this org is a member of.
-    With org None (a visitor), public ones only. Every condition is a subquery: no joins."""
+    With org None (a visitor), public ones only. Every condition is a subquery: no joins.
+
+    An archived practice is no longer shared with anyone: only its own org reads it (by its link); lists
+    and searches leave it out (`search.engine.candidates`)."""
     shared = Q(visibility=Visibility.PUBLIC)
     if org is None:
-        return Practice.objects.filter(shared)
+        return Practice.objects.filter(shared, archived_at__isnull=True)
     shared |= Q(visibility=Visibility.PARTNERS, org_id__in=partners.orgs_partnered_with(org.city_id))
     shared |= Q(visibility=Visibility.NETWORK, network_id__in=partners.member_networks(org))
-    return Practice.objects.filter(Q(org=org) | shared)
+    return Practice.objects.filter(Q(org=org) | (shared & Q(archived_at__isnull=True)))
 
 
 def sorts() -> dict:
@@ -53,7 +56,8 @@ def listing_rows(candidates):
 
 def practice(*, org, public_id) -> Practice:
     """One practice this org may read (404 otherwise, including another org's private one)."""
-    return get_object_or_404(visible_practices(org).select_related("city", "city__country", "org", "network"),
+    return get_object_or_404(visible_practices(org).select_related("city", "city__country", "org", "network",
+                                                                    "archived_by"),
                              public_id=public_id)
 
 
@@ -64,7 +68,7 @@ def own_practice(*, org, public_id) -> Practice:
 
 
 def public_practice(public_id) -> Practice:
-    return get_object_or_404(Practice.objects.filter(visibility=Visibility.PUBLIC)
+    return get_object_or_404(Practice.objects.filter(visibility=Visibility.PUBLIC, archived_at__isnull=True)
                              .select_related("city", "city__country", "org"), public_id=public_id)
 
 
@@ -74,7 +78,8 @@ def attachment(*, practice: Practice, public_id) -> PracticeAttachment:
 
 
 def own_practices(*, org):
-    return Practice.objects.filter(org=org).select_related("city", "city__country")
+    """The org's practices for its export: the archived ones are left out."""
+    return Practice.objects.filter(org=org, archived_at__isnull=True).select_related("city", "city__country")
 
 
 def impacts(*, org):
@@ -95,7 +100,8 @@ def cities_ahead(*, org, crisis: str, topic: str | None = None) -> list[tuple[Pr
     hit.update({i.city_id: i.hit_on for i in CrisisImpact.objects.filter(crisis=crisis, city_id=F("org__city_id"))
                 .exclude(org=org)})
     earlier = {city_id: on for city_id, on in hit.items() if on < ours.hit_on}
-    qs = (visible_practices(org).filter(crisis=crisis, city_id__in=list(earlier)).exclude(city_id=org.city_id)
+    qs = (visible_practices(org).filter(crisis=crisis, city_id__in=list(earlier), archived_at__isnull=True)
+          .exclude(city_id=org.city_id)
           .select_related("city", "city__country", "org", "network").defer("embedding"))
     if topic:
         qs = qs.filter(topics_key__contains=f" {topic} ")

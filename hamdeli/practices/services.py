@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamdeli.core import audit
-from hamdeli.core.errors import ValidationFailed
+from hamdeli.core import archiving, audit
+from hamdeli.core.errors import Conflict, ValidationFailed
 from hamdeli.core.files import check_upload, delete_on_commit, removing_file_on_failure
 from hamdeli.core.localized import clean_localized
 from hamdeli.core.weblinks import is_web_address
@@ -177,13 +177,24 @@ def update_practice(*, org, actor, practice: Practice, **data) -> Practice:
     return practice
 
 
-@transaction.atomic
 def delete_practice(*, org, actor, practice: Practice) -> None:
+    """A practice is never deleted: it has no draft state, and whoever read it may want it back. It is
+    archived instead (`archive_practice`), which keeps its files and history; an owner can restore it."""
+    raise Conflict(_("A practice is not deleted: archive it instead (an owner can restore it)."),
+                   code="archive_instead")
+
+
+@transaction.atomic
+def archive_practice(*, org, actor, practice: Practice) -> Practice:
+    """Hide one of the org's practices from lists, searches, the exchange, partners and exports."""
     practice = Practice.objects.select_for_update().get(pk=practice.pk, org=org)
-    audit.record(org=org, actor=actor, action="practice.deleted", obj=practice, before=_snapshot(practice))
-    files = [a.file for a in practice.attachments.all()]
-    practice.delete()
-    delete_on_commit(*files)  # a rolled-back delete keeps them
+    return archiving.archive(org=org, actor=actor, obj=practice, action="practice.archived")
+
+
+@transaction.atomic
+def restore_practice(*, org, actor, practice: Practice) -> Practice:
+    practice = Practice.objects.select_for_update().get(pk=practice.pk, org=org)
+    return archiving.restore(org=org, actor=actor, obj=practice, action="practice.restored")
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Pages for practices. Business rules live in services and selectors; these wire forms to them."""
 
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from hamdeli.core.clients import client_ip
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.listing import Listing
-from hamdeli.core.permissions import PUBLIC, requires
+from hamdeli.core.permissions import PUBLIC, has_perm, requires
 from hamdeli.places import selectors as places
 from hamdeli.practices import exchange, facets, forms, selectors, services
 from hamdeli.practices.models import Crisis
@@ -28,14 +29,16 @@ COLUMNS = [("title", _lazy("Title")), ("city", _lazy("City")), ("crisis", _lazy(
 
 
 def _search_page(request, org, template):
-    form = forms.SearchForm(request.GET or None)
+    owner = org is not None and has_perm(request, "practices.restore")  # the public exchange has no archive
+    form = forms.SearchForm(request.GET or None).offer_archived(owner)
     data = {}
     if form.is_bound:
         form.is_valid()  # a field that does not read (a mistyped date) is left out and shown with its error
         data = form.cleaned_data
     query = data.get("q", "")
     results, panel, active, pages = None, [], [], {}
-    filters = Filters(**{k: data.get(k) or ("" if k not in ("date_from", "date_to") else None) for k in FILTERS})
+    filters = Filters(**{k: data.get(k) or ("" if k not in ("date_from", "date_to") else None) for k in FILTERS},
+                      archived=form.archived_only)
     if query.strip():
         calendar = facets.page_calendar()
         number = _page_number(request)
@@ -49,7 +52,7 @@ def _search_page(request, org, template):
     # No words: the practices the filters leave (all the office may read when none is set), a page at a time.
     listing = None if results else Listing(request, selectors.listing_rows(candidates(org, filters)),
                                            sorts=selectors.sorts(), default="-started", columns=COLUMNS,
-                                           filters=FILTERS)
+                                           filters=(*FILTERS, "archived"))
     return render(request, template, {"form": form, "results": results, "listing": listing, "facet_panel": panel,
                                       "active_filters": active, "pages": pages})
 
@@ -119,10 +122,26 @@ def practice_detail(request, public_id, attachment_form=None, status=200):
 
 @require_POST
 @requires("practices.edit")
-def practice_delete(request, public_id):
+def practice_archive(request, public_id):
     practice = selectors.own_practice(org=request.org, public_id=public_id)
-    services.delete_practice(org=request.org, actor=request.user, practice=practice)
-    return redirect("practices:list")
+    return _archive_step(request, practice, services.archive_practice, _("The practice is archived."))
+
+
+@require_POST
+@requires("practices.restore")
+def practice_restore(request, public_id):
+    practice = selectors.own_practice(org=request.org, public_id=public_id)
+    return _archive_step(request, practice, services.restore_practice, _("The practice is restored."))
+
+
+def _archive_step(request, practice, step, done: str):
+    try:
+        step(org=request.org, actor=request.user, practice=practice)
+    except ServiceError as exc:  # archived or restored meanwhile (another tab): say so on its page
+        messages.error(request, exc.message)
+        return practice_detail.__wrapped__(request, practice.public_id, status=exc.status)
+    messages.success(request, done)
+    return redirect("practices:detail", public_id=practice.public_id)
 
 
 @require_POST

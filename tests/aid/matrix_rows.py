@@ -16,6 +16,9 @@ def build(world):
     a.item = services.create_item(
         org=org, actor=actor, code="matrix-item", name={"fa": "ماسک", "en": "Mask"}, unit_value=1, currency="CNY"
     )
+    a.spare_item = services.create_item(org=org, actor=actor, code="matrix-spare", name={"en": "Spare"})
+    a.archived_item = services.archive_item(org=org, actor=actor, item=services.create_item(
+        org=org, actor=actor, code="matrix-archived", name={"en": "Archived"}))
     a.donor = services.create_party(
         org=org, actor=actor, name={"fa": "matrix-donor", "en": "matrix-donor"}, kind="city"
     )
@@ -178,6 +181,10 @@ ROWS = [
         ok=(302,),
         body=page_form(lambda w: {"code": "gown", "name_fa": "گان", "name_en": "Gown", "base_unit": "piece"}),
     ),
+    Row("aid:item_archive", method="post", write=True, ok=(302,), params=pid("spare_item"),
+        body=page_form(lambda w: {})),
+    Row("aid:item_restore", method="post", write=True, ok=(302,), params=pid("archived_item"), role="owner",
+        body=page_form(lambda w: {})),
     Row(
         "aid:party_create",
         method="post",
@@ -347,6 +354,8 @@ ROWS = [
     # API
     Row("aid_items_list", marker=lambda w: "matrix-item", stores=OWN_STORES),
     Row("aid_items_create", method="post", write=True, ok=(201,), body=lambda w: {"code": "gown", "name": {"en": "G"}}),
+    Row("aid_items_archive", method="post", write=True, params=pid("spare_item")),
+    Row("aid_items_restore", method="post", write=True, params=pid("archived_item"), role="owner"),
     Row("aid_parties_list", marker=lambda w: "matrix-donor", stores=OWN_STORES),
     Row(
         "aid_parties_create",

@@ -16,6 +16,9 @@ def build(world):
     world.incoming = services.register_letter(
         org=world.org, actor=world.officer, direction="in", subject="incoming", sender_city=world.cities["xian"],
         registered_on=dt.date(2020, 2, 10))
+    world.archived_letter = services.archive_letter(org=world.org, actor=world.officer, letter=services.register_letter(
+        org=world.org, actor=world.officer, direction="in", subject="archived", sender_city=world.cities["xian"],
+        registered_on=dt.date(2020, 2, 11)))
     world.template = services.save_template(
         org=world.org, actor=world.officer, name="matrix-marker-template", occasion="greeting",
         subject={"fa": "تبریک", "en": "Greetings"}, body={"fa": "با درود به {official}", "en": "Dear {official}"})
@@ -26,6 +29,14 @@ def build(world):
 
 def _l(w):
     return {"public_id": w.letter.public_id}
+
+
+def _in(w):
+    return {"public_id": w.incoming.public_id}
+
+
+def _al(w):
+    return {"public_id": w.archived_letter.public_id}
 
 
 def _a(w):
@@ -57,6 +68,9 @@ ROWS = [
         body=lambda w: {"template": w.template.pk, "occasion": "greeting", "language": "en",
                         "recipient_city": w.cities["xian"].pk}),
     Row("correspondence:detail", params=_l),
+    Row("correspondence:delete", method="post", write=True, params=_l, ok=(302,)),  # a draft
+    Row("correspondence:archive", method="post", write=True, params=_in, ok=(302,)),
+    Row("correspondence:restore", method="post", write=True, params=_al, ok=(302,), role="owner"),
     Row("correspondence:edit", params=_l),
     Row("correspondence:edit", method="post", write=True, params=_l, ok=(302,),
         body=lambda w: {"subject": "changed", "occasion": "greeting", "language": "en",
@@ -83,6 +97,9 @@ ROWS = [
     Row("letters_create", method="post", write=True, ok=(201,),
         body=lambda w: {"direction": "out", "subject": "api", "recipient_org": "UCLG"}),
     Row("letters_get", params=_l),
+    Row("letters_delete", method="delete", write=True, params=_l, ok=(204,)),  # a draft
+    Row("letters_archive", method="post", write=True, params=_in),
+    Row("letters_restore", method="post", write=True, params=_al, role="owner"),
     Row("letters_update", method="patch", write=True, params=_l, body=lambda w: {"subject": "patched"}),
     Row("letters_transition", method="post", write=True, params=_l, body=lambda w: {"action": "submit", "on": DAY}),
     Row("letters_events", params=_l),

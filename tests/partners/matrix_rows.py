@@ -10,6 +10,9 @@ from tests.matrix import Row
 def build(world):
     world.partnership = services.create_partnership(
         org=world.org, actor=world.officer, city=world.cities["barcelona"], notes="matrix-marker-partner")
+    world.archived_partnership = services.archive_partnership(
+        org=world.org, actor=world.officer, partnership=services.create_partnership(
+            org=world.org, actor=world.officer, city=world.cities["guangzhou"]))
     world.partner_import = services.start_import(org=world.org, actor=world.officer, filename="partners.csv",
                                                  content=IMPORT_CSV)
     world.network = Network.objects.get(slug="metropolis")
@@ -32,6 +35,10 @@ def _p(w):
     return {"public_id": w.partnership.public_id}
 
 
+def _ap(w):
+    return {"public_id": w.archived_partnership.public_id}
+
+
 def _m(w):
     return {"public_id": w.membership.public_id}
 
@@ -51,6 +58,8 @@ ROWS = [
         body=lambda w: {"action": "submit_bill", "on": "1398/12/01"}),
     Row("partners:add_interaction", method="post", write=True, params=_p, ok=(302,),
         body=lambda w: {"occurred_on": "1399/01/05", "kind": "letter", "summary": "hello"}),
+    Row("partners:archive", method="post", write=True, params=_p, ok=(302,)),
+    Row("partners:restore", method="post", write=True, params=_ap, ok=(302,), role="owner"),
     Row("partners:agreement", params=_p, ok=(404,)),  # no scan uploaded: 404 even for the officer
     Row("partners:import"),
     Row("partners:import", method="post", write=True, ok=(302,),
@@ -73,6 +82,8 @@ ROWS = [
     Row("partners_create", method="post", write=True, ok=(201,),
         body=lambda w: {"city_geonameid": w.cities["hyderabad"].pk}),
     Row("partners_get", params=_p),
+    Row("partners_archive", method="post", write=True, params=_p),
+    Row("partners_restore", method="post", write=True, params=_ap, role="owner"),
     Row("partners_update", method="patch", write=True, params=_p, body=lambda w: {"notes": "changed"}),
     Row("partners_transition", method="post", write=True, params=_p,
         body=lambda w: {"action": "submit_bill", "on": DAY}),

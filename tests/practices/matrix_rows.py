@@ -12,6 +12,9 @@ def build(world):
     world.public_practice = services.create_practice(
         org=world.org, actor=world.officer, title={"en": "Open library of masks"}, topics=["education"],
         visibility="public")
+    world.archived_practice = services.archive_practice(
+        org=world.org, actor=world.officer, practice=services.create_practice(
+            org=world.org, actor=world.officer, title={"en": "An archived practice"}, topics=["education"]))
     world.impact = services.record_impact(org=world.org, actor=world.officer, crisis="covid19",
                                           hit_on=__import__("datetime").date(2020, 2, 20), note="matrix-marker-impact")
     world.attachment = services.add_attachment(org=world.org, actor=world.officer, practice=world.practice,
@@ -24,6 +27,10 @@ def build(world):
 
 def _p(w):
     return {"public_id": w.practice.public_id}
+
+
+def _ap(w):
+    return {"public_id": w.archived_practice.public_id}
 
 
 def _pub(w):
@@ -61,7 +68,8 @@ ROWS = [
     Row("practices:detail", params=_p),
     Row("practices:edit", params=_p),
     Row("practices:edit", method="post", write=True, params=_p, ok=(302,), body=lambda w: FORM),
-    Row("practices:delete", method="post", write=True, params=_p, ok=(302,)),
+    Row("practices:archive", method="post", write=True, params=_p, ok=(302,)),
+    Row("practices:restore", method="post", write=True, params=_ap, ok=(302,), role="owner"),
     Row("practices:attach", method="post", write=True, params=_p, ok=(302,), body=lambda w: {"file": _pdf_upload()}),
     Row("practices:attachment", params=_att),
     Row("practices:attachment_remove", method="post", write=True, params=_att, ok=(302,)),
@@ -85,7 +93,9 @@ ROWS = [
     Row("practices_create", method="post", write=True, ok=(201,), body=lambda w: API),
     Row("practices_get", params=_p),
     Row("practices_update", method="patch", write=True, params=_p, body=lambda w: {"cost": 10}),
-    Row("practices_delete", method="delete", write=True, params=_p, ok=(204,)),
+    Row("practices_delete", method="delete", write=True, params=_p, ok=(409,)),  # archived, never deleted
+    Row("practices_archive", method="post", write=True, params=_p),
+    Row("practices_restore", method="post", write=True, params=_ap, role="owner"),
     Row("practices_attachments", params=_p),
     Row("practices_attachment_upload", method="post", write=True, params=_p, ok=(201,), multipart=True,
         body=lambda w: {"file": _pdf_upload()}),

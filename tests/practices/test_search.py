@@ -139,7 +139,7 @@ def test_saving_updates_the_keyword_index(org, officer, make_practice):
     services.update_practice(org=org, actor=officer, practice=p, title={"en": "ferry pier"})
     assert _top(org, "tram") == []
     assert _top(org, "ferry") == [{"en": "ferry pier"}]
-    services.delete_practice(org=org, actor=officer, practice=p)
+    services.archive_practice(org=org, actor=officer, practice=p)
     assert _top(org, "ferry") == []
 
 

@@ -37,6 +37,7 @@ class Filters:
     crisis: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    archived: bool = False  # the org's own archived practices instead of the readable ones (owners)
 
 
 @dataclass
@@ -67,8 +68,13 @@ class Results:
 
 
 def candidates(org, filters: Filters):
-    """Practices the org may read, narrowed by the filters; subqueries only (keyword engines need that)."""
+    """Practices the org may read, narrowed by the filters; subqueries only (keyword engines need that).
+    Archived practices are left out, unless the filters ask for the org's own archived ones."""
     qs = selectors.visible_practices(org)
+    if filters.archived and org is not None:
+        qs = qs.filter(org=org, archived_at__isnull=False)
+    else:
+        qs = qs.filter(archived_at__isnull=True)
     if filters.topic:
         qs = qs.filter(topics_key__contains=f" {filters.topic} ")
     if filters.country:
