@@ -35,7 +35,7 @@ def dashboard(request):
         "by_state": by_state,
         "state_chart": charts.figure("chart-states", _("Partners by state"), charts.partners_by_state(by_state)),
         "figures": [f for f in figures if f],
-        "map": charts.map_figure("chart-map", _("Partner cities on the map"), charts.partners_map(request.org)),
+        "map": charts.partners_map_figure(request.org),
         "by_kind": partners.counts_by_kind(org=request.org),
         "dimmed": [(p, partners.health(p)) for p in dimmed],
         "renewals": partners.upcoming_renewals(org=request.org, within_days=settings.UPCOMING_DAYS),
