@@ -14,6 +14,7 @@ HERE = Path(__file__).resolve().parent
 PAGES = {"dashboard": "/dashboard/", "partners": "/partners/", "networks": "/networks/", "letters": "/letters/",
          "calendar": "/calendar/", "aid": "/aid/", "aid-flow": "/aid/flow/", "pledges": "/aid/pledges/",
          "campaigns": "/campaigns/", "practices": "/practices/", "exchange": "/exchange/"}
+README = {"dashboard-fa": "/dashboard/", "exchange-fa": "/exchange/?q=%D9%85%D8%A7%D8%B3%DA%A9&country=CN"}
 
 
 def main(base="http://127.0.0.1:8000"):
@@ -34,6 +35,14 @@ def main(base="http://127.0.0.1:8000"):
                     page.goto(base + path)
                     page.wait_for_load_state("networkidle")
                     page.screenshot(path=str(HERE / f"{name}-{lang}-{width}.png"), full_page=True)
+        # The README's two pictures: the Persian dashboard, and a Persian search of the public exchange
+        # narrowed to China by a facet.
+        page.context.add_cookies([{"name": "hamdeli_language", "value": "fa", "url": base}])
+        page.set_viewport_size({"width": 1366, "height": 900})
+        for name, path in README.items():
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(HERE / f"{name}.png"), full_page=True)
         browser.close()
 
 

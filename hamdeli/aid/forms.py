@@ -142,13 +142,24 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, org, actor, **kwargs):
+    def __init__(self, *args, org, actor, pledge=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"] = ByPublicId(
             selectors.locations(org=org, actor=actor, real_only=True),
             label=_("Reserve from (outbound)"),
             required=False,
         )
+        if pledge is not None:  # offer only the steps this pledge can take now (a posted one is still checked)
+            steps = selectors.pledge_steps(pledge)
+            self.fields["action"].widget.choices = [c for c in self.fields["action"].choices if c[0] in steps]
+            if not self.is_bound and "cancel" not in steps:
+                del self.fields["reason"]
+            if not self.is_bound and ("accept" not in steps or pledge.direction != Direction.OUTBOUND):
+                del self.fields["source"]
+
+    @property
+    def has_steps(self) -> bool:
+        return bool(self.fields["action"].widget.choices)
 
 
 class BoxesForm(forms.Form):

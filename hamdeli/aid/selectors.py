@@ -6,12 +6,14 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import BooleanField, Case, Max, Q, Sum, Value, When
 from django.shortcuts import get_object_or_404
+from django_fsm import can_proceed
 
 from hamdeli.aid import access
 from hamdeli.aid.models import (
     Balance,
     Box,
     Consignment,
+    Direction,
     InstitutionAccess,
     Item,
     Location,
@@ -21,6 +23,7 @@ from hamdeli.aid.models import (
     Party,
     PartyKind,
     Pledge,
+    PledgeState,
     Reason,
 )
 from hamdeli.core.dates import today
@@ -97,6 +100,20 @@ def with_contents(pledges):
 def pledge(*, org, actor=None, public_id) -> Pledge:
     access.require_office(org, actor)
     return get_object_or_404(Pledge.objects.filter(org=org).select_related("donor", "recipient"), public_id=public_id)
+
+
+def pledge_steps(pledge: Pledge) -> list[str]:
+    """The steps of services.transition_pledge this pledge can take now (the service still checks): an
+    outbound pledge is shipped and delivered by a step, an inbound one by its consignments and boxes."""
+    outbound = pledge.direction == Direction.OUTBOUND
+    possible = {
+        "accept": can_proceed(pledge.accept),
+        "ship": outbound and pledge.state == PledgeState.ACCEPTED,
+        "deliver": outbound and pledge.state == PledgeState.SHIPPED,
+        "close": can_proceed(pledge.close),
+        "cancel": can_proceed(pledge.cancel),
+    }
+    return [step for step, ok in possible.items() if ok]
 
 
 def pledge_ref(*, org, public_id) -> Pledge:

@@ -228,7 +228,7 @@ def _pledge_page(request, pledge, status=200, receive_form=None, **forms):
         "shared_boxes": sharing.shipped_boxes(org=org, link=shared) if shared else [],
         "offer_form": offer_form,
         "consignments": consignments,
-        "transition_form": TransitionForm(org=org, actor=actor),
+        "transition_form": TransitionForm(org=org, actor=actor, pledge=pledge),
         "import_form": ImportForm(),
         "boxes_form": BoxesForm(org=org),
         **forms,
@@ -270,7 +270,7 @@ def pledge_transition(request, public_id):
     return _post_on_pledge(
         request,
         pledge,
-        TransitionForm(request.POST, org=org, actor=actor),
+        TransitionForm(request.POST, org=org, actor=actor, pledge=pledge),
         "transition_form",
         lambda d: services.transition_pledge(org=org, actor=actor, pledge=pledge, **d),
         lambda p: _("Pledge %(pledge)s is now “%(state)s”.") % {"pledge": p, "state": p.get_state_display()},

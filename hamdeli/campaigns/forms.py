@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 
 from hamdeli.campaigns.models import (
     CampaignAction,
@@ -47,6 +48,16 @@ class CampaignForm(forms.Form):
 
 class CampaignTransitionForm(forms.Form):
     action = forms.ChoiceField(label=_("Step"), choices=CampaignAction.choices)
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaign is not None:  # offer only the step the campaign can take now (a posted one is still checked)
+            self.fields["action"].widget.choices = [
+                (value, label) for value, label in CampaignAction.choices if can_proceed(getattr(campaign, value))]
+
+    @property
+    def has_steps(self) -> bool:
+        return bool(self.fields["action"].widget.choices)
 
 
 class DesignSetForm(forms.Form):

@@ -10,6 +10,11 @@ from django.utils import timezone
 from hamdeli.core.models import ApiToken, AuditEntry, Membership, Organization
 
 
+def offices():
+    """Every office on this instance, as the public pages name them."""
+    return Organization.objects.select_related("city").order_by("slug")
+
+
 def memberships_of(user):
     """The offices the user works in now (deactivated memberships left out)."""
     return Membership.objects.filter(user=user, deactivated_at__isnull=True).select_related("org", "org__city")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from hamdeli.core import files, ratelimit
+from hamdeli.core import selectors as core
 from hamdeli.core.clients import client_ip
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
@@ -28,7 +29,7 @@ COLUMNS = [("title", _lazy("Title")), ("city", _lazy("City")), ("crisis", _lazy(
            ("phase", _lazy("Phase")), ("started", _lazy("Started on"))]
 
 
-def _search_page(request, org, template):
+def _search_page(request, org, template, **context):
     owner = org is not None and has_perm(request, "practices.restore")  # the public exchange has no archive
     form = forms.SearchForm(request.GET or None).offer_archived(owner)
     data = {}
@@ -54,7 +55,7 @@ def _search_page(request, org, template):
                                            sorts=selectors.sorts(), default="-started", columns=COLUMNS,
                                            filters=(*FILTERS, "archived"))
     return render(request, template, {"form": form, "results": results, "listing": listing, "facet_panel": panel,
-                                      "active_filters": active, "pages": pages})
+                                      "active_filters": active, "pages": pages, **context})
 
 
 def _page_number(request) -> int:
@@ -266,7 +267,7 @@ def question_read(request, public_id):
 
 @requires(PUBLIC)
 def public_list(request):
-    return _search_page(request, None, "practices/public_list.html")
+    return _search_page(request, None, "practices/public_list.html", offices=core.offices())
 
 
 @requires(PUBLIC)

@@ -1,5 +1,6 @@
-"""The dashboard's charts as plain data: categories and series, drawn by static/web/charts.js with
-ECharts and shown as a table beside it (the table is also what a screen reader and a printer get).
+"""The charts of the dashboard, the partners and the campaigns pages as plain data: categories and
+series, drawn by static/web/charts.js with ECharts and shown as a table beside it (the table is also
+what a screen reader and a printer get).
 
 Months are Jalali with Persian digits in Persian, Gregorian in English; numbers stay numbers here and
 are written in the page's digits by the browser (Intl.NumberFormat)."""
@@ -73,6 +74,7 @@ def campaign_totals(request) -> dict | None:
         return None
     return {
         "kind": "bars",
+        "horizontal": True,  # the formats' names read on one line beside their bars, on a phone too
         "categories": [t.label for t in totals],
         "series": [{"name": str(_("Design sets")), "data": [t.design_sets for t in totals]},
                    {"name": str(_("Placements")), "data": [t.placements for t in totals]}],
@@ -121,8 +123,14 @@ def partners_map(org) -> dict | None:
 
 
 def map_figure(chart_id: str, title: str, chart: dict | None) -> dict | None:
+    """What web/chart.html needs for a map: its points, and the same cities as table rows."""
     if chart is None:
         return None
     rows, columns = chart.pop("rows"), chart.pop("columns")
     return {"id": chart_id, "title": title, "data": chart, "rows": rows, "columns": columns, "map": True,
             "first_column": _("City")}
+
+
+def partners_map_figure(org) -> dict | None:
+    """The partner cities' map as the dashboard and the partners page show it."""
+    return map_figure("chart-map", _("Partner cities on the map"), partners_map(org))

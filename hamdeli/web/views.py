@@ -4,7 +4,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hamdeli.core.models import Organization
+from hamdeli.core import selectors as core
 from hamdeli.core.permissions import PUBLIC, has_perm, requires
 from hamdeli.partners import selectors as partners
 from hamdeli.web import charts, panels
@@ -16,8 +16,7 @@ def home(request):
     pages for a member who works only on aid (an institution's store), rather than a page their role may
     not open."""
     if not request.user.is_authenticated:
-        return render(request, "web/welcome.html", {"offices": Organization.objects.select_related("city")
-                                                    .order_by("slug")})
+        return render(request, "web/welcome.html", {"offices": core.offices()})
     if not has_perm(request, "partners.view") and has_perm(request, "aid.view"):
         return redirect("aid:home")
     return redirect("dashboard")
@@ -35,7 +34,7 @@ def dashboard(request):
         "by_state": by_state,
         "state_chart": charts.figure("chart-states", _("Partners by state"), charts.partners_by_state(by_state)),
         "figures": [f for f in figures if f],
-        "map": charts.map_figure("chart-map", _("Partner cities on the map"), charts.partners_map(request.org)),
+        "map": charts.partners_map_figure(request.org),
         "by_kind": partners.counts_by_kind(org=request.org),
         "dimmed": [(p, partners.health(p)) for p in dimmed],
         "renewals": partners.upcoming_renewals(org=request.org, within_days=settings.UPCOMING_DAYS),

@@ -146,3 +146,22 @@ def test_the_rate_limit_reads_the_address_through_trusted_proxies_only(public, s
         assert _ask(Client(HTTP_X_FORWARDED_FOR="203.0.113.9"), public).status_code == 302
     assert _ask(Client(HTTP_X_FORWARDED_FOR="203.0.113.9"), public).status_code == 429
     assert _ask(Client(HTTP_X_FORWARDED_FOR="198.51.100.7"), public).status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/", "/exchange/", "public-detail"])
+def test_public_pages_introduce_hamdeli_name_the_offices_and_offer_sign_in_and_language(url, public, org):
+    """A visitor meets an introduction, the office's name, the language switch and a sign-in link."""
+    client = Client()
+    if url == "public-detail":
+        url = f"/exchange/{public.public_id}/"
+    for lang, intro, other in (("fa", "همدلی", 'value="en"'), ("en", "Hamdeli", 'value="fa"')):
+        client.cookies["hamdeli_language"] = lang
+        page = client.get(url).content.decode()
+        main = page.split("<main")[1].split("</main>")[0]
+        assert str(org) in main, f"{url} {lang}: no office named"
+        assert 'action="/language/"' in page and f'name="language" {other}' in page, f"{url} {lang}: no switch"
+        assert 'href="/login/' in page, f"{url} {lang}: no sign-in link"
+        if url == "/exchange/":
+            assert '<section class="public-intro"' in main and 'href="/login/"' in main
+        if url == "/":
+            assert intro in main

@@ -49,3 +49,34 @@ def test_the_forward_arrow_points_the_reading_way():
         assert template.render(Context()) == "←"
     with translation.override("en"):
         assert template.render(Context()) == "→"
+
+
+@pytest.mark.django_db
+def test_the_partners_page_shows_the_same_map_as_the_dashboard(org, officer, cities):
+    xian = cities["xian"]
+    xian.latitude, xian.longitude = 34.25833, 108.92861
+    xian.save()
+    partners.create_partnership(org=org, actor=officer, city=xian, kind="sister_city")
+    client = client_for(officer)
+    page = client.get("/partners/").content.decode()
+    assert _chart(page, "chart-map") == _chart(client.get("/dashboard/").content.decode(), "chart-map")
+    assert "vendor/echarts/echarts.min.js" in page and "vendor/topojson-client" in page
+    assert "<table" in page.split('id="chart-map"')[1]  # the cities as a table beside the map
+    fragment = client.get("/partners/?kind=sister_city", headers={"HX-Request": "true"}).content.decode()
+    assert 'id="chart-map"' not in fragment  # filtering redraws the list, not the map
+
+
+@pytest.mark.django_db
+def test_the_campaigns_page_charts_the_totals_per_format(org, officer):
+    import datetime as dt
+
+    from hamdeli.campaigns.services import awareness
+
+    campaign = awareness.create_campaign(org=org, actor=officer, name={"fa": "در خانه بمانیم"},
+                                         starts_on=dt.date(2020, 2, 20), ends_on=dt.date(2020, 4, 19))
+    awareness.add_design_set(org=org, actor=officer, campaign=campaign, title={"fa": "طرح"},
+                             formats=["billboard"], ready_on=dt.date(2020, 3, 1))
+    page = client_for(officer).get("/campaigns/").content.decode()
+    totals = _chart(page, "chart-campaigns")
+    assert totals["horizontal"] and "بیلبورد" in totals["categories"]
+    assert totals["series"][0]["data"][totals["categories"].index("بیلبورد")] == 1

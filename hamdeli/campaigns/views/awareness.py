@@ -12,6 +12,7 @@ from hamdeli.core import files, thumbnails
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.localized import isolated
 from hamdeli.core.permissions import requires
+from hamdeli.web import charts
 
 
 def _sentence(message: str, **parts) -> str:
@@ -27,6 +28,8 @@ def overview(request):
         "campaigns": selectors.campaigns(org=request.org),
         "timeline": selectors.timeline(org=request.org),
         "totals": selectors.format_totals(org=request.org),
+        "totals_chart": charts.figure("chart-campaigns", _("Awareness campaigns by format"),
+                                      charts.campaign_totals(request)),
     })
 
 
@@ -62,7 +65,7 @@ def _detail(request, campaign, status=200, **bound):
         "c": campaign,
         "design_sets": selectors.design_sets(org=request.org, campaign=campaign),
         "totals": selectors.format_totals(org=request.org, campaign=campaign),
-        "transition_form": bound.get("transition_form") or forms.CampaignTransitionForm(),
+        "transition_form": bound.get("transition_form") or forms.CampaignTransitionForm(campaign=campaign),
         "set_form": bound.get("set_form") or forms.DesignSetForm(),
         "file_form": forms.DesignFileForm(), "placement_form": forms.PlacementForm(),
         "bound_set": bound.get("bound_set"), "bound_file_form": bound.get("file_form"),
@@ -74,7 +77,7 @@ def _detail(request, campaign, status=200, **bound):
 @requires("campaigns.edit")
 def transition(request, public_id):
     campaign = selectors.campaign(org=request.org, public_id=public_id)
-    form = forms.CampaignTransitionForm(request.POST)
+    form = forms.CampaignTransitionForm(request.POST, campaign=campaign)
     done, status = submit(form, lambda data: awareness.transition_campaign(org=request.org, actor=request.user,
                                                                            campaign=campaign, **data))
     if done:

@@ -6,22 +6,43 @@
   "use strict";
 
   var PALETTE = ["#0b6e4f", "#c05621", "#2b6cb0", "#b7791f", "#6b46c1", "#2c7a7b"];
+  var DIMMED = { borderColor: "#d69e2e", borderWidth: 3 };
 
   function numberFormat() {
     var lang = document.documentElement.lang || "fa";
     return new Intl.NumberFormat(lang === "fa" ? "fa-IR" : lang);
   }
 
-  function barsOption(data, rtl, fmt) {
+  // Names are user text (cities, notes): the tooltip shows them as text, never reads them as HTML.
+  function escaped(text) {
+    var node = document.createElement("div");
+    node.textContent = text;
+    return node.innerHTML;
+  }
+
+  // ECharts lays a legend out from the left: on a right-to-left page its items are given in reverse,
+  // so that the first series is read first, with its mark on the reading side of its name.
+  function legend(names, rtl, extra) {
+    var option = { top: 0, align: rtl ? "right" : "left", data: rtl ? names.slice().reverse() : names };
+    return Object.assign(option, extra || {});
+  }
+
+  function barsOption(data, rtl, fmt, width) {
+    // Every category named: on its band, broken onto more lines; slanted when the bands are narrow.
+    var band = Math.floor((width - 70) / Math.max(1, data.categories.length)) - 6;
+    var label = band >= 56 ? { interval: 0, width: band, overflow: "break", lineHeight: 14 }
+      : { interval: 0, rotate: rtl ? -40 : 40, width: 90, overflow: "truncate" };
     var category = { type: "category", data: data.categories, axisTick: { alignWithLabel: true },
-      axisLabel: { interval: 0, hideOverlap: true } };
+      axisLabel: data.horizontal ? { interval: 0 } : label };
     var value = { type: "value", axisLabel: { formatter: function (v) { return fmt.format(v); } } };
     var option = {
       color: PALETTE,
       textStyle: { fontFamily: "Vazirmatn, sans-serif" },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt.format(v); } },
-      legend: { show: data.series.length > 1, top: 0 },
-      grid: { top: data.series.length > 1 ? 36 : 12, bottom: 8, left: 8, right: 8, containLabel: true },
+      legend: legend(data.series.map(function (s) { return s.name; }), rtl, { show: data.series.length > 1 }),
+      // Room at the bars' end for the number written there (containLabel measures only the axes).
+      grid: { top: data.series.length > 1 ? 36 : 12, bottom: 8, containLabel: true,
+        left: data.horizontal && rtl ? 36 : 8, right: data.horizontal && !rtl ? 36 : 8 },
       series: data.series.map(function (s) {
         return { type: "bar", name: s.name, data: s.data, barMaxWidth: 36,
           label: { show: data.horizontal, position: rtl ? "left" : "right", formatter: function (p) { return fmt.format(p.value); } } };
@@ -65,23 +86,27 @@
     return world;
   }
 
-  function mapOption(data) {
+  function mapOption(data, rtl) {
+    var hasDimmed = data.series.some(function (s) { return s.data.some(function (p) { return p.dimmed; }); });
     return {
       color: PALETTE,
       textStyle: { fontFamily: "Vazirmatn, sans-serif" },
       tooltip: { trigger: "item", formatter: function (p) {
-        return p.data ? p.data.name + " · " + p.seriesName + (p.data.dimmed ? " · " + data.dimmed : "") : p.name;
+        return escaped(p.data ? p.data.name + " · " + p.seriesName + (p.data.dimmed ? " · " + data.dimmed : "") : p.name);
       } },
-      legend: { top: 0 },
+      legend: legend(data.series.map(function (s) { return s.name; }).concat(hasDimmed ? [data.dimmed] : []), rtl),
       geo: { map: "world", roam: true, top: 32, bottom: 0, silent: true,
         itemStyle: { areaColor: "#e7edf1", borderColor: "#b9c5cf" } },
+      // One colour per state; a dimmed relation is ringed in amber, and the legend says so (an empty
+      // series that only names the ring).
       series: data.series.map(function (s) {
-        return { type: "scatter", coordinateSystem: "geo", name: s.name, symbolSize: 10,
+        return { type: "scatter", coordinateSystem: "geo", name: s.name, symbolSize: 11,
           data: s.data.map(function (p) {
             return { name: p.name, value: p.value, dimmed: p.dimmed,
-              itemStyle: p.dimmed ? { borderColor: "#744210", borderWidth: 2, opacity: 0.7 } : undefined };
+              itemStyle: p.dimmed ? DIMMED : undefined };
           }) };
-      })
+      }).concat(hasDimmed ? [{ type: "scatter", coordinateSystem: "geo", name: data.dimmed, data: [],
+             itemStyle: { color: "#ffffff", borderColor: DIMMED.borderColor, borderWidth: 3 } }] : [])
     };
   }
 
@@ -129,9 +154,7 @@
       tooltip: { trigger: "item", formatter: function (p) {
         var point = data.points[p.dataIndex];
         var text = fullDate.format(new Date(point.on)) + " · " + point.label + (point.note ? ": " + point.note : "");
-        var node = document.createElement("div"); // names are user text: never read as HTML
-        node.textContent = text;
-        return node.innerHTML;
+        return escaped(text);
       } },
       xAxis: { type: "time", inverse: rtl, boundaryGap: ["4%", "4%"], axisLabel: { hideOverlap: true,
         formatter: function (value) { return axisDate.format(new Date(value)); } } },
@@ -148,13 +171,24 @@
     var data = JSON.parse(source.textContent);
     var rtl = document.documentElement.dir === "rtl";
     var chart = window.echarts.init(box, null, { renderer: "canvas" });
-    if (data.kind === "bars") chart.setOption(barsOption(data, rtl, numberFormat()));
-    if (data.kind === "timeline") chart.setOption(timelineOption(data, rtl));
-    if (data.kind === "sankey") chart.setOption(sankeyOption(data, rtl, numberFormat(), box.clientWidth));
-    if (data.kind === "map" && window.topojson) {
-      loadWorld(box.dataset.mapUrl).then(function () { chart.setOption(mapOption(data)); });
+    // Bars and the Sankey fit their labels to the chart's width: drawn again when the width changes.
+    function sized() {
+      if (data.kind === "bars") chart.setOption(barsOption(data, rtl, numberFormat(), box.clientWidth));
+      if (data.kind === "sankey") chart.setOption(sankeyOption(data, rtl, numberFormat(), box.clientWidth));
     }
-    window.addEventListener("resize", function () { chart.resize(); });
+    sized();
+    if (data.kind === "timeline") chart.setOption(timelineOption(data, rtl));
+    if (data.kind === "map" && window.topojson) {
+      loadWorld(box.dataset.mapUrl).then(function () { chart.setOption(mapOption(data, rtl)); });
+    }
+    // Its box's width, not the window's: the box is laid out once the stylesheets and fonts are in.
+    var width = box.clientWidth;
+    new window.ResizeObserver(function () {
+      if (box.clientWidth === width) return;
+      width = box.clientWidth;
+      chart.resize();
+      sized();
+    }).observe(box);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
