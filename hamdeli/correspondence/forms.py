@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from hamdeli.core import dates
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.filters import FilterForm
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
@@ -132,6 +133,8 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, letter=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["on"].initial = dates.today()  # a step is recorded the day it happens, most often
         if letter is not None:  # offer only the steps this letter can take now (the service still checks)
             from hamdeli.correspondence.services import possible_actions
 

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 
@@ -227,6 +228,9 @@ def test_the_page_offers_only_the_steps_the_letter_can_take(org, officer, cities
     assert 'value="assign"' in html and 'value="answer"' in html and 'value="submit"' not in html
     html = client_for(officer).get(f"/letters/{outgoing().public_id}/").content.decode()
     assert 'value="submit"' in html and 'value="send"' not in html and 'id="id_assignee"' not in html
+    # the step's date starts at today, as on the partnerships' step form
+    [date_box] = re.findall(r'<input[^>]*name="on"[^>]*>', html)
+    assert re.search(r'value="[^"]+"', date_box), date_box
 
 
 def test_odd_language_or_date_is_a_422_not_a_500(officer_api):
