@@ -113,9 +113,16 @@ def menu_for(request) -> list[tuple[Group, list[Entry]]]:
 
 
 def context(request):
-    """Template context processor: `menu` for the navbar, `menu_here` (group, entry) for the breadcrumb."""
+    """Template context processor: `menu` for the navbar, `menu_here` (group, entry) for the breadcrumb.
+
+    Worked out once per request: the dashboard renders each panel with the request too, and the menu
+    (some forty permission checks) was computed again for every one of them."""
     if getattr(request, "membership", None) is None:
         return {"menu": [], "menu_here": None, "may_open_tokens": False}
-    menu = menu_for(request)
-    here = next(((group, entry) for group, entries in menu for entry in entries if entry.active), None)
-    return {"menu": menu, "menu_here": here, "may_open_tokens": may_open(request, "tokens")}
+    cached = getattr(request, "_hamdeli_menu", None)
+    if cached is None:
+        menu = menu_for(request)
+        here = next(((group, entry) for group, entries in menu for entry in entries if entry.active), None)
+        cached = request._hamdeli_menu = {"menu": menu, "menu_here": here,
+                                          "may_open_tokens": may_open(request, "tokens")}
+    return cached
