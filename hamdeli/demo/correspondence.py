@@ -18,22 +18,22 @@ NOTE = ("Illustrative: the event is from the spring 2020 news report; the wordin
         "این نامه برای نمایش ساخته شده است.")
 
 TEMPLATES = [
-    ("Greetings on a national or festive day", "greeting",
+    ("تبریک روز ملی یا جشن", "greeting",
      {"fa": "شادباش", "en": "Greetings", "zh": "贺信", "es": "Felicitaciones"},
      {"fa": "{official} محترم،\nفرارسیدن این روز را به شما و مردم {city} صمیمانه شادباش می‌گوییم.\n{date}",
       "en": "Dear {official},\nOn this day we send you and the people of {city} our warmest greetings.\n{date}",
       "zh": "尊敬的{official}：\n值此佳节，谨向您和{city}人民致以诚挚的问候。\n{date}",
       "es": "Estimado/a {official}:\nEn este día enviamos a usted y al pueblo de {city} nuestros más cordiales "
             "saludos.\n{date}"}),
-    ("Spring Festival greeting", "greeting",
+    ("تبریک جشن بهار چین", "greeting",
      {"fa": "تبریک سال نو چینی", "en": "Greetings for the Spring Festival", "zh": "春节贺信"},
      {"fa": "{official} محترم،\nفرارسیدن سال نو را به شما و مردم {city} صمیمانه تبریک می‌گوییم و برایتان "
             "سالی سرشار از تندرستی و شادی آرزو داریم.\n{date}",
       "en": "Dear {official},\nOn the occasion of the Spring Festival we send you and the people of {city} our "
             "warmest wishes for a year of health and joy.\n{date}",
       "zh": "尊敬的{official}：\n值此春节之际，谨向您和{city}人民致以最诚挚的祝福，祝新年健康快乐。\n{date}"}),
-    ("Solidarity in days of hardship", "empathy",
-     {"fa": "همدلی در روزهای سخت", "en": "Solidarity in days of hardship", "zh": "患难与共",
+    ("همدلی در روزهای سخت", "empathy",
+     {"fa": "همدلی در روزهای سخت", "en": "همدلی در روزهای سخت", "zh": "患难与共",
       "es": "Solidaridad en días difíciles"},
      {"fa": "{official} محترم،\nدر این روزهای دشوار همه‌گیری، مردم اصفهان خود را در کنار مردم {city} می‌دانند. "
             "آمادهٔ هم‌فکری و تبادل تجربه‌ایم.\n{date}",
@@ -42,7 +42,7 @@ TEMPLATES = [
       "zh": "尊敬的{official}：\n在疫情艰难时期，伊斯法罕人民与{city}人民站在一起，愿分享经验、携手合作。\n{date}",
       "es": "Estimado/a {official}:\nEn estos días difíciles de pandemia, el pueblo de Isfahán está junto al "
             "pueblo de {city}. Estamos dispuestos a compartir experiencias y trabajar juntos.\n{date}"}),
-    ("Thanks for the help", "thanks", {"fa": "سپاس", "en": "With thanks"},
+    ("سپاس برای یاری", "thanks", {"fa": "سپاس", "en": "With thanks"},
      {"fa": "{official} محترم،\nاز همراهی و کمک‌های مردم {city} صمیمانه سپاسگزاریم.\n{date}",
       "en": "Dear {official},\nWe sincerely thank the people of {city} for their help and friendship.\n{date}"}),
 ]
@@ -53,8 +53,8 @@ def load(ctx) -> None:
     isfahan, xian_org = ctx.orgs["isfahan"], ctx.orgs["xian"]
     templates = {name: _template(isfahan, ctx.users["isfahan_officer"], name, occasion, subject, body)
                  for name, occasion, subject, body in TEMPLATES}
-    cny, reply = _chinese_new_year(ctx, isfahan, templates["Spring Festival greeting"])
-    _spring_letters(ctx, isfahan, templates["Solidarity in days of hardship"], answers={"xian": reply})
+    cny, reply = _chinese_new_year(ctx, isfahan, templates["تبریک جشن بهار چین"])
+    _spring_letters(ctx, isfahan, templates["همدلی در روزهای سخت"], answers={"xian": reply})
     _inta(ctx, isfahan)
     _xian_side(ctx, xian_org)
     ctx.say("correspondence: %d Isfahan letters, %d templates" % (Letter.objects.filter(org=isfahan).count(),

@@ -95,27 +95,27 @@ def _isfahan_partners(ctx, org) -> None:
                                              f"{signed_on.year - 621}/{200 + number}"),
                          our_focal_person="دفتر روابط بین‌الملل" if number % 2 else "International relations desk")
         ctx.partnerships[key] = p
-        _contact(org, actor, p, signed_on, "visit", "Signing visit (illustrative)")
+        _contact(org, actor, p, signed_on, "visit", "سفر امضای تفاهم‌نامه (نمایشی)")
     barcelona = ctx.partnerships["barcelona"]
     # Barcelona: contact lapsed after 2014 (dimmed), revived by the spring 2020 letters (story, item 6),
     # which the correspondence demo step registers and sends: the letters themselves count as contact.
-    _contact(org, actor, barcelona, dt.date(2014, 6, 3), "meeting", "Urban heritage workshop (illustrative)")
-    _contact(org, actor, barcelona, dt.date(2020, 5, 12), "call", "Video call: relations back to normal")
+    _contact(org, actor, barcelona, dt.date(2014, 6, 3), "meeting", "کارگاه میراث شهری (نمایشی)")
+    _contact(org, actor, barcelona, dt.date(2020, 5, 12), "call", "تماس تصویری: بازگشت روابط به روال عادی")
     xian = ctx.partnerships["xian"]
-    _contact(org, actor, xian, dt.date(2020, 3, 5), "aid", "Health supplies received from Xi'an")
+    _contact(org, actor, xian, dt.date(2020, 3, 5), "aid", "دریافت اقلام بهداشتی از شی‌آن")
     recent = add_months(today(), -2).replace(day=1)
     for key in sorted(RECENTLY_IN_TOUCH):
-        _contact(org, actor, ctx.partnerships[key], recent, "meeting", "Online coordination meeting (illustrative)")
+        _contact(org, actor, ctx.partnerships[key], recent, "meeting", "نشست هماهنگی برخط (نمایشی)")
     guangzhou = _partnership(
         ctx, org, "guangzhou", kind="friendship_city", proposed_on=dt.date(2016, 4, 1),
         steps=_signed_steps(dt.date(2017, 5, 20), "1395/310", "1396/120"))
     ctx.partnerships["guangzhou"] = guangzhou
-    _contact(org, actor, guangzhou, dt.date(2020, 3, 10), "aid", "Health supplies received from Guangzhou")
-    _contact(org, actor, guangzhou, recent, "call", "Follow-up call (illustrative)")
+    _contact(org, actor, guangzhou, dt.date(2020, 3, 10), "aid", "دریافت اقلام بهداشتی از گوانگجو")
+    _contact(org, actor, guangzhou, recent, "call", "تماس پیگیری (نمایشی)")
     # Hyderabad: the bill for Isfahan's 14th sister city is before the council (story, item 10).
     hyderabad = _partnership(ctx, org, "hyderabad", proposed_on=dt.date(2019, 12, 2),
                              steps=[("submit_bill", dt.date(2020, 5, 5), {"council_bill_number": "1399/0187"})],
-                             notes="Bill for the 14th sister city submitted to the city council.")
+                             notes="لایحهٔ چهاردهمین شهر خواهرخوانده به شورای شهر فرستاده شد.")
     ctx.partnerships["hyderabad"] = hyderabad
 
 
