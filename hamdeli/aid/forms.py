@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from hamdeli.aid import selectors
 from hamdeli.aid.ledger import MAX_QUANTITY
-from hamdeli.aid.models import BaseUnit, Direction, PartyKind, Reason
+from hamdeli.aid.models import BaseUnit, Direction, PartyKind, PledgeState, Reason
 from hamdeli.core.dates import format_date
 from hamdeli.core.digits import format_number, localize_digits, to_ascii_digits
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
@@ -449,6 +449,26 @@ class MovementFilterForm(forms.Form):
             self.fields["pledge"] = PledgeChoice(selectors.pledge_choices(org=org), label=_("Pledge"),
                                                  required=False)
         self.order_fields(["item", "lot", "pledge", "location", "kind", "date_from", "date_to"])
+
+
+class PledgeFilterForm(forms.Form):
+    """The pledges page's filters, read from the URL (so a filtered page can be bookmarked and paged)."""
+
+    direction = forms.ChoiceField(label=pgettext_lazy("aid pledge", "Direction"), required=False,
+                                  choices=[("", "—"), *Direction.choices])
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", "—"), *PledgeState.choices])
+    date_from = LocalDateField(label=_("Offered from"), required=False)
+    date_to = LocalDateField(label=_("Offered until"), required=False)
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"] = ByPublicId(selectors.parties(org=org), label=_("Donor or recipient"), required=False)
+        self.order_fields(["direction", "state", "party", "date_from", "date_to"])
+
+    def values(self) -> dict:
+        """The filters that read; a mistyped one is left out and shown with its error."""
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
 
 
 class ReverseForm(forms.Form):

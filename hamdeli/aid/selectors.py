@@ -27,7 +27,7 @@ from hamdeli.aid.models import (
     Reason,
 )
 from hamdeli.core.dates import today
-from hamdeli.core.listing import sort
+from hamdeli.core.listing import choice_order, sort
 from hamdeli.core.localized import localized_str
 from hamdeli.core.models import Membership, Role
 
@@ -87,6 +87,20 @@ def pledges(*, org, actor=None, direction: str | None = None, state: str | None 
     if direction:
         qs = qs.filter(direction=direction)
     return qs.filter(state=state) if state else qs
+
+
+PLEDGE_SORTS = {"offered": sort("offered_on", descending_first=True), "direction": sort("direction"),
+                "state": sort(choice_order("state", PledgeState))}
+
+
+def filtered_pledges(*, org, actor=None, direction=None, state=None, party=None, date_from=None, date_to=None):
+    """The pledges page's rows: by direction and state, a party as donor or recipient, offered between dates."""
+    qs = pledges(org=org, actor=actor, direction=direction, state=state)
+    if party is not None:
+        qs = qs.filter(Q(donor=party) | Q(recipient=party))
+    if date_from:
+        qs = qs.filter(offered_on__gte=date_from)
+    return qs.filter(offered_on__lte=date_to) if date_to else qs
 
 
 PLEDGE_CONTENTS = ("lines__item", "consignments__boxes__lines__item", "consignments__boxes__lines__lot")

@@ -30,6 +30,7 @@ from hamdeli.aid.forms import (
     MovementFilterForm,
     OfferLinkForm,
     PartyForm,
+    PledgeFilterForm,
     PledgeForm,
     ReceiveAllForm,
     ReceiveForm,
@@ -175,8 +176,17 @@ def location_create(request):
 
 @requires("aid.view")
 def pledge_list(request):
-    return render(request, "aid/pledges.html", {"pledges": selectors.pledges(org=request.org, actor=request.user),
+    filters = PledgeFilterForm(request.GET or None, org=request.org)
+    listing = Listing(request, selectors.filtered_pledges(org=request.org, actor=request.user, **filters.values()),
+                      sorts=selectors.PLEDGE_SORTS, default="-offered", columns=PLEDGE_COLUMNS,
+                      filters=list(filters.fields))
+    return render(request, "aid/pledges.html", {"listing": listing, "pledges": listing.page, "filters": filters,
                                                 "offers": _offers(request)})
+
+
+PLEDGE_COLUMNS = [(None, gettext_lazy("Pledge")), ("direction", pgettext_lazy("aid pledge", "Direction")),
+                  (None, gettext_lazy("Donor")), (None, gettext_lazy("Recipient")), ("state", gettext_lazy("State")),
+                  ("offered", gettext_lazy("Offered on"))]
 
 
 @requires("aid.edit")
