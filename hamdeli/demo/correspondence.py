@@ -18,7 +18,7 @@ NOTE = ("Illustrative: the event is from the spring 2020 news report; the wordin
         "این نامه برای نمایش ساخته شده است.")
 
 TEMPLATES = [
-    ("تبریک روز ملی یا جشن", "greeting",
+    ("تبریک ایام ملی و جشن‌ها", "greeting",
      {"fa": "شادباش", "en": "Greetings", "zh": "贺信", "es": "Felicitaciones"},
      {"fa": "{official} محترم،\nفرارسیدن این روز را به شما و مردم {city} صمیمانه شادباش می‌گوییم.\n{date}",
       "en": "Dear {official},\nOn this day we send you and the people of {city} our warmest greetings.\n{date}",
