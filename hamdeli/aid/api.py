@@ -301,7 +301,7 @@ def location_out(loc) -> dict:
 
 
 def pledge_out(p) -> dict:
-    prefetch_related_objects([p], *selectors.PLEDGE_CONTENTS)  # nothing more when the list prefetched them
+    prefetch_related_objects([p], *selectors.pledge_contents())  # nothing more when the list prefetched them
     return {
         "id": p.public_id,
         "direction": p.direction,
@@ -741,7 +741,8 @@ def movements_reverse(request, public_id: uuid.UUID, payload: ReverseIn):
 @requires("aid.view")
 def movements_list(request):
     """The ledger's movements (the whole ledger as CSV: /exports/movements)."""
-    return mapped(selectors.movements(org=request.org, actor=request.user), movement_out)
+    rows = selectors.movement_values(selectors.movements(org=request.org, actor=request.user))
+    return mapped(rows, exports.movement_values_row)
 
 
 @router.get("/exports/movements", operation_id="aid_export_movements")

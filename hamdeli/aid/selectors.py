@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Max, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.shortcuts import get_object_or_404
 from django_fsm import can_proceed
 
@@ -12,6 +12,7 @@ from hamdeli.aid import access
 from hamdeli.aid.models import (
     Balance,
     Box,
+    BoxLine,
     Consignment,
     Direction,
     InstitutionAccess,
@@ -23,6 +24,7 @@ from hamdeli.aid.models import (
     Party,
     PartyKind,
     Pledge,
+    PledgeLine,
     PledgeState,
     Reason,
 )
@@ -103,12 +105,19 @@ def filtered_pledges(*, org, actor=None, direction=None, state=None, party=None,
     return qs.filter(offered_on__lte=date_to) if date_to else qs
 
 
-PLEDGE_CONTENTS = ("lines__item", "consignments__boxes__lines__item", "consignments__boxes__lines__lot")
+def pledge_contents() -> tuple:
+    """The prefetches of a pledge's lines, consignments, boxes and box lines: each line fetched with its
+    item (and lot) in one query, not one query per relation."""
+    return (
+        Prefetch("lines", queryset=PledgeLine.objects.select_related("item")),
+        "consignments__boxes",
+        Prefetch("consignments__boxes__lines", queryset=BoxLine.objects.select_related("item", "lot")),
+    )
 
 
 def with_contents(pledges):
     """Pledges with their lines, consignments, boxes and box lines fetched in a fixed number of queries."""
-    return pledges.prefetch_related(*PLEDGE_CONTENTS)
+    return pledges.prefetch_related(*pledge_contents())
 
 
 def pledge(*, org, actor=None, public_id) -> Pledge:
@@ -219,6 +228,29 @@ def movements(*, org, actor=None):
         "item", "lot", "from_location", "to_location", "pledge", "donor", "recipient", "box", "consignment", "reverses"
     )
     return access.touching(qs, access.allowed_location_ids(org, actor)).order_by("pk")
+
+
+def _one(model, field: str, fk: str) -> Subquery:
+    return Subquery(model.objects.filter(pk=OuterRef(fk)).values(field)[:1])
+
+
+def movement_values(movements):
+    """The movements as plain values for exports.movement_values_row (the API list, the CSV): the four
+    relations every movement has are joined, the six optional ones read by scalar subqueries. Eleven joined
+    tables cost PostgreSQL ~20 ms of planning per query (genetic optimiser), this shape under 1 ms."""
+    return movements.annotate(
+        pledge_uuid=_one(Pledge, "public_id", "pledge_id"),
+        donor_name=_one(Party, "name", "donor_id"),
+        consignment_reference=_one(Consignment, "reference", "consignment_id"),
+        box_number=_one(Box, "number", "box_id"),
+        recipient_name=_one(Party, "name", "recipient_id"),
+        reverses_uuid=_one(Movement, "public_id", "reverses_id"),
+    ).values(
+        "public_id", "operation", "at", "reason", "item__code", "lot__number", "lot__expires_on", "quantity",
+        "from_location__name", "from_location__kind", "to_location__name", "to_location__kind", "pledge_uuid",
+        "donor_name", "consignment_reference", "box_number", "recipient_name", "recipient_group", "people_count",
+        "signed_by", "signed_at", "reverses_uuid", "note",
+    )
 
 
 def pledge_choices(*, org):

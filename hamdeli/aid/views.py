@@ -684,7 +684,7 @@ def flow(request):
 def export_movements(request):
     rows = selectors.movements(org=request.org, actor=request.user)
     if request.GET.get("format") == "json":
-        return JsonResponse([exports.movement_row(m) for m in rows], safe=False)
+        return JsonResponse([exports.movement_values_row(v) for v in selectors.movement_values(rows)], safe=False)
     response = HttpResponse(exports.movements_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="movements.csv"'
     return response

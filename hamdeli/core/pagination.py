@@ -2,7 +2,7 @@
 
 An operation declares `response=list[ItemOut]` and `@paged`; its view returns the whole queryset (or
 list), or `mapped(queryset, item_out)` when rows are turned into dicts: only the page is fetched and
-mapped, and `count` is one COUNT query.
+mapped, and `count` is one COUNT query (none when the page is the last: its offset and length say it).
 """
 
 from urllib import parse
@@ -45,8 +45,11 @@ class LimitOffset(PaginationBase):
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         offset, limit = pagination.offset, pagination.limit
-        count = queryset.count() if isinstance(queryset, mapped) else self._items_count(queryset)
-        items = queryset[offset:offset + limit]
+        items = list(queryset[offset:offset + limit])
+        if len(items) < limit and (items or not offset):
+            count = offset + len(items)  # the last page says how many rows there are: no COUNT query
+        else:
+            count = queryset.count() if isinstance(queryset, mapped) else self._items_count(queryset)
         return {"items": items, "count": count, "next": next_url(request, offset + limit) if offset + limit < count
                 else None}
 

@@ -10,7 +10,7 @@ from hamdeli.correspondence import selectors
 def overdue_letters(request) -> str:
     if not has_perm(request, "correspondence.view"):
         return ""
-    letters = list(selectors.overdue(org=request.org)[:10])
+    letters = list(selectors.overdue(org=request.org).select_related(None)[:10])  # the panel shows no relation
     return render_to_string("correspondence/panel_overdue.html", {"letters": letters}, request=request)
 
 

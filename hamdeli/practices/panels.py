@@ -10,7 +10,7 @@ def practices_panel(request) -> str:
     if not has_perm(request, "practices.view"):
         return ""
     unread = selectors.questions(org=request.org).filter(read_at__isnull=True).count()
-    ahead = selectors.cities_ahead(org=request.org, crisis="covid19")[:5]
+    ahead = selectors.cities_ahead(org=request.org, crisis="covid19", limit=5)
     if not unread and not ahead:
         return ""
     return render_to_string("practices/_panel.html", {"unread": unread, "ahead": ahead}, request=request)

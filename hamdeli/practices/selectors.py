@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
 from hamdeli.core.listing import alphabetical, choice_order, sort
+from hamdeli.core.localized import localized_str
 from hamdeli.partners import selectors as partners
 from hamdeli.practices.models import (
     CityQuestion,
@@ -90,9 +91,10 @@ def impact(*, org, public_id) -> CrisisImpact:
     return get_object_or_404(CrisisImpact.objects.filter(org=org), public_id=public_id)
 
 
-def cities_ahead(*, org, crisis: str, topic: str | None = None) -> list[tuple[Practice, int]]:
+def cities_ahead(*, org, crisis: str, topic: str | None = None, limit: int | None = None) -> list[tuple[Practice, int]]:
     """Practices (visible to the org) of cities hit by the crisis before the org's city, with how many
-    days ahead each city was; furthest ahead first. Empty when the org has not recorded its own date."""
+    days ahead each city was; furthest ahead first. Empty when the org has not recorded its own date.
+    With `limit`, the first that many: ranked on (id, city, title) alone, then only those are loaded."""
     ours = CrisisImpact.objects.filter(org=org, crisis=crisis, city_id=org.city_id).first()
     if ours is None or crisis not in Crisis.values:
         return []
@@ -105,6 +107,12 @@ def cities_ahead(*, org, crisis: str, topic: str | None = None) -> list[tuple[Pr
           .select_related("city", "city__country", "org", "network").defer("embedding"))
     if topic:
         qs = qs.filter(topics_key__contains=f" {topic} ")
+    if limit is not None:
+        ranked = sorted(((pk, (ours.hit_on - earlier[city_id]).days, localized_str(title))
+                         for pk, city_id, title in qs.values_list("pk", "city_id", "title")),
+                        key=lambda row: (-row[1], row[2]))[:limit]
+        practices = qs.in_bulk([pk for pk, _days, _title in ranked])
+        return [(practices[pk], days) for pk, days, _title in ranked if pk in practices]
     rows = [(p, (ours.hit_on - earlier[p.city_id]).days) for p in qs]
     return sorted(rows, key=lambda row: (-row[1], str(row[0])))
 
