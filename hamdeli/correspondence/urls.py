@@ -5,6 +5,7 @@ from hamdeli.correspondence import views, views_calendar, views_templates
 app_name = "correspondence"
 urlpatterns = [
     path("letters/", views.letter_list, name="list"),
+    path("letters/export.csv", views.letter_export, name="export"),
     path("letters/new/", views.letter_create, name="create"),
     path("letters/new/template/", views.letter_create_template, name="create_template"),
     path("letters/<uuid:public_id>/", views.letter_detail, name="detail"),

@@ -12,7 +12,7 @@ from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.listing import Listing, render_list
 from hamdeli.core.permissions import has_perm, requires
-from hamdeli.correspondence import forms, prefill, printing, selectors, services
+from hamdeli.correspondence import exports, forms, prefill, printing, selectors, services
 
 COLUMNS = [("number", _("No.")), (None, _("Direction")), ("subject", _("Subject")), (None, _("Correspondent")),
            ("registered", _("Registered on")), ("state", _("State")), ("due", _("Answer due"))]
@@ -27,6 +27,18 @@ def letter_list(request):
     rows = [(x, selectors.is_overdue(x)) for x in listing.page]
     return render_list(request, "correspondence/list.html", "correspondence/_results.html",
                        {"filters": filters, "listing": listing, "rows": rows})
+
+
+@requires("correspondence.view")
+def letter_export(request):
+    """The register as CSV, narrowed by the same filters as the page (its link carries them)."""
+    filters = forms.LetterFilterForm(request.GET or None, org=request.org).offer_archived(
+        has_perm(request, "correspondence.restore"))
+    found = selectors.letters(org=request.org, archived=filters.archived_only, **filters.values())
+    response = HttpResponse(exports.letters_csv(found.order_by("registry_year", "registry_seq")),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="letters.csv"'
+    return response
 
 
 @requires("correspondence.edit")

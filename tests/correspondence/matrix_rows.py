@@ -58,6 +58,7 @@ DAY = dt.date(2020, 1, 27).isoformat()
 
 ROWS = [
     Row("correspondence:list", marker=lambda w: "matrix-marker-letter"),
+    Row("correspondence:export", marker=lambda w: "matrix-marker-letter"),
     Row("correspondence:create"),
     Row("correspondence:create", method="post", write=True, ok=(302,),
         body=lambda w: {"direction": "out", "subject": "new", "occasion": "greeting", "language": "en",
