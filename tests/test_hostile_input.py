@@ -317,6 +317,7 @@ def test_formula_text_comes_back_as_written_when_an_export_is_imported(
     from hamdeli.partners import tables
     from hamdeli.practices import exchange
     from tests.aid.conftest import form
+    from tests.aid.test_box_import import _confirm_fields
 
     content = officer_api.get("/api/v1/partners/export?format=csv").content
     [row] = tables.read_rows(content, "csv")
@@ -335,6 +336,9 @@ def test_formula_text_comes_back_as_written_when_an_export_is_imported(
     pledge = aid.transition_pledge(org=org, actor=officer, pledge=formula_world.pledge, action="accept")
     template = client_for(officer).get(f"/aid/pledges/{pledge.public_id}/boxes.csv").content
     upload = SimpleUploadedFile("boxes.csv", template, content_type="text/csv")
-    done = client_for(officer).post(f"/aid/pledges/{pledge.public_id}/import/", form(org, {"file": upload}))
+    clerk = client_for(officer)
+    preview = clerk.post(f"/aid/pledges/{pledge.public_id}/import/", form(org, {"file": upload}))
+    assert preview.status_code == 200, preview.content[:500]  # the upload previews, the confirm creates
+    done = clerk.post(f"/aid/pledges/{pledge.public_id}/import/", _confirm_fields(preview))
     assert done.status_code == 302, done.content[:500]
     assert Box.objects.filter(consignment__pledge=pledge, lines__item__code="-mask").count() == 1
