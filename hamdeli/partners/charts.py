@@ -5,6 +5,8 @@ same points)."""
 from django.utils.translation import gettext as _
 
 from hamdeli.core import dates
+from hamdeli.core.charts import map_figure
+from hamdeli.partners import selectors as partners
 from hamdeli.partners.models import InteractionKind
 
 
@@ -43,3 +45,28 @@ def timeline_chart(chart_id: str, title: str, timeline: list[dict]) -> dict | No
     return {"id": chart_id, "title": title, "first_column": _("Date"), "columns": [_("Lane"), _("What")],
             "rows": rows, "data": {"kind": "timeline", "lanes": [str(lanes[key]) for key in used],
                                    "points": points}}
+
+
+def partners_map(org) -> dict | None:
+    """Partner cities on a world map, one series per state; dimmed relations are named as such."""
+    by_state: dict[str, list] = {}
+    rows = []
+    for p in partners.partnerships(org=org):
+        city = p.city
+        if city.latitude is None or city.longitude is None:
+            continue
+        dimmed = partners.health(p).status == "dimmed"
+        state = str(p.get_state_display())
+        by_state.setdefault(state, []).append(
+            {"name": str(city), "value": [float(city.longitude), float(city.latitude)], "dimmed": dimmed})
+        rows.append([str(city), str(city.country), state, str(_("Dimmed")) if dimmed else ""])
+    if not rows:
+        return None
+    return {"kind": "map", "series": [{"name": state, "data": points} for state, points in by_state.items()],
+            "dimmed": str(_("Dimmed")), "rows": rows,
+            "columns": [str(_("Country")), str(_("State")), str(_("Health"))]}
+
+
+def partners_map_figure(org) -> dict | None:
+    """The partner cities' map as the dashboard and the partners page show it."""
+    return map_figure("chart-map", _("Partner cities on the map"), partners_map(org))

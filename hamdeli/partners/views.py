@@ -13,7 +13,6 @@ from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.listing import Listing, render_list, wants_fragment
 from hamdeli.core.permissions import has_perm, requires
 from hamdeli.partners import charts, forms, selectors, services
-from hamdeli.web import charts as web_charts
 
 COLUMNS = [("city", gettext_lazy("City")), ("country", gettext_lazy("Country")), ("kind", gettext_lazy("Kind")),
            ("state", gettext_lazy("State")), ("number", gettext_lazy("No.")),
@@ -29,7 +28,7 @@ def partner_list(request):
     rows = [(p, selectors.health(p), selectors.ordinal(p)) for p in listing.page]
     context = {"filters": filters, "listing": listing, "rows": rows}
     if not wants_fragment(request):  # the map shows every partner: drawn with the page, not with filtered results
-        context["map"] = web_charts.partners_map_figure(request.org)
+        context["map"] = charts.partners_map_figure(request.org)
     return render_list(request, "partners/list.html", "partners/_results.html", context)
 
 

@@ -4,8 +4,10 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hamdeli.campaigns import charts as campaign_charts
 from hamdeli.core import selectors as core
 from hamdeli.core.permissions import PUBLIC, has_perm, requires
+from hamdeli.partners import charts as partner_charts
 from hamdeli.partners import selectors as partners
 from hamdeli.web import charts, panels
 
@@ -27,14 +29,14 @@ def dashboard(request):
     by_state = partners.counts_by_state(org=request.org)
     figures = [
         charts.figure("chart-aid", _("Aid units by month"), charts.aid_over_time(request)),
-        charts.figure("chart-campaigns", _("Awareness campaigns by format"), charts.campaign_totals(request)),
+        charts.figure("chart-campaigns", _("Awareness campaigns by format"), campaign_charts.campaign_totals(request)),
     ]
     dimmed = list(partners.partnerships(org=request.org, health="dimmed"))
     return render(request, "web/dashboard.html", {
         "by_state": by_state,
         "state_chart": charts.figure("chart-states", _("Partners by state"), charts.partners_by_state(by_state)),
         "figures": [f for f in figures if f],
-        "map": charts.partners_map_figure(request.org),
+        "map": partner_charts.partners_map_figure(request.org),
         "by_kind": partners.counts_by_kind(org=request.org),
         "dimmed": [(p, partners.health(p)) for p in dimmed],
         "renewals": partners.upcoming_renewals(org=request.org, within_days=settings.UPCOMING_DAYS),

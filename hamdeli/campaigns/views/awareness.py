@@ -5,14 +5,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamdeli.campaigns import forms, selectors
+from hamdeli.campaigns import charts, forms, selectors
 from hamdeli.campaigns.services import awareness
 from hamdeli.campaigns.views._util import submit
 from hamdeli.core import files, thumbnails
+from hamdeli.core.charts import figure
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.localized import isolated
 from hamdeli.core.permissions import requires
-from hamdeli.web import charts
 
 
 def _sentence(message: str, **parts) -> str:
@@ -28,8 +28,8 @@ def overview(request):
         "campaigns": selectors.campaigns(org=request.org),
         "timeline": selectors.timeline(org=request.org),
         "totals": selectors.format_totals(org=request.org),
-        "totals_chart": charts.figure("chart-campaigns", _("Awareness campaigns by format"),
-                                      charts.campaign_totals(request)),
+        "totals_chart": figure("chart-campaigns", _("Awareness campaigns by format"),
+                               charts.campaign_totals(request)),
     })
 
 
