@@ -9,6 +9,9 @@ class AidConfig(AppConfig):
 
     def ready(self):
         from hamdeli.aid.links import register_links
+        from hamdeli.aid.verify import verify
+        from hamdeli.core import office_archive
 
         register_links()
+        office_archive.register_check(verify)  # an imported office's ledger must verify (the one ledger there is)
 

@@ -78,7 +78,7 @@ def _org_create(args) -> int:
 
     from hamdeli.core import services
     from hamdeli.core.models import Organization
-    from hamdeli.places.models import City
+    from hamdeli.places import selectors as places  # see pyproject's import contracts
 
     slug = args.slug or slugify(args.name)
     problems = []
@@ -90,9 +90,7 @@ def _org_create(args) -> int:
         validate_email(args.owner)
     except Exception:
         problems.append(f"{args.owner!r} is not an email address")
-    cities = City.objects.filter(geonameid=int(args.city)) if args.city.isdigit() else \
-        City.objects.filter(name_en__iexact=args.city).order_by("-population")
-    city = cities.first()
+    city = places.city_by_id_or_name(args.city)
     if city is None:
         problems.append(f"no city {args.city!r}: give its GeoNames id, or import cities first (hamdeli cities import)")
     if problems:

@@ -31,6 +31,33 @@ class CitySearch(QuerySet):
         return self.counted_by.count() if self.counted_by is not None else super().count()
 
 
+def cities():
+    """Every city, with its country (a form field's queryset: the chosen one is looked up in it)."""
+    return City.objects.select_related("country")
+
+
+def cities_by_ids(ids) -> QuerySet:
+    """These cities, with their countries, by English name."""
+    return City.objects.filter(pk__in=ids).select_related("country").order_by("name_en")
+
+
+def city_ids_in(country: str) -> QuerySet:
+    """The ids of a country's cities (ISO code), as a subquery."""
+    return City.objects.filter(country_id=country.upper()).values("pk")
+
+
+def country_names(codes) -> dict[str, str]:
+    """These countries' names in the active language, by ISO code (unknown codes left out)."""
+    return {c.code: c.name for c in Country.objects.filter(code__in=codes)}
+
+
+def city_by_id_or_name(text: str) -> City | None:
+    """The city a command names: its GeoNames id, or its English name (the most populous of that name)."""
+    if text.isdigit():
+        return City.objects.filter(geonameid=int(text)).first()
+    return City.objects.filter(name_en__iexact=text).order_by("-population").first()
+
+
 def search_cities(query: str = "", *, country: str | None = None, limit: int | None = 20):
     """Cities one of whose names has a word beginning with each word of the query (any language,
     normalised: "isf", "اصفه", "گوانگژو", "new york"), the biggest first; all of them (a queryset to
