@@ -36,6 +36,7 @@ fuzz: install
 
 lint: install
 	$(BIN)/ruff check hamdeli tests bench
+	$(BIN)/lint-imports
 
 # Refresh every app's Persian catalogue from the source (needs GNU gettext's xgettext).
 messages: install
