@@ -20,13 +20,14 @@ from django.db.models import Q
 from django.http import Http404
 
 from hamdeli.aid.models import InstitutionAccess, LocationKind
+from hamdeli.core import selectors as core
 from hamdeli.core.models import Membership, Role
 
 
 def membership_of(org, actor) -> Membership | None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None
-    return Membership.objects.filter(org=org, user=actor).first()
+    return core.membership(org=org, user=actor)
 
 
 def allowed_location_ids(org, actor) -> set[int] | None:

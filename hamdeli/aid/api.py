@@ -23,7 +23,7 @@ from hamdeli.core.idempotency import idempotent
 from hamdeli.core.localized import localized_str
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import enforce, requires
-from hamdeli.places.models import City
+from hamdeli.places import selectors as places
 
 router = Router(tags=["aid"])
 Localized = dict[str, str]
@@ -364,7 +364,7 @@ def _lines(org, actor, lines) -> list[dict]:
 def _city(geonameid):
     if geonameid is None:
         return None
-    city = City.objects.filter(pk=geonameid).first()
+    city = places.find_city(geonameid)
     if city is None:
         raise ValidationFailed(_("Unknown city."), fields={"city_geonameid": _("No city has this GeoNames id.")})
     return city

@@ -28,10 +28,11 @@ from hamdeli.aid.models import (
     PledgeState,
     Reason,
 )
+from hamdeli.core import selectors as core
 from hamdeli.core.dates import today
 from hamdeli.core.listing import choice_order, sort
 from hamdeli.core.localized import localized_str
-from hamdeli.core.models import Membership, Role
+from hamdeli.core.models import Role
 
 
 def items(*, org, archived: bool | None = False):
@@ -178,7 +179,7 @@ def member_grants(*, org):
 
 
 def institution_members(*, org):
-    return Membership.objects.filter(org=org, role=Role.INSTITUTION).select_related("user")
+    return core.members_with_role(org=org, role=Role.INSTITUTION)
 
 
 def stock(*, org, actor=None, location: Location | None = None, item: Item | None = None):

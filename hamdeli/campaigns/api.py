@@ -26,7 +26,7 @@ from hamdeli.core.boundary import Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
-from hamdeli.partners.models import Network
+from hamdeli.partners import selectors as partners
 from hamdeli.places import selectors as places
 
 router = Router(tags=["campaigns"])
@@ -547,7 +547,7 @@ def _endorsement_refs(c, data: dict) -> dict:
     data["city"] = places.find_city(geonameid) if geonameid is not None else None
     if geonameid is not None and data["city"] is None:
         raise ValidationFailed(_("Unknown city."), fields={"city_geonameid": _("No city has this GeoNames id.")})
-    data["network"] = Network.objects.filter(slug=slug).first() if slug else None
+    data["network"] = partners.network_by_slug(slug)
     if slug and data["network"] is None:
         raise ValidationFailed(_("Unknown network."), fields={"network": _("No network has this short name.")})
     return data

@@ -3,10 +3,10 @@
 
 def _report(args) -> int:
     from hamdeli.campaigns import selectors
+    from hamdeli.core import selectors as core
     from hamdeli.core.localized import localized_str
-    from hamdeli.core.models import Organization
 
-    org = Organization.objects.filter(slug=args.org).first()
+    org = core.office(args.org)
     if org is None:
         print(f"No organization with the short name {args.org!r}.")
         return 2

@@ -13,8 +13,8 @@ from hamdeli.campaigns.models import (
 )
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
+from hamdeli.partners import selectors as partners
 from hamdeli.partners.forms import CityChoiceField
-from hamdeli.partners.models import Network
 
 
 def _city_options(form, name="city"):
@@ -112,7 +112,7 @@ class EndorsementForm(forms.Form):
     capacity = forms.CharField(label=_("Acting capacity"), max_length=200, required=False)
     on_behalf_of = forms.ChoiceField(label=_("On behalf of"), choices=OnBehalfOf.choices)
     city = CityChoiceField(required=False)
-    network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.all(), required=False)
+    network = forms.ModelChoiceField(label=_("Network"), queryset=partners.networks(), required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=300, required=False)
     endorsed_on = LocalDateField(label=_("Date"))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)

@@ -15,6 +15,20 @@ def offices():
     return Organization.objects.select_related("city").order_by("slug")
 
 
+def office(slug: str) -> Organization | None:
+    """The office of this short name, with its city; None when there is none."""
+    return Organization.objects.filter(slug=slug).select_related("city").first()
+
+
+def membership(*, org: Organization, user) -> Membership | None:
+    """The user's membership of the office (deactivated or not), or None."""
+    return Membership.objects.filter(org=org, user=user).first()
+
+
+def members_with_role(*, org: Organization, role: str):
+    return Membership.objects.filter(org=org, role=role).select_related("user")
+
+
 def memberships_of(user):
     """The offices the user works in now (deactivated memberships left out)."""
     return Membership.objects.filter(user=user, deactivated_at__isnull=True).select_related("org", "org__city")

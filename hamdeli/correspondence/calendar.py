@@ -25,7 +25,8 @@ from hamdeli.core.digits import localize_digits
 from hamdeli.core.localized import pick
 from hamdeli.core.text import normalize
 from hamdeli.correspondence import holiday_names
-from hamdeli.partners.models import STANDING_STATES, Partnership
+from hamdeli.partners import selectors as partners
+from hamdeli.partners.models import Partnership
 
 # GeoNames city id -> the `holidays` subdivision code, for partner cities whose region has its own days.
 KNOWN_SUBDIVISIONS = {3128760: "CT", 2925177: "BW", 3176959: "FI", 1735161: "14", 3173435: "MI"}
@@ -254,8 +255,7 @@ def _anniversaries(p: Partnership, start: dt.date, end: dt.date) -> list[Occurre
 
 
 def active_partners(org):
-    return (Partnership.objects.filter(org=org, state__in=STANDING_STATES, archived_at__isnull=True)
-            .select_related("city", "city__country").order_by("city__name_en"))
+    return partners.standing_partnerships(org=org)
 
 
 def occurrences(*, org, start: dt.date, end: dt.date) -> list[Occurrence]:

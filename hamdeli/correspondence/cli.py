@@ -4,11 +4,11 @@
 def _upcoming(args) -> int:
     from django.utils import translation
 
+    from hamdeli.core import selectors as core
     from hamdeli.core.dates import format_date
-    from hamdeli.core.models import Organization
     from hamdeli.correspondence import calendar
 
-    org = Organization.objects.filter(slug=args.org).first()
+    org = core.office(args.org)
     if org is None:
         print(f"No organization with the short name {args.org!r}.")
         return 2

@@ -20,6 +20,7 @@ from hamdeli.correspondence.models import (
     Occasion,
     RelatedKind,
 )
+from hamdeli.partners import selectors as partners
 from hamdeli.partners.forms import CityChoiceField
 from hamdeli.partners.models import Partnership
 
@@ -76,10 +77,10 @@ class LetterForm(forms.Form):
         # Archived letters and partnerships are not offered, except the one an edited letter already names.
         self.fields["reply_to"].queryset = Letter.objects.filter(org=org).filter(_offered(self.initial.get("reply_to")))
         self.fields["reply_to"].label_from_instance = lambda x: f"{localize_digits(x.registry_number)} {x.subject}"
-        self.fields["partnership"].queryset = Partnership.objects.filter(org=org).filter(
-            _offered(self.initial.get("partnership"))).select_related("city")
+        self.fields["partnership"].queryset = partners.offered_partnerships(org=org,
+                                                                           current=self.initial.get("partnership"))
         # Any GeoNames city is accepted; the partners' cities (and our own) are the ones offered.
-        offered = set(Partnership.objects.filter(org=org).active().values_list("city", flat=True)) | {org.city_id}
+        offered = set(partners.active_partnerships(org=org).values_list("city", flat=True)) | {org.city_id}
         for name in ("sender_city", "recipient_city"):
             self.fields[name].offer(self.data.get(name) or self.initial.get(name), also=offered, blank=True)
         if editing:
@@ -168,7 +169,7 @@ class LetterFilterForm(FilterForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years")), *(
             (year, localize_digits(year)) for year in selectors.registry_years(org=org))]
-        cities = {p.city_id: p.city.name for p in Partnership.objects.filter(org=org).active().select_related("city")}
+        cities = {p.city_id: p.city.name for p in partners.active_partnerships(org=org)}
         self.fields["city"].choices = [("", _("All partner cities")), *sorted(
             cities.items(), key=lambda pair: python_alphabetical(pair[1]))]
 

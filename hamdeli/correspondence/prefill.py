@@ -8,7 +8,7 @@ from django.conf import settings
 
 from hamdeli.core.dates import today
 from hamdeli.correspondence import calendar, selectors, templating
-from hamdeli.places.models import City
+from hamdeli.places import selectors as places
 from hamdeli.places.names import has_name_in
 
 
@@ -75,7 +75,7 @@ def initial_for_new_letter(org, query) -> tuple[dict, TemplateState]:
     reply_to = selectors.letter_or_none(org=org, public_id=_uuid(query.get("reply_to")))
     partnership = _partnership(org, query.get("partnership"))
     city_id = query.get("recipient_city", "")
-    city = City.objects.filter(pk=city_id).first() if city_id.isdigit() else None
+    city = places.find_city(int(city_id)) if city_id.isdigit() else None
     if city is None and partnership is not None:
         city = partnership.city
     if city is None and reply_to is not None:
@@ -109,7 +109,7 @@ def refreshed_template(org, data, trigger: str) -> TemplateState:
     """The template region again, after the user changed `trigger` (a field's name) on the form."""
     partnership = _partnership(org, data.get("partnership"))
     city_id = str(data.get("recipient_city") or "")
-    city = City.objects.filter(pk=city_id).first() if city_id.isdigit() else None
+    city = places.find_city(int(city_id)) if city_id.isdigit() else None
     if city is None and partnership is not None:
         city = partnership.city
     chosen_language = data.get("language") if data.get("language") in settings.CONTENT_LANGUAGES else None
@@ -134,7 +134,6 @@ def _uuid(value):
 
 
 def _partnership(org, public_id):
-    from hamdeli.partners.models import Partnership
+    from hamdeli.partners import selectors as partners
 
-    value = _uuid(public_id)
-    return Partnership.objects.filter(org=org, public_id=value).first() if value else None
+    return partners.partnership_or_none(org=org, public_id=_uuid(public_id))

@@ -4,9 +4,9 @@ from pathlib import Path
 
 
 def _org(slug: str):
-    from hamdeli.core.models import Organization
+    from hamdeli.core import selectors as core
 
-    org = Organization.objects.filter(slug=slug).select_related("city").first()
+    org = core.office(slug)
     if org is None:
         print(f"No organization with the short name {slug!r}.")
     return org

@@ -14,7 +14,7 @@ from hamdeli.partners.models import (
     PartnershipKind,
     PartnershipState,
 )
-from hamdeli.places.models import City
+from hamdeli.places import selectors as places
 
 
 class CityChoiceField(forms.ModelChoiceField):
@@ -22,7 +22,7 @@ class CityChoiceField(forms.ModelChoiceField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("City"))
-        super().__init__(queryset=City.objects.select_related("country"), **kwargs)
+        super().__init__(queryset=places.cities(), **kwargs)
 
     def label_from_instance(self, obj):
         return f"{obj.name} — {obj.country.name}"
@@ -33,7 +33,7 @@ class CityChoiceField(forms.ModelChoiceField):
         value = getattr(chosen, "pk", chosen)  # a City, or the id the form was posted with
         ids = set(also) | ({int(value)} if str(value or "").isdigit() else set())
         options = [(c.pk, self.label_from_instance(c))
-                   for c in City.objects.filter(pk__in=ids).select_related("country").order_by("name_en")]
+                   for c in places.cities_by_ids(ids)]
         self.widget.choices = [("", "—"), *options] if blank else options
 
 

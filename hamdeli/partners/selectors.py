@@ -219,6 +219,11 @@ def networks():
     return Network.objects.all()
 
 
+def network_by_slug(slug: str | None) -> Network | None:
+    """The network of this short name, or None (none named, or no such network)."""
+    return Network.objects.filter(slug=slug).first() if slug else None
+
+
 def network(slug: str) -> Network:
     return get_object_or_404(Network, slug=slug)
 
@@ -250,6 +255,29 @@ def member_networks(org):
 
 def partner_import(*, org, public_id) -> PartnerImport:
     return get_object_or_404(PartnerImport.objects.filter(org=org).select_related("org__city"), public_id=public_id)
+
+
+def standing_partnerships(*, org):
+    """The org's partnerships in a standing state (not archived), with their cities and countries, by city."""
+    return (Partnership.objects.filter(org=org, state__in=STANDING_STATES, archived_at__isnull=True)
+            .select_related("city", "city__country").order_by("city__name_en"))
+
+
+def active_partnerships(*, org):
+    """The org's partnerships that are not archived (in any state), with their cities."""
+    return Partnership.objects.filter(org=org).active().select_related("city")
+
+
+def offered_partnerships(*, org, current=None):
+    """The partnerships a form offers: those not archived, and the one already chosen (an instance or its pk)."""
+    current = getattr(current, "pk", current)
+    offered = Q(archived_at__isnull=True) | Q(pk=current) if current else Q(archived_at__isnull=True)
+    return Partnership.objects.filter(org=org).filter(offered).select_related("city")
+
+
+def partnership_or_none(*, org, public_id) -> Partnership | None:
+    """The org's partnership of this public id (a UUID or None), archived or not; None when there is none."""
+    return Partnership.objects.filter(org=org, public_id=public_id).first() if public_id else None
 
 
 def partnerships_for_export(*, org):

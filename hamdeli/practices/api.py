@@ -14,7 +14,7 @@ from hamdeli.core.boundary import Date, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, next_url, paged
 from hamdeli.core.permissions import PUBLIC, enforce, requires
-from hamdeli.partners.models import Network
+from hamdeli.partners import selectors as partners
 from hamdeli.places import selectors as places
 from hamdeli.practices import exchange, selectors, services
 from hamdeli.practices.models import Crisis, Instrument, Phase, Topic, Visibility
@@ -190,7 +190,7 @@ def _resolve(data: dict) -> dict:
             data["city"] = places.find_city(gid) or "unknown"
     if "network" in data:
         slug = data["network"]
-        data["network"] = Network.objects.filter(slug=slug).first() if slug else None
+        data["network"] = partners.network_by_slug(slug)
         if slug and data["network"] is None:
             raise ValidationFailed(_("Some fields are not valid."), fields={"network": _("Unknown network.")})
     return data

@@ -26,10 +26,10 @@ def _reindex(args) -> int:
 def _evaluate(args) -> int:
     from django.db import transaction
 
-    from hamdeli.core.models import Organization
+    from hamdeli.core import selectors as core
     from hamdeli.practices.evaluation import load_samples, read_queries, recall_at
 
-    org = Organization.objects.filter(slug=args.org).first()
+    org = core.office(args.org)
     if org is None:
         print(f"no organization {args.org!r}; load the demo first (hamdeli demo)")
         return 1
@@ -46,11 +46,11 @@ def _import(args) -> int:
 
     from django.db import transaction
 
+    from hamdeli.core import selectors as core
     from hamdeli.core.errors import ServiceError
-    from hamdeli.core.models import Organization
     from hamdeli.practices import exchange
 
-    org = Organization.objects.filter(slug=args.org).first()
+    org = core.office(args.org)
     if org is None:
         print(f"no organization {args.org!r}")
         return 1
@@ -79,10 +79,10 @@ def _import(args) -> int:
 def _evaluate_crosslingual(args) -> int:
     from django.db import transaction
 
-    from hamdeli.core.models import Organization
+    from hamdeli.core import selectors as core
     from hamdeli.practices.evaluation import evaluate, load_crosslingual, read_crosslingual
 
-    org = Organization.objects.filter(slug=args.org).first()
+    org = core.office(args.org)
     if org is None:
         print(f"no organization {args.org!r}; load the demo first (hamdeli demo)")
         return 1

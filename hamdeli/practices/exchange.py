@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from hamdeli.core import spreadsheet
 from hamdeli.core.errors import ServiceError, ValidationFailed
-from hamdeli.partners.models import Network
-from hamdeli.places.models import City
+from hamdeli.partners import selectors as partners
+from hamdeli.places import selectors as places
 from hamdeli.practices import services
 
 LOCALIZED = ("title", "summary", "body", "results", "note")
@@ -94,11 +94,11 @@ def _prepare(row: dict) -> dict:
     data = {k: v for k, v in row.items() if k in (*LOCALIZED, *SCALARS, "topics", "links")}
     if row.get("city_geonameid") not in (None, ""):
         try:
-            data["city"] = City.objects.filter(geonameid=int(row["city_geonameid"])).first() or "unknown"
+            data["city"] = places.find_city(int(row["city_geonameid"])) or "unknown"
         except (TypeError, ValueError):
             data["city"] = "unknown"
     if data.get("network"):
-        data["network"] = Network.objects.filter(slug=data["network"]).first()
+        data["network"] = partners.network_by_slug(data["network"])
     for name in ("started_on", "ended_on"):
         if data.get(name):
             try:

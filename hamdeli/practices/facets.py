@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core import dates
 from hamdeli.core.localized import language_name
-from hamdeli.places.models import Country
+from hamdeli.places import selectors as places
 from hamdeli.practices.models import Crisis, Instrument, Phase, Topic
 
 TITLES = {"topic": _("Topic"), "country": _("Country"), "language": _("Language"), "crisis": _("Crisis"),
@@ -32,7 +32,7 @@ def _labels(name: str, values: list[str]) -> dict[str, str]:
         choices = CHOICES[name]
         return {v: str(choices(v).label) if v in choices.values else v for v in values}
     if name == "country":
-        names = {c.code: c.name for c in Country.objects.filter(code__in=values)}
+        names = places.country_names(values)
         return {v: names.get(v, v) for v in values}
     if name == "language":
         return {v: language_name(v) for v in values}

@@ -6,7 +6,7 @@ from hamdeli.core.filters import FilterForm
 from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 from hamdeli.core.listing import python_alphabetical
 from hamdeli.core.localized import language_name
-from hamdeli.partners.models import Network
+from hamdeli.partners import selectors as partners
 from hamdeli.places import selectors as places
 from hamdeli.practices.models import Crisis, Instrument, Phase, Topic, Visibility
 from hamdeli.practices.search.engine import MODES
@@ -35,7 +35,7 @@ class PracticeForm(forms.Form):
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
     links = forms.CharField(label=_("Links (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     visibility = forms.ChoiceField(label=_("Who may see it"), choices=Visibility.choices)
-    network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.all(), required=False)
+    network = forms.ModelChoiceField(label=_("Network"), queryset=partners.networks(), required=False)
 
     def clean_links(self):
         return self.cleaned_data["links"].split()

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from hamdeli.core import dates
-from hamdeli.places.models import City
+from hamdeli.places import selectors as places
 from hamdeli.practices import selectors
 from hamdeli.practices.models import Practice
 from hamdeli.practices.search.keyword import keyword_search
@@ -78,7 +78,7 @@ def candidates(org, filters: Filters):
     if filters.topic:
         qs = qs.filter(topics_key__contains=f" {filters.topic} ")
     if filters.country:
-        qs = qs.filter(city_id__in=City.objects.filter(country_id=filters.country.upper()).values("pk"))
+        qs = qs.filter(city_id__in=places.city_ids_in(filters.country))
     if filters.language:
         qs = qs.filter(languages__contains=f" {filters.language} ")
     for name in ("phase", "instrument", "crisis"):
