@@ -32,6 +32,7 @@ class TemplateState:
     rendered: templating.Rendered | None = None
     kept_text: bool = False  # a template was chosen but the user's own text was kept
     city_fallback: object = None  # the city, when it has no name in the letter's language
+    head_fallback: str = ""  # the language the partner's head was written in, when not the letter's
     notes: list = field(default_factory=list)
 
 
@@ -41,7 +42,7 @@ def digest(subject: str, body: str) -> str:
 
 def template_state(org, *, city, wanted: str, language: str | None, occasion: str, chosen=None,
                    subject: str = "", body: str = "", filled: str = "", official: str = "",
-                   prefer_occasion: bool = True) -> TemplateState:
+                   prefer_occasion: bool = True, head: dict | None = None) -> TemplateState:
     """Offer the templates written in the letter's language (all of them when none is: the form then says
     which language it falls back to), preselect the occasion's own template, and fill the subject and text
     from the chosen one unless the user has written their own."""
@@ -61,6 +62,10 @@ def template_state(org, *, city, wanted: str, language: str | None, occasion: st
     if not untouched:
         state.kept_text = True
         return state
+    head_language = ""
+    if not official.strip() and head:  # no recipient typed: the partner's head, in the letter's language
+        head_language, _other = templating.choose_language(head, templating.choose_language(chosen.body, wanted)[0])
+        official = head.get(head_language, "")
     rendered = templating.render(chosen, lang=wanted, city=city, official=official, on=today())
     state.rendered = rendered
     state.values.update(subject=rendered.subject, body=rendered.body, language=rendered.language,
@@ -68,7 +73,20 @@ def template_state(org, *, city, wanted: str, language: str | None, occasion: st
     if city is not None and "{city}" in "".join((*chosen.subject.values(), *chosen.body.values())) \
             and not has_name_in(city, rendered.language):
         state.city_fallback = city
+    if head_language and head_language != rendered.language \
+            and "{official}" in "".join((*chosen.subject.values(), *chosen.body.values())):
+        state.head_fallback = head_language
     return state
+
+
+def partner_head(org, partnership, city) -> dict:
+    """The partner's head ({"zh": "西安市市长 …"}) of the letter's partnership, else of the office's open
+    partnership with the recipient's city; empty when none is recorded."""
+    if partnership is None and city is not None:
+        from hamdeli.partners.models import Partnership
+
+        partnership = Partnership.objects.filter(org=org, city=city).exclude(state="ended").first()
+    return dict(partnership.partner_head or {}) if partnership is not None else {}
 
 
 def initial_for_new_letter(org, query) -> tuple[dict, TemplateState]:
@@ -89,12 +107,14 @@ def initial_for_new_letter(org, query) -> tuple[dict, TemplateState]:
         initial.update(recipient_name=reply_to.sender_name, recipient_title=reply_to.sender_title,
                        subject=reply_to.subject)
     template = selectors.templates(org=org).filter(public_id=_uuid(query.get("template"))).first()
+    head = partner_head(org, partnership, city)
     state = template_state(org, city=city, wanted=wanted, language=None, occasion=occasion, chosen=template,
                            subject=initial.get("subject", ""), official=initial.get("recipient_name", ""),
-                           prefer_occasion=template is None and occasion != "other")
+                           prefer_occasion=template is None and occasion != "other", head=head)
     if template is not None and state.values["template"] is None:  # a link's template in another language
         state = template_state(org, city=city, wanted=wanted, language=template_language(template, wanted),
-                               occasion=occasion, chosen=template, official=initial.get("recipient_name", ""))
+                               occasion=occasion, chosen=template, official=initial.get("recipient_name", ""),
+                               head=head)
     if state.values["template"] is not None:
         initial["occasion"] = state.values["template"].occasion
     initial.update(state.values)
@@ -123,7 +143,8 @@ def refreshed_template(org, data, trigger: str) -> TemplateState:
     return template_state(org, city=city, wanted=wanted, language=language, occasion=occasion, chosen=chosen,
                           subject=str(data.get("subject") or ""), body=str(data.get("body") or ""),
                           filled=str(data.get("filled") or ""), official=str(data.get("recipient_name") or ""),
-                          prefer_occasion=trigger != "template" and occasion != "other")
+                          prefer_occasion=trigger != "template" and occasion != "other",
+                          head=partner_head(org, partnership, city))
 
 
 def _uuid(value):

@@ -26,6 +26,9 @@ SISTER_CITIES = [
     ("barcelona", dt.date(2008, 11, 6)), ("xian", dt.date(2009, 3, 25)), ("kuwait", dt.date(2011, 1, 18)),
     ("cusco", dt.date(2014, 9, 10)),
 ]
+# Xi'an's mayor as Isfahan's letters name him: an illustrative name, not from the news report.
+XIAN_MAYOR = {"zh": "西安市市长 王建华", "en": "Mayor of Xi'an Wang Jianhua",
+              "fa": "جناب آقای وانگ جیان‌هوا، شهردار شی‌آن"}
 # Partners still in touch lately (relative to the day the demo is loaded, so they stay "healthy").
 RECENTLY_IN_TOUCH = {"xian", "barcelona", "florence", "freiburg", "kuala_lumpur", "st_petersburg"}
 
@@ -103,6 +106,9 @@ def _isfahan_partners(ctx, org) -> None:
     _contact(org, actor, barcelona, dt.date(2020, 5, 12), "call", "تماس تصویری: بازگشت روابط به روال عادی")
     xian = ctx.partnerships["xian"]
     _contact(org, actor, xian, dt.date(2020, 3, 5), "aid", "دریافت اقلام بهداشتی از شی‌آن")
+    if not xian.partner_head:  # the mayor's name is illustrative (the report does not give it)
+        xian = ctx.partnerships["xian"] = services.update_partnership(
+            org=org, actor=actor, partnership=xian, partner_head=XIAN_MAYOR)
     recent = add_months(today(), -2).replace(day=1)
     for key in sorted(RECENTLY_IN_TOUCH):
         _contact(org, actor, ctx.partnerships[key], recent, "meeting", "نشست هماهنگی برخط (نمایشی)")

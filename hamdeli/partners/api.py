@@ -58,6 +58,7 @@ class PartnershipOut(Schema):
     our_focal_person: str
     partner_focal_person: str
     partner_focal_email: str
+    partner_head: dict[str, str]
     notes: str
     health: HealthOut
     archived_at: dt.datetime | None = None
@@ -73,6 +74,8 @@ class PartnershipIn(Schema):
     our_focal_person: str = Field("", max_length=200)
     partner_focal_person: str = Field("", max_length=200)
     partner_focal_email: str = Field("", max_length=254)
+    partner_head: dict[str, str] = Field({}, description="The partner city's head as a letter names them, "
+                                         "by language: {\"zh\": \"西安市市长 …\", \"en\": \"Mayor of Xi'an …\"}")
     notes: str = Field("", max_length=10000)
 
 
@@ -85,6 +88,7 @@ class PartnershipPatch(Schema):
     our_focal_person: str = Field(None, max_length=200)
     partner_focal_person: str = Field(None, max_length=200)
     partner_focal_email: str = Field(None, max_length=254)
+    partner_head: dict[str, str] = None
     notes: str = Field(None, max_length=10000)
 
 
@@ -130,7 +134,7 @@ def partnership_out(p) -> dict:
         **{name: getattr(p, name) for name in (
             "proposed_on", "bill_submitted_on", "council_approved_on", "signed_on", "ended_on",
             "renewal_due_on", "council_bill_number", "council_resolution_number", "our_focal_person",
-            "partner_focal_person", "partner_focal_email", "notes")},
+            "partner_focal_person", "partner_focal_email", "partner_head", "notes")},
         "health": {"status": h.status, "last_contact_on": h.last_contact_on, "months_silent": h.months_silent},
         "archived_at": p.archived_at,
     }

@@ -117,4 +117,4 @@ def import_unresolved(request, public_id: uuid.UUID):
 def export(request, format: Format = "csv"):  # noqa: A002 - the query parameter's name
     """Every partnership as a CSV or XLSX file in the import's own columns (it imports back)."""
     rows = imports.export_rows(selectors.partnerships_for_export(org=request.org))
-    return _file(tables.write_rows(imports.COLUMNS, rows, format), format, "partners")
+    return _file(tables.write_rows(imports.export_columns(rows), rows, format), format, "partners")

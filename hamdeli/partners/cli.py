@@ -63,7 +63,7 @@ def _export(args) -> int:
         print("The output file must end in .csv or .xlsx.")
         return 2
     rows = imports.export_rows(selectors.partnerships_for_export(org=org))
-    Path(args.output).write_bytes(tables.write_rows(imports.COLUMNS, rows, fmt))
+    Path(args.output).write_bytes(tables.write_rows(imports.export_columns(rows), rows, fmt))
     print(f"{len(rows)} partnership(s) written to {args.output}")
     return 0
 

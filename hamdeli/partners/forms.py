@@ -1,10 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from hamdeli.core import dates
 from hamdeli.core.filters import FilterForm
-from hamdeli.core.forms import LocalDateField
+from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 from hamdeli.partners import selectors
 from hamdeli.partners.models import (
     InteractionKind,
@@ -48,6 +49,11 @@ class PartnershipForm(forms.Form):
     our_focal_person = forms.CharField(label=_("Our focal person"), max_length=200, required=False)
     partner_focal_person = forms.CharField(label=_("Partner's focal person"), max_length=200, required=False)
     partner_focal_email = forms.EmailField(label=_("Partner's focal email"), required=False)
+    # Every content language: Persian and English open, the others (Chinese …) folded until wanted. No help
+    # text: the boxes would then be described by it alone (axe: label-title-only).
+    partner_head = LocalizedTextFormField(
+        label=_("Partner's head, as a letter names them (title and name)"), required=False,
+        languages=settings.CONTENT_LANGUAGES, shown=2)  # a new letter's {official} when no recipient is typed
     agreement_scan = forms.FileField(label=_("Agreement scan (PDF or image)"), required=False)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

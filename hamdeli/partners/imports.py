@@ -11,6 +11,7 @@ fuzzy match would put "Wick" in Brooklyn.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from hamdeli.places.names import name_key
 COLUMNS = ["geonameid", "city", "country", "kind", "state", "proposed_on", "signed_on", "ended_on",
            "council_resolution_number", "notes"]
 PAIR_COLUMNS = ["city1", "country1", "city2", "country2"]
+HEAD_PREFIX = "partner_head_"  # partner_head_zh, partner_head_en …: the partner's head in each language
 UNKNOWN_DATE = {"", "unknown", "date unknown", "?", "نامعلوم", "نامشخص", "تاریخ نامعلوم"}
 
 
@@ -38,6 +40,7 @@ class Ready:
     proposed_on: dt.date | None = None
     council_resolution_number: str = ""
     notes: str = ""
+    partner_head: dict = field(default_factory=dict)
 
     def get_kind_display(self) -> str:
         return PartnershipKind(self.kind).label
@@ -196,7 +199,7 @@ def preview(*, org, content: bytes, file_format: str, default_kind: str = Partne
             continue
         ready = Ready(line, city, kind, state, **dates,
                       council_resolution_number=str(row.get("council_resolution_number") or "")[:50],
-                      notes=str(row.get("notes") or ""))
+                      notes=str(row.get("notes") or ""), partner_head=_head(row))
         identity = (city.pk, dates["signed_on"]) if state == PartnershipState.ENDED else (city.pk,)
         if identity in seen:
             problem("duplicate", _("%(city)s is on an earlier row already.") % {"city": city.name},
@@ -227,9 +230,23 @@ def unresolved_rows(result: Preview) -> tuple[list[str], list[dict]]:
     return columns, rows
 
 
+def _head(row: dict) -> dict:
+    """The partner's head from the partner_head_<language> columns (content languages only, at most
+    300 characters each, as the form allows)."""
+    return {lang: str(row.get(HEAD_PREFIX + lang) or "").strip()[:300] for lang in settings.CONTENT_LANGUAGES
+            if str(row.get(HEAD_PREFIX + lang) or "").strip()}
+
+
 def export_rows(partnerships) -> list[dict]:
     """The org's partnerships in the import's own columns: exporting and importing again round-trips."""
     return [{"geonameid": p.city_id, "city": p.city.name_en, "country": p.city.country_id, "kind": p.kind,
              "state": p.state, "proposed_on": p.proposed_on, "signed_on": p.signed_on, "ended_on": p.ended_on,
-             "council_resolution_number": p.council_resolution_number, "notes": p.notes}
+             "council_resolution_number": p.council_resolution_number, "notes": p.notes,
+             **{HEAD_PREFIX + lang: text for lang, text in (p.partner_head or {}).items()}}
             for p in partnerships]
+
+
+def export_columns(rows: list[dict]) -> list[str]:
+    """The import's columns, and a partner_head_<language> column for each language a head is written in."""
+    used = {key for row in rows for key in row if key.startswith(HEAD_PREFIX)}
+    return [*COLUMNS, *(HEAD_PREFIX + lang for lang in settings.CONTENT_LANGUAGES if HEAD_PREFIX + lang in used)]

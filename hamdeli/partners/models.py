@@ -53,6 +53,9 @@ class Partnership(Archivable, TenantModel):
     our_focal_person = models.CharField(_("our focal person"), max_length=200, blank=True)
     partner_focal_person = models.CharField(_("partner's focal person"), max_length=200, blank=True)
     partner_focal_email = models.EmailField(_("partner's focal email"), blank=True)
+    # The partner city's head as a letter names them, in each language ("西安市市长 …", "Mayor of Xi'an …"):
+    # the new-letter form's {official} when no recipient is typed.
+    partner_head = LocalizedTextField(_("partner's head (title and name)"), required=False)
     notes = models.TextField(_("notes"), blank=True)
     search_key = models.TextField(editable=False, default="")
 

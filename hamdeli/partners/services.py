@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from hamdeli.core import archiving, audit
 from hamdeli.core.dates import today
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.files import AGREEMENT_SCANS, check_upload
+from hamdeli.core.localized import clean_localized
 from hamdeli.core.text import search_key
 from hamdeli.partners import imports, tables
 from hamdeli.partners.models import (
@@ -34,7 +36,7 @@ from hamdeli.places.models import City
 
 EDITABLE_FIELDS = [
     "kind", "proposed_on", "renewal_due_on", "council_bill_number", "council_resolution_number",
-    "our_focal_person", "partner_focal_person", "partner_focal_email", "notes",
+    "our_focal_person", "partner_focal_person", "partner_focal_email", "partner_head", "notes",
 ]
 
 
@@ -43,7 +45,8 @@ def _refresh_search_key(partnership: Partnership) -> None:
     partnership.search_key = search_key(
         city.name_en, city.name_fa, city.country.name_en, city.country.name_fa,
         partnership.council_bill_number, partnership.council_resolution_number,
-        partnership.our_focal_person, partnership.partner_focal_person, partnership.notes,
+        partnership.our_focal_person, partnership.partner_focal_person, *(partnership.partner_head or {}).values(),
+        partnership.notes,
     )
 
 
@@ -55,6 +58,14 @@ def _check_fields(fields: dict) -> dict:
     if "kind" in fields and fields["kind"] not in PartnershipKind.values:
         raise ValidationFailed(_("Some fields are not valid."),
                                fields={"kind": _("Choose one of the allowed values.")})
+    if "partner_head" in fields:
+        try:
+            fields["partner_head"] = clean_localized(fields["partner_head"], required=False)
+        except ValidationError as exc:
+            raise ValidationFailed(_("Some fields are not valid."), fields={"partner_head": exc.messages[0]}) from None
+        if any(len(text) > 300 for text in fields["partner_head"].values()):
+            raise ValidationFailed(_("Some fields are not valid."),
+                                   fields={"partner_head": _("At most 300 characters in each language.")})
     scan = fields.get("agreement_scan")
     if scan:
         kind = check_upload(scan, field="agreement_scan", allowed=AGREEMENT_SCANS)
@@ -98,7 +109,7 @@ def create_partnership(*, org, actor, city: City | None, **fields) -> Partnershi
 def record_agreement(*, org, actor, city: City | None, state: str, kind: str = PartnershipKind.SISTER_CITY,
                      signed_on: dt.date | None = None, ended_on: dt.date | None = None,
                      proposed_on: dt.date | None = None, council_resolution_number: str = "",
-                     notes: str = "") -> Partnership:
+                     notes: str = "", partner_head: dict | None = None) -> Partnership:
     """Record an agreement made before it was entered here, directly in its state (signed years ago,
     active, even ended), with its signing date or none when unknown: one step, one audit entry."""
     require_fields(city=city, state=state)
@@ -113,7 +124,8 @@ def record_agreement(*, org, actor, city: City | None, state: str, kind: str = P
         _refuse_second_open(org, city)
     partnership = Partnership(org=org, city=city, kind=kind, state=state, signed_on=signed_on,
                               ended_on=ended_on, proposed_on=proposed_on,
-                              council_resolution_number=council_resolution_number[:50], notes=notes)
+                              council_resolution_number=council_resolution_number[:50], notes=notes,
+                              partner_head=_check_fields({"partner_head": partner_head or {}})["partner_head"])
     _refresh_search_key(partnership)
     try:
         with transaction.atomic():
@@ -331,7 +343,8 @@ def apply_import(*, org, actor, batch: PartnerImport) -> int:
     for row in ready:
         record_agreement(org=org, actor=actor, city=row.city, state=row.state, kind=row.kind,
                          signed_on=row.signed_on, ended_on=row.ended_on, proposed_on=row.proposed_on,
-                         council_resolution_number=row.council_resolution_number, notes=row.notes)
+                         council_resolution_number=row.council_resolution_number, notes=row.notes,
+                         partner_head=row.partner_head)
     batch.applied_at = timezone.now()
     batch.applied_by = actor if getattr(actor, "is_authenticated", False) else None
     batch.recorded = len(ready)

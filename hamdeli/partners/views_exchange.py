@@ -58,7 +58,7 @@ def export(request):
     if fmt not in tables.FORMATS:
         fmt = "csv"
     rows = imports.export_rows(selectors.partnerships_for_export(org=request.org))
-    return _download(tables.write_rows(imports.COLUMNS, rows, fmt), fmt, "partners")
+    return _download(tables.write_rows(imports.export_columns(rows), rows, fmt), fmt, "partners")
 
 
 def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:

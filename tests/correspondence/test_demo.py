@@ -60,3 +60,16 @@ def test_the_pages_show_the_demo_letters_in_persian(db):
     assert 'id="coming-occasions"' in dashboard
     calendar_page = client.get("/calendar/")
     assert calendar_page.status_code == 200 and "تقویم تشریفات" in calendar_page.content.decode()
+
+
+def test_a_new_chinese_letter_to_xian_greets_its_mayor_by_the_partnerships_head(db):
+    from django.contrib.auth.models import User
+
+    from tests.conftest import client_for
+
+    load_demo()
+    xian = Partnership.objects.get(org__slug="isfahan", city_id=1790630)  # Xi'an
+    assert xian.partner_head["zh"] == "西安市市长 王建华"  # illustrative, as the demo's other invented names
+    client = client_for(User.objects.get(username="isfahan_officer"))
+    html = client.get(f"/letters/new/?direction=out&occasion=greeting&partnership={xian.public_id}").content.decode()
+    assert "尊敬的西安市市长 王建华：" in html and "西安人民" in html

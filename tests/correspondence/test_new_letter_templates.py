@@ -146,3 +146,56 @@ def test_write_a_letter_from_the_calendar_opens_the_occasions_own_template(org, 
     html = client_for(officer).get(url).content.decode()
     assert _options(html, "template")[1] == [str(t["spring"].pk)] and _options(html, "language")[1] == ["zh"]
     assert "谨向西安人民致以新春的问候" in html and "致西安的春节贺信" in html
+
+
+def _head(org, officer, partnership, head):
+    from hamdeli.partners import services as partners_services
+
+    return partners_services.update_partnership(org=org, actor=officer, partnership=partnership, partner_head=head)
+
+
+def test_the_partners_head_is_the_salutation_in_the_letters_language_until_a_recipient_is_typed(
+        org, officer, cities, xian_partner):
+    t = _templates(org, officer)
+    _head(org, officer, xian_partner, {"zh": "西安市市长 王建华", "en": "Mayor of Xi'an Wang Jianhua",
+                                       "fa": "جناب آقای وانگ جیان‌هوا، شهردار شی‌آن"})
+    client = client_for(officer)
+    html = _region(client, "recipient_city", recipient_city=cities["xian"].pk, occasion="greeting")
+    assert "尊敬的西安市市长 王建华：" in html and "谨向西安人民" in html
+    assert "not written in" not in html
+    # Opened from the partnership (a calendar row, the partner's page): the same, in Chinese
+    opened = client.get(f"/letters/new/?direction=out&occasion=greeting&partnership={xian_partner.public_id}")
+    assert "尊敬的西安市市长 王建华：" in opened.content.decode()
+    # In English (the user chose the letter's language), the English form of the head
+    html = _region(client, "language", recipient_city=cities["xian"].pk, occasion="greeting", language="en",
+                   template=t["spring"].pk)
+    assert "Dear Mayor of Xi&#x27;an Wang Jianhua," in html
+    # A recipient typed is the salutation's, as before
+    html = _region(client, "recipient_city", recipient_city=cities["xian"].pk, occasion="greeting",
+                   recipient_name="李明远")
+    assert "尊敬的李明远：" in html and "王建华" not in html
+
+
+def test_a_head_not_written_in_the_letters_language_stands_in_visibly(org, officer, cities, xian_partner):
+    _templates(org, officer)
+    _head(org, officer, xian_partner, {"en": "Mayor of Xi'an Wang Jianhua"})
+    client = client_for(officer)
+    client.cookies["hamdeli_language"] = "en"
+    html = _region(client, "recipient_city", recipient_city=cities["xian"].pk, occasion="greeting")
+    assert "尊敬的Mayor of Xi&#x27;an Wang Jianhua：" in html
+    assert "The partner's head is not written in “Chinese” yet: the English form stands in the text." in html
+    client.cookies["hamdeli_language"] = "fa"
+    html = _region(client, "recipient_city", recipient_city=cities["xian"].pk, occasion="greeting")
+    assert "نام و عنوان رئیس شهر طرف هنوز به «چینی» نوشته نشده است" in html
+
+
+def test_another_offices_partner_head_is_never_used(org, officer, other_org, outsider, cities):
+    from hamdeli.partners import services as partners_services
+
+    _templates(org, officer)
+    theirs = partners_services.create_partnership(org=other_org, actor=outsider, city=cities["barcelona"])
+    _head(other_org, outsider, theirs, {"en": "Mayor of Barcelona Secret"})
+    html = _region(client_for(officer), "recipient_city", recipient_city=cities["barcelona"].pk, occasion="thanks")
+    assert "Secret" not in html
+    html = _region(client_for(officer), "partnership", partnership=theirs.public_id, occasion="greeting")
+    assert "Secret" not in html

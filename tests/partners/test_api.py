@@ -54,6 +54,11 @@ BAD_WRITES = [
     ("post", "/api/v1/partners/partnerships/{p}/interactions", {"occurred_on": "1577836800", "kind": "letter",
                                                                 "summary": "hi"}, "occurred_on"),
     ("patch", "/api/v1/partners/partnerships/{p}", {"notes": None}, "notes"),
+    ("patch", "/api/v1/partners/partnerships/{p}", {"partner_head": {"xx": "Mayor"}}, "partner_head"),
+    ("patch", "/api/v1/partners/partnerships/{p}", {"partner_head": {"zh": "长" * 301}}, "partner_head"),
+    ("patch", "/api/v1/partners/partnerships/{p}", {"partner_head": "Mayor"}, "partner_head"),
+    ("post", "/api/v1/partners/partnerships", {"city_geonameid": 1269843, "partner_head": {"en": 5}},
+     "partner_head.en"),
     ("post", "/api/v1/partners/network-memberships", {"network": "nope"}, "network"),
     ("post", "/api/v1/partners/network-memberships", {}, "network"),
     ("post", "/api/v1/partners/network-memberships/{m}/transitions", {"action": "admit", "on": "2020-01-01"},
@@ -108,3 +113,23 @@ def test_list_search_is_persian_normalised(officer_api, org, officer, cities):
     for query in ("همکاری", "همكاري", "1399", "١٣٩٩", "کوالالامپور", "kuala"):
         found = _json(officer_api.get("/api/v1/partners/partnerships", {"q": query}))["items"]
         assert [p["city_name_en"] for p in found] == ["Kuala Lumpur"], query
+
+
+def test_the_partners_head_is_written_and_read_in_every_language_over_the_api(officer_api, cities):
+    head = {"zh": "西安市市长 王建华", "en": "Mayor of Xi'an Wang Jianhua", "fa": " "}
+    created = officer_api.post("/api/v1/partners/partnerships", {"city_geonameid": cities["xian"].pk,
+                                                                "partner_head": head},
+                               content_type="application/json")
+    assert created.status_code == 201
+    body = _json(created)
+    assert body["partner_head"] == {"zh": "西安市市长 王建华", "en": "Mayor of Xi'an Wang Jianhua"}  # blanks dropped
+    patched = officer_api.patch(f"/api/v1/partners/partnerships/{body['id']}",
+                                {"partner_head": {"fa": "جناب آقای وانگ جیان‌هوا، شهردار شی‌آن"}},
+                                content_type="application/json")
+    assert patched.status_code == 200 and _json(patched)["partner_head"] == {
+        "fa": "جناب آقای وانگ جیان‌هوا، شهردار شی‌آن"}
+    entry = AuditEntry.objects.filter(action="partnership.updated").get()
+    assert entry.after["partner_head"] == {"fa": "جناب آقای وانگ جیان‌هوا، شهردار شی‌آن"}
+    listed = _json(officer_api.get("/api/v1/partners/partnerships"))["items"]
+    assert listed[0]["partner_head"] == {"fa": "جناب آقای وانگ جیان‌هوا، شهردار شی‌آن"}
+    assert Partnership.objects.filter(search_key__contains="وانگ").exists()  # found by the head's name

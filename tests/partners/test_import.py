@@ -154,12 +154,14 @@ def test_export_round_trips_in_the_same_format(geonames, org, officer, other_org
     services.record_agreement(
         org=org, actor=officer, city=City.objects.get(pk=1735161), state="ended", signed_on=dt.date(2001, 3, 4),
         ended_on=dt.date(2010, 1, 1),
-        notes="=1+1 is text, not a formula")
+        notes="=1+1 is text, not a formula", partner_head={"zh": "吉隆坡市长 某某", "en": "Mayor of Kuala Lumpur"})
     services.apply_import(org=org, actor=officer, batch=_start(org, officer))
     before = list(selectors.partnerships_for_export(org=org).values_list(
         "city_id", "kind", "state", "signed_on", "ended_on", "notes"))
-    exported = tables.write_rows(imports.COLUMNS, imports.export_rows(selectors.partnerships_for_export(org=org)),
-                                 fmt)
+    rows = imports.export_rows(selectors.partnerships_for_export(org=org))
+    # a column for each language a partner's head is written in, and only those
+    assert imports.export_columns(rows) == [*imports.COLUMNS, "partner_head_en", "partner_head_zh"]
+    exported = tables.write_rows(imports.export_columns(rows), rows, fmt)
 
     # into the same office: everything is there already
     same = imports.preview_of(_start(org, officer, exported, filename=f"export.{fmt}"))
@@ -170,6 +172,9 @@ def test_export_round_trips_in_the_same_format(geonames, org, officer, other_org
     after = list(selectors.partnerships_for_export(org=other_org).values_list(
         "city_id", "kind", "state", "signed_on", "ended_on", "notes"))
     assert sorted(after) == sorted(row for row in before if row[0] != other_org.city_id)
+    heads = [(p.city_id, p.state, p.partner_head) for p in Partnership.objects.filter(org=other_org)
+             if p.partner_head]
+    assert heads == [(1735161, "ended", {"zh": "吉隆坡市长 某某", "en": "Mayor of Kuala Lumpur"})]
 
 
 def test_unreadable_files_and_unknown_columns_are_refused_before_anything_is_kept(org, officer):

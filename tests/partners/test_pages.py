@@ -54,3 +54,23 @@ def test_a_contact_cannot_be_dated_in_the_future_but_today_is_fine(org, officer,
     assert not Interaction.objects.exists()
     response = client.post(url, {"occurred_on": today().isoformat(), "kind": "visit", "summary": "Delegation"})
     assert response.status_code == 302 and Interaction.objects.get().occurred_on == today()
+
+
+def test_the_partners_head_is_edited_in_every_content_language_and_shown_on_the_page(org, officer, cities):
+    p = services.create_partnership(org=org, actor=officer, city=cities["xian"])
+    client = client_for(officer)
+    form = client.get(f"/partners/{p.public_id}/edit/").content.decode()
+    for lang in ("fa", "en", "zh", "es"):
+        assert f'name="partner_head_{lang}"' in form
+    folded = form[form.index('name="partner_head_en"'):]
+    assert "<details" in folded and folded.index("<details") < folded.index('name="partner_head_zh"')
+    saved = client.post(f"/partners/{p.public_id}/edit/", {
+        "kind": "sister_city", "partner_head_zh": "西安市市长 王建华",
+        "partner_head_en": "Mayor of Xi'an Wang Jianhua"})
+    assert saved.status_code == 302
+    p = Partnership.objects.get(pk=p.pk)
+    assert p.partner_head == {"zh": "西安市市长 王建华", "en": "Mayor of Xi'an Wang Jianhua"}
+    page = client.get(f"/partners/{p.public_id}/").content.decode()
+    assert '<bdi lang="zh" dir="auto">西安市市长 王建华</bdi>' in page and "Mayor of Xi&#x27;an Wang Jianhua" in page
+    refused = client.post(f"/partners/{p.public_id}/edit/", {"kind": "sister_city", "partner_head_zh": "长" * 301})
+    assert refused.status_code == 422 and "در هر زبان حداکثر ۳۰۰ نویسه." in refused.content.decode()
