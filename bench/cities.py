@@ -12,7 +12,7 @@ four letters, Persian names and spellings (پکن, گوانگژو), two words, a
 - the picker: `places.selectors.search_cities(q, limit=25)` evaluated with its countries, as the HTMX
   options view runs it;
 - the API's first page: the same search with `limit=None`, counted and sliced to 50 as `/api/v1/cities`
-  pages it;
+  pages it (a one-word prefix of many cities is counted from the stored prefix counts, places.CityPrefix);
 - the baseline of the same run: 25 cities picked by their GeoNames ids, with their countries, through the
   same ORM path (what reading any 25 cities costs on this machine at this moment);
 - the search as it was before the word index (every word anywhere in the names: `search_key LIKE
@@ -83,7 +83,7 @@ def main() -> int:
 
     from hamdeli.core.text import normalize
     from hamdeli.places import selectors, services
-    from hamdeli.places.models import City
+    from hamdeli.places.models import City, refresh_prefix_counts, write_words
 
     try:
         call_command("migrate", verbosity=0)
@@ -111,8 +111,8 @@ def main() -> int:
                                  search_key=base["search_key"] + suffix, alternate_names=base["alternate_names"]))
             with transaction.atomic():
                 City.objects.bulk_create(rows, batch_size=5000)
-            if hasattr(services, "refresh_city_words"):
-                services.refresh_city_words(geonameids=[c.geonameid for c in rows])
+            write_words(rows, fresh=True)
+            refresh_prefix_counts()
         with connection.cursor() as cursor:  # what autovacuum would have done by the time anyone searches
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from hamdeli.correspondence import prefill, services, templating
 from hamdeli.correspondence.models import Letter, LetterTemplate
 from hamdeli.demo.partners import SISTER_CITIES
+from hamdeli.places.names import city_name_in
 
 D = dt.date
 NOTE = ("Illustrative: the event is from the spring 2020 news report; the wording, dates and numbers "
@@ -33,7 +34,7 @@ TEMPLATES = [
             "warmest wishes for a year of health and joy.\n{date}",
       "zh": "尊敬的{official}：\n值此春节之际，谨向您和{city}人民致以最诚挚的祝福，祝新年健康快乐。\n{date}"}),
     ("همدلی در روزهای سخت", "empathy",
-     {"fa": "همدلی در روزهای سخت", "en": "همدلی در روزهای سخت", "zh": "患难与共",
+     {"fa": "همدلی در روزهای سخت", "en": "Solidarity in difficult days", "zh": "患难与共",
       "es": "Solidaridad en días difíciles"},
      {"fa": "{official} محترم،\nدر این روزهای دشوار همه‌گیری، مردم اصفهان خود را در کنار مردم {city} می‌دانند. "
             "آمادهٔ هم‌فکری و تبادل تجربه‌ایم.\n{date}",
@@ -136,7 +137,7 @@ def _spring_letters(ctx, org, template, answers) -> None:
         official = {"zh": "市长先生", "es": f"Alcalde/sa de {city.name_en}"}.get(
             prefill.recipient_language(city), f"Mayor of {city.name_en}")
         text = _from_template(template, city, D(2020, 3, 23), official, key=key)
-        _letter(org, actor, direction="out", subject=f"{text.subject} — {city.name_en}",
+        _letter(org, actor, direction="out", subject=f"{text.subject} — {city_name_in(city, text.language)}",
                 registered_on=D(2020, 3, 22), occasion="empathy", language=text.language, body=text.body,
                 sender_title=_our_mayor(text.language), recipient_title=_mayor(city, key), recipient_city=city,
                 partnership=ctx.partnerships[key], reply_to=answers.get(key), letter_date=D(2020, 3, 23),

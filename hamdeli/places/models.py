@@ -94,14 +94,73 @@ class CityWord(models.Model):
         return self.word
 
 
+class CityPrefix(models.Model):
+    """How many cities have a word beginning with this prefix, kept for the prefixes that begin more than
+    `WIDE` words (a letter or two: "b", "ka", "san"): counting those cities for the API's total took
+    60-90 ms on 200k cities, reading this row takes one. Derived data: recomputed by the city import
+    (refresh_prefix_counts), kept exact in between by write_words."""
+
+    WIDE = 3000  # the city search's own threshold (places.selectors.CANDIDATES)
+
+    prefix = models.CharField(max_length=MAX_WORD, primary_key=True)
+    cities = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.cities}"
+
+
 def city_words(search_key: str) -> set[str]:
     return {word for word in search_key.split() if len(word) <= MAX_WORD}
 
 
+def _prefixes(words) -> set[str]:
+    return {word[:end] for word in words for end in range(1, len(word) + 1)}
+
+
 def write_words(cities, *, fresh: bool = False) -> None:
-    """(Re)write the search words of these cities from their search_key; fresh: they have none yet."""
+    """(Re)write the search words of these cities from their search_key; fresh: they have none yet.
+    The stored counts of wide prefixes move by the cities that gained or lost such a prefix."""
     cities = list(cities)
+    before: dict[int, set[str]] = {c.pk: set() for c in cities}
     if not fresh:
-        CityWord.objects.filter(city_id__in=[c.pk for c in cities]).delete()
-    rows = [CityWord(city_id=c.pk, word=word) for c in cities for word in city_words(c.search_key)]
-    CityWord.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+        for city_id, word in CityWord.objects.filter(city_id__in=list(before)).values_list("city_id", "word"):
+            before[city_id].add(word)
+        CityWord.objects.filter(city_id__in=list(before)).delete()
+    after = {c.pk: city_words(c.search_key) for c in cities}
+    CityWord.objects.bulk_create([CityWord(city_id=pk, word=word) for pk, words in after.items() for word in words],
+                                 batch_size=5000, ignore_conflicts=True)
+    stored = set(CityPrefix.objects.values_list("prefix", flat=True))
+    if not stored:
+        return
+    moves: dict[str, int] = {}
+    for pk, words in after.items():
+        old, new = _prefixes(before[pk]) & stored, _prefixes(words) & stored
+        for prefix in new - old:
+            moves[prefix] = moves.get(prefix, 0) + 1
+        for prefix in old - new:
+            moves[prefix] = moves.get(prefix, 0) - 1
+    for prefix, change in moves.items():
+        if change:
+            CityPrefix.objects.filter(prefix=prefix).update(cities=models.F("cities") + change)
+
+
+def refresh_prefix_counts() -> int:
+    """Recount the cities of every prefix that begins more than CityPrefix.WIDE words; returns how many
+    prefixes are stored. A few GROUP BYs over the word index, one per prefix length."""
+    from django.db import connection, transaction
+
+    rows: list[CityPrefix] = []
+    with connection.cursor() as cursor:
+        for length in range(1, MAX_WORD + 1):
+            cursor.execute(
+                "SELECT substr(word, 1, %s), COUNT(DISTINCT city_id) FROM places_cityword "
+                "WHERE length(word) >= %s GROUP BY substr(word, 1, %s) HAVING COUNT(*) > %s",
+                [length, length, length, CityPrefix.WIDE])
+            found = cursor.fetchall()
+            if not found:
+                break
+            rows += [CityPrefix(prefix=prefix, cities=count) for prefix, count in found]
+    with transaction.atomic():
+        CityPrefix.objects.all().delete()
+        CityPrefix.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

@@ -5,12 +5,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from hamdeli.core.text import normalize
-from hamdeli.places.models import City, CityWord, Country
+from hamdeli.places.models import City, CityPrefix, CityWord, Country
 from hamdeli.places.names import name_key
 
 # A prefix that begins at most this many words (of cities' names) is answered from those cities alone; one
 # that begins more (a letter or two) by walking the cities biggest first until enough match.
-CANDIDATES = 3000
+CANDIDATES = CityPrefix.WIDE
 
 
 def _begins(word: str) -> Q:
@@ -26,8 +26,13 @@ class CitySearch(QuerySet):
     but counting them all is several times cheaper from the matching words (`IN`)."""
 
     counted_by = None
+    wide_prefix = None  # a one-word search of no country over many cities: its count is stored (CityPrefix)
 
     def count(self) -> int:
+        if self.wide_prefix is not None:
+            stored = CityPrefix.objects.filter(prefix=self.wide_prefix).values_list("cities", flat=True).first()
+            if stored is not None:
+                return stored
         return self.counted_by.count() if self.counted_by is not None else super().count()
 
 
@@ -83,6 +88,8 @@ def search_cities(query: str = "", *, country: str | None = None, limit: int | N
     if limit is not None:
         return qs[:limit]
     qs.counted_by = counted_by
+    if counted_by is not None and not country and len(set(normalize(query).split())) == 1:
+        qs.wide_prefix = normalize(query).split()[0]
     return qs
 
 

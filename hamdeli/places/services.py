@@ -11,7 +11,7 @@ from babel import Locale
 from django.db import transaction
 
 from hamdeli.core.text import search_key
-from hamdeli.places.models import City, Country, write_words
+from hamdeli.places.models import City, Country, refresh_prefix_counts, write_words
 from hamdeli.places.names import fold, is_persian, normalize_name
 
 FA_NAMES = Path(__file__).parent / "data" / "fa_names.csv"
@@ -137,4 +137,5 @@ def import_cities(*, min_population: int = 15000, countries: Iterable[str] | Non
             flush()
     if batch:
         flush()
+    refresh_prefix_counts()
     return created, updated

@@ -132,3 +132,31 @@ def test_a_wide_search_counts_what_it_lists(db, monkeypatch):
         assert found.count() == len(list(found)) == len(set(found)), query
     assert selectors.search_cities("s", country="us", limit=None).count() == len(
         list(selectors.search_cities("s", country="us", limit=None)))
+
+
+def test_the_stored_counts_of_wide_prefixes_stay_exact(db, monkeypatch):
+    """A one-letter search's total comes from the stored prefix counts (one row instead of counting
+    thousands of cities); it equals what the search lists after imports, renames and new cities."""
+    from hamdeli.places.models import CityPrefix, refresh_prefix_counts
+
+    monkeypatch.setattr(CityPrefix, "WIDE", 3)
+    monkeypatch.setattr(selectors, "CANDIDATES", 3)
+    import_cities(min_population=1_000_000, countries=["CN", "IN", "US"])
+    assert CityPrefix.objects.filter(prefix="s").exists()
+
+    def assert_counts_exact():
+        for query in ["s", "sh", "b", "c"]:
+            found = selectors.search_cities(query, limit=None)
+            assert found.wide_prefix == query
+            assert found.count() == len(list(found)) == found.counted_by.count(), query
+
+    assert_counts_exact()
+    shanghai = City.objects.get(geonameid=1796236)
+    shanghai.search_key = "bund city"  # loses s and sh, gains b and c
+    shanghai.save()
+    City.objects.create(geonameid=1, name_en="Sheville", country_id="CN", search_key="sheville", population=5)
+    assert_counts_exact()
+    kept = dict(CityPrefix.objects.values_list("prefix", "cities"))
+    refresh_prefix_counts()  # what a fresh count says (a prefix may have become narrow, or newly wide)
+    recounted = dict(CityPrefix.objects.values_list("prefix", "cities"))
+    assert {p: n for p, n in kept.items() if p in recounted} == {p: n for p, n in recounted.items() if p in kept}
