@@ -83,9 +83,9 @@ def partner_head(org, partnership, city) -> dict:
     """The partner's head ({"zh": "西安市市长 …"}) of the letter's partnership, else of the office's open
     partnership with the recipient's city; empty when none is recorded."""
     if partnership is None and city is not None:
-        from hamdeli.partners.models import Partnership
+        from hamdeli.partners import selectors as partners
 
-        partnership = Partnership.objects.filter(org=org, city=city).exclude(state="ended").first()
+        partnership = partners.open_partnership_with(org=org, city=city)
     return dict(partnership.partner_head or {}) if partnership is not None else {}
 
 

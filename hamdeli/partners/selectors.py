@@ -280,6 +280,11 @@ def partnership_or_none(*, org, public_id) -> Partnership | None:
     return Partnership.objects.filter(org=org, public_id=public_id).first() if public_id else None
 
 
+def open_partnership_with(*, org, city) -> Partnership | None:
+    """The org's first partnership with this city that has not ended (archived or not), or None."""
+    return Partnership.objects.filter(org=org, city=city).exclude(state=PartnershipState.ENDED).first()
+
+
 def partnerships_for_export(*, org):
     """What the partners export writes: the archived partnerships are left out."""
     return Partnership.objects.filter(org=org).active().select_related("city").order_by("city__name_en", "created_at")
