@@ -5,7 +5,6 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
-from django.shortcuts import get_object_or_404
 from django_fsm import can_proceed
 
 from hamdeli.aid import access
@@ -33,6 +32,7 @@ from hamdeli.core.dates import today
 from hamdeli.core.listing import choice_order, sort
 from hamdeli.core.localized import localized_str
 from hamdeli.core.models import Role
+from hamdeli.core.records import get_or_404
 
 
 def items(*, org, archived: bool | None = False):
@@ -43,7 +43,7 @@ def items(*, org, archived: bool | None = False):
 
 
 def item(*, org, public_id) -> Item:
-    return get_object_or_404(Item, org=org, public_id=public_id)
+    return get_or_404(Item, org=org, public_id=public_id)
 
 
 def parties(*, org):
@@ -69,7 +69,7 @@ def reached_parties(*, org) -> list[tuple[Party, int]]:
 
 
 def party(*, org, public_id) -> Party:
-    return get_object_or_404(Party, org=org, public_id=public_id)
+    return get_or_404(Party, org=org, public_id=public_id)
 
 
 def locations(*, org, actor=None, real_only: bool = False):
@@ -81,7 +81,7 @@ def locations(*, org, actor=None, real_only: bool = False):
 
 
 def location(*, org, actor=None, public_id) -> Location:
-    return get_object_or_404(locations(org=org, actor=actor), public_id=public_id)
+    return get_or_404(locations(org=org, actor=actor), public_id=public_id)
 
 
 def pledges(*, org, actor=None, direction: str | None = None, state: str | None = None):
@@ -123,7 +123,7 @@ def with_contents(pledges):
 
 def pledge(*, org, actor=None, public_id) -> Pledge:
     access.require_office(org, actor)
-    return get_object_or_404(Pledge.objects.filter(org=org).select_related("donor", "recipient"), public_id=public_id)
+    return get_or_404(Pledge.objects.filter(org=org).select_related("donor", "recipient"), public_id=public_id)
 
 
 def pledge_steps(pledge: Pledge) -> list[str]:
@@ -142,17 +142,17 @@ def pledge_steps(pledge: Pledge) -> list[str]:
 
 def pledge_ref(*, org, public_id) -> Pledge:
     """A pledge named to narrow which lots a move takes from (a store member may name it, not read it)."""
-    return get_object_or_404(Pledge, org=org, public_id=public_id)
+    return get_or_404(Pledge, org=org, public_id=public_id)
 
 
 def consignment(*, org, actor=None, public_id) -> Consignment:
     access.require_office(org, actor)
-    return get_object_or_404(Consignment.objects.filter(org=org).select_related("pledge"), public_id=public_id)
+    return get_or_404(Consignment.objects.filter(org=org).select_related("pledge"), public_id=public_id)
 
 
 def box(*, org, actor=None, public_id) -> Box:
     access.require_office(org, actor)
-    return get_object_or_404(Box.objects.filter(org=org).select_related("consignment__pledge"), public_id=public_id)
+    return get_or_404(Box.objects.filter(org=org).select_related("consignment__pledge"), public_id=public_id)
 
 
 def lot(*, org, actor=None, public_id) -> Lot:
@@ -161,11 +161,11 @@ def lot(*, org, actor=None, public_id) -> Lot:
     allowed = access.allowed_location_ids(org, actor)
     if allowed is not None:
         lots = lots.filter(pk__in=access.touching(Movement.objects.filter(org=org), allowed).values("lot_id"))
-    return get_object_or_404(lots.select_related("item", "pledge", "donor"), public_id=public_id)
+    return get_or_404(lots.select_related("item", "pledge", "donor"), public_id=public_id)
 
 
 def movement(*, org, public_id) -> Movement:
-    return get_object_or_404(Movement, org=org, public_id=public_id)
+    return get_or_404(Movement, org=org, public_id=public_id)
 
 
 def grants(*, org, location: Location):
@@ -345,7 +345,7 @@ def find_traceable(*, org, actor=None, public_id):
         found = model.objects.filter(org=org, public_id=public_id).first()
         if found is not None:
             return found
-    return get_object_or_404(Pledge, org=org, public_id=public_id)
+    return get_or_404(Pledge, org=org, public_id=public_id)
 
 
 def trace_forward(target, *, within: set[int] | None = None) -> dict:

@@ -35,8 +35,9 @@ from hamdeli.aid.models import (
 )
 from hamdeli.core import archiving, audit
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
-from hamdeli.core.localized import clean_localized
 from hamdeli.core.models import Role
+from hamdeli.core.records import get_or_404, locked
+from hamdeli.core.validation import choice, invalid, localized
 
 VIRTUAL_NAMES = {
     LocationKind.DONOR: {"fa": "اهداکنندگان", "en": "Donors", "zh": "捐赠方"},
@@ -56,15 +57,6 @@ VIRTUAL_NAMES = {
 }
 
 
-def _localized(value, field: str, *, required: bool = True) -> dict:
-    from django.core.exceptions import ValidationError
-
-    try:
-        return clean_localized(value, required=required)
-    except ValidationError as exc:
-        raise ValidationFailed(_("Some fields are not valid."), fields={field: exc.messages[0]}) from None
-
-
 def virtual(org, kind: str) -> Location:
     location, _created = Location.objects.get_or_create(org=org, kind=kind, defaults={"name": VIRTUAL_NAMES[kind]})
     return location
@@ -78,22 +70,17 @@ def create_item(
     *, org, actor, code: str, name, base_unit: str = BaseUnit.PIECE, pack_sizes=(), unit_value=None, currency: str = ""
 ) -> Item:
     require_fields(code=(code or "").strip())
-    name = _localized(name, "name")
-    if base_unit not in BaseUnit.values:
-        raise ValidationFailed(
-            _("Some fields are not valid."), fields={"base_unit": _("Choose one of the allowed values.")}
-        )
+    name = localized("name", name)
+    choice("base_unit", base_unit, BaseUnit)
     if any(not isinstance(p, int) or p <= 0 for p in pack_sizes):
-        raise ValidationFailed(
-            _("Some fields are not valid."), fields={"pack_sizes": _("Enter positive whole numbers.")}
-        )
+        raise invalid("pack_sizes", _("Enter positive whole numbers."))
     if (unit_value is None) != (not currency):
         raise ValidationFailed(
             _("Give the unit value together with its currency."),
             fields={"currency": _("Give both the unit value and the currency, or neither.")},
         )
     if unit_value is not None and unit_value < 0:
-        raise ValidationFailed(_("Some fields are not valid."), fields={"unit_value": _("Enter a larger number.")})
+        raise invalid("unit_value", _("Enter a larger number."))
     taken = Item.objects.filter(org=org, code=code.strip()).first()
     if taken is not None:
         said = (_("An archived item has this code: an owner can restore it.") if taken.archived
@@ -120,7 +107,7 @@ _HELD_KINDS = (LocationKind.REAL, LocationKind.RESERVED, LocationKind.IN_TRANSIT
 def archive_item(*, org, actor, item: Item) -> Item:
     """Take an item out of the catalogue's pickers and list. Refused (409 `still_held`) while some of it
     is in a store, reserved or in transit; the ledger, traces and reports keep it whatever happens."""
-    item = Item.objects.select_for_update().get(pk=item.pk, org=org)
+    item = locked(Item.objects, pk=item.pk, org=org)
     if not item.archived and Balance.objects.filter(org=org, item=item, location__kind__in=_HELD_KINDS).exclude(
             quantity=0).exists():
         raise Conflict(_("Some of this item is still in a store, reserved or in transit: archive it once "
@@ -130,15 +117,14 @@ def archive_item(*, org, actor, item: Item) -> Item:
 
 @transaction.atomic
 def restore_item(*, org, actor, item: Item) -> Item:
-    item = Item.objects.select_for_update().get(pk=item.pk, org=org)
+    item = locked(Item.objects, pk=item.pk, org=org)
     return archiving.restore(org=org, actor=actor, obj=item, action="aid.item.restored")
 
 
 @transaction.atomic
 def create_party(*, org, actor, name, kind: str, city=None) -> Party:
-    name = _localized(name, "name")
-    if kind not in PartyKind.values:
-        raise ValidationFailed(_("Some fields are not valid."), fields={"kind": _("Choose one of the allowed values.")})
+    name = localized("name", name)
+    choice("kind", kind, PartyKind)
     party = Party.objects.create(org=org, name=name, kind=kind, city=city)
     audit.record(org=org, actor=actor, action="aid.party.created", obj=party, after=audit.snapshot(party))
     return party
@@ -147,7 +133,7 @@ def create_party(*, org, actor, name, kind: str, city=None) -> Party:
 @transaction.atomic
 def create_location(*, org, actor, name, party: Party | None) -> Location:
     require_fields(party=party)
-    name = _localized(name, "name")
+    name = localized("name", name)
     if party.org_id != org.pk:
         raise ValidationFailed(_("Unknown party."), fields={"party": _("Choose one of the allowed values.")})
     location = Location.objects.create(org=org, name=name, party=party, kind=LocationKind.REAL)
@@ -227,24 +213,18 @@ def create_pledge(
 ) -> Pledge:
     access.require_office(org, actor)
     require_fields(donor=donor, recipient=recipient, lines=list(lines))
-    if direction not in Direction.values:
-        raise ValidationFailed(
-            _("Some fields are not valid."), fields={"direction": _("Choose one of the allowed values.")}
-        )
+    choice("direction", direction, Direction)
     if donor.pk == recipient.pk:
         raise ValidationFailed(_("Donor and recipient must differ."), fields={"recipient": _("Choose another party.")})
     for index, (item, quantity) in enumerate(lines):
         if item.org_id != org.pk or not isinstance(quantity, int) or quantity <= 0:
-            raise ValidationFailed(
-                _("Some fields are not valid."),
-                fields={f"lines.{index}": _("Give an item and a positive whole quantity.")},
-            )
+            raise invalid(f"lines.{index}", _("Give an item and a positive whole quantity."))
     pledge = Pledge.objects.create(
         org=org,
         direction=direction,
         donor=donor,
         recipient=recipient,
-        label=_localized(label, "label", required=False),
+        label=localized("label", label, required=False),
         note=note or "",
         offered_on=offered_on or timezone.localdate(),
     )
@@ -285,7 +265,7 @@ def transition_pledge(
 ) -> Pledge:
     """accept, ship (outbound), deliver (outbound), close, cancel (reason required; reverses everything)."""
     access.require_office(org, actor)
-    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk, org=org)
+    pledge = locked(Pledge.objects, pk=pledge.pk, org=org)
     before = audit.snapshot(pledge)
     outbound = pledge.direction == Direction.OUTBOUND
     if action == "cancel":
@@ -379,7 +359,7 @@ def create_consignment(
 ) -> Consignment:
     """An inbound consignment on its way: boxes with their contents move donor → in transit."""
     access.require_office(org, actor)
-    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk, org=org)
+    pledge = locked(Pledge.objects, pk=pledge.pk, org=org)
     if pledge.direction != Direction.INBOUND or pledge.state not in (PledgeState.ACCEPTED, PledgeState.SHIPPED):
         raise Conflict(
             _("Consignments can be added only to an accepted or shipped inbound pledge."), code="illegal_transition"
@@ -405,10 +385,7 @@ def create_consignment(
         for line in spec["lines"]:
             item, qty = line["item"], line["quantity"]
             if item.org_id != org.pk or not isinstance(qty, int) or qty <= 0:
-                raise ValidationFailed(
-                    _("Some fields are not valid."),
-                    fields={f"boxes.{index}": _("Give an item and a positive whole quantity.")},
-                )
+                raise invalid(f"boxes.{index}", _("Give an item and a positive whole quantity."))
             lot = lot_for(
                 org=org, item=item, number=line.get("lot", ""), expires_on=line.get("expires_on"), pledge=pledge
             )
@@ -446,9 +423,9 @@ def receive_box(
     require_fields(location=location)
     access.check_location(org, actor, location)
     # Locks in the ledger's order (pledge, then box, then balance rows), as cancelling a pledge takes them.
-    pledge_id = Box.objects.filter(pk=box.pk, org=org).values_list("consignment__pledge_id", flat=True).get()
-    pledge = Pledge.objects.select_for_update().get(pk=pledge_id)
-    box = Box.objects.select_for_update(of=("self",)).select_related("consignment").get(pk=box.pk, org=org)
+    pledge_id = get_or_404(Box.objects.filter(org=org).values_list("consignment__pledge_id", flat=True), pk=box.pk)
+    pledge = locked(Pledge.objects, pk=pledge_id)
+    box = get_or_404(Box.objects.select_for_update(of=("self",)).select_related("consignment"), pk=box.pk, org=org)
     if box.state != BoxState.IN_TRANSIT:
         raise Conflict(_("This box has already been received or cancelled."), code="illegal_transition")
     if location.is_virtual:
@@ -462,10 +439,7 @@ def receive_box(
         spec = given.pop(str(line.public_id), {"received": line.quantity, "damaged": 0})
         received, damaged = spec.get("received", line.quantity), spec.get("damaged", 0) or 0
         if not all(isinstance(v, int) and v >= 0 for v in (received, damaged)) or damaged > line.quantity:
-            raise ValidationFailed(
-                _("Some fields are not valid."),
-                fields={str(line.public_id): _("Give whole numbers; damaged at most the quantity sent.")},
-            )
+            raise invalid(str(line.public_id), _("Give whole numbers; damaged at most the quantity sent."))
         intact = line.quantity - damaged
         if received < intact:
             receipts.append((Reason.RECEIPT, Entry(line.item, line.lot, transit, location, received)))
@@ -525,13 +499,11 @@ def receive_consignment(
     for index, spec in enumerate(exceptions or []):
         box, item = waiting.get(spec.get("box")), spec.get("item")
         if box is None:
-            raise ValidationFailed(_("Some fields are not valid."),
-                                   fields={f"exceptions.{index}": _("No box with this number is on its way.")})
+            raise invalid(f"exceptions.{index}", _("No box with this number is on its way."))
         lines = [ln for ln in box.lines.all() if item is None or ln.item_id == item.pk]
         if len(lines) != 1:
-            raise ValidationFailed(_("Some fields are not valid."), fields={
-                f"exceptions.{index}": _("Name the item: this box holds several.") if lines else
-                _("This box holds no such item.")})
+            raise invalid(f"exceptions.{index}", _("Name the item: this box holds several.") if lines
+                          else _("This box holds no such item."))
         per_box.setdefault(box.number, []).append(
             {"line": lines[0].public_id, "received": spec.get("received"), "damaged": spec.get("damaged") or 0})
     received = []
@@ -570,9 +542,7 @@ def fefo(
     """First-expiry-first-out among the lots that have not expired (lots with no expiry last); only the
     lots of `pledge` when given. Expired lots are taken only for disposal (`include_expired`)."""
     if not isinstance(quantity, int) or quantity <= 0:
-        raise ValidationFailed(
-            _("Some fields are not valid."), fields={"quantity": _("Enter a positive whole number.")}
-        )
+        raise invalid("quantity", _("Enter a positive whole number."))
     balances = Balance.objects.filter(org=org, location=location, item=item, quantity__gt=0).select_related("lot")
     if pledge is not None:
         balances = balances.filter(lot__pledge=pledge)
@@ -607,23 +577,16 @@ def _entries(org, source, target, lines, *, disposal: bool = False) -> list[Entr
     for index, line in enumerate(lines):
         item, qty, lot, pledge = line["item"], line["quantity"], line.get("lot"), line.get("pledge")
         if item.org_id != org.pk or not isinstance(qty, int) or qty <= 0:
-            raise ValidationFailed(
-                _("Some fields are not valid."),
-                fields={f"lines.{index}": _("Give an item and a positive whole quantity.")},
-            )
+            raise invalid(f"lines.{index}", _("Give an item and a positive whole quantity."))
         if pledge is not None and pledge.org_id != org.pk:
             raise ValidationFailed(
                 _("Unknown pledge."), fields={f"lines.{index}": _("Choose one of the allowed values.")}
             )
         if lot is not None:
             if lot.item_id != item.pk or lot.org_id != org.pk:
-                raise ValidationFailed(
-                    _("Some fields are not valid."), fields={f"lines.{index}": _("This lot is of another item.")}
-                )
+                raise invalid(f"lines.{index}", _("This lot is of another item."))
             if pledge is not None and lot.pledge_id != pledge.pk:
-                raise ValidationFailed(
-                    _("Some fields are not valid."), fields={f"lines.{index}": _("This lot is of another pledge.")}
-                )
+                raise invalid(f"lines.{index}", _("This lot is of another pledge."))
             if not disposal and source.kind == LocationKind.REAL and is_expired(lot):
                 raise _expired_refused(lot)
             entries.append(Entry(item, lot, source, target, qty))
@@ -790,7 +753,7 @@ def reverse_movement(*, org, actor, movement: Movement, note: str) -> list[Movem
         raise Conflict(_("A pledge's reservation, shipment or delivery is undone by cancelling the pledge."),
                        code="illegal_transition")
     if movement.pledge_id:  # the ledger's lock order: its pledge before the movement and the balances
-        Pledge.objects.select_for_update().get(pk=movement.pledge_id)
+        locked(Pledge.objects, pk=movement.pledge_id)
     made = reverse(org=org, actor=actor, movements=[movement], note=note.strip())
     if not made:  # a concurrent caller reversed it while this one waited for the lock
         raise refused

@@ -20,6 +20,8 @@ from hamdeli.core import audit
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.listing import choice_order, sort
 from hamdeli.core.models import Organization
+from hamdeli.core.records import locked
+from hamdeli.core.validation import invalid
 from hamdeli.partners import selectors as partners
 
 
@@ -42,7 +44,7 @@ def offer_link(*, org, actor, pledge: Pledge, recipient_org: Organization | None
     require_fields(recipient_org=recipient_org)
     if pledge.org_id != org.pk:
         raise Http404
-    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)  # one offer at a time per pledge
+    pledge = locked(Pledge.objects, pk=pledge.pk)  # one offer at a time per pledge
     if pledge.direction != Direction.OUTBOUND or pledge.state == PledgeState.CANCELLED:
         raise Conflict(_("Only an outbound pledge that is not cancelled can be offered to another office."),
                        code="illegal_transition")
@@ -66,7 +68,7 @@ def accept_link(*, org, actor, link: PledgeLink, pledge: Pledge | None = None, d
     """The recipient office accepts: its own inbound pledge, an existing one or made now with the same items
     (matched by item code in its own catalogue), is linked under the shared reference."""
     access.require_office(org, actor)
-    link = PledgeLink.objects.select_for_update().get(pk=link.pk)
+    link = locked(PledgeLink.objects, pk=link.pk)
     if link.recipient_org_id != org.pk:
         raise Http404
     if link.state != LinkState.OFFERED:
@@ -75,7 +77,7 @@ def accept_link(*, org, actor, link: PledgeLink, pledge: Pledge | None = None, d
         require_fields(donor=donor, recipient=recipient)
         for name, party in (("donor", donor), ("recipient", recipient)):
             if party.org_id != org.pk:
-                raise ValidationFailed(_("Some fields are not valid."), fields={name: _("Choose one of your parties.")})
+                raise invalid(name, _("Choose one of your parties."))
         items = {i.code: i for i in Item.objects.filter(org=org)}
         lines, missing = [], []
         for line in link.donor_pledge.lines.select_related("item"):
@@ -110,7 +112,7 @@ def cancel_link(*, org, actor, link: PledgeLink, reason: str) -> PledgeLink:
     recipient's pledge. Each office's own pledge and ledger stay as they are."""
     access.require_office(org, actor)
     require_fields(reason=(reason or "").strip())
-    link = PledgeLink.objects.select_for_update().select_related("donor_pledge").get(pk=link.pk)
+    link = locked(PledgeLink.objects.select_related("donor_pledge"), pk=link.pk)
     if org.pk not in (link.donor_pledge.org_id, link.recipient_org_id):
         raise Http404
     if link.state == LinkState.CANCELLED:

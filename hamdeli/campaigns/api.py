@@ -26,6 +26,7 @@ from hamdeli.core.boundary import Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
+from hamdeli.core.validation import invalid
 from hamdeli.partners import selectors as partners
 from hamdeli.places import selectors as places
 
@@ -38,8 +39,7 @@ def _owner(org, username):
         return None
     user = get_user_model().objects.filter(username=username, memberships__org=org).first()
     if user is None:
-        raise ValidationFailed(_("Some fields are not valid."),
-                               fields={"owner": _("The owner must be a member of your organization.")})
+        raise invalid("owner", _("The owner must be a member of your organization."))
     return user
 
 
@@ -542,7 +542,7 @@ def _endorsement_refs(c, data: dict) -> dict:
     if number is not None:
         data["version"] = c.versions.filter(number=number).first()
         if data["version"] is None:
-            raise ValidationFailed(_("Some fields are not valid."), fields={"version": _("No such version.")})
+            raise invalid("version", _("No such version."))
     geonameid, slug = data.pop("city_geonameid"), data.pop("network")
     data["city"] = places.find_city(geonameid) if geonameid is not None else None
     if geonameid is not None and data["city"] is None:
@@ -576,8 +576,7 @@ def review_endorsements(request, public_id: uuid.UUID, payload: ReviewIn):
     c = selectors.advocacy(org=request.org, public_id=public_id)
     chosen = selectors.endorsements_by_ids(org=request.org, campaign=c, public_ids=payload.endorsements)
     if len(chosen) != len(payload.endorsements):
-        raise ValidationFailed(_("Some fields are not valid."),
-                               fields={"endorsements": _("Choose endorsements of this statement.")})
+        raise invalid("endorsements", _("Choose endorsements of this statement."))
     done = advocacy.review_endorsements(org=request.org, actor=request.user, campaign=c, endorsements=chosen,
                                        verification=payload.verification)
     return [endorsement_out(e) for e in done]
@@ -735,7 +734,7 @@ def add_copies(request, public_id: uuid.UUID, payload: CopiesIn):
     i = selectors.item(org=request.org, public_id=public_id)
     chosen = selectors.recipients_by_ids(org=request.org, public_ids=payload.recipients)
     if len(chosen) != len(set(payload.recipients)):
-        raise ValidationFailed(_("Some fields are not valid."), fields={"recipients": _("Unknown recipient.")})
+        raise invalid("recipients", _("Unknown recipient."))
     made = recognition.add_copies(org=request.org, actor=request.user, item=i, recipients=chosen,
                                   original=payload.original)
     return Status(201, [copy_out(c) for c in made])

@@ -5,7 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, Sum, prefetch_related_objects
-from django.shortcuts import get_object_or_404
 
 from hamdeli.campaigns.models import (
     AdvocacyCampaign,
@@ -24,6 +23,7 @@ from hamdeli.campaigns.models import (
 from hamdeli.core import links
 from hamdeli.core.dates import to_jalali
 from hamdeli.core.digits import uses_persian_digits
+from hamdeli.core.records import get_or_404
 from hamdeli.core.text import normalize
 
 
@@ -34,7 +34,7 @@ def campaigns(*, org, status: str | None = None):
 
 
 def campaign(*, org, public_id) -> Campaign:
-    return get_object_or_404(Campaign.objects.filter(org=org).select_related("owner"), public_id=public_id)
+    return get_or_404(Campaign.objects.filter(org=org).select_related("owner"), public_id=public_id)
 
 
 def design_sets(*, org, campaign: Campaign):
@@ -43,16 +43,16 @@ def design_sets(*, org, campaign: Campaign):
 
 
 def design_set(*, org, public_id) -> DesignSet:
-    return get_object_or_404(DesignSet.objects.filter(org=org).select_related("campaign"), public_id=public_id)
+    return get_or_404(DesignSet.objects.filter(org=org).select_related("campaign"), public_id=public_id)
 
 
 def design_file(*, org, public_id) -> DesignFile:
-    return get_object_or_404(DesignFile.objects.filter(org=org).select_related("design_set__campaign"),
+    return get_or_404(DesignFile.objects.filter(org=org).select_related("design_set__campaign"),
                              public_id=public_id)
 
 
 def placement(*, org, public_id) -> Placement:
-    return get_object_or_404(Placement.objects.filter(org=org).select_related("design_set__campaign"),
+    return get_or_404(Placement.objects.filter(org=org).select_related("design_set__campaign"),
                              public_id=public_id)
 
 
@@ -130,7 +130,7 @@ def advocacy_campaigns(*, org):
 
 
 def advocacy(*, org, public_id) -> AdvocacyCampaign:
-    return get_object_or_404(AdvocacyCampaign.objects.filter(org=org), public_id=public_id)
+    return get_or_404(AdvocacyCampaign.objects.filter(org=org), public_id=public_id)
 
 
 def endorsements(*, org, campaign: AdvocacyCampaign, verification: str | None = None):
@@ -140,7 +140,7 @@ def endorsements(*, org, campaign: AdvocacyCampaign, verification: str | None = 
 
 
 def endorsement(*, org, public_id) -> Endorsement:
-    return get_object_or_404(Endorsement.objects.filter(org=org).select_related("campaign", "version"),
+    return get_or_404(Endorsement.objects.filter(org=org).select_related("campaign", "version"),
                              public_id=public_id)
 
 
@@ -200,7 +200,7 @@ def counts_by_network(campaign: AdvocacyCampaign) -> list[dict]:
 
 def public_statement(public_id) -> AdvocacyCampaign:
     """A statement anyone may read, only while its org has chosen to publish it."""
-    return get_object_or_404(AdvocacyCampaign.objects.filter(published=True).select_related("org"),
+    return get_or_404(AdvocacyCampaign.objects.filter(published=True).select_related("org"),
                              public_id=public_id)
 
 
@@ -242,7 +242,7 @@ def with_copies(items):
 
 
 def item(*, org, public_id) -> RecognitionItem:
-    return get_object_or_404(RecognitionItem.objects.filter(org=org), public_id=public_id)
+    return get_or_404(RecognitionItem.objects.filter(org=org), public_id=public_id)
 
 
 def copies(*, org, item: RecognitionItem):
@@ -250,7 +250,7 @@ def copies(*, org, item: RecognitionItem):
 
 
 def copy(*, org, public_id) -> RecognitionCopy:
-    return get_object_or_404(RecognitionCopy.objects.filter(org=org).select_related("item", "recipient"),
+    return get_or_404(RecognitionCopy.objects.filter(org=org).select_related("item", "recipient"),
                              public_id=public_id)
 
 

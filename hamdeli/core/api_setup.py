@@ -1,14 +1,14 @@
 """The API's shared plumbing: authentication (bearer token or signed-in session) and the error shape
 `{"error", "message", "fields", "request_id"}` with translated messages for every refusal."""
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from hamdeli.core import origin
+from hamdeli.core import origin, validation
 from hamdeli.core import services as core_services
 from hamdeli.core.errors import ServiceError
 
@@ -122,16 +122,11 @@ def on_validation_error(request, exc: NinjaValidationError):
     fields = {}
     for error in exc.errors:
         fields.setdefault(_field_name(error.get("loc", ())), _message(error))
-    return _error(request, 422, "validation", _("Some fields are not valid."), fields)
+    return _error(request, 422, "validation", validation.summary(), fields)
 
 
-@_on(Http404)
+@_on(Http404)  # the requested record is not there (core.records.RecordNotFound); any other DoesNotExist is a 500
 def on_not_found(request, exc):
-    return _error(request, 404, "not_found", _("Not found."))
-
-
-@_on(ObjectDoesNotExist)
-def on_missing(request, exc):
     return _error(request, 404, "not_found", _("Not found."))
 
 

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from pydantic import BeforeValidator, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from hamdeli.core.errors import ValidationFailed
+from hamdeli.core import validation
 
 MAX_TEXT = 50_000  # characters in any one text (a long letter is ~20,000)
 YEARS = (1900, 2100)
@@ -131,7 +131,7 @@ class InputBoundaryMiddleware:
                 except (ValueError, UnicodeDecodeError):
                     return None  # the API answers its own "not valid JSON"
                 if not isinstance(body, dict):
-                    return _refuse(request, _("Some fields are not valid."),
+                    return _refuse(request, validation.summary(),
                                    {"__all__": _("The request body must be a JSON object.")})
                 fields.update(find_problems(body))
             elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
@@ -140,7 +140,7 @@ class InputBoundaryMiddleware:
                         if (problem := text_problem(value)) is not None:
                             fields[key] = problem
         if fields:
-            return _refuse(request, _("Some fields are not valid."), fields)
+            return _refuse(request, validation.summary(), fields)
         return None
 
 
@@ -180,7 +180,7 @@ def check_row(sender, instance, raw=False, **kwargs):
         if (problem := _field_problem(field, getattr(instance, field.attname))) is not None:
             fields[field.name] = problem
     if fields:
-        raise ValidationFailed(_("Some fields are not valid."), fields=fields)
+        raise validation.invalid(fields)
 
 
 _ISO_START = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")

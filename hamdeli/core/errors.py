@@ -1,5 +1,6 @@
 """Errors a service raises for bad input or a refused action; mapped to 4xx by the API and forms."""
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 
@@ -38,3 +39,8 @@ def require_fields(**values) -> None:
     missing = {name: _("This field is required.") for name, value in values.items() if value in (None, "", [])}
     if missing:
         raise ValidationFailed(_("Some required fields are empty."), fields=missing)
+
+
+class RecordNotFound(Http404):
+    """The record a request asked for (by its id, or re-read under a lock) is not there: a 404. Only this
+    is a 404; any other `DoesNotExist` is a bug and stays a 500 (core.records.get_or_404 raises it)."""

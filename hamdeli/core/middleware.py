@@ -1,15 +1,13 @@
 """Request set-up: the request id and origin, the UI language, the organization resolved once per
-request; a vanished record is a 404."""
+request; a PDF that cannot be printed says why."""
 
 import re
 import uuid
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
-from django.core.handlers.exception import response_for_exception
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import translation
 
 from hamdeli.core import audit, origin
@@ -97,8 +95,10 @@ class OrganizationMiddleware:
 
 
 class MissingRecordMiddleware:
-    """A record that is no longer there when a service looks it up under its lock (removed by someone
-    else a moment before) is a 404 on the pages too, as it already is in the API (api_setup)."""
+    """Turns a refusal raised while a page is drawn into its own answer: a PDF that cannot be printed
+    says why in plain words. A record the request asked for that is not there is a `RecordNotFound`
+    (an Http404, core.records), answered by Django's translated 404 page; any other `DoesNotExist` is a
+    bug and stays a 500, never hidden as "not found"."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -107,8 +107,6 @@ class MissingRecordMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, ObjectDoesNotExist):
-            return response_for_exception(request, Http404())
         from hamdeli.core.pdf import Unprintable
 
         if isinstance(exception, Unprintable):  # a PDF link: say why there is no PDF, in plain words

@@ -4,10 +4,10 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db.models import F
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hamdeli.core.models import ApiToken, AuditEntry, Membership, Organization
+from hamdeli.core.records import get_or_404
 
 
 def offices():
@@ -41,7 +41,7 @@ def people(*, org: Organization):
 
 
 def person(*, org: Organization, username: str) -> Membership:
-    return get_object_or_404(Membership.objects.select_related("user"), org=org, user__username=username)
+    return get_or_404(Membership.objects.select_related("user"), org=org, user__username=username)
 
 
 def tokens(*, org: Organization, membership: Membership):
@@ -53,7 +53,7 @@ def tokens(*, org: Organization, membership: Membership):
 
 
 def token(*, org: Organization, membership: Membership, public_id) -> ApiToken:
-    return get_object_or_404(tokens(org=org, membership=membership), public_id=public_id)
+    return get_or_404(tokens(org=org, membership=membership), public_id=public_id)
 
 
 def audit_trail(*, org: Organization, object_id: str | None = None, actor=None, action: str | None = None,

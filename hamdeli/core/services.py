@@ -4,28 +4,27 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamdeli.core import audit, dates
+from hamdeli.core import audit, dates, validation
 from hamdeli.core.digits import format_number
 from hamdeli.core.errors import Conflict, ServiceError, ValidationFailed, require_fields
-from hamdeli.core.localized import clean_localized
 from hamdeli.core.models import ApiToken, Membership, Organization, Role
+from hamdeli.core.records import locked
 
 
 @transaction.atomic
 def ensure_organization(*, slug: str, name: dict, city, actor=None) -> Organization:
     """Create the organization, or bring an existing one with this slug up to date (idempotent)."""
     org, created = Organization.objects.get_or_create(
-        slug=slug, defaults={"name": clean_localized(name), "city": city}
+        slug=slug, defaults={"name": validation.localized("name", name), "city": city}
     )
     if not created and (org.name != name or org.city_id != city.pk):
         before = audit.snapshot(org)
-        org.name, org.city = clean_localized(name), city
+        org.name, org.city = validation.localized("name", name), city
         org.save()
         audit.record(org=org, actor=actor, action="organization.updated", obj=org, before=before,
                      after=audit.snapshot(org))
@@ -176,11 +175,7 @@ def invite_member(*, org: Organization, actor, email: str, role: str) -> tuple[M
     and whether the person is new to Hamdeli, in which case they choose a password from an emailed link."""
     email = (email or "").strip().lower()
     require_fields(email=email, role=role)
-    try:
-        EmailValidator()(email)
-    except DjangoValidationError:
-        raise ValidationFailed(_("Some fields are not valid."),
-                               fields={"email": _("Enter a valid email address.")}) from None
+    validation.email("email", email)
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role."), fields={"role": _("Choose one of the listed roles.")})
     user_model = get_user_model()
@@ -204,7 +199,7 @@ def invite_member(*, org: Organization, actor, email: str, role: str) -> tuple[M
 def change_role(*, org: Organization, actor, membership: Membership, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role."), fields={"role": _("Choose one of the listed roles.")})
-    membership = Membership.objects.select_for_update().get(pk=membership.pk, org=org)
+    membership = locked(Membership.objects, pk=membership.pk, org=org)
     if membership.role == role:
         return membership
     if role != Role.OWNER:
@@ -221,7 +216,7 @@ def change_role(*, org: Organization, actor, membership: Membership, role: str) 
 def deactivate_member(*, org: Organization, actor, membership: Membership) -> Membership:
     """The person can no longer work in this office (pages or API tokens); their name stays in the
     audit and on what they recorded. Without any other active office, their account is disabled."""
-    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk, org=org)
+    membership = locked(Membership.objects.select_related("user"), pk=membership.pk, org=org)
     if membership.deactivated_at is not None:
         return membership
     if membership.user_id == getattr(actor, "pk", None):
@@ -237,7 +232,7 @@ def deactivate_member(*, org: Organization, actor, membership: Membership) -> Me
 
 @transaction.atomic
 def reactivate_member(*, org: Organization, actor, membership: Membership) -> Membership:
-    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk, org=org)
+    membership = locked(Membership.objects.select_related("user"), pk=membership.pk, org=org)
     if membership.deactivated_at is None:
         return membership
     membership.deactivated_at = None

@@ -38,6 +38,7 @@ from hamdeli.core import audit, services
 from hamdeli.core.digits import format_number, to_ascii_digits
 from hamdeli.core.errors import Conflict, ServiceError, ValidationFailed
 from hamdeli.core.models import Membership, Organization, Role
+from hamdeli.core.records import get_or_404
 
 RECOVERY_CODES = 10
 SECRET_SESSION_KEY = "hamdeli_totp_secret"  # noqa: S105 - a session key's name: the secret being enrolled
@@ -194,7 +195,7 @@ def _remove_devices(user) -> None:
 def reset(*, org: Organization, actor, membership: Membership) -> None:
     """An owner turns off another person's two-factor (a lost phone and no recovery code left): they sign
     in with their password alone and may enrol again. Recorded in every office the person belongs to."""
-    membership = Membership.objects.select_related("user").get(pk=membership.pk, org=org)
+    membership = get_or_404(Membership.objects.select_related("user"), pk=membership.pk, org=org)
     user = membership.user
     if user.pk == getattr(actor, "pk", None):
         raise Conflict(_("Turn your own two-factor sign-in off on your account's two-factor page."), code="self")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
-from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.validation import invalid
 
 SCHEMES = ("http", "https")
 _check = URLValidator(schemes=list(SCHEMES))
@@ -30,6 +30,5 @@ def web_address(field: str, value, *, max_length: int = 500) -> str:
     if value == "":
         return ""
     if not is_web_address(value) or len(value) > max_length:
-        raise ValidationFailed(_("Some fields are not valid."), fields={
-            field: _("Enter a web address starting with http:// or https://.")})
+        raise invalid(field, _("Enter a web address starting with http:// or https://."))
     return value

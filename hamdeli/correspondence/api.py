@@ -15,9 +15,9 @@ from pydantic import Field
 from hamdeli.core import files
 from hamdeli.core.boundary import Date, Schema
 from hamdeli.core.dates import today
-from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import enforce, requires
+from hamdeli.core.validation import invalid
 from hamdeli.correspondence import calendar, printing, selectors, services, templating
 from hamdeli.correspondence.models import Direction, LetterAction, LetterState, Occasion, RelatedKind
 from hamdeli.partners import selectors as partners
@@ -146,7 +146,7 @@ def _resolve(request, data: dict) -> dict:
         if data["partnership"] is None:
             bad["partnership"] = _("No partnership of yours has this id.")
     if bad:
-        raise ValidationFailed(_("Some fields are not valid."), fields=bad)
+        raise invalid(bad)
     return data
 
 

@@ -3,10 +3,10 @@
 import datetime as dt
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 
 from hamdeli.core.dates import today
 from hamdeli.core.listing import alphabetical, choice_order, sort
+from hamdeli.core.records import get_or_404
 from hamdeli.core.text import normalize
 from hamdeli.correspondence.models import (
     CLOSED_STATES,
@@ -83,7 +83,7 @@ def is_overdue(letter: Letter, as_of: dt.date | None = None) -> bool:
 
 def letter(*, org, public_id) -> Letter:
     """One of the org's letters, archived or not (an archived letter stays readable by its link)."""
-    return get_object_or_404(letters(org=org, archived=None).select_related("archived_by"), public_id=public_id)
+    return get_or_404(letters(org=org, archived=None).select_related("archived_by"), public_id=public_id)
 
 
 def letter_or_none(*, org, public_id):
@@ -93,7 +93,7 @@ def letter_or_none(*, org, public_id):
 
 
 def attachment(*, org, letter: Letter, public_id) -> Attachment:
-    return get_object_or_404(Attachment.objects.filter(org=org, letter=letter), public_id=public_id)
+    return get_or_404(Attachment.objects.filter(org=org, letter=letter), public_id=public_id)
 
 
 def thread(letter: Letter) -> list[Letter]:
@@ -112,7 +112,7 @@ def templates(*, org, occasion: str | None = None):
 
 
 def template(*, org, public_id) -> LetterTemplate:
-    return get_object_or_404(LetterTemplate.objects.filter(org=org), public_id=public_id)
+    return get_or_404(LetterTemplate.objects.filter(org=org), public_id=public_id)
 
 
 def calendar_feed_by_token(token: str):

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +13,9 @@ from hamdeli.core.dates import to_jalali, today
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.files import check_upload, delete_on_commit, removing_file_on_failure
-from hamdeli.core.localized import clean_localized
+from hamdeli.core.records import locked
 from hamdeli.core.text import search_key
+from hamdeli.core.validation import Problems, choice, invalid, localized, unknown_fields
 from hamdeli.correspondence import templating
 from hamdeli.correspondence.models import (
     Attachment,
@@ -71,11 +71,8 @@ def _refresh_search_key(letter: Letter) -> None:
 
 
 def _check(org, fields: dict, direction: str) -> None:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("Unknown fields."), fields={n: _("This field cannot be set here.")
-                                                             for n in sorted(unknown)})
-    bad = {}
+    unknown_fields(fields, EDITABLE_FIELDS)
+    bad = Problems()
     if fields.get("occasion", Occasion.OTHER) not in Occasion.values:
         bad["occasion"] = _("Choose one of the allowed values.")
     if "language" in fields and fields["language"] not in settings.CONTENT_LANGUAGES:
@@ -96,8 +93,7 @@ def _check(org, fields: dict, direction: str) -> None:
         bad["recipient_city"] = _("Give the recipient's city or organisation.")
     if direction == Direction.INCOMING and fields.get("sender_city") is None and not fields.get("sender_org"):
         bad["sender_city"] = _("Give the sender's city or organisation.")
-    if bad:
-        raise ValidationFailed(_("Some fields are not valid."), fields=bad)
+    bad.check()
 
 
 def _check_answer_due(letter_date: dt.date | None, answer_due_on: dt.date | None, *,
@@ -107,7 +103,7 @@ def _check_answer_due(letter_date: dt.date | None, answer_due_on: dt.date | None
     if letter_date and answer_due_on and answer_due_on < letter_date:
         message = (_("The answer cannot be due before the letter's date.") if field == "answer_due_on" else
                    _("The letter's answer is due before this date: change the answer-due date first."))
-        raise ValidationFailed(_("Some fields are not valid."), fields={field: message})
+        raise invalid(field, message)
 
 
 def _partner_city(letter: Letter):
@@ -129,9 +125,7 @@ def _record_contact(*, org, actor, letter: Letter, on: dt.date, field: str) -> N
 def register_letter(*, org, actor, direction: str, subject: str, registered_on: dt.date | None = None,
                     **fields) -> Letter:
     """Register a letter: outgoing ones start as drafts, incoming ones as received (counted as contact)."""
-    if direction not in Direction.values:
-        raise ValidationFailed(_("Some fields are not valid."),
-                               fields={"direction": _("Choose one of the allowed values.")})
+    choice("direction", direction, Direction)
     require_fields(subject=(subject or "").strip())
     fields.setdefault("occasion", Occasion.OTHER)
     _check(org, fields, direction)
@@ -142,8 +136,7 @@ def register_letter(*, org, actor, direction: str, subject: str, registered_on: 
     _check_answer_due(fields.get("letter_date"), fields.get("answer_due_on"))
     registered_on = registered_on or today()
     if not 1950 <= registered_on.year <= 2200:
-        raise ValidationFailed(_("Some fields are not valid."),
-                               fields={"registered_on": _("Give a date between 1950 and 2200.")})
+        raise invalid("registered_on", _("Give a date between 1950 and 2200."))
     if direction == Direction.INCOMING:
         fields["received_on"] = fields.get("received_on") or registered_on
     year, seq = next_registry_number(org=org, on=registered_on)
@@ -174,7 +167,7 @@ def _fill_placeholders(values: dict) -> tuple[str, dict]:
 
 @transaction.atomic
 def update_letter(*, org, actor, letter: Letter, **fields) -> Letter:
-    letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
+    letter = locked(Letter.objects, pk=letter.pk, org=org)
     merged = {name: getattr(letter, name) for name in EDITABLE_FIELDS} | fields
     if letter.direction == Direction.OUTGOING and set(fields) & {"subject", "body", "recipient_name",
                                                                   "recipient_city", "language"}:
@@ -224,7 +217,7 @@ def transition_letter(*, org, actor, letter: Letter, action: str, on: dt.date | 
     if action not in LetterAction.values:
         raise ValidationFailed(_("Unknown action."), fields={"action": _("Choose one of the allowed values.")})
     require_fields(on=on)
-    letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
+    letter = locked(Letter.objects, pk=letter.pk, org=org)
     allowed = OUTGOING_ACTIONS if letter.is_outgoing else INCOMING_ACTIONS
     method = getattr(letter, action)
     if action not in allowed or not can_proceed(method):
@@ -267,7 +260,7 @@ def add_attachment(*, org, actor, letter: Letter, upload) -> Attachment:
     """Attach a PDF or image, type checked from its content; a refused file leaves nothing behind."""
     require_fields(file=upload)
     kind = check_upload(upload, field="file")
-    letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
+    letter = locked(Letter.objects, pk=letter.pk, org=org)
     name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:255]
     attachment = Attachment(org=org, letter=letter, original_name=name, content_type=kind.content_type,
                             extension=kind.extension, size=upload.size, uploaded_by=actor)
@@ -283,7 +276,7 @@ def add_attachment(*, org, actor, letter: Letter, upload) -> Attachment:
 def delete_letter(*, org, actor, letter: Letter) -> None:
     """Delete a draft (never sent, never signed): it and its files go, its registry number stays taken
     (the audit entry says which it was). Any other letter is part of the record: archive it instead."""
-    letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
+    letter = locked(Letter.objects, pk=letter.pk, org=org)
     if letter.state != LetterState.DRAFT:
         raise Conflict(_("Only a draft is deleted; a letter that left the draft stage is archived instead."),
                        code="archive_instead")
@@ -299,13 +292,13 @@ def delete_letter(*, org, actor, letter: Letter) -> None:
 def archive_letter(*, org, actor, letter: Letter) -> Letter:
     """Set a letter aside: out of the register's list, its search, the follow-ups and the pickers; its
     number, events and attachments stay."""
-    letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
+    letter = locked(Letter.objects, pk=letter.pk, org=org)
     return archiving.archive(org=org, actor=actor, obj=letter, action="letter.archived")
 
 
 @transaction.atomic
 def restore_letter(*, org, actor, letter: Letter) -> Letter:
-    letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
+    letter = locked(Letter.objects, pk=letter.pk, org=org)
     return archiving.restore(org=org, actor=actor, obj=letter, action="letter.restored")
 
 
@@ -330,18 +323,14 @@ def revoke_calendar_feeds(*, org, actor) -> int:
 
 
 def _check_template(fields: dict) -> None:
-    bad = {}
-    if fields.get("occasion") not in Occasion.values:
-        bad["occasion"] = _("Choose one of the allowed values.")
+    bad = Problems()
+    bad.collect(choice, "occasion", fields.get("occasion"), Occasion)
     for name in ("subject", "body"):
-        try:
-            fields[name] = clean_localized(fields.get(name), required=True)
-        except DjangoValidationError as exc:
-            bad[name] = exc.messages[0]
+        if (text := bad.collect(localized, name, fields.get(name))) is not None:
+            fields[name] = text
     if not (fields.get("name") or "").strip():
         bad["name"] = _("This field is required.")
-    if bad:
-        raise ValidationFailed(_("Some fields are not valid."), fields=bad)
+    bad.check()
 
 
 @transaction.atomic
@@ -358,7 +347,7 @@ def save_template(*, org, actor, template: LetterTemplate | None = None, **field
     if template is None:
         template = LetterTemplate(org=org)
     else:
-        template = LetterTemplate.objects.select_for_update().get(pk=template.pk, org=org)
+        template = locked(LetterTemplate.objects, pk=template.pk, org=org)
         before = audit.snapshot(template)
     template.name, template.occasion = name, fields["occasion"]
     template.subject, template.body = fields["subject"], fields["body"]

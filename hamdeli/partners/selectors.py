@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
 from hamdeli.core.dates import add_months, today
 from hamdeli.core.listing import alphabetical, choice_order, python_alphabetical, sort
+from hamdeli.core.records import get_or_404
 from hamdeli.core.text import normalize
 from hamdeli.partners.models import (
     STANDING_STATES,
@@ -87,7 +87,7 @@ def partner_countries(*, org) -> list[tuple[str, str]]:
 
 
 def partnership(*, org, public_id) -> Partnership:
-    return get_object_or_404(
+    return get_or_404(
         with_ordinals(Partnership.objects.filter(org=org).select_related("org", "city", "city__country", "archived_by")
                       .annotate(last_contact_on=Max("interactions__occurred_on"))),
         public_id=public_id,
@@ -225,7 +225,7 @@ def network_by_slug(slug: str | None) -> Network | None:
 
 
 def network(slug: str) -> Network:
-    return get_object_or_404(Network, slug=slug)
+    return get_or_404(Network, slug=slug)
 
 
 def network_memberships(*, org, state: str | None = None):
@@ -234,7 +234,7 @@ def network_memberships(*, org, state: str | None = None):
 
 
 def network_membership(*, org, public_id) -> NetworkMembership:
-    return get_object_or_404(NetworkMembership.objects.filter(org=org).select_related("network"),
+    return get_or_404(NetworkMembership.objects.filter(org=org).select_related("network"),
                              public_id=public_id)
 
 
@@ -254,7 +254,7 @@ def member_networks(org):
 
 
 def partner_import(*, org, public_id) -> PartnerImport:
-    return get_object_or_404(PartnerImport.objects.filter(org=org).select_related("org__city"), public_id=public_id)
+    return get_or_404(PartnerImport.objects.filter(org=org).select_related("org__city"), public_id=public_id)
 
 
 def standing_partnerships(*, org):

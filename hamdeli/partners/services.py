@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +11,9 @@ from hamdeli.core import archiving, audit
 from hamdeli.core.dates import today
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.files import AGREEMENT_SCANS, check_upload
-from hamdeli.core.localized import clean_localized
+from hamdeli.core.records import locked
 from hamdeli.core.text import search_key
+from hamdeli.core.validation import choice, invalid, localized, unknown_fields
 from hamdeli.partners import imports, tables
 from hamdeli.partners.models import (
     RECORD_ACTION,
@@ -51,21 +51,13 @@ def _refresh_search_key(partnership: Partnership) -> None:
 
 
 def _check_fields(fields: dict) -> dict:
-    unknown = set(fields) - set(EDITABLE_FIELDS) - {"agreement_scan"}
-    if unknown:
-        raise ValidationFailed(_("Unknown fields."), fields={name: _("This field cannot be set here.")
-                                                             for name in sorted(unknown)})
-    if "kind" in fields and fields["kind"] not in PartnershipKind.values:
-        raise ValidationFailed(_("Some fields are not valid."),
-                               fields={"kind": _("Choose one of the allowed values.")})
+    unknown_fields(fields, [*EDITABLE_FIELDS, "agreement_scan"])
+    if "kind" in fields:
+        choice("kind", fields["kind"], PartnershipKind)
     if "partner_head" in fields:
-        try:
-            fields["partner_head"] = clean_localized(fields["partner_head"], required=False)
-        except ValidationError as exc:
-            raise ValidationFailed(_("Some fields are not valid."), fields={"partner_head": exc.messages[0]}) from None
+        fields["partner_head"] = localized("partner_head", fields["partner_head"], required=False)
         if any(len(text) > 300 for text in fields["partner_head"].values()):
-            raise ValidationFailed(_("Some fields are not valid."),
-                                   fields={"partner_head": _("At most 300 characters in each language.")})
+            raise invalid("partner_head", _("At most 300 characters in each language."))
     scan = fields.get("agreement_scan")
     if scan:
         kind = check_upload(scan, field="agreement_scan", allowed=AGREEMENT_SCANS)
@@ -116,8 +108,7 @@ def record_agreement(*, org, actor, city: City | None, state: str, kind: str = P
     problem = agreement_problem(state=state, signed_on=signed_on, ended_on=ended_on)
     if problem:
         raise ValidationFailed(problem, fields={"state": problem})
-    if kind not in PartnershipKind.values:
-        raise ValidationFailed(_("Some fields are not valid."), fields={"kind": _("Choose one of the allowed values.")})
+    choice("kind", kind, PartnershipKind)
     if city.pk == org.city_id:
         raise ValidationFailed(_("A city cannot partner with itself."), fields={"city": _("Choose another city.")})
     if state != PartnershipState.ENDED:
@@ -146,7 +137,7 @@ def record_agreement(*, org, actor, city: City | None, state: str, kind: str = P
 @transaction.atomic
 def update_partnership(*, org, actor, partnership: Partnership, **fields) -> Partnership:
     _check_fields(fields)
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk, org=org)
+    partnership = locked(Partnership.objects, pk=partnership.pk, org=org)
     before = audit.snapshot(partnership)
     for name, value in fields.items():
         setattr(partnership, name, value)
@@ -165,7 +156,7 @@ def transition_partnership(*, org, actor, partnership: Partnership, action: str,
     if action not in PartnershipAction.values:
         raise ValidationFailed(_("Unknown action."), fields={"action": _("Choose one of the allowed values.")})
     require_fields(on=on)
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk, org=org)
+    partnership = locked(Partnership.objects, pk=partnership.pk, org=org)
     method = getattr(partnership, action)
     if not can_proceed(method):
         raise Conflict(
@@ -206,12 +197,10 @@ def record_interaction(*, org, actor, partnership: Partnership, occurred_on: dt.
     until then); a refusal names `date_field`, the caller's own name for the date."""
     require_fields(**{date_field: occurred_on}, summary=(summary or "").strip())
     if occurred_on > today():
-        raise ValidationFailed(_("Some fields are not valid."),
-                               fields={date_field: _("A contact with a partner cannot be dated in the future.")})
-    if kind not in InteractionKind.values:
-        raise ValidationFailed(_("Some fields are not valid."), fields={"kind": _("Choose one of the allowed values.")})
+        raise invalid(date_field, _("A contact with a partner cannot be dated in the future."))
+    choice("kind", kind, InteractionKind)
     if len(summary) > 500:
-        raise ValidationFailed(_("Some fields are not valid."), fields={"summary": _("At most 500 characters.")})
+        raise invalid("summary", _("At most 500 characters."))
     if partnership.org_id != org.pk:
         raise ValidationFailed(_("Unknown partnership."))
     values = {"occurred_on": occurred_on, "kind": kind, "summary": summary.strip(), "actor": actor}
@@ -245,13 +234,13 @@ def record_contact(*, org, actor, city_id: int, occurred_on: dt.date, kind: str,
 def archive_partnership(*, org, actor, partnership: Partnership) -> Partnership:
     """Set a partnership aside: out of the lists, the dashboard, the calendar, exports and the sharing
     between partner offices; its record and history stay."""
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk, org=org)
+    partnership = locked(Partnership.objects, pk=partnership.pk, org=org)
     return archiving.archive(org=org, actor=actor, obj=partnership, action="partnership.archived")
 
 
 @transaction.atomic
 def restore_partnership(*, org, actor, partnership: Partnership) -> Partnership:
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk, org=org)
+    partnership = locked(Partnership.objects, pk=partnership.pk, org=org)
     return archiving.restore(org=org, actor=actor, obj=partnership, action="partnership.restored")
 
 
@@ -261,9 +250,7 @@ MEMBERSHIP_FIELDS = ["renewal_due_on", "focal_point", "joining_steps", "notes"]
 @transaction.atomic
 def create_network_membership(*, org, actor, network: Network | None, **fields) -> NetworkMembership:
     require_fields(network=network)
-    unknown = set(fields) - set(MEMBERSHIP_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("Unknown fields."), fields={n: _("This field cannot be set here.") for n in unknown})
+    unknown_fields(fields, MEMBERSHIP_FIELDS)
     if NetworkMembership.objects.filter(org=org, network=network).exists():
         raise Conflict(_("This network is already on your list."),
                        fields={"network": _("Already on your list.")})
@@ -275,10 +262,8 @@ def create_network_membership(*, org, actor, network: Network | None, **fields) 
 
 @transaction.atomic
 def update_network_membership(*, org, actor, membership: NetworkMembership, **fields) -> NetworkMembership:
-    unknown = set(fields) - set(MEMBERSHIP_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("Unknown fields."), fields={n: _("This field cannot be set here.") for n in unknown})
-    membership = NetworkMembership.objects.select_for_update().get(pk=membership.pk, org=org)
+    unknown_fields(fields, MEMBERSHIP_FIELDS)
+    membership = locked(NetworkMembership.objects, pk=membership.pk, org=org)
     before = audit.snapshot(membership)
     for name, value in fields.items():
         setattr(membership, name, value)
@@ -294,7 +279,7 @@ def transition_network_membership(*, org, actor, membership: NetworkMembership, 
     if action not in NetworkAction.values:
         raise ValidationFailed(_("Unknown action."), fields={"action": _("Choose one of the allowed values.")})
     require_fields(on=on)
-    membership = NetworkMembership.objects.select_for_update().get(pk=membership.pk, org=org)
+    membership = locked(NetworkMembership.objects, pk=membership.pk, org=org)
     method = getattr(membership, action)
     if not can_proceed(method):
         raise Conflict(
@@ -318,11 +303,8 @@ def transition_network_membership(*, org, actor, membership: NetworkMembership, 
 def start_import(*, org, actor, filename: str, content: bytes, default_kind: str = PartnershipKind.SISTER_CITY,
                  default_state: str = PartnershipState.ACTIVE) -> PartnerImport:
     """Keep an uploaded list for its preview; an unreadable file or unknown columns are refused here."""
-    if default_kind not in PartnershipKind.values:
-        raise ValidationFailed(_("Some fields are not valid."), fields={"kind": _("Choose one of the allowed values.")})
-    if default_state not in PartnershipState.values:
-        raise ValidationFailed(_("Some fields are not valid."),
-                               fields={"state": _("Choose one of the allowed values.")})
+    choice("kind", default_kind, PartnershipKind)
+    choice("state", default_state, PartnershipState)
     file_format = tables.format_of(filename)
     imports.layout_of(tables.read_rows(content, file_format))
     batch = PartnerImport.objects.create(org=org, filename=filename[:255], file_format=file_format, content=content,
@@ -336,7 +318,7 @@ def start_import(*, org, actor, filename: str, content: bytes, default_kind: str
 def apply_import(*, org, actor, batch: PartnerImport) -> int:
     """Record every ready row of the import's preview, all in one transaction (all or nothing);
     rows already recorded are left alone, so importing the same list again adds nothing."""
-    batch = PartnerImport.objects.select_for_update().get(pk=batch.pk, org=org)
+    batch = locked(PartnerImport.objects, pk=batch.pk, org=org)
     if batch.applied_at is not None:
         raise Conflict(_("This import has been recorded already."), code="already_applied")
     ready = imports.preview_of(batch).ready

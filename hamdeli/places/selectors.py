@@ -2,8 +2,8 @@
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
+from hamdeli.core.records import get_or_404
 from hamdeli.core.text import normalize
 from hamdeli.places.models import City, CityPrefix, CityWord, Country
 from hamdeli.places.names import name_key
@@ -94,7 +94,7 @@ def search_cities(query: str = "", *, country: str | None = None, limit: int | N
 
 
 def city(geonameid: int) -> City:
-    return get_object_or_404(City.objects.select_related("country"), geonameid=geonameid)
+    return get_or_404(City.objects.select_related("country"), geonameid=geonameid)
 
 
 def countries():

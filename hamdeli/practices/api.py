@@ -14,6 +14,7 @@ from hamdeli.core.boundary import Date, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, next_url, paged
 from hamdeli.core.permissions import PUBLIC, enforce, requires
+from hamdeli.core.validation import invalid
 from hamdeli.partners import selectors as partners
 from hamdeli.places import selectors as places
 from hamdeli.practices import exchange, selectors, services
@@ -192,7 +193,7 @@ def _resolve(data: dict) -> dict:
         slug = data["network"]
         data["network"] = partners.network_by_slug(slug)
         if slug and data["network"] is None:
-            raise ValidationFailed(_("Some fields are not valid."), fields={"network": _("Unknown network.")})
+            raise invalid("network", _("Unknown network."))
     return data
 
 

@@ -3,11 +3,11 @@
 from django.db.models import F, Q, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, NullIf
-from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
 from hamdeli.core.listing import alphabetical, choice_order, sort
 from hamdeli.core.localized import localized_str
+from hamdeli.core.records import get_or_404
 from hamdeli.partners import selectors as partners
 from hamdeli.practices.models import (
     CityQuestion,
@@ -57,25 +57,25 @@ def listing_rows(candidates):
 
 def practice(*, org, public_id) -> Practice:
     """One practice this org may read (404 otherwise, including another org's private one)."""
-    return get_object_or_404(visible_practices(org).select_related("city", "city__country", "org", "network",
+    return get_or_404(visible_practices(org).select_related("city", "city__country", "org", "network",
                                                                     "archived_by"),
                              public_id=public_id)
 
 
 def own_practice(*, org, public_id) -> Practice:
     """One of the org's own practices (for editing)."""
-    return get_object_or_404(Practice.objects.filter(org=org).select_related("city", "network"),
+    return get_or_404(Practice.objects.filter(org=org).select_related("city", "network"),
                              public_id=public_id)
 
 
 def public_practice(public_id) -> Practice:
-    return get_object_or_404(Practice.objects.filter(visibility=Visibility.PUBLIC, archived_at__isnull=True)
+    return get_or_404(Practice.objects.filter(visibility=Visibility.PUBLIC, archived_at__isnull=True)
                              .select_related("city", "city__country", "org"), public_id=public_id)
 
 
 def attachment(*, practice: Practice, public_id) -> PracticeAttachment:
     """One attachment of a practice already reached through a visibility-checked selector."""
-    return get_object_or_404(practice.attachments.all(), public_id=public_id)
+    return get_or_404(practice.attachments.all(), public_id=public_id)
 
 
 def own_practices(*, org):
@@ -88,7 +88,7 @@ def impacts(*, org):
 
 
 def impact(*, org, public_id) -> CrisisImpact:
-    return get_object_or_404(CrisisImpact.objects.filter(org=org), public_id=public_id)
+    return get_or_404(CrisisImpact.objects.filter(org=org), public_id=public_id)
 
 
 def cities_ahead(*, org, crisis: str, topic: str | None = None, limit: int | None = None) -> list[tuple[Practice, int]]:

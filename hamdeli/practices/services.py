@@ -4,16 +4,15 @@ import datetime as dt
 import decimal
 import threading
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamdeli.core import archiving, audit
+from hamdeli.core import archiving, audit, validation
 from hamdeli.core.errors import Conflict, ValidationFailed
 from hamdeli.core.files import check_upload, delete_on_commit, removing_file_on_failure
-from hamdeli.core.localized import clean_localized
+from hamdeli.core.records import get_or_404, locked
+from hamdeli.core.validation import Problems, choice, email, localized, unknown_fields
 from hamdeli.core.weblinks import is_web_address
 from hamdeli.partners import selectors as partners
 from hamdeli.places.models import City
@@ -38,43 +37,29 @@ FIELDS = (*LOCALIZED, *CHOICES, *PLAIN, "topics", "links", "city", "network")
 MAX_LINKS = 20
 
 
-def _invalid(message=None):
-    return message or _("Choose one of the allowed values.")
-
-
-def _clean(org, data: dict, errors: dict) -> dict:
+def _clean(org, data: dict, errors: Problems) -> dict:
     """Check each given field; collect every problem, by field name."""
-    unknown = set(data) - set(FIELDS)
-    for name in sorted(unknown):
-        errors[name] = _("This field cannot be set here.")
+    errors.collect(unknown_fields, data, FIELDS)
     out = {}
     for name in LOCALIZED:
-        if name in data:
-            try:
-                out[name] = clean_localized(data[name], required=name == "title")
-            except ValidationError as exc:
-                errors[name] = exc.messages[0]
+        if name in data and (text := errors.collect(localized, name, data[name], required=name == "title")) is not None:
+            out[name] = text
     for name, choices in CHOICES.items():
-        if name in data:
-            if data[name] in choices.values:
-                out[name] = data[name]
-            else:
-                errors[name] = _invalid()
+        if name in data and errors.collect(choice, name, data[name], choices) is not None:
+            out[name] = data[name]
     if "topics" in data:
         topics = data["topics"] if isinstance(data["topics"], list | tuple) else [data["topics"]]
         if not topics:
             errors["topics"] = _("Choose at least one topic.")
         elif any(t not in Topic.values for t in topics):
-            errors["topics"] = _invalid()
+            errors["topics"] = _("Choose one of the allowed values.")
         else:
             out["topics"] = list(dict.fromkeys(topics))
     if "links" in data:
         links = [str(u).strip() for u in (data["links"] or []) if str(u).strip()]
-        try:
-            if len(links) > MAX_LINKS or not all(is_web_address(url) for url in links):
-                raise ValidationError("too many")
+        if len(links) <= MAX_LINKS and all(is_web_address(url) for url in links):
             out["links"] = links
-        except ValidationError:
+        else:
             errors["links"] = _("Give at most %(n)s web addresses starting with http:// or https://.") % {
                 "n": MAX_LINKS}
     for name in PLAIN:
@@ -82,10 +67,7 @@ def _clean(org, data: dict, errors: dict) -> dict:
             out[name] = data[name] if data[name] is not None else ("" if name in ("cost_currency", "contact_name",
                                                                                   "contact_email") else None)
     if out.get("contact_email"):
-        try:
-            EmailValidator()(out["contact_email"])
-        except ValidationError:
-            errors["contact_email"] = _("Enter a valid email address.")
+        errors.collect(email, "contact_email", out["contact_email"])
     if out.get("cost") is not None:
         try:
             out["cost"] = decimal.Decimal(str(out["cost"]))
@@ -130,7 +112,7 @@ def refresh_derived(practice: Practice, *, embed: bool = True) -> None:
 
 
 def _validated(org, practice: Practice, data: dict) -> Practice:
-    errors: dict = {}
+    errors = Problems()
     cleaned = _clean(org, data, errors)
     for name, value in cleaned.items():
         setattr(practice, name, value)
@@ -141,8 +123,7 @@ def _validated(org, practice: Practice, data: dict) -> Practice:
     if not practice.title and "title" not in errors:
         errors["title"] = _("Write the text in at least one language.")
     _check_sharing(org, practice, errors)
-    if errors:
-        raise ValidationFailed(_("Some fields are not valid."), fields=errors)
+    errors.check()
     return practice
 
 
@@ -166,8 +147,8 @@ def _snapshot(practice):
 
 @transaction.atomic
 def update_practice(*, org, actor, practice: Practice, **data) -> Practice:
-    practice = Practice.objects.select_for_update(of=("self",)).select_related("city", "network").get(
-        pk=practice.pk, org=org)
+    practice = get_or_404(Practice.objects.select_for_update(of=("self",)).select_related("city", "network"),
+                          pk=practice.pk, org=org)
     before = _snapshot(practice)
     _validated(org, practice, data)
     refresh_derived(practice)
@@ -187,13 +168,13 @@ def delete_practice(*, org, actor, practice: Practice) -> None:
 @transaction.atomic
 def archive_practice(*, org, actor, practice: Practice) -> Practice:
     """Hide one of the org's practices from lists, searches, the exchange, partners and exports."""
-    practice = Practice.objects.select_for_update().get(pk=practice.pk, org=org)
+    practice = locked(Practice.objects, pk=practice.pk, org=org)
     return archiving.archive(org=org, actor=actor, obj=practice, action="practice.archived")
 
 
 @transaction.atomic
 def restore_practice(*, org, actor, practice: Practice) -> Practice:
-    practice = Practice.objects.select_for_update().get(pk=practice.pk, org=org)
+    practice = locked(Practice.objects, pk=practice.pk, org=org)
     return archiving.restore(org=org, actor=actor, obj=practice, action="practice.restored")
 
 
@@ -217,8 +198,7 @@ def add_attachment(*, org, actor, practice: Practice, upload) -> PracticeAttachm
 @transaction.atomic
 def remove_attachment(*, org, actor, attachment: PracticeAttachment) -> None:
     """Remove one of the org's attachments; the stored file goes once the removal has committed."""
-    attachment = PracticeAttachment.objects.select_for_update().select_related("practice").get(
-        pk=attachment.pk, org=org)
+    attachment = locked(PracticeAttachment.objects.select_related("practice"), pk=attachment.pk, org=org)
     audit.record(org=org, actor=actor, action="practice.attachment_removed", obj=attachment,
                  before={"practice": str(attachment.practice.public_id), "name": attachment.name})
     attachment.delete()
@@ -228,15 +208,13 @@ def remove_attachment(*, org, actor, attachment: PracticeAttachment) -> None:
 @transaction.atomic
 def record_impact(*, org, actor, crisis: str, hit_on: dt.date | None, city: City | None = None,
                   note: str = "") -> CrisisImpact:
-    errors = {}
-    if crisis not in Crisis.values:
-        errors["crisis"] = _invalid()
+    errors = Problems()
+    errors.collect(choice, "crisis", crisis, Crisis)
     if hit_on is None:
         errors["hit_on"] = _("This field is required.")
     if len(note or "") > 500:
         errors["note"] = _("At most 500 characters.")
-    if errors:
-        raise ValidationFailed(_("Some fields are not valid."), fields=errors)
+    errors.check()
     city = city or org.city
     impact = CrisisImpact.objects.select_for_update().filter(org=org, crisis=crisis, city=city).first()
     before = _snapshot_impact(impact)
@@ -256,30 +234,26 @@ def _snapshot_impact(impact):
 @transaction.atomic
 def ask_city(*, practice: Practice, name: str, email: str, message: str, sender_ip: str | None) -> CityQuestion:
     """A visitor's question about a public practice, stored for the org that owns it."""
-    errors = {}
-    name, email, message = (name or "").strip(), (email or "").strip(), (message or "").strip()
+    errors = Problems()
+    name, address, message = (name or "").strip(), (email or "").strip(), (message or "").strip()
     if not name or len(name) > 200:
         errors["name"] = _("Give your name (at most 200 characters).")
-    try:
-        EmailValidator()(email)
-    except ValidationError:
-        errors["email"] = _("Enter a valid email address.")
+    errors.collect(validation.email, "email", address)
     if not message or len(message) > 4000:
         errors["message"] = _("Write your question in at most 4000 characters.")
     if practice.visibility != Visibility.PUBLIC:
         errors["__all__"] = _("Only public practices take questions.")
-    if errors:
-        raise ValidationFailed(_("Some fields are not valid."), fields=errors)
-    question = CityQuestion.objects.create(org=practice.org, practice=practice, name=name, email=email,
+    errors.check()
+    question = CityQuestion.objects.create(org=practice.org, practice=practice, name=name, email=address,
                                            message=message, sender_ip=sender_ip)
     audit.record(org=practice.org, actor=None, action="practice.question_received", obj=question,
-                 after={"practice": str(practice.public_id), "email": email})
+                 after={"practice": str(practice.public_id), "email": address})
     return question
 
 
 @transaction.atomic
 def mark_question_read(*, org, actor, question: CityQuestion) -> CityQuestion:
-    question = CityQuestion.objects.select_for_update().get(pk=question.pk, org=org)
+    question = locked(CityQuestion.objects, pk=question.pk, org=org)
     if question.read_at is None:
         question.read_at = timezone.now()
         question.save(update_fields=["read_at"])

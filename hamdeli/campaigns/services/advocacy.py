@@ -15,16 +15,17 @@ from hamdeli.campaigns.models import (
     StatementVersion,
     Verification,
 )
-from hamdeli.campaigns.services._checks import (
+from hamdeli.core import audit, links
+from hamdeli.core.errors import Conflict, require_fields
+from hamdeli.core.files import check_upload, removing_file_on_failure
+from hamdeli.core.records import get_or_404, locked
+from hamdeli.core.validation import (
     choice,
     invalid,
     localized,
     max_length,
     unknown_fields,
 )
-from hamdeli.core import audit, links
-from hamdeli.core.errors import Conflict, require_fields
-from hamdeli.core.files import check_upload, removing_file_on_failure
 from hamdeli.core.weblinks import web_address
 from hamdeli.partners import services as partners
 
@@ -54,7 +55,7 @@ def update_advocacy(*, org, actor, campaign: AdvocacyCampaign, **fields) -> Advo
         fields["notes"] = max_length("notes", fields["notes"], 10000)
     if "published" in fields and not isinstance(fields["published"], bool):
         raise invalid("published", _("Give true or false."))
-    campaign = AdvocacyCampaign.objects.select_for_update().get(pk=campaign.pk, org=org)
+    campaign = locked(AdvocacyCampaign.objects, pk=campaign.pk, org=org)
     before = audit.snapshot(campaign)
     for name, value in fields.items():
         setattr(campaign, name, value)
@@ -70,7 +71,7 @@ def add_version(*, org, actor, campaign: AdvocacyCampaign, text, issued_on: dt.d
     """Publish a new wording. Endorsements already given stay with the version they signed."""
     require_fields(issued_on=issued_on)
     text = localized("text", text)
-    campaign = AdvocacyCampaign.objects.select_for_update().get(pk=campaign.pk, org=org)
+    campaign = locked(AdvocacyCampaign.objects, pk=campaign.pk, org=org)
     last = campaign.versions.aggregate(n=Max("number"))["n"] or 0
     version = StatementVersion.objects.create(org=org, campaign=campaign, number=last + 1, text=text,
                                               issued_on=issued_on, note=max_length("note", note, 500))
@@ -103,7 +104,7 @@ def add_endorsement(*, org, actor, campaign: AdvocacyCampaign, endorser_name: st
                     quote: str = "") -> Endorsement:
     """Record an endorsement of a version (the current one unless given), unverified at first."""
     require_fields(endorser_name=(endorser_name or "").strip(), endorsed_on=endorsed_on)
-    campaign = AdvocacyCampaign.objects.get(pk=campaign.pk, org=org)
+    campaign = get_or_404(AdvocacyCampaign.objects, pk=campaign.pk, org=org)
     version = version or campaign.current_version
     if version is None or version.campaign_id != campaign.pk:
         raise invalid("version", _("Choose a version of this campaign's statement."))
@@ -138,7 +139,7 @@ def attach_letter(*, org, actor, endorsement: Endorsement, upload) -> Endorsemen
     if upload is None:
         raise invalid("letter_file", _("This field is required."))
     kind = check_upload(upload, field="letter_file")
-    endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk, org=org)
+    endorsement = locked(Endorsement.objects, pk=endorsement.pk, org=org)
     before = audit.snapshot(endorsement)
     endorsement.letter_file.save(f"{endorsement.public_id}{kind.extension}", upload, save=False)
     with removing_file_on_failure(endorsement.letter_file):  # the earlier letter stays, as the audit names it
@@ -155,7 +156,7 @@ def set_verification(*, org, actor, endorsement: Endorsement, verification: str,
     choice("verification", verification, Verification)
     if published and verification != Verification.VERIFIED:
         raise invalid("published", _("Only a verified endorsement can be published."))
-    endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk, org=org)
+    endorsement = locked(Endorsement.objects, pk=endorsement.pk, org=org)
     before = audit.snapshot(endorsement)
     endorsement.verification = verification
     endorsement.published = bool(published)
@@ -182,11 +183,11 @@ def review_endorsements(*, org, actor, campaign: AdvocacyCampaign, endorsements:
     wanted = [e.pk for e in endorsements]
     if len(set(wanted)) != len(wanted):
         raise invalid("endorsements", _("An endorsement is listed twice."))
-    locked = {e.pk: e for e in Endorsement.objects.select_for_update(of=("self",)).select_related(
+    held = {e.pk: e for e in Endorsement.objects.select_for_update(of=("self",)).select_related(
         "version", "network").filter(org=org, campaign_id=campaign.pk, pk__in=wanted).order_by("pk")}
-    if len(locked) != len(wanted):
+    if len(held) != len(wanted):
         raise invalid("endorsements", _("Choose endorsements of this statement."))
-    done = [locked[pk] for pk in wanted if locked[pk].verification != Verification.UNVERIFIED]
+    done = [held[pk] for pk in wanted if held[pk].verification != Verification.UNVERIFIED]
     if done:
         # Each name isolated (FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE): a Latin name in a Persian
         # sentence, or the reverse, keeps its own direction and leaves the sentence's alone.
@@ -199,7 +200,7 @@ def review_endorsements(*, org, actor, campaign: AdvocacyCampaign, endorsements:
             code="already_reviewed")
     reviewed = []
     for pk in wanted:
-        endorsement = locked[pk]
+        endorsement = held[pk]
         before = audit.snapshot(endorsement)
         endorsement.verification = verification
         endorsement.save()

@@ -17,7 +17,12 @@ from hamdeli.campaigns.models import (
     DesignSet,
     Placement,
 )
-from hamdeli.campaigns.services._checks import (
+from hamdeli.core import audit, thumbnails
+from hamdeli.core.digits import format_number
+from hamdeli.core.errors import Conflict, require_fields
+from hamdeli.core.files import DESIGN_FILES, check_upload, delete_on_commit, removing_file_on_failure
+from hamdeli.core.records import get_or_404, locked
+from hamdeli.core.validation import (
     choice,
     invalid,
     localized,
@@ -25,10 +30,6 @@ from hamdeli.campaigns.services._checks import (
     period,
     unknown_fields,
 )
-from hamdeli.core import audit, thumbnails
-from hamdeli.core.digits import format_number
-from hamdeli.core.errors import Conflict, require_fields
-from hamdeli.core.files import DESIGN_FILES, check_upload, delete_on_commit, removing_file_on_failure
 
 CAMPAIGN_FIELDS = ["name", "message", "goal", "audience", "starts_on", "ends_on", "owner", "notes"]
 DESIGN_SET_FIELDS = ["title", "formats", "ready_on", "notes"]
@@ -70,7 +71,7 @@ def create_campaign(*, org, actor, name, starts_on: dt.date | None, ends_on: dt.
 @transaction.atomic
 def update_campaign(*, org, actor, campaign: Campaign, **fields) -> Campaign:
     fields = _clean_campaign(org, fields)
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk, org=org)
+    campaign = locked(Campaign.objects, pk=campaign.pk, org=org)
     before = audit.snapshot(campaign)
     for name, value in fields.items():
         if name in {"starts_on", "ends_on"} and value is None:
@@ -87,7 +88,7 @@ def update_campaign(*, org, actor, campaign: Campaign, **fields) -> Campaign:
 def transition_campaign(*, org, actor, campaign: Campaign, action: str) -> Campaign:
     """planned → running → finished; any other step is refused with 409."""
     choice("action", action, CampaignAction)
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk, org=org)
+    campaign = locked(Campaign.objects, pk=campaign.pk, org=org)
     method = getattr(campaign, action)
     if not can_proceed(method):
         raise Conflict(
@@ -113,7 +114,7 @@ def _check_formats(formats) -> list[str]:
 def _open_campaign(org, campaign_id) -> Campaign:
     """Lock the campaign (so its material changes one at a time and not while it is being finished) and
     refuse with 409 once it is finished: then its design sets, files and placements are its record."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign_id, org=org)
+    campaign = locked(Campaign.objects, pk=campaign_id, org=org)
     if not campaign.material_is_open():
         raise Conflict(_("This campaign is finished: its design sets, files and placements can no longer be "
                          "changed."), code="campaign_finished")
@@ -143,7 +144,7 @@ def update_design_set(*, org, actor, design_set: DesignSet, **fields) -> DesignS
     """Change a design set's title, formats, ready date or notes; a format its placements use must stay."""
     unknown_fields(fields, DESIGN_SET_FIELDS)
     _open_campaign(org, design_set.campaign_id)
-    design_set = DesignSet.objects.select_for_update().get(pk=design_set.pk, org=org)
+    design_set = locked(DesignSet.objects, pk=design_set.pk, org=org)
     before = audit.snapshot(design_set)
     if "title" in fields:
         design_set.title = localized("title", fields["title"])
@@ -171,7 +172,7 @@ def remove_design_set(*, org, actor, design_set: DesignSet) -> None:
     """Remove a design set and its files. One with placements is refused (409): they are the record of
     where the campaign went out, so each is removed on purpose, with its own audit entry, first."""
     _open_campaign(org, design_set.campaign_id)
-    design_set = DesignSet.objects.select_for_update().get(pk=design_set.pk, org=org)
+    design_set = locked(DesignSet.objects, pk=design_set.pk, org=org)
     placed = design_set.placements.count()
     if placed:
         raise Conflict(ngettext(
@@ -193,7 +194,7 @@ def add_design_file(*, org, actor, design_set: DesignSet, upload) -> DesignFile:
         raise invalid("file", _("This field is required."))
     _open_campaign(org, design_set.campaign_id)
     kind = check_upload(upload, field="file", allowed=DESIGN_FILES)  # size: UPLOAD_MAX_BYTES
-    design_file = DesignFile(org=org, design_set=DesignSet.objects.get(pk=design_set.pk, org=org),
+    design_file = DesignFile(org=org, design_set=get_or_404(DesignSet.objects, pk=design_set.pk, org=org),
                              kind=kind.name, content_type=kind.content_type, size=upload.size,
                              original_name=(upload.name or "design")[-255:])
     picture = _thumbnail_of(upload, kind)
@@ -220,9 +221,9 @@ def _thumbnail_of(upload, kind) -> bytes | None:
 @transaction.atomic
 def remove_design_file(*, org, actor, design_file: DesignFile) -> None:
     """Remove one file from its design set; the stored file is deleted once the removal is committed."""
-    design_file = DesignFile.objects.select_related("design_set").get(pk=design_file.pk, org=org)
+    design_file = get_or_404(DesignFile.objects.select_related("design_set"), pk=design_file.pk, org=org)
     _open_campaign(org, design_file.design_set.campaign_id)
-    design_file = DesignFile.objects.select_for_update().get(pk=design_file.pk, org=org)
+    design_file = locked(DesignFile.objects, pk=design_file.pk, org=org)
     audit.record(org=org, actor=actor, action="design_file.removed", obj=design_file,
                  before={**audit.snapshot(design_file), "design_set": str(design_file.design_set.public_id)})
     delete_on_commit(design_file.file, design_file.thumbnail)
@@ -249,7 +250,7 @@ def add_placement(*, org, actor, design_set: DesignSet, format: str, location: s
                   notes: str = "") -> Placement:
     require_fields(location=(location or "").strip(), starts_on=starts_on, count=count)
     _open_campaign(org, design_set.campaign_id)
-    design_set = DesignSet.objects.get(pk=design_set.pk, org=org)
+    design_set = get_or_404(DesignSet.objects, pk=design_set.pk, org=org)
     values = {"format": format, "location": location, "starts_on": starts_on, "ends_on": ends_on, "count": count,
               "reach": reach, "notes": notes}
     _check_placement(design_set, values)
@@ -262,9 +263,9 @@ def add_placement(*, org, actor, design_set: DesignSet, format: str, location: s
 def update_placement(*, org, actor, placement: Placement, **fields) -> Placement:
     """Change where, when, in which format, how many or how far a placement reached."""
     unknown_fields(fields, PLACEMENT_FIELDS)
-    placement = Placement.objects.select_related("design_set").get(pk=placement.pk, org=org)
+    placement = get_or_404(Placement.objects.select_related("design_set"), pk=placement.pk, org=org)
     _open_campaign(org, placement.design_set.campaign_id)
-    placement = Placement.objects.select_for_update().select_related("design_set").get(pk=placement.pk, org=org)
+    placement = locked(Placement.objects.select_related("design_set"), pk=placement.pk, org=org)
     before = audit.snapshot(placement)
     for name in ("location", "starts_on", "count"):
         if name in fields:
@@ -282,8 +283,8 @@ def update_placement(*, org, actor, placement: Placement, **fields) -> Placement
 
 @transaction.atomic
 def remove_placement(*, org, actor, placement: Placement) -> None:
-    placement = Placement.objects.select_related("design_set").get(pk=placement.pk, org=org)
+    placement = get_or_404(Placement.objects.select_related("design_set"), pk=placement.pk, org=org)
     _open_campaign(org, placement.design_set.campaign_id)
-    placement = Placement.objects.select_for_update().get(pk=placement.pk, org=org)
+    placement = locked(Placement.objects, pk=placement.pk, org=org)
     audit.record(org=org, actor=actor, action="placement.removed", obj=placement, before=audit.snapshot(placement))
     placement.delete()

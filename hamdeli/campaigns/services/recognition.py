@@ -7,10 +7,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from hamdeli.campaigns.models import Recipient, RecognitionCopy, RecognitionItem, RecognitionKind
-from hamdeli.campaigns.services._checks import choice, invalid, localized, max_length
 from hamdeli.core import audit
 from hamdeli.core.errors import Conflict, require_fields
 from hamdeli.core.models import Organization
+from hamdeli.core.records import locked
+from hamdeli.core.validation import choice, invalid, localized, max_length
 
 
 @transaction.atomic
@@ -62,7 +63,7 @@ def add_copies(*, org, actor, item: RecognitionItem, recipients: list, original:
         raise invalid("recipients", _("A recipient is listed twice."))
     if any(r.org_id != org.pk for r in recipients):
         raise invalid("recipients", _("Choose recipients of your organization."))
-    item = RecognitionItem.objects.select_for_update().get(pk=item.pk, org=org)
+    item = locked(RecognitionItem.objects, pk=item.pk, org=org)
     if original and len(recipients) != 1:
         raise invalid("recipients", _("The original goes to exactly one recipient."))
     if original and item.copies.filter(is_original=True).exists():
@@ -95,7 +96,7 @@ def add_copies(*, org, actor, item: RecognitionItem, recipients: list, original:
 def record_handover(*, org, actor, copy: RecognitionCopy, handed_over_on: dt.date | None, received_by: str,
                     note: str = "") -> RecognitionCopy:
     require_fields(handed_over_on=handed_over_on, received_by=(received_by or "").strip())
-    copy = RecognitionCopy.objects.select_for_update().get(pk=copy.pk, org=org)
+    copy = locked(RecognitionCopy.objects, pk=copy.pk, org=org)
     if copy.handed_over_on is not None:
         raise Conflict(_("This copy was already handed over."),
                        fields={"handed_over_on": _("Already handed over.")})

@@ -1,0 +1,32 @@
+"""Looking up the record a request asked for: its absence is a `RecordNotFound` (a 404 on the pages and in
+the API); any other `DoesNotExist` is a bug and surfaces as a 500."""
+
+from django.db import models
+
+from hamdeli.core.errors import RecordNotFound
+
+
+def _queryset(source) -> models.QuerySet:
+    if isinstance(source, models.QuerySet):
+        return source
+    if isinstance(source, models.Manager):
+        return source.all()
+    return source._default_manager.all()  # a model class
+
+
+def get_or_404(source, **lookup):
+    """The one record of `source` (a model, manager or queryset) matching `lookup`, else RecordNotFound.
+
+    Only the queried model's own DoesNotExist becomes the 404, so a bug that looks up something else
+    (another model's `.get()`, a missing related row) is not hidden as "not found"."""
+    queryset = _queryset(source)
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise RecordNotFound from None
+
+
+def locked(source, **lookup):
+    """The requested record re-read under a row lock (select_for_update), else RecordNotFound: someone
+    removed it a moment before."""
+    return get_or_404(_queryset(source).select_for_update(), **lookup)
