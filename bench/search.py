@@ -93,6 +93,7 @@ def concurrent_hybrid(db: str, clients: int, workers: int, requests: int) -> dic
     out = ctx.Queue()
     per = [clients // workers + (1 if n < clients % workers else 0) for n in range(workers)]
     procs = [ctx.Process(target=_serve_clients, args=(db, n, requests, i, out)) for i, n in enumerate(per) if n]
+    load_before = os.getloadavg()
     started = time.perf_counter()
     for proc in procs:
         proc.start()
@@ -100,7 +101,9 @@ def concurrent_hybrid(db: str, clients: int, workers: int, requests: int) -> dic
     for proc in procs:
         proc.join()
     wall = time.perf_counter() - started
-    return {"clients": clients, "workers": len(procs), "requests": len(latencies),
+    return {"load_average_1_5_15_before": [round(x, 2) for x in load_before],
+            "load_average_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
+            "clients": clients, "workers": len(procs), "requests": len(latencies),
             "engine_threads_per_worker": int(os.environ.get("HAMDELI_SEARCH_THREADS", "1")),
             "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(pct(latencies, 95), 1),
             "max_ms": round(max(latencies), 1),
@@ -108,6 +111,7 @@ def concurrent_hybrid(db: str, clients: int, workers: int, requests: int) -> dic
 
 
 def main() -> int:
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--embed", type=int, default=2000, help="passages really embedded to measure the rate")
@@ -134,7 +138,7 @@ def main() -> int:
     from hamdeli.practices.search import semantic
     from hamdeli.practices.search.engine import search
     from hamdeli.practices.search.keyword import keyword_search, raw_fts5
-    from hamdeli.practices.search.text import passage_text, practice_document
+    from hamdeli.practices.search.text import practice_document
     from hamdeli.practices.selectors import visible_practices
     from hamdeli.practices.services import refresh_derived
 
@@ -148,7 +152,7 @@ def main() -> int:
     base = [Practice(org=org, city=cities[s["city"]], **{k: v for k, v in s.items() if k not in ("key", "city")})
             for s in samples.PRACTICES]
     for p, s in zip(base, samples.PRACTICES, strict=True):
-        base_vectors[s["key"]] = semantic.embed_passages([passage_text(p)])[0]
+        base_vectors[s["key"]] = semantic.embed_practices([p])[0]
 
     # --- indexing ---
     started = time.perf_counter()
@@ -172,10 +176,10 @@ def main() -> int:
             Practice.objects.bulk_create(batch)
     index_seconds = time.perf_counter() - started
 
-    texts = [passage_text(p) for p in (base * (args.embed // len(base) + 1))[: args.embed]]
+    texts = (base * (args.embed // len(base) + 1))[: args.embed]  # practices: passage and titles embedded
     started = time.perf_counter()
     for i in range(0, len(texts), 32):
-        semantic.embed_passages(texts[i:i + 32])
+        semantic.embed_practices(texts[i:i + 32])
     embed_rate = len(texts) / (time.perf_counter() - started) if texts else None
     assert practice_document(base[0])
 
@@ -214,6 +218,8 @@ def main() -> int:
     under_load = concurrent_hybrid(args.db, args.clients, args.workers, args.requests) if args.clients else None
 
     result = {
+        "load_average_1_5_15_at_start": load_at_start,
+        "load_average_1_5_15_at_end": [round(x, 2) for x in os.getloadavg()],
         "engine": "sqlite-fts5",
         "practices": args.size,
         "languages": sorted({lang for s in samples.PRACTICES for lang in s["title"]}),
@@ -230,7 +236,8 @@ def main() -> int:
                 "bare FTS5 MATCH ORDER BY bm25 LIMIT 20 on the same query; search_page_keyword = the whole "
                 "search call in keyword mode (objects, snippets, facets over the best 50); hybrid = the same "
                 "with the e5 query embedding, cosine over every stored vector and RRF. Every row stores the e5 "
-                f"vector of its base sample text; only {len(texts)} passages were embedded in this run, to "
+                f"vector of its base sample text; only {len(texts)} practices (passage and titles) were embedded "
+                "in this run, to "
                 "measure the rate. hybrid_under_load: concurrent clients over server processes, each process "
                 "with its own engine (HAMDELI_SEARCH_THREADS threads) and matrix; latency of every request.",
     }

@@ -28,7 +28,7 @@ from hamdeli.practices.models import (
     Visibility,
 )
 from hamdeli.practices.search import semantic
-from hamdeli.practices.search.text import passage_text, practice_document
+from hamdeli.practices.search.text import practice_document
 
 LOCALIZED = ("title", "summary", "body", "results", "note")
 CHOICES = {"crisis": Crisis, "phase": Phase, "instrument": Instrument, "visibility": Visibility}
@@ -108,7 +108,7 @@ def refresh_derived(practice: Practice, *, embed: bool = True) -> None:
     practice.languages = " " + " ".join(sorted(langs)) + " "
     practice.search_text = practice_document(practice)
     if embed:
-        practice.embedding = semantic.embed_passages([passage_text(practice)])[0]
+        practice.embedding = semantic.embed_practices([practice])[0]
 
 
 def _validated(org, practice: Practice, data: dict) -> Practice:
@@ -267,7 +267,7 @@ def embed_missing(*, batch: int = 32, progress=None) -> int:
     chunks = [ids[i:i + batch] for i in range(0, len(ids), batch)]
     for chunk in progress(chunks) if progress else chunks:
         practices = list(Practice.objects.filter(pk__in=chunk).select_related("city"))
-        vectors = semantic.embed_passages([passage_text(p) for p in practices])
+        vectors = semantic.embed_practices(practices)
         for practice, vector in zip(practices, vectors, strict=True):
             # Only if still missing: an edit saved meanwhile stored the vector of its newer text.
             Practice.objects.filter(pk=practice.pk, embedding=None).update(embedding=vector,

@@ -42,17 +42,25 @@ def test_crosslingual_evaluation_holds_its_floor(org, officer):
     report = evaluate(org=org, practices=practices, data=data)
     print(json.dumps({m: {k: v for k, v in r.items() if k != "misses"} for m, r in report.items()}, indent=1))
     for mode in ("semantic", "hybrid"):
-        assert report[mode]["cross"]["all_in_top_5"] >= 0.85, mode  # 0.39 before language centering, 0.78 before
-        assert report[mode]["cross"]["top_1"] >= 0.58, mode  # the two-step floor and Arabic read in Arabic letters
-        assert report[mode]["cross:ar->*"]["all_in_top_5"] >= 0.65, mode  # 0.41 with Arabic in Persian letters
+        # 0.39 before language centering, 0.78 before the two-step floor, 0.88 before the title half of the vector
+        assert report[mode]["cross"]["all_in_top_5"] >= 0.90, mode
+        assert report[mode]["cross"]["top_1"] >= 0.68, mode  # 0.61 before the title half and the hubness share
+        assert report[mode]["cross:ar->*"]["all_in_top_5"] >= 0.78, mode  # 0.41 with Arabic in Persian letters
         assert report[mode]["same"]["all_in_top_5"] >= (1.0 if mode == "hybrid" else 0.95), mode
-    # semantic finds nothing for all 10 nonsense queries; keyword and hybrid show the literal partial matches of
-    # one ("football transfer rumours": the practices that say "transfer")
-    assert report["semantic"]["nonsense_found_nothing"] == 1.0
-    for mode in ("keyword", "hybrid"):
-        assert report[mode]["nonsense_found_nothing"] >= 0.9, mode
-    assert report["hybrid"]["all"]["all_in_top_5"] >= report["semantic"]["all"]["all_in_top_5"]
-    assert report["hybrid"]["all"]["all_in_top_5"] > report["keyword"]["all"]["all_in_top_5"]
+    # nonsense finds nothing in every mode: semantic by its floor, keyword's partial matches by the same floor
+    # ("football transfer rumours" found the practices that say "transfer" before)
+    for mode in ("keyword", "semantic", "hybrid"):
+        assert report[mode]["nonsense_found_nothing"] == 1.0, mode
+    # hybrid is at least as good as the better half on every slice (query language -> practice languages),
+    # and at least as good as semantic, better than keyword, on the whole set
+    for name, figures in report["hybrid"].items():
+        if name.endswith("->*"):
+            for measure in ("all_in_top_5", "top_1"):
+                best = max(report[m][name][measure] for m in ("keyword", "semantic"))
+                assert figures[measure] >= best, (name, measure)
+    for measure in ("all_in_top_5", "top_1"):
+        assert report["hybrid"]["all"][measure] >= report["semantic"]["all"][measure], measure
+        assert report["hybrid"]["all"][measure] > report["keyword"]["all"][measure], measure
 
     for query in ("zzqxv", "qwpoeiruty", "ژژژ ققق", "xq7 zzv"):
         for mode in ("keyword", "semantic", "hybrid"):

@@ -110,6 +110,11 @@ def passage_text(practice, limit: int = 1500) -> str:
     return text[:limit]
 
 
+def title_texts(practice) -> list[str]:
+    """The practice's title in each of its languages (sorted by language), for the title half of its vector."""
+    return [practice.title[lang] for lang in sorted(practice.title or {}) if practice.title[lang]]
+
+
 MARK_START, MARK_END = "\x02", "\x03"  # highlight markers; turned into <mark> after HTML escaping
 
 
