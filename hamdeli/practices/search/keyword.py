@@ -1,4 +1,5 @@
-"""Keyword search over the normalised practice text: SQLite FTS5 (BM25) or PostgreSQL (ts_rank_cd).
+"""Keyword search over the normalised practice text: SQLite FTS5 (BM25) or PostgreSQL (ts_rank_cd over a
+stored, GIN-indexed tsvector).
 
 Both engines take the same candidate set (a Practice queryset without joins: visibility and facet
 filters are subqueries) and the same query groups, and return (id, score) best first; the snippets of
@@ -11,6 +12,9 @@ from dataclasses import dataclass
 from django.db import connection
 
 from hamdeli.practices.search.text import SNIPPET_FIELDS, practice_snippet, query_groups
+
+# PostgreSQL ranks at most this many matches of a query before keeping the office's visible ones.
+CANDIDATES = 2000
 
 
 @dataclass(frozen=True)
@@ -68,16 +72,30 @@ def _sqlite(where, params, groups, limit, operator):
 
 
 def _postgres(where, params, groups, limit, operator):
-    sql = (
-        "SELECT practices_practice.id,"  # noqa: S608 - where is Django-compiled
-        " ts_rank_cd(to_tsvector('simple', practices_practice.search_text), q) AS score"
-        " FROM practices_practice, to_tsquery('simple', %s) AS q"
-        f" WHERE to_tsvector('simple', practices_practice.search_text) @@ q AND ({where})"
-        " ORDER BY score DESC, practices_practice.id LIMIT %s"
-    )
+    """Rank on the stored vectors (practices_practice.search_vector, GIN-indexed) of at most CANDIDATES
+    matches, keep the office's visible ones among the best (one statement); when those hold less than a
+    page, rank every visible match exactly. Bounding the ranked set keeps a query of common words from
+    ranking tens of thousands of rows; the matches beyond it are the ones a page would never show."""
     expression = tsquery_expression(groups, "&" if operator == "all" else "|")
+    window = limit * 5
     with connection.cursor() as cursor:
-        cursor.execute(sql, [expression, *params, limit])
+        cursor.execute(
+            "SELECT top.id, top.score FROM (SELECT m.id, ts_rank_cd(m.search_vector, q) AS score"  # noqa: S608
+            " FROM (SELECT id, search_vector FROM practices_practice, to_tsquery('simple', %s) AS q"
+            " WHERE search_vector @@ q LIMIT %s) AS m, to_tsquery('simple', %s) AS q"
+            " ORDER BY score DESC, m.id LIMIT %s) AS top"
+            " WHERE EXISTS (SELECT 1 FROM practices_practice WHERE practices_practice.id = top.id"
+            f" AND ({where})) ORDER BY top.score DESC, top.id LIMIT %s",
+            [expression, CANDIDATES, expression, window, *params, limit])
+        rows = cursor.fetchall()
+        if len(rows) == limit:
+            return rows
+        cursor.execute(
+            "SELECT practices_practice.id, ts_rank_cd(practices_practice.search_vector, q) AS score"  # noqa: S608
+            " FROM practices_practice, to_tsquery('simple', %s) AS q"
+            f" WHERE practices_practice.search_vector @@ q AND ({where})"
+            " ORDER BY score DESC, practices_practice.id LIMIT %s",
+            [expression, *params, limit])
         return cursor.fetchall()
 
 
