@@ -10,12 +10,22 @@ known, so nothing is revealed that either has not already told the other.
 """
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from hamdeli.aid import access, selectors, services
-from hamdeli.aid.models import Box, BoxState, Direction, Item, LinkState, Pledge, PledgeLink, PledgeState
+from hamdeli.aid.models import (
+    Box,
+    BoxState,
+    Direction,
+    Item,
+    LinkState,
+    Pledge,
+    PledgeLine,
+    PledgeLink,
+    PledgeState,
+)
 from hamdeli.core import audit, tenancy
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.listing import choice_order, sort
@@ -140,6 +150,20 @@ def links(*, org, actor=None, side: str | None = None, state: str | None = None)
         where &= Q(state=state)
     return (PledgeLink.objects.filter(where)
             .select_related("donor_pledge__org", "donor_pledge__donor", "recipient_org", "recipient_pledge"))
+
+
+def with_offers(links_queryset):
+    """The links with each donor office's offer (its pledge's lines and their items) fetched in one go:
+    the recipient office reads the donor's offer, a read across the two offices of each link."""
+    with tenancy.scopes_disabled():  # only the lines of these links' donor pledges are fetched
+        lines = PledgeLine.objects.select_related("item")
+    return links_queryset.prefetch_related(Prefetch("donor_pledge__lines", queryset=lines))
+
+
+def offer_lines(link: PledgeLink) -> list:
+    """The donor office's offer (its pledge's lines), read by either office of the link."""
+    with tenancy.in_scope_of(link.donor_pledge.org_id):  # the donor's pledge, whichever office reads it
+        return list(link.donor_pledge.lines.all())
 
 
 def open_offers(*, org, actor=None):
