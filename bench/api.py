@@ -361,4 +361,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from hamdeli.core.tenancy import scopes_disabled
+
+    with scopes_disabled():  # a benchmark seeds and reads several offices directly, as the demo loader does
+        sys.exit(main())

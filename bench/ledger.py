@@ -252,4 +252,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from hamdeli.core.tenancy import scopes_disabled
+
+    with scopes_disabled():  # a benchmark seeds and reads several offices directly, as the demo loader does
+        main()

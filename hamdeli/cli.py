@@ -10,6 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+from hamdeli.core.tenancy import across_offices
+
 APPS = ["core", "places", "partners", "correspondence", "aid", "campaigns", "practices", "web", "demo"]
 
 
@@ -51,6 +53,7 @@ def _serve(args) -> int:
     return 0
 
 
+@across_offices("the demo loads several offices that work with each other")
 def _demo(args) -> int:
     from django.core.management import call_command
 
@@ -150,12 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     _setup_django()
     import uuid
 
-    from hamdeli.core import origin
+    from hamdeli.core import origin, tenancy
 
     # Changes made by a command are audited as such, with an id of their own.
     token = origin.begin(origin.Origin(channel="command", request_id=f"cli-{uuid.uuid4().hex[:16]}"))
     try:
-        return args.handler(args) or 0
+        # The office of `--org` is the command's tenant scope; a command over every office says so
+        # (`tenancy.across_offices`), any other tenant query raises.
+        with tenancy.command_scope(args):
+            return args.handler(args) or 0
     finally:
         origin.end(token)
 

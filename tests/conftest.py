@@ -4,7 +4,30 @@ import pytest
 from django.test import Client
 
 from hamdeli.core import services as core
+from hamdeli.core.tenancy import scopes_disabled
 from hamdeli.places.models import City, Country
+
+
+# The tenant scope (core.tenancy), as pretix uses django-scopes: fixtures, test bodies and their teardown
+# set up and inspect rows of several offices, so they run with scopes disabled; a request through the
+# test client enters the real scope in OrganizationMiddleware (or the API token's), so a page or
+# endpoint that forgets its scope fails here as it would in production.
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    with scopes_disabled():
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    with scopes_disabled():
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

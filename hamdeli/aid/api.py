@@ -929,7 +929,8 @@ def link_out(link, org) -> dict:
         "recipient_office": office_out(link.recipient_org),
         "label": offered.label,
         "offered_on": offered.offered_on,
-        "lines": [{"item": ln.item.code, "name": ln.item.name, "quantity": ln.quantity} for ln in offered.lines.all()],
+        "lines": [{"item": ln.item.code, "name": ln.item.name, "quantity": ln.quantity}
+                  for ln in sharing.offer_lines(link)],
         "pledge": mine.public_id if mine is not None else None,
         "cancel_reason": link.cancel_reason,
         "created_at": link.created_at,
@@ -973,8 +974,7 @@ def _link(request, public_id):
 def links_list(request, side: Literal["offered_by_us", "offered_to_us"] | None = None,
                state: Literal[tuple(LinkState.values)] | None = None):
     """Shipments shared with other offices: pledges this office offered, and offers made to it."""
-    rows = sharing.links(org=request.org, actor=request.user, side=side, state=state).prefetch_related(
-        "donor_pledge__lines__item")
+    rows = sharing.with_offers(sharing.links(org=request.org, actor=request.user, side=side, state=state))
     return mapped(rows, lambda link: link_out(link, request.org))
 
 

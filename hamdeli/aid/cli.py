@@ -2,7 +2,10 @@
 
 import sys
 
+from hamdeli.core.tenancy import across_offices
 
+
+@across_offices("every office's ledger is recomputed")
 def _verify(args) -> int:
     from hamdeli.aid.models import Movement
     from hamdeli.aid.verify import verify

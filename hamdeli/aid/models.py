@@ -18,6 +18,7 @@ from django_fsm import FSMField, transition
 from hamdeli.core.bidi import route
 from hamdeli.core.localized import LocalizedTextField, localized_str
 from hamdeli.core.models import Archivable, Membership, Organization, TenantModel
+from hamdeli.core.tenancy import TenantManager
 
 
 class BaseUnit(models.TextChoices):
@@ -327,6 +328,8 @@ class Movement(models.Model):
     )
     reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
 
+    objects = TenantManager()  # tenant-owned without TenantModel's fields (core.tenancy)
+
     class Meta:
         ordering = ["pk"]
         indexes = [
@@ -356,6 +359,8 @@ class Balance(models.Model):
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
     virtual = models.BooleanField()
     quantity = models.BigIntegerField(default=0)
+
+    objects = TenantManager()  # tenant-owned without TenantModel's fields (core.tenancy)
 
     class Meta:
         indexes = [models.Index(fields=["lot"], name="aid_balance_lot")]  # where a lot's units are (trace)

@@ -10,13 +10,23 @@ known, so nothing is revealed that either has not already told the other.
 """
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from hamdeli.aid import access, selectors, services
-from hamdeli.aid.models import Box, BoxState, Direction, Item, LinkState, Pledge, PledgeLink, PledgeState
-from hamdeli.core import audit
+from hamdeli.aid.models import (
+    Box,
+    BoxState,
+    Direction,
+    Item,
+    LinkState,
+    Pledge,
+    PledgeLine,
+    PledgeLink,
+    PledgeState,
+)
+from hamdeli.core import audit, tenancy
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.listing import choice_order, sort
 from hamdeli.core.models import Organization
@@ -80,7 +90,9 @@ def accept_link(*, org, actor, link: PledgeLink, pledge: Pledge | None = None, d
                 raise invalid(name, _("Choose one of your parties."))
         items = {i.code: i for i in Item.objects.filter(org=org)}
         lines, missing = [], []
-        for line in link.donor_pledge.lines.select_related("item"):
+        with tenancy.in_scope_of(link.donor_pledge.org_id):  # the donor office's offer, copied into ours
+            offered = list(link.donor_pledge.lines.select_related("item"))
+        for line in offered:
             if line.item.code in items:
                 lines.append((items[line.item.code], line.quantity))
             else:
@@ -142,6 +154,20 @@ def links(*, org, actor=None, side: str | None = None, state: str | None = None)
             .select_related("donor_pledge__org", "donor_pledge__donor", "recipient_org", "recipient_pledge"))
 
 
+def with_offers(links_queryset):
+    """The links with each donor office's offer (its pledge's lines and their items) fetched in one go:
+    the recipient office reads the donor's offer, a read across the two offices of each link."""
+    with tenancy.scopes_disabled():  # only the lines of these links' donor pledges are fetched
+        lines = PledgeLine.objects.select_related("item")
+    return links_queryset.prefetch_related(Prefetch("donor_pledge__lines", queryset=lines))
+
+
+def offer_lines(link: PledgeLink) -> list:
+    """The donor office's offer (its pledge's lines), read by either office of the link."""
+    with tenancy.in_scope_of(link.donor_pledge.org_id):  # the donor's pledge, whichever office reads it
+        return list(link.donor_pledge.lines.all())
+
+
 def open_offers(*, org, actor=None):
     """Offers other offices made to this one that wait for an answer (accept or decline)."""
     return links(org=org, actor=actor, side="offered_to_us", state=LinkState.OFFERED)
@@ -166,8 +192,9 @@ def shipped_boxes(*, org, link: PledgeLink) -> list[tuple[str, int]]:
     received …), while the link stands; nothing for the recipient's side or a link that does not stand."""
     if link.donor_pledge.org_id != org.pk or link.state != LinkState.ACCEPTED or link.recipient_pledge_id is None:
         return []
-    rows = (Box.objects.filter(consignment__pledge_id=link.recipient_pledge_id).values("state")
-            .annotate(n=Count("pk")).order_by("state"))
+    with tenancy.in_scope_of(link.recipient_org_id):  # the recipient's boxes of the linked pledge (read-only)
+        rows = list(Box.objects.filter(consignment__pledge_id=link.recipient_pledge_id).values("state")
+                    .annotate(n=Count("pk")).order_by("state"))
     return [(BoxState(row["state"]).label, row["n"]) for row in rows]
 
 
@@ -181,6 +208,11 @@ def link(*, org, actor=None, public_id) -> PledgeLink:
 def shared_view(*, org, link: PledgeLink) -> dict:
     """What each side may read. The donor: the recipient's receipt (boxes, discrepancies) and custody of
     the linked pledge only, while the link stands. The recipient: the donor's offer (its lines)."""
+    with tenancy.in_scope_of(link.donor_pledge.org_id, link.recipient_org_id):  # the two offices of the link
+        return _shared_view(org=org, link=link)
+
+
+def _shared_view(*, org, link: PledgeLink) -> dict:
     donor_side = link.donor_pledge.org_id == org.pk
     view = {"link": link, "donor_side": donor_side, "offer": list(link.donor_pledge.lines.select_related("item"))}
     theirs = link.recipient_pledge

@@ -715,7 +715,7 @@ def _offers(request) -> list:
     org, actor = request.org, request.user
     if access.is_institution(org, actor):
         return []
-    offers = list(sharing.open_offers(org=org, actor=actor).prefetch_related("donor_pledge__lines__item"))
+    offers = list(sharing.with_offers(sharing.open_offers(org=org, actor=actor)))
     for link in offers:
         link.accept_form = AcceptLinkForm(org=org, link=link)
         link.decline_form = CancelLinkForm(link=link)

@@ -24,6 +24,7 @@ from hamdeli.core import links
 from hamdeli.core.dates import to_jalali
 from hamdeli.core.digits import uses_persian_digits
 from hamdeli.core.records import get_or_404
+from hamdeli.core.tenancy import across_offices
 from hamdeli.core.text import normalize
 
 
@@ -198,6 +199,7 @@ def counts_by_network(campaign: AdvocacyCampaign) -> list[dict]:
              "count": r["n"], "verified": r["verified"]} for r in rows]
 
 
+@across_offices("a published statement is open to every visitor, whichever office publishes it")
 def public_statement(public_id) -> AdvocacyCampaign:
     """A statement anyone may read, only while its org has chosen to publish it."""
     return get_or_404(AdvocacyCampaign.objects.filter(published=True).select_related("org"),

@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from hamdeli.core import origin, validation
+from hamdeli.core import origin, tenancy, validation
 from hamdeli.core import services as core_services
 from hamdeli.core.errors import ServiceError
 
@@ -42,6 +42,7 @@ class BearerToken(HttpBearer):
         request.user = found.membership.user
         request.membership = found.membership
         request.org = found.membership.org
+        tenancy.bind_request_org(request.org)  # the token's office is this request's tenant scope
         origin.current().token_id = str(found.public_id)  # the audit names the token that made a change
         return found
 

@@ -2,7 +2,11 @@
 
 import sys
 
+from hamdeli.core import tenancy
+from hamdeli.core.tenancy import across_offices
 
+
+@across_offices("the audit chain of every office is recomputed")
 def _verify(args) -> int:
     from hamdeli.core import audit
     from hamdeli.core.models import AuditEntry
@@ -26,6 +30,7 @@ def register(sub) -> None:
     register_org(sub)
 
 
+@across_offices("a backup holds every office")
 def _backup(args) -> int:
     from hamdeli.core import backup
 
@@ -44,6 +49,7 @@ def _backup(args) -> int:
     return 0
 
 
+@across_offices("a restore brings back every office")
 def _restore(args) -> int:
     from hamdeli.core import backup
 
@@ -70,6 +76,7 @@ def register_backup(sub) -> None:
     p.set_defaults(handler=_restore)
 
 
+@across_offices("a new office: none is in scope before it exists")
 def _org_create(args) -> int:
     from django.contrib.auth import get_user_model
     from django.core.validators import validate_email
@@ -119,7 +126,8 @@ def _org_export(args) -> int:
         print(f"org export: no organization with the short name {args.slug!r}", file=sys.stderr)
         return 2
     try:
-        manifest = office_archive.export(org, args.path)
+        with tenancy.in_scope_of(org):  # the office named on the command line
+            manifest = office_archive.export(org, args.path)
     except office_archive.ArchiveError as exc:
         print(f"org export: refused: {exc}", file=sys.stderr)
         return 1
@@ -133,6 +141,7 @@ def _org_export(args) -> int:
     return 0
 
 
+@across_offices("an office recreated from its archive: none is in scope before it exists")
 def _org_import(args) -> int:
     from hamdeli.core import office_archive
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.utils import translation
 
-from hamdeli.core import audit, origin
+from hamdeli.core import audit, origin, tenancy
 from hamdeli.core.clients import client_ip
 from hamdeli.core.models import Membership
 from hamdeli.core.permissions import PUBLIC
@@ -91,7 +91,10 @@ class OrganizationMiddleware:
             if membership is not None:
                 request.membership = membership
                 request.org = membership.org
-        return self.get_response(request)
+        # The tenant scope for the whole request (view, templates, the API's serialisation): the member's
+        # office, or none for a visitor (core.tenancy); an API token binds its own office (api_setup).
+        with tenancy.request_scope(request.org):
+            return self.get_response(request)
 
 
 class MissingRecordMiddleware:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core.localized import LocalizedTextField, localized_str
+from hamdeli.core.tenancy import TenantManager
 
 
 class Role(models.TextChoices):
@@ -75,6 +76,10 @@ class TenantModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Refuses a query with no organization in scope; in a scope, sees that organization's rows only
+    # (core.tenancy). The base manager (foreign keys, deletion) is not scoped.
+    objects = TenantManager()
+
     class Meta:
         abstract = True
 
@@ -95,7 +100,8 @@ class Archivable(models.Model):
     archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     editable=False, related_name="+", verbose_name=_("archived by"))
 
-    objects = ArchivedQuerySet.as_manager()
+    # Every archivable record is tenant-owned: the tenant manager, with `.active()`/`.archived()`.
+    objects = TenantManager(models.Manager.from_queryset(ArchivedQuerySet))
 
     class Meta:
         abstract = True

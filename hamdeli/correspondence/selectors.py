@@ -7,6 +7,7 @@ from django.db.models import Q
 from hamdeli.core.dates import today
 from hamdeli.core.listing import alphabetical, choice_order, sort
 from hamdeli.core.records import get_or_404
+from hamdeli.core.tenancy import across_offices
 from hamdeli.core.text import normalize
 from hamdeli.correspondence.models import (
     CLOSED_STATES,
@@ -115,6 +116,7 @@ def template(*, org, public_id) -> LetterTemplate:
     return get_or_404(LetterTemplate.objects.filter(org=org), public_id=public_id)
 
 
+@across_offices("the secret token in the feed's address is the credential, whichever office it is of")
 def calendar_feed_by_token(token: str):
     """The org of an active feed token, or None (a revoked or unknown token is treated alike)."""
     if not token or len(token) > 100:

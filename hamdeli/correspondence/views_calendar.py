@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from hamdeli.core import tenancy
 from hamdeli.core.dates import today
 from hamdeli.core.monthgrid import month_grids
 from hamdeli.core.permissions import PUBLIC, requires
@@ -48,7 +49,9 @@ def feed(request, token):
     org = selectors.calendar_feed_by_token(token)
     if org is None:
         raise Http404
-    response = HttpResponse(calendar.ics(org=org, as_of=today()), content_type="text/calendar; charset=utf-8")
+    with tenancy.in_scope_of(org):  # a feed reader has no session: the token's office is the scope
+        body = calendar.ics(org=org, as_of=today())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="hamdeli.ics"'
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from hamdeli.core.dates import add_months, today
 from hamdeli.core.listing import alphabetical, choice_order, python_alphabetical, sort
 from hamdeli.core.records import get_or_404
+from hamdeli.core.tenancy import across_offices
 from hamdeli.core.text import normalize
 from hamdeli.partners.models import (
     STANDING_STATES,
@@ -243,6 +244,7 @@ def partner_cities(org):
     return Partnership.objects.filter(org=org).active().exclude(state=PartnershipState.ENDED).values("city_id")
 
 
+@across_offices("partners between offices: the offices that count this city as their partner")
 def orgs_partnered_with(city_id):
     """Ids of the orgs that have an open (not archived) partnership with this city (whose partner it is)."""
     return Partnership.objects.filter(city_id=city_id).active().exclude(state=PartnershipState.ENDED).values("org_id")

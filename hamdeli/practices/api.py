@@ -288,7 +288,7 @@ def restore_practice(request, public_id: uuid.UUID):
 def list_attachments(request, public_id: uuid.UUID):
     """A practice's attached files."""
     practice = selectors.practice(org=request.org, public_id=public_id)
-    return mapped(practice.attachments.all(), attachment_out)
+    return mapped(selectors.attachments(practice), attachment_out)
 
 
 @router.post("/practices/{public_id}/attachments", response={201: PracticeAttachmentOut},

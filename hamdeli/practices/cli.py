@@ -2,7 +2,10 @@
 
 import json
 
+from hamdeli.core.tenancy import across_offices
 
+
+@across_offices("the search index covers every office's practices")
 def _reindex(args) -> int:
     from tqdm import tqdm
 

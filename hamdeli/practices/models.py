@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamdeli.core.localized import LocalizedTextField, localized_str
 from hamdeli.core.models import Archivable, Organization, TenantModel
+from hamdeli.core.tenancy import TenantManager
 
 
 class Crisis(models.TextChoices):
@@ -144,6 +145,8 @@ class CityQuestion(models.Model):
     sender_ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()  # tenant-owned without TenantModel's fields (core.tenancy)
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from hamdeli.core.listing import alphabetical, choice_order, sort
 from hamdeli.core.localized import localized_str
 from hamdeli.core.records import get_or_404
+from hamdeli.core.tenancy import across_offices, in_scope_of, scopes_disabled
 from hamdeli.partners import selectors as partners
 from hamdeli.practices.models import (
     CityQuestion,
@@ -20,6 +21,7 @@ from hamdeli.practices.models import (
 )
 
 
+@across_offices("the exchange: other offices' practices shared with this one (the filter below is the rule)")
 def visible_practices(org):
     """Practices this org may read: its own, public ones, ones shared with partners by an org that has
     an open partnership with this org's city, and ones shared with a network this org is a member of.
@@ -68,6 +70,7 @@ def own_practice(*, org, public_id) -> Practice:
                              public_id=public_id)
 
 
+@across_offices("a public practice is open to every visitor, whichever office shares it")
 def public_practice(public_id) -> Practice:
     return get_or_404(Practice.objects.filter(visibility=Visibility.PUBLIC, archived_at__isnull=True)
                              .select_related("city", "city__country", "org"), public_id=public_id)
@@ -75,7 +78,14 @@ def public_practice(public_id) -> Practice:
 
 def attachment(*, practice: Practice, public_id) -> PracticeAttachment:
     """One attachment of a practice already reached through a visibility-checked selector."""
-    return get_or_404(practice.attachments.all(), public_id=public_id)
+    return get_or_404(attachments(practice), public_id=public_id)
+
+
+def attachments(practice: Practice):
+    """A practice's files, read in the scope of the office that owns it: a practice reached through
+    `visible_practices` or `public_practice` may be another office's."""
+    with in_scope_of(practice.org_id):
+        return practice.attachments.all()
 
 
 def own_practices(*, org):
@@ -99,8 +109,9 @@ def cities_ahead(*, org, crisis: str, topic: str | None = None, limit: int | Non
     if ours is None or crisis not in Crisis.values:
         return []
     hit = {i.city_id: i.hit_on for i in CrisisImpact.objects.filter(org=org, crisis=crisis)}
-    hit.update({i.city_id: i.hit_on for i in CrisisImpact.objects.filter(crisis=crisis, city_id=F("org__city_id"))
-                .exclude(org=org)})
+    with scopes_disabled():  # when the other offices' own cities were hit: each office records its own date
+        hit.update({i.city_id: i.hit_on for i in CrisisImpact.objects.filter(crisis=crisis, city_id=F("org__city_id"))
+                    .exclude(org=org)})
     earlier = {city_id: on for city_id, on in hit.items() if on < ours.hit_on}
     qs = (visible_practices(org).filter(crisis=crisis, city_id__in=list(earlier), archived_at__isnull=True)
           .exclude(city_id=org.city_id)

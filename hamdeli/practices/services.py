@@ -280,8 +280,12 @@ def embed_in_background() -> None:
     def run():
         from django.db import connection
 
+        from hamdeli.core.tenancy import scopes_disabled
+
         try:
-            embed_missing()
+            # A thread starts with no tenant scope; the pass fills every office's missing vectors (an index).
+            with scopes_disabled():
+                embed_missing()
         finally:
             connection.close()
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from hamdeli.core import files, ratelimit
+from hamdeli.core import files, ratelimit, tenancy
 from hamdeli.core import selectors as core
 from hamdeli.core.clients import client_ip
 from hamdeli.core.errors import ServiceError
@@ -117,7 +117,7 @@ def practice_edit(request, public_id):
 def practice_detail(request, public_id, attachment_form=None, status=200):
     practice = selectors.practice(org=request.org, public_id=public_id)
     return render(request, "practices/detail.html", {
-        "p": practice, "own": practice.org_id == request.org.pk,
+        "p": practice, "attachments": selectors.attachments(practice), "own": practice.org_id == request.org.pk,
         "attachment_form": attachment_form or forms.AttachmentForm()}, status=status)
 
 
@@ -274,7 +274,8 @@ def public_list(request):
 def public_detail(request, public_id, form=None, status=200, sent=False):
     practice = selectors.public_practice(public_id)
     return render(request, "practices/public_detail.html", {
-        "p": practice, "form": form or forms.AskForm(), "sent": sent or request.GET.get("sent")}, status=status)
+        "p": practice, "attachments": selectors.attachments(practice), "form": form or forms.AskForm(),
+        "sent": sent or request.GET.get("sent")}, status=status)
 
 
 @require_POST
@@ -296,7 +297,8 @@ def public_ask(request, public_id):
             response["Retry-After"] = str(refusal.retry_after)
             return response
         try:
-            services.ask_city(practice=practice, sender_ip=sender, **form.cleaned_data)
+            with tenancy.in_scope_of(practice.org_id):  # a visitor's question goes to the practice's office
+                services.ask_city(practice=practice, sender_ip=sender, **form.cleaned_data)
             return redirect(f"{request.path.removesuffix('ask/')}?sent=1")
         except ServiceError as exc:
             apply_service_error(form, exc)

@@ -56,4 +56,8 @@ def main(mode, slug, username, *args):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    from hamdeli.core.models import Organization
+    from hamdeli.core.tenancy import in_scope_of
+
+    with in_scope_of(Organization.objects.get(slug=sys.argv[2])):  # a process of its own: the office's scope
+        main(*sys.argv[1:])

@@ -12,6 +12,7 @@ from hamdeli.campaigns.models import Endorsement
 from hamdeli.campaigns.services import advocacy
 from hamdeli.core.errors import Conflict
 from hamdeli.core.models import AuditEntry
+from hamdeli.core.tenancy import in_scope_of
 from tests.conftest import client_for
 
 API = "/api/v1/campaigns"
@@ -141,8 +142,9 @@ def test_two_reviewers_at_once_one_batch_wins_whole_and_the_other_changes_nothin
     def review(who, actor, chosen, verification):
         try:
             barrier.wait()
-            advocacy.review_endorsements(org=org, actor=actor, campaign=statement, endorsements=chosen,
-                                         verification=verification)
+            with in_scope_of(org):  # a thread starts with no tenant scope, as a worker would
+                advocacy.review_endorsements(org=org, actor=actor, campaign=statement, endorsements=chosen,
+                                             verification=verification)
             outcomes[who] = "done"
         except Conflict:
             outcomes[who] = "refused"

@@ -8,7 +8,7 @@ from hamdeli.campaigns import forms, selectors
 from hamdeli.campaigns.models import Verification
 from hamdeli.campaigns.services import advocacy
 from hamdeli.campaigns.views._util import submit
-from hamdeli.core import files
+from hamdeli.core import files, tenancy
 from hamdeli.core.digits import format_number
 from hamdeli.core.permissions import PUBLIC, requires
 
@@ -141,7 +141,8 @@ def endorsement_letter(request, public_id):
 def statement_public(request, public_id):
     """The statement and its verified, published endorsers, for anyone, while the org publishes it."""
     campaign = selectors.public_statement(public_id)
-    return render(request, "campaigns/statement_public.html", {
-        "a": campaign, "version": campaign.current_version,
-        "endorsements": selectors.public_endorsements(campaign),
-    })
+    with tenancy.in_scope_of(campaign.org_id):  # a visitor has no office: read in the publishing office's
+        return render(request, "campaigns/statement_public.html", {
+            "a": campaign, "version": campaign.current_version,
+            "endorsements": selectors.public_endorsements(campaign),
+        })

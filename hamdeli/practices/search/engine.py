@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from hamdeli.core import dates
+from hamdeli.core.tenancy import across_offices
 from hamdeli.places import selectors as places
 from hamdeli.practices import selectors
 from hamdeli.practices.models import Practice
@@ -129,6 +130,7 @@ def engine_name() -> str:
 MAX_DEPTH = 500  # results reachable by paging; far below that, meaning-only results no longer mean much
 
 
+@across_offices("the exchange: ranks every office's practices this one may read (`candidates` is the rule)")
 def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybrid", limit: int = 20,
            offset: int = 0, with_facets: bool = True, calendar: str = "gregorian") -> Results:
     """The page [offset, offset + limit) of the ranked results, with facets over all of them."""
@@ -170,6 +172,7 @@ def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybr
 FACETS = ("topic", "country", "language", "phase", "instrument", "year")
 
 
+@across_offices("counts over results already narrowed to the practices this office may read")
 def facets(ids: list[int], *, calendar: str = "gregorian") -> dict[str, list[tuple[str, int]]]:
     """Counts over the ranked results (every one found, not only the page shown): topic, country,
     language, phase, instrument and the year started (Gregorian, or Jalali for Persian pages)."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from hamdeli.core.tenancy import across_offices
 from hamdeli.practices.search.text import SNIPPET_FIELDS, practice_snippet, query_groups
 
 # PostgreSQL ranks at most this many matches of a query before keeping the office's visible ones.
@@ -115,6 +116,7 @@ def keyword_search(candidates, query: str, *, limit: int = 50, snippets: bool = 
                        all_words) for r in rows]
 
 
+@across_offices("snippets of results already narrowed to the practices this office may read")
 def _texts(ids) -> dict:
     from hamdeli.practices.models import Practice
 
@@ -130,6 +132,7 @@ def raw_fts5(query: str, *, limit: int = 50):
         return [r[0] for r in cursor.fetchall()]
 
 
+@across_offices("the keyword index covers every office's practices")
 def rebuild() -> None:
     """Rebuild the keyword index from the stored search text (SQLite; PostgreSQL's index is live)."""
     if connection.vendor == "sqlite":

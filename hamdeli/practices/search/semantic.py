@@ -13,6 +13,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Max, Q
 
+from hamdeli.core.tenancy import across_offices
 from hamdeli.core.text import unify_letters
 
 DIM = 384
@@ -259,6 +260,7 @@ def _load(version) -> _Matrix:
     return _Matrix(version, ids, vectors, means)
 
 
+@across_offices("the vector matrix covers every office's practices; searches narrow it to the readable ones")
 def _vectors() -> _Matrix:
     """Every stored embedding, centred. Loaded whole once (~1 s for 100k practices); after that
     only the practices saved since the matrix's version are read again (an edit no longer costs the next
