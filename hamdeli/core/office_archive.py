@@ -63,6 +63,7 @@ NOT_EXPORTED = {
     "core.ratecounter": "visitors' request counts on this instance",
     "core.idempotencyrecord": "remembered API retries and page form tokens, kept 7 days for this instance",
     "places.cityword": "the city search's index of name words, written with each city on this instance",
+    "places.cityprefix": "the counts of the city search's wide prefixes, recomputed by the city import",
 }
 NOT_EXPORTED_APPS = {
     "axes": "sign-in attempts on this instance (django-axes)",
