@@ -1,0 +1,168 @@
+"""Recognition over JSON: recipients, recognition items, their copies and handovers."""
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+from pydantic import Field
+
+from hamdeli.campaigns import selectors
+from hamdeli.campaigns.models import RecognitionKind
+from hamdeli.campaigns.services import recognition
+from hamdeli.core.boundary import Schema
+from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.pagination import mapped, paged
+from hamdeli.core.permissions import requires
+from hamdeli.places import selectors as places
+
+router = Router()
+
+
+class RecipientIn(Schema):
+    name: dict
+    city_geonameid: int | None = None
+    notes: str = Field("", max_length=5000)
+
+
+class RecipientOut(Schema):
+    id: uuid.UUID
+    name: dict
+    city_geonameid: int | None
+    notes: str
+    listed_from: str = Field("", description='"aid-party:<id>" when listed from the aid records')
+
+
+class RecognitionItemIn(Schema):
+    title: dict
+    kind: Literal[tuple(RecognitionKind.values)]
+    maker: str = Field("", max_length=200)
+    occasion: str = Field("", max_length=300)
+    description: str = Field("", max_length=10000)
+
+
+class CopyOut(Schema):
+    id: uuid.UUID
+    label: str
+    is_original: bool
+    number: int | None
+    recipient: uuid.UUID
+    recipient_name: str
+    handed_over_on: dt.date | None
+    received_by: str
+    note: str
+
+
+class RecognitionItemOut(Schema):
+    id: uuid.UUID
+    title: dict
+    kind: str
+    maker: str
+    occasion: str
+    description: str
+    copies: list[CopyOut]
+    waiting: list[uuid.UUID]
+
+
+class CopiesIn(Schema):
+    recipients: list[uuid.UUID] = Field(..., min_length=1)
+    original: bool = False
+
+
+class CopyHandoverIn(Schema):
+    handed_over_on: dt.date
+    received_by: str = Field(..., min_length=1, max_length=200)
+    note: str = Field("", max_length=5000)
+
+
+def recipient_out(r) -> dict:
+    return {"id": r.public_id, "name": r.name, "city_geonameid": r.city_id, "notes": r.notes,
+            "listed_from": r.source}
+
+
+def copy_out(c) -> dict:
+    return {"id": c.public_id, "label": c.label, "is_original": c.is_original, "number": c.number,
+            "recipient": c.recipient.public_id, "recipient_name": str(c.recipient),
+            "handed_over_on": c.handed_over_on, "received_by": c.received_by, "note": c.note}
+
+
+def item_out(request, i) -> dict:
+    prefetched = "copies" in getattr(i, "_prefetched_objects_cache", {})
+    copies = list(i.copies.all() if prefetched else selectors.copies(org=request.org, item=i))
+    return {"id": i.public_id, **{n: getattr(i, n) for n in ("title", "kind", "maker", "occasion", "description")},
+            "copies": [copy_out(c) for c in copies],
+            "waiting": [c.recipient.public_id for c in copies if c.handed_over_on is None]}
+
+
+@router.get("/recipients", response=list[RecipientOut], operation_id="recognition_recipients")
+@paged
+@requires("campaigns.view")
+def list_recipients(request):
+    """Who receives recognition items."""
+    return mapped(selectors.recipients(org=request.org), recipient_out)
+
+
+@router.post("/recipients", response={201: RecipientOut}, operation_id="recognition_add_recipient")
+@requires("campaigns.edit")
+def add_recipient(request, payload: RecipientIn):
+    """List a recipient of recognition items."""
+    data = payload.dict()
+    geonameid = data.pop("city_geonameid")
+    city = places.find_city(geonameid) if geonameid is not None else None
+    if geonameid is not None and city is None:
+        raise ValidationFailed(_("Unknown city."), fields={"city_geonameid": _("No city has this GeoNames id.")})
+    return Status(201, recipient_out(recognition.create_recipient(org=request.org, actor=request.user, city=city,
+                                                                  **data)))
+
+
+@router.post("/recipients/from-aid", response={201: list[RecipientOut]}, operation_id="recognition_recipients_from_aid")
+@requires("campaigns.edit")
+def recipients_from_aid(request):
+    """List as recipients the hospitals and institutions the aid reached that are not listed yet."""
+    made = recognition.list_aid_recipients(org=request.org, actor=request.user)
+    return Status(201, [recipient_out(r) for r in made])
+
+
+@router.get("/recognition", response=list[RecognitionItemOut], operation_id="recognition_list")
+@paged
+@requires("campaigns.view")
+def list_items(request):
+    """Recognition items with their copies and who still waits for one."""
+    return mapped(selectors.with_copies(selectors.items(org=request.org)), lambda i: item_out(request, i))
+
+
+@router.post("/recognition", response={201: RecognitionItemOut}, operation_id="recognition_create")
+@requires("campaigns.edit")
+def create_item(request, payload: RecognitionItemIn):
+    """Describe a recognition item (an artwork, a plaque)."""
+    return Status(201, item_out(request, recognition.create_item(org=request.org, actor=request.user,
+                                                                 **payload.dict())))
+
+
+@router.get("/recognition/{public_id}", response=RecognitionItemOut, operation_id="recognition_get")
+@requires("campaigns.view")
+def get_item(request, public_id: uuid.UUID):
+    """One recognition item with its copies."""
+    return item_out(request, selectors.item(org=request.org, public_id=public_id))
+
+
+@router.post("/recognition/{public_id}/copies", response={201: list[CopyOut]}, operation_id="recognition_add_copies")
+@requires("campaigns.edit")
+def add_copies(request, public_id: uuid.UUID, payload: CopiesIn):
+    """Make copies of a recognition item, one per recipient."""
+    i = selectors.item(org=request.org, public_id=public_id)
+    chosen = selectors.recipients_by_ids(org=request.org, public_ids=payload.recipients)
+    if len(chosen) != len(set(payload.recipients)):
+        raise ValidationFailed(_("Some fields are not valid."), fields={"recipients": _("Unknown recipient.")})
+    made = recognition.add_copies(org=request.org, actor=request.user, item=i, recipients=chosen,
+                                  original=payload.original)
+    return Status(201, [copy_out(c) for c in made])
+
+
+@router.post("/copies/{public_id}/handover", response=CopyOut, operation_id="recognition_handover")
+@requires("campaigns.edit")
+def handover(request, public_id: uuid.UUID, payload: CopyHandoverIn):
+    """Record that a copy was handed over."""
+    c = selectors.copy(org=request.org, public_id=public_id)
+    return copy_out(recognition.record_handover(org=request.org, actor=request.user, copy=c, **payload.dict()))
