@@ -12,7 +12,7 @@ from pydantic import Field
 from hamdeli.campaigns import selectors
 from hamdeli.campaigns.models import Channel, OnBehalfOf, Verification
 from hamdeli.campaigns.services import advocacy
-from hamdeli.core.boundary import Schema
+from hamdeli.core.boundary import PublicId, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
@@ -44,7 +44,7 @@ class VersionIn(Schema):
 
 
 class VersionOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     number: int
     text: dict
     issued_on: dt.date
@@ -64,8 +64,9 @@ class NetworkCountOut(Schema):
     verified: int
 
 
+# A statement; its counts from selectors.attach_counts on a page of statements, else read here.
 class AdvocacyOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     title: dict
     target_date: dt.date | None
     published: bool
@@ -74,6 +75,18 @@ class AdvocacyOut(Schema):
     versions: list[VersionOut]
     counts_by_version: list[VersionCountOut]
     counts_by_network: list[NetworkCountOut]
+
+    @staticmethod
+    def resolve_public_url(c) -> str | None:
+        return reverse("campaigns:statement_public", args=[c.public_id]) if c.published else None
+
+    @staticmethod
+    def resolve_counts_by_version(c) -> list[dict]:
+        return selectors.counts_by_version(c)
+
+    @staticmethod
+    def resolve_counts_by_network(c) -> list[dict]:
+        return selectors.counts_by_network(c)
 
 
 class EndorsementIn(Schema):
@@ -93,7 +106,7 @@ class EndorsementIn(Schema):
 
 
 class EndorsementOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     version: int
     endorser_name: str
     endorser_title: str
@@ -111,6 +124,22 @@ class EndorsementOut(Schema):
     published: bool
     quote: str
 
+    @staticmethod
+    def resolve_version(e) -> int:
+        return e.version.number
+
+    @staticmethod
+    def resolve_city_geonameid(e) -> int | None:
+        return e.city_id
+
+    @staticmethod
+    def resolve_network(e) -> str | None:
+        return e.network.slug if e.network_id else None
+
+    @staticmethod
+    def resolve_has_letter_file(e) -> bool:
+        return bool(e.letter_file)
+
 
 class VerificationIn(Schema):
     verification: Literal[tuple(Verification.values)]
@@ -123,45 +152,26 @@ class ReviewIn(Schema):
     verification: Literal[tuple(d.value for d in advocacy.REVIEW_DECISIONS)]
 
 
-def advocacy_out(request, c) -> dict:
-    return {"id": c.public_id, "title": c.title, "target_date": c.target_date, "published": c.published,
-            "notes": c.notes,
-            "public_url": reverse("campaigns:statement_public", args=[c.public_id]) if c.published else None,
-            "versions": [{"id": v.public_id, "number": v.number, "text": v.text, "issued_on": v.issued_on,
-                          "note": v.note} for v in c.versions.all()],
-            "counts_by_version": selectors.counts_by_version(c), "counts_by_network": selectors.counts_by_network(c)}
-
-
-def endorsement_out(e) -> dict:
-    return {"id": e.public_id, "version": e.version.number, "city_geonameid": e.city_id,
-            "network": e.network.slug if e.network_id else None, "has_letter_file": bool(e.letter_file),
-            **{n: getattr(e, n) for n in ("endorser_name", "endorser_title", "capacity", "on_behalf_of",
-                                          "organisation", "endorsed_on", "channel", "source_url",
-                                          "letter_public_id", "verification", "published", "quote")}}
-
-
 @router.get("/advocacy", response=list[AdvocacyOut], operation_id="advocacy_list")
 @paged
 @requires("campaigns.view")
 def list_advocacy(request):
     """Advocacy statements with their versions and endorsement counts."""
-    return mapped(selectors.advocacy_campaigns(org=request.org), lambda c: advocacy_out(request, c),
-                  prepare=selectors.attach_counts)
+    return mapped(selectors.advocacy_campaigns(org=request.org), prepare=selectors.attach_counts)
 
 
 @router.post("/advocacy", response={201: AdvocacyOut}, operation_id="advocacy_create")
 @requires("campaigns.edit")
 def create_advocacy(request, payload: AdvocacyIn):
     """Write an advocacy statement."""
-    return Status(201, advocacy_out(request, advocacy.create_advocacy(org=request.org, actor=request.user,
-                                                                      **payload.dict())))
+    return Status(201, advocacy.create_advocacy(org=request.org, actor=request.user, **payload.dict()))
 
 
 @router.get("/advocacy/{public_id}", response=AdvocacyOut, operation_id="advocacy_get")
 @requires("campaigns.view")
 def get_advocacy(request, public_id: uuid.UUID):
     """One advocacy statement with its versions and endorsement counts."""
-    return advocacy_out(request, selectors.advocacy(org=request.org, public_id=public_id))
+    return selectors.advocacy(org=request.org, public_id=public_id)
 
 
 @router.patch("/advocacy/{public_id}", response=AdvocacyOut, operation_id="advocacy_update")
@@ -169,8 +179,8 @@ def get_advocacy(request, public_id: uuid.UUID):
 def update_advocacy(request, public_id: uuid.UUID, payload: AdvocacyPatch):
     """Change or publish an advocacy statement."""
     c = selectors.advocacy(org=request.org, public_id=public_id)
-    return advocacy_out(request, advocacy.update_advocacy(org=request.org, actor=request.user, campaign=c,
-                                                          **payload.dict(exclude_unset=True)))
+    return advocacy.update_advocacy(org=request.org, actor=request.user, campaign=c,
+                                    **payload.dict(exclude_unset=True))
 
 
 @router.post("/advocacy/{public_id}/versions", response={201: VersionOut}, operation_id="advocacy_add_version")
@@ -178,9 +188,7 @@ def update_advocacy(request, public_id: uuid.UUID, payload: AdvocacyPatch):
 def add_version(request, public_id: uuid.UUID, payload: VersionIn):
     """Issue a new version of a statement's text."""
     c = selectors.advocacy(org=request.org, public_id=public_id)
-    v = advocacy.add_version(org=request.org, actor=request.user, campaign=c, **payload.dict())
-    return Status(201, {"id": v.public_id, "number": v.number, "text": v.text, "issued_on": v.issued_on,
-                        "note": v.note})
+    return Status(201, advocacy.add_version(org=request.org, actor=request.user, campaign=c, **payload.dict()))
 
 
 @router.get("/advocacy/{public_id}/endorsements", response=list[EndorsementOut],
@@ -190,7 +198,7 @@ def add_version(request, public_id: uuid.UUID, payload: VersionIn):
 def list_endorsements(request, public_id: uuid.UUID, verification: Literal[tuple(Verification.values)] | None = None):
     """A statement's endorsements, by verification status."""
     c = selectors.advocacy(org=request.org, public_id=public_id)
-    return mapped(selectors.endorsements(org=request.org, campaign=c, verification=verification), endorsement_out)
+    return selectors.endorsements(org=request.org, campaign=c, verification=verification)
 
 
 def _endorsement_refs(c, data: dict) -> dict:
@@ -217,7 +225,7 @@ def add_endorsement(request, public_id: uuid.UUID, payload: EndorsementIn):
     c = selectors.advocacy(org=request.org, public_id=public_id)
     e = advocacy.add_endorsement(org=request.org, actor=request.user, campaign=c,
                                  **_endorsement_refs(c, payload.dict()))
-    return Status(201, endorsement_out(e))
+    return Status(201, e)
 
 
 @router.post("/advocacy/{public_id}/endorsements/review", response=list[EndorsementOut],
@@ -234,9 +242,8 @@ def review_endorsements(request, public_id: uuid.UUID, payload: ReviewIn):
     if len(chosen) != len(payload.endorsements):
         raise ValidationFailed(_("Some fields are not valid."),
                                fields={"endorsements": _("Choose endorsements of this statement.")})
-    done = advocacy.review_endorsements(org=request.org, actor=request.user, campaign=c, endorsements=chosen,
-                                       verification=payload.verification)
-    return [endorsement_out(e) for e in done]
+    return advocacy.review_endorsements(org=request.org, actor=request.user, campaign=c, endorsements=chosen,
+                                        verification=payload.verification)
 
 
 @router.post("/endorsements/{public_id}/verification", response=EndorsementOut, operation_id="advocacy_verify")
@@ -244,8 +251,7 @@ def review_endorsements(request, public_id: uuid.UUID, payload: ReviewIn):
 def verify_endorsement(request, public_id: uuid.UUID, payload: VerificationIn):
     """Verify, reject or publish an endorsement."""
     e = selectors.endorsement(org=request.org, public_id=public_id)
-    return endorsement_out(advocacy.set_verification(org=request.org, actor=request.user, endorsement=e,
-                                                     **payload.dict()))
+    return advocacy.set_verification(org=request.org, actor=request.user, endorsement=e, **payload.dict())
 
 
 @router.post("/endorsements/{public_id}/letter", response=EndorsementOut, operation_id="advocacy_attach_letter")
@@ -253,4 +259,4 @@ def verify_endorsement(request, public_id: uuid.UUID, payload: VerificationIn):
 def attach_letter(request, public_id: uuid.UUID, file: UploadedFile = File(...)):  # noqa: B008
     """Attach the signed letter of an endorsement."""
     e = selectors.endorsement(org=request.org, public_id=public_id)
-    return endorsement_out(advocacy.attach_letter(org=request.org, actor=request.user, endorsement=e, upload=file))
+    return advocacy.attach_letter(org=request.org, actor=request.user, endorsement=e, upload=file)

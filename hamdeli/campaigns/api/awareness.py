@@ -13,9 +13,9 @@ from hamdeli.campaigns import selectors
 from hamdeli.campaigns.models import CampaignAction, CampaignStatus, DesignFormat
 from hamdeli.campaigns.services import awareness
 from hamdeli.core import files, thumbnails
-from hamdeli.core.boundary import Schema
+from hamdeli.core.boundary import PublicId, Schema
 from hamdeli.core.errors import ValidationFailed
-from hamdeli.core.pagination import mapped, paged
+from hamdeli.core.pagination import paged
 from hamdeli.core.permissions import requires
 
 router = Router()
@@ -55,7 +55,7 @@ class CampaignPatch(Schema):
 
 
 class PlacementOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     format: str
     location: str
     starts_on: dt.date
@@ -65,8 +65,9 @@ class PlacementOut(Schema):
     notes: str
 
 
+# A design file: the one shape of it, alone and in its design set.
 class DesignFileOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     kind: str
     content_type: str
     size: int
@@ -74,9 +75,13 @@ class DesignFileOut(Schema):
     has_thumbnail: bool = Field(..., description="a WebP of at most 320 px at …/thumbnail (images and the "
                                                  "first page of PDFs that could be drawn)")
 
+    @staticmethod
+    def resolve_has_thumbnail(f) -> bool:
+        return bool(f.thumbnail)
+
 
 class DesignSetOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     title: dict
     formats: list[str]
     ready_on: dt.date
@@ -95,7 +100,7 @@ class FormatTotalOut(Schema):
 
 
 class CampaignOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     name: dict
     message: dict
     goal: str
@@ -106,10 +111,22 @@ class CampaignOut(Schema):
     owner: str | None
     notes: str
 
+    @staticmethod
+    def resolve_owner(c) -> str | None:
+        return c.owner.username if c.owner else None
+
 
 class CampaignDetailOut(CampaignOut):
     design_sets: list[DesignSetOut]
     format_totals: list[FormatTotalOut]
+
+    @staticmethod
+    def resolve_design_sets(c, context) -> list:
+        return list(selectors.design_sets(org=context["request"].org, campaign=c))
+
+    @staticmethod
+    def resolve_format_totals(c, context) -> list:
+        return selectors.format_totals(org=context["request"].org, campaign=c)
 
 
 class CampaignTransitionIn(Schema):
@@ -150,41 +167,12 @@ class PlacementPatch(Schema):
     notes: str = Field(None, max_length=10000)
 
 
-def campaign_out(c) -> dict:
-    return {"id": c.public_id, **{n: getattr(c, n) for n in ("name", "message", "goal", "audience", "starts_on",
-                                                             "ends_on", "status", "notes")},
-            "owner": c.owner.username if c.owner else None}
-
-
-def placement_out(p) -> dict:
-    return {"id": p.public_id, **{n: getattr(p, n) for n in ("format", "location", "starts_on", "ends_on", "count",
-                                                             "reach", "notes")}}
-
-
-def design_file_out(f) -> dict:
-    return {"id": f.public_id, "kind": f.kind, "content_type": f.content_type, "size": f.size,
-            "original_name": f.original_name, "has_thumbnail": bool(f.thumbnail)}
-
-
-def design_set_out(s) -> dict:
-    return {"id": s.public_id, "title": s.title, "formats": s.formats, "ready_on": s.ready_on, "notes": s.notes,
-            "files": [design_file_out(f) for f in s.files.all()],
-            "placements": [placement_out(p) for p in s.placements.all()]}
-
-
-def campaign_detail(request, public_id) -> dict:
-    c = selectors.campaign(org=request.org, public_id=public_id)
-    return {**campaign_out(c),
-            "design_sets": [design_set_out(s) for s in selectors.design_sets(org=request.org, campaign=c)],
-            "format_totals": [vars(t) for t in selectors.format_totals(org=request.org, campaign=c)]}
-
-
 @router.get("/awareness", response=list[CampaignOut], operation_id="campaigns_list")
 @paged
 @requires("campaigns.view")
 def list_campaigns(request, status: Literal[tuple(CampaignStatus.values)] | None = None):
     """Awareness campaigns, by status."""
-    return mapped(selectors.campaigns(org=request.org, status=status), campaign_out)
+    return selectors.campaigns(org=request.org, status=status)
 
 
 @router.post("/awareness", response={201: CampaignDetailOut}, operation_id="campaigns_create")
@@ -194,14 +182,14 @@ def create_campaign(request, payload: CampaignIn):
     data = payload.dict()
     data["owner"] = _owner(request.org, data["owner"])
     c = awareness.create_campaign(org=request.org, actor=request.user, **data)
-    return Status(201, campaign_detail(request, c.public_id))
+    return Status(201, selectors.campaign(org=request.org, public_id=c.public_id))
 
 
 @router.get("/awareness/{public_id}", response=CampaignDetailOut, operation_id="campaigns_get")
 @requires("campaigns.view")
 def get_campaign(request, public_id: uuid.UUID):
     """One awareness campaign with its design sets and totals per format."""
-    return campaign_detail(request, public_id)
+    return selectors.campaign(org=request.org, public_id=public_id)
 
 
 @router.patch("/awareness/{public_id}", response=CampaignDetailOut, operation_id="campaigns_update")
@@ -213,7 +201,7 @@ def update_campaign(request, public_id: uuid.UUID, payload: CampaignPatch):
     if "owner" in data:
         data["owner"] = _owner(request.org, data["owner"])
     awareness.update_campaign(org=request.org, actor=request.user, campaign=c, **data)
-    return campaign_detail(request, public_id)
+    return selectors.campaign(org=request.org, public_id=public_id)
 
 
 @router.post("/awareness/{public_id}/transitions", response=CampaignDetailOut,
@@ -223,7 +211,7 @@ def transition_campaign(request, public_id: uuid.UUID, payload: CampaignTransiti
     """Start, finish or cancel an awareness campaign."""
     c = selectors.campaign(org=request.org, public_id=public_id)
     awareness.transition_campaign(org=request.org, actor=request.user, campaign=c, action=payload.action)
-    return campaign_detail(request, public_id)
+    return selectors.campaign(org=request.org, public_id=public_id)
 
 
 @router.post("/awareness/{public_id}/design-sets", response={201: DesignSetOut},
@@ -233,7 +221,7 @@ def add_design_set(request, public_id: uuid.UUID, payload: DesignSetIn):
     """Add a design set to a campaign."""
     c = selectors.campaign(org=request.org, public_id=public_id)
     s = awareness.add_design_set(org=request.org, actor=request.user, campaign=c, **payload.dict())
-    return Status(201, design_set_out(s))
+    return Status(201, s)
 
 
 @router.patch("/design-sets/{public_id}", response=DesignSetOut, operation_id="campaigns_update_design_set")
@@ -243,7 +231,7 @@ def update_design_set(request, public_id: uuid.UUID, payload: DesignSetPatch):
     s = selectors.design_set(org=request.org, public_id=public_id)
     awareness.update_design_set(org=request.org, actor=request.user, design_set=s,
                                 **payload.dict(exclude_unset=True))
-    return design_set_out(selectors.design_set(org=request.org, public_id=public_id))
+    return selectors.design_set(org=request.org, public_id=public_id)
 
 
 @router.delete("/design-sets/{public_id}", response={204: None}, operation_id="campaigns_remove_design_set")
@@ -262,7 +250,7 @@ def upload_design_file(request, public_id: uuid.UUID, file: UploadedFile = File(
     """Upload a file (image, PDF, video) to a design set."""
     s = selectors.design_set(org=request.org, public_id=public_id)
     f = awareness.add_design_file(org=request.org, actor=request.user, design_set=s, upload=file)
-    return Status(201, design_file_out(f))
+    return Status(201, f)
 
 
 @router.get("/design-files/{public_id}/content", operation_id="campaigns_design_file_content",
@@ -302,8 +290,7 @@ def remove_design_file(request, public_id: uuid.UUID):
 def add_placement(request, public_id: uuid.UUID, payload: PlacementIn):
     """Record where a design set was placed."""
     s = selectors.design_set(org=request.org, public_id=public_id)
-    return Status(201, placement_out(awareness.add_placement(org=request.org, actor=request.user, design_set=s,
-                                                             **payload.dict())))
+    return Status(201, awareness.add_placement(org=request.org, actor=request.user, design_set=s, **payload.dict()))
 
 
 @router.patch("/placements/{public_id}", response=PlacementOut, operation_id="campaigns_update_placement")
@@ -311,8 +298,8 @@ def add_placement(request, public_id: uuid.UUID, payload: PlacementIn):
 def update_placement(request, public_id: uuid.UUID, payload: PlacementPatch):
     """Change a placement."""
     p = selectors.placement(org=request.org, public_id=public_id)
-    return placement_out(awareness.update_placement(org=request.org, actor=request.user, placement=p,
-                                                    **payload.dict(exclude_unset=True)))
+    return awareness.update_placement(org=request.org, actor=request.user, placement=p,
+                                      **payload.dict(exclude_unset=True))
 
 
 @router.delete("/placements/{public_id}", response={204: None}, operation_id="campaigns_remove_placement")
@@ -324,6 +311,7 @@ def remove_placement(request, public_id: uuid.UUID):
     return Status(204, None)
 
 
+# A lane of selectors.timeline: its campaign's bar and design sets.
 class LaneOut(Schema):
     campaign: uuid.UUID
     name: str
@@ -332,22 +320,53 @@ class LaneOut(Schema):
     status: str
     design_sets: list[dict]
 
+    @staticmethod
+    def resolve_campaign(lane) -> uuid.UUID:
+        return lane["campaign"].public_id
 
+    @staticmethod
+    def resolve_name(lane) -> str:
+        return lane["bar"].label
+
+    @staticmethod
+    def resolve_starts_on(lane) -> dt.date:
+        return lane["bar"].on
+
+    @staticmethod
+    def resolve_ends_on(lane) -> dt.date:
+        return lane["bar"].until
+
+    @staticmethod
+    def resolve_status(lane) -> str:
+        return lane["campaign"].status
+
+    @staticmethod
+    def resolve_design_sets(lane) -> list[dict]:
+        return [{"id": m.public_id, "title": m.label, "ready_on": m.on.isoformat()} for m in lane["sets"]]
+
+
+# selectors.timeline (its lanes, first start and last end) with the totals per format.
 class OverviewOut(Schema):
     starts_on: dt.date | None
     ends_on: dt.date | None
     lanes: list[LaneOut]
     format_totals: list[FormatTotalOut]
 
+    @staticmethod
+    def resolve_starts_on(timeline) -> dt.date | None:
+        return timeline["start"]
+
+    @staticmethod
+    def resolve_ends_on(timeline) -> dt.date | None:
+        return timeline["end"]
+
+    @staticmethod
+    def resolve_format_totals(timeline, context) -> list:
+        return selectors.format_totals(org=context["request"].org)
+
 
 @router.get("/overview", response=OverviewOut, operation_id="campaigns_overview")
 @requires("campaigns.view")
 def overview(request):
     """The campaigns' timeline and totals per format."""
-    tl = selectors.timeline(org=request.org) or {"start": None, "end": None, "lanes": []}
-    lanes = [{"campaign": lane["campaign"].public_id, "name": lane["bar"].label, "starts_on": lane["bar"].on,
-              "ends_on": lane["bar"].until, "status": lane["campaign"].status,
-              "design_sets": [{"id": m.public_id, "title": m.label, "ready_on": m.on.isoformat()}
-                              for m in lane["sets"]]} for lane in tl["lanes"]]
-    return {"starts_on": tl["start"], "ends_on": tl["end"], "lanes": lanes,
-            "format_totals": [vars(t) for t in selectors.format_totals(org=request.org)]}
+    return selectors.timeline(org=request.org) or {"start": None, "end": None, "lanes": []}

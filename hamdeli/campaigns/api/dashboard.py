@@ -3,8 +3,8 @@
 from ninja import Router
 
 from hamdeli.campaigns import selectors
-from hamdeli.campaigns.api.awareness import CampaignOut, campaign_out
-from hamdeli.campaigns.api.recognition import CopyOut, copy_out
+from hamdeli.campaigns.api.awareness import CampaignOut
+from hamdeli.campaigns.api.recognition import CopyOut
 from hamdeli.core.boundary import Schema
 from hamdeli.core.permissions import requires
 
@@ -20,5 +20,5 @@ class CampaignsDashboardOut(Schema):
 @requires("campaigns.view")
 def dashboard(request):
     """Running campaigns and copies still to hand over."""
-    return {"running": [campaign_out(c) for c in selectors.running_campaigns(org=request.org)],
-            "pending_handovers": [copy_out(c) for c in selectors.pending_handovers(org=request.org)]}
+    return {"running": selectors.running_campaigns(org=request.org),
+            "pending_handovers": selectors.pending_handovers(org=request.org)}

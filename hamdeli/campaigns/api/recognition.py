@@ -11,9 +11,9 @@ from pydantic import Field
 from hamdeli.campaigns import selectors
 from hamdeli.campaigns.models import RecognitionKind
 from hamdeli.campaigns.services import recognition
-from hamdeli.core.boundary import Schema
+from hamdeli.core.boundary import PublicId, Schema
 from hamdeli.core.errors import ValidationFailed
-from hamdeli.core.pagination import mapped, paged
+from hamdeli.core.pagination import paged
 from hamdeli.core.permissions import requires
 from hamdeli.places import selectors as places
 
@@ -27,11 +27,12 @@ class RecipientIn(Schema):
 
 
 class RecipientOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     name: dict
-    city_geonameid: int | None
+    city_geonameid: int | None = Field(..., validation_alias="city_id")
     notes: str
-    listed_from: str = Field("", description='"aid-party:<id>" when listed from the aid records')
+    listed_from: str = Field("", description='"aid-party:<id>" when listed from the aid records',
+                             validation_alias="source")
 
 
 class RecognitionItemIn(Schema):
@@ -43,7 +44,7 @@ class RecognitionItemIn(Schema):
 
 
 class CopyOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     label: str
     is_original: bool
     number: int | None
@@ -53,9 +54,18 @@ class CopyOut(Schema):
     received_by: str
     note: str
 
+    @staticmethod
+    def resolve_recipient(c) -> uuid.UUID:
+        return c.recipient.public_id
 
+    @staticmethod
+    def resolve_recipient_name(c) -> str:
+        return str(c.recipient)
+
+
+# An item with its copies, fetched with them (selectors.with_copies, selectors.fetch_copies).
 class RecognitionItemOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     title: dict
     kind: str
     maker: str
@@ -63,6 +73,10 @@ class RecognitionItemOut(Schema):
     description: str
     copies: list[CopyOut]
     waiting: list[uuid.UUID]
+
+    @staticmethod
+    def resolve_waiting(i) -> list[uuid.UUID]:
+        return [c.recipient.public_id for c in i.copies.all() if c.handed_over_on is None]
 
 
 class CopiesIn(Schema):
@@ -76,31 +90,12 @@ class CopyHandoverIn(Schema):
     note: str = Field("", max_length=5000)
 
 
-def recipient_out(r) -> dict:
-    return {"id": r.public_id, "name": r.name, "city_geonameid": r.city_id, "notes": r.notes,
-            "listed_from": r.source}
-
-
-def copy_out(c) -> dict:
-    return {"id": c.public_id, "label": c.label, "is_original": c.is_original, "number": c.number,
-            "recipient": c.recipient.public_id, "recipient_name": str(c.recipient),
-            "handed_over_on": c.handed_over_on, "received_by": c.received_by, "note": c.note}
-
-
-def item_out(request, i) -> dict:
-    prefetched = "copies" in getattr(i, "_prefetched_objects_cache", {})
-    copies = list(i.copies.all() if prefetched else selectors.copies(org=request.org, item=i))
-    return {"id": i.public_id, **{n: getattr(i, n) for n in ("title", "kind", "maker", "occasion", "description")},
-            "copies": [copy_out(c) for c in copies],
-            "waiting": [c.recipient.public_id for c in copies if c.handed_over_on is None]}
-
-
 @router.get("/recipients", response=list[RecipientOut], operation_id="recognition_recipients")
 @paged
 @requires("campaigns.view")
 def list_recipients(request):
     """Who receives recognition items."""
-    return mapped(selectors.recipients(org=request.org), recipient_out)
+    return selectors.recipients(org=request.org)
 
 
 @router.post("/recipients", response={201: RecipientOut}, operation_id="recognition_add_recipient")
@@ -112,8 +107,7 @@ def add_recipient(request, payload: RecipientIn):
     city = places.find_city(geonameid) if geonameid is not None else None
     if geonameid is not None and city is None:
         raise ValidationFailed(_("Unknown city."), fields={"city_geonameid": _("No city has this GeoNames id.")})
-    return Status(201, recipient_out(recognition.create_recipient(org=request.org, actor=request.user, city=city,
-                                                                  **data)))
+    return Status(201, recognition.create_recipient(org=request.org, actor=request.user, city=city, **data))
 
 
 @router.post("/recipients/from-aid", response={201: list[RecipientOut]}, operation_id="recognition_recipients_from_aid")
@@ -121,7 +115,7 @@ def add_recipient(request, payload: RecipientIn):
 def recipients_from_aid(request):
     """List as recipients the hospitals and institutions the aid reached that are not listed yet."""
     made = recognition.list_aid_recipients(org=request.org, actor=request.user)
-    return Status(201, [recipient_out(r) for r in made])
+    return Status(201, made)
 
 
 @router.get("/recognition", response=list[RecognitionItemOut], operation_id="recognition_list")
@@ -129,22 +123,22 @@ def recipients_from_aid(request):
 @requires("campaigns.view")
 def list_items(request):
     """Recognition items with their copies and who still waits for one."""
-    return mapped(selectors.with_copies(selectors.items(org=request.org)), lambda i: item_out(request, i))
+    return selectors.with_copies(selectors.items(org=request.org))
 
 
 @router.post("/recognition", response={201: RecognitionItemOut}, operation_id="recognition_create")
 @requires("campaigns.edit")
 def create_item(request, payload: RecognitionItemIn):
     """Describe a recognition item (an artwork, a plaque)."""
-    return Status(201, item_out(request, recognition.create_item(org=request.org, actor=request.user,
-                                                                 **payload.dict())))
+    i = recognition.create_item(org=request.org, actor=request.user, **payload.dict())
+    return Status(201, selectors.fetch_copies(i))
 
 
 @router.get("/recognition/{public_id}", response=RecognitionItemOut, operation_id="recognition_get")
 @requires("campaigns.view")
 def get_item(request, public_id: uuid.UUID):
     """One recognition item with its copies."""
-    return item_out(request, selectors.item(org=request.org, public_id=public_id))
+    return selectors.fetch_copies(selectors.item(org=request.org, public_id=public_id))
 
 
 @router.post("/recognition/{public_id}/copies", response={201: list[CopyOut]}, operation_id="recognition_add_copies")
@@ -157,7 +151,7 @@ def add_copies(request, public_id: uuid.UUID, payload: CopiesIn):
         raise ValidationFailed(_("Some fields are not valid."), fields={"recipients": _("Unknown recipient.")})
     made = recognition.add_copies(org=request.org, actor=request.user, item=i, recipients=chosen,
                                   original=payload.original)
-    return Status(201, [copy_out(c) for c in made])
+    return Status(201, made)
 
 
 @router.post("/copies/{public_id}/handover", response=CopyOut, operation_id="recognition_handover")
@@ -165,4 +159,4 @@ def add_copies(request, public_id: uuid.UUID, payload: CopiesIn):
 def handover(request, public_id: uuid.UUID, payload: CopyHandoverIn):
     """Record that a copy was handed over."""
     c = selectors.copy(org=request.org, public_id=public_id)
-    return copy_out(recognition.record_handover(org=request.org, actor=request.user, copy=c, **payload.dict()))
+    return recognition.record_handover(org=request.org, actor=request.user, copy=c, **payload.dict())
