@@ -316,6 +316,44 @@ class StockOut(Schema):
     expiring_soon: bool
     quantity: int
 
+    @staticmethod
+    def resolve_location(b) -> uuid.UUID:
+        return b.location.public_id
+
+    @staticmethod
+    def resolve_location_name(b) -> str:
+        return localized_str(b.location.name)
+
+    @staticmethod
+    def resolve_item(b) -> uuid.UUID:
+        return b.item.public_id
+
+    @staticmethod
+    def resolve_item_code(b) -> str:
+        return b.item.code
+
+    @staticmethod
+    def resolve_lot(b) -> str:
+        return b.lot.number
+
+    @staticmethod
+    def resolve_lot_id(b) -> uuid.UUID:
+        return b.lot.public_id
+
+    @staticmethod
+    def resolve_expires_on(b) -> dt.date | None:
+        return b.lot.expires_on
+
+    @staticmethod
+    def resolve_expired(b) -> bool:
+        return b.lot.expires_on is not None and b.lot.expires_on < timezone.localdate()
+
+    @staticmethod
+    def resolve_expiring_soon(b) -> bool:
+        today = timezone.localdate()
+        warn = today + dt.timedelta(days=settings.EXPIRY_WARNING_DAYS)
+        return b.lot.expires_on is not None and today <= b.lot.expires_on <= warn
+
 
 class FefoOut(Schema):
     lot: str
@@ -452,24 +490,8 @@ def locations_grant(request, public_id: uuid.UUID, payload: GrantIn):
 def stock(request, location: uuid.UUID | None = None):
     """Units on hand per location, item and lot."""
     where = selectors.location(org=request.org, actor=request.user, public_id=location) if location else None
-    return mapped(selectors.stock(org=request.org, actor=request.user, location=where), stock_out)
+    return selectors.stock(org=request.org, actor=request.user, location=where)
 
-
-def stock_out(b) -> dict:
-    today = timezone.localdate()
-    warn = today + dt.timedelta(days=settings.EXPIRY_WARNING_DAYS)
-    return {
-        "location": b.location.public_id,
-        "location_name": localized_str(b.location.name),
-        "item": b.item.public_id,
-        "item_code": b.item.code,
-        "lot": b.lot.number,
-        "lot_id": b.lot.public_id,
-        "expires_on": b.lot.expires_on,
-        "expired": b.lot.expires_on is not None and b.lot.expires_on < today,
-        "expiring_soon": b.lot.expires_on is not None and today <= b.lot.expires_on <= warn,
-        "quantity": b.quantity,
-    }
 
 
 @router.get("/fefo", response=list[FefoOut], operation_id="aid_fefo")
@@ -788,7 +810,7 @@ def export_hxl(request):
 class PartnerOfficeOut(Schema):
     slug: str = Field(..., description="the office's short name, as an offer names it")
     name: Localized
-    city_geonameid: int
+    city_geonameid: int = Field(..., validation_alias="city_id")
 
 
 class PledgeLinkLineOut(Schema):
@@ -796,9 +818,18 @@ class PledgeLinkLineOut(Schema):
     name: Localized
     quantity: int
 
+    @staticmethod
+    def resolve_item(ln) -> str:
+        return ln.item.code
 
+    @staticmethod
+    def resolve_name(ln) -> dict:
+        return ln.item.name
+
+
+# A link as the request's office sees it (its side, its own pledge): validated with the request in context.
 class PledgeLinkOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     reference: str = Field(..., description="the shared reference both offices see")
     state: str
     side: Literal["donor", "recipient"] = Field(..., description="this office's side of the link")
@@ -812,6 +843,44 @@ class PledgeLinkOut(Schema):
                                                       "offer to you waits")
     cancel_reason: str
     created_at: dt.datetime
+
+    @staticmethod
+    def resolve_side(link, context) -> str:
+        return "donor" if _donor_side(link, context) else "recipient"
+
+    @staticmethod
+    def resolve_donor_office(link):
+        return link.donor_pledge.org
+
+    @staticmethod
+    def resolve_recipient_office(link):
+        return link.recipient_org
+
+    @staticmethod
+    def resolve_label(link) -> dict:
+        return link.donor_pledge.label
+
+    @staticmethod
+    def resolve_offered_on(link) -> dt.date | None:
+        return link.donor_pledge.offered_on
+
+    @staticmethod
+    def resolve_lines(link) -> list:
+        return list(link.donor_pledge.lines.all())
+
+    @staticmethod
+    def resolve_pledge(link, context) -> uuid.UUID | None:
+        mine = link.donor_pledge if _donor_side(link, context) else link.recipient_pledge
+        return mine.public_id if mine is not None else None
+
+
+def _donor_side(link, context) -> bool:
+    return link.donor_pledge.org_id == context["request"].org.pk
+
+
+def _link_out(request, link) -> PledgeLinkOut:
+    """A link shaped for an idempotent write's stored answer."""
+    return PledgeLinkOut.model_validate(link, context={"request": request})
 
 
 class PledgeLinkOfferIn(Schema):
@@ -894,35 +963,11 @@ class SharedViewOut(Schema):
     consignments: list[SharedConsignmentOut]
 
 
-def office_out(o) -> dict:
-    return {"slug": o.slug, "name": o.name, "city_geonameid": o.city_id}
-
-
-def link_out(link, org) -> dict:
-    donor_side = link.donor_pledge.org_id == org.pk
-    offered = link.donor_pledge
-    mine = offered if donor_side else link.recipient_pledge
-    return {
-        "id": link.public_id,
-        "reference": link.reference,
-        "state": link.state,
-        "side": "donor" if donor_side else "recipient",
-        "donor_office": office_out(offered.org),
-        "recipient_office": office_out(link.recipient_org),
-        "label": offered.label,
-        "offered_on": offered.offered_on,
-        "lines": [{"item": ln.item.code, "name": ln.item.name, "quantity": ln.quantity} for ln in offered.lines.all()],
-        "pledge": mine.public_id if mine is not None else None,
-        "cancel_reason": link.cancel_reason,
-        "created_at": link.created_at,
-    }
-
-
 def shared_out(view: dict) -> dict:
     link, report = view["link"], view["report"]
     return {
         "reference": link.reference,
-        "recipient_office": office_out(link.recipient_org),
+        "recipient_office": link.recipient_org,
         "pledge_state": report["pledge"].state,
         "reconciles": report["reconciles"],
         "items": [{"item": i["item"].code, "name": i["item"].name, "pledged": i["pledged"], "sent": i["sent"],
@@ -957,7 +1002,7 @@ def links_list(request, side: Literal["offered_by_us", "offered_to_us"] | None =
     """Shipments shared with other offices: pledges this office offered, and offers made to it."""
     rows = sharing.links(org=request.org, actor=request.user, side=side, state=state).prefetch_related(
         "donor_pledge__lines__item")
-    return mapped(rows, lambda link: link_out(link, request.org))
+    return rows
 
 
 @router.get("/links/offices", response=list[PartnerOfficeOut], operation_id="aid_links_offices")
@@ -970,7 +1015,7 @@ def links_offices(request):
     its partner too; no other organization on the instance is named.
     """
     access.require_office(request.org, request.user)
-    return mapped(sharing.partner_offices(request.org), office_out)
+    return sharing.partner_offices(request.org)
 
 
 @router.post("/links", response={201: PledgeLinkOut}, operation_id="aid_links_offer")
@@ -985,14 +1030,14 @@ def links_offer(request, payload: PledgeLinkOfferIn):
         raise ValidationFailed(_("A pledge can be offered only to a partner office."),
                                fields={"office": _("Choose an office whose city is your partner.")})
     link = sharing.offer_link(org=org, actor=request.user, pledge=pledge, recipient_org=office)
-    return Status(201, link_out(link, org))
+    return Status(201, _link_out(request, link))
 
 
 @router.get("/links/{public_id}", response=PledgeLinkOut, operation_id="aid_links_get")
 @requires("aid.view")
 def links_get(request, public_id: uuid.UUID):
     """One shared shipment: its reference, state, both offices and what was offered."""
-    return link_out(_link(request, public_id), request.org)
+    return _link(request, public_id)
 
 
 @router.post("/links/{public_id}/accept", response=PledgeLinkOut, operation_id="aid_links_accept")
@@ -1008,7 +1053,7 @@ def links_accept(request, public_id: uuid.UUID, payload: PledgeLinkAcceptIn):
         donor=selectors.party(org=org, public_id=payload.donor) if payload.donor else None,
         recipient=selectors.party(org=org, public_id=payload.recipient) if payload.recipient else None,
     )
-    return link_out(link, org)
+    return _link_out(request, link)
 
 
 @router.post("/links/{public_id}/cancel", response=PledgeLinkOut, operation_id="aid_links_cancel")
@@ -1018,7 +1063,7 @@ def links_cancel(request, public_id: uuid.UUID, payload: PledgeLinkCancelIn):
     """End a link, or decline an offer, with a reason (either office may; each keeps its own pledge)."""
     link = sharing.cancel_link(org=request.org, actor=request.user, link=_link(request, public_id),
                                reason=payload.reason)
-    return link_out(link, request.org)
+    return _link_out(request, link)
 
 
 @router.get("/links/{public_id}/shared", response=SharedViewOut, operation_id="aid_links_shared")
