@@ -17,7 +17,7 @@ from pydantic import Field
 from hamdeli.aid import access, exports, imports, selectors, services, sharing
 from hamdeli.aid.ledger import MAX_QUANTITY
 from hamdeli.aid.models import BaseUnit, Direction, LinkState, PartyKind
-from hamdeli.core.boundary import Schema
+from hamdeli.core.boundary import PublicId, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.idempotency import idempotent
 from hamdeli.core.localized import localized_str
@@ -155,7 +155,7 @@ class ReverseIn(Schema):
 
 
 class ItemOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     code: str
     name: Localized
     base_unit: str
@@ -164,37 +164,65 @@ class ItemOut(Schema):
     currency: str
     archived_at: dt.datetime | None = None
 
+    @staticmethod
+    def resolve_unit_value(i) -> str | None:
+        return str(i.unit_value) if i.unit_value is not None else None
+
 
 class PartyOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     name: Localized
     kind: str
-    city_geonameid: int | None
+    city_geonameid: int | None = Field(..., validation_alias="city_id")
 
 
 class LocationOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     name: Localized
     kind: str
     party: uuid.UUID | None
+
+    @staticmethod
+    def resolve_party(loc) -> uuid.UUID | None:
+        return loc.party.public_id if loc.party_id else None
 
 
 class PledgeLineOut(Schema):
     item: uuid.UUID
     quantity: int
 
+    @staticmethod
+    def resolve_item(ln) -> uuid.UUID:
+        return ln.item.public_id
+
 
 class BoxLineOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     item: uuid.UUID
     lot: str
     lot_id: uuid.UUID
     expires_on: dt.date | None
     quantity: int
 
+    @staticmethod
+    def resolve_item(ln) -> uuid.UUID:
+        return ln.item.public_id
+
+    @staticmethod
+    def resolve_lot(ln) -> str:
+        return ln.lot.number
+
+    @staticmethod
+    def resolve_lot_id(ln) -> uuid.UUID:
+        return ln.lot.public_id
+
+    @staticmethod
+    def resolve_expires_on(ln) -> dt.date | None:
+        return ln.lot.expires_on
+
 
 class BoxOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     number: int
     label: str
     state: str
@@ -202,16 +230,21 @@ class BoxOut(Schema):
 
 
 class ConsignmentOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     reference: str
     carrier: str
     tracking_ref: str
     shipped_on: dt.date | None
     boxes: list[BoxOut]
 
+    @staticmethod
+    def resolve_boxes(c) -> list:
+        prefetch_related_objects([c], "boxes__lines__item", "boxes__lines__lot")  # none when already fetched
+        return list(c.boxes.all())
+
 
 class PledgeOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     direction: str
     state: str
     label: Localized
@@ -221,6 +254,28 @@ class PledgeOut(Schema):
     cancel_reason: str
     lines: list[PledgeLineOut]
     consignments: list[ConsignmentOut]
+
+    @staticmethod
+    def resolve_donor(p) -> uuid.UUID:
+        return p.donor.public_id
+
+    @staticmethod
+    def resolve_recipient(p) -> uuid.UUID:
+        return p.recipient.public_id
+
+    @staticmethod
+    def resolve_lines(p) -> list:
+        return list(_contents(p).lines.all())
+
+    @staticmethod
+    def resolve_consignments(p) -> list:
+        return list(_contents(p).consignments.all())
+
+
+def _contents(p):
+    """The pledge with its lines, consignments and boxes fetched (nothing more when the list prefetched them)."""
+    prefetch_related_objects([p], *selectors.pledge_contents())
+    return p
 
 
 class MovementOut(Schema):
@@ -261,6 +316,44 @@ class StockOut(Schema):
     expiring_soon: bool
     quantity: int
 
+    @staticmethod
+    def resolve_location(b) -> uuid.UUID:
+        return b.location.public_id
+
+    @staticmethod
+    def resolve_location_name(b) -> str:
+        return localized_str(b.location.name)
+
+    @staticmethod
+    def resolve_item(b) -> uuid.UUID:
+        return b.item.public_id
+
+    @staticmethod
+    def resolve_item_code(b) -> str:
+        return b.item.code
+
+    @staticmethod
+    def resolve_lot(b) -> str:
+        return b.lot.number
+
+    @staticmethod
+    def resolve_lot_id(b) -> uuid.UUID:
+        return b.lot.public_id
+
+    @staticmethod
+    def resolve_expires_on(b) -> dt.date | None:
+        return b.lot.expires_on
+
+    @staticmethod
+    def resolve_expired(b) -> bool:
+        return b.lot.expires_on is not None and b.lot.expires_on < timezone.localdate()
+
+    @staticmethod
+    def resolve_expiring_soon(b) -> bool:
+        today = timezone.localdate()
+        warn = today + dt.timedelta(days=settings.EXPIRY_WARNING_DAYS)
+        return b.lot.expires_on is not None and today <= b.lot.expires_on <= warn
+
 
 class FefoOut(Schema):
     lot: str
@@ -272,79 +365,6 @@ class FefoOut(Schema):
 class GrantOut(Schema):
     location: uuid.UUID
     username: str
-
-
-def item_out(i) -> dict:
-    return {
-        "id": i.public_id,
-        "code": i.code,
-        "name": i.name,
-        "base_unit": i.base_unit,
-        "pack_sizes": i.pack_sizes,
-        "unit_value": str(i.unit_value) if i.unit_value is not None else None,
-        "currency": i.currency,
-        "archived_at": i.archived_at,
-    }
-
-
-def party_out(p) -> dict:
-    return {"id": p.public_id, "name": p.name, "kind": p.kind, "city_geonameid": p.city_id}
-
-
-def location_out(loc) -> dict:
-    return {
-        "id": loc.public_id,
-        "name": loc.name,
-        "kind": loc.kind,
-        "party": loc.party.public_id if loc.party_id else None,
-    }
-
-
-def pledge_out(p) -> dict:
-    prefetch_related_objects([p], *selectors.pledge_contents())  # nothing more when the list prefetched them
-    return {
-        "id": p.public_id,
-        "direction": p.direction,
-        "state": p.state,
-        "label": p.label,
-        "donor": p.donor.public_id,
-        "recipient": p.recipient.public_id,
-        "offered_on": p.offered_on,
-        "cancel_reason": p.cancel_reason,
-        "lines": [{"item": ln.item.public_id, "quantity": ln.quantity} for ln in p.lines.all()],
-        "consignments": [consignment_out(c) for c in p.consignments.all()],
-    }
-
-
-def consignment_out(c) -> dict:
-    prefetch_related_objects([c], "boxes__lines__item", "boxes__lines__lot")
-    return {
-        "id": c.public_id,
-        "reference": c.reference,
-        "carrier": c.carrier,
-        "tracking_ref": c.tracking_ref,
-        "shipped_on": c.shipped_on,
-        "boxes": [
-            {
-                "id": b.public_id,
-                "number": b.number,
-                "label": b.label,
-                "state": b.state,
-                "lines": [
-                    {
-                        "id": ln.public_id,
-                        "item": ln.item.public_id,
-                        "lot": ln.lot.number,
-                        "lot_id": ln.lot.public_id,
-                        "expires_on": ln.lot.expires_on,
-                        "quantity": ln.quantity,
-                    }
-                    for ln in b.lines.all()
-                ],
-            }
-            for b in c.boxes.all()
-        ],
-    }
 
 
 def movement_out(m) -> dict:
@@ -377,7 +397,7 @@ def items_list(request, archived: bool = False):
     """The catalogue of items in use; `archived=true` (owners) lists the archived ones instead."""
     if archived:
         enforce(request, "aid.restore")
-    return mapped(selectors.items(org=request.org, archived=archived), item_out)
+    return selectors.items(org=request.org, archived=archived)
 
 
 @router.post("/items", response={201: ItemOut}, operation_id="aid_items_create")
@@ -386,7 +406,7 @@ def items_list(request, archived: bool = False):
 def items_create(request, payload: AidItemIn):
     """Add an item to the catalogue."""
     i = services.create_item(org=request.org, actor=request.user, **payload.dict())
-    return Status(201, item_out(i))
+    return Status(201, ItemOut.from_orm(i))
 
 
 @router.post("/items/{public_id}/archive", response=ItemOut, operation_id="aid_items_archive")
@@ -396,7 +416,7 @@ def items_archive(request, public_id: uuid.UUID):
     """Archive an item: out of the catalogue's list and the forms; its movements, traces and reports stay.
     Refused (409 `still_held`) while some of it is in a store, reserved or in transit."""
     item = selectors.item(org=request.org, public_id=public_id)
-    return item_out(services.archive_item(org=request.org, actor=request.user, item=item))
+    return ItemOut.from_orm(services.archive_item(org=request.org, actor=request.user, item=item))
 
 
 @router.post("/items/{public_id}/restore", response=ItemOut, operation_id="aid_items_restore")
@@ -405,7 +425,7 @@ def items_archive(request, public_id: uuid.UUID):
 def items_restore(request, public_id: uuid.UUID):
     """Bring an archived item back to the catalogue (owners)."""
     item = selectors.item(org=request.org, public_id=public_id)
-    return item_out(services.restore_item(org=request.org, actor=request.user, item=item))
+    return ItemOut.from_orm(services.restore_item(org=request.org, actor=request.user, item=item))
 
 
 @router.get("/parties", response=list[PartyOut], operation_id="aid_parties_list")
@@ -413,7 +433,7 @@ def items_restore(request, public_id: uuid.UUID):
 @requires("aid.view")
 def parties_list(request):
     """Donors and recipients."""
-    return mapped(selectors.parties(org=request.org), party_out)
+    return selectors.parties(org=request.org)
 
 
 @router.post("/parties", response={201: PartyOut}, operation_id="aid_parties_create")
@@ -424,7 +444,7 @@ def parties_create(request, payload: PartyIn):
     p = services.create_party(
         org=request.org, actor=request.user, name=payload.name, kind=payload.kind, city=_city(payload.city_geonameid)
     )
-    return Status(201, party_out(p))
+    return Status(201, PartyOut.from_orm(p))
 
 
 @router.get("/locations", response=list[LocationOut], operation_id="aid_locations_list")
@@ -432,7 +452,7 @@ def parties_create(request, payload: PartyIn):
 @requires("aid.view")
 def locations_list(request):
     """The stores and virtual locations you may see."""
-    return mapped(selectors.locations(org=request.org, actor=request.user).select_related("party"), location_out)
+    return selectors.locations(org=request.org, actor=request.user).select_related("party")
 
 
 @router.post("/locations", response={201: LocationOut}, operation_id="aid_locations_create")
@@ -446,7 +466,7 @@ def locations_create(request, payload: LocationIn):
         name=payload.name,
         party=selectors.party(org=request.org, public_id=payload.party),
     )
-    return Status(201, location_out(loc))
+    return Status(201, LocationOut.from_orm(loc))
 
 
 class GrantIn(Schema):
@@ -470,24 +490,8 @@ def locations_grant(request, public_id: uuid.UUID, payload: GrantIn):
 def stock(request, location: uuid.UUID | None = None):
     """Units on hand per location, item and lot."""
     where = selectors.location(org=request.org, actor=request.user, public_id=location) if location else None
-    return mapped(selectors.stock(org=request.org, actor=request.user, location=where), stock_out)
+    return selectors.stock(org=request.org, actor=request.user, location=where)
 
-
-def stock_out(b) -> dict:
-    today = timezone.localdate()
-    warn = today + dt.timedelta(days=settings.EXPIRY_WARNING_DAYS)
-    return {
-        "location": b.location.public_id,
-        "location_name": localized_str(b.location.name),
-        "item": b.item.public_id,
-        "item_code": b.item.code,
-        "lot": b.lot.number,
-        "lot_id": b.lot.public_id,
-        "expires_on": b.lot.expires_on,
-        "expired": b.lot.expires_on is not None and b.lot.expires_on < today,
-        "expiring_soon": b.lot.expires_on is not None and today <= b.lot.expires_on <= warn,
-        "quantity": b.quantity,
-    }
 
 
 @router.get("/fefo", response=list[FefoOut], operation_id="aid_fefo")
@@ -511,7 +515,7 @@ def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int = Query(..
 def pledges_list(request, direction: str | None = None, state: str | None = None):
     """Pledges, newest first, with their lines and consignments."""
     pledges = selectors.pledges(org=request.org, actor=request.user, direction=direction, state=state)
-    return mapped(selectors.with_contents(pledges), pledge_out)
+    return selectors.with_contents(pledges)
 
 
 @router.post("/pledges", response={201: PledgeOut}, operation_id="aid_pledges_create")
@@ -531,14 +535,14 @@ def pledges_create(request, payload: PledgeIn):
         note=payload.note,
         lines=[(ln["item"], ln["quantity"]) for ln in _lines(org, request.user, payload.lines)],
     )
-    return Status(201, pledge_out(p))
+    return Status(201, PledgeOut.from_orm(p))
 
 
 @router.get("/pledges/{public_id}", response=PledgeOut, operation_id="aid_pledges_get")
 @requires("aid.view")
 def pledges_get(request, public_id: uuid.UUID):
     """One pledge with its lines and consignments."""
-    return pledge_out(selectors.pledge(org=request.org, actor=request.user, public_id=public_id))
+    return selectors.pledge(org=request.org, actor=request.user, public_id=public_id)
 
 
 @router.post("/pledges/{public_id}/transition", response=PledgeOut, operation_id="aid_pledges_transition")
@@ -552,7 +556,7 @@ def pledges_transition(request, public_id: uuid.UUID, payload: PledgeTransitionI
     p = services.transition_pledge(
         org=org, actor=request.user, pledge=p, action=payload.action, reason=payload.reason, source=source
     )
-    return pledge_out(p)
+    return PledgeOut.from_orm(p)
 
 
 @router.post("/pledges/{public_id}/consignments", response={201: ConsignmentOut},
@@ -587,7 +591,7 @@ def consignments_create(request, public_id: uuid.UUID, payload: ConsignmentIn):
         tracking_ref=payload.tracking_ref,
         shipped_on=payload.shipped_on,
     )
-    return Status(201, consignment_out(c))
+    return Status(201, ConsignmentOut.from_orm(c))
 
 
 @router.post("/pledges/{public_id}/consignments/import", response={201: ConsignmentOut},
@@ -602,14 +606,14 @@ def consignments_import(
     c = imports.import_boxes(
         org=request.org, actor=request.user, pledge=p, upload=file, carrier=carrier, tracking_ref=tracking_ref
     )
-    return Status(201, consignment_out(c))
+    return Status(201, ConsignmentOut.from_orm(c))
 
 
 @router.get("/consignments/{public_id}", response=ConsignmentOut, operation_id="aid_consignments_get")
 @requires("aid.view")
 def consignments_get(request, public_id: uuid.UUID):
     """One consignment with its boxes."""
-    return consignment_out(selectors.consignment(org=request.org, actor=request.user, public_id=public_id))
+    return selectors.consignment(org=request.org, actor=request.user, public_id=public_id)
 
 
 @router.post("/consignments/{public_id}/receive-all", response=ConsignmentOut,
@@ -629,7 +633,7 @@ def consignments_receive_all(request, public_id: uuid.UUID, payload: ReceiveAllI
         exceptions=[{"box": e.box, "item": selectors.item(org=org, public_id=e.item) if e.item else None,
                      "received": e.received, "damaged": e.damaged} for e in payload.exceptions],
     )
-    return consignment_out(c)
+    return ConsignmentOut.from_orm(c)
 
 
 @router.post("/boxes/{public_id}/receive", response=ConsignmentOut, operation_id="aid_boxes_receive")
@@ -648,7 +652,7 @@ def boxes_receive(request, public_id: uuid.UUID, payload: ReceiveIn):
         reason=payload.reason,
         lines=[{"line": ln.line, "received": ln.received, "damaged": ln.damaged} for ln in payload.lines],
     )
-    return consignment_out(box.consignment)
+    return ConsignmentOut.from_orm(box.consignment)
 
 
 @router.post("/intakes", response={201: list[MovementOut]}, operation_id="aid_intakes_create")
@@ -806,7 +810,7 @@ def export_hxl(request):
 class PartnerOfficeOut(Schema):
     slug: str = Field(..., description="the office's short name, as an offer names it")
     name: Localized
-    city_geonameid: int
+    city_geonameid: int = Field(..., validation_alias="city_id")
 
 
 class PledgeLinkLineOut(Schema):
@@ -814,9 +818,18 @@ class PledgeLinkLineOut(Schema):
     name: Localized
     quantity: int
 
+    @staticmethod
+    def resolve_item(ln) -> str:
+        return ln.item.code
 
+    @staticmethod
+    def resolve_name(ln) -> dict:
+        return ln.item.name
+
+
+# A link as the request's office sees it (its side, its own pledge): validated with the request in context.
 class PledgeLinkOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     reference: str = Field(..., description="the shared reference both offices see")
     state: str
     side: Literal["donor", "recipient"] = Field(..., description="this office's side of the link")
@@ -830,6 +843,44 @@ class PledgeLinkOut(Schema):
                                                       "offer to you waits")
     cancel_reason: str
     created_at: dt.datetime
+
+    @staticmethod
+    def resolve_side(link, context) -> str:
+        return "donor" if _donor_side(link, context) else "recipient"
+
+    @staticmethod
+    def resolve_donor_office(link):
+        return link.donor_pledge.org
+
+    @staticmethod
+    def resolve_recipient_office(link):
+        return link.recipient_org
+
+    @staticmethod
+    def resolve_label(link) -> dict:
+        return link.donor_pledge.label
+
+    @staticmethod
+    def resolve_offered_on(link) -> dt.date | None:
+        return link.donor_pledge.offered_on
+
+    @staticmethod
+    def resolve_lines(link) -> list:
+        return sharing.offer_lines(link)
+
+    @staticmethod
+    def resolve_pledge(link, context) -> uuid.UUID | None:
+        mine = link.donor_pledge if _donor_side(link, context) else link.recipient_pledge
+        return mine.public_id if mine is not None else None
+
+
+def _donor_side(link, context) -> bool:
+    return link.donor_pledge.org_id == context["request"].org.pk
+
+
+def _link_out(request, link) -> PledgeLinkOut:
+    """A link shaped for an idempotent write's stored answer."""
+    return PledgeLinkOut.model_validate(link, context={"request": request})
 
 
 class PledgeLinkOfferIn(Schema):
@@ -912,36 +963,11 @@ class SharedViewOut(Schema):
     consignments: list[SharedConsignmentOut]
 
 
-def office_out(o) -> dict:
-    return {"slug": o.slug, "name": o.name, "city_geonameid": o.city_id}
-
-
-def link_out(link, org) -> dict:
-    donor_side = link.donor_pledge.org_id == org.pk
-    offered = link.donor_pledge
-    mine = offered if donor_side else link.recipient_pledge
-    return {
-        "id": link.public_id,
-        "reference": link.reference,
-        "state": link.state,
-        "side": "donor" if donor_side else "recipient",
-        "donor_office": office_out(offered.org),
-        "recipient_office": office_out(link.recipient_org),
-        "label": offered.label,
-        "offered_on": offered.offered_on,
-        "lines": [{"item": ln.item.code, "name": ln.item.name, "quantity": ln.quantity}
-                  for ln in sharing.offer_lines(link)],
-        "pledge": mine.public_id if mine is not None else None,
-        "cancel_reason": link.cancel_reason,
-        "created_at": link.created_at,
-    }
-
-
 def shared_out(view: dict) -> dict:
     link, report = view["link"], view["report"]
     return {
         "reference": link.reference,
-        "recipient_office": office_out(link.recipient_org),
+        "recipient_office": link.recipient_org,
         "pledge_state": report["pledge"].state,
         "reconciles": report["reconciles"],
         "items": [{"item": i["item"].code, "name": i["item"].name, "pledged": i["pledged"], "sent": i["sent"],
@@ -974,8 +1000,7 @@ def _link(request, public_id):
 def links_list(request, side: Literal["offered_by_us", "offered_to_us"] | None = None,
                state: Literal[tuple(LinkState.values)] | None = None):
     """Shipments shared with other offices: pledges this office offered, and offers made to it."""
-    rows = sharing.with_offers(sharing.links(org=request.org, actor=request.user, side=side, state=state))
-    return mapped(rows, lambda link: link_out(link, request.org))
+    return sharing.with_offers(sharing.links(org=request.org, actor=request.user, side=side, state=state))
 
 
 @router.get("/links/offices", response=list[PartnerOfficeOut], operation_id="aid_links_offices")
@@ -988,7 +1013,7 @@ def links_offices(request):
     its partner too; no other organization on the instance is named.
     """
     access.require_office(request.org, request.user)
-    return mapped(sharing.partner_offices(request.org), office_out)
+    return sharing.partner_offices(request.org)
 
 
 @router.post("/links", response={201: PledgeLinkOut}, operation_id="aid_links_offer")
@@ -1003,14 +1028,14 @@ def links_offer(request, payload: PledgeLinkOfferIn):
         raise ValidationFailed(_("A pledge can be offered only to a partner office."),
                                fields={"office": _("Choose an office whose city is your partner.")})
     link = sharing.offer_link(org=org, actor=request.user, pledge=pledge, recipient_org=office)
-    return Status(201, link_out(link, org))
+    return Status(201, _link_out(request, link))
 
 
 @router.get("/links/{public_id}", response=PledgeLinkOut, operation_id="aid_links_get")
 @requires("aid.view")
 def links_get(request, public_id: uuid.UUID):
     """One shared shipment: its reference, state, both offices and what was offered."""
-    return link_out(_link(request, public_id), request.org)
+    return _link(request, public_id)
 
 
 @router.post("/links/{public_id}/accept", response=PledgeLinkOut, operation_id="aid_links_accept")
@@ -1026,7 +1051,7 @@ def links_accept(request, public_id: uuid.UUID, payload: PledgeLinkAcceptIn):
         donor=selectors.party(org=org, public_id=payload.donor) if payload.donor else None,
         recipient=selectors.party(org=org, public_id=payload.recipient) if payload.recipient else None,
     )
-    return link_out(link, org)
+    return _link_out(request, link)
 
 
 @router.post("/links/{public_id}/cancel", response=PledgeLinkOut, operation_id="aid_links_cancel")
@@ -1036,7 +1061,7 @@ def links_cancel(request, public_id: uuid.UUID, payload: PledgeLinkCancelIn):
     """End a link, or decline an offer, with a reason (either office may; each keeps its own pledge)."""
     link = sharing.cancel_link(org=request.org, actor=request.user, link=_link(request, public_id),
                                reason=payload.reason)
-    return link_out(link, request.org)
+    return _link_out(request, link)
 
 
 @router.get("/links/{public_id}/shared", response=SharedViewOut, operation_id="aid_links_shared")

@@ -58,35 +58,27 @@ def jsonable(value):
 
 
 def movement_row(m) -> dict:
-    return {
-        "id": str(m.public_id),
-        "operation": str(m.operation),
-        "at": m.at.isoformat(),
-        "reason": m.reason,
-        "item": m.item.code,
-        "lot": m.lot.number,
-        "expires_on": m.lot.expires_on.isoformat() if m.lot.expires_on else None,
-        "quantity": m.quantity,
-        "from": localized_str(m.from_location.name),
-        "from_kind": m.from_location.kind,
-        "to": localized_str(m.to_location.name),
-        "to_kind": m.to_location.kind,
-        "pledge": str(m.pledge.public_id) if m.pledge_id else None,
-        "donor": localized_str(m.donor.name) if m.donor_id else None,
-        "consignment": m.consignment.reference if m.consignment_id else None,
-        "box": m.box.number if m.box_id else None,
-        "recipient": localized_str(m.recipient.name) if m.recipient_id else None,
-        "recipient_group": m.recipient_group,
-        "people_count": m.people_count,
-        "signed_by": m.signed_by,
-        "signed_at": m.signed_at.isoformat() if m.signed_at else None,
-        "reverses": str(m.reverses.public_id) if m.reverses_id else None,
-        "note": m.note,
-    }
+    """The export row of a movement read as a model (one just posted): `movement_values_row` of the
+    values selectors.movement_values would have read for it, so the row's shape is written once."""
+
+    def via(relation: str, attribute: str):
+        return getattr(getattr(m, relation), attribute) if getattr(m, f"{relation}_id") else None
+
+    return movement_values_row({
+        "public_id": m.public_id, "operation": m.operation, "at": m.at, "reason": m.reason,
+        "item__code": m.item.code, "lot__number": m.lot.number, "lot__expires_on": m.lot.expires_on,
+        "quantity": m.quantity, "from_location__name": m.from_location.name,
+        "from_location__kind": m.from_location.kind, "to_location__name": m.to_location.name,
+        "to_location__kind": m.to_location.kind, "pledge_uuid": via("pledge", "public_id"),
+        "donor_name": via("donor", "name"), "consignment_reference": via("consignment", "reference"),
+        "box_number": via("box", "number"), "recipient_name": via("recipient", "name"),
+        "recipient_group": m.recipient_group, "people_count": m.people_count, "signed_by": m.signed_by,
+        "signed_at": m.signed_at, "reverses_uuid": via("reverses", "public_id"), "note": m.note,
+    })
 
 
 def movement_values_row(v: dict) -> dict:
-    """`movement_row` of a movement read by selectors.movement_values (the same output, no models built)."""
+    """The export row (MOVEMENT_FIELDS) of a movement read by selectors.movement_values (no models built)."""
     expires_on, signed_at = v["lot__expires_on"], v["signed_at"]
     pledge, reverses, donor, recipient = (v["pledge_uuid"], v["reverses_uuid"], v["donor_name"],
                                           v["recipient_name"])

@@ -13,6 +13,7 @@ pledge → consignment counter → box → the movements being reversed → bala
 import contextlib
 import contextvars
 import datetime as dt
+import operator
 import uuid
 from dataclasses import dataclass, field
 
@@ -139,12 +140,30 @@ def post(*, org, actor, entries: list[Entry], reason: str, returning: bool = Tru
     return list(Movement.objects.filter(operation=operation).order_by("pk"))
 
 
-MOVEMENT_COLUMNS = ["org_id", "public_id", "operation", "at", "item_id", "lot_id", "from_location_id",
-                    "to_location_id", "quantity", "reason", "pledge_id", "donor_id", "consignment_id", "box_id",
-                    "recipient_id", "recipient_group", "people_count", "signed_by", "signed_at", "note", "actor_id",
-                    "reverses_id"]
-PROVENANCE = {"pledge", "donor", "consignment", "box", "recipient", "reverses", "recipient_group", "people_count",
-              "signed_by", "signed_at", "note"}
+# aid_movement's columns but its key, read from the model (in its order): the INSERT below names them all.
+_FIELDS = [f for f in Movement._meta.concrete_fields if not f.primary_key]
+MOVEMENT_COLUMNS = [f.column for f in _FIELDS]
+_ROW = operator.itemgetter(*(f.attname for f in _FIELDS))
+# What a posting may say of where its units came from and went: the movement's optional fields (a
+# relation by its name) but the actor, who is the one posting.
+PROVENANCE = {f.name for f in _FIELDS if f.blank} - {"actor"}
+
+
+def _provenance_values(reason, provenance: dict) -> dict:
+    """The reason and provenance of a movement as its columns' values (a missing text is empty)."""
+    values = {"reason": reason}
+    for f in _FIELDS:
+        if f.name not in PROVENANCE:
+            continue
+        given = provenance.get(f.name)
+        if f.is_relation:
+            values[f.attname] = given.pk if given is not None else None
+        elif f.null:
+            values[f.attname] = None if given in (None, "") else f.get_db_prep_value(given, connection,
+                                                                                    prepared=False)
+        else:
+            values[f.attname] = given or ""
+    return values
 
 
 def _insert_movements(org, actor, entries, reason, operation, provenance) -> None:
@@ -153,32 +172,20 @@ def _insert_movements(org, actor, entries, reason, operation, provenance) -> Non
         unknown = set(given) - PROVENANCE
         if unknown:
             raise TypeError(f"unknown provenance: {sorted(unknown)}")
-    fields = {f.attname: f for f in Movement._meta.concrete_fields}
-
-    def prep(name, value):
-        return fields[name].get_db_prep_value(value, connection, prepared=False)
-
-    def tail(reason, provenance):
-        def ref(name):
-            obj = provenance.get(name)
-            return obj.pk if obj is not None else None
-
-        signed_at = provenance.get("signed_at")
-        return (reason, ref("pledge"), ref("donor"), ref("consignment"), ref("box"), ref("recipient"),
-                provenance.get("recipient_group") or "", provenance.get("people_count"),
-                provenance.get("signed_by") or "", prep("signed_at", signed_at) if signed_at else None,
-                provenance.get("note") or "", actor.pk if getattr(actor, "is_authenticated", False) else None,
-                ref("reverses"))
-
-    shared = (prep("operation", operation), prep("at", _happened_at.get() or timezone.now()))
-    common = tail(reason, provenance)
+    fields = {f.attname: f for f in _FIELDS}
+    shared = {"org_id": org.pk,
+              "operation": fields["operation"].get_db_prep_value(operation, connection, prepared=False),
+              "at": fields["at"].get_db_prep_value(_happened_at.get() or timezone.now(), connection, prepared=False),
+              "actor_id": actor.pk if getattr(actor, "is_authenticated", False) else None}
+    common = _provenance_values(reason, provenance)
     uuid_prep = fields["public_id"]
-    rows = [(org.pk, uuid_prep.get_db_prep_value(uuid.uuid4(), connection), *shared, e.item.pk, e.lot.pk,
-             e.from_location.pk, e.to_location.pk, e.quantity,
-             *(tail(e.reason or reason, {**provenance, **(e.provenance or {})})
-               if e.reason or e.provenance else common))
+    rows = [_ROW({**shared, "public_id": uuid_prep.get_db_prep_value(uuid.uuid4(), connection),
+                  "item_id": e.item.pk, "lot_id": e.lot.pk, "from_location_id": e.from_location.pk,
+                  "to_location_id": e.to_location.pk, "quantity": e.quantity,
+                  **(_provenance_values(e.reason or reason, {**provenance, **(e.provenance or {})})
+                     if e.reason or e.provenance else common)})
             for e in entries]
-    sql = (f"INSERT INTO aid_movement ({', '.join(MOVEMENT_COLUMNS)}) "  # noqa: S608 - fixed column names
+    sql = (f"INSERT INTO aid_movement ({', '.join(MOVEMENT_COLUMNS)}) "  # noqa: S608 - the model's column names
            f"VALUES ({', '.join(['%s'] * len(MOVEMENT_COLUMNS))})")
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):

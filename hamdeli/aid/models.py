@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, can_proceed, transition
 
 from hamdeli.core.bidi import route
 from hamdeli.core.localized import LocalizedTextField, localized_str
@@ -185,6 +185,20 @@ class Pledge(TenantModel):
 
     def __str__(self) -> str:
         return localized_str(self.label) or route(str(self.donor), str(self.recipient))
+
+    # The steps a person takes on a pledge (services.accept_pledge …, offered by selectors.pledge_steps),
+    # over the transitions below: an outbound pledge is shipped and delivered by a step, an inbound one
+    # by its consignments and boxes (which take `ship`, `receive_part` and `receive_all` themselves).
+    STEPS = ("accept", "ship", "deliver", "close", "cancel")
+
+    def can_step(self, step: str) -> bool:
+        """Whether the pledge can take this step (one of STEPS) now."""
+        outbound = self.direction == Direction.OUTBOUND
+        if step == "ship":
+            return outbound and self.state == P.ACCEPTED
+        if step == "deliver":
+            return outbound and self.state == P.SHIPPED
+        return can_proceed(getattr(self, step))
 
     @transition(field=state, source=P.OFFERED, target=P.ACCEPTED)
     def accept(self):

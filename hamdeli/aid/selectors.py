@@ -5,7 +5,6 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
-from django_fsm import can_proceed
 
 from hamdeli.aid import access
 from hamdeli.aid.models import (
@@ -13,7 +12,6 @@ from hamdeli.aid.models import (
     Box,
     BoxLine,
     Consignment,
-    Direction,
     InstitutionAccess,
     Item,
     Location,
@@ -127,17 +125,9 @@ def pledge(*, org, actor=None, public_id) -> Pledge:
 
 
 def pledge_steps(pledge: Pledge) -> list[str]:
-    """The steps of services.transition_pledge this pledge can take now (the service still checks): an
+    """The steps (services.PLEDGE_STEPS) this pledge can take now (the service still checks): an
     outbound pledge is shipped and delivered by a step, an inbound one by its consignments and boxes."""
-    outbound = pledge.direction == Direction.OUTBOUND
-    possible = {
-        "accept": can_proceed(pledge.accept),
-        "ship": outbound and pledge.state == PledgeState.ACCEPTED,
-        "deliver": outbound and pledge.state == PledgeState.SHIPPED,
-        "close": can_proceed(pledge.close),
-        "cancel": can_proceed(pledge.cancel),
-    }
-    return [step for step, ok in possible.items() if ok]
+    return [step for step in Pledge.STEPS if pledge.can_step(step)]
 
 
 def pledge_ref(*, org, public_id) -> Pledge:

@@ -259,69 +259,124 @@ def _net_at(pledge, kind) -> list[tuple]:
     return [(item, lot, qty) for (item, lot), qty in totals.items() if qty > 0]
 
 
+def _locked(org, actor, pledge) -> tuple[Pledge, dict]:
+    """The pledge locked for a step, and its audit snapshot before it."""
+    access.require_office(org, actor)
+    pledge = locked(Pledge.objects, pk=pledge.pk, org=org)
+    return pledge, audit.snapshot(pledge)
+
+
+def _stepped(org, actor, pledge, step: str, before: dict) -> Pledge:
+    pledge.save()
+    audit.record(
+        org=org, actor=actor, action=f"aid.pledge.{step}", obj=pledge, before=before, after=audit.snapshot(pledge)
+    )
+    return pledge
+
+
+def _stepped_by_hand(pledge) -> None:
+    """Only an outbound pledge is shipped and delivered by a step."""
+    if pledge.direction != Direction.OUTBOUND:
+        raise Conflict(_("An inbound pledge is shipped by adding its consignments and received box by box."),
+                       code="illegal_transition", fields={"action": _("Not possible in the current state.")})
+
+
 @transaction.atomic
+def accept_pledge(*, org, actor, pledge: Pledge, source: Location | None = None) -> Pledge:
+    """Accept an offered pledge; an outbound one reserves its lines from `source`, a store."""
+    pledge, before = _locked(org, actor, pledge)
+    if not pledge.can_step("accept"):
+        raise _illegal(pledge, _("accept"))
+    if pledge.direction == Direction.OUTBOUND:
+        _reserve(org, actor, pledge, source)
+    pledge.accept()
+    return _stepped(org, actor, pledge, "accept", before)
+
+
+@transaction.atomic
+def ship_pledge(*, org, actor, pledge: Pledge) -> Pledge:
+    """Ship an accepted outbound pledge: what it reserved goes in transit."""
+    pledge, before = _locked(org, actor, pledge)
+    _stepped_by_hand(pledge)
+    if not pledge.can_step("ship"):
+        raise _illegal(pledge, _("ship"))
+    entries = [
+        Entry(i, lot, virtual(org, LocationKind.RESERVED), virtual(org, LocationKind.IN_TRANSIT), q)
+        for i, lot, q in _net_at(pledge, LocationKind.RESERVED)
+    ]
+    post(org=org, actor=actor, entries=entries, reason=Reason.SHIPMENT, pledge=pledge, donor=pledge.donor)
+    pledge.ship()
+    return _stepped(org, actor, pledge, "ship", before)
+
+
+@transaction.atomic
+def deliver_pledge(*, org, actor, pledge: Pledge) -> Pledge:
+    """Mark a shipped outbound pledge delivered: what is in transit reaches its recipient, all of it."""
+    pledge, before = _locked(org, actor, pledge)
+    _stepped_by_hand(pledge)
+    if not pledge.can_step("deliver"):
+        raise _illegal(pledge, _("deliver"))
+    entries = [
+        Entry(i, lot, virtual(org, LocationKind.IN_TRANSIT), virtual(org, LocationKind.DISTRIBUTED), q)
+        for i, lot, q in _net_at(pledge, LocationKind.IN_TRANSIT)
+    ]
+    post(
+        org=org,
+        actor=actor,
+        entries=entries,
+        reason=Reason.DELIVERY,
+        pledge=pledge,
+        donor=pledge.donor,
+        recipient=pledge.recipient,
+    )
+    pledge.receive_all()
+    return _stepped(org, actor, pledge, "deliver", before)
+
+
+@transaction.atomic
+def close_pledge(*, org, actor, pledge: Pledge) -> Pledge:
+    """Close a received pledge."""
+    pledge, before = _locked(org, actor, pledge)
+    if not pledge.can_step("close"):
+        raise _illegal(pledge, _("close"))
+    pledge.close()
+    return _stepped(org, actor, pledge, "close", before)
+
+
+@transaction.atomic
+def cancel_pledge(*, org, actor, pledge: Pledge, reason: str) -> Pledge:
+    """Cancel a pledge not yet received, saying why: its boxes are cancelled and every movement reversed."""
+    pledge, before = _locked(org, actor, pledge)
+    require_fields(reason=(reason or "").strip())
+    if not pledge.can_step("cancel"):
+        raise _illegal(pledge, _("cancel"))
+    Box.objects.filter(consignment__pledge=pledge).update(state=BoxState.CANCELLED)  # boxes before movements
+    moved = list(_pledge_movements(pledge).exclude(reason=Reason.REVERSAL).order_by("-pk"))
+    reverse(org=org, actor=actor, movements=moved, note=reason.strip())
+    pledge.cancel(reason.strip())
+    return _stepped(org, actor, pledge, "cancel", before)
+
+
+# The one table from a step's name (the API's and the page's `action`) to its service, with the
+# arguments of theirs it takes.
+PLEDGE_STEPS = {
+    "accept": (accept_pledge, ("source",)),
+    "ship": (ship_pledge, ()),
+    "deliver": (deliver_pledge, ()),
+    "close": (close_pledge, ()),
+    "cancel": (cancel_pledge, ("reason",)),
+}
+
+
 def transition_pledge(
     *, org, actor, pledge: Pledge, action: str, reason: str = "", source: Location | None = None
 ) -> Pledge:
-    """accept, ship (outbound), deliver (outbound), close, cancel (reason required; reverses everything)."""
-    access.require_office(org, actor)
-    pledge = locked(Pledge.objects, pk=pledge.pk, org=org)
-    before = audit.snapshot(pledge)
-    outbound = pledge.direction == Direction.OUTBOUND
-    if action == "cancel":
-        require_fields(reason=(reason or "").strip())
-        if not can_proceed(pledge.cancel):
-            raise _illegal(pledge, _("cancel"))
-        Box.objects.filter(consignment__pledge=pledge).update(state=BoxState.CANCELLED)  # boxes before movements
-        moved = list(_pledge_movements(pledge).exclude(reason=Reason.REVERSAL).order_by("-pk"))
-        reverse(org=org, actor=actor, movements=moved, note=reason.strip())
-        pledge.cancel(reason.strip())
-    elif action == "accept":
-        if not can_proceed(pledge.accept):
-            raise _illegal(pledge, _("accept"))
-        if outbound:
-            _reserve(org, actor, pledge, source)
-        pledge.accept()
-    elif action == "ship" and outbound:
-        if not can_proceed(pledge.ship) or pledge.state != PledgeState.ACCEPTED:
-            raise _illegal(pledge, _("ship"))
-        entries = [
-            Entry(i, lot, virtual(org, LocationKind.RESERVED), virtual(org, LocationKind.IN_TRANSIT), q)
-            for i, lot, q in _net_at(pledge, LocationKind.RESERVED)
-        ]
-        post(org=org, actor=actor, entries=entries, reason=Reason.SHIPMENT, pledge=pledge, donor=pledge.donor)
-        pledge.ship()
-    elif action == "deliver" and outbound:
-        if pledge.state != PledgeState.SHIPPED:
-            raise _illegal(pledge, _("deliver"))
-        entries = [
-            Entry(i, lot, virtual(org, LocationKind.IN_TRANSIT), virtual(org, LocationKind.DISTRIBUTED), q)
-            for i, lot, q in _net_at(pledge, LocationKind.IN_TRANSIT)
-        ]
-        post(
-            org=org,
-            actor=actor,
-            entries=entries,
-            reason=Reason.DELIVERY,
-            pledge=pledge,
-            donor=pledge.donor,
-            recipient=pledge.recipient,
-        )
-        pledge.receive_all()
-    elif action in ("ship", "deliver"):
-        raise Conflict(_("An inbound pledge is shipped by adding its consignments and received box by box."),
-                       code="illegal_transition", fields={"action": _("Not possible in the current state.")})
-    elif action == "close":
-        if not can_proceed(pledge.close):
-            raise _illegal(pledge, _("close"))
-        pledge.close()
-    else:
+    """The step named `action` (PLEDGE_STEPS), for the API and the page, which let the user choose it."""
+    if action not in PLEDGE_STEPS:
         raise ValidationFailed(_("Unknown action."), fields={"action": _("Choose one of the allowed values.")})
-    pledge.save()
-    audit.record(
-        org=org, actor=actor, action=f"aid.pledge.{action}", obj=pledge, before=before, after=audit.snapshot(pledge)
-    )
-    return pledge
+    service, takes = PLEDGE_STEPS[action]
+    given = {"reason": reason, "source": source}
+    return service(org=org, actor=actor, pledge=pledge, **{name: given[name] for name in takes})
 
 
 def _reserve(org, actor, pledge, source):

@@ -103,7 +103,7 @@ def accept_link(*, org, actor, link: PledgeLink, pledge: Pledge | None = None, d
         pledge = services.create_pledge(org=org, actor=actor, direction=Direction.INBOUND, donor=donor,
                                         recipient=recipient, lines=lines, label=link.donor_pledge.label,
                                         offered_on=link.donor_pledge.offered_on, note=link.reference)
-        pledge = services.transition_pledge(org=org, actor=actor, pledge=pledge, action="accept")
+        pledge = services.accept_pledge(org=org, actor=actor, pledge=pledge)
     else:
         mine = Pledge.objects.select_for_update().filter(pk=pledge.pk, org=org).first()
         if (mine is None or mine.direction != Direction.INBOUND or mine.state == PledgeState.CANCELLED

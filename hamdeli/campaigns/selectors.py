@@ -237,10 +237,19 @@ def items(*, org):
         n_copies=Count("copies"), n_waiting=Count("copies", filter=Q(copies__handed_over_on__isnull=True)))
 
 
+def _copies() -> Prefetch:
+    return Prefetch("copies", queryset=RecognitionCopy.objects.select_related("recipient", "recipient__city"))
+
+
 def with_copies(items):
     """Recognition items with their copies and recipients, in two queries more for any number of items."""
-    return items.prefetch_related(Prefetch("copies", queryset=RecognitionCopy.objects.select_related(
-        "recipient", "recipient__city")))
+    return items.prefetch_related(_copies())
+
+
+def fetch_copies(item: RecognitionItem) -> RecognitionItem:
+    """One recognition item with its copies and their recipients fetched (one query)."""
+    prefetch_related_objects([item], _copies())
+    return item
 
 
 def item(*, org, public_id) -> RecognitionItem:

@@ -21,6 +21,7 @@ import json
 import re
 import types
 import typing
+import uuid
 from typing import Annotated
 
 import ninja
@@ -29,7 +30,7 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.http import HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from pydantic import BeforeValidator, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from hamdeli.core import validation
@@ -197,6 +198,8 @@ def iso_only(value):
 
 
 Date = Annotated[dt.date, BeforeValidator(iso_only)]  # for a date query parameter
+# An output schema's `id` read from the model's `public_id` (the primary key never leaves the house).
+PublicId = Annotated[uuid.UUID, Field(validation_alias="public_id")]
 
 
 def _is_temporal(annotation) -> bool:

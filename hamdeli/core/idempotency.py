@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
+from pydantic import BaseModel
 
 from hamdeli.core.errors import ValidationFailed
 
@@ -43,13 +44,23 @@ def prune(*, now=None) -> int:
 
 
 def _split(result):
-    """A view's result as (status, JSON-ready body)."""
+    """A view's result as (status, JSON-ready body). The answer is stored as it is sent, so the view
+    shapes it itself: an output schema's instance (`ItemOut.from_orm(item)`), or a list of them, is
+    dumped here as ninja would have."""
     status = getattr(result, "status_code", None)
     if status is not None and hasattr(result, "value"):  # ninja's Status(code, value)
-        return status, result.value
+        return status, _dumped(result.value)
     if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], int):
-        return result
-    return 200, result
+        return result[0], _dumped(result[1])
+    return 200, _dumped(result)
+
+
+def _dumped(body):
+    if isinstance(body, BaseModel):
+        return body.model_dump()
+    if isinstance(body, list):
+        return [_dumped(part) for part in body]
+    return body
 
 
 def _response(status: int, body, replayed: bool) -> JsonResponse:

@@ -1,8 +1,9 @@
 """Every API list is paged the same way: `?limit=&offset=` in, `{"items", "count", "next"}` out.
 
 An operation declares `response=list[ItemOut]` and `@paged`; its view returns the whole queryset (or
-list), or `mapped(queryset, item_out)` when rows are turned into dicts: only the page is fetched and
-mapped, and `count` is one COUNT query (none when the page is the last: its offset and length say it).
+list), or `mapped(queryset, item_out)` when rows are turned into dicts, `mapped(queryset, prepare=…)` when a
+page of rows needs more read for it: only the page is fetched (and prepared, and mapped), and `count` is one
+COUNT query (none when the page is the last: its offset and length say it).
 """
 
 from urllib import parse
@@ -18,7 +19,7 @@ class mapped:  # noqa: N801 - used like a function, reads as one
     """A queryset (or list) whose rows are turned into output by `out`, only for the slice asked for.
     `prepare(page)`, when given, fetches in a few queries what `out` needs for the whole page."""
 
-    def __init__(self, rows, out, prepare=None):
+    def __init__(self, rows, out=None, prepare=None):
         self.rows, self.out, self.prepare = rows, out, prepare
 
     def count(self) -> int:
@@ -29,7 +30,7 @@ class mapped:  # noqa: N801 - used like a function, reads as one
         page = list(self.rows[window])
         if self.prepare is not None:
             self.prepare(page)
-        return [self.out(row) for row in page]
+        return page if self.out is None else [self.out(row) for row in page]
 
 
 class LimitOffset(PaginationBase):

@@ -13,9 +13,9 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from hamdeli.core import files
-from hamdeli.core.boundary import Date, Schema
+from hamdeli.core.boundary import Date, PublicId, Schema
 from hamdeli.core.dates import today
-from hamdeli.core.pagination import mapped, paged
+from hamdeli.core.pagination import paged
 from hamdeli.core.permissions import enforce, requires
 from hamdeli.core.validation import invalid
 from hamdeli.correspondence import calendar, printing, selectors, services, templating
@@ -27,7 +27,7 @@ router = Router(tags=["correspondence"])
 
 
 class LetterOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     direction: str
     registry_number: str
     registry_year: int
@@ -36,11 +36,11 @@ class LetterOut(Schema):
     state: str
     sender_name: str
     sender_title: str
-    sender_city_geonameid: int | None
+    sender_city_geonameid: int | None = Field(..., validation_alias="sender_city_id")
     sender_org: str
     recipient_name: str
     recipient_title: str
-    recipient_city_geonameid: int | None
+    recipient_city_geonameid: int | None = Field(..., validation_alias="recipient_city_id")
     recipient_org: str
     subject: str
     occasion: str
@@ -59,6 +59,18 @@ class LetterOut(Schema):
     note: str
     overdue: bool
     archived_at: dt.datetime | None = None
+
+    @staticmethod
+    def resolve_reply_to(letter) -> uuid.UUID | None:
+        return letter.reply_to.public_id if letter.reply_to_id else None
+
+    @staticmethod
+    def resolve_partnership(letter) -> uuid.UUID | None:
+        return letter.partnership.public_id if letter.partnership_id else None
+
+    @staticmethod
+    def resolve_overdue(letter) -> bool:
+        return selectors.is_overdue(letter)
 
 
 class LetterFields(Schema):
@@ -108,24 +120,16 @@ class EventOut(Schema):
     note: str
     actor: str | None
 
+    @staticmethod
+    def resolve_actor(event) -> str | None:
+        return event.actor.username if event.actor else None
+
 
 class LetterAttachmentOut(Schema):
-    id: uuid.UUID
-    name: str
+    id: PublicId
+    name: str = Field(..., validation_alias="original_name")
     content_type: str
     size: int
-
-
-def letter_out(letter) -> dict:
-    data = {name: getattr(letter, name) for name in LetterOut.model_fields if hasattr(letter, name)}
-    data.update(
-        id=letter.public_id, sender_city_geonameid=letter.sender_city_id,
-        recipient_city_geonameid=letter.recipient_city_id,
-        reply_to=letter.reply_to.public_id if letter.reply_to_id else None,
-        partnership=letter.partnership.public_id if letter.partnership_id else None,
-        overdue=selectors.is_overdue(letter),
-    )
-    return data
 
 
 def _resolve(request, data: dict) -> dict:
@@ -161,8 +165,8 @@ def list_letters(request, q: str = "", direction: Literal[tuple(Direction.values
     Archived letters are left out; `archived=true` (owners) lists only those."""
     if archived:
         enforce(request, "correspondence.restore")
-    return mapped(selectors.letters(org=request.org, direction=direction, state=state, query=q, overdue=overdue,
-                                    archived=archived), letter_out)
+    return selectors.letters(org=request.org, direction=direction, state=state, query=q, overdue=overdue,
+                             archived=archived)
 
 
 @router.post("/letters", response={201: LetterOut}, operation_id="letters_create")
@@ -170,14 +174,14 @@ def list_letters(request, q: str = "", direction: Literal[tuple(Direction.values
 def create_letter(request, payload: LetterIn):
     """Register a letter (it gets the next registry number)."""
     letter = services.register_letter(org=request.org, actor=request.user, **_resolve(request, payload.dict()))
-    return Status(201, letter_out(letter))
+    return Status(201, letter)
 
 
 @router.get("/letters/{public_id}", response=LetterOut, operation_id="letters_get")
 @requires("correspondence.view")
 def get_letter(request, public_id: uuid.UUID):
     """One letter."""
-    return letter_out(selectors.letter(org=request.org, public_id=public_id))
+    return selectors.letter(org=request.org, public_id=public_id)
 
 
 @router.patch("/letters/{public_id}", response=LetterOut, operation_id="letters_update")
@@ -186,7 +190,7 @@ def update_letter(request, public_id: uuid.UUID, payload: LetterPatch):
     """Change a letter (its text only until signed)."""
     letter = selectors.letter(org=request.org, public_id=public_id)
     fields = _resolve(request, payload.dict(exclude_unset=True))
-    return letter_out(services.update_letter(org=request.org, actor=request.user, letter=letter, **fields))
+    return services.update_letter(org=request.org, actor=request.user, letter=letter, **fields)
 
 
 @router.delete("/letters/{public_id}", response={204: None}, operation_id="letters_delete")
@@ -204,7 +208,7 @@ def archive_letter(request, public_id: uuid.UUID):
     """Archive a letter: out of the register's list, search and follow-ups; kept with its number and history."""
     letter = selectors.letter(org=request.org, public_id=public_id)
     services.archive_letter(org=request.org, actor=request.user, letter=letter)
-    return letter_out(selectors.letter(org=request.org, public_id=public_id))
+    return selectors.letter(org=request.org, public_id=public_id)
 
 
 @router.post("/letters/{public_id}/restore", response=LetterOut, operation_id="letters_restore")
@@ -213,7 +217,7 @@ def restore_letter(request, public_id: uuid.UUID):
     """Bring an archived letter back (owners)."""
     letter = selectors.letter(org=request.org, public_id=public_id)
     services.restore_letter(org=request.org, actor=request.user, letter=letter)
-    return letter_out(selectors.letter(org=request.org, public_id=public_id))
+    return selectors.letter(org=request.org, public_id=public_id)
 
 
 @router.post("/letters/{public_id}/transitions", response=LetterOut, operation_id="letters_transition")
@@ -221,8 +225,7 @@ def restore_letter(request, public_id: uuid.UUID):
 def transition_letter(request, public_id: uuid.UUID, payload: LetterTransitionIn):
     """Move a letter along its workflow (review, sign, send, answer, …)."""
     letter = selectors.letter(org=request.org, public_id=public_id)
-    return letter_out(services.transition_letter(org=request.org, actor=request.user, letter=letter,
-                                                 **payload.dict()))
+    return services.transition_letter(org=request.org, actor=request.user, letter=letter, **payload.dict())
 
 
 @router.get("/letters/{public_id}/events", response=list[EventOut], operation_id="letters_events")
@@ -231,13 +234,7 @@ def transition_letter(request, public_id: uuid.UUID, payload: LetterTransitionIn
 def letter_events(request, public_id: uuid.UUID):
     """A letter's workflow steps, oldest first."""
     letter = selectors.letter(org=request.org, public_id=public_id)
-    return mapped(letter.events.select_related("actor"), lambda e: {
-        "on": e.on, "action": e.action, "from_state": e.from_state, "to_state": e.to_state, "note": e.note,
-        "actor": e.actor.username if e.actor else None})
-
-
-def attachment_out(a) -> dict:
-    return {"id": a.public_id, "name": a.original_name, "content_type": a.content_type, "size": a.size}
+    return letter.events.select_related("actor")
 
 
 @router.get("/letters/{public_id}/attachments", response=list[LetterAttachmentOut], operation_id="letters_attachments")
@@ -246,7 +243,7 @@ def attachment_out(a) -> dict:
 def list_attachments(request, public_id: uuid.UUID):
     """A letter's attached files."""
     letter = selectors.letter(org=request.org, public_id=public_id)
-    return mapped(letter.attachments.all(), attachment_out)
+    return letter.attachments.all()
 
 
 @router.post("/letters/{public_id}/attachments", response={201: LetterAttachmentOut},
@@ -255,8 +252,7 @@ def list_attachments(request, public_id: uuid.UUID):
 def upload_attachment(request, public_id: uuid.UUID, file: UploadedFile = File(...)):  # noqa: B008
     """Attach a file (PDF or image) to a letter."""
     letter = selectors.letter(org=request.org, public_id=public_id)
-    return Status(201, attachment_out(services.add_attachment(org=request.org, actor=request.user, letter=letter,
-                                                              upload=file)))
+    return Status(201, services.add_attachment(org=request.org, actor=request.user, letter=letter, upload=file))
 
 
 @router.get("/letters/{public_id}/attachments/{attachment_id}", operation_id="letters_attachment_download")
@@ -276,7 +272,7 @@ class TemplateIn(Schema):
 
 
 class TemplateOut(TemplateIn):
-    id: uuid.UUID
+    id: PublicId
 
 
 class RenderedOut(Schema):
@@ -287,30 +283,26 @@ class RenderedOut(Schema):
     fallback: bool
 
 
-def template_out(t) -> dict:
-    return {"id": t.public_id, "name": t.name, "occasion": t.occasion, "subject": t.subject, "body": t.body}
-
-
 @router.get("/templates", response=list[TemplateOut], operation_id="letter_templates_list")
 @paged
 @requires("correspondence.view")
 def list_templates(request, occasion: Literal[tuple(Occasion.values)] | None = None):
     """Letter templates, by occasion."""
-    return mapped(selectors.templates(org=request.org, occasion=occasion), template_out)
+    return selectors.templates(org=request.org, occasion=occasion)
 
 
 @router.post("/templates", response={201: TemplateOut}, operation_id="letter_templates_create")
 @requires("correspondence.edit")
 def create_template(request, payload: TemplateIn):
     """Write a letter template."""
-    return Status(201, template_out(services.save_template(org=request.org, actor=request.user, **payload.dict())))
+    return Status(201, services.save_template(org=request.org, actor=request.user, **payload.dict()))
 
 
 @router.get("/templates/{public_id}", response=TemplateOut, operation_id="letter_templates_get")
 @requires("correspondence.view")
 def get_template(request, public_id: uuid.UUID):
     """One letter template."""
-    return template_out(selectors.template(org=request.org, public_id=public_id))
+    return selectors.template(org=request.org, public_id=public_id)
 
 
 @router.put("/templates/{public_id}", response=TemplateOut, operation_id="letter_templates_update")
@@ -318,8 +310,7 @@ def get_template(request, public_id: uuid.UUID):
 def update_template(request, public_id: uuid.UUID, payload: TemplateIn):
     """Rewrite a letter template."""
     template = selectors.template(org=request.org, public_id=public_id)
-    return template_out(services.save_template(org=request.org, actor=request.user, template=template,
-                                               **payload.dict()))
+    return services.save_template(org=request.org, actor=request.user, template=template, **payload.dict())
 
 
 @router.get("/templates/{public_id}/render", response=RenderedOut, operation_id="letter_templates_render")

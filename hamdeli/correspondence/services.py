@@ -210,12 +210,11 @@ def _refuse(letter: Letter, action: str):
     )
 
 
-@transaction.atomic
-def transition_letter(*, org, actor, letter: Letter, action: str, on: dt.date | None, note: str = "",
-                      assignee: str = "") -> Letter:
-    """Move a letter one step along its workflow; a step of the other direction or out of order is 409."""
-    if action not in LetterAction.values:
-        raise ValidationFailed(_("Unknown action."), fields={"action": _("Choose one of the allowed values.")})
+def _step(org, actor, letter: Letter, action: str, on: dt.date | None, note: str, *, prepare=None,
+          check=None) -> Letter:
+    """Take the FSM transition named `action` on `on`, with its event and audit entry; a step of the
+    other direction or out of order is 409. `prepare(letter)` runs before the audit snapshot,
+    `check(letter)` after the transition."""
     require_fields(on=on)
     letter = locked(Letter.objects, pk=letter.pk, org=org)
     allowed = OUTGOING_ACTIONS if letter.is_outgoing else INCOMING_ACTIONS
@@ -226,23 +225,92 @@ def transition_letter(*, org, actor, letter: Letter, action: str, on: dt.date | 
     if last and on < last:
         raise ValidationFailed(_("A step cannot be dated before the previous one."),
                                fields={"on": _("Choose a date on or after %(date)s.") % {"date": last.isoformat()}})
-    if action == "assign":
-        require_fields(assignee=(assignee or "").strip())
-        letter.assignee = assignee.strip()
+    if prepare is not None:
+        prepare(letter)
     before = audit.snapshot(letter)
     from_state = letter.state
     method(on)
-    if action == "sign":  # the step that dates an undated letter
-        _check_answer_due(letter.letter_date, letter.answer_due_on, field="on")
+    if check is not None:
+        check(letter)
     letter.save()
     LetterEvent.objects.create(org=org, letter=letter, on=on, action=action, from_state=from_state,
                                to_state=letter.state, note=note, actor=actor)
     audit.record(org=org, actor=actor, action=f"letter.{action}", obj=letter, before=before,
                  after=audit.snapshot(letter))
-    if action == "send":
-        _record_contact(org=org, actor=actor, letter=letter, on=on, field="on")
-        _answer_original(org=org, actor=actor, letter=letter, on=on)
     return letter
+
+
+@transaction.atomic
+def submit_letter(*, org, actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
+    """An outgoing draft goes for review."""
+    return _step(org, actor, letter, "submit", on, note)
+
+
+@transaction.atomic
+def return_letter_to_draft(*, org, actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
+    """An outgoing letter under review goes back to its drafter."""
+    return _step(org, actor, letter, "return_to_draft", on, note)
+
+
+@transaction.atomic
+def sign_letter(*, org, actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
+    """Record the signature: the step that dates an undated letter (its answer is then due after it)."""
+    return _step(org, actor, letter, "sign", on, note,
+                 check=lambda signed: _check_answer_due(signed.letter_date, signed.answer_due_on, field="on"))
+
+
+@transaction.atomic
+def send_letter(*, org, actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
+    """Record the sending: a contact with the partner, and the answer to the letter it replies to."""
+    letter = _step(org, actor, letter, "send", on, note)
+    _record_contact(org=org, actor=actor, letter=letter, on=on, field="on")
+    _answer_original(org=org, actor=actor, letter=letter, on=on)
+    return letter
+
+
+@transaction.atomic
+def acknowledge_letter(*, org, actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
+    """Record that the recipient acknowledged a sent letter."""
+    return _step(org, actor, letter, "acknowledge", on, note)
+
+
+@transaction.atomic
+def assign_letter(*, org, actor, letter: Letter, on: dt.date | None, assignee: str, note: str = "") -> Letter:
+    """An incoming letter is assigned to someone for an answer."""
+    def prepare(letter):
+        require_fields(assignee=(assignee or "").strip())
+        letter.assignee = assignee.strip()
+
+    return _step(org, actor, letter, "assign", on, note, prepare=prepare)
+
+
+@transaction.atomic
+def answer_letter(*, org, actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
+    """Mark an incoming letter answered."""
+    return _step(org, actor, letter, "answer", on, note)
+
+
+# The one table from a step's name (the API's and the page's `action`) to its service, with the
+# arguments of theirs it takes besides the date and the note.
+LETTER_STEPS = {
+    "submit": (submit_letter, ()),
+    "return_to_draft": (return_letter_to_draft, ()),
+    "sign": (sign_letter, ()),
+    "send": (send_letter, ()),
+    "acknowledge": (acknowledge_letter, ()),
+    "assign": (assign_letter, ("assignee",)),
+    "answer": (answer_letter, ()),
+}
+
+
+def transition_letter(*, org, actor, letter: Letter, action: str, on: dt.date | None, note: str = "",
+                      assignee: str = "") -> Letter:
+    """The step named `action` (LETTER_STEPS), for the API and the page, which let the user choose it."""
+    if action not in LETTER_STEPS:
+        raise ValidationFailed(_("Unknown action."), fields={"action": _("Choose one of the allowed values.")})
+    service, takes = LETTER_STEPS[action]
+    given = {"assignee": assignee}
+    return service(org=org, actor=actor, letter=letter, on=on, note=note, **{name: given[name] for name in takes})
 
 
 def _answer_original(*, org, actor, letter: Letter, on: dt.date) -> None:
@@ -250,9 +318,8 @@ def _answer_original(*, org, actor, letter: Letter, on: dt.date) -> None:
     original = letter.reply_to
     if original is None or original.is_outgoing or not can_proceed(original.answer):
         return
-    transition_letter(org=org, actor=actor, letter=original, action="answer", on=max(on, original.received_on
-                                                                                     or on),
-                      note=_("Answered by letter %(number)s.") % {"number": localize_digits(letter.registry_number)})
+    answer_letter(org=org, actor=actor, letter=original, on=max(on, original.received_on or on),
+                  note=_("Answered by letter %(number)s.") % {"number": localize_digits(letter.registry_number)})
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ illustrative (every pledge carries the demo's illustrative note).
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -107,7 +108,7 @@ def _isfahan(ctx, org, membership):
                                         lines=[(items[c], q) for c, q in totals.items()])
         if sender == xian:
             from_xian = pledge
-        services.transition_pledge(org=org, actor=actor, pledge=pledge, action="accept")
+        services.accept_pledge(org=org, actor=actor, pledge=pledge)
         with ledger.happened_at(_moment(day)):
             consignment = _consignment(org, actor, pledge, plan, prefix,
                                        "China Southern Airlines cargo (illustrative)")
@@ -160,9 +161,9 @@ def _outbound(ctx, org, actor, items, store, city, xian, note):
             org=org, actor=actor, direction="outbound", donor=city, recipient=xian, offered_on=dt.date(2020, 2, 5),
             label={"fa": "همدلی اصفهان با شیان", "en": "Isfahan stands with Xi'an"}, note=note,
             lines=[(items["mask"], 2000), (items["gown"], 100)])
-        services.transition_pledge(org=org, actor=actor, pledge=outbound, action="accept", source=store)
+        services.accept_pledge(org=org, actor=actor, pledge=outbound, source=store)
     with ledger.happened_at(_moment(dt.date(2020, 2, 22))):
-        services.transition_pledge(org=org, actor=actor, pledge=outbound, action="cancel", reason=CANCEL_REASON)
+        services.cancel_pledge(org=org, actor=actor, pledge=outbound, reason=CANCEL_REASON)
 
 
 def _xian(ctx, org):
@@ -184,7 +185,8 @@ def _xian(ctx, org):
             lines.append((items[code], count * per_box))
     pledge = services.create_pledge(org=org, actor=actor, direction="outbound", donor=xian, recipient=isfahan,
                                     label=SLOGAN, offered_on=dt.date(2020, 2, 24), note=_note(ctx), lines=lines)
-    for days, step in enumerate(("accept", "ship", "deliver")):
+    steps = (partial(services.accept_pledge, source=store), services.ship_pledge, services.deliver_pledge)
+    for days, step in enumerate(steps):
         with ledger.happened_at(_moment(dt.date(2020, 2, 24) + dt.timedelta(days=2 * days))):
-            services.transition_pledge(org=org, actor=actor, pledge=pledge, action=step, source=store)
+            step(org=org, actor=actor, pledge=pledge)
     return pledge

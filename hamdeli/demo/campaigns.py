@@ -94,8 +94,8 @@ def _awareness(org, actor, owner) -> None:
                 awareness.add_placement(org=org, actor=actor, design_set=design_set, format=value, location=where,
                                         starts_on=ready + dt.timedelta(days=2), count=count, reach=reach,
                                         ends_on=min(end, ready + dt.timedelta(days=30)), notes=ILLUSTRATIVE)
-        awareness.transition_campaign(org=org, actor=actor, campaign=campaign, action="start")
-        awareness.transition_campaign(org=org, actor=actor, campaign=campaign, action="finish")
+        awareness.start_campaign(org=org, actor=actor, campaign=campaign)
+        awareness.finish_campaign(org=org, actor=actor, campaign=campaign)
 
 
 def _advocacy(ctx, org, actor) -> None:

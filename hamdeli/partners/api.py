@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from pydantic import Field
 
-from hamdeli.core.boundary import Schema
+from hamdeli.core.boundary import PublicId, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.localized import localized_str
-from hamdeli.core.pagination import mapped, paged
+from hamdeli.core.pagination import paged
 from hamdeli.core.permissions import enforce, requires
 from hamdeli.partners import selectors, services
 from hamdeli.partners.models import (
@@ -38,8 +38,8 @@ class HealthOut(Schema):
 
 
 class PartnershipOut(Schema):
-    id: uuid.UUID
-    city_geonameid: int
+    id: PublicId
+    city_geonameid: int = Field(..., validation_alias="city_id")
     city_name_en: str
     city_name_fa: str
     country: str
@@ -62,6 +62,39 @@ class PartnershipOut(Schema):
     notes: str
     health: HealthOut
     archived_at: dt.datetime | None = None
+
+    @staticmethod
+    def resolve_city_name_en(p) -> str:
+        return p.city.name_en
+
+    @staticmethod
+    def resolve_city_name_fa(p) -> str:
+        return p.city.name_fa
+
+    @staticmethod
+    def resolve_country(p) -> str:
+        return p.city.country_id
+
+    @staticmethod
+    def resolve_ordinal(p) -> int | None:
+        ordinal = _ordinal(p)
+        return ordinal[0] if ordinal else None
+
+    @staticmethod
+    def resolve_ordinal_is_provisional(p) -> bool:
+        ordinal = _ordinal(p)
+        return bool(ordinal and not ordinal[1])
+
+    @staticmethod
+    def resolve_health(p):
+        return selectors.health(p)
+
+
+def _ordinal(p) -> tuple[int, bool] | None:
+    """selectors.ordinal, read once for both of the fields that show it."""
+    if not hasattr(p, "_ordinal_read"):
+        p._ordinal_read = selectors.ordinal(p)
+    return p._ordinal_read
 
 
 class PartnershipIn(Schema):
@@ -107,7 +140,7 @@ class InteractionIn(Schema):
 
 
 class InteractionOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     occurred_on: dt.date
     kind: str
     summary: str
@@ -123,23 +156,6 @@ class TimelineItem(Schema):
     actor: str | None
 
 
-def partnership_out(p) -> dict:
-    ordinal = selectors.ordinal(p)
-    h = selectors.health(p)
-    return {
-        "id": p.public_id, "city_geonameid": p.city_id, "city_name_en": p.city.name_en,
-        "city_name_fa": p.city.name_fa, "country": p.city.country_id, "kind": p.kind, "state": p.state,
-        "ordinal": ordinal[0] if ordinal else None,
-        "ordinal_is_provisional": bool(ordinal and not ordinal[1]),
-        **{name: getattr(p, name) for name in (
-            "proposed_on", "bill_submitted_on", "council_approved_on", "signed_on", "ended_on",
-            "renewal_due_on", "council_bill_number", "council_resolution_number", "our_focal_person",
-            "partner_focal_person", "partner_focal_email", "partner_head", "notes")},
-        "health": {"status": h.status, "last_contact_on": h.last_contact_on, "months_silent": h.months_silent},
-        "archived_at": p.archived_at,
-    }
-
-
 @router.get("/partnerships", response=list[PartnershipOut], operation_id="partners_list")
 @paged
 @requires("partners.view")
@@ -150,8 +166,8 @@ def list_partnerships(request, state: State | None = None, kind: Kind | None = N
     Archived partnerships are left out; `archived=true` (owners) lists only those."""
     if archived:
         enforce(request, "partners.restore")
-    return mapped(selectors.partnerships(org=request.org, state=state, kind=kind, query=q, health=health,
-                                         archived=archived), partnership_out)
+    return selectors.partnerships(org=request.org, state=state, kind=kind, query=q, health=health,
+                                  archived=archived)
 
 
 @router.post("/partnerships", response={201: PartnershipOut}, operation_id="partners_create")
@@ -163,14 +179,14 @@ def create_partnership(request, payload: PartnershipIn):
     if city is None:
         raise ValidationFailed(_("Unknown city."), fields={"city_geonameid": _("No city has this GeoNames id.")})
     p = services.create_partnership(org=request.org, actor=request.user, city=city, **data)
-    return Status(201, partnership_out(selectors.partnership(org=request.org, public_id=p.public_id)))
+    return Status(201, selectors.partnership(org=request.org, public_id=p.public_id))
 
 
 @router.get("/partnerships/{public_id}", response=PartnershipOut, operation_id="partners_get")
 @requires("partners.view")
 def get_partnership(request, public_id: uuid.UUID):
     """One partnership, with its ordinal and relationship health."""
-    return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
+    return selectors.partnership(org=request.org, public_id=public_id)
 
 
 @router.patch("/partnerships/{public_id}", response=PartnershipOut, operation_id="partners_update")
@@ -180,7 +196,7 @@ def update_partnership(request, public_id: uuid.UUID, payload: PartnershipPatch)
     p = selectors.partnership(org=request.org, public_id=public_id)
     services.update_partnership(org=request.org, actor=request.user, partnership=p,
                                 **payload.dict(exclude_unset=True))
-    return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
+    return selectors.partnership(org=request.org, public_id=public_id)
 
 
 @router.post("/partnerships/{public_id}/archive", response=PartnershipOut, operation_id="partners_archive")
@@ -189,7 +205,7 @@ def archive_partnership(request, public_id: uuid.UUID):
     """Archive a partnership: out of the lists, dashboard, calendar, exports and sharing; kept with its history."""
     p = selectors.partnership(org=request.org, public_id=public_id)
     services.archive_partnership(org=request.org, actor=request.user, partnership=p)
-    return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
+    return selectors.partnership(org=request.org, public_id=public_id)
 
 
 @router.post("/partnerships/{public_id}/restore", response=PartnershipOut, operation_id="partners_restore")
@@ -198,7 +214,7 @@ def restore_partnership(request, public_id: uuid.UUID):
     """Bring an archived partnership back (owners)."""
     p = selectors.partnership(org=request.org, public_id=public_id)
     services.restore_partnership(org=request.org, actor=request.user, partnership=p)
-    return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
+    return selectors.partnership(org=request.org, public_id=public_id)
 
 
 @router.post("/partnerships/{public_id}/transitions", response=PartnershipOut,
@@ -208,7 +224,7 @@ def transition_partnership(request, public_id: uuid.UUID, payload: PartnershipTr
     """Move a partnership along its lifecycle (submit the bill, approve, sign, …)."""
     p = selectors.partnership(org=request.org, public_id=public_id)
     services.transition_partnership(org=request.org, actor=request.user, partnership=p, **payload.dict())
-    return partnership_out(selectors.partnership(org=request.org, public_id=public_id))
+    return selectors.partnership(org=request.org, public_id=public_id)
 
 
 @router.get("/partnerships/{public_id}/timeline", response=list[TimelineItem],
@@ -226,9 +242,8 @@ def partnership_timeline(request, public_id: uuid.UUID):
 def add_interaction(request, public_id: uuid.UUID, payload: InteractionIn):
     """Record a contact with the partner city."""
     p = selectors.partnership(org=request.org, public_id=public_id)
-    i = services.record_interaction(org=request.org, actor=request.user, partnership=p, **payload.dict())
-    return Status(201, {"id": i.public_id, "occurred_on": i.occurred_on, "kind": i.kind,
-                        "summary": i.summary, "source": i.source})
+    return Status(201, services.record_interaction(org=request.org, actor=request.user, partnership=p,
+                                                   **payload.dict()))
 
 
 class NetworkOut(Schema):
@@ -238,9 +253,17 @@ class NetworkOut(Schema):
     name_i18n: dict
     website: str
 
+    @staticmethod
+    def resolve_name(n) -> str:
+        return localized_str(n.name)
+
+    @staticmethod
+    def resolve_name_i18n(n) -> dict:
+        return n.name
+
 
 class NetworkMembershipOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     network: str
     network_name: str
     state: str
@@ -251,6 +274,14 @@ class NetworkMembershipOut(Schema):
     focal_point: str
     joining_steps: str
     notes: str
+
+    @staticmethod
+    def resolve_network(m) -> str:
+        return m.network.slug
+
+    @staticmethod
+    def resolve_network_name(m) -> str:
+        return localized_str(m.network.name)
 
 
 class NetworkMembershipIn(Schema):
@@ -274,19 +305,12 @@ class NetworkTransitionIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-def membership_out(m) -> dict:
-    return {"id": m.public_id, "network": m.network.slug, "network_name": localized_str(m.network.name),
-            **{name: getattr(m, name) for name in ("state", "applied_on", "joined_on", "lapsed_on",
-                                                   "renewal_due_on", "focal_point", "joining_steps", "notes")}}
-
-
 @router.get("/networks", response=list[NetworkOut], operation_id="networks_list")
 @paged
 @requires("partners.view")
 def list_networks(request):
     """The city networks known to Hamdeli."""
-    return mapped(selectors.networks(), lambda n: {"slug": n.slug, "acronym": n.acronym, "name": localized_str(n.name),
-                                                   "name_i18n": n.name, "website": n.website})
+    return selectors.networks()
 
 
 @router.get("/network-memberships", response=list[NetworkMembershipOut], operation_id="memberships_list")
@@ -294,7 +318,7 @@ def list_networks(request):
 @requires("partners.view")
 def list_memberships(request, state: Literal[tuple(NetworkMembershipState.values)] | None = None):
     """Your office's memberships of city networks."""
-    return mapped(selectors.network_memberships(org=request.org, state=state), membership_out)
+    return selectors.network_memberships(org=request.org, state=state)
 
 
 @router.post("/network-memberships", response={201: NetworkMembershipOut}, operation_id="memberships_create")
@@ -306,14 +330,14 @@ def create_membership(request, payload: NetworkMembershipIn):
     if network is None:
         raise ValidationFailed(_("Unknown network."), fields={"network": _("No network has this short name.")})
     m = services.create_network_membership(org=request.org, actor=request.user, network=network, **data)
-    return Status(201, membership_out(m))
+    return Status(201, m)
 
 
 @router.get("/network-memberships/{public_id}", response=NetworkMembershipOut, operation_id="memberships_get")
 @requires("partners.view")
 def get_membership(request, public_id: uuid.UUID):
     """One network membership."""
-    return membership_out(selectors.network_membership(org=request.org, public_id=public_id))
+    return selectors.network_membership(org=request.org, public_id=public_id)
 
 
 @router.patch("/network-memberships/{public_id}", response=NetworkMembershipOut,
@@ -322,8 +346,8 @@ def get_membership(request, public_id: uuid.UUID):
 def update_membership(request, public_id: uuid.UUID, payload: NetworkMembershipPatch):
     """Change a network membership's details."""
     m = selectors.network_membership(org=request.org, public_id=public_id)
-    return membership_out(services.update_network_membership(org=request.org, actor=request.user, membership=m,
-                                                             **payload.dict(exclude_unset=True)))
+    return services.update_network_membership(org=request.org, actor=request.user, membership=m,
+                                              **payload.dict(exclude_unset=True))
 
 
 @router.post("/network-memberships/{public_id}/transitions", response=NetworkMembershipOut,
@@ -332,8 +356,8 @@ def update_membership(request, public_id: uuid.UUID, payload: NetworkMembershipP
 def transition_membership(request, public_id: uuid.UUID, payload: NetworkTransitionIn):
     """Move a network membership along (join, lapse, leave, …)."""
     m = selectors.network_membership(org=request.org, public_id=public_id)
-    return membership_out(services.transition_network_membership(org=request.org, actor=request.user,
-                                                                 membership=m, **payload.dict()))
+    return services.transition_network_membership(org=request.org, actor=request.user, membership=m,
+                                                  **payload.dict())
 
 
 class CountOut(Schema):
@@ -362,7 +386,7 @@ def dashboard(request):
     return {
         "by_state": [{"key": k, "label": str(label), "count": n}
                      for k, label, n in selectors.counts_by_state(org=request.org)],
-        "dimmed": [partnership_out(p) for p in selectors.partnerships(org=request.org, health="dimmed")],
+        "dimmed": selectors.partnerships(org=request.org, health="dimmed"),
         "upcoming_renewals": [{"on": r.on, "label": r.label, "kind": r.kind, "id": r.public_id}
                               for r in selectors.upcoming_renewals(org=request.org,
                                                                    within_days=settings.UPCOMING_DAYS)],

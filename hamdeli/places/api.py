@@ -1,9 +1,10 @@
 """Countries and cities (reference data, readable by any member)."""
 
 from ninja import Router
+from pydantic import Field
 
 from hamdeli.core.boundary import Schema
-from hamdeli.core.pagination import mapped, paged
+from hamdeli.core.pagination import paged
 from hamdeli.core.permissions import requires
 from hamdeli.places import selectors
 
@@ -20,13 +21,8 @@ class CityOut(Schema):
     geonameid: int
     name_en: str
     name_fa: str
-    country: str
+    country: str = Field(..., validation_alias="country_id")
     population: int
-
-
-def city_out(city) -> dict:
-    return {"geonameid": city.geonameid, "name_en": city.name_en, "name_fa": city.name_fa,
-            "country": city.country_id, "population": city.population}
 
 
 @router.get("/countries", response=list[CountryOut], operation_id="places_countries")
@@ -42,11 +38,11 @@ def countries(request):
 @requires("org.view")
 def cities(request, q: str = "", country: str | None = None):
     """Cities whose name holds every word of `q`, biggest first."""
-    return mapped(selectors.search_cities(q, country=country, limit=None), city_out)
+    return selectors.search_cities(q, country=country, limit=None)
 
 
 @router.get("/cities/{geonameid}", response=CityOut, operation_id="places_city")
 @requires("org.view")
 def city(request, geonameid: int):
     """One city by its GeoNames id."""
-    return city_out(selectors.city(geonameid))
+    return selectors.city(geonameid)

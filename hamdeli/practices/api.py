@@ -10,9 +10,9 @@ from ninja import File, Router, Status, UploadedFile
 from pydantic import Field
 
 from hamdeli.core import files
-from hamdeli.core.boundary import Date, Schema
+from hamdeli.core.boundary import Date, PublicId, Schema
 from hamdeli.core.errors import ValidationFailed
-from hamdeli.core.pagination import mapped, next_url, paged
+from hamdeli.core.pagination import next_url, paged
 from hamdeli.core.permissions import PUBLIC, enforce, requires
 from hamdeli.core.validation import invalid
 from hamdeli.partners import selectors as partners
@@ -26,10 +26,10 @@ Localized = dict[str, str]
 
 
 class PracticeOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     org: str
     own: bool
-    city_geonameid: int
+    city_geonameid: int = Field(..., validation_alias="city_id")
     city_name_en: str
     country: str
     title: Localized
@@ -52,6 +52,35 @@ class PracticeOut(Schema):
     network: str | None
     languages: list[str]
     archived_at: dt.datetime | None = None
+
+    @staticmethod
+    def resolve_org(p) -> str:
+        return p.org.slug
+
+    @staticmethod
+    def resolve_own(p, context) -> bool:
+        org = getattr((context or {}).get("request"), "org", None)
+        return org is not None and p.org_id == org.pk
+
+    @staticmethod
+    def resolve_city_name_en(p) -> str:
+        return p.city.name_en
+
+    @staticmethod
+    def resolve_country(p) -> str:
+        return p.city.country_id
+
+    @staticmethod
+    def resolve_cost(p) -> float | None:
+        return float(p.cost) if p.cost is not None else None
+
+    @staticmethod
+    def resolve_network(p) -> str | None:
+        return p.network.slug if p.network_id else None
+
+    @staticmethod
+    def resolve_languages(p) -> list[str]:
+        return p.languages.split()
 
 
 class PracticeIn(Schema):
@@ -124,20 +153,28 @@ class ImpactIn(Schema):
 
 
 class ImpactOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     crisis: str
     hit_on: dt.date
-    city_geonameid: int
+    city_geonameid: int = Field(..., validation_alias="city_id")
     note: str
 
 
-class AheadOut(Schema):
+class AheadOut(Schema):  # from a row (practice, days ahead) of selectors.cities_ahead
     days_ahead: int
     practice: PracticeOut
 
+    @staticmethod
+    def resolve_days_ahead(row) -> int:
+        return row[1]
+
+    @staticmethod
+    def resolve_practice(row):
+        return row[0]
+
 
 class QuestionOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     practice: uuid.UUID
     name: str
     email: str
@@ -145,20 +182,27 @@ class QuestionOut(Schema):
     created_at: dt.datetime
     read: bool
 
+    @staticmethod
+    def resolve_practice(q) -> uuid.UUID:
+        return q.practice.public_id
+
+    @staticmethod
+    def resolve_read(q) -> bool:
+        return q.read_at is not None
+
 
 class PracticeAttachmentOut(Schema):
-    id: uuid.UUID
+    id: PublicId
     name: str
     content_type: str
     size: int
 
-
-def attachment_out(a) -> dict:
-    try:
-        size = a.file.size
-    except OSError:  # the stored file is missing: say so by its size rather than fail the listing
-        size = 0
-    return {"id": a.public_id, "name": a.name, "content_type": a.content_type, "size": size}
+    @staticmethod
+    def resolve_size(a) -> int:
+        try:
+            return a.file.size
+        except OSError:  # the stored file is missing: say so by its size rather than fail the listing
+            return 0
 
 
 class ImportIn(Schema):
@@ -169,18 +213,6 @@ class ImportIn(Schema):
 class PracticeImportOut(Schema):
     created: int
     ids: list[uuid.UUID] = Field(description="The public ids of the created practices, in the file's order")
-
-
-def practice_out(p, org=None) -> dict:
-    return {"id": p.public_id, "org": p.org.slug, "own": org is not None and p.org_id == org.pk,
-            "city_geonameid": p.city_id, "city_name_en": p.city.name_en, "country": p.city.country_id,
-            **{name: getattr(p, name) for name in (
-                "title", "summary", "body", "results", "note", "crisis", "phase", "topics", "instrument",
-                "started_on", "ended_on", "cost_currency", "contact_name", "contact_email", "links",
-                "visibility")},
-            "cost": float(p.cost) if p.cost is not None else None,
-            "network": p.network.slug if p.network_id else None, "languages": p.languages.split(),
-            "archived_at": p.archived_at}
 
 
 def _resolve(data: dict) -> dict:
@@ -215,11 +247,11 @@ def search_practices(request, q: str = "", mode: Literal[MODES] = "hybrid", topi
         found = qs.count()
         return {"engine": "", "mode": "list", "facets": {}, "found": found, "offset": offset,
                 "next": next_url(request, offset + limit) if offset + limit < found else None, "hits": [
-                    {"practice": practice_out(p, request.org), "score": 0, "snippet": "", "sources": []}
+                    {"practice": p, "score": 0, "snippet": "", "sources": []}
                     for p in qs[offset:offset + limit]]}
     limit = min(max(limit, 1), 100)
     found = search(org=request.org, query=q[:500], filters=filters, mode=mode, limit=limit, offset=offset)
-    hits = [{"practice": practice_out(h.practice, request.org), "score": h.score,
+    hits = [{"practice": h.practice, "score": h.score,
              "snippet": h.snippet.replace("\x02", "[").replace("\x03", "]"), "sources": list(h.sources)}
             for h in found.hits]
     more = found.offset + limit < found.found
@@ -236,14 +268,14 @@ def create_practice(request, payload: PracticeIn):
     if data.get("city") is None:
         data.pop("city", None)
     p = services.create_practice(org=request.org, actor=request.user, **data)
-    return Status(201, practice_out(p, request.org))
+    return Status(201, p)
 
 
 @router.get("/practices/{public_id}", response=PracticeOut, operation_id="practices_get")
 @requires("practices.view")
 def get_practice(request, public_id: uuid.UUID):
     """One practice."""
-    return practice_out(selectors.practice(org=request.org, public_id=public_id), request.org)
+    return selectors.practice(org=request.org, public_id=public_id)
 
 
 @router.patch("/practices/{public_id}", response=PracticeOut, operation_id="practices_update")
@@ -252,8 +284,7 @@ def update_practice(request, public_id: uuid.UUID, payload: PracticePatch):
     """Change one of your practices."""
     practice = selectors.own_practice(org=request.org, public_id=public_id)
     data = _resolve(payload.dict(exclude_unset=True))
-    p = services.update_practice(org=request.org, actor=request.user, practice=practice, **data)
-    return practice_out(p, request.org)
+    return services.update_practice(org=request.org, actor=request.user, practice=practice, **data)
 
 
 @router.delete("/practices/{public_id}", response={204: None}, operation_id="practices_delete")
@@ -270,7 +301,7 @@ def delete_practice(request, public_id: uuid.UUID):
 def archive_practice(request, public_id: uuid.UUID):
     """Archive one of your practices: hidden from lists, searches, partners and the exchange; kept with its history."""
     practice = selectors.own_practice(org=request.org, public_id=public_id)
-    return practice_out(services.archive_practice(org=request.org, actor=request.user, practice=practice), request.org)
+    return services.archive_practice(org=request.org, actor=request.user, practice=practice)
 
 
 @router.post("/practices/{public_id}/restore", response=PracticeOut, operation_id="practices_restore")
@@ -278,7 +309,7 @@ def archive_practice(request, public_id: uuid.UUID):
 def restore_practice(request, public_id: uuid.UUID):
     """Bring one of your archived practices back (owners)."""
     practice = selectors.own_practice(org=request.org, public_id=public_id)
-    return practice_out(services.restore_practice(org=request.org, actor=request.user, practice=practice), request.org)
+    return services.restore_practice(org=request.org, actor=request.user, practice=practice)
 
 
 @router.get("/practices/{public_id}/attachments", response=list[PracticeAttachmentOut],
@@ -288,7 +319,7 @@ def restore_practice(request, public_id: uuid.UUID):
 def list_attachments(request, public_id: uuid.UUID):
     """A practice's attached files."""
     practice = selectors.practice(org=request.org, public_id=public_id)
-    return mapped(selectors.attachments(practice), attachment_out)
+    return selectors.attachments(practice)
 
 
 @router.post("/practices/{public_id}/attachments", response={201: PracticeAttachmentOut},
@@ -297,8 +328,7 @@ def list_attachments(request, public_id: uuid.UUID):
 def upload_attachment(request, public_id: uuid.UUID, file: UploadedFile = File(...)):  # noqa: B008
     """Attach a file to one of your practices."""
     practice = selectors.own_practice(org=request.org, public_id=public_id)
-    return Status(201, attachment_out(services.add_attachment(org=request.org, actor=request.user,
-                                                              practice=practice, upload=file)))
+    return Status(201, services.add_attachment(org=request.org, actor=request.user, practice=practice, upload=file))
 
 
 @router.get("/practices/{public_id}/attachments/{attachment_id}", operation_id="practices_attachment_download")
@@ -326,8 +356,7 @@ def remove_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID):
 @requires("practices.view")
 def list_impacts(request):
     """When each city was hit by a crisis, as your office recorded it."""
-    return mapped(selectors.impacts(org=request.org), lambda i: {
-        "id": i.public_id, "crisis": i.crisis, "hit_on": i.hit_on, "city_geonameid": i.city_id, "note": i.note})
+    return selectors.impacts(org=request.org)
 
 
 @router.post("/impacts", response=ImpactOut, operation_id="practices_impact_record")
@@ -337,8 +366,7 @@ def record_impact(request, payload: ImpactIn):
     data = _resolve(payload.dict())
     if data.get("city") == "unknown":
         raise ValidationFailed(_("Unknown city."), fields={"city_geonameid": _("No city has this GeoNames id.")})
-    i = services.record_impact(org=request.org, actor=request.user, **data)
-    return {"id": i.public_id, "crisis": i.crisis, "hit_on": i.hit_on, "city_geonameid": i.city_id, "note": i.note}
+    return services.record_impact(org=request.org, actor=request.user, **data)
 
 
 @router.get("/ahead", response=list[AheadOut], operation_id="practices_ahead")
@@ -346,8 +374,7 @@ def record_impact(request, payload: ImpactIn):
 @requires("practices.view")
 def cities_ahead(request, crisis: Literal[tuple(Crisis.values)] = "covid19", topic: str = ""):
     """Practices of the cities the crisis reached before yours, furthest ahead first."""
-    return mapped(selectors.cities_ahead(org=request.org, crisis=crisis, topic=topic or None),
-                  lambda row: {"days_ahead": row[1], "practice": practice_out(row[0], request.org)})
+    return selectors.cities_ahead(org=request.org, crisis=crisis, topic=topic or None)
 
 
 @router.get("/questions", response=list[QuestionOut], operation_id="practices_questions")
@@ -355,9 +382,7 @@ def cities_ahead(request, crisis: Literal[tuple(Crisis.values)] = "covid19", top
 @requires("practices.view")
 def questions(request):
     """Questions other cities' visitors asked about your practices."""
-    return mapped(selectors.questions(org=request.org), lambda q: {
-        "id": q.public_id, "practice": q.practice.public_id, "name": q.name, "email": q.email,
-        "message": q.message, "created_at": q.created_at, "read": q.read_at is not None})
+    return selectors.questions(org=request.org)
 
 
 @router.get("/export", operation_id="practices_export")

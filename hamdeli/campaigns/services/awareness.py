@@ -84,10 +84,8 @@ def update_campaign(*, org, actor, campaign: Campaign, **fields) -> Campaign:
     return campaign
 
 
-@transaction.atomic
-def transition_campaign(*, org, actor, campaign: Campaign, action: str) -> Campaign:
-    """planned → running → finished; any other step is refused with 409."""
-    choice("action", action, CampaignAction)
+def _step(org, actor, campaign: Campaign, action: str) -> Campaign:
+    """Take the FSM transition named `action`, audited; a step the campaign cannot take now is a 409."""
     campaign = locked(Campaign.objects, pk=campaign.pk, org=org)
     method = getattr(campaign, action)
     if not can_proceed(method):
@@ -101,6 +99,28 @@ def transition_campaign(*, org, actor, campaign: Campaign, action: str) -> Campa
     audit.record(org=org, actor=actor, action=f"campaign.{action}", obj=campaign, before=before,
                  after=audit.snapshot(campaign))
     return campaign
+
+
+@transaction.atomic
+def start_campaign(*, org, actor, campaign: Campaign) -> Campaign:
+    """A planned campaign starts running."""
+    return _step(org, actor, campaign, CampaignAction.START.value)
+
+
+@transaction.atomic
+def finish_campaign(*, org, actor, campaign: Campaign) -> Campaign:
+    """A running campaign is finished."""
+    return _step(org, actor, campaign, CampaignAction.FINISH.value)
+
+
+# The one table from a step's name (the API's and the page's `action`) to its service.
+CAMPAIGN_STEPS = {CampaignAction.START.value: start_campaign, CampaignAction.FINISH.value: finish_campaign}
+
+
+def transition_campaign(*, org, actor, campaign: Campaign, action: str) -> Campaign:
+    """The step named `action` (CAMPAIGN_STEPS): planned → running → finished; any other step is a 409."""
+    choice("action", action, CampaignAction)
+    return CAMPAIGN_STEPS[action](org=org, actor=actor, campaign=campaign)
 
 
 def _check_formats(formats) -> list[str]:
