@@ -1,0 +1,21 @@
+"""Names for the type checker (issue 16): who acts, and the request as the middleware leaves it."""
+
+from typing import TYPE_CHECKING, TypeAlias
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from hamdeli.core.models import Membership, Organization
+
+# Who a service acts for: the request's user (possibly anonymous); None for the system (commands, the demo).
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
+
+
+class OfficeRequest(HttpRequest):
+    """A request after `OrganizationMiddleware` (or the API's auth): its office and membership, None when it has none.
+    Never instantiated; only named in annotations."""
+
+    org: "Organization | None"
+    membership: "Membership | None"
