@@ -2,15 +2,14 @@
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from hamdeli.core.models import Membership, Organization
 
 # Who a service acts for: the request's user (possibly anonymous); None for the system (commands, the demo).
-Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
+Actor: TypeAlias = User | AnonymousUser | None
 
 
 class OfficeRequest(HttpRequest):
@@ -19,3 +18,18 @@ class OfficeRequest(HttpRequest):
 
     org: "Organization | None"
     membership: "Membership | None"
+    request_id: str
+    user: User | AnonymousUser  # auth.User: no custom user model
+
+
+class SignedInRequest(OfficeRequest):
+    """A request past `requires(SIGNED_IN)`: someone signed in, whatever their office."""
+
+    user: User
+
+
+class MemberRequest(SignedInRequest):
+    """A request past `requires(<area>.<verb>)`: a member of an office, acting in it."""
+
+    org: "Organization"
+    membership: "Membership"
