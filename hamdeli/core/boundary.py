@@ -199,6 +199,27 @@ def iso_only(value: object) -> object:
 
 Date = Annotated[dt.date, BeforeValidator(iso_only)]  # for a date query parameter
 
+_T = typing.TypeVar("_T")
+_C = typing.TypeVar("_C")
+if typing.TYPE_CHECKING:
+    # What the type checker reads for the two idioms of the schemas below (the runtime builds the same
+    # annotations as before): `OneOf[Kind]` is one of a TextChoices' values, given as text; a
+    # `name: Patch[str] = None` field may be left out (then None) but not sent as null.
+    OneOf: typing.TypeAlias = str | _C
+    Patch: typing.TypeAlias = _T | None
+else:
+    class OneOf:
+        """`OneOf[Choices]`: Literal[every value of the choices], checked by pydantic."""
+
+        def __class_getitem__(cls, choices: Any) -> Any:
+            return typing.Literal[tuple(choices.values)]
+
+    class Patch:
+        """`Patch[X]`: X itself at run time (null refused by Schema, as `| None` is not declared)."""
+
+        def __class_getitem__(cls, annotation: Any) -> Any:
+            return annotation
+
 
 def _is_temporal(annotation: Any) -> bool:
     """A date or datetime, alone, annotated or as a member of a union (`dt.date | None`)."""

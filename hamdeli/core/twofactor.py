@@ -44,7 +44,7 @@ from hamdeli.core import audit, services
 from hamdeli.core.digits import format_number, to_ascii_digits
 from hamdeli.core.errors import Conflict, ServiceError, ValidationFailed
 from hamdeli.core.models import Membership, Organization, Role
-from hamdeli.core.types import Actor
+from hamdeli.core.types import Actor, AnyActor
 
 RECOVERY_CODES = 10
 SECRET_SESSION_KEY = "hamdeli_totp_secret"  # noqa: S105 - a session key's name: the secret being enrolled
@@ -55,7 +55,7 @@ MAX_TRIES = 5  # wrong codes in one pending sign-in before the password is asked
 
 # --- reads -------------------------------------------------------------------------------------------
 
-def has_device(user: Actor | AbstractBaseUser) -> bool:
+def has_device(user: AnyActor | AbstractBaseUser) -> bool:
     return bool(user is not None and user.is_authenticated and TOTPDevice.objects.filter(
         user=user, confirmed=True).exists())
 
@@ -70,7 +70,7 @@ def recovery_codes_left(user: User) -> int:
     return count
 
 
-def _verified(user: Actor | AbstractBaseUser) -> bool:
+def _verified(user: AnyActor | AbstractBaseUser) -> bool:
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
 

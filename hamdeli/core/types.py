@@ -8,8 +8,10 @@ from django.http import HttpRequest
 if TYPE_CHECKING:
     from hamdeli.core.models import Membership, Organization
 
-# Who a service acts for: the request's user (possibly anonymous); None for the system (commands, the demo).
-Actor: TypeAlias = User | AnonymousUser | None
+# Who a service acts for: the signed-in person (every write is behind `requires`), or None for the system
+# (commands, the demo). The audit also takes an anonymous visitor (AnyActor): a sign-in that failed.
+Actor: TypeAlias = User | None
+AnyActor: TypeAlias = User | AnonymousUser | None
 
 
 class OfficeRequest(HttpRequest):
