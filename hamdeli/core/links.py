@@ -25,7 +25,7 @@ def register(kind: str, finder: Finder) -> None:
     _FINDERS[kind] = finder
 
 
-def find(kind: str, *, org: Organization, public_id: UUID) -> Link | None:
+def find(kind: str, *, org: Organization, public_id: UUID | None) -> Link | None:
     """The org's record of this kind, or None (unknown kind, no such record, another org's record)."""
     finder = _FINDERS.get(kind)
     if finder is None or public_id is None:

@@ -1,12 +1,15 @@
 """Reads of letters, always for one org."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
+from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from hamdeli.core.dates import today
 from hamdeli.core.listing import alphabetical, choice_order, sort
+from hamdeli.core.models import Organization
 from hamdeli.core.text import normalize
 from hamdeli.correspondence.models import (
     CLOSED_STATES,
@@ -18,11 +21,15 @@ from hamdeli.correspondence.models import (
     hash_feed_token,
 )
 
+if TYPE_CHECKING:
+    from hamdeli.partners.models import Partnership
 
-def letters(*, org, direction: str | None = None, state: str | None = None, query: str = "",
-            overdue: bool = False, partnership=None, as_of: dt.date | None = None, year: int | None = None,
+
+def letters(*, org: Organization, direction: str | None = None, state: str | None = None, query: str = "",
+            overdue: bool = False, partnership: "Partnership | None" = None, as_of: dt.date | None = None,
+            year: int | None = None,
             date_from: dt.date | None = None, date_to: dt.date | None = None, city_id: int | None = None,
-            archived: bool | None = False):
+            archived: bool | None = False) -> QuerySet[Letter]:
     """The org's letters, narrowed: `year` is the registry's (Jalali) year, the dates bound the day a
     letter was registered, `city_id` keeps the letters with a city (its correspondent's, or its
     partnership's). Archived letters are left out (`archived=True`: only those; None: all)."""
@@ -61,7 +68,7 @@ SORTS = {
 }
 
 
-def registry_years(*, org) -> list[int]:
+def registry_years(*, org: Organization) -> list[int]:
     """The registry years the org has letters in, newest first."""
     return list(Letter.objects.filter(org=org).order_by("-registry_year").values_list("registry_year", flat=True)
                 .distinct())
@@ -72,7 +79,7 @@ def overdue_q(as_of: dt.date | None = None) -> Q:
     return Q(answer_due_on__lt=as_of or today()) & ~Q(state__in=CLOSED_STATES) & ~Q(state="draft")
 
 
-def overdue(*, org, as_of: dt.date | None = None):
+def overdue(*, org: Organization, as_of: dt.date | None = None) -> QuerySet[Letter]:
     return letters(org=org).filter(overdue_q(as_of)).order_by("answer_due_on")
 
 
@@ -81,24 +88,27 @@ def is_overdue(letter: Letter, as_of: dt.date | None = None) -> bool:
                 and letter.state not in CLOSED_STATES and letter.state != "draft")
 
 
-def letter(*, org, public_id) -> Letter:
+def letter(*, org: Organization, public_id: UUID) -> Letter:
     """One of the org's letters, archived or not (an archived letter stays readable by its link)."""
-    return get_object_or_404(letters(org=org, archived=None).select_related("archived_by"), public_id=public_id)
+    found: Letter = get_object_or_404(letters(org=org, archived=None).select_related("archived_by"),
+                                      public_id=public_id)
+    return found
 
 
-def letter_or_none(*, org, public_id):
+def letter_or_none(*, org: Organization, public_id: UUID | None) -> Letter | None:
     if not public_id:
         return None
     return Letter.objects.filter(org=org, public_id=public_id).first()
 
 
-def attachment(*, org, letter: Letter, public_id) -> Attachment:
+def attachment(*, org: Organization, letter: Letter, public_id: UUID) -> Attachment:
     return get_object_or_404(Attachment.objects.filter(org=org, letter=letter), public_id=public_id)
 
 
 def thread(letter: Letter) -> list[Letter]:
     """The chain of letters this one answers (oldest first), then the letter, then its replies."""
-    chain, seen, current = [], {letter.pk}, letter.reply_to
+    chain: list[Letter] = []
+    seen, current = {letter.pk}, letter.reply_to
     while current is not None and current.pk not in seen:
         chain.insert(0, current)
         seen.add(current.pk)
@@ -106,16 +116,16 @@ def thread(letter: Letter) -> list[Letter]:
     return [*chain, letter, *letter.replies.filter(org=letter.org).order_by("registered_on", "pk")]
 
 
-def templates(*, org, occasion: str | None = None):
+def templates(*, org: Organization, occasion: str | None = None) -> QuerySet[LetterTemplate]:
     qs = LetterTemplate.objects.filter(org=org)
     return qs.filter(occasion=occasion) if occasion else qs
 
 
-def template(*, org, public_id) -> LetterTemplate:
+def template(*, org: Organization, public_id: UUID) -> LetterTemplate:
     return get_object_or_404(LetterTemplate.objects.filter(org=org), public_id=public_id)
 
 
-def calendar_feed_by_token(token: str):
+def calendar_feed_by_token(token: str) -> Organization | None:
     """The org of an active feed token, or None (a revoked or unknown token is treated alike)."""
     if not token or len(token) > 100:
         return None
@@ -124,5 +134,5 @@ def calendar_feed_by_token(token: str):
     return feed.org if feed else None
 
 
-def active_calendar_feed(*, org):
+def active_calendar_feed(*, org: Organization) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(org=org, revoked_at__isnull=True).first()

@@ -1,9 +1,11 @@
 """Every write on letters: one transaction each, with its audit entry and dated event."""
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +17,9 @@ from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.files import check_upload, delete_on_commit, removing_file_on_failure
 from hamdeli.core.localized import clean_localized
+from hamdeli.core.models import Organization
 from hamdeli.core.text import search_key
+from hamdeli.core.types import Actor
 from hamdeli.correspondence import templating
 from hamdeli.correspondence.models import (
     Attachment,
@@ -32,6 +36,7 @@ from hamdeli.correspondence.models import (
     hash_feed_token,
 )
 from hamdeli.partners import services as partners_services
+from hamdeli.places.models import City
 
 EDITABLE_FIELDS = [
     "sender_name", "sender_title", "sender_city", "sender_org", "recipient_name", "recipient_title",
@@ -48,7 +53,7 @@ OUTGOING_ACTIONS = {"submit", "return_to_draft", "sign", "send", "acknowledge"}
 INCOMING_ACTIONS = {"assign", "answer"}
 
 
-def next_registry_number(*, org, on: dt.date) -> tuple[int, int]:
+def next_registry_number(*, org: Organization, on: dt.date) -> tuple[int, int]:
     """Take the next number of the Jalali year of `on`. Must run inside the caller's transaction: the
     counter row stays locked until it commits, so two letters never share a number, and a rolled-back
     letter gives its number back (no gaps)."""
@@ -70,7 +75,7 @@ def _refresh_search_key(letter: Letter) -> None:
     )
 
 
-def _check(org, fields: dict, direction: str) -> None:
+def _check(org: Organization, fields: dict[str, Any], direction: str) -> None:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(_("Unknown fields."), fields={n: _("This field cannot be set here.")
@@ -110,11 +115,11 @@ def _check_answer_due(letter_date: dt.date | None, answer_due_on: dt.date | None
         raise ValidationFailed(_("Some fields are not valid."), fields={field: message})
 
 
-def _partner_city(letter: Letter):
+def _partner_city(letter: Letter) -> City | None:
     return letter.recipient_city if letter.is_outgoing else letter.sender_city
 
 
-def _record_contact(*, org, actor, letter: Letter, on: dt.date, field: str) -> None:
+def _record_contact(*, org: Organization, actor: Actor, letter: Letter, on: dt.date | None, field: str) -> None:
     """A sent or received letter counts as contact with the partner (once per letter); a contact dated
     in the future is refused, naming the letter's `field`."""
     city = _partner_city(letter)
@@ -126,8 +131,9 @@ def _record_contact(*, org, actor, letter: Letter, on: dt.date, field: str) -> N
 
 
 @transaction.atomic
-def register_letter(*, org, actor, direction: str, subject: str, registered_on: dt.date | None = None,
-                    **fields) -> Letter:
+def register_letter(*, org: Organization, actor: Actor, direction: str, subject: str,
+                    registered_on: dt.date | None = None,
+                    **fields: Any) -> Letter:
     """Register a letter: outgoing ones start as drafts, incoming ones as received (counted as contact)."""
     if direction not in Direction.values:
         raise ValidationFailed(_("Some fields are not valid."),
@@ -160,7 +166,7 @@ def register_letter(*, org, actor, direction: str, subject: str, registered_on: 
     return letter
 
 
-def _fill_placeholders(values: dict) -> tuple[str, dict]:
+def _fill_placeholders(values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Fill the {official} and {city} a template left in the subject and body (the recipient was not
     known when the form opened) from the letter's recipient, in the letter's language."""
     lang = values.get("language") or "fa"
@@ -173,7 +179,7 @@ def _fill_placeholders(values: dict) -> tuple[str, dict]:
 
 
 @transaction.atomic
-def update_letter(*, org, actor, letter: Letter, **fields) -> Letter:
+def update_letter(*, org: Organization, actor: Actor, letter: Letter, **fields: Any) -> Letter:
     letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
     merged = {name: getattr(letter, name) for name in EDITABLE_FIELDS} | fields
     if letter.direction == Direction.OUTGOING and set(fields) & {"subject", "body", "recipient_name",
@@ -209,7 +215,7 @@ def possible_actions(letter: Letter) -> list[str]:
     return [a for a in LetterAction.values if a in allowed and can_proceed(getattr(letter, a))]
 
 
-def _refuse(letter: Letter, action: str):
+def _refuse(letter: Letter, action: str) -> Conflict:
     return Conflict(
         _("A letter that is “%(state)s” cannot take the step “%(action)s”.") % {
             "state": letter.get_state_display(), "action": LetterAction(action).label},
@@ -218,12 +224,14 @@ def _refuse(letter: Letter, action: str):
 
 
 @transaction.atomic
-def transition_letter(*, org, actor, letter: Letter, action: str, on: dt.date | None, note: str = "",
+def transition_letter(*, org: Organization, actor: Actor, letter: Letter, action: str, on: dt.date | None,
+                      note: str = "",
                       assignee: str = "") -> Letter:
     """Move a letter one step along its workflow; a step of the other direction or out of order is 409."""
     if action not in LetterAction.values:
         raise ValidationFailed(_("Unknown action."), fields={"action": _("Choose one of the allowed values.")})
     require_fields(on=on)
+    assert on is not None  # refused above
     letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
     allowed = OUTGOING_ACTIONS if letter.is_outgoing else INCOMING_ACTIONS
     method = getattr(letter, action)
@@ -252,7 +260,7 @@ def transition_letter(*, org, actor, letter: Letter, action: str, on: dt.date | 
     return letter
 
 
-def _answer_original(*, org, actor, letter: Letter, on: dt.date) -> None:
+def _answer_original(*, org: Organization, actor: Actor, letter: Letter, on: dt.date) -> None:
     """Sending a reply answers the incoming letter it replies to, when that one is still open."""
     original = letter.reply_to
     if original is None or original.is_outgoing or not can_proceed(original.answer):
@@ -263,14 +271,16 @@ def _answer_original(*, org, actor, letter: Letter, on: dt.date) -> None:
 
 
 @transaction.atomic
-def add_attachment(*, org, actor, letter: Letter, upload) -> Attachment:
+def add_attachment(*, org: Organization, actor: Actor, letter: Letter, upload: "UploadedFile[Any] | None",
+                   ) -> Attachment:
     """Attach a PDF or image, type checked from its content; a refused file leaves nothing behind."""
     require_fields(file=upload)
+    assert upload is not None  # refused above
     kind = check_upload(upload, field="file")
     letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
     name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:255]
     attachment = Attachment(org=org, letter=letter, original_name=name, content_type=kind.content_type,
-                            extension=kind.extension, size=upload.size, uploaded_by=actor)
+                            extension=kind.extension, size=upload.size or 0, uploaded_by=actor)
     attachment.file.save("upload", upload, save=False)
     with removing_file_on_failure(attachment.file):
         attachment.save()
@@ -280,7 +290,7 @@ def add_attachment(*, org, actor, letter: Letter, upload) -> Attachment:
 
 
 @transaction.atomic
-def delete_letter(*, org, actor, letter: Letter) -> None:
+def delete_letter(*, org: Organization, actor: Actor, letter: Letter) -> None:
     """Delete a draft (never sent, never signed): it and its files go, its registry number stays taken
     (the audit entry says which it was). Any other letter is part of the record: archive it instead."""
     letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
@@ -296,7 +306,7 @@ def delete_letter(*, org, actor, letter: Letter) -> None:
 
 
 @transaction.atomic
-def archive_letter(*, org, actor, letter: Letter) -> Letter:
+def archive_letter(*, org: Organization, actor: Actor, letter: Letter) -> Letter:
     """Set a letter aside: out of the register's list, its search, the follow-ups and the pickers; its
     number, events and attachments stay."""
     letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
@@ -304,13 +314,13 @@ def archive_letter(*, org, actor, letter: Letter) -> Letter:
 
 
 @transaction.atomic
-def restore_letter(*, org, actor, letter: Letter) -> Letter:
+def restore_letter(*, org: Organization, actor: Actor, letter: Letter) -> Letter:
     letter = Letter.objects.select_for_update().get(pk=letter.pk, org=org)
     return archiving.restore(org=org, actor=actor, obj=letter, action="letter.restored")
 
 
 @transaction.atomic
-def create_calendar_feed(*, org, actor) -> tuple[CalendarFeed, str]:
+def create_calendar_feed(*, org: Organization, actor: Actor) -> tuple[CalendarFeed, str]:
     """A new secret feed URL token; the previous one stops working. The secret is returned only now."""
     revoke_calendar_feeds(org=org, actor=actor)
     secret = CalendarFeed.new_secret()
@@ -320,7 +330,7 @@ def create_calendar_feed(*, org, actor) -> tuple[CalendarFeed, str]:
 
 
 @transaction.atomic
-def revoke_calendar_feeds(*, org, actor) -> int:
+def revoke_calendar_feeds(*, org: Organization, actor: Actor) -> int:
     active = list(CalendarFeed.objects.select_for_update().filter(org=org, revoked_at__isnull=True))
     for feed in active:
         feed.revoked_at = timezone.now()
@@ -329,7 +339,7 @@ def revoke_calendar_feeds(*, org, actor) -> int:
     return len(active)
 
 
-def _check_template(fields: dict) -> None:
+def _check_template(fields: dict[str, Any]) -> None:
     bad = {}
     if fields.get("occasion") not in Occasion.values:
         bad["occasion"] = _("Choose one of the allowed values.")
@@ -345,7 +355,8 @@ def _check_template(fields: dict) -> None:
 
 
 @transaction.atomic
-def save_template(*, org, actor, template: LetterTemplate | None = None, **fields) -> LetterTemplate:
+def save_template(*, org: Organization, actor: Actor, template: LetterTemplate | None = None,
+                  **fields: Any) -> LetterTemplate:
     """Create a letter template, or replace an existing one's fields."""
     _check_template(fields)
     name = fields["name"].strip()

@@ -237,7 +237,8 @@ def record_interaction(*, org: Organization, actor: Actor, partnership: Partners
     return interaction
 
 
-def record_contact(*, org: Organization, actor: Actor, city_id: int, occurred_on: dt.date, kind: str, summary: str,
+def record_contact(*, org: Organization, actor: Actor, city_id: int, occurred_on: dt.date | None, kind: str,
+                   summary: str,
                    source: str, source_ref: str, date_field: str = "occurred_on") -> Interaction | None:
     """Called by other apps (letters, aid): counts as contact with the org's open partnership with
     this city, if there is one. Idempotent per (source, source_ref). A date in the future is refused
