@@ -9,7 +9,7 @@ need with `requires(...)`; the permission-matrix test refuses a page or endpoint
 import functools
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -46,6 +46,16 @@ def role_has(role: str, perm: str) -> bool:
 
 
 View = Callable[..., Any]  # a page's or an API operation's function
+
+
+class PermittedView(Protocol):
+    """A view wrapped by `requires`: callable as the view, the view itself under `__wrapped__`."""
+
+    __wrapped__: View
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse: ...
+
+
 _MARK = "hamdeli_permission"  # the permission a view declares, read by the menu, the middleware and the OpenAPI
 
 
@@ -72,12 +82,12 @@ def enforce(request: HttpRequest, perm: str) -> None:
         raise PermissionDenied
 
 
-def requires(perm: str) -> Callable[[View], View]:
+def requires(perm: str) -> Callable[[View], PermittedView]:
     """Declare and enforce the permission a page or API operation needs."""
     if perm not in (PUBLIC, SIGNED_IN):
         role_has(Role.OWNER, perm)  # validates the name at import time
 
-    def decorate(view: View) -> View:
+    def decorate(view: View) -> PermittedView:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if perm == PUBLIC:

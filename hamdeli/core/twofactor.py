@@ -60,7 +60,7 @@ def has_device(user: AnyActor | AbstractBaseUser) -> bool:
         user=user, confirmed=True).exists())
 
 
-def users_with_two_factor(users: Iterable[User]) -> set[int]:
+def users_with_two_factor(users: Iterable[User | int]) -> set[int]:
     """The ids of those of these people who use two-factor sign-in (one query, for the people page)."""
     return set(TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True))
 
