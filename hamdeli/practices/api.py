@@ -2,7 +2,7 @@
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from ninja import File, Router, Status, UploadedFile
 from pydantic import Field
 
 from hamdeli.core import files
-from hamdeli.core.boundary import Date, Schema
+from hamdeli.core.boundary import Date, OneOf, Patch, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, next_url, paged
 from hamdeli.core.permissions import PUBLIC, enforce, requires
@@ -19,6 +19,11 @@ from hamdeli.places import selectors as places
 from hamdeli.practices import exchange, selectors, services
 from hamdeli.practices.models import Crisis, Instrument, Phase, Topic, Visibility
 from hamdeli.practices.search.engine import MODES, Filters, candidates, search
+
+if TYPE_CHECKING:  # the type checker reads a search mode as text; pydantic checks it against MODES
+    Mode = str
+else:
+    Mode = Literal[MODES]
 
 router = Router(tags=["practices"])
 Localized = dict[str, str]
@@ -60,10 +65,10 @@ class PracticeIn(Schema):
     results: Localized = {}
     note: Localized = {}
     city_geonameid: int | None = None
-    crisis: Literal[tuple(Crisis.values)] = Crisis.COVID19.value
-    phase: Literal[tuple(Phase.values)] = Phase.RESPONSE.value
-    topics: list[Literal[tuple(Topic.values)]] = Field(..., min_length=1)
-    instrument: Literal[tuple(Instrument.values)] = Instrument.SERVICE.value
+    crisis: OneOf[Crisis] = Crisis.COVID19.value
+    phase: OneOf[Phase] = Phase.RESPONSE.value
+    topics: list[OneOf[Topic]] = Field(..., min_length=1)
+    instrument: OneOf[Instrument] = Instrument.SERVICE.value
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
     cost: float | None = Field(None, ge=0)
@@ -71,29 +76,29 @@ class PracticeIn(Schema):
     contact_name: str = Field("", max_length=200)
     contact_email: str = Field("", max_length=254)
     links: list[str] = []
-    visibility: Literal[tuple(Visibility.values)] = Visibility.PRIVATE.value
+    visibility: OneOf[Visibility] = Visibility.PRIVATE.value
     network: str | None = None
 
 
 class PracticePatch(Schema):
-    title: Localized = None
-    summary: Localized = None
-    body: Localized = None
-    results: Localized = None
-    note: Localized = None
-    city_geonameid: int = None
-    crisis: Literal[tuple(Crisis.values)] = None
-    phase: Literal[tuple(Phase.values)] = None
-    topics: list[Literal[tuple(Topic.values)]] = None
-    instrument: Literal[tuple(Instrument.values)] = None
+    title: Patch[Localized] = None
+    summary: Patch[Localized] = None
+    body: Patch[Localized] = None
+    results: Patch[Localized] = None
+    note: Patch[Localized] = None
+    city_geonameid: Patch[int] = None
+    crisis: Patch[OneOf[Crisis]] = None
+    phase: Patch[OneOf[Phase]] = None
+    topics: Patch[list[OneOf[Topic]]] = None
+    instrument: Patch[OneOf[Instrument]] = None
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
     cost: float | None = Field(None, ge=0)
-    cost_currency: str = Field(None, max_length=3)
-    contact_name: str = Field(None, max_length=200)
-    contact_email: str = Field(None, max_length=254)
-    links: list[str] = None
-    visibility: Literal[tuple(Visibility.values)] = None
+    cost_currency: Patch[str] = Field(None, max_length=3)
+    contact_name: Patch[str] = Field(None, max_length=200)
+    contact_email: Patch[str] = Field(None, max_length=254)
+    links: Patch[list[str]] = None
+    visibility: Patch[OneOf[Visibility]] = None
     network: str | None = None
 
 
@@ -116,7 +121,7 @@ class SearchOut(Schema):
 
 
 class ImpactIn(Schema):
-    crisis: Literal[tuple(Crisis.values)]
+    crisis: OneOf[Crisis]
     hit_on: dt.date
     city_geonameid: int | None = None
     note: str = Field("", max_length=500)
@@ -198,7 +203,7 @@ def _resolve(data: dict) -> dict:
 
 @router.get("/practices", response=SearchOut, operation_id="practices_search")
 @requires("practices.view")
-def search_practices(request, q: str = "", mode: Literal[MODES] = "hybrid", topic: str = "", country: str = "",
+def search_practices(request, q: str = "", mode: Mode = "hybrid", topic: str = "", country: str = "",
                      language: str = "", phase: str = "", instrument: str = "", crisis: str = "",
                      date_from: Date | None = None, date_to: Date | None = None, limit: int = 20,
                      offset: int = 0, archived: bool = False):
@@ -343,7 +348,7 @@ def record_impact(request, payload: ImpactIn):
 @router.get("/ahead", response=list[AheadOut], operation_id="practices_ahead")
 @paged
 @requires("practices.view")
-def cities_ahead(request, crisis: Literal[tuple(Crisis.values)] = "covid19", topic: str = ""):
+def cities_ahead(request, crisis: OneOf[Crisis] = "covid19", topic: str = ""):
     """Practices of the cities the crisis reached before yours, furthest ahead first."""
     return mapped(selectors.cities_ahead(org=request.org, crisis=crisis, topic=topic or None),
                   lambda row: {"days_ahead": row[1], "practice": practice_out(row[0], request.org)})

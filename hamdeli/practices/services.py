@@ -3,8 +3,11 @@
 import datetime as dt
 import decimal
 import threading
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +17,8 @@ from hamdeli.core import archiving, audit
 from hamdeli.core.errors import Conflict, ValidationFailed
 from hamdeli.core.files import check_upload, delete_on_commit, removing_file_on_failure
 from hamdeli.core.localized import clean_localized
+from hamdeli.core.models import Organization
+from hamdeli.core.types import Actor
 from hamdeli.core.weblinks import is_web_address
 from hamdeli.partners import selectors as partners
 from hamdeli.places.models import City
@@ -38,16 +43,16 @@ FIELDS = (*LOCALIZED, *CHOICES, *PLAIN, "topics", "links", "city", "network")
 MAX_LINKS = 20
 
 
-def _invalid(message=None):
+def _invalid(message: str | None = None) -> str:
     return message or _("Choose one of the allowed values.")
 
 
-def _clean(org, data: dict, errors: dict) -> dict:
+def _clean(org: Organization, data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     """Check each given field; collect every problem, by field name."""
     unknown = set(data) - set(FIELDS)
     for name in sorted(unknown):
         errors[name] = _("This field cannot be set here.")
-    out = {}
+    out: dict[str, Any] = {}
     for name in LOCALIZED:
         if name in data:
             try:
@@ -105,7 +110,7 @@ def _clean(org, data: dict, errors: dict) -> dict:
     return out
 
 
-def _check_sharing(org, practice: Practice, errors: dict) -> None:
+def _check_sharing(org: Organization, practice: Practice, errors: dict[str, str]) -> None:
     if practice.visibility == Visibility.NETWORK:
         if practice.network is None:
             errors["network"] = _("Choose the network to share with.")
@@ -120,7 +125,7 @@ def _check_sharing(org, practice: Practice, errors: dict) -> None:
 def refresh_derived(practice: Practice, *, embed: bool = True) -> None:
     """Recompute what filters, facets and the search indexes read; the embedding too unless deferred."""
     practice.topics_key = " " + " ".join(practice.topics) + " "
-    langs = set()
+    langs: set[str] = set()
     for name in ("title", "summary", "body"):
         langs.update(getattr(practice, name) or {})
     practice.languages = " " + " ".join(sorted(langs)) + " "
@@ -129,8 +134,8 @@ def refresh_derived(practice: Practice, *, embed: bool = True) -> None:
         practice.embedding = semantic.embed_passages([passage_text(practice)])[0]
 
 
-def _validated(org, practice: Practice, data: dict) -> Practice:
-    errors: dict = {}
+def _validated(org: Organization, practice: Practice, data: dict[str, Any]) -> Practice:
+    errors: dict[str, str] = {}
     cleaned = _clean(org, data, errors)
     for name, value in cleaned.items():
         setattr(practice, name, value)
@@ -147,7 +152,7 @@ def _validated(org, practice: Practice, data: dict) -> Practice:
 
 
 @transaction.atomic
-def create_practice(*, org, actor, embed: bool = True, **data) -> Practice:
+def create_practice(*, org: Organization, actor: Actor, embed: bool = True, **data: Any) -> Practice:
     data.setdefault("city", org.city)
     practice = _validated(org, Practice(org=org), data)
     refresh_derived(practice, embed=embed)
@@ -157,7 +162,7 @@ def create_practice(*, org, actor, embed: bool = True, **data) -> Practice:
     return practice
 
 
-def _snapshot(practice):
+def _snapshot(practice: Practice) -> dict[str, Any]:
     data = audit.snapshot(practice)
     for name in ("embedding", "search_text", "topics_key", "languages"):
         data.pop(name, None)
@@ -165,7 +170,7 @@ def _snapshot(practice):
 
 
 @transaction.atomic
-def update_practice(*, org, actor, practice: Practice, **data) -> Practice:
+def update_practice(*, org: Organization, actor: Actor, practice: Practice, **data: Any) -> Practice:
     practice = Practice.objects.select_for_update(of=("self",)).select_related("city", "network").get(
         pk=practice.pk, org=org)
     before = _snapshot(practice)
@@ -177,7 +182,7 @@ def update_practice(*, org, actor, practice: Practice, **data) -> Practice:
     return practice
 
 
-def delete_practice(*, org, actor, practice: Practice) -> None:
+def delete_practice(*, org: Organization, actor: Actor, practice: Practice) -> None:
     """A practice is never deleted: it has no draft state, and whoever read it may want it back. It is
     archived instead (`archive_practice`), which keeps its files and history; an owner can restore it."""
     raise Conflict(_("A practice is not deleted: archive it instead (an owner can restore it)."),
@@ -185,20 +190,21 @@ def delete_practice(*, org, actor, practice: Practice) -> None:
 
 
 @transaction.atomic
-def archive_practice(*, org, actor, practice: Practice) -> Practice:
+def archive_practice(*, org: Organization, actor: Actor, practice: Practice) -> Practice:
     """Hide one of the org's practices from lists, searches, the exchange, partners and exports."""
     practice = Practice.objects.select_for_update().get(pk=practice.pk, org=org)
     return archiving.archive(org=org, actor=actor, obj=practice, action="practice.archived")
 
 
 @transaction.atomic
-def restore_practice(*, org, actor, practice: Practice) -> Practice:
+def restore_practice(*, org: Organization, actor: Actor, practice: Practice) -> Practice:
     practice = Practice.objects.select_for_update().get(pk=practice.pk, org=org)
     return archiving.restore(org=org, actor=actor, obj=practice, action="practice.restored")
 
 
 @transaction.atomic
-def add_attachment(*, org, actor, practice: Practice, upload) -> PracticeAttachment:
+def add_attachment(*, org: Organization, actor: Actor, practice: Practice, upload: "UploadedFile[Any] | None",
+                   ) -> PracticeAttachment:
     if upload is None:
         raise ValidationFailed(_("Some required fields are empty."), fields={"file": _("This field is required.")})
     kind = check_upload(upload, field="file")
@@ -215,7 +221,7 @@ def add_attachment(*, org, actor, practice: Practice, upload) -> PracticeAttachm
 
 
 @transaction.atomic
-def remove_attachment(*, org, actor, attachment: PracticeAttachment) -> None:
+def remove_attachment(*, org: Organization, actor: Actor, attachment: PracticeAttachment) -> None:
     """Remove one of the org's attachments; the stored file goes once the removal has committed."""
     attachment = PracticeAttachment.objects.select_for_update().select_related("practice").get(
         pk=attachment.pk, org=org)
@@ -226,9 +232,9 @@ def remove_attachment(*, org, actor, attachment: PracticeAttachment) -> None:
 
 
 @transaction.atomic
-def record_impact(*, org, actor, crisis: str, hit_on: dt.date | None, city: City | None = None,
+def record_impact(*, org: Organization, actor: Actor, crisis: str, hit_on: dt.date | None, city: City | None = None,
                   note: str = "") -> CrisisImpact:
-    errors = {}
+    errors: dict[str, str] = {}
     if crisis not in Crisis.values:
         errors["crisis"] = _invalid()
     if hit_on is None:
@@ -237,6 +243,7 @@ def record_impact(*, org, actor, crisis: str, hit_on: dt.date | None, city: City
         errors["note"] = _("At most 500 characters.")
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), fields=errors)
+    assert hit_on is not None  # refused above
     city = city or org.city
     impact = CrisisImpact.objects.select_for_update().filter(org=org, crisis=crisis, city=city).first()
     before = _snapshot_impact(impact)
@@ -249,7 +256,7 @@ def record_impact(*, org, actor, crisis: str, hit_on: dt.date | None, city: City
     return impact
 
 
-def _snapshot_impact(impact):
+def _snapshot_impact(impact: CrisisImpact | None) -> dict[str, Any] | None:
     return audit.snapshot(impact) if impact is not None else None
 
 
@@ -278,7 +285,7 @@ def ask_city(*, practice: Practice, name: str, email: str, message: str, sender_
 
 
 @transaction.atomic
-def mark_question_read(*, org, actor, question: CityQuestion) -> CityQuestion:
+def mark_question_read(*, org: Organization, actor: Actor, question: CityQuestion) -> CityQuestion:
     question = CityQuestion.objects.select_for_update().get(pk=question.pk, org=org)
     if question.read_at is None:
         question.read_at = timezone.now()
@@ -287,7 +294,7 @@ def mark_question_read(*, org, actor, question: CityQuestion) -> CityQuestion:
     return question
 
 
-def embed_missing(*, batch: int = 32, progress=None) -> int:
+def embed_missing(*, batch: int = 32, progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> int:
     """Compute the embeddings that are not stored yet (after a bulk import); returns how many."""
     ids = list(Practice.objects.filter(embedding=None).values_list("pk", flat=True))
     chunks = [ids[i:i + batch] for i in range(0, len(ids), batch)]
@@ -303,7 +310,7 @@ def embed_missing(*, batch: int = 32, progress=None) -> int:
 
 def embed_in_background() -> None:
     """Start embedding what a bulk import left without vectors, once the import has committed."""
-    def run():
+    def run() -> None:
         from django.db import connection
 
         try:
