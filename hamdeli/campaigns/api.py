@@ -2,7 +2,7 @@
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -22,7 +22,7 @@ from hamdeli.campaigns.models import (
 )
 from hamdeli.campaigns.services import advocacy, awareness, recognition
 from hamdeli.core import files, thumbnails
-from hamdeli.core.boundary import Schema
+from hamdeli.core.boundary import OneOf, Patch, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires
@@ -30,7 +30,11 @@ from hamdeli.partners import selectors as partners
 from hamdeli.places import selectors as places
 
 router = Router(tags=["campaigns"])
-Format = Literal[tuple(DesignFormat.values)]
+Format = OneOf[DesignFormat]
+if TYPE_CHECKING:  # a review's decision, as text for the type checker; pydantic checks the list
+    Decision = str
+else:
+    Decision = Literal[tuple(d.value for d in advocacy.REVIEW_DECISIONS)]
 
 
 def _owner(org, username):
@@ -56,14 +60,14 @@ class CampaignIn(Schema):
 
 
 class CampaignPatch(Schema):
-    name: dict = None
-    message: dict = None
-    goal: str = Field(None, max_length=5000)
-    audience: str = Field(None, max_length=300)
-    starts_on: dt.date = None
-    ends_on: dt.date = None
+    name: Patch[dict] = None
+    message: Patch[dict] = None
+    goal: Patch[str] = Field(None, max_length=5000)
+    audience: Patch[str] = Field(None, max_length=300)
+    starts_on: Patch[dt.date] = None
+    ends_on: Patch[dt.date] = None
     owner: str | None = None
-    notes: str = Field(None, max_length=10000)
+    notes: Patch[str] = Field(None, max_length=10000)
 
 
 class PlacementOut(Schema):
@@ -125,7 +129,7 @@ class CampaignDetailOut(CampaignOut):
 
 
 class CampaignTransitionIn(Schema):
-    action: Literal[tuple(CampaignAction.values)]
+    action: OneOf[CampaignAction]
 
 
 class DesignSetIn(Schema):
@@ -136,10 +140,10 @@ class DesignSetIn(Schema):
 
 
 class DesignSetPatch(Schema):
-    title: dict = None
-    formats: list[Format] = Field(None, min_length=1)
-    ready_on: dt.date = None
-    notes: str = Field(None, max_length=10000)
+    title: Patch[dict] = None
+    formats: Patch[list[Format]] = Field(None, min_length=1)
+    ready_on: Patch[dt.date] = None
+    notes: Patch[str] = Field(None, max_length=10000)
 
 
 class PlacementIn(Schema):
@@ -153,13 +157,13 @@ class PlacementIn(Schema):
 
 
 class PlacementPatch(Schema):
-    format: Format = None
-    location: str = Field(None, min_length=1, max_length=300)
-    starts_on: dt.date = None
+    format: Patch[Format] = None
+    location: Patch[str] = Field(None, min_length=1, max_length=300)
+    starts_on: Patch[dt.date] = None
     ends_on: dt.date | None = None
-    count: int = Field(None, ge=1)
+    count: Patch[int] = Field(None, ge=1)
     reach: int | None = Field(None, ge=0)
-    notes: str = Field(None, max_length=10000)
+    notes: Patch[str] = Field(None, max_length=10000)
 
 
 def campaign_out(c) -> dict:
@@ -194,7 +198,7 @@ def campaign_detail(request, public_id) -> dict:
 @router.get("/awareness", response=list[CampaignOut], operation_id="campaigns_list")
 @paged
 @requires("campaigns.view")
-def list_campaigns(request, status: Literal[tuple(CampaignStatus.values)] | None = None):
+def list_campaigns(request, status: OneOf[CampaignStatus] | None = None):
     """Awareness campaigns, by status."""
     return mapped(selectors.campaigns(org=request.org, status=status), campaign_out)
 
@@ -375,10 +379,10 @@ class AdvocacyIn(Schema):
 
 
 class AdvocacyPatch(Schema):
-    title: dict = None
+    title: Patch[dict] = None
     target_date: dt.date | None = None
-    published: bool = None
-    notes: str = Field(None, max_length=10000)
+    published: Patch[bool] = None
+    notes: Patch[str] = Field(None, max_length=10000)
 
 
 class VersionIn(Schema):
@@ -425,12 +429,12 @@ class EndorsementIn(Schema):
     endorser_name: str = Field(..., min_length=1, max_length=200)
     endorser_title: str = Field("", max_length=200)
     capacity: str = Field("", max_length=200)
-    on_behalf_of: Literal[tuple(OnBehalfOf.values)]
+    on_behalf_of: OneOf[OnBehalfOf]
     city_geonameid: int | None = None
     network: str | None = None
     organisation: str = Field("", max_length=300)
     endorsed_on: dt.date
-    channel: Literal[tuple(Channel.values)]
+    channel: OneOf[Channel]
     source_url: str = Field("", max_length=500)
     letter_public_id: uuid.UUID | None = None
     quote: str = Field("", max_length=5000)
@@ -457,14 +461,14 @@ class EndorsementOut(Schema):
 
 
 class VerificationIn(Schema):
-    verification: Literal[tuple(Verification.values)]
+    verification: OneOf[Verification]
     published: bool = False
 
 
 class ReviewIn(Schema):
     endorsements: list[uuid.UUID] = Field(..., min_length=1, max_length=500,
                                           description="ids of the statement's endorsements awaiting review")
-    verification: Literal[tuple(d.value for d in advocacy.REVIEW_DECISIONS)]
+    verification: Decision
 
 
 def advocacy_out(request, c) -> dict:
@@ -531,7 +535,7 @@ def add_version(request, public_id: uuid.UUID, payload: VersionIn):
             operation_id="advocacy_endorsements")
 @paged
 @requires("campaigns.view")
-def list_endorsements(request, public_id: uuid.UUID, verification: Literal[tuple(Verification.values)] | None = None):
+def list_endorsements(request, public_id: uuid.UUID, verification: OneOf[Verification] | None = None):
     """A statement's endorsements, by verification status."""
     c = selectors.advocacy(org=request.org, public_id=public_id)
     return mapped(selectors.endorsements(org=request.org, campaign=c, verification=verification), endorsement_out)
@@ -617,7 +621,7 @@ class RecipientOut(Schema):
 
 class RecognitionItemIn(Schema):
     title: dict
-    kind: Literal[tuple(RecognitionKind.values)]
+    kind: OneOf[RecognitionKind]
     maker: str = Field("", max_length=200)
     occasion: str = Field("", max_length=300)
     description: str = Field("", max_length=10000)

@@ -1,8 +1,10 @@
 """Awareness campaigns: the campaign and its lifecycle, design sets, their files and placements."""
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,14 +30,21 @@ from hamdeli.campaigns.services._checks import (
 from hamdeli.core import audit, thumbnails
 from hamdeli.core.digits import format_number
 from hamdeli.core.errors import Conflict, require_fields
-from hamdeli.core.files import DESIGN_FILES, check_upload, delete_on_commit, removing_file_on_failure
+from hamdeli.core.files import DESIGN_FILES, FileKind, check_upload, delete_on_commit, removing_file_on_failure
+from hamdeli.core.models import Organization
+from hamdeli.core.types import Actor
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+T = TypeVar("T")
 
 CAMPAIGN_FIELDS = ["name", "message", "goal", "audience", "starts_on", "ends_on", "owner", "notes"]
 DESIGN_SET_FIELDS = ["title", "formats", "ready_on", "notes"]
 PLACEMENT_FIELDS = ["format", "location", "starts_on", "ends_on", "count", "reach", "notes"]
 
 
-def _check_owner(org, owner):
+def _check_owner(org: Organization, owner: User | None) -> User | None:
     if owner is None:
         return None
     if not get_user_model().objects.filter(pk=owner.pk, memberships__org=org).exists():
@@ -43,7 +52,7 @@ def _check_owner(org, owner):
     return owner
 
 
-def _clean_campaign(org, fields: dict) -> dict:
+def _clean_campaign(org: Organization, fields: dict[str, Any]) -> dict[str, Any]:
     unknown_fields(fields, CAMPAIGN_FIELDS)
     if "name" in fields:
         fields["name"] = localized("name", fields["name"])
@@ -58,8 +67,10 @@ def _clean_campaign(org, fields: dict) -> dict:
 
 
 @transaction.atomic
-def create_campaign(*, org, actor, name, starts_on: dt.date | None, ends_on: dt.date | None, **fields) -> Campaign:
+def create_campaign(*, org: Organization, actor: Actor, name: object, starts_on: dt.date | None,
+                    ends_on: dt.date | None, **fields: Any) -> Campaign:
     require_fields(starts_on=starts_on, ends_on=ends_on)
+    assert starts_on is not None and ends_on is not None  # refused above
     fields = _clean_campaign(org, {"name": name, **fields})
     period("starts_on", starts_on, "ends_on", ends_on)
     campaign = Campaign.objects.create(org=org, starts_on=starts_on, ends_on=ends_on, **fields)
@@ -68,7 +79,7 @@ def create_campaign(*, org, actor, name, starts_on: dt.date | None, ends_on: dt.
 
 
 @transaction.atomic
-def update_campaign(*, org, actor, campaign: Campaign, **fields) -> Campaign:
+def update_campaign(*, org: Organization, actor: Actor, campaign: Campaign, **fields: Any) -> Campaign:
     fields = _clean_campaign(org, fields)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk, org=org)
     before = audit.snapshot(campaign)
@@ -84,7 +95,7 @@ def update_campaign(*, org, actor, campaign: Campaign, **fields) -> Campaign:
 
 
 @transaction.atomic
-def transition_campaign(*, org, actor, campaign: Campaign, action: str) -> Campaign:
+def transition_campaign(*, org: Organization, actor: Actor, campaign: Campaign, action: str) -> Campaign:
     """planned → running → finished; any other step is refused with 409."""
     choice("action", action, CampaignAction)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk, org=org)
@@ -102,7 +113,7 @@ def transition_campaign(*, org, actor, campaign: Campaign, action: str) -> Campa
     return campaign
 
 
-def _check_formats(formats) -> list[str]:
+def _check_formats(formats: object) -> list[str]:
     if not isinstance(formats, list | tuple) or not formats:
         raise invalid("formats", _("Choose at least one format."))
     if any(value not in DesignFormat.values for value in formats):
@@ -110,7 +121,7 @@ def _check_formats(formats) -> list[str]:
     return [value for value in DesignFormat.values if value in formats]  # canonical order, no repeats
 
 
-def _open_campaign(org, campaign_id) -> Campaign:
+def _open_campaign(org: Organization, campaign_id: int) -> Campaign:
     """Lock the campaign (so its material changes one at a time and not while it is being finished) and
     refuse with 409 once it is finished: then its design sets, files and placements are its record."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id, org=org)
@@ -120,16 +131,17 @@ def _open_campaign(org, campaign_id) -> Campaign:
     return campaign
 
 
-def _required(field: str, value):
+def _required(field: str, value: T) -> T:
     if value in (None, ""):
         raise invalid(field, _("This field is required."))
     return value
 
 
 @transaction.atomic
-def add_design_set(*, org, actor, campaign: Campaign, title, formats, ready_on: dt.date | None,
-                   notes: str = "") -> DesignSet:
+def add_design_set(*, org: Organization, actor: Actor, campaign: Campaign, title: object, formats: object,
+                   ready_on: dt.date | None, notes: str = "") -> DesignSet:
     require_fields(ready_on=ready_on)
+    assert ready_on is not None  # refused above
     design_set = DesignSet.objects.create(
         org=org, campaign=_open_campaign(org, campaign.pk), title=localized("title", title),
         formats=_check_formats(formats), ready_on=ready_on, notes=max_length("notes", notes, 10000))
@@ -139,7 +151,7 @@ def add_design_set(*, org, actor, campaign: Campaign, title, formats, ready_on: 
 
 
 @transaction.atomic
-def update_design_set(*, org, actor, design_set: DesignSet, **fields) -> DesignSet:
+def update_design_set(*, org: Organization, actor: Actor, design_set: DesignSet, **fields: Any) -> DesignSet:
     """Change a design set's title, formats, ready date or notes; a format its placements use must stay."""
     unknown_fields(fields, DESIGN_SET_FIELDS)
     _open_campaign(org, design_set.campaign_id)
@@ -167,7 +179,7 @@ def update_design_set(*, org, actor, design_set: DesignSet, **fields) -> DesignS
 
 
 @transaction.atomic
-def remove_design_set(*, org, actor, design_set: DesignSet) -> None:
+def remove_design_set(*, org: Organization, actor: Actor, design_set: DesignSet) -> None:
     """Remove a design set and its files. One with placements is refused (409): they are the record of
     where the campaign went out, so each is removed on purpose, with its own audit entry, first."""
     _open_campaign(org, design_set.campaign_id)
@@ -187,14 +199,15 @@ def remove_design_set(*, org, actor, design_set: DesignSet) -> None:
 
 
 @transaction.atomic
-def add_design_file(*, org, actor, design_set: DesignSet, upload) -> DesignFile:
+def add_design_file(*, org: Organization, actor: Actor, design_set: DesignSet, upload: "UploadedFile[Any] | None",
+                    ) -> DesignFile:
     """Store one file of a design set after checking its kind (from its content) and size."""
     if upload is None:
         raise invalid("file", _("This field is required."))
     _open_campaign(org, design_set.campaign_id)
     kind = check_upload(upload, field="file", allowed=DESIGN_FILES)  # size: UPLOAD_MAX_BYTES
     design_file = DesignFile(org=org, design_set=DesignSet.objects.get(pk=design_set.pk, org=org),
-                             kind=kind.name, content_type=kind.content_type, size=upload.size,
+                             kind=kind.name, content_type=kind.content_type, size=upload.size or 0,
                              original_name=(upload.name or "design")[-255:])
     picture = _thumbnail_of(upload, kind)
     design_file.file.save(f"{design_file.public_id}{kind.extension}", upload, save=False)
@@ -208,7 +221,7 @@ def add_design_file(*, org, actor, design_set: DesignSet, upload) -> DesignFile:
     return design_file
 
 
-def _thumbnail_of(upload, kind) -> bytes | None:
+def _thumbnail_of(upload: "UploadedFile[Any]", kind: FileKind) -> bytes | None:
     """Made while the upload is stored, once, by whoever uploads (not on a page view, and a hostile file is
     tried only once); None for a video or a file that cannot be drawn, which is still a good upload."""
     upload.seek(0)
@@ -218,7 +231,7 @@ def _thumbnail_of(upload, kind) -> bytes | None:
 
 
 @transaction.atomic
-def remove_design_file(*, org, actor, design_file: DesignFile) -> None:
+def remove_design_file(*, org: Organization, actor: Actor, design_file: DesignFile) -> None:
     """Remove one file from its design set; the stored file is deleted once the removal is committed."""
     design_file = DesignFile.objects.select_related("design_set").get(pk=design_file.pk, org=org)
     _open_campaign(org, design_file.design_set.campaign_id)
@@ -229,7 +242,7 @@ def remove_design_file(*, org, actor, design_file: DesignFile) -> None:
     design_file.delete()
 
 
-def _check_placement(design_set: DesignSet, values: dict) -> None:
+def _check_placement(design_set: DesignSet, values: dict[str, Any]) -> None:
     """The rules every placement keeps, whether new or changed."""
     choice("format", values["format"], DesignFormat)
     if values["format"] not in design_set.formats:
@@ -244,7 +257,8 @@ def _check_placement(design_set: DesignSet, values: dict) -> None:
 
 
 @transaction.atomic
-def add_placement(*, org, actor, design_set: DesignSet, format: str, location: str, starts_on: dt.date | None,
+def add_placement(*, org: Organization, actor: Actor, design_set: DesignSet, format: str, location: str,
+                  starts_on: dt.date | None,
                   count: int | None, ends_on: dt.date | None = None, reach: int | None = None,
                   notes: str = "") -> Placement:
     require_fields(location=(location or "").strip(), starts_on=starts_on, count=count)
@@ -259,7 +273,7 @@ def add_placement(*, org, actor, design_set: DesignSet, format: str, location: s
 
 
 @transaction.atomic
-def update_placement(*, org, actor, placement: Placement, **fields) -> Placement:
+def update_placement(*, org: Organization, actor: Actor, placement: Placement, **fields: Any) -> Placement:
     """Change where, when, in which format, how many or how far a placement reached."""
     unknown_fields(fields, PLACEMENT_FIELDS)
     placement = Placement.objects.select_related("design_set").get(pk=placement.pk, org=org)
@@ -281,7 +295,7 @@ def update_placement(*, org, actor, placement: Placement, **fields) -> Placement
 
 
 @transaction.atomic
-def remove_placement(*, org, actor, placement: Placement) -> None:
+def remove_placement(*, org: Organization, actor: Actor, placement: Placement) -> None:
     placement = Placement.objects.select_related("design_set").get(pk=placement.pk, org=org)
     _open_campaign(org, placement.design_set.campaign_id)
     placement = Placement.objects.select_for_update().get(pk=placement.pk, org=org)

@@ -1,6 +1,7 @@
 """Recognition: items with an original and numbered copies, each for exactly one recipient, and handovers."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -11,10 +12,15 @@ from hamdeli.campaigns.services._checks import choice, invalid, localized, max_l
 from hamdeli.core import audit
 from hamdeli.core.errors import Conflict, require_fields
 from hamdeli.core.models import Organization
+from hamdeli.core.types import Actor
+
+if TYPE_CHECKING:
+    from hamdeli.places.models import City
 
 
 @transaction.atomic
-def create_recipient(*, org, actor, name, city=None, notes: str = "") -> Recipient:
+def create_recipient(*, org: Organization, actor: Actor, name: object, city: "City | None" = None, notes: str = "",
+                     ) -> Recipient:
     recipient = Recipient.objects.create(org=org, name=localized("name", name), city=city,
                                          notes=max_length("notes", notes, 5000))
     audit.record(org=org, actor=actor, action="recipient.created", obj=recipient, after=audit.snapshot(recipient))
@@ -22,7 +28,7 @@ def create_recipient(*, org, actor, name, city=None, notes: str = "") -> Recipie
 
 
 @transaction.atomic
-def list_aid_recipients(*, org, actor) -> list[Recipient]:
+def list_aid_recipients(*, org: Organization, actor: Actor) -> list[Recipient]:
     """Add, as recipients, the hospitals and institutions the aid reached that are not listed yet (the
     hospitals treating patients are the ones the masks went to); each is listed once, however often this
     runs, even at the same time."""
@@ -40,7 +46,7 @@ def list_aid_recipients(*, org, actor) -> list[Recipient]:
 
 
 @transaction.atomic
-def create_item(*, org, actor, title, kind: str, maker: str = "", occasion: str = "",
+def create_item(*, org: Organization, actor: Actor, title: object, kind: str, maker: str = "", occasion: str = "",
                 description: str = "") -> RecognitionItem:
     item = RecognitionItem.objects.create(
         org=org, title=localized("title", title), kind=choice("kind", kind, RecognitionKind),
@@ -51,7 +57,8 @@ def create_item(*, org, actor, title, kind: str, maker: str = "", occasion: str 
 
 
 @transaction.atomic
-def add_copies(*, org, actor, item: RecognitionItem, recipients: list, original: bool = False) -> list:
+def add_copies(*, org: Organization, actor: Actor, item: RecognitionItem, recipients: list[Recipient],
+               original: bool = False) -> list[RecognitionCopy]:
     """Make the original (for one recipient) or one numbered copy for each recipient in the list.
 
     A recipient gets at most one copy of an item; an item has one original; numbers follow on.
@@ -92,7 +99,8 @@ def add_copies(*, org, actor, item: RecognitionItem, recipients: list, original:
 
 
 @transaction.atomic
-def record_handover(*, org, actor, copy: RecognitionCopy, handed_over_on: dt.date | None, received_by: str,
+def record_handover(*, org: Organization, actor: Actor, copy: RecognitionCopy, handed_over_on: dt.date | None,
+                    received_by: str,
                     note: str = "") -> RecognitionCopy:
     require_fields(handed_over_on=handed_over_on, received_by=(received_by or "").strip())
     copy = RecognitionCopy.objects.select_for_update().get(pk=copy.pk, org=org)
