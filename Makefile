@@ -37,6 +37,7 @@ fuzz: install
 lint: install
 	$(BIN)/ruff check hamdeli tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Refresh every app's Persian catalogue from the source (needs GNU gettext's xgettext).
 messages: install

@@ -6,6 +6,7 @@ Values are parsed strictly; a bad value stops start-up with a message naming the
 import datetime as dt
 import os
 from pathlib import Path
+from typing import overload
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -14,6 +15,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 _env = os.environ
 
 
+@overload
+def _str(name: str, default: str) -> str: ...
+@overload
+def _str(name: str, default: None = None) -> str | None: ...
 def _str(name: str, default: str | None = None) -> str | None:
     value = _env.get(name)
     return default if value is None or value == "" else value
@@ -175,7 +180,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "hamdeli.sqlite3",
+            "NAME": VAR_DIR / "hamdeli.sqlite3",  # type: ignore[typeddict-item]  # the stubs say str; Django takes a path
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -258,7 +263,7 @@ CONTENT_LANGUAGES = _list("HAMDELI_CONTENT_LANGUAGES", ["fa", "en", "zh", "es", 
 USE_I18N = True
 TIME_ZONE = _str("HAMDELI_TIME_ZONE", "Asia/Tehran")
 USE_TZ = True
-LOCALE_PATHS = []
+LOCALE_PATHS: list[Path] = []
 
 # Relationship health: a partner with no recorded contact for this many months is "dimmed".
 DIMMED_AFTER_MONTHS = _int("HAMDELI_DIMMED_AFTER_MONTHS", 12, minimum=1, maximum=120)

@@ -32,7 +32,7 @@ Localized = dict[str, str]
 class AidItemIn(Schema):
     code: str = Field(..., min_length=1, max_length=50)
     name: Localized
-    base_unit: Literal[tuple(BaseUnit.values)] = "piece"
+    base_unit: OneOf[BaseUnit] = "piece"
     pack_sizes: list[int] = Field([], max_length=10)
     unit_value: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     currency: str = Field("", max_length=3)
@@ -40,7 +40,7 @@ class AidItemIn(Schema):
 
 class PartyIn(Schema):
     name: Localized
-    kind: Literal[tuple(PartyKind.values)]
+    kind: OneOf[PartyKind]
     city_geonameid: int | None = None
 
 
@@ -57,7 +57,7 @@ class LineIn(Schema):
 
 
 class PledgeIn(Schema):
-    direction: Literal[tuple(Direction.values)]
+    direction: OneOf[Direction]
     donor: uuid.UUID
     recipient: uuid.UUID
     label: Localized = {}
@@ -998,7 +998,7 @@ def _link(request, public_id):
 @paged
 @requires("aid.view")
 def links_list(request, side: Literal["offered_by_us", "offered_to_us"] | None = None,
-               state: Literal[tuple(LinkState.values)] | None = None):
+               state: OneOf[LinkState] | None = None):
     """Shipments shared with other offices: pledges this office offered, and offers made to it."""
     return sharing.with_offers(sharing.links(org=request.org, actor=request.user, side=side, state=state))
 

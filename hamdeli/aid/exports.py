@@ -268,8 +268,9 @@ def _activity(root, pledge, org, org_ref):
     ended = None
     if pledge.state in (PledgeState.RECEIVED, PledgeState.CLOSED):
         last = Movement.objects.filter(pledge=pledge).order_by("-at").first()
-        ended = max(_local_date(last.at), started) if last else started
-        ET.SubElement(activity, "activity-date", {"iso-date": ended.isoformat(), "type": "4"})
+        ended = max(_local_date(last.at), started) if last and started else started
+        if ended is not None:  # a received pledge with no movement and no acceptance on record has no dates
+            ET.SubElement(activity, "activity-date", {"iso-date": ended.isoformat(), "type": "4"})
     country = _recipient_country(pledge, org)
     if country:
         ET.SubElement(activity, "recipient-country", {"code": country})
@@ -342,7 +343,7 @@ def hxl_totals(*, org, actor=None) -> dict[tuple[str, str, str, str], int]:
     for b in Balance.objects.filter(org=org).exclude(quantity=0).select_related("location", "item", "lot__donor"):
         status = "in_stock" if b.location.kind == LocationKind.REAL else HXL_VIRTUAL_STATUS.get(b.location.kind)
         if status:
-            donor = donor_of(b.lot.donor.name if b.lot.donor_id else None, b.lot_id)
+            donor = donor_of(b.lot.donor.name if b.lot.donor_id and b.lot.donor else None, b.lot_id)
             totals[(donor, b.item.code, localized_str(b.location.name, "en"), status)] += b.quantity
     moves = Movement.objects.filter(org=org).select_related("item", "lot__donor", "donor", "recipient",
                                                             "from_location", "to_location", "reverses__recipient")
@@ -350,15 +351,18 @@ def hxl_totals(*, org, actor=None) -> dict[tuple[str, str, str, str], int]:
     for m in moves.filter(given):
         sign = 1 if m.to_location.kind == LocationKind.DISTRIBUTED else -1
         given_by = m.reverses if m.reverses_id else m  # a reversal names no recipient: the one it undoes does
-        place = " — ".join(x for x in (localized_str(given_by.recipient.name, "en") if given_by.recipient_id else "",
-                                       given_by.recipient_group) if x)
-        donor = donor_of(m.lot.donor.name if m.lot.donor_id else None, m.lot_id, m.donor.name if m.donor_id else None)
+        recipient = given_by.recipient if given_by and given_by.recipient_id else None
+        place = " — ".join(x for x in (localized_str(recipient.name, "en") if recipient else "",
+                                       given_by.recipient_group if given_by else "") if x)
+        donor = donor_of(m.lot.donor.name if m.lot.donor_id and m.lot.donor else None, m.lot_id,
+                         m.donor.name if m.donor_id and m.donor else None)
         totals[(donor, m.item.code, place, "distributed")] += sign * m.quantity
     for m in moves.filter(Q(reason__in=RECEIVING) | Q(reason=Reason.REVERSAL, reverses__reason__in=RECEIVING)):
         forward = m.reason != Reason.REVERSAL
-        place = m.to_location if forward else m.from_location
-        donor = donor_of(m.lot.donor.name if m.lot.donor_id else None, m.lot_id, m.donor.name if m.donor_id else None)
-        key = (donor, m.item.code, localized_str(place.name, "en"), "received")
+        location = m.to_location if forward else m.from_location
+        donor = donor_of(m.lot.donor.name if m.lot.donor_id and m.lot.donor else None, m.lot_id,
+                         m.donor.name if m.donor_id and m.donor else None)
+        key = (donor, m.item.code, localized_str(location.name, "en"), "received")
         totals[key] += m.quantity if forward else -m.quantity
     return {key: q for key, q in totals.items() if q}
 

@@ -1,6 +1,7 @@
 import base64
 import binascii
 import re
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,10 +9,10 @@ from django.utils.translation import pgettext_lazy
 
 from hamdeli.aid import selectors
 from hamdeli.aid.ledger import MAX_QUANTITY
-from hamdeli.aid.models import BaseUnit, Direction, PartyKind, PledgeState, Reason
+from hamdeli.aid.models import BaseUnit, Consignment, Direction, PartyKind, PledgeState, Reason
 from hamdeli.core.dates import format_date
 from hamdeli.core.digits import format_number, localize_digits, to_ascii_digits
-from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
+from hamdeli.core.forms import LocalDateField, LocalizedTextFormField, label_options
 
 _GROUPED = re.compile(r"^\d{1,3}([,٬]\d{3})+$")
 
@@ -104,7 +105,8 @@ class PledgeForm(forms.Form):
         self.order_fields([*order, "note"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for n in range(2, self.EXTRA_LINES + 2):
             item, quantity = data.get(f"item_{n}"), data.get(f"quantity_{n}")
             if item is not None and quantity is None and f"quantity_{n}" not in self.errors:
@@ -151,7 +153,8 @@ class TransitionForm(forms.Form):
         )
         if pledge is not None:  # offer only the steps this pledge can take now (a posted one is still checked)
             steps = selectors.pledge_steps(pledge)
-            self.fields["action"].widget.choices = [c for c in self.fields["action"].choices if c[0] in steps]
+            action: Any = self.fields["action"]  # a ChoiceField: its choices are a list of pairs here
+            action.widget.choices = [c for c in action.choices if c[0] in steps]
             if not self.is_bound and "cancel" not in steps:
                 del self.fields["reason"]
             if not self.is_bound and ("accept" not in steps or pledge.direction != Direction.OUTBOUND):
@@ -184,7 +187,8 @@ class BoxesForm(forms.Form):
             self.fields[f"expires_on_{n}"] = LocalDateField(label=_("Expiry date"), required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.boxes, self.summary = [], []
         for n in range(1, self.ROWS + 1):
             item, count, per_box = data.get(f"item_{n}"), data.get(f"boxes_{n}"), data.get(f"per_box_{n}")
@@ -264,7 +268,8 @@ class ReceiveForm(forms.Form):
             self.lines.append({"line": line, "received": self[received], "damaged": self[damaged]})
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.receipt_lines = []
         for row in self.lines:
             line, received_name, damaged_name = row["line"], row["received"].name, row["damaged"].name
@@ -310,6 +315,7 @@ class ReceiveAllForm(forms.Form):
     """A whole consignment received as sent into one store; up to EXCEPTIONS boxes that differ."""
 
     EXCEPTIONS = 3
+    consignment: Consignment  # set by the view, for the page
     reason = forms.CharField(label=_("Reason for any difference"), required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -331,7 +337,8 @@ class ReceiveAllForm(forms.Form):
         self.order_fields([*order, "reason"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.exceptions = []
         for n in range(1, self.EXCEPTIONS + 1):
             box, received, damaged = data.get(f"box_{n}"), data.get(f"received_{n}"), data.get(f"damaged_{n}")
@@ -480,7 +487,7 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["membership"] = forms.ModelChoiceField(
             selectors.institution_members(org=org), label=_("Institution-store member"))
-        self.fields["membership"].label_from_instance = lambda m: m.user.username
+        label_options(self.fields["membership"], lambda m: m.user.username)
 
 
 # --- two offices, one shipment ---------------------------------------------------------------------

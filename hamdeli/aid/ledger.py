@@ -15,14 +15,18 @@ import contextvars
 import datetime as dt
 import operator
 import uuid
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from typing import Any, Literal, overload
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamdeli.aid.models import Balance, Movement
+from hamdeli.aid.models import Balance, Item, Location, Lot, Movement
 from hamdeli.core.errors import Conflict
+from hamdeli.core.models import Organization
+from hamdeli.core.types import Actor
 
 MAX_QUANTITY = 1_000_000_000  # base units in one movement: far above any shipment, within the columns' range
 BATCH = 2000  # keys per statement on SQLite: well under its limit on bound parameters
@@ -44,10 +48,13 @@ _PG = ("WITH up AS (" + _UPSERT.format(rows=(  # noqa: S608 - fixed text, values
     "SELECT location_id, item_id, lot_id, quantity FROM up WHERE quantity < 0")
 
 
-def _apply(org, keys: list[tuple[int, int, int]], deltas: dict, virtual: dict):
+Key = tuple[int, int, int]  # (location, item, lot) ids: one balance row
+
+
+def _apply(org: Organization, keys: list[Key], deltas: dict[Key, int], virtual: dict[Key, bool]) -> Key | None:
     """Add each key's delta to its balance row (created when missing), in key order; returns the
     first real key left below zero, if any (the caller's savepoint then undoes the statement)."""
-    negative = []
+    negative: list[tuple[int, int, int, int]] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             columns = list(zip(*keys, strict=True))
@@ -63,9 +70,9 @@ def _apply(org, keys: list[tuple[int, int, int]], deltas: dict, virtual: dict):
     return min((row[:3] for row in negative if not virtual[row[:3]]), default=None)
 
 
-def _short_of(keys, deltas, virtual):
+def _short_of(keys: list[Key], deltas: dict[Key, int], virtual: dict[Key, bool]) -> Key:
     """The first real balance row the posting would drive below zero (read after the refusal)."""
-    have = {}
+    have: dict[Key, int] = {}
     for start in range(0, len(keys), BATCH):
         chunk = keys[start:start + BATCH]
         rows = Balance.objects.filter(lot_id__in={k[2] for k in chunk}, location_id__in={k[0] for k in chunk})
@@ -79,7 +86,7 @@ _happened_at: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVa
 
 
 @contextlib.contextmanager
-def happened_at(moment: dt.datetime):
+def happened_at(moment: dt.datetime) -> Iterator[None]:
     """Post the movements made inside this block as having happened at `moment` (backfilling)."""
     token = _happened_at.set(moment)
     try:
@@ -90,18 +97,25 @@ def happened_at(moment: dt.datetime):
 
 @dataclass(frozen=True)
 class Entry:
-    item: object
-    lot: object
-    from_location: object
-    to_location: object
+    item: Item
+    lot: Lot
+    from_location: Location
+    to_location: Location
     quantity: int
     # This entry's own reason and provenance, over the posting's (one receipt posts received, short
     # and damaged lines together; a cancellation reverses many movements at once).
     reason: str | None = None
-    provenance: dict | None = field(default=None, compare=False)
+    provenance: dict[str, Any] | None = field(default=None, compare=False)
 
 
-def post(*, org, actor, entries: list[Entry], reason: str, returning: bool = True, **provenance):
+@overload
+def post(*, org: Organization, actor: Actor, entries: list[Entry], reason: str, returning: Literal[True] = True,
+         **provenance: Any) -> list[Movement]: ...
+@overload
+def post(*, org: Organization, actor: Actor, entries: list[Entry], reason: str, returning: Literal[False],
+         **provenance: Any) -> int: ...
+def post(*, org: Organization, actor: Actor, entries: list[Entry], reason: str, returning: bool = True,
+         **provenance: Any) -> list[Movement] | int:
     """Append movements and update balances; all or nothing (the caller's transaction).
 
     Returns the new movements, or only their count with returning=False (bulk posting).
@@ -111,7 +125,7 @@ def post(*, org, actor, entries: list[Entry], reason: str, returning: bool = Tru
     if not entries:
         return [] if returning else 0
     deltas: dict[tuple[int, int, int], int] = {}
-    objects = {}
+    objects: dict[Key, tuple[Location, Item, Lot]] = {}
     for e in entries:
         if not isinstance(e.quantity, int) or not 0 < e.quantity <= MAX_QUANTITY:
             raise ValueError("a movement's quantity must be a positive whole number")
@@ -166,7 +180,8 @@ def _provenance_values(reason, provenance: dict) -> dict:
     return values
 
 
-def _insert_movements(org, actor, entries, reason, operation, provenance) -> None:
+def _insert_movements(org: Organization, actor: Actor, entries: list[Entry], reason: str, operation: uuid.UUID,
+                      provenance: dict[str, Any]) -> None:
     """Append the movements with one executemany (the ORM's per-object cost dominates bulk posting)."""
     for given in [provenance, *(e.provenance for e in entries if e.provenance)]:
         unknown = set(given) - PROVENANCE
@@ -192,7 +207,7 @@ def _insert_movements(org, actor, entries, reason, operation, provenance) -> Non
             cursor.executemany(sql, rows[start:start + BATCH])
 
 
-def reverse(*, org, actor, movements, note: str = "") -> list[Movement]:
+def reverse(*, org: Organization, actor: Actor, movements: Collection[Movement], note: str = "") -> list[Movement]:
     """Post the opposite of each movement not yet reversed (a correction never edits the original),
     all in one posting. The originals are locked first (in id order): a concurrent reversal of the
     same movement waits here, then sees this one and leaves it alone."""

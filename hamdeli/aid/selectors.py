@@ -2,6 +2,9 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
@@ -33,7 +36,7 @@ from hamdeli.core.models import Role
 from hamdeli.core.records import get_or_404
 
 
-def items(*, org, archived: bool | None = False):
+def items(*, org: Organization, archived: bool | None = False) -> QuerySet[Item]:
     """The org's catalogue: the items in use (what the forms offer); `archived=True` only the archived
     ones, None every item (names for exports of past movements)."""
     qs = Item.objects.filter(org=org)
@@ -44,11 +47,11 @@ def item(*, org, public_id) -> Item:
     return get_or_404(Item, org=org, public_id=public_id)
 
 
-def parties(*, org):
+def parties(*, org: Organization) -> QuerySet[Party]:
     return Party.objects.filter(org=org).select_related("city")
 
 
-def reached_parties(*, org) -> list[tuple[Party, int]]:
+def reached_parties(*, org: Organization) -> list[tuple[Party, int]]:
     """Hospitals, ministries and institutions the aid reached, with the units they received: handed over
     or received into one of their stores, or distributed to them. Donor cities are not among them."""
     units: dict[int, int] = defaultdict(int)
@@ -59,8 +62,8 @@ def reached_parties(*, org) -> list[tuple[Party, int]]:
         units[row["to_location__party"]] += row["n"]
     given = (Movement.objects.filter(org=org, reason=Reason.DISTRIBUTION, recipient__isnull=False)
              .values("recipient").annotate(n=Sum("quantity")))
-    for row in given:
-        units[row["recipient"]] += row["n"]
+    for gift in given:
+        units[gift["recipient"]] += gift["n"]
     kinds = [PartyKind.HOSPITAL, PartyKind.MINISTRY, PartyKind.INSTITUTION]
     reached = Party.objects.filter(org=org, pk__in=list(units), kind__in=kinds).select_related("city")
     return sorted(((p, units[p.pk]) for p in reached), key=lambda pair: localized_str(pair[0].name))
@@ -70,7 +73,7 @@ def party(*, org, public_id) -> Party:
     return get_or_404(Party, org=org, public_id=public_id)
 
 
-def locations(*, org, actor=None, real_only: bool = False):
+def locations(*, org: Organization, actor: Actor = None, real_only: bool = False) -> QuerySet[Location]:
     qs = Location.objects.filter(org=org).select_related("party")
     allowed = access.allowed_location_ids(org, actor)
     if allowed is not None:
@@ -82,7 +85,8 @@ def location(*, org, actor=None, public_id) -> Location:
     return get_or_404(locations(org=org, actor=actor), public_id=public_id)
 
 
-def pledges(*, org, actor=None, direction: str | None = None, state: str | None = None):
+def pledges(*, org: Organization, actor: Actor = None, direction: str | None = None, state: str | None = None,
+            ) -> QuerySet[Pledge]:
     access.require_office(org, actor)
     qs = Pledge.objects.filter(org=org).select_related("donor", "recipient")
     if direction:
@@ -94,7 +98,9 @@ PLEDGE_SORTS = {"offered": sort("offered_on", descending_first=True), "direction
                 "state": sort(choice_order("state", PledgeState))}
 
 
-def filtered_pledges(*, org, actor=None, direction=None, state=None, party=None, date_from=None, date_to=None):
+def filtered_pledges(*, org: Organization, actor: Actor = None, direction: str | None = None, state: str | None = None,
+                     party: Party | None = None, date_from: dt.date | None = None,
+                     date_to: dt.date | None = None) -> QuerySet[Pledge]:
     """The pledges page's rows: by direction and state, a party as donor or recipient, offered between dates."""
     qs = pledges(org=org, actor=actor, direction=direction, state=state)
     if party is not None:
@@ -104,7 +110,7 @@ def filtered_pledges(*, org, actor=None, direction=None, state=None, party=None,
     return qs.filter(offered_on__lte=date_to) if date_to else qs
 
 
-def pledge_contents() -> tuple:
+def pledge_contents() -> "tuple[Prefetch[Any] | str, ...]":
     """The prefetches of a pledge's lines, consignments, boxes and box lines: each line fetched with its
     item (and lot) in one query, not one query per relation."""
     return (
@@ -114,12 +120,12 @@ def pledge_contents() -> tuple:
     )
 
 
-def with_contents(pledges):
+def with_contents(pledges: QuerySet[Pledge]) -> QuerySet[Pledge]:
     """Pledges with their lines, consignments, boxes and box lines fetched in a fixed number of queries."""
     return pledges.prefetch_related(*pledge_contents())
 
 
-def pledge(*, org, actor=None, public_id) -> Pledge:
+def pledge(*, org: Organization, actor: Actor = None, public_id: UUID) -> Pledge:
     access.require_office(org, actor)
     return get_or_404(Pledge.objects.filter(org=org).select_related("donor", "recipient"), public_id=public_id)
 
@@ -130,22 +136,22 @@ def pledge_steps(pledge: Pledge) -> list[str]:
     return [step for step in Pledge.STEPS if pledge.can_step(step)]
 
 
-def pledge_ref(*, org, public_id) -> Pledge:
+def pledge_ref(*, org: Organization, public_id: UUID) -> Pledge:
     """A pledge named to narrow which lots a move takes from (a store member may name it, not read it)."""
     return get_or_404(Pledge, org=org, public_id=public_id)
 
 
-def consignment(*, org, actor=None, public_id) -> Consignment:
+def consignment(*, org: Organization, actor: Actor = None, public_id: UUID) -> Consignment:
     access.require_office(org, actor)
     return get_or_404(Consignment.objects.filter(org=org).select_related("pledge"), public_id=public_id)
 
 
-def box(*, org, actor=None, public_id) -> Box:
+def box(*, org: Organization, actor: Actor = None, public_id: UUID) -> Box:
     access.require_office(org, actor)
     return get_or_404(Box.objects.filter(org=org).select_related("consignment__pledge"), public_id=public_id)
 
 
-def lot(*, org, actor=None, public_id) -> Lot:
+def lot(*, org: Organization, actor: Actor = None, public_id: UUID) -> Lot:
     """A lot of the org; for an institution store's member, only one that has been in one of their stores."""
     lots = Lot.objects.filter(org=org)
     allowed = access.allowed_location_ids(org, actor)
@@ -158,21 +164,22 @@ def movement(*, org, public_id) -> Movement:
     return get_or_404(Movement, org=org, public_id=public_id)
 
 
-def grants(*, org, location: Location):
+def grants(*, org: Organization, location: Location) -> QuerySet[InstitutionAccess]:
     """Institution-store members who may work on this store."""
     return InstitutionAccess.objects.filter(org=org, location=location).select_related("membership__user")
 
 
-def member_grants(*, org):
+def member_grants(*, org: Organization) -> QuerySet[InstitutionAccess]:
     """Every store granted to an institution-store member of the office (the people page lists them)."""
     return InstitutionAccess.objects.filter(org=org).select_related("location__party").order_by("location__pk")
 
 
-def institution_members(*, org):
+def institution_members(*, org: Organization) -> QuerySet[Membership]:
     return core.members_with_role(org=org, role=Role.INSTITUTION)
 
 
-def stock(*, org, actor=None, location: Location | None = None, item: Item | None = None):
+def stock(*, org: Organization, actor: Actor = None, location: Location | None = None, item: Item | None = None,
+          ) -> QuerySet[Balance]:
     """Positive balances at real locations, with item and lot."""
     qs = (
         Balance.objects.filter(org=org, virtual=False, quantity__gt=0)
@@ -187,7 +194,7 @@ def stock(*, org, actor=None, location: Location | None = None, item: Item | Non
     return qs.filter(item=item) if item is not None else qs
 
 
-def usable_lots(*, org, actor=None, expired: bool = False):
+def usable_lots(*, org: Organization, actor: Actor = None, expired: bool = False) -> QuerySet[Lot]:
     """Lots with stock in a store the actor reaches: those not expired (or, for disposal, any)."""
     held = stock(org=org, actor=actor).values("lot_id")
     lots = Lot.objects.filter(org=org, pk__in=held).select_related("item")
@@ -196,14 +203,14 @@ def usable_lots(*, org, actor=None, expired: bool = False):
     return lots.order_by("item__code", "expires_on", "number")
 
 
-def pledges_in_stock(*, org, actor=None):
+def pledges_in_stock(*, org: Organization, actor: Actor = None) -> QuerySet[Pledge]:
     """Pledges whose units are in a store the actor reaches (to hand over or distribute from)."""
     held = stock(org=org, actor=actor).values("lot__pledge_id")
     return Pledge.objects.filter(org=org, pk__in=held).select_related("donor")
 
 
-def expiring(*, org, actor=None, within_days: int | None = None, as_of: dt.date | None = None,
-             location: Location | None = None):
+def expiring(*, org: Organization, actor: Actor = None, within_days: int | None = None, as_of: dt.date | None = None,
+             location: Location | None = None) -> QuerySet[Any]:  # Balance rows, annotated `expired`
     """Stock whose lot expires within the warning window (HAMDELI_EXPIRY_WARNING_DAYS), or has already
     expired (`expired` says which)."""
     as_of = as_of or today()
@@ -214,18 +221,19 @@ def expiring(*, org, actor=None, within_days: int | None = None, as_of: dt.date 
                                    output_field=BooleanField())))
 
 
-def movements(*, org, actor=None):
+def movements(*, org: Organization, actor: Actor = None) -> QuerySet[Movement]:
     qs = Movement.objects.filter(org=org).select_related(
         "item", "lot", "from_location", "to_location", "pledge", "donor", "recipient", "box", "consignment", "reverses"
     )
-    return access.touching(qs, access.allowed_location_ids(org, actor)).order_by("pk")
+    touched: QuerySet[Movement] = access.touching(qs, access.allowed_location_ids(org, actor))
+    return touched.order_by("pk")
 
 
-def _one(model, field: str, fk: str) -> Subquery:
+def _one(model: type[Pledge | Party | Consignment | Box | Movement], field: str, fk: str) -> Subquery:
     return Subquery(model.objects.filter(pk=OuterRef(fk)).values(field)[:1])
 
 
-def movement_values(movements):
+def movement_values(movements: QuerySet[Movement]) -> QuerySet[Any, Any]:
     """The movements as plain values for exports.movement_values_row (the API list, the CSV): the four
     relations every movement has are joined, the six optional ones read by scalar subqueries. Eleven joined
     tables cost PostgreSQL ~20 ms of planning per query (genetic optimiser), this shape under 1 ms."""
@@ -244,7 +252,7 @@ def movement_values(movements):
     )
 
 
-def pledge_choices(*, org):
+def pledge_choices(*, org: Organization) -> QuerySet[Pledge]:
     return Pledge.objects.filter(org=org).select_related("donor")
 
 
@@ -252,8 +260,9 @@ def pledge_choices(*, org):
 MOVEMENT_SORTS = {"at": sort("at", descending_first=True), "quantity": sort("quantity", descending_first=True)}
 
 
-def filtered_movements(*, org, actor=None, item=None, lot: str = "", pledge=None, location=None, kind: str = "",
-                       date_from: dt.date | None = None, date_to: dt.date | None = None):
+def filtered_movements(*, org: Organization, actor: Actor = None, item: Item | None = None, lot: str = "",
+                       pledge: Pledge | None = None, location: Location | None = None, kind: str = "",
+                       date_from: dt.date | None = None, date_to: dt.date | None = None) -> QuerySet[Movement]:
     """The ledger, newest first, narrowed by any of the filters (a location matches either end)."""
     qs = movements(org=org, actor=actor).select_related("reversed_by", "reverses").order_by("-pk")
     if item is not None:
@@ -273,7 +282,7 @@ def filtered_movements(*, org, actor=None, item=None, lot: str = "", pledge=None
     return qs
 
 
-def reversible(rows) -> set[int]:
+def reversible(rows: Iterable[Movement]) -> set[int]:
     """Of these movements, the pks a correction may reverse now: not a reversal nor reversed, not a step of
     a pledge's own flow (cancel the pledge instead), and the units still where the movement took them."""
     from hamdeli.aid.services import PLEDGE_FLOW_REASONS
@@ -294,7 +303,7 @@ def reversible(rows) -> set[int]:
     return allowed
 
 
-def recent_receipts(*, org, actor=None, limit: int = 5) -> list[dict]:
+def recent_receipts(*, org: Organization, actor: Actor = None, limit: int = 5) -> list[dict[str, Any]]:
     """The latest receipts, one row per consignment and store: units received and when."""
     rows = (movements(org=org, actor=actor).filter(reason=Reason.RECEIPT)
             .values("consignment__reference", "to_location__name")
@@ -303,21 +312,22 @@ def recent_receipts(*, org, actor=None, limit: int = 5) -> list[dict]:
              "quantity": r["quantity"], "at": r["last"]} for r in rows]
 
 
-def receipt_discrepancies(*, org, pledge: Pledge) -> dict[int, list[Movement]]:
+def receipt_discrepancies(*, org: Organization, pledge: Pledge) -> dict[int, list[Movement]]:
     """Per box of the pledge (by box pk), the shortfalls, damage and excess recorded on its receipt."""
-    found = defaultdict(list)
+    found: dict[int, list[Movement]] = defaultdict(list)
     rows = (Movement.objects.filter(org=org, pledge=pledge, box__isnull=False,
                                     reason__in=[Reason.SHORT, Reason.DAMAGED, Reason.OVER], reversed_by__isnull=True)
             .select_related("item", "lot").order_by("pk"))
     for m in rows:
-        found[m.box_id].append(m)
+        if m.box_id is not None:  # always: the rows are of boxes
+            found[m.box_id].append(m)
     return dict(found)
 
 
 # --- trace -------------------------------------------------------------------------------------
 
 
-def _lots_of(target) -> list[int]:
+def _lots_of(target: Traceable) -> list[int]:
     if isinstance(target, Pledge):
         return list(Lot.objects.filter(pledge=target).values_list("pk", flat=True))
     if isinstance(target, Consignment):
@@ -327,7 +337,7 @@ def _lots_of(target) -> list[int]:
     return [target.pk]
 
 
-def find_traceable(*, org, actor=None, public_id):
+def find_traceable(*, org: Organization, actor: Actor = None, public_id: UUID) -> Traceable:
     """A pledge, consignment, box or lot of the org, by public id: the office's trace, refused to a store's
     member (a lot's own part for them is `recall`; why, see aid.access)."""
     access.require_office(org, actor)
@@ -338,7 +348,7 @@ def find_traceable(*, org, actor=None, public_id):
     return get_or_404(Pledge, org=org, public_id=public_id)
 
 
-def trace_forward(target, *, within: set[int] | None = None) -> dict:
+def trace_forward(target: Traceable, *, within: set[int] | None = None) -> dict[str, Any]:
     """Where the units of a pledge, consignment, box or lot are now, and every final recipient; `within`
     some locations, only the units held there and those given out from there.
 
@@ -368,7 +378,7 @@ def trace_forward(target, *, within: set[int] | None = None) -> dict:
     return {"holdings": list(holdings), "recipients": recipients}
 
 
-def trace_backward(*, org, location: Location) -> list[dict]:
+def trace_backward(*, org: Organization, location: Location) -> list[dict[str, Any]]:
     """Every donor and pledge whose units reached this location, per item (names in the active language)."""
     inbound = (
         Movement.objects.filter(org=org, to_location=location)
@@ -390,7 +400,7 @@ def trace_backward(*, org, location: Location) -> list[dict]:
     ]
 
 
-def recall(*, org, actor=None, lot: Lot) -> dict:
+def recall(*, org: Organization, actor: Actor = None, lot: Lot) -> dict[str, Any]:
     """Every location and recipient holding units of a lot; for an institution store's member, their own
     stores' part: the units on their shelves and the recipients they gave them to (see aid.access)."""
     return trace_forward(lot, within=access.allowed_location_ids(org, actor))
@@ -399,10 +409,10 @@ def recall(*, org, actor=None, lot: Lot) -> dict:
 # --- donor report -------------------------------------------------------------------------------
 
 
-def report(*, org, pledge: Pledge) -> dict:
+def report(*, org: Organization, pledge: Pledge) -> dict[str, Any]:
     """Where a pledge's gift went, per item, reconciled with the ledger: shipped = sum of every place now."""
     lots = list(Lot.objects.filter(pledge=pledge).values_list("pk", flat=True))
-    per_item: dict = {}
+    per_item: dict[Any, Any] = {}
     for line in pledge.lines.select_related("item"):
         per_item.setdefault(line.item.pk, {"item": line.item, "pledged": 0, "places": defaultdict(int), "sent": 0})
         per_item[line.item.pk]["pledged"] += line.quantity
@@ -436,9 +446,9 @@ def report(*, org, pledge: Pledge) -> dict:
 # --- flow picture -------------------------------------------------------------------------------
 
 
-def flows(*, org) -> list[tuple[str, str, int]]:
+def flows(*, org: Organization) -> list[tuple[str, str, int]]:
     """(source, target, quantity) links donor → city store → institution → hospital → recipients."""
-    links: dict = defaultdict(int)
+    links: dict[Any, int] = defaultdict(int)
     qs = Movement.objects.filter(org=org).exclude(reason__in=[Reason.REVERSAL, Reason.SHIPMENT, Reason.RESERVATION])
     reversed_ids = set(Movement.objects.filter(org=org, reverses__isnull=False).values_list("reverses_id", flat=True))
     for m in qs.select_related("from_location", "to_location", "lot__donor", "donor", "recipient"):

@@ -1,10 +1,12 @@
 """Every write on aid: one transaction each, with its audit entry; stock moves only through ledger.post."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -39,7 +41,10 @@ from hamdeli.core.models import Role
 from hamdeli.core.records import get_or_404, locked
 from hamdeli.core.validation import choice, invalid, localized
 
-VIRTUAL_NAMES = {
+if TYPE_CHECKING:
+    from hamdeli.places.models import City
+
+VIRTUAL_NAMES: dict[str, dict[str, str]] = {
     LocationKind.DONOR: {"fa": "اهداکنندگان", "en": "Donors", "zh": "捐赠方"},
     LocationKind.RESERVED: {
         "fa": "رزرو برای تعهد ارسالی",
@@ -67,7 +72,8 @@ def virtual(org, kind: str) -> Location:
 
 @transaction.atomic
 def create_item(
-    *, org, actor, code: str, name, base_unit: str = BaseUnit.PIECE, pack_sizes=(), unit_value=None, currency: str = ""
+    *, org: Organization, actor: Actor, code: str, name: object, base_unit: str = BaseUnit.PIECE,
+    pack_sizes: Iterable[Any] = (), unit_value: Any = None, currency: str = "",
 ) -> Item:
     require_fields(code=(code or "").strip())
     name = localized("name", name)
@@ -104,7 +110,7 @@ _HELD_KINDS = (LocationKind.REAL, LocationKind.RESERVED, LocationKind.IN_TRANSIT
 
 
 @transaction.atomic
-def archive_item(*, org, actor, item: Item) -> Item:
+def archive_item(*, org: Organization, actor: Actor, item: Item) -> Item:
     """Take an item out of the catalogue's pickers and list. Refused (409 `still_held`) while some of it
     is in a store, reserved or in transit; the ledger, traces and reports keep it whatever happens."""
     item = locked(Item.objects, pk=item.pk, org=org)
@@ -131,7 +137,7 @@ def create_party(*, org, actor, name, kind: str, city=None) -> Party:
 
 
 @transaction.atomic
-def create_location(*, org, actor, name, party: Party | None) -> Location:
+def create_location(*, org: Organization, actor: Actor, name: object, party: Party | None) -> Location:
     require_fields(party=party)
     name = localized("name", name)
     if party.org_id != org.pk:
@@ -142,7 +148,8 @@ def create_location(*, org, actor, name, party: Party | None) -> Location:
 
 
 @transaction.atomic
-def grant_location(*, org, actor, membership, location: Location) -> InstitutionAccess:
+def grant_location(*, org: Organization, actor: Actor, membership: Membership | None,
+                   location: Location) -> InstitutionAccess:
     if membership is None or membership.org_id != org.pk or membership.role != Role.INSTITUTION:
         raise ValidationFailed(_("Stores are granted to institution-store members of this organization."),
                                fields={"username": _("Choose a member with the institution-store role.")})
@@ -154,7 +161,8 @@ def grant_location(*, org, actor, membership, location: Location) -> Institution
 
 
 @transaction.atomic
-def set_member_stores(*, org, actor, membership, locations) -> list[Location]:
+def set_member_stores(*, org: Organization, actor: Actor, membership: Membership | None,
+                      locations: Iterable[Location]) -> list[Location]:
     """The stores an institution-store member works on, exactly these: new ones granted, others withdrawn."""
     if membership is None or membership.org_id != org.pk:
         raise ValidationFailed(_("Stores are granted to institution-store members of this organization."))
@@ -177,7 +185,8 @@ def set_member_stores(*, org, actor, membership, locations) -> list[Location]:
     return list(wanted.values())
 
 
-def lot_for(*, org, item: Item, number: str = "", expires_on: dt.date | None = None, pledge=None) -> Lot:
+def lot_for(*, org: Organization, item: Item, number: str = "", expires_on: dt.date | None = None,
+            pledge: Pledge | None = None) -> Lot:
     # get_or_create inserts in a savepoint and, when a concurrent caller's insert wins the unique
     # constraint (NULL pledges included, see Lot.Meta), reads that caller's lot instead.
     lot, created = Lot.objects.get_or_create(
@@ -201,13 +210,13 @@ def lot_for(*, org, item: Item, number: str = "", expires_on: dt.date | None = N
 @transaction.atomic
 def create_pledge(
     *,
-    org,
-    actor,
+    org: Organization,
+    actor: Actor,
     direction: str,
     donor: Party | None,
     recipient: Party | None,
-    lines,
-    label=None,
+    lines: Iterable[tuple[Item, int]],
+    label: Any = None,
     offered_on: dt.date | None = None,
     note: str = "",
 ) -> Pledge:
@@ -233,7 +242,7 @@ def create_pledge(
     return pledge
 
 
-def _illegal(pledge, action):
+def _illegal(pledge: Pledge, action: str) -> Conflict:
     return Conflict(
         _("A pledge that is “%(state)s” cannot take the step “%(action)s”.")
         % {"state": pledge.get_state_display(), "action": action},
@@ -242,16 +251,16 @@ def _illegal(pledge, action):
     )
 
 
-def _pledge_movements(pledge):
+def _pledge_movements(pledge: Pledge) -> QuerySet[Movement]:
     return Movement.objects.filter(pledge=pledge).select_related(
         "item", "lot", "from_location", "to_location", "donor", "consignment", "box"
     )
 
 
-def _net_at(pledge, kind) -> list[tuple]:
+def _net_at(pledge: Pledge, kind: str) -> list[tuple[Item, Lot, int]]:
     """(item, lot, quantity) this pledge still holds at a virtual location, from its movements."""
     location = virtual(pledge.org, kind)
-    totals: dict = {}
+    totals: dict[tuple[Item, Lot], int] = {}
     for m in _pledge_movements(pledge).filter(Q(to_location=location) | Q(from_location=location)):
         sign = 1 if m.to_location_id == location.pk else -1
         key = (m.item, m.lot)
@@ -369,7 +378,7 @@ PLEDGE_STEPS = {
 
 
 def transition_pledge(
-    *, org, actor, pledge: Pledge, action: str, reason: str = "", source: Location | None = None
+    *, org: Organization, actor: Actor, pledge: Pledge, action: str, reason: str = "", source: Location | None = None
 ) -> Pledge:
     """The step named `action` (PLEDGE_STEPS), for the API and the page, which let the user choose it."""
     if action not in PLEDGE_STEPS:
@@ -379,8 +388,9 @@ def transition_pledge(
     return service(org=org, actor=actor, pledge=pledge, **{name: given[name] for name in takes})
 
 
-def _reserve(org, actor, pledge, source):
+def _reserve(org: Organization, actor: Actor, pledge: Pledge, source: Location | None) -> None:
     require_fields(source=source)
+    assert source is not None  # refused above
     access.check_location(org, actor, source)
     if source.is_virtual:
         raise ValidationFailed(_("Reserve from a store."), fields={"source": _("Choose a store.")})
@@ -392,7 +402,7 @@ def _reserve(org, actor, pledge, source):
 # --- consignments and receipt ------------------------------------------------------------------
 
 
-def next_reference(org, year: int | None = None) -> str:
+def next_reference(org: Organization, year: int | None = None) -> str:
     """A collision-free consignment number: the org's counter row is locked while it is taken."""
     ConsignmentCounter.objects.get_or_create(org=org)
     counter = ConsignmentCounter.objects.select_for_update().get(org=org)
@@ -404,10 +414,10 @@ def next_reference(org, year: int | None = None) -> str:
 @transaction.atomic
 def create_consignment(
     *,
-    org,
-    actor,
+    org: Organization,
+    actor: Actor,
     pledge: Pledge,
-    boxes: list[dict],
+    boxes: list[dict[str, Any]],
     carrier: str = "",
     tracking_ref: str = "",
     shipped_on: dt.date | None = None,
@@ -471,11 +481,13 @@ def create_consignment(
 
 @transaction.atomic
 def receive_box(
-    *, org, actor, box: Box, location: Location | None, lines: list[dict] | None = None, reason: str = ""
+    *, org: Organization, actor: Actor, box: Box, location: Location | None, lines: list[dict[str, Any]] | None = None,
+    reason: str = "",
 ) -> Box:
     """Receive one box: per line the good quantity received and the damaged quantity. A shortfall or
     damage goes to lost/damaged, an excess comes from found; any difference needs a reason."""
     require_fields(location=location)
+    assert location is not None  # refused above
     access.check_location(org, actor, location)
     # Locks in the ledger's order (pledge, then box, then balance rows), as cancelling a pledge takes them.
     pledge_id = get_or_404(Box.objects.filter(org=org).values_list("consignment__pledge_id", flat=True), pk=box.pk)
@@ -511,7 +523,7 @@ def receive_box(
             _("Explain the difference between what was sent and what arrived."),
             fields={"reason": _("A reason is required for a shortfall, excess or damage.")},
         )
-    provenance = {"pledge": pledge, "donor": pledge.donor, "consignment": box.consignment, "box": box}
+    provenance: dict[str, Any] = {"pledge": pledge, "donor": pledge.donor, "consignment": box.consignment, "box": box}
     entries = [replace(entry, reason=kind) for kind, entry in [*receipts, *discrepancies] if entry.quantity > 0]
     post(org=org, actor=actor, entries=entries, reason=Reason.RECEIPT, note=(reason or "").strip(), **provenance)
     box.state, box.received_at = BoxState.RECEIVED, timezone.now()
@@ -538,21 +550,23 @@ def receive_box(
 
 @transaction.atomic
 def receive_consignment(
-    *, org, actor, consignment: Consignment, location: Location | None, exceptions: list[dict] | None = None,
+    *, org: Organization, actor: Actor, consignment: Consignment, location: Location | None,
+    exceptions: list[dict[str, Any]] | None = None,
     reason: str = "",
 ) -> list[Box]:
     """Receive every box still on its way, as sent, into one store in one step; the boxes that differ are
     given as exception lines {box: number, item (when the box holds several), received, damaged}, each
     received through receive_box (a difference needs the reason)."""
     require_fields(location=location)
+    assert location is not None  # refused above
     waiting = {b.number: b for b in consignment.boxes.filter(state=BoxState.IN_TRANSIT).prefetch_related(
         "lines__item")}
     if not waiting:
         raise Conflict(_("Every box of this consignment has already been received or cancelled."),
                        code="illegal_transition")
-    per_box: dict[int, list[dict]] = {}
+    per_box: dict[int, list[dict[str, Any]]] = {}
     for index, spec in enumerate(exceptions or []):
-        box, item = waiting.get(spec.get("box")), spec.get("item")
+        box, item = waiting.get(spec["box"]) if "box" in spec else None, spec.get("item")
         if box is None:
             raise invalid(f"exceptions.{index}", _("No box with this number is on its way."))
         lines = [ln for ln in box.lines.all() if item is None or ln.item_id == item.pk]
@@ -592,7 +606,8 @@ def _expired_refused(lot: Lot) -> Conflict:
 
 
 def fefo(
-    *, org, location: Location, item: Item, quantity: int, pledge: Pledge | None = None, include_expired: bool = False
+    *, org: Organization, location: Location, item: Item, quantity: int, pledge: Pledge | None = None,
+    include_expired: bool = False,
 ) -> list[tuple[Lot, int]]:
     """First-expiry-first-out among the lots that have not expired (lots with no expiry last); only the
     lots of `pledge` when given. Expired lots are taken only for disposal (`include_expired`)."""
@@ -624,7 +639,8 @@ def fefo(
     raise Conflict(message, code="not_enough_stock", fields={"quantity": _("Not enough stock.")})
 
 
-def _entries(org, source, target, lines, *, disposal: bool = False) -> list[Entry]:
+def _entries(org: Organization, source: Location, target: Location, lines: Iterable[dict[str, Any]], *,
+             disposal: bool = False) -> list[Entry]:
     """Ledger entries for lines of {item, quantity, and optionally lot or pledge}: the lot given, else
     first-expiry-first-out among the unexpired lots (of the pledge when given). Expired lots leave a
     store only on disposal."""
@@ -654,14 +670,14 @@ def _entries(org, source, target, lines, *, disposal: bool = False) -> list[Entr
 @transaction.atomic
 def intake(
     *,
-    org,
-    actor,
+    org: Organization,
+    actor: Actor,
     location: Location,
     item: Item,
     quantity: int,
     donor: Party | None = None,
     lot_number: str = "",
-    expires_on=None,
+    expires_on: dt.date | None = None,
     note: str = "",
 ) -> list[Movement]:
     """Stock that arrives without a pledge (a direct gift, an opening count): donors → store."""
@@ -693,17 +709,18 @@ def intake(
 @transaction.atomic
 def handover(
     *,
-    org,
-    actor,
+    org: Organization,
+    actor: Actor,
     source: Location | None,
     target: Location | None,
-    lines: list[dict],
+    lines: list[dict[str, Any]],
     signed_by: str,
-    signed_at=None,
+    signed_at: dt.datetime | None = None,
     note: str = "",
 ) -> list[Movement]:
     """Custody passes from one store to another (city → university → hospital), signed for."""
     require_fields(source=source, target=target, signed_by=(signed_by or "").strip(), lines=lines)
+    assert source is not None and target is not None  # refused above
     access.check_location(org, actor, source)
     if source.is_virtual or target.is_virtual or source.pk == target.pk or target.org_id != org.pk:
         raise ValidationFailed(
@@ -732,17 +749,18 @@ def handover(
 @transaction.atomic
 def distribute(
     *,
-    org,
-    actor,
+    org: Organization,
+    actor: Actor,
     source: Location | None,
     recipient: Party | None,
     recipient_group: str,
-    lines: list[dict],
+    lines: list[dict[str, Any]],
     people_count: int | None = None,
     note: str = "",
 ) -> list[Movement]:
     """To final recipients (a ward, a team of medical staff): counts only, no personal data."""
     require_fields(source=source, recipient=recipient, recipient_group=(recipient_group or "").strip(), lines=lines)
+    assert source is not None and recipient is not None  # refused above
     access.check_location(org, actor, source)
     if source.is_virtual or recipient.org_id != org.pk:
         raise ValidationFailed(_("Distribute from a store to a known recipient."))
@@ -768,10 +786,12 @@ def distribute(
 
 
 @transaction.atomic
-def dispose(*, org, actor, source: Location | None, lines: list[dict], reason: str) -> list[Movement]:
+def dispose(*, org: Organization, actor: Actor, source: Location | None, lines: list[dict[str, Any]],
+            reason: str) -> list[Movement]:
     """Units that must not be given out (expired, spoilt) leave the store for *lost or damaged*, with a
     reason; expired lots are taken first."""
     require_fields(source=source, reason=(reason or "").strip(), lines=lines)
+    assert source is not None  # refused above
     access.check_location(org, actor, source)
     if source.is_virtual:
         raise ValidationFailed(_("Dispose of stock from a store."), fields={"source": _("Choose a store.")})
@@ -798,7 +818,7 @@ PLEDGE_FLOW_REASONS = {Reason.RESERVATION, Reason.SHIPMENT, Reason.DELIVERY}
 
 
 @transaction.atomic
-def reverse_movement(*, org, actor, movement: Movement, note: str) -> list[Movement]:
+def reverse_movement(*, org: Organization, actor: Actor, movement: Movement, note: str) -> list[Movement]:
     access.require_office(org, actor)
     require_fields(note=(note or "").strip())
     refused = Conflict(_("This movement has already been reversed, or is itself a reversal."))
@@ -823,5 +843,5 @@ def reverse_movement(*, org, actor, movement: Movement, note: str) -> list[Movem
     return made
 
 
-def stock_total(*, org, location: Location, item: Item) -> int:
+def stock_total(*, org: Organization, location: Location, item: Item) -> int:
     return Balance.objects.filter(org=org, location=location, item=item).aggregate(t=Sum("quantity"))["t"] or 0

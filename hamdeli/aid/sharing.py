@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from hamdeli.aid import access, selectors, services
 from hamdeli.aid.models import (
@@ -52,6 +53,7 @@ def offer_link(*, org, actor, pledge: Pledge, recipient_org: Organization | None
     """The donor office offers its outbound pledge to the recipient office (which sees it and accepts)."""
     access.require_office(org, actor)
     require_fields(recipient_org=recipient_org)
+    assert recipient_org is not None  # refused above
     if pledge.org_id != org.pk:
         raise Http404
     pledge = locked(Pledge.objects, pk=pledge.pk)  # one offer at a time per pledge
@@ -147,7 +149,7 @@ def links(*, org, actor=None, side: str | None = None, state: str | None = None)
     """The links this office takes part in, as donor ("offered_by_us") or as recipient ("offered_to_us")."""
     access.require_office(org, actor)
     found = {"offered_by_us": Q(donor_pledge__org=org), "offered_to_us": Q(recipient_org=org)}
-    where = found.get(side, found["offered_by_us"] | found["offered_to_us"])
+    where = found.get(side or "", found["offered_by_us"] | found["offered_to_us"])
     if state:
         where &= Q(state=state)
     return (PledgeLink.objects.filter(where)
@@ -187,7 +189,7 @@ def link_of(*, org, pledge: Pledge) -> PledgeLink | None:
             .select_related("donor_pledge__org", "recipient_org").first())
 
 
-def shipped_boxes(*, org, link: PledgeLink) -> list[tuple[str, int]]:
+def shipped_boxes(*, org: Organization, link: PledgeLink) -> list[tuple[StrOrPromise, int]]:
     """For the donor's own pledge page: how many of the recipient's boxes are in each state (in transit,
     received …), while the link stands; nothing for the recipient's side or a link that does not stand."""
     if link.donor_pledge.org_id != org.pk or link.state != LinkState.ACCEPTED or link.recipient_pledge_id is None:

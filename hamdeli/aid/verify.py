@@ -14,8 +14,8 @@ def verify(org=None) -> list[str]:
     computed: dict[tuple, int] = defaultdict(int)
     for row in movements.values("from_location", "item", "lot").annotate(q=Sum("quantity")):
         computed[(row["from_location"], row["item"], row["lot"])] -= row["q"]
-    for row in movements.values("to_location", "item", "lot").annotate(q=Sum("quantity")):
-        computed[(row["to_location"], row["item"], row["lot"])] += row["q"]
+    for into in movements.values("to_location", "item", "lot").annotate(q=Sum("quantity")):
+        computed[(into["to_location"], into["item"], into["lot"])] += into["q"]
     stored = {(b.location_id, b.item_id, b.lot_id): b.quantity for b in balances}
     virtual = {pk: kind != "real" for pk, kind in Location.objects.values_list("pk", "kind")}
     faults = []

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
+from django_stubs_ext import StrOrPromise
 
 from hamdeli.aid import access, exports, imports, sankey, selectors, services, sharing
 from hamdeli.aid.forms import (
@@ -591,7 +592,8 @@ def movement_list(request):
 
 
 MOVEMENTS_PER_PAGE = 100
-MOVEMENT_COLUMNS = [("at", gettext_lazy("When")), (None, gettext_lazy("Item")), (None, gettext_lazy("Lot")),
+MOVEMENT_COLUMNS: list[tuple[str | None, StrOrPromise]] = [
+    ("at", gettext_lazy("When")), (None, gettext_lazy("Item")), (None, gettext_lazy("Lot")),
                     ("quantity", gettext_lazy("Quantity")), (None, gettext_lazy("From")), (None, gettext_lazy("To")),
                     (None, gettext_lazy("Reason")), (None, "")]
 

@@ -1,5 +1,8 @@
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
@@ -12,7 +15,7 @@ from hamdeli.campaigns.models import (
     Verification,
 )
 from hamdeli.core.digits import localize_digits
-from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
+from hamdeli.core.forms import LocalDateField, LocalizedTextFormField, label_options
 from hamdeli.partners import selectors as partners
 from hamdeli.partners.forms import CityChoiceField
 
@@ -36,10 +39,12 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, org, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = get_user_model().objects.filter(memberships__org=org).order_by("username")
+        owner = cast("forms.ModelChoiceField[Any]", self.fields["owner"])
+        owner.queryset = get_user_model().objects.filter(memberships__org=org).order_by("username")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:  # shown with the other errors; the service checks too
             self.add_error("ends_on", _("The end cannot be before the start."))
@@ -105,7 +110,8 @@ class VersionForm(forms.Form):
 
 
 class EndorsementForm(forms.Form):
-    version = forms.ModelChoiceField(label=_("Version signed"), queryset=None, required=False,
+    version: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(label=_("Version signed"), queryset=None,
+                                                                    required=False,
                                      empty_label=_("The current version"))
     endorser_name = forms.CharField(label=_("Endorser's name"), max_length=200)
     endorser_title = forms.CharField(label=_("Title"), max_length=200, required=False)
@@ -123,8 +129,9 @@ class EndorsementForm(forms.Form):
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].queryset = campaign.versions.all()
-        self.fields["version"].label_from_instance = lambda v: _("Version %(n)s") % {"n": localize_digits(v.number)}
+        version = cast("forms.ModelChoiceField[Any]", self.fields["version"])
+        version.queryset = campaign.versions.all()
+        label_options(version, lambda v: _("Version %(n)s") % {"n": localize_digits(v.number)})
         _city_options(self)
 
 
@@ -136,7 +143,7 @@ class VerificationForm(forms.Form):
 class ReviewForm(forms.Form):
     """Several endorsements of one statement verified or rejected together (the page's checkboxes)."""
 
-    endorsements = forms.ModelMultipleChoiceField(
+    endorsements: "forms.ModelMultipleChoiceField[Any]" = forms.ModelMultipleChoiceField(
         label=_("Endorsements"), queryset=None, to_field_name="public_id",
         error_messages={"required": _("Tick at least one endorsement awaiting review.")})
     verification = forms.ChoiceField(label=_("Decision"), choices=[
@@ -144,11 +151,11 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["endorsements"].queryset = campaign.endorsements.all()
+        cast("forms.ModelChoiceField[Any]", self.fields["endorsements"]).queryset = campaign.endorsements.all()
 
     def selected(self) -> set[str]:
         """The ticked ids as sent, so that a refused batch comes back still ticked."""
-        return set(self.data.getlist("endorsements")) if self.is_bound else set()
+        return set(cast(QueryDict, self.data).getlist("endorsements")) if self.is_bound else set()
 
 
 # --- recognition ---------------------------------------------------------------------------------
@@ -171,16 +178,16 @@ class ItemForm(forms.Form):
 
 
 class CopiesForm(forms.Form):
-    recipients = forms.ModelMultipleChoiceField(label=_("Recipients"), queryset=None,
-                                                widget=forms.CheckboxSelectMultiple)
+    recipients: "forms.ModelMultipleChoiceField[Any]" = forms.ModelMultipleChoiceField(
+        label=_("Recipients"), queryset=None, widget=forms.CheckboxSelectMultiple)
     original = forms.BooleanField(label=_("This is the original (for one recipient)"), required=False)
 
     def __init__(self, *args, org, **kwargs):
         super().__init__(*args, **kwargs)
         from hamdeli.campaigns.selectors import recipients
 
-        self.fields["recipients"].queryset = recipients(org=org)
-        self.fields["recipients"].to_field_name = "public_id"
+        cast("forms.ModelChoiceField[Any]", self.fields["recipients"]).queryset = recipients(org=org)
+        cast("forms.ModelChoiceField[Any]", self.fields["recipients"]).to_field_name = "public_id"
 
 
 class HandoverForm(forms.Form):

@@ -240,7 +240,7 @@ class Endorsement(TenantModel):
 
     @property
     def party(self) -> str:
-        if self.on_behalf_of == OnBehalfOf.CITY and self.city_id:
+        if self.on_behalf_of == OnBehalfOf.CITY and self.city_id and self.city:
             return self.city.name
         if self.on_behalf_of == OnBehalfOf.NETWORK and self.network_id:
             return str(self.network)

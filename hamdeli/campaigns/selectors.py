@@ -2,7 +2,10 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, Sum, prefetch_related_objects
 
@@ -29,7 +32,7 @@ from hamdeli.core.text import normalize
 
 
 # --- awareness -----------------------------------------------------------------------------------
-def campaigns(*, org, status: str | None = None):
+def campaigns(*, org: Organization, status: str | None = None) -> QuerySet[Any]:  # Campaigns, with n_sets
     qs = Campaign.objects.filter(org=org).select_related("owner").annotate(n_sets=Count("design_sets"))
     return qs.filter(status=status) if status else qs
 
@@ -38,7 +41,7 @@ def campaign(*, org, public_id) -> Campaign:
     return get_or_404(Campaign.objects.filter(org=org).select_related("owner"), public_id=public_id)
 
 
-def design_sets(*, org, campaign: Campaign):
+def design_sets(*, org: Organization, campaign: Campaign) -> QuerySet[DesignSet]:
     return (DesignSet.objects.filter(org=org, campaign=campaign)
             .prefetch_related("files", "placements"))
 
@@ -67,7 +70,7 @@ class FormatTotal:
     reach: int
 
 
-def format_totals(*, org, campaign: Campaign | None = None) -> list[FormatTotal]:
+def format_totals(*, org: Organization, campaign: Campaign | None = None) -> list[FormatTotal]:
     """For each format: how many design sets were produced in it, placed how often, how many units, reach."""
     sets = DesignSet.objects.filter(org=org)
     places = Placement.objects.filter(org=org)
@@ -77,7 +80,7 @@ def format_totals(*, org, campaign: Campaign | None = None) -> list[FormatTotal]
     for formats in sets.values_list("formats", flat=True):
         for value in formats:
             produced[value] = produced.get(value, 0) + 1
-    placed = {row["format"]: row for row in places.values("format").annotate(
+    placed: dict[str, Mapping[str, Any]] = {row["format"]: row for row in places.values("format").annotate(
         n=Count("pk"), units=Sum("count"), reach=Sum("reach"))}
     return [FormatTotal(f.value, str(f.label), produced.get(f.value, 0), placed.get(f.value, {}).get("n", 0),
                         placed.get(f.value, {}).get("units") or 0, placed.get(f.value, {}).get("reach") or 0)
@@ -99,7 +102,7 @@ def _pct(day: dt.date, start: dt.date, days: int) -> float:
     return round(100 * (day - start).days / days, 2)
 
 
-def timeline(*, org) -> dict | None:
+def timeline(*, org: Organization) -> dict[str, Any] | None:
     """Campaigns as bars and their design sets as marks on one shared time axis, with month ticks."""
     rows = list(Campaign.objects.filter(org=org).prefetch_related("design_sets").order_by("starts_on", "pk"))
     if not rows:
@@ -125,7 +128,7 @@ def timeline(*, org) -> dict | None:
 
 
 # --- advocacy ------------------------------------------------------------------------------------
-def advocacy_campaigns(*, org):
+def advocacy_campaigns(*, org: Organization) -> QuerySet[Any]:  # AdvocacyCampaigns, with n_endorsements
     return AdvocacyCampaign.objects.filter(org=org).annotate(
         n_endorsements=Count("endorsements", filter=~Q(endorsements__verification=Verification.REJECTED)))
 
@@ -134,7 +137,8 @@ def advocacy(*, org, public_id) -> AdvocacyCampaign:
     return get_or_404(AdvocacyCampaign.objects.filter(org=org), public_id=public_id)
 
 
-def endorsements(*, org, campaign: AdvocacyCampaign, verification: str | None = None):
+def endorsements(*, org: Organization, campaign: AdvocacyCampaign, verification: str | None = None,
+                 ) -> QuerySet[Endorsement]:
     qs = (Endorsement.objects.filter(org=org, campaign=campaign)
           .select_related("version", "city", "city__country", "network"))
     return qs.filter(verification=verification) if verification else qs
@@ -145,7 +149,8 @@ def endorsement(*, org, public_id) -> Endorsement:
                              public_id=public_id)
 
 
-def endorsements_by_ids(*, org, campaign: AdvocacyCampaign, public_ids) -> list[Endorsement]:
+def endorsements_by_ids(*, org: Organization, campaign: AdvocacyCampaign, public_ids: Iterable[object],
+                        ) -> list[Endorsement]:
     """The statement's endorsements with these public ids, in the order given (an id given twice comes
     twice); ids of no endorsement of this statement are left out."""
     found = {str(e.public_id): e for e in Endorsement.objects.filter(org=org, campaign=campaign,
@@ -153,7 +158,7 @@ def endorsements_by_ids(*, org, campaign: AdvocacyCampaign, public_ids) -> list[
     return [found[str(pid)] for pid in public_ids if str(pid) in found]
 
 
-def _counted(campaign):  # rejected endorsements do not count
+def _counted(campaign: AdvocacyCampaign) -> QuerySet[Endorsement]:  # rejected endorsements do not count
     return Endorsement.objects.filter(campaign=campaign).exclude(verification=Verification.REJECTED)
 
 
@@ -162,9 +167,10 @@ def attach_counts(campaigns: list[AdvocacyCampaign]) -> None:
     counts_by_version and counts_by_network then read them."""
     prefetch_related_objects(campaigns, "versions")
     counted = Endorsement.objects.filter(campaign__in=campaigns).exclude(verification=Verification.REJECTED)
-    per_version = {(r["campaign"], r["version"]): r for r in counted.values("campaign", "version").annotate(
+    per_version: dict[tuple[int, int], Mapping[str, Any]] = {
+        (r["campaign"], r["version"]): r for r in counted.values("campaign", "version").annotate(
         n=Count("pk"), verified=Count("pk", filter=Q(verification=Verification.VERIFIED)))}
-    per_network = defaultdict(list)
+    per_network: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in (counted.filter(network__isnull=False).values("campaign", "network__slug", "network__acronym")
               .annotate(n=Count("pk"), verified=Count("pk", filter=Q(verification=Verification.VERIFIED)))
               .order_by("-n", "network__slug")):
@@ -172,16 +178,19 @@ def attach_counts(campaigns: list[AdvocacyCampaign]) -> None:
                                            "label": r["network__acronym"] or r["network__slug"],
                                            "count": r["n"], "verified": r["verified"]})
     for c in campaigns:
-        c.counted_by_version = [
+        counted_on: Any = c  # the counts ride on the row, read by counts_by_version and counts_by_network
+        counted_on.counted_by_version = [
             {"version": v.number, "public_id": v.public_id, "issued_on": v.issued_on,
              "count": per_version.get((c.pk, v.pk), {}).get("n", 0),
              "verified": per_version.get((c.pk, v.pk), {}).get("verified", 0)} for v in c.versions.all()]
-        c.counted_by_network = per_network[c.pk]
+        counted_on.counted_by_network = per_network[c.pk]
 
 
-def counts_by_version(campaign: AdvocacyCampaign) -> list[dict]:
+def counts_by_version(campaign: AdvocacyCampaign) -> list[dict[str, Any]]:
     if hasattr(campaign, "counted_by_version"):
-        return campaign.counted_by_version
+        counted: Any = campaign  # attach_counts gave it its counts
+        result: list[dict[str, Any]] = counted.counted_by_version
+        return result
     counts = dict(_counted(campaign).values_list("version").annotate(n=Count("pk")))
     verified = dict(_counted(campaign).filter(verification=Verification.VERIFIED).values_list("version")
                     .annotate(n=Count("pk")))
@@ -189,9 +198,11 @@ def counts_by_version(campaign: AdvocacyCampaign) -> list[dict]:
              "count": counts.get(v.pk, 0), "verified": verified.get(v.pk, 0)} for v in campaign.versions.all()]
 
 
-def counts_by_network(campaign: AdvocacyCampaign) -> list[dict]:
+def counts_by_network(campaign: AdvocacyCampaign) -> list[dict[str, Any]]:
     if hasattr(campaign, "counted_by_network"):
-        return campaign.counted_by_network
+        counted: Any = campaign  # attach_counts gave it its counts
+        result: list[dict[str, Any]] = counted.counted_by_network
+        return result
     rows = (_counted(campaign).filter(network__isnull=False).values("network__slug", "network__acronym")
             .annotate(n=Count("pk"), verified=Count("pk", filter=Q(verification=Verification.VERIFIED)))
             .order_by("-n", "network__slug"))
@@ -206,17 +217,17 @@ def public_statement(public_id) -> AdvocacyCampaign:
                              public_id=public_id)
 
 
-def public_endorsements(campaign: AdvocacyCampaign):
+def public_endorsements(campaign: AdvocacyCampaign) -> QuerySet[Endorsement]:
     return (Endorsement.objects.filter(campaign=campaign, published=True, verification=Verification.VERIFIED)
             .select_related("version", "city", "city__country", "network"))
 
 
 # --- recognition ---------------------------------------------------------------------------------
-def recipients(*, org):
+def recipients(*, org: Organization) -> QuerySet[Recipient]:
     return Recipient.objects.filter(org=org).select_related("city")
 
 
-def unlisted_aid_recipients(*, org) -> list:
+def unlisted_aid_recipients(*, org: Organization) -> list[links.Institution]:
     """The hospitals and institutions the aid reached that are not recipients here yet (core.links): not
     listed from the aid before, and not typed in by hand under the same name in any language."""
     recipients = list(Recipient.objects.filter(org=org).only("name", "source"))
@@ -226,13 +237,13 @@ def unlisted_aid_recipients(*, org) -> list:
             if i.ref not in listed and not {normalize(text) for text in i.name.values() if text} & names]
 
 
-def recipients_by_ids(*, org, public_ids) -> list[Recipient]:
+def recipients_by_ids(*, org: Organization, public_ids: Iterable[object]) -> list[Recipient]:
     """The org's recipients with these public ids, in the order given; unknown ids are left out."""
     found = {str(r.public_id): r for r in Recipient.objects.filter(org=org, public_id__in=list(public_ids))}
     return [found[str(pid)] for pid in public_ids if str(pid) in found]
 
 
-def items(*, org):
+def items(*, org: Organization) -> QuerySet[RecognitionItem]:
     return RecognitionItem.objects.filter(org=org).annotate(
         n_copies=Count("copies"), n_waiting=Count("copies", filter=Q(copies__handed_over_on__isnull=True)))
 
@@ -256,7 +267,7 @@ def item(*, org, public_id) -> RecognitionItem:
     return get_or_404(RecognitionItem.objects.filter(org=org), public_id=public_id)
 
 
-def copies(*, org, item: RecognitionItem):
+def copies(*, org: Organization, item: RecognitionItem) -> QuerySet[RecognitionCopy]:
     return RecognitionCopy.objects.filter(org=org, item=item).select_related("recipient", "recipient__city")
 
 
@@ -265,10 +276,10 @@ def copy(*, org, public_id) -> RecognitionCopy:
                              public_id=public_id)
 
 
-def pending_handovers(*, org):
+def pending_handovers(*, org: Organization) -> QuerySet[RecognitionCopy]:
     return (RecognitionCopy.objects.filter(org=org, handed_over_on__isnull=True)
             .select_related("item", "recipient").order_by("item__created_at", "-is_original", "number"))
 
 
-def running_campaigns(*, org):
+def running_campaigns(*, org: Organization) -> QuerySet[Campaign]:
     return Campaign.objects.filter(org=org, status=CampaignStatus.RUNNING)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from ninja import Router
 
@@ -10,6 +11,7 @@ from hamdeli.core.boundary import Date, Schema
 from hamdeli.core.localized import localized_str
 from hamdeli.core.pagination import mapped, paged
 from hamdeli.core.permissions import requires, role_has
+from hamdeli.core.types import MemberRequest
 
 router = Router(tags=["core"])
 KNOWN_PERMISSIONS = [
@@ -34,8 +36,8 @@ class AuditOut(Schema):
     action: str
     object_type: str
     object_id: str
-    before: dict | list | str | int | float | bool | None
-    after: dict | list | str | int | float | bool | None
+    before: dict[str, Any] | list[Any] | str | int | float | bool | None
+    after: dict[str, Any] | list[Any] | str | int | float | bool | None
     channel: str
     token_id: str
     ip: str | None
@@ -45,7 +47,7 @@ class AuditOut(Schema):
 
 @router.get("/me", response=MeOut, operation_id="core_me")
 @requires("org.view")
-def me(request):
+def me(request: MemberRequest) -> dict[str, Any]:
     """Who you are: your organization, role and permissions."""
     role = request.membership.role
     return {
@@ -60,8 +62,8 @@ def me(request):
 @router.get("/audit", response=list[AuditOut], operation_id="core_audit")
 @paged
 @requires("org.manage")
-def audit(request, object_id: str | None = None, actor: str | None = None, action: str | None = None,
-          date_from: Date | None = None, date_to: Date | None = None):
+def audit(request: MemberRequest, object_id: str | None = None, actor: str | None = None, action: str | None = None,
+          date_from: Date | None = None, date_to: Date | None = None) -> list[Any] | mapped:
     """Your office's audit trail, newest first, for owners.
 
     Narrow it to one record (`object_id`, its public id), one person (`actor`, a username), one kind of

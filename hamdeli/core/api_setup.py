@@ -4,6 +4,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -11,20 +12,24 @@ from ninja.security import APIKeyCookie, HttpBearer
 from hamdeli.core import origin, tenancy, validation
 from hamdeli.core import services as core_services
 from hamdeli.core.errors import ServiceError
+from hamdeli.core.models import ApiToken
+from hamdeli.core.types import OfficeRequest
 
-_api = None
-_handlers = []
+Handler = Callable[[HttpRequest, Any], HttpResponse]
+H = TypeVar("H", bound=Handler)
+_api: NinjaAPI | None = None
+_handlers: list[tuple[type[Exception], Handler]] = []
 
 
-def _on(exception_class):
-    def remember(handler):
+def _on(exception_class: type[Exception]) -> Callable[[H], H]:
+    def remember(handler: H) -> H:
         _handlers.append((exception_class, handler))
         return handler
 
     return remember
 
 
-def install(api) -> None:
+def install(api: NinjaAPI) -> None:
     """Attach the error handlers to the NinjaAPI instance."""
     global _api
     _api = api
@@ -35,10 +40,11 @@ def install(api) -> None:
 class BearerToken(HttpBearer):
     """`Authorization: Bearer hmd_…`: the token's membership decides the org and role."""
 
-    def authenticate(self, request, token):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = core_services.authenticate_token(token)
         if found is None:
             return None
+        request = cast(OfficeRequest, request)  # the token makes it an office's request
         request.user = found.membership.user
         request.membership = found.membership
         request.org = found.membership.org
@@ -54,10 +60,10 @@ class SessionMember(APIKeyCookie):
 
     param_name = "sessionid"
 
-    def authenticate(self, request, key):
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         from hamdeli.core import twofactor
 
-        user = getattr(request, "user", None)
+        user: User | None = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not twofactor.session_may_use_api(request):
             return None
         return user
@@ -89,7 +95,7 @@ _PYDANTIC_MESSAGES = {
 }
 
 
-def _field_name(loc) -> str:
+def _field_name(loc: Iterable[object]) -> str:
     """("body", "payload", "lines", 0, "quantity") → "lines.0.quantity"; ("query", "state") → "state". Only
     the leading source and the body's parameter name go: a field may itself be called "body"."""
     parts = [str(p) for p in loc]
@@ -100,27 +106,29 @@ def _field_name(loc) -> str:
     return ".".join(parts) or "__all__"
 
 
-def _message(error: dict) -> str:
-    maker = _PYDANTIC_MESSAGES.get(error.get("type"), lambda: _("This value is not valid."))
+def _message(error: dict[str, Any]) -> str:
+    maker = _PYDANTIC_MESSAGES.get(str(error.get("type")), lambda: _("This value is not valid."))
     if maker is None:
         return str(error.get("msg", "")).removeprefix("Value error, ")
     return str(maker())
 
 
-def _error(request, status: int, code: str, message: str, fields=None):
+def _error(request: HttpRequest, status: int, code: str, message: str, fields: dict[str, str] | None = None,
+           ) -> HttpResponse:
     body = {"error": code, "message": str(message), "fields": fields or {},
             "request_id": getattr(request, "request_id", "")}  # quote it to the office: it is in the logs
+    assert _api is not None  # installed when the API is built
     return _api.create_response(request, body, status=status)
 
 
 @_on(ServiceError)
-def on_service_error(request, exc: ServiceError):
+def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return _error(request, exc.status, exc.code, exc.message, exc.fields)
 
 
 @_on(NinjaValidationError)
-def on_validation_error(request, exc: NinjaValidationError):
-    fields = {}
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
     for error in exc.errors:
         fields.setdefault(_field_name(error.get("loc", ())), _message(error))
     return _error(request, 422, "validation", validation.summary(), fields)
@@ -132,15 +140,15 @@ def on_not_found(request, exc):
 
 
 @_on(PermissionDenied)
-def on_forbidden(request, exc):
+def on_forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 403, "forbidden", _("Your role does not allow this."))
 
 
 @_on(AuthenticationError)
-def on_unauthenticated(request, exc):
+def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 401, "unauthenticated", _("Sign in or send a valid API token."))
 
 
 @_on(HttpError)
-def on_http_error(request, exc: HttpError):
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "http_error", str(exc))

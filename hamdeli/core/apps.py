@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.models.signals import pre_save
 
         from hamdeli.core import signals  # noqa: F401  (connects the sign-in audit receivers)

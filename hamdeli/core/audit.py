@@ -4,6 +4,7 @@ import bisect
 import datetime as dt
 import decimal
 import uuid
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
@@ -12,9 +13,10 @@ from django.utils import timezone
 
 from hamdeli.core import chain, origin
 from hamdeli.core.models import AuditChainHead, AuditEntry, Organization
+from hamdeli.core.types import Actor
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID | decimal.Decimal):
@@ -26,7 +28,7 @@ def _jsonable(value):
     return value
 
 
-def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """A JSON-ready dict of an object's concrete fields (foreign keys as their public id)."""
     data = {}
     for field in instance._meta.concrete_fields:
@@ -42,9 +44,9 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
     return data
 
 
-def record(*, org: Organization, actor, action: str, obj: models.Model | None = None,
+def record(*, org: Organization, actor: Actor, action: str, obj: models.Model | None = None,
            object_type: str | None = None, object_id: str | None = None,
-           before: dict | None = None, after: dict | None = None) -> AuditEntry:
+           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> AuditEntry:
     """Write one audit entry; must be called inside the service's transaction.
 
     The entry is the next link of the org's hash chain: the chain head row is locked (SELECT … FOR
@@ -59,7 +61,7 @@ def record(*, org: Organization, actor, action: str, obj: models.Model | None = 
     head = _locked_head(org)
     entry = AuditEntry(
         org=org,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if actor is not None and actor.is_authenticated else None,
         at=timezone.now(),
         action=action,
         object_type=object_type or "",
@@ -85,7 +87,7 @@ def _locked_head(org: Organization) -> AuditChainHead:
     return AuditChainHead.objects.select_for_update().get(org=org)
 
 
-def chain_values(entry, *, org_public_id) -> dict:
+def chain_values(entry: Any, *, org_public_id: object) -> dict[str, Any]:
     """The covered columns of an entry (a model instance or a historical one in a migration)."""
     values = {name: getattr(entry, name) for name in chain.FIELDS if name != "org"}
     values["org"] = org_public_id
@@ -112,7 +114,7 @@ IMPORTED = "organization.imported"  # an office brought over from another instan
 def _first_break(org: Organization) -> str | None:
     expected_seq, prev = 1, chain.GENESIS
     imports = list(AuditEntry.objects.filter(org=org, action=IMPORTED).order_by("seq").values_list("seq", "after"))
-    usernames = {}
+    usernames: dict[int | None, str | None] = {}
     fields = ["pk", "actor_id", "hashed_actor_id", *(name for name in chain.FIELDS if name not in {"org", "actor_id"}),
               "hash"]
     for entry in AuditEntry.objects.filter(org=org).order_by("seq").only(*fields).iterator(chunk_size=2000):
@@ -136,7 +138,7 @@ def _first_break(org: Organization) -> str | None:
     return None
 
 
-def _same_person(entry, imports, usernames) -> bool:
+def _same_person(entry: AuditEntry, imports: list[tuple[int, Any]], usernames: dict[int | None, str | None]) -> bool:
     """An entry written on another instance has its hash over the actor's id there (hashed_actor_id);
     the first import after it records, in the chain, which user name that id was: the actor here must be
     that person, so the actor cannot be swapped behind the hash."""
@@ -145,7 +147,7 @@ def _same_person(entry, imports, usernames) -> bool:
         return False
     people = (imports[later][1] or {}).get("people") or {}
     if entry.actor_id not in usernames:
-        usernames[entry.actor_id] = get_user_model()._base_manager.filter(pk=entry.actor_id).values_list(
-            "username", flat=True).first()
+        usernames[entry.actor_id] = None if entry.actor_id is None else get_user_model()._base_manager.filter(
+            pk=entry.actor_id).values_list("username", flat=True).first()
     recorded = people.get(str(entry.hashed_actor_id))
     return recorded is not None and recorded == usernames[entry.actor_id]

@@ -12,6 +12,7 @@ so an archive of either database restores into either database.
 import base64
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import io
 import json
@@ -22,13 +23,15 @@ import subprocess
 import tarfile
 import tempfile
 import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any, cast
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import connection, connections, transaction
+from django.db import connection, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -41,7 +44,7 @@ class BackupError(Exception):
     """A refusal with a message for the person running the command."""
 
 
-def models_to_copy():
+def models_to_copy() -> list[type[models.Model]]:
     """Every table the ORM manages, including many-to-many tables, in a stable order."""
     found = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
     return sorted(found, key=lambda m: m._meta.label_lower)
@@ -49,7 +52,7 @@ def models_to_copy():
 
 # --- values to JSON and back -------------------------------------------------------------------------
 
-def _encode(field, value):
+def _encode(field: "models.Field[Any, Any]", value: Any) -> Any:
     if value is None:
         return None
     kind = field.get_internal_type()
@@ -66,7 +69,7 @@ def _encode(field, value):
     return value
 
 
-def _decode(field, value):
+def _decode(field: "models.Field[Any, Any]", value: Any) -> Any:
     if value is None:
         return None
     kind = field.get_internal_type()
@@ -97,10 +100,10 @@ def _sha256(path: Path) -> str:
 
 # --- backup ------------------------------------------------------------------------------------------
 
-def backup(path: Path) -> dict:
+def backup(path: Path) -> dict[str, Any]:
     """Write the archive to `path` (atomically: a temporary file renamed at the end); returns the manifest."""
-    with tempfile.TemporaryDirectory(prefix="hamdeli-backup-") as work:
-        work = Path(work)
+    with tempfile.TemporaryDirectory(prefix="hamdeli-backup-") as folder:
+        work = Path(folder)
         (work / "data").mkdir()
         tables, extra = _dump_database(work)
         files = _copy_files(work / "files")
@@ -117,7 +120,7 @@ def backup(path: Path) -> dict:
         return pack(work, manifest, Path(path))
 
 
-def pack(work: Path, manifest: dict, path: Path) -> dict:
+def pack(work: Path, manifest: dict[str, Any], path: Path) -> dict[str, Any]:
     """Tar every file under `work` with a manifest that lists each part's SHA-256 and size (added to the
     given manifest as "parts"), atomically: a temporary file renamed at the end. Returns the manifest."""
     parts = {}
@@ -141,7 +144,7 @@ def applied_migrations(alias: str = "default") -> list[str]:
 
 
 @contextmanager
-def consistent_read():
+def consistent_read() -> Iterator[None]:
     """Every read inside sees one snapshot of the database while the server keeps writing.
 
     SQLite: one DEFERRED read transaction (in WAL mode it holds a snapshot and lets writers go on; the
@@ -166,7 +169,7 @@ def consistent_read():
         yield
 
 
-def _dump_database(work: Path) -> tuple[dict, str | None]:
+def _dump_database(work: Path) -> tuple[dict[str, Any], str | None]:
     if connection.vendor == "sqlite" and connection.in_atomic_block:
         raise BackupError("a backup cannot run inside a transaction")  # the file copy needs its own snapshot
     with consistent_read():
@@ -201,7 +204,7 @@ def _pg_dump(snapshot_id: str, target: Path) -> str | None:
     return target.name
 
 
-def _dump_tables(folder: Path) -> dict:
+def _dump_tables(folder: Path) -> dict[str, Any]:
     tables = {}
     for model in models_to_copy():
         fields = list(model._meta.concrete_fields)
@@ -212,7 +215,8 @@ def _dump_tables(folder: Path) -> dict:
     return tables
 
 
-def write_rows(part: Path, model, fields, rows) -> int:
+def write_rows(part: Path, model: type[models.Model], fields: Sequence["models.Field[Any, Any]"],
+               rows: Iterable[Sequence[Any]]) -> int:
     """One table's part: a header line naming the model and its columns, then one JSON list per row
     (values in the columns' order, encoded by `_encode`). Returns the number of rows."""
     count = 0
@@ -225,7 +229,7 @@ def write_rows(part: Path, model, fields, rows) -> int:
     return count
 
 
-def read_rows(raw, model) -> tuple[list, object]:
+def read_rows(raw: IO[bytes], model: type[models.Model]) -> "tuple[list[models.Field[Any, Any]], Iterator[list[Any]]]":
     """The columns of a part written by `write_rows` (this Hamdeli's fields, in the part's order) and an
     iterator of its rows as Python values. A column this Hamdeli does not know is refused."""
     lines = io.TextIOWrapper(raw, encoding="utf-8")
@@ -235,7 +239,7 @@ def read_rows(raw, model) -> tuple[list, object]:
         raise BackupError(f"{model._meta.label_lower}: the archive's columns differ from this Hamdeli's")
     fields = [known[name] for name in header["fields"]]
 
-    def rows():
+    def rows() -> Iterator[list[Any]]:
         for line in lines:
             yield [_decode(field, value) for field, value in zip(fields, json.loads(line), strict=True)]
 
@@ -271,10 +275,10 @@ def verify(path: Path, *, kind: tuple[str, int, str] = (FORMAT, VERSION, "backup
         return [f"not a readable {kind[2]} archive: {exc}"]
 
 
-def _verify_archive(archive, kind) -> list[str]:
+def _verify_archive(archive: tarfile.TarFile, kind: tuple[str, int, str]) -> list[str]:
     faults = []
     try:
-        manifest = json.load(archive.extractfile(MANIFEST))
+        manifest = json.load(cast(IO[bytes], archive.extractfile(MANIFEST)))  # None: AttributeError, below
     except (KeyError, ValueError, AttributeError) as exc:
         return [f"no readable manifest: {exc}"]
     if not isinstance(manifest, dict) or manifest.get("format") != kind[0] or manifest.get("version") != kind[1]:
@@ -290,8 +294,8 @@ def _verify_archive(archive, kind) -> list[str]:
             faults.append(f"{member.name}: not in the manifest")
             continue
         digest, lines = hashlib.sha256(), 0
-        handle = archive.extractfile(member)
-        for block in iter(lambda h=handle: h.read(1 << 20), b""):
+        handle = cast(IO[bytes], archive.extractfile(member))  # a file member: never None
+        for block in iter(functools.partial(handle.read, 1 << 20), b""):
             digest.update(block)
             lines += block.count(b"\n")
         if digest.hexdigest() != expected["sha256"]:
@@ -307,13 +311,13 @@ def _verify_archive(archive, kind) -> list[str]:
 
 # --- restore -----------------------------------------------------------------------------------------
 
-def restore(path: Path) -> dict:
+def restore(path: Path) -> dict[str, Any]:
     """Load an archive into this instance, which must be migrated to the same version and hold no data."""
     faults = verify(path)
     if faults:
         raise BackupError("the archive is not sound: " + "; ".join(faults[:5]))
     with tarfile.open(path, "r:gz") as archive:
-        manifest = json.load(archive.extractfile(MANIFEST))
+        manifest: dict[str, Any] = json.load(cast(IO[bytes], archive.extractfile(MANIFEST)))  # verified above
         _check_target(manifest)
         written = _restore_files(archive, manifest)
         try:
@@ -325,7 +329,7 @@ def restore(path: Path) -> dict:
     return manifest
 
 
-def _check_target(manifest: dict) -> None:
+def _check_target(manifest: dict[str, Any]) -> None:
     if applied_migrations() != manifest["migrations"]:
         raise BackupError("this instance's database is not at the archive's version: install the Hamdeli version "
                           "that made the backup and run `hamdeli migrate` before restoring")
@@ -342,8 +346,8 @@ def _check_target(manifest: dict) -> None:
         raise BackupError(f"the files folder {root} is not empty: restore only into an empty instance")
 
 
-def _restore_files(archive, manifest) -> list[Path]:
-    root, written = Path(settings.MEDIA_ROOT), []
+def _restore_files(archive: tarfile.TarFile, manifest: dict[str, Any]) -> list[Path]:
+    root, written = Path(settings.MEDIA_ROOT), list[Path]()
     for member in archive:
         if not member.isfile() or not member.name.startswith("files/"):
             continue
@@ -352,13 +356,13 @@ def _restore_files(archive, manifest) -> list[Path]:
             raise BackupError(f"{member.name}: a file outside the files folder")
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        with archive.extractfile(member) as source, target.open("wb") as handle:
+        with cast(IO[bytes], archive.extractfile(member)) as source, target.open("wb") as handle:
             shutil.copyfileobj(source, handle)
         written.append(target)
     return written
 
 
-def _restore_tables(archive, manifest) -> None:
+def _restore_tables(archive: tarfile.TarFile, manifest: dict[str, Any]) -> None:
     by_label = {m._meta.label_lower: m for m in models_to_copy()}
     unknown = set(manifest["tables"]) - set(by_label)
     if unknown:
@@ -369,17 +373,17 @@ def _restore_tables(archive, manifest) -> None:
                 table = connection.ops.quote_name(model._meta.db_table)  # names from our models, not input
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         for label, table in manifest["tables"].items():
-            _load_table(cursor, by_label[label], archive.extractfile(table["part"]))
+            _load_table(cursor, by_label[label], cast(IO[bytes], archive.extractfile(table["part"])))
         for sql in connection.ops.sequence_reset_sql(no_style(), list(by_label.values())):
             cursor.execute(sql)
 
 
-def _load_table(cursor, model, raw) -> None:
+def _load_table(cursor: Any, model: type[models.Model], raw: IO[bytes]) -> None:
     fields, rows = read_rows(raw, model)
     if {f.attname for f in fields} != {f.attname for f in model._meta.concrete_fields}:
         raise BackupError(f"{model._meta.label_lower}: the archive's columns differ from this Hamdeli's")
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column or '') for f in fields)}) "  # noqa: S608
            f"VALUES ({', '.join(['%s'] * len(fields))})")  # (names from our models, values as parameters)
     batch = []
     for values in rows:

@@ -27,7 +27,7 @@ from typing import Annotated
 import ninja
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
@@ -67,7 +67,7 @@ def _date_problem(year: int) -> str | None:
     return None
 
 
-def value_problem(value) -> str | None:
+def value_problem(value: object) -> str | None:
     """Why a value that came in (query, form or JSON) is refused at the door, or None."""
     if isinstance(value, bool) or value is None:
         return None
@@ -83,9 +83,9 @@ def value_problem(value) -> str | None:
     return None
 
 
-def find_problems(value, path: str = "") -> dict[str, str]:
+def find_problems(value: object, path: str = "") -> dict[str, str]:
     """Every refused value inside a JSON document, by its dotted path ("name.en", "lines.0.quantity")."""
-    found = {}
+    found: dict[str, str] = {}
     if isinstance(value, dict):
         for key, inner in value.items():
             key_text = str(key)
@@ -101,7 +101,7 @@ def find_problems(value, path: str = "") -> dict[str, str]:
     return found
 
 
-def _refuse(request, message: str, fields: dict[str, str]):
+def _refuse(request: HttpRequest, message: str, fields: dict[str, str]) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"error": "validation", "message": message, "fields": fields}, status=422,
                             json_dumps_params={"ensure_ascii": False})
@@ -111,15 +111,15 @@ def _refuse(request, message: str, fields: dict[str, str]):
 
 
 class InputBoundaryMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         refusal = self.check(request)
         return refusal if refusal is not None else self.get_response(request)
 
-    def check(self, request):
-        fields = {}
+    def check(self, request: HttpRequest) -> HttpResponse | None:
+        fields: dict[str, str] = {}
         for key, values in request.GET.lists():
             for value in values:
                 if (problem := value_problem(value)) is not None:
@@ -145,7 +145,7 @@ class InputBoundaryMiddleware:
         return None
 
 
-def _field_problem(field: models.Field, value) -> str | None:
+def _field_problem(field: "models.Field[Any, Any]", value: object) -> str | None:
     if value is None:
         filled_later = field.primary_key or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         if not field.null and not filled_later:
@@ -170,11 +170,11 @@ def _field_problem(field: models.Field, value) -> str | None:
     return None
 
 
-def check_row(sender, instance, raw=False, **kwargs):
+def check_row(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     """pre_save: refuse (422 naming the field) a value the column cannot or must not hold."""
     if raw or not sender.__module__.startswith("hamdeli."):
         return
-    fields = {}
+    fields: dict[str, str] = {}
     for field in sender._meta.concrete_fields:
         if field.is_relation:
             continue
@@ -187,7 +187,7 @@ def check_row(sender, instance, raw=False, **kwargs):
 _ISO_START = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 
 
-def iso_only(value):
+def iso_only(value: object) -> object:
     """A date or time as it comes in over the API: ISO text (or already a date), never a number or a
     number written as text. The year's range is the door's (`value_problem`)."""
     if value is None or isinstance(value, dt.date):
@@ -201,8 +201,29 @@ Date = Annotated[dt.date, BeforeValidator(iso_only)]  # for a date query paramet
 # An output schema's `id` read from the model's `public_id` (the primary key never leaves the house).
 PublicId = Annotated[uuid.UUID, Field(validation_alias="public_id")]
 
+_T = typing.TypeVar("_T")
+_C = typing.TypeVar("_C")
+if typing.TYPE_CHECKING:
+    # What the type checker reads for the two idioms of the schemas below (the runtime builds the same
+    # annotations as before): `OneOf[Kind]` is one of a TextChoices' values, given as text; a
+    # `name: Patch[str] = None` field may be left out (then None) but not sent as null.
+    OneOf: typing.TypeAlias = str | _C
+    Patch: typing.TypeAlias = _T | None
+else:
+    class OneOf:
+        """`OneOf[Choices]`: Literal[every value of the choices], checked by pydantic."""
 
-def _is_temporal(annotation) -> bool:
+        def __class_getitem__(cls, choices: Any) -> Any:
+            return typing.Literal[tuple(choices.values)]
+
+    class Patch:
+        """`Patch[X]`: X itself at run time (null refused by Schema, as `| None` is not declared)."""
+
+        def __class_getitem__(cls, annotation: Any) -> Any:
+            return annotation
+
+
+def _is_temporal(annotation: Any) -> bool:
     """A date or datetime, alone, annotated or as a member of a union (`dt.date | None`)."""
     if isinstance(annotation, type):
         return issubclass(annotation, dt.date)  # a datetime too
@@ -212,7 +233,7 @@ def _is_temporal(annotation) -> bool:
     return origin in (typing.Union, types.UnionType) and any(_is_temporal(a) for a in arguments)
 
 
-def _admits_none(annotation) -> bool:
+def _admits_none(annotation: Any) -> bool:
     """Whether a field so annotated may hold null (`X | None`, `Any`)."""
     if annotation in (None, type(None), typing.Any):
         return True
@@ -223,12 +244,12 @@ def _admits_none(annotation) -> bool:
 
 
 @functools.cache
-def _temporal_fields(model) -> frozenset:
+def _temporal_fields(model: type[ninja.Schema]) -> frozenset[str]:
     return frozenset(name for name, field in model.model_fields.items() if _is_temporal(field.annotation))
 
 
 @functools.cache
-def _not_null_fields(model) -> frozenset:
+def _not_null_fields(model: type[ninja.Schema]) -> frozenset[str]:
     return frozenset(name for name, field in model.model_fields.items() if not _admits_none(field.annotation))
 
 
@@ -239,7 +260,7 @@ class Schema(ninja.Schema):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _at_the_schema(cls, value, info: ValidationInfo):
+    def _at_the_schema(cls, value: object, info: ValidationInfo) -> object:
         if value is None and info.field_name in _not_null_fields(cls):
             raise PydanticCustomError("null", "This field cannot be null")
         if info.field_name in _temporal_fields(cls):

@@ -1,10 +1,12 @@
 """A chart as web/chart.html shows it: the data for static/web/charts.js, and the same numbers as table
 rows beside it. Each app builds its own charts' data and passes it through these (web draws them)."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 
-def figure(chart_id: str, title: str, chart: dict | None) -> dict | None:
+def figure(chart_id: str, title: str, chart: dict[str, Any] | None) -> dict[str, Any] | None:
     """What web/chart.html needs: the data for the script, and the same numbers as table rows."""
     if chart is None:
         return None
@@ -14,7 +16,7 @@ def figure(chart_id: str, title: str, chart: dict | None) -> dict | None:
             "columns": [series["name"] for series in chart["series"]]}
 
 
-def map_figure(chart_id: str, title: str, chart: dict | None) -> dict | None:
+def map_figure(chart_id: str, title: str, chart: dict[str, Any] | None) -> dict[str, Any] | None:
     """What web/chart.html needs for a map: its points, and the same cities as table rows."""
     if chart is None:
         return None

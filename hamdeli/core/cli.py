@@ -1,5 +1,6 @@
 """`hamdeli audit verify`: recompute every organization's audit hash chain."""
 
+import argparse
 import sys
 
 from hamdeli.core import tenancy
@@ -21,7 +22,7 @@ def _verify(args) -> int:
     return 0
 
 
-def register(sub) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     group = sub.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
     p = group.add_parser("verify", help="recompute each organization's hash chain; non-zero exit naming the first "
                                         "broken entry")
@@ -64,7 +65,7 @@ def _restore(args) -> int:
     return 0
 
 
-def register_backup(sub) -> None:
+def register_backup(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     from pathlib import Path
 
     p = sub.add_parser("backup", help="write one archive of the database and every stored file (or --verify one)")
@@ -109,13 +110,13 @@ def _org_create(args) -> int:
         existing = get_user_model().objects.filter(email__iexact=args.owner).order_by("pk").first()
         username = existing.username if existing else args.owner.lower()
         services.ensure_member(org=org, username=username, role="owner", email=args.owner.lower())
-    print(f"org create: {slug} ({args.name}, {city.name_en}) with owner {username}")
+    print(f"org create: {slug} ({args.name}, {city.name_en if city else ''}) with owner {username}")
     if existing is None:
         print(f"  set the owner's password: hamdeli manage changepassword {username}")
     return 0
 
 
-def _org_export(args) -> int:
+def _org_export(args: argparse.Namespace) -> int:
     from django.db import transaction
 
     from hamdeli.core import audit, office_archive
@@ -150,7 +151,7 @@ def _org_import(args) -> int:
     except office_archive.ArchiveError as exc:
         print(f"org import: refused: {exc}", file=sys.stderr)
         return 1
-    print(f"org import: {report.org.slug} ({report.rows} rows, {report.files} files)")
+    print(f"org import: {report.org.slug if report.org else ''} ({report.rows} rows, {report.files} files)")
     if report.people_created:
         print(f"  people created without a password ({len(report.people_created)}): "
               f"{', '.join(report.people_created)}; each sets one by a password reset, or: "
@@ -167,7 +168,7 @@ def _org_import(args) -> int:
     return 0
 
 
-def register_org(sub) -> None:
+def register_org(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     from pathlib import Path
 
     group = sub.add_parser("org", help="organizations (offices)").add_subparsers(dest="org_command", required=True)

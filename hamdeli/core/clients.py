@@ -3,9 +3,10 @@
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's IP address, or None when there is no readable one.
 
     Behind HAMDELI_TRUSTED_PROXIES proxies, each appends the address it saw to X-Forwarded-For, so the

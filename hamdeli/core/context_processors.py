@@ -1,11 +1,14 @@
+from typing import Any
+
 from django.utils.translation import get_language, get_language_bidi
 
-from hamdeli.core.models import Membership
+from hamdeli.core.models import Membership, Organization
+from hamdeli.core.types import OfficeRequest
 
 
-def hamdeli(request):
+def hamdeli(request: OfficeRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    other_orgs = []
+    other_orgs: list[Organization] = []
     if user is not None and user.is_authenticated and getattr(request, "org", None) is not None:
         other_orgs = [m.org for m in Membership.objects.filter(user=user, deactivated_at__isnull=True)
                       .exclude(org=request.org).select_related("org")]

@@ -41,7 +41,8 @@ def to_jalali(value: dt.date) -> jdatetime.date:
 
 
 def from_jalali(year: int, month: int, day: int) -> dt.date:
-    return jdatetime.date(year, month, day).togregorian()
+    gregorian: dt.date = jdatetime.date(year, month, day).togregorian()
+    return gregorian
 
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:

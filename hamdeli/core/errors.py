@@ -10,7 +10,8 @@ class ServiceError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, fields=None, status=None):
+    def __init__(self, message: str | None = None, *, code: str | None = None,
+                 fields: Mapping[str, object] | None = None, status: int | None = None) -> None:
         self.message = str(message or _("The request could not be carried out."))
         self.code = code or self.code
         self.fields = {key: str(value) for key, value in (fields or {}).items()}
@@ -18,7 +19,7 @@ class ServiceError(Exception):
             self.status = status
         super().__init__(self.message)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"error": self.code, "message": self.message, "fields": self.fields}
 
 
@@ -34,7 +35,7 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
-def require_fields(**values) -> None:
+def require_fields(**values: object) -> None:
     """Refuse at once, naming every missing field, when required values are empty."""
     missing = {name: _("This field is required.") for name, value in values.items() if value in (None, "", [])}
     if missing:

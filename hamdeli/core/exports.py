@@ -3,13 +3,16 @@
 import io
 import json
 
+from django.db.models import QuerySet
+
 from hamdeli.core import spreadsheet
+from hamdeli.core.models import AuditEntry
 
 AUDIT_COLUMNS = ["seq", "at", "actor", "action", "object_type", "object_id", "channel", "token_id", "ip",
                  "request_id", "before", "after", "hash"]
 
 
-def audit_csv(entries) -> str:
+def audit_csv(entries: QuerySet[AuditEntry]) -> str:
     out = io.StringIO()
     writer = spreadsheet.Writer(out)  # formula cells neutralised, like every export
     writer.writerow(AUDIT_COLUMNS)

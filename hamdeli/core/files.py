@@ -5,14 +5,18 @@ by the browser and never able to run script; size limited; and kept in step with
 file never outlives a failed save, nor goes before a removal has committed)."""
 
 import io
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
 import filetype
 import pypdfium2
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -57,7 +61,7 @@ def _parses(kind: FileKind, data: bytes) -> bool:
     try:
         if kind in _IMAGES:
             with Image.open(io.BytesIO(data)) as image:
-                if image.format.lower() != kind.name:
+                if (image.format or "").lower() != kind.name:
                     return False
                 image.verify()
         elif kind is PDF:
@@ -73,11 +77,11 @@ def kind_of(data: bytes) -> FileKind | None:
     return kind if kind is not None and _parses(kind, data) else None
 
 
-def check_upload(upload, *, field: str, allowed: tuple[FileKind, ...] = DOCUMENTS,
+def check_upload(upload: "UploadedFile[Any]", *, field: str, allowed: tuple[FileKind, ...] = DOCUMENTS,
                  max_bytes: int | None = None) -> FileKind:
     """Refuse (422, naming the field) a file that is too big or not of an allowed kind."""
     limit = max_bytes or settings.UPLOAD_MAX_BYTES
-    if upload.size > limit:
+    if upload.size is not None and upload.size > limit:
         raise ValidationFailed(
             _("The file is too large."),
             fields={field: _("Files may be at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)}},
@@ -95,7 +99,11 @@ def check_upload(upload, *, field: str, allowed: tuple[FileKind, ...] = DOCUMENT
     return kind
 
 
-def serve(field_file, *, name: str, content_type: str | None = None, max_age: int | None = None,
+# Set on a thumbnail's response: the download audit (core.middleware.DownloadAuditMiddleware) leaves it out.
+PICTURE_IN_PAGE = "hamdeli_picture_in_page"
+
+
+def serve(field_file: FieldFile, *, name: str, content_type: str | None = None, max_age: int | None = None,
           picture_in_page: bool = False) -> FileResponse:
     """A stored file with its stored type (or, for rows that keep none, the type sniffed from the stored
     bytes; never the name's): inline only for raster images and PDFs, otherwise as an attachment; the
@@ -122,14 +130,14 @@ def serve(field_file, *, name: str, content_type: str | None = None, max_age: in
     response["X-Content-Type-Options"] = "nosniff"
     if max_age is not None:
         response["Cache-Control"] = f"private, max-age={max_age}"
-    response.hamdeli_picture_in_page = picture_in_page
+    setattr(response, PICTURE_IN_PAGE, picture_in_page)
     if kind is not PDF:  # Chrome will not show a PDF in a sandbox; the site's own policy covers it
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response
 
 
 @contextmanager
-def removing_file_on_failure(field_file):
+def removing_file_on_failure(field_file: FieldFile | None) -> Iterator[None]:
     """A stored file whose row then fails to save (or to be audited) is removed again, not left behind."""
     try:
         with transaction.atomic():
@@ -140,8 +148,13 @@ def removing_file_on_failure(field_file):
         raise
 
 
-def delete_on_commit(*field_files) -> None:
+def delete_on_commit(*field_files: FieldFile | None) -> None:
     """Delete these stored files once the current transaction commits; a rollback keeps them."""
-    stored = [(f.storage, f.name) for f in field_files if f]
+    stored = [(f.storage, f.name) for f in field_files if f and f.name]
+
+    def delete() -> None:
+        for storage, name in stored:
+            storage.delete(name)
+
     if stored:
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in stored])
+        transaction.on_commit(delete)

@@ -12,33 +12,37 @@ the same form sends the person to the recorded result with a message, a changed 
 
 import hashlib
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from hamdeli.core import idempotency
 from hamdeli.core.errors import Conflict, ValidationFailed
 from hamdeli.core.idempotency import record_model
+from hamdeli.core.models import IdempotencyRecord, Organization
+from hamdeli.core.types import MemberRequest, OfficeRequest
 
 FIELD = "form_token"
 _SALT = "hamdeli.aid.form-token"
 _IGNORED = {FIELD, "csrfmiddlewaretoken"}
 
 
-def _signer(org) -> signing.TimestampSigner:
+def _signer(org: Organization) -> signing.TimestampSigner:
     # Timestamped: a token lives no longer than its spent record is kept (idempotency.RETENTION).
     return signing.TimestampSigner(salt=f"{_SALT}:{org.pk}")
 
 
-def issue(org) -> str:
+def issue(org: Organization) -> str:
     """A fresh token for one rendering of one form."""
     return _signer(org).sign(uuid.uuid4().hex)
 
 
-def _key(request) -> str:
+def _key(request: MemberRequest) -> str:
     raw = (request.POST.get(FIELD) or "").strip()
     try:
         return _signer(request.org).unsign(raw, max_age=idempotency.RETENTION)
@@ -50,20 +54,21 @@ def _key(request) -> str:
         ) from None
 
 
-def _digest(request) -> str:
+def _digest(request: OfficeRequest) -> str:
     """What the form said (its fields and uploaded files), without the tokens."""
     hasher = hashlib.sha256()
     for name, values in sorted(request.POST.lists()):
         if name not in _IGNORED:
             hasher.update(repr((name, values)).encode())
-    for name, upload in sorted(request.FILES.items()):
+    for name, uploads in sorted(request.FILES.lists()):
+        upload = uploads[-1]  # what .items() gives: the last file of the name
         upload.seek(0)
         hasher.update(name.encode() + b"\0" + upload.read())
         upload.seek(0)
     return hasher.hexdigest()
 
 
-def _replay(request, found, digest):
+def _replay(request: MemberRequest, found: IdempotencyRecord, digest: str) -> HttpResponseRedirect:
     if found.request_hash != digest or not found.body.get("location"):
         raise Conflict(
             _(
@@ -76,7 +81,7 @@ def _replay(request, found, digest):
     return redirect(found.body["location"])
 
 
-def submit_once(request, write):
+def submit_once(request: MemberRequest, write: Callable[[], str]) -> HttpResponseRedirect:
     """Run `write()` (which calls the services and returns the URL to go to next) at most once per token.
 
     Returns the redirect. Raises ServiceError when the token is bad, when a changed form reuses a

@@ -14,31 +14,39 @@ import datetime as dt
 import functools
 import hashlib
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from pydantic import BaseModel
 
 from hamdeli.core.errors import ValidationFailed
+from hamdeli.core.types import OfficeRequest
 
 HEADER = "Idempotency-Key"
 RETENTION = dt.timedelta(days=7)
 
 
-def record_model():
+if TYPE_CHECKING:
+    from hamdeli.core.models import IdempotencyRecord
+
+
+def record_model() -> "type[IdempotencyRecord]":
     from hamdeli.core.models import IdempotencyRecord
 
     return IdempotencyRecord
 
 
-def prune(*, now=None) -> int:
+def prune(*, now: dt.datetime | None = None) -> int:
     """Forget the keys older than RETENTION; returns how many."""
     from django.utils import timezone
 
     cutoff = (now or timezone.now()) - RETENTION
+    deleted: int
     deleted, _by_model = record_model().objects.filter(created_at__lt=cutoff).delete()
     return deleted
 
@@ -63,14 +71,14 @@ def _dumped(body):
     return body
 
 
-def _response(status: int, body, replayed: bool) -> JsonResponse:
+def _response(status: int, body: Any, replayed: bool) -> JsonResponse:
     response = JsonResponse(body, status=status, encoder=DjangoJSONEncoder, safe=False)
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return response
 
 
-def _digest(request) -> str:
+def _digest(request: HttpRequest) -> str:
     """A fingerprint of the request's content: its body, or for an upload its fields and files."""
     hasher = hashlib.sha256()
     try:
@@ -78,18 +86,22 @@ def _digest(request) -> str:
     except RawPostDataException:  # multipart already parsed (an upload): hash what it carried
         for name, value in sorted(request.POST.lists()):
             hasher.update(f"{name}={value}".encode())
-        for name, upload in sorted(request.FILES.items()):
+        for name, uploads in sorted(request.FILES.lists()):
+            upload = uploads[-1]  # what .items() gives: the last file of the name
             upload.seek(0)
             hasher.update(name.encode() + upload.read())
             upload.seek(0)
     return hasher.hexdigest()
 
 
-def idempotent(view):
+_MARK = "hamdeli_idempotent"  # the OpenAPI document declares the header (core.openapi)
+
+
+def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap an API write: with an Idempotency-Key header its first answer is stored and replayed."""
 
     @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: OfficeRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         key = request.headers.get(HEADER, "").strip()
         if not key:
             status, body = _split(view(request, *args, **kwargs))
@@ -122,5 +134,5 @@ def idempotent(view):
                                    code="idempotency_mismatch", fields={HEADER: _("Use a new key for a new request.")})
         return _response(found.status, found.body, True)
 
-    wrapper.hamdeli_idempotent = True  # the OpenAPI document declares the header (core.openapi)
+    setattr(wrapper, _MARK, True)
     return wrapper

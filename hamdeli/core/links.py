@@ -4,6 +4,9 @@ find one of its records by kind and public id within an organization."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from uuid import UUID
+
+from hamdeli.core.models import Organization
 
 
 @dataclass(frozen=True)
@@ -14,14 +17,15 @@ class Link:
 
 
 # kind -> finder(org, public_id) returning a Link, or None when the org has no such record
-_FINDERS: dict[str, Callable] = {}
+Finder = Callable[..., "Link | None"]  # finder(org=, public_id=)
+_FINDERS: dict[str, Finder] = {}
 
 
-def register(kind: str, finder: Callable) -> None:
+def register(kind: str, finder: Finder) -> None:
     _FINDERS[kind] = finder
 
 
-def find(kind: str, *, org, public_id) -> Link | None:
+def find(kind: str, *, org: Organization, public_id: UUID | None) -> Link | None:
     """The org's record of this kind, or None (unknown kind, no such record, another org's record)."""
     finder = _FINDERS.get(kind)
     if finder is None or public_id is None:
@@ -34,20 +38,21 @@ class Institution:
     """An institution another app knows about (a hospital the aid reached), offered to be listed here."""
 
     ref: str  # stable across calls: "<kind>:<public id>"
-    name: dict  # localized text
+    name: dict[str, str]  # localized text
     city_id: int | None
     note: str  # why it is offered, in the page's language
 
 
 # kind -> lister(org) returning the Institutions of that kind the org's records hold
-_DIRECTORIES: dict[str, Callable] = {}
+Lister = Callable[..., "list[Institution]"]  # lister(org=)
+_DIRECTORIES: dict[str, Lister] = {}
 
 
-def register_directory(kind: str, lister: Callable) -> None:
+def register_directory(kind: str, lister: Lister) -> None:
     _DIRECTORIES[kind] = lister
 
 
-def directory(kind: str, *, org) -> list[Institution]:
+def directory(kind: str, *, org: Organization) -> list[Institution]:
     """The org's institutions of this kind (none when no app lists that kind)."""
     lister = _DIRECTORIES.get(kind)
     return list(lister(org=org)) if lister else []

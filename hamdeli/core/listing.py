@@ -8,15 +8,20 @@ column, `aria-sort` on the sorted one) and the pager (`core/pager.html`). Everyt
 a GET form; HTMX only swaps the results region in place (`render_list`).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, F, Func, IntegerField, Value, When
+from django.db.models import Case, CharField, Choices, F, Func, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import BaseExpression, Combinable, OrderBy
 from django.db.models.functions import Lower, Replace
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 PER_PAGE = 50
 
@@ -26,11 +31,11 @@ class Sort:
     """How one column sorts: order_by expressions (ascending), and whether the first click shows the
     largest first (dates and numbers: the newest)."""
 
-    order: tuple
+    order: tuple[Any, ...]  # field names or expressions
     descending_first: bool = False
 
 
-def sort(*order, descending_first: bool = False) -> Sort:
+def sort(*order: Any, descending_first: bool = False) -> Sort:
     return Sort(tuple(order), descending_first)
 
 
@@ -41,7 +46,7 @@ class _CodePoints(Func):
     template = "%(expressions)s"
     output_field = CharField()
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(compiler, connection, template='(%(expressions)s) COLLATE "C"', **extra)
 
 
@@ -54,10 +59,10 @@ PERSIAN_ORDER = (("پ", "ب" + _AFTER), ("چ", "ج" + _AFTER), ("ژ", "ز" + _AF
                  ("ی", "ي"), ("آ", "ا"))
 
 
-def alphabetical(expression) -> Func:
+def alphabetical(expression: str | Combinable) -> Func:
     """An ordering key for names in Persian and Latin script alike: Persian letters in the Persian
     alphabet's order, Latin ones without regard to case."""
-    key = Lower(F(expression) if isinstance(expression, str) else expression)
+    key: Func = Lower(F(expression) if isinstance(expression, str) else expression)
     for letter, spelled in PERSIAN_ORDER:
         key = Replace(key, Value(letter), Value(spelled))
     return _CodePoints(key)
@@ -71,12 +76,12 @@ def python_alphabetical(text: str) -> str:
     return key
 
 
-def _ordered(expression, descending: bool):
+def _ordered(expression: str | BaseExpression | F, descending: bool) -> OrderBy:
     expression = F(expression) if isinstance(expression, str) else expression
     return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
 
 
-def choice_order(field: str, choices) -> Case:
+def choice_order(field: str, choices: type[Choices]) -> Case:
     """Rows in the order their choices are declared (a lifecycle's states), not by their codes."""
     return Case(*(When(**{field: value}, then=Value(i)) for i, value in enumerate(choices.values)),
                 default=Value(len(choices.values)), output_field=IntegerField())
@@ -88,18 +93,19 @@ _HINTS = {False: gettext_lazy("sort ascending"), True: gettext_lazy("sort descen
 
 @dataclass(frozen=True)
 class Heading:
-    label: str
+    label: StrOrPromise
     url: str | None = None  # None: the column does not sort
     aria_sort: str | None = None  # "ascending" / "descending" on the column the rows are sorted by
-    hint: str = ""  # what following the link does, for screen readers
+    hint: StrOrPromise = ""  # what following the link does, for screen readers
 
 
 class Listing:
     """One page of sorted rows and the links around it. `columns` lists the table's headings as
     (sort key or None, label); a key found in `sorts` makes its heading a link."""
 
-    def __init__(self, request, rows, *, sorts: dict[str, Sort], default: str, columns, per_page: int = PER_PAGE,
-                 filters=None, path: str | None = None):
+    def __init__(self, request: HttpRequest, rows: QuerySet[Any], *, sorts: dict[str, Sort], default: str,
+                 columns: Iterable[tuple[str | None, StrOrPromise]], per_page: int = PER_PAGE,
+                 filters: Iterable[str] | None = None, path: str | None = None) -> None:
         # `path`: the list's own URL when the page is drawn in answer to a post elsewhere (a form's errors).
         self.request, self.sorts, self.default, self.path = request, sorts, default, path or request.path
         self.filter_names = set(filters) if filters is not None else None
@@ -130,7 +136,7 @@ class Listing:
         return any(v for k, values in self.request.GET.lists() for v in values if (
             k in self.filter_names if self.filter_names is not None else k not in ("sort", "page")))
 
-    def url(self, **changes) -> str:
+    def url(self, **changes: Any) -> str:
         """This page's URL with some parameters changed (None or "" removes one); the page number is
         dropped unless given, so a new sort or filter starts at the first page."""
         params = {k: v for k, v in self.request.GET.lists() if k != "page"}
@@ -139,7 +145,7 @@ class Listing:
         pairs = [(k, v) for k, values in params.items() for v in values if v not in (None, "")]
         return self.path + ("?" + urlencode(pairs) if pairs else "")
 
-    def _heading(self, key, label) -> Heading:
+    def _heading(self, key: str | None, label: StrOrPromise) -> Heading:
         if key not in self.sorts:
             return Heading(label)
         if key == self.key:
@@ -153,7 +159,7 @@ class Listing:
         """(number, url) of the pages to offer around this one; (None, "") where some are left out."""
         if self.paginator.num_pages <= 1:
             return []
-        found = []
+        found: list[tuple[int | None, str]] = []
         for number in self.paginator.get_elided_page_range(self.page.number, on_each_side=1, on_ends=1):
             found.append((number, self.url(page=number)) if isinstance(number, int) else (None, ""))
         return found
@@ -167,12 +173,13 @@ class Listing:
         return self.url(page=self.page.next_page_number()) if self.page.has_next() else ""
 
 
-def wants_fragment(request) -> bool:
+def wants_fragment(request: HttpRequest) -> bool:
     """An HTMX request for the results region; not htmx's history restore, which needs the whole page."""
     return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
-def render_list(request, page_template: str, fragment_template: str, context: dict):
+def render_list(request: HttpRequest, page_template: str, fragment_template: str,
+                context: dict[str, Any]) -> HttpResponse:
     """The whole page, or only its results region for HTMX (with the count for the page's live region,
     core/list_status.html, swapped out of band); the two differ by a header, so caches are told."""
     fragment = wants_fragment(request)

@@ -1,5 +1,7 @@
 """Localized text: user content written in several languages, stored as {"fa": ..., "en": ...}."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,7 +9,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 
-def clean_localized(value, *, required: bool = True) -> dict[str, str]:
+def clean_localized(value: object, *, required: bool = True) -> dict[str, str]:
     """Validate and tidy a localized value; raise ValidationError with a translated message."""
     if value in (None, ""):
         value = {}
@@ -31,7 +33,7 @@ def clean_localized(value, *, required: bool = True) -> dict[str, str]:
     return cleaned
 
 
-def pick(value: dict | None, lang: str | None = None) -> tuple[str, str | None]:
+def pick(value: dict[str, Any] | None, lang: str | None = None) -> tuple[str, str | None]:
     """The text in the wanted language, else fa, en, then any; returns (text, language used)."""
     if not value:
         return "", None
@@ -42,11 +44,11 @@ def pick(value: dict | None, lang: str | None = None) -> tuple[str, str | None]:
     return "", None
 
 
-def localized_str(value: dict | None, lang: str | None = None) -> str:
+def localized_str(value: dict[str, Any] | None, lang: str | None = None) -> str:
     return pick(value, lang)[0]
 
 
-def isolated(value: dict | str | None) -> str:
+def isolated(value: dict[str, Any] | str | None) -> str:
     """User text for a page, isolated in a <bdi> (its direction its own); a localized value in the
     active language (as `localized_str`), marked with its language when that is not the page's."""
     from django.utils.html import format_html
@@ -72,18 +74,18 @@ class LocalizedTextField(models.JSONField):
 
     description = gettext_lazy("Text in several languages")
 
-    def __init__(self, *args, required: bool = True, **kwargs):
+    def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
         self.required = required
         kwargs.setdefault("default", dict)
         kwargs.setdefault("blank", not required)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         if not self.required:
             kwargs["required"] = False
         return name, path, args, kwargs
 
-    def validate(self, value, model_instance):
+    def validate(self, value: Any, model_instance: models.Model | None) -> None:
         super().validate(value, model_instance)
         clean_localized(value, required=self.required)

@@ -3,6 +3,7 @@ request; a PDF that cannot be printed says why."""
 
 import re
 import uuid
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from hamdeli.core import audit, origin, tenancy
 from hamdeli.core.clients import client_ip
 from hamdeli.core.models import Membership
 from hamdeli.core.permissions import PUBLIC
+from hamdeli.core.types import OfficeRequest
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _GOOD_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -24,10 +26,10 @@ class RequestOriginMiddleware:
     and records where the request comes from (page or API, the client's address through the trusted
     proxies) for the audit and the logs. The id is sent back in the X-Request-ID header."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: OfficeRequest) -> HttpResponse:
         asked = request.headers.get(REQUEST_ID_HEADER, "").strip()
         request.request_id = asked if _GOOD_REQUEST_ID.match(asked) else uuid.uuid4().hex
         here = origin.Origin(channel="api" if request.path.startswith("/api/") else "page",
@@ -48,11 +50,11 @@ class LanguageMiddleware:
     first, whatever language the computer's browser was installed in.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.codes = {code for code, _ in settings.LANGUAGES}
 
-    def __call__(self, request):
+    def __call__(self, request: OfficeRequest) -> HttpResponse:
         lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if lang not in self.codes and request.path.startswith("/api/"):
             lang = translation.get_language_from_request(request)
@@ -74,10 +76,10 @@ class OrganizationMiddleware:
 
     SESSION_KEY = "hamdeli_org"
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: OfficeRequest) -> HttpResponse:
         request.org = None
         request.membership = None
         if request.user.is_authenticated:
@@ -103,10 +105,10 @@ class MissingRecordMiddleware:
     (an Http404, core.records), answered by Django's translated 404 page; any other `DoesNotExist` is a
     bug and stays a 500, never hidden as "not found"."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: OfficeRequest) -> HttpResponse:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
@@ -122,15 +124,15 @@ class DownloadAuditMiddleware:
     is recorded in the office's audit: who took which file, when, from where. Pages open to the public
     (the exchange's files) are not recorded."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: OfficeRequest) -> HttpResponse:
         response = self.get_response(request)
         is_file = isinstance(response, FileResponse)
         if response.status_code != 200 or not (is_file or response.has_header("Content-Disposition")):
             return response
-        if getattr(response, "hamdeli_picture_in_page", False):  # a thumbnail in a page (files.serve)
+        if getattr(response, files.PICTURE_IN_PAGE, False):  # a thumbnail in a page (files.serve)
             return response
         org, user = getattr(request, "org", None), getattr(request, "user", None)
         match = request.resolver_match
@@ -146,7 +148,7 @@ class DownloadAuditMiddleware:
         return response
 
 
-def _file_name(response) -> str:
+def _file_name(response: HttpResponse) -> str:
     disposition = response.get("Content-Disposition", "")
     for marker in ("filename*=utf-8''", "filename="):
         if marker in disposition:

@@ -1,8 +1,10 @@
 """Tenants (organizations), people's memberships and roles, API tokens, and the audit log."""
 
+import datetime as dt
 import hashlib
 import secrets
 import uuid
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -84,11 +86,14 @@ class TenantModel(models.Model):
         abstract = True
 
 
-class ArchivedQuerySet(models.QuerySet):
-    def active(self):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ArchivedQuerySet(models.QuerySet[_M]):
+    def active(self) -> "ArchivedQuerySet[_M]":
         return self.filter(archived_at__isnull=True)
 
-    def archived(self):
+    def archived(self) -> "ArchivedQuerySet[_M]":
         return self.filter(archived_at__isnull=False)
 
 
@@ -138,7 +143,7 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    def is_expired(self, now=None) -> bool:
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
         return self.expires_at <= (now or timezone.now())
 
     @staticmethod

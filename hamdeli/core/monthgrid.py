@@ -2,7 +2,9 @@
 Gregorian months starting on Monday in English."""
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import get_language
 
@@ -22,13 +24,13 @@ class Day:
     on: dt.date
     number: str
     today: bool
-    events: list = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)
 
 
 @dataclass
 class Month:
     name: str
-    weeks: list  # lists of seven Day or None
+    weeks: list[list[Day | None]]  # lists of seven Day or None
 
 
 def _month_of(day: dt.date, jalali: bool) -> tuple[int, int]:
@@ -48,18 +50,19 @@ def _days_of(year: int, month: int, jalali: bool) -> list[dt.date]:
     return days
 
 
-def month_grids(events, *, on=lambda e: e.on) -> tuple[list[str], list[Month]]:
+def month_grids(events: Iterable[Any], *, on: Callable[[Any], dt.date] = lambda e: e.on,
+                ) -> tuple[list[tuple[str, str]], list[Month]]:
     """The weekday names and one grid per month holding at least one of the events."""
     jalali = uses_persian_digits((get_language() or "fa").split("-")[0])
     first_weekday = 5 if jalali else 0  # Saturday / Monday, as date.weekday() counts
-    by_day: dict[dt.date, list] = {}
+    by_day: dict[dt.date, list[Any]] = {}
     for event in events:
         by_day.setdefault(on(event), []).append(event)
     today = dates.today()
     months = []
     for year, month in sorted({_month_of(day, jalali) for day in by_day}):
         days = _days_of(year, month, jalali)
-        cells = [None] * ((days[0].weekday() - first_weekday) % 7)
+        cells: list[Day | None] = [None] * ((days[0].weekday() - first_weekday) % 7)
         for day in days:
             number = to_persian_digits(str(_day_number(day, jalali))) if jalali else str(day.day)
             cells.append(Day(day, number, day == today, by_day.get(day, [])))

@@ -21,15 +21,18 @@ import secrets
 import tarfile
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO, cast
 
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.utils import validate_file_name
 from django.db import DatabaseError, connection, models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hamdeli.core import audit, backup
@@ -85,30 +88,31 @@ class Unclassified(Exception):
 
 @dataclass
 class Plan:
-    owned: list = field(default_factory=list)  # (model, lookup to the org) in an order that inserts cleanly
-    shared: list = field(default_factory=list)
-    between: list = field(default_factory=list)
-    people: object = None
+    owned: list[Any] = field(default_factory=list)  # (model, lookup to the org) in an order that inserts cleanly
+    shared: list[Any] = field(default_factory=list)
+    between: list[Any] = field(default_factory=list)
+    people: type[models.Model] | None = None
 
 
 # What must still verify once an office is loaded, beside its audit chain: each app that keeps such a
 # record registers its check in its AppConfig.ready (aid: its ledger), so core imports no app above it.
 # A check takes the organization and returns its faults (none when sound).
-CHECKS: list = []
+CHECKS: list[Callable[[Organization], list[str]]] = []
 
 
-def register_check(check) -> None:
+def register_check(check: Callable[[Organization], list[str]]) -> None:
     if check not in CHECKS:
         CHECKS.append(check)
 
 
-def _foreign_keys(model):
+def _foreign_keys(model: type[models.Model]) -> list[Any]:
     return [f for f in model._meta.concrete_fields if f.is_relation and (f.many_to_one or f.one_to_one)]
 
 
-def _path_to_org(model) -> str | None:
+def _path_to_org(model: type[models.Model]) -> str | None:
     """The shortest chain of non-null foreign keys from the model to the organization, as an ORM lookup."""
-    queue, seen = [(model, [])], {model}
+    queue: list[tuple[type[models.Model], list[str]]] = [(model, [])]
+    seen = {model}
     while queue:
         current, path = queue.pop(0)
         for fk in sorted(_foreign_keys(current), key=lambda f: (f.name != "org", f.name)):
@@ -123,15 +127,15 @@ def _path_to_org(model) -> str | None:
     return None
 
 
-def _excluded(model) -> bool:
+def _excluded(model: type[models.Model]) -> bool:
     label = model._meta.label_lower
     return label in NOT_EXPORTED or model._meta.app_label in NOT_EXPORTED_APPS
 
 
-def classify(all_models=None) -> Plan:
+def classify(all_models: list[type[models.Model]] | None = None) -> Plan:
     """Place every table of this Hamdeli; raises Unclassified listing the tables it cannot place."""
     all_models = backup.models_to_copy() if all_models is None else all_models
-    plan, problems, owned = Plan(), [], {}
+    plan, problems, owned = Plan(), list[str](), dict[type[models.Model], str]()
     for model in all_models:
         label = model._meta.label_lower
         if _excluded(model):
@@ -173,12 +177,12 @@ def classify(all_models=None) -> Plan:
     return plan
 
 
-def _insert_order(owned: dict) -> tuple[list, list]:
+def _insert_order(owned: dict[type[models.Model], Any]) -> tuple[list[type[models.Model]], list[str]]:
     """The tables with every table after the ones of them it refers to (references to itself aside), and
     the tables left in a circle of references, if any."""
     waiting = {model: {fk.related_model for fk in _foreign_keys(model)
                        if fk.related_model in owned and fk.related_model is not model} for model in owned}
-    order = []
+    order: list[type[models.Model]] = []
     while waiting:
         ready = sorted((m for m, needs in waiting.items() if not needs), key=lambda m: m._meta.label_lower)
         if not ready:
@@ -191,22 +195,22 @@ def _insert_order(owned: dict) -> tuple[list, list]:
     return order, []
 
 
-def _exported_fields(model) -> list:
+def _exported_fields(model: type[models.Model]) -> list[Any]:
     hidden = SECRETS.get(model._meta.label_lower, ("",))[0]
     return [f for f in model._meta.concrete_fields if f.attname != hidden]
 
 
-def _file_fields(model) -> list:
+def _file_fields(model: type[models.Model]) -> list[Any]:
     return [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
 # --- export ------------------------------------------------------------------------------------------
 
-def export(org: Organization, path: Path) -> dict:
+def export(org: Organization, path: Path) -> dict[str, Any]:
     """Write the office's archive to `path` from one consistent snapshot; returns its manifest."""
     plan = classify()
-    with tempfile.TemporaryDirectory(prefix="hamdeli-office-") as work:
-        work = Path(work)
+    with tempfile.TemporaryDirectory(prefix="hamdeli-office-") as folder:
+        work = Path(folder)
         (work / "data").mkdir()
         with backup.consistent_read():
             org = Organization.objects.get(pk=org.pk)
@@ -227,7 +231,7 @@ def export(org: Organization, path: Path) -> dict:
         return backup.pack(work, manifest, Path(path))
 
 
-def export_to_temporary(org: Organization):
+def export_to_temporary(org: Organization) -> tuple[BinaryIO, int]:
     """The archive in an open temporary file (already unlinked: it goes when closed), and its size."""
     with tempfile.TemporaryDirectory(prefix="hamdeli-office-out-") as folder:
         path = Path(folder) / "office.tar.gz"
@@ -237,13 +241,13 @@ def export_to_temporary(org: Organization):
 
 
 class _Exporter:
-    def __init__(self, plan: Plan, org, work: Path):
+    def __init__(self, plan: Plan, org: Organization, work: Path) -> None:
         self.plan, self.org, self.work = plan, org, work
-        self.exported: dict[str, set] = {}  # label → primary keys written
-        self.referred: dict[str, set] = defaultdict(set)  # shared tables and people → keys referred to
-        self.files, self.missing_files = 0, set()
+        self.exported: dict[str, set[Any]] = {}  # label → primary keys written
+        self.referred: dict[str, set[Any]] = defaultdict(set)  # shared tables and people → keys referred to
+        self.files, self.missing_files = 0, set[str]()
 
-    def write(self) -> dict:
+    def write(self) -> dict[str, Any]:
         tables = {}
         for model, lookup in self.plan.owned:
             rows = model._base_manager.filter(**{lookup: self.org} if lookup else {"pk": self.org.pk})
@@ -264,13 +268,13 @@ class _Exporter:
             tables[model._meta.label_lower] = self._part(model, list(model._meta.concrete_fields), rows, "shared")
         return tables
 
-    def _part(self, model, fields, rows, kind) -> dict:
+    def _part(self, model: type[models.Model], fields: list[Any], rows: QuerySet[Any], kind: str) -> dict[str, Any]:
         label = model._meta.label_lower
         values = rows.order_by("pk").values_list(*[f.attname for f in fields]).iterator(chunk_size=2000)
         count = backup.write_rows(self.work / "data" / f"{label}.jsonl", model, fields, values)
         return {"rows": count, "part": f"data/{label}.jsonl", "kind": kind}
 
-    def _table(self, model, rows, kind) -> dict:
+    def _table(self, model: type[models.Model], rows: QuerySet[Any], kind: str) -> dict[str, Any]:
         label = model._meta.label_lower
         fields = _exported_fields(model)
         names = [f.attname for f in fields]
@@ -283,7 +287,7 @@ class _Exporter:
         files = [(names.index(f.attname), f) for f in _file_fields(model)]
         own, self_refs = set(), []
 
-        def checked(values):
+        def checked(values: Iterable[Any]) -> Iterator[Any]:
             for row in values:
                 own.add(row[pk_at])
                 for i, target, itself in checks:
@@ -311,7 +315,7 @@ class _Exporter:
         self.exported[label] = own
         return {"rows": count, "part": f"data/{label}.jsonl", "kind": kind}
 
-    def _between(self, model) -> dict:
+    def _between(self, model: type[models.Model]) -> dict[str, Any]:
         """Rows joining two offices: their foreign keys as the public ids of the rows they point at."""
         label = model._meta.label_lower
         fields = list(model._meta.concrete_fields)
@@ -323,7 +327,7 @@ class _Exporter:
         count = backup.write_rows(self.work / "data" / f"{label}.jsonl", model, fields, rows)
         return {"rows": count, "part": f"data/{label}.jsonl", "kind": "between offices", "keys": "public_id"}
 
-    def _copy_file(self, f, name: str) -> None:
+    def _copy_file(self, f: models.FileField, name: str) -> None:
         if name in self.missing_files or (self.work / "files" / name).exists():
             return
         try:
@@ -344,13 +348,13 @@ class _Exporter:
 
 @dataclass
 class Report:
-    org: Organization
+    org: Organization | None  # None until the organization's row is loaded
     rows: int = 0
     files: int = 0
-    people_created: list = field(default_factory=list)
-    people_matched: list = field(default_factory=list)
+    people_created: list[Any] = field(default_factory=list)
+    people_matched: list[Any] = field(default_factory=list)
     secrets_revoked: int = 0
-    links_skipped: list = field(default_factory=list)
+    links_skipped: list[Any] = field(default_factory=list)
 
 
 def import_archive(path: Path) -> Report:
@@ -392,15 +396,15 @@ def _random_secret_hash() -> str:
 
 
 class _Importer:
-    def __init__(self, plan: Plan, root: Path, manifest: dict):
+    def __init__(self, plan: Plan, root: Path, manifest: dict[str, Any]) -> None:
         self.plan, self.root, self.manifest = plan, root, manifest
         self.tables = manifest.get("tables") or {}
-        self.maps: dict[str, dict] = defaultdict(dict)  # label → {the archive's key: this instance's key}
+        self.maps: dict[str, dict[Any, Any]] = defaultdict(dict)  # label → {the archive's key: this instance's key}
         self.stored: dict[str, str] = {}  # file name in the archive → name stored here
-        self.written: list = []  # (storage, name) of the files stored, removed again if the import fails
+        self.written: list[Any] = []  # (storage, name) of the files stored, removed again if the import fails
         self.now = timezone.now()
 
-    def _rows(self, label: str, model):
+    def _rows(self, label: str, model: type[models.Model]) -> tuple[list[Any], Iterator[list[Any]]]:
         table = self.tables.get(label)
         if table is None:
             return [], iter(())
@@ -430,18 +434,18 @@ class _Importer:
             shown = "; ".join(clashes[:5]) + ("" if len(clashes) <= 5 else f"; and {len(clashes) - 5} more")
             raise ArchiveError(f"this office, or some of its records, is here already: {shown}. Nothing was written")
 
-    def _clashes(self, model) -> list[str]:
+    def _clashes(self, model: type[models.Model]) -> list[str]:
         label = model._meta.label_lower
         fields, rows = self._rows(label, model)
         unique = [(i, f) for i, f in enumerate(fields) if f.unique and not f.primary_key and not f.is_relation]
-        values = defaultdict(set)
+        values: dict[str, set[Any]] = defaultdict(set)
         for row in rows:
             for i, f in unique:
                 if row[i] is not None:
                     values[f.attname].add(row[i])
         found = []
-        for name, wanted in values.items():
-            wanted = list(wanted)
+        for name, distinct in values.items():
+            wanted = list(distinct)
             for start in range(0, len(wanted), 500):
                 here = model._base_manager.filter(**{f"{name}__in": wanted[start:start + 500]})
                 found += [f"{label} {name} {value}" for value in here.values_list(name, flat=True)[:5]]
@@ -475,7 +479,7 @@ class _Importer:
     # people and reference data
 
     def _people(self) -> None:
-        model = self.plan.people
+        model = cast("type[User]", self.plan.people)  # PEOPLE, auth.user: always classified
         self.people_created, self.people_matched, self.usernames = [], [], {}
         fields, rows = self._rows(PEOPLE, model)
         names = [f.attname for f in fields]
@@ -495,7 +499,7 @@ class _Importer:
                 self.people_matched.append(user.username)
             self.maps[PEOPLE][old] = user.pk
 
-    def _shared(self, model) -> None:
+    def _shared(self, model: type[models.Model]) -> None:
         label, key = model._meta.label_lower, SHARED[model._meta.label_lower]
         fields, rows = self._rows(label, model)
         names = [f.attname for f in fields]
@@ -513,7 +517,7 @@ class _Importer:
 
     # the office's own rows
 
-    def _owned(self, model, report: Report) -> int:
+    def _owned(self, model: type[models.Model], report: Report) -> int:
         label = model._meta.label_lower
         expected = {f.attname for f in _exported_fields(model)}
         fields, rows = self._rows(label, model)
@@ -523,8 +527,10 @@ class _Importer:
         generated = isinstance(pk, models.AutoField)  # BigAutoField too: a new key from this instance
         columns = [f for f in model._meta.concrete_fields if not (generated and f is pk)]
         quote = connection.ops.quote_name
-        sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "  # noqa: S608
-               f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {quote(pk.column)}")  # names from our models
+        names = ", ".join(quote(f.column or "") for f in columns)
+        sql = (f"INSERT INTO {quote(model._meta.db_table)} ({names}) "  # noqa: S608
+               f"VALUES ({', '.join(['%s'] * len(columns))}) "
+               f"RETURNING {quote(pk.column or '')}")  # names from our models, values as parameters
         at = {f.attname: i for i, f in enumerate(fields)}
         waiting, count = [], 0
         with connection.cursor() as cursor:
@@ -541,7 +547,8 @@ class _Importer:
                 waiting = still
         return count
 
-    def _insert(self, cursor, sql, model, columns, at, row, report) -> bool:
+    def _insert(self, cursor: Any, sql: str, model: type[models.Model], columns: list[Any], at: dict[str, int],
+                row: list[Any], report: Report) -> bool:
         label = model._meta.label_lower
         values = {}
         for f in columns:
@@ -573,13 +580,13 @@ class _Importer:
         return True
 
     @staticmethod
-    def _keep_hashed_actor(values: dict, actor_at_home) -> None:
+    def _keep_hashed_actor(values: dict[str, Any], actor_at_home: int | None) -> None:
         """The entry's hash covers the actor's id where the entry was written; keep that id beside the
         actor's id here when they differ, so the chain verifies on this instance too."""
         hashed = values["hashed_actor_id"] if values["hashed_actor_id"] is not None else actor_at_home
         values["hashed_actor_id"] = hashed if hashed != values["actor_id"] else None
 
-    def _file(self, f, name: str) -> str:
+    def _file(self, f: models.FileField, name: str) -> str:
         if name in self.stored:
             return self.stored[name]
         try:
@@ -592,7 +599,7 @@ class _Importer:
             return name
         try:
             with source.open("rb") as handle:
-                stored = f.storage.save(name, File(handle, name=name), max_length=f.max_length)
+                stored: str = f.storage.save(name, File(handle, name=name), max_length=f.max_length)
         except SuspiciousFileOperation as exc:
             raise ArchiveError(f"{name!r}: not a file name this instance stores") from exc
         self.written.append((f.storage, stored))
@@ -606,7 +613,7 @@ class _Importer:
 
     # rows between two offices
 
-    def _between(self, model, report: Report) -> int:
+    def _between(self, model: type[models.Model], report: Report) -> int:
         label = model._meta.label_lower
         fields, rows = self._rows(label, model)
         count = 0
@@ -706,7 +713,7 @@ values are those of the instance where the entry was written.
 """
 
 
-def readme(manifest: dict) -> str:
+def readme(manifest: dict[str, Any]) -> str:
     tables = manifest["tables"]
     org = manifest["organization"]
     name = org["name"].get("en") or next(iter(org["name"].values()), org["slug"])

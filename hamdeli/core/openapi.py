@@ -9,7 +9,10 @@ body 422 (a field is not valid); a write 409 (the record's state does not allow 
 request that cannot be read); a public one 429 (core.ratelimit).
 """
 
+from typing import Any
+
 from ninja import NinjaAPI, Schema
+from ninja.openapi.schema import OpenAPISchema
 from pydantic import Field
 
 from hamdeli.core.idempotency import HEADER
@@ -36,14 +39,15 @@ class ErrorOut(Schema):
 
 
 class HamdeliAPI(NinjaAPI):
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None,
+                           ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         complete(schema, views_by_operation_id(self))
         return schema
 
 
-def views_by_operation_id(api) -> dict:
-    views = {}
+def views_by_operation_id(api: NinjaAPI) -> dict[str, Any]:
+    views: dict[str, Any] = {}
     for _prefix, router in api._routers:
         for path_view in router.path_operations.values():
             for operation in path_view.operations:
@@ -51,7 +55,7 @@ def views_by_operation_id(api) -> dict:
     return views
 
 
-def complete(schema, views: dict) -> None:
+def complete(schema: dict[str, Any], views: dict[str, Any]) -> None:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components[ERROR_SCHEMA] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
     for methods in schema["paths"].values():
@@ -71,7 +75,7 @@ def complete(schema, views: dict) -> None:
                 _document_idempotency(operation)
 
 
-def _refusals(method: str, operation: dict) -> list[int]:
+def _refusals(method: str, operation: dict[str, Any]) -> list[int]:
     statuses = []
     if operation.get("security"):
         statuses += [401, 403, 404]
@@ -82,7 +86,7 @@ def _refusals(method: str, operation: dict) -> list[int]:
     return sorted(set(statuses))
 
 
-def _summarise(operation: dict) -> None:
+def _summarise(operation: dict[str, Any]) -> None:
     description = (operation.get("description") or "").strip()
     if description:
         first, _newline, rest = description.partition("\n")
@@ -93,7 +97,7 @@ def _summarise(operation: dict) -> None:
             operation.pop("description")
 
 
-def _document_idempotency(operation: dict) -> None:
+def _document_idempotency(operation: dict[str, Any]) -> None:
     operation.setdefault("parameters", []).append({
         "in": "header", "name": HEADER, "required": False,
         "schema": {"type": "string", "maxLength": 200},

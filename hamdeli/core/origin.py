@@ -20,9 +20,9 @@ def current() -> Origin:
     return _current.get() or Origin()
 
 
-def begin(origin: Origin) -> contextvars.Token:
+def begin(origin: Origin) -> contextvars.Token[Origin | None]:
     return _current.set(origin)
 
 
-def end(token: contextvars.Token) -> None:
+def end(token: contextvars.Token[Origin | None]) -> None:
     _current.reset(token)

@@ -6,8 +6,12 @@ page of rows needs more read for it: only the page is fetched (and prepared, and
 COUNT query (none when the page is the last: its offset and length say it).
 """
 
+from collections.abc import Callable, Sequence
+from typing import Any
 from urllib import parse
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase, paginate
 
@@ -26,7 +30,7 @@ class mapped:  # noqa: N801 - used like a function, reads as one
         counter = getattr(self.rows, "count", None)
         return counter() if callable(counter) and not isinstance(self.rows, list) else len(self.rows)
 
-    def __getitem__(self, window: slice):
+    def __getitem__(self, window: slice) -> list[Any]:
         page = list(self.rows[window])
         if self.prepare is not None:
             self.prepare(page)
@@ -40,11 +44,12 @@ class LimitOffset(PaginationBase):
         offset: int = Field(0, ge=0, le=10_000_000, description="rows to skip")
 
     class Output(Schema):
-        items: list
+        items: list[Any]
         count: int = Field(..., description="rows in the whole list")
         next: str | None = Field(..., description="the next page's URL, or null on the last page")
 
-    def paginate_queryset(self, queryset, pagination, request, **params):
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any,
+                          ) -> dict[str, Any]:
         offset, limit = pagination.offset, pagination.limit
         items = list(queryset[offset:offset + limit])
         if len(items) < limit and (items or not offset):
@@ -55,7 +60,7 @@ class LimitOffset(PaginationBase):
                 else None}
 
 
-def next_url(request, offset: int) -> str:
+def next_url(request: HttpRequest, offset: int) -> str:
     """This request's URL asking for the rows from `offset` on."""
     scheme, netloc, path, query, fragment = parse.urlsplit(request.build_absolute_uri())
     pairs = [(k, v) for k, v in parse.parse_qsl(query, keep_blank_values=True) if k != "offset"]

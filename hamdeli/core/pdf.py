@@ -7,6 +7,7 @@ import subprocess
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -55,7 +56,7 @@ h2 { font-size: 13pt; margin: 14pt 0 6pt; }
 """.replace("%%COUNTER%%", _page_counter(lang))
 
 
-def render_pdf(template_name: str, context: dict, *, lang: str) -> bytes:
+def render_pdf(template_name: str, context: dict[str, Any], *, lang: str) -> bytes:
     """Render a template in `lang` (its `html` element gets lang and dir) and return the PDF bytes.
 
     The template should extend "core/pdf_base.html".
@@ -99,17 +100,18 @@ def _coverage(files: tuple[Path, ...]) -> frozenset[int]:
 
 
 class _Text(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
-        self.parts, self._skip = [], 0
+        self.parts: list[str] = []
+        self._skip = 0
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._skip += tag in {"style", "script"}
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         self._skip -= tag in {"style", "script"} and self._skip > 0
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if not self._skip:
             self.parts.append(data)
 
@@ -138,11 +140,12 @@ def html_to_pdf(html: str, *, lang: str | None = None) -> bytes:
 
     font_config = FontConfiguration()
     css = CSS(string=_base_css(lang), font_config=font_config)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css],
-                                                                        font_config=font_config)
+    pdf: bytes = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css],
+                      font_config=font_config)
+    return pdf
 
 
-def pdf_page_images(pdf: bytes, *, scale: float = 1.5) -> list:
+def pdf_page_images(pdf: bytes, *, scale: float = 1.5) -> list[Any]:
     """The pages of a PDF as PIL images (pypdfium2), for tests and for looking at a document."""
     import pypdfium2
 

@@ -8,10 +8,12 @@ need with `requires(...)`; the permission-matrix test refuses a page or endpoint
 
 import functools
 import re
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from hamdeli.core import ratelimit
 from hamdeli.core.models import Role
@@ -43,12 +45,26 @@ def role_has(role: str, perm: str) -> bool:
     return False
 
 
-def has_perm(request, perm: str) -> bool:
+View = Callable[..., Any]  # a page's or an API operation's function
+
+
+class PermittedView(Protocol):
+    """A view wrapped by `requires`: callable as the view, the view itself under `__wrapped__`."""
+
+    __wrapped__: View
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse: ...
+
+
+_MARK = "hamdeli_permission"  # the permission a view declares, read by the menu, the middleware and the OpenAPI
+
+
+def has_perm(request: HttpRequest, perm: str) -> bool:
     membership = getattr(request, "membership", None)
     return membership is not None and role_has(membership.role, perm)
 
 
-def enforce(request, perm: str) -> None:
+def enforce(request: HttpRequest, perm: str) -> None:
     """The one check behind every page and endpoint.
 
     No organization (an anonymous caller, or a user of no org) sees nothing: 404, as if missing.
@@ -66,14 +82,14 @@ def enforce(request, perm: str) -> None:
         raise PermissionDenied
 
 
-def requires(perm: str):
+def requires(perm: str) -> Callable[[View], PermittedView]:
     """Declare and enforce the permission a page or API operation needs."""
     if perm not in (PUBLIC, SIGNED_IN):
         role_has(Role.OWNER, perm)  # validates the name at import time
 
-    def decorate(view):
+    def decorate(view: View) -> PermittedView:
         @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if perm == PUBLIC:
                 refusal = ratelimit.check_public(request)  # visitors' requests, counted across processes
                 if refusal is not None:
@@ -81,9 +97,10 @@ def requires(perm: str):
             elif not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())  # pages only: the API answers 401 first
             enforce(request, perm)
-            return view(request, *args, **kwargs)
+            response: HttpResponse = view(request, *args, **kwargs)
+            return response
 
-        wrapper.hamdeli_permission = perm
+        setattr(wrapper, _MARK, perm)
         return wrapper
 
     return decorate

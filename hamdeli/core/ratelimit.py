@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -58,7 +58,7 @@ def hit(kind: str, who: str, *, now: float | None = None) -> Refusal | None:
     return Refusal(kind=kind, retry_after=max(1, math.ceil(until - now)))
 
 
-def check_public(request) -> Refusal | None:
+def check_public(request: HttpRequest) -> Refusal | None:
     """The limits on a request to a public page or operation (core.permissions.requires(PUBLIC)).
 
     Signed-in members are not limited here: they are known, and an office behind one address would
@@ -81,10 +81,11 @@ def wait_text(seconds: int) -> str:
     return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": localize_digits(minutes)}
 
 
-def refused(request, refusal: Refusal) -> HttpResponse:
+def refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
     """429 with Retry-After: the API's error body for API callers, the error page for people."""
     message = _("Too many requests from your address. Please try again in %(wait)s.") % {
         "wait": wait_text(refusal.retry_after)}
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"error": "rate_limited", "message": message, "fields": {},
                                  "request_id": getattr(request, "request_id", "")}, status=429)

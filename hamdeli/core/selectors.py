@@ -1,6 +1,7 @@
 """Reads of the core app, always scoped to an organization."""
 
 import datetime as dt
+from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.db.models import F
@@ -10,7 +11,7 @@ from hamdeli.core.models import ApiToken, AuditEntry, Membership, Organization
 from hamdeli.core.records import get_or_404
 
 
-def offices():
+def offices() -> QuerySet[Organization]:
     """Every office on this instance, as the public pages name them."""
     return Organization.objects.select_related("city").order_by("slug")
 
@@ -20,21 +21,21 @@ def office(slug: str) -> Organization | None:
     return Organization.objects.filter(slug=slug).select_related("city").first()
 
 
-def membership(*, org: Organization, user) -> Membership | None:
+def membership(*, org: Organization, user: User) -> Membership | None:
     """The user's membership of the office (deactivated or not), or None."""
     return Membership.objects.filter(org=org, user=user).first()
 
 
-def members_with_role(*, org: Organization, role: str):
+def members_with_role(*, org: Organization, role: str) -> QuerySet[Membership]:
     return Membership.objects.filter(org=org, role=role).select_related("user")
 
 
-def memberships_of(user):
+def memberships_of(user: User) -> QuerySet[Membership]:
     """The offices the user works in now (deactivated memberships left out)."""
     return Membership.objects.filter(user=user, deactivated_at__isnull=True).select_related("org", "org__city")
 
 
-def people(*, org: Organization):
+def people(*, org: Organization) -> QuerySet[Membership]:
     """Everyone in the office, active first, then by user name."""
     return (Membership.objects.filter(org=org).select_related("user")
             .order_by(F("deactivated_at").asc(nulls_first=True), "user__username"))
@@ -44,7 +45,7 @@ def person(*, org: Organization, username: str) -> Membership:
     return get_or_404(Membership.objects.select_related("user"), org=org, user__username=username)
 
 
-def tokens(*, org: Organization, membership: Membership):
+def tokens(*, org: Organization, membership: Membership) -> QuerySet[ApiToken]:
     """A member's own tokens; owners see every token of the org."""
     qs = ApiToken.objects.filter(membership__org=org).select_related("membership__user")
     if membership.role != "owner":
@@ -56,8 +57,9 @@ def token(*, org: Organization, membership: Membership, public_id) -> ApiToken:
     return get_or_404(tokens(org=org, membership=membership), public_id=public_id)
 
 
-def audit_trail(*, org: Organization, object_id: str | None = None, actor=None, action: str | None = None,
-                date_from: dt.date | None = None, date_to: dt.date | None = None):
+def audit_trail(*, org: Organization, object_id: str | None = None, actor: User | None = None,
+                action: str | None = None, date_from: dt.date | None = None,
+                date_to: dt.date | None = None) -> QuerySet[AuditEntry]:
     """The office's audit entries, newest first, narrowed by what is given: one record's (its public id),
     one person's, one kind of action ("aid.pledge.created") or a whole area ("aid."), a date range
     (days in the office's time zone, both ends included)."""
@@ -84,7 +86,7 @@ def audit_actions(*, org: Organization) -> list[str]:
     return list(AuditEntry.objects.filter(org=org).order_by("action").values_list("action", flat=True).distinct())
 
 
-def audit_people(*, org: Organization):
+def audit_people(*, org: Organization) -> QuerySet[User]:
     """Everyone who belongs or belonged to the office and may appear in its audit."""
     return get_user_model().objects.filter(memberships__org=org).order_by("username").distinct()
 

@@ -1,11 +1,13 @@
 """Writes of the core app: organizations, memberships, API tokens."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +19,8 @@ from hamdeli.core.records import locked
 
 
 @transaction.atomic
-def ensure_organization(*, slug: str, name: dict, city, actor=None) -> Organization:
+def ensure_organization(*, slug: str, name: dict[str, Any], city: Any, actor: Actor = None,
+                        ) -> Organization:  # city: a places.City (core names places only by string)
     """Create the organization, or bring an existing one with this slug up to date (idempotent)."""
     org, created = Organization.objects.get_or_create(
         slug=slug, defaults={"name": validation.localized("name", name), "city": city}
@@ -35,7 +38,7 @@ def ensure_organization(*, slug: str, name: dict, city, actor=None) -> Organizat
 
 @transaction.atomic
 def ensure_member(*, org: Organization, username: str, role: str, password: str | None = None,
-                  email: str = "", actor=None) -> Membership:
+                  email: str = "", actor: Actor = None) -> Membership:
     """A user with this role in the org; creates the user when new (idempotent)."""
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role."), fields={"role": _("Choose one of the listed roles.")})
@@ -61,7 +64,7 @@ def ensure_member(*, org: Organization, username: str, role: str, password: str 
     return membership
 
 
-def check_password_rules(password: str, user) -> None:
+def check_password_rules(password: str, user: User) -> None:
     """Refuse a password the settings' validators refuse (too short, common, all digits, like the name)."""
     try:
         password_validation.validate_password(password, user)
@@ -70,7 +73,7 @@ def check_password_rules(password: str, user) -> None:
 
 
 @transaction.atomic
-def record_account_event(*, user, action: str, actor=None, after: dict | None = None) -> None:
+def record_account_event(*, user: User, action: str, actor: Actor = None, after: dict[str, Any] | None = None) -> None:
     """An event of a person's account (sign-in, password change …) in the audit of each office they belong
     to; a person of no office leaves no entry."""
     for membership in Membership.objects.filter(user=user).select_related("org"):
@@ -79,7 +82,8 @@ def record_account_event(*, user, action: str, actor=None, after: dict | None = 
 
 
 @transaction.atomic
-def set_password(*, user, password: str, action: str = "auth.password_changed", actor=None) -> None:
+def set_password(*, user: User, password: str, action: str = "auth.password_changed", actor: Actor = None,
+                 ) -> None:
     """Give the person a new password (checked against the rules) and record it: `auth.password_changed`
     by the person, or `auth.password_reset_completed` through an emailed link. Other sessions of the
     person end, since Django ties a session to the password it was opened with."""
@@ -99,7 +103,7 @@ LAST_USED_EVERY = dt.timedelta(minutes=1)
 
 @transaction.atomic
 def create_api_token(*, membership: Membership, name: str, expires_in_days: int = DEFAULT_TOKEN_DAYS,
-                     actor=None) -> tuple[ApiToken, str]:
+                     actor: Actor = None) -> tuple[ApiToken, str]:
     """A new token that expires after expires_in_days; returns it with its secret, which is never stored
     and cannot be shown again."""
     name = (name or "").strip()
@@ -124,7 +128,7 @@ def create_api_token(*, membership: Membership, name: str, expires_in_days: int 
 
 
 @transaction.atomic
-def revoke_api_token(*, token: ApiToken, actor=None) -> ApiToken:
+def revoke_api_token(*, token: ApiToken, actor: Actor = None) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -158,7 +162,7 @@ def authenticate_token(raw: str) -> ApiToken | None:
 
 # --- the office's people: invited by email, given a role, deactivated (never deleted) ---
 
-def _active_owners(org: Organization):
+def _active_owners(org: Organization) -> QuerySet[Membership]:
     return Membership.objects.filter(org=org, role=Role.OWNER, deactivated_at__isnull=True)
 
 
@@ -170,7 +174,7 @@ def _keep_an_owner(membership: Membership) -> None:
 
 
 @transaction.atomic
-def invite_member(*, org: Organization, actor, email: str, role: str) -> tuple[Membership, bool]:
+def invite_member(*, org: Organization, actor: Actor, email: str, role: str) -> tuple[Membership, bool]:
     """Add a person to the office by their email address (also their user name). Returns the membership
     and whether the person is new to Hamdeli, in which case they choose a password from an emailed link."""
     email = (email or "").strip().lower()
@@ -182,7 +186,7 @@ def invite_member(*, org: Organization, actor, email: str, role: str) -> tuple[M
     user = user_model.objects.filter(username__iexact=email).first() or user_model.objects.filter(
         email__iexact=email).first()
     new = user is None
-    if new:
+    if user is None:
         user = user_model(username=email, email=email)
         user.set_unusable_password()
         user.save()
@@ -196,7 +200,7 @@ def invite_member(*, org: Organization, actor, email: str, role: str) -> tuple[M
 
 
 @transaction.atomic
-def change_role(*, org: Organization, actor, membership: Membership, role: str) -> Membership:
+def change_role(*, org: Organization, actor: Actor, membership: Membership, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role."), fields={"role": _("Choose one of the listed roles.")})
     membership = locked(Membership.objects, pk=membership.pk, org=org)
@@ -213,7 +217,7 @@ def change_role(*, org: Organization, actor, membership: Membership, role: str) 
 
 
 @transaction.atomic
-def deactivate_member(*, org: Organization, actor, membership: Membership) -> Membership:
+def deactivate_member(*, org: Organization, actor: Actor, membership: Membership) -> Membership:
     """The person can no longer work in this office (pages or API tokens); their name stays in the
     audit and on what they recorded. Without any other active office, their account is disabled."""
     membership = locked(Membership.objects.select_related("user"), pk=membership.pk, org=org)
@@ -243,7 +247,7 @@ def reactivate_member(*, org: Organization, actor, membership: Membership) -> Me
     return membership
 
 
-def _sync_account(user) -> None:
+def _sync_account(user: User) -> None:
     """An account may sign in while it belongs to at least one office actively."""
     active = Membership.objects.filter(user=user, deactivated_at__isnull=True).exists()
     if user.is_active != active:

@@ -77,7 +77,7 @@ def _first_page(data: bytes) -> Image.Image | None:
                 return None  # a sliver of a page: nothing to see
             bitmap = page.render(scale=scale, may_draw_forms=False, limit_image_cache=True)  # on white
             try:
-                picture = bitmap.to_pil().convert("RGB")
+                picture: Image.Image = bitmap.to_pil().convert("RGB")
             finally:
                 bitmap.close()
         finally:

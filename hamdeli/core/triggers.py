@@ -7,6 +7,8 @@ which `hamdeli audit verify` detects even when these triggers were lifted behind
 
 from dataclasses import dataclass
 
+from django.db.backends.base.base import BaseDatabaseWrapper
+
 
 @dataclass(frozen=True)
 class AppendOnly:
@@ -37,7 +39,7 @@ class AppendOnly:
             return made
         raise RuntimeError(f"no append-only triggers for the {vendor} database")
 
-    def run(self, connection, *, create: bool) -> None:
+    def run(self, connection: BaseDatabaseWrapper, *, create: bool) -> None:
         with connection.cursor() as cursor:
             for sql in self.statements(connection.vendor, create=create):
                 cursor.execute(sql)

@@ -19,14 +19,20 @@ import base64
 import binascii
 import secrets
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import segno
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,33 +55,34 @@ MAX_TRIES = 5  # wrong codes in one pending sign-in before the password is asked
 
 # --- reads -------------------------------------------------------------------------------------------
 
-def has_device(user) -> bool:
-    return user is not None and user.is_authenticated and TOTPDevice.objects.filter(
-        user=user, confirmed=True).exists()
+def has_device(user: AnyActor | AbstractBaseUser) -> bool:
+    return bool(user is not None and user.is_authenticated and TOTPDevice.objects.filter(
+        user=user, confirmed=True).exists())
 
 
-def users_with_two_factor(users) -> set[int]:
+def users_with_two_factor(users: Iterable[User | int]) -> set[int]:
     """The ids of those of these people who use two-factor sign-in (one query, for the people page)."""
     return set(TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True))
 
 
-def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+def recovery_codes_left(user: User) -> int:
+    count: int = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return count
 
 
-def _verified(user) -> bool:
+def _verified(user: AnyActor | AbstractBaseUser) -> bool:
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
 
 
-def needs_enrolment(request) -> bool:
+def needs_enrolment(request: HttpRequest) -> bool:
     """An owner of an office that requires two-factor of its owners, who has none yet."""
     membership, org = getattr(request, "membership", None), getattr(request, "org", None)
     return (membership is not None and org is not None and membership.role == Role.OWNER
             and org.owners_require_two_factor and not _verified(request.user) and not has_device(request.user))
 
 
-def session_may_use_api(request) -> bool:
+def session_may_use_api(request: HttpRequest) -> bool:
     """The API through a browser session asks the same as the pages (API tokens are not affected)."""
     user = request.user
     if _verified(user):
@@ -85,14 +92,14 @@ def session_may_use_api(request) -> bool:
 
 # --- the secret being enrolled ------------------------------------------------------------------------
 
-def enrolment_secret(session) -> str:
+def enrolment_secret(session: SessionBase) -> str:
     """The secret (hex) offered to this session until it is confirmed; made on first view, kept in the
     session only, so viewing the page writes nothing."""
     secret = session.get(SECRET_SESSION_KEY)
     if not secret or len(secret) != 40:
         secret = secrets.token_hex(20)
         session[SECRET_SESSION_KEY] = secret
-    return secret
+    return str(secret)
 
 
 def secret_for_typing(secret_hex: str) -> str:
@@ -101,7 +108,7 @@ def secret_for_typing(secret_hex: str) -> str:
     return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
 
 
-def provisioning_uri(user, secret_hex: str) -> str:
+def provisioning_uri(user: User, secret_hex: str) -> str:
     issuer = settings.OTP_TOTP_ISSUER
     secret = base64.b32encode(binascii.unhexlify(secret_hex)).decode().rstrip("=")
     label = quote(f"{issuer}:{user.get_username()}")
@@ -114,7 +121,7 @@ def qr_data_uri(uri: str) -> str:
     return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
 
 
-def clean_code(raw) -> str:
+def clean_code(raw: object) -> str:
     """A typed code: Persian or Arabic digits made ASCII; spaces and hyphens dropped; lower case."""
     return "".join(ch for ch in to_ascii_digits(str(raw or "")) if ch not in " -\u200c\t").lower()[:32]
 
@@ -126,7 +133,7 @@ def _six_digits(code: str) -> bool:
 # --- writes ------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def enable(*, user, secret_hex: str, code: str) -> list[str]:
+def enable(*, user: User, secret_hex: str, code: str) -> list[str]:
     """Confirm the secret with its first code: the TOTP device and fresh recovery codes (returned, to be
     shown once) are made, and the offices the person belongs to record it."""
     if has_device(user):
@@ -149,10 +156,10 @@ def enable(*, user, secret_hex: str, code: str) -> list[str]:
     return codes
 
 
-def _new_recovery_codes(user) -> list[str]:
+def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-    codes = []
+    codes: list[str] = []
     while len(codes) < RECOVERY_CODES:
         token = StaticToken.random_token()
         if token not in codes and not _six_digits(token):  # six digits would be read as an app's code
@@ -161,14 +168,14 @@ def _new_recovery_codes(user) -> list[str]:
     return codes
 
 
-def _owner_where_required(user) -> Organization | None:
+def _owner_where_required(user: User) -> Organization | None:
     membership = Membership.objects.filter(user=user, role=Role.OWNER, deactivated_at__isnull=True,
                                            org__owners_require_two_factor=True).select_related("org").first()
     return membership.org if membership else None
 
 
 @transaction.atomic
-def disable(*, user, password: str = "", code: str = "") -> None:
+def disable(*, user: User, password: str = "", code: str = "") -> None:
     """The person turns two-factor off, proving it is them with their password or a current code."""
     if not has_device(user):
         raise Conflict(_("Two-factor sign-in is not on for your account."), code="two_factor_off")
@@ -186,13 +193,13 @@ def disable(*, user, password: str = "", code: str = "") -> None:
     services.record_account_event(user=user, action="two_factor.disabled", actor=user)
 
 
-def _remove_devices(user) -> None:
+def _remove_devices(user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
 
 @transaction.atomic
-def reset(*, org: Organization, actor, membership: Membership) -> None:
+def reset(*, org: Organization, actor: Actor, membership: Membership) -> None:
     """An owner turns off another person's two-factor (a lost phone and no recovery code left): they sign
     in with their password alone and may enrol again. Recorded in every office the person belongs to."""
     membership = get_or_404(Membership.objects.select_related("user"), pk=membership.pk, org=org)
@@ -208,7 +215,7 @@ def reset(*, org: Organization, actor, membership: Membership) -> None:
 
 
 @transaction.atomic
-def set_owners_requirement(*, org: Organization, actor, required: bool) -> Organization:
+def set_owners_requirement(*, org: Organization, actor: Actor, required: bool) -> Organization:
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if org.owners_require_two_factor != required:
         org.owners_require_two_factor = required
@@ -219,7 +226,7 @@ def set_owners_requirement(*, org: Organization, actor, required: bool) -> Organ
     return org
 
 
-def check_code(*, user, code: str, audit_failure: bool = True):
+def check_code(*, user: User, code: str, audit_failure: bool = True) -> Any:  # a django-otp device, or None
     """The device that accepts this code (an app's six digits, or one of the recovery codes, which is then
     spent), or None. A wrong code is audited; while django-otp throttles the devices after wrong codes, the
     attempt is refused unchecked (429, not audited) and says how long to wait."""
@@ -250,27 +257,28 @@ def check_code(*, user, code: str, audit_failure: bool = True):
 
 # --- the pending sign-in -----------------------------------------------------------------------------
 
-def begin_pending(request, user, next_url: str) -> None:
+def begin_pending(request: HttpRequest, user: User, next_url: str) -> None:
     """The password was right; the sign-in waits for a code. Nothing but this is in the session."""
     request.session.cycle_key()
     request.session[PENDING_SESSION_KEY] = {"user": user.pk, "backend": getattr(user, "backend", ""),
                                             "next": next_url, "since": time.time(), "tries": 0}
 
 
-def pending(request):
+def pending(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
     """(the user, the pending state), or None when nothing is pending or it is too old."""
     state = request.session.get(PENDING_SESSION_KEY)
     if not isinstance(state, dict) or time.time() - state.get("since", 0) > PENDING_SECONDS:
         request.session.pop(PENDING_SESSION_KEY, None)
         return None
-    user = get_user_model().objects.filter(pk=state.get("user"), is_active=True).first()
+    user_id: Any = state.get("user")
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         request.session.pop(PENDING_SESSION_KEY, None)
         return None
     return user, state
 
 
-def count_wrong_try(request, state) -> bool:
+def count_wrong_try(request: HttpRequest, state: dict[str, Any]) -> bool:
     """One more wrong code; True when the pending sign-in is over (the password must be given again)."""
     state["tries"] = state.get("tries", 0) + 1
     if state["tries"] >= MAX_TRIES:
@@ -281,7 +289,7 @@ def count_wrong_try(request, state) -> bool:
     return False
 
 
-def end_pending(request) -> None:
+def end_pending(request: HttpRequest) -> None:
     request.session.pop(PENDING_SESSION_KEY, None)
 
 
@@ -297,13 +305,14 @@ class TwoFactorMiddleware:
     given a code (else it is ended and sent to sign in), and an owner whom the office requires to use
     two-factor is sent to set it up. The API is left to its authentication (core.api_setup)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: tuple[Any, ...],
+                     view_kwargs: dict[str, Any]) -> HttpResponse | None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path.startswith("/api/"):
             return None

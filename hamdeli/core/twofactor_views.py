@@ -1,19 +1,25 @@
 """The pages of two-factor sign-in (core.twofactor): the code after the password, a person's own
 two-factor page (enrol, recovery codes, turn off) and the office's rule for its owners."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hamdeli.core import twofactor
 from hamdeli.core.digits import format_number
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.permissions import PUBLIC, SIGNED_IN, requires
+from hamdeli.core.types import MemberRequest, OfficeRequest, SignedInRequest
 
 
 class SignIn(auth_views.LoginView):
@@ -23,7 +29,7 @@ class SignIn(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if twofactor.has_device(user):
             twofactor.begin_pending(self.request, user, self.get_success_url())
@@ -32,7 +38,7 @@ class SignIn(auth_views.LoginView):
 
 
 @requires(PUBLIC)
-def login_code(request):
+def login_code(request: OfficeRequest) -> HttpResponse:
     """The second step of a sign-in: a code from the authenticator app, or a recovery code."""
     waiting = twofactor.pending(request)
     if waiting is None:
@@ -61,9 +67,10 @@ def login_code(request):
     return render(request, "core/login_code.html", {"error": error, "pending_user": user}, status=status)
 
 
-def _page(request, *, codes=None, error=None, status=200):
+def _page(request: SignedInRequest, *, codes: list[str] | None = None, error: str | None = None,
+          status: int = 200) -> HttpResponse:
     user = request.user
-    context = {"on": twofactor.has_device(user), "codes": codes, "error": error,
+    context: dict[str, Any] = {"on": twofactor.has_device(user), "codes": codes, "error": error,
                "required": twofactor.needs_enrolment(request)}
     if context["on"]:
         context["codes_left"] = twofactor.recovery_codes_left(user)
@@ -75,7 +82,7 @@ def _page(request, *, codes=None, error=None, status=200):
 
 
 @requires(SIGNED_IN)
-def two_factor(request):
+def two_factor(request: SignedInRequest) -> HttpResponse:
     """A person's own two-factor sign-in: set it up (a QR code and the secret to type), or see it is on
     and turn it off."""
     return _page(request)
@@ -83,7 +90,7 @@ def two_factor(request):
 
 @require_POST
 @requires(SIGNED_IN)
-def two_factor_confirm(request):
+def two_factor_confirm(request: SignedInRequest) -> HttpResponse:
     secret = request.session.get(twofactor.SECRET_SESSION_KEY)
     if not secret:
         return _page(request, error=_("The page was open too long; scan the new code and try again."), status=422)
@@ -92,14 +99,14 @@ def two_factor_confirm(request):
     except ServiceError as exc:
         return _page(request, error=exc.message, status=exc.status)
     request.session.pop(twofactor.SECRET_SESSION_KEY, None)
-    device = request.user.totpdevice_set.filter(confirmed=True).first()
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     otp_login(request, device)  # this sign-in has just given a code
     return _page(request, codes=codes)
 
 
 @require_POST
 @requires(SIGNED_IN)
-def two_factor_disable(request):
+def two_factor_disable(request: SignedInRequest) -> HttpResponse:
     try:
         twofactor.disable(user=request.user, password=request.POST.get("password", ""),
                           code=request.POST.get("code", ""))
@@ -114,7 +121,7 @@ def two_factor_disable(request):
 
 @require_POST
 @requires("org.manage")
-def office_two_factor(request):
+def office_two_factor(request: MemberRequest) -> HttpResponse:
     required = request.POST.get("owners_require_two_factor") == "on"
     twofactor.set_owners_requirement(org=request.org, actor=request.user, required=required)
     messages.success(request, _("Owners must now use two-factor sign-in.") if required

@@ -1,5 +1,9 @@
 """Sign-in, sign-out, password change and reset, language and organization switching, and API tokens."""
 
+from collections.abc import Iterator
+from typing import Any
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse, StreamingHttpResponse
@@ -16,6 +20,7 @@ from hamdeli.core.listing import Listing, sort
 from hamdeli.core.middleware import OrganizationMiddleware
 from hamdeli.core.permissions import PUBLIC, SIGNED_IN, requires
 from hamdeli.core.twofactor_views import SignIn
+from hamdeli.core.types import MemberRequest
 
 # Django's sign-in, which hands an account with two-factor on to the code page (core.twofactor_views).
 login = requires(PUBLIC)(SignIn.as_view())
@@ -28,7 +33,7 @@ class _PasswordChange(auth_views.PasswordChangeView):
     form_class = forms.PasswordChangeForm
     success_url = reverse_lazy("home")
 
-    def form_valid(self, form):
+    def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)  # keeps this sign-in; the others end with the old password
         messages.success(self.request, _("Your password was changed. You stay signed in here; every other "
                                          "sign-in with the old password has ended."))
@@ -57,7 +62,7 @@ password_reset_complete = requires(PUBLIC)(auth_views.PasswordResetCompleteView.
 
 @require_POST
 @requires("org.view")
-def switch_org(request):
+def switch_org(request: MemberRequest) -> HttpResponse:
     wanted = request.POST.get("org", "")
     for membership in selectors.memberships_of(request.user):
         if str(membership.org.public_id) == wanted:
@@ -69,7 +74,7 @@ def switch_org(request):
 
 
 @requires("org.view")
-def tokens(request):
+def tokens(request: MemberRequest) -> HttpResponse:
     new_secret = None
     errors = {}
     chosen = request.POST.get("expires_in_days", str(services.DEFAULT_TOKEN_DAYS))
@@ -92,7 +97,7 @@ def tokens(request):
 
 @require_POST
 @requires("org.view")
-def revoke_token(request, public_id):
+def revoke_token(request: MemberRequest, public_id: UUID) -> HttpResponse:
     token = selectors.token(org=request.org, membership=request.membership, public_id=public_id)
     services.revoke_api_token(token=token, actor=request.user)
     messages.success(request, _("The token was revoked."))
@@ -103,14 +108,14 @@ AUDIT_PER_PAGE = 50
 AUDIT_SORTS = {"at": sort("at", descending_first=True)}  # newest first, as written (ties: the later entry first)
 
 
-def _audit_filters(request) -> tuple[forms.AuditFilterForm, dict]:
+def _audit_filters(request: MemberRequest) -> tuple[forms.AuditFilterForm, dict[str, Any]]:
     form = forms.AuditFilterForm(request.GET or None, people=selectors.audit_people(org=request.org),
                                  actions=selectors.audit_actions(org=request.org))
     return form, form.filters()
 
 
 @requires("org.manage")
-def audit(request):
+def audit(request: MemberRequest) -> HttpResponse:
     """The office's audit trail for its owners: who did what, when, from where, with each change's
     before and after; filtered by the URL so a record's page can link to its history."""
     form, chosen = _audit_filters(request)
@@ -124,7 +129,7 @@ def audit(request):
 
 
 @requires("org.manage")
-def audit_export(request):
+def audit_export(request: MemberRequest) -> HttpResponse:
     """The filtered audit trail as CSV (every column, before and after as JSON)."""
     _form, chosen = _audit_filters(request)
     entries = selectors.audit_trail(org=request.org, **chosen).order_by("seq")
@@ -134,19 +139,19 @@ def audit_export(request):
 
 
 @requires("org.manage")
-def office(request):
+def office(request: MemberRequest) -> HttpResponse:
     """The office itself, for its owners: what it is, and its whole record to take away."""
     return render(request, "core/office.html", {"org": request.org,
                                                 "archive_name": office_archive.archive_name(request.org)})
 
 
 @requires("org.manage")
-def office_export(request):
+def office_export(request: MemberRequest) -> StreamingHttpResponse:
     """The office's whole record as one archive (core.office_archive), streamed from a temporary file that
     is gone once sent. DownloadAuditMiddleware records who took it."""
     handle, size = office_archive.export_to_temporary(request.org)
 
-    def chunks():
+    def chunks() -> Iterator[bytes]:
         try:
             yield from iter(lambda: handle.read(1 << 16), b"")
         finally:

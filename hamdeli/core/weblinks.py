@@ -2,6 +2,7 @@
 in the service whatever path the value came by (page form, API, import), and checked again when one is
 made into a link, so that a `javascript:` address stored before can never run."""
 
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ SCHEMES = ("http", "https")
 _check = URLValidator(schemes=list(SCHEMES))
 
 
-def is_web_address(value) -> bool:
+def is_web_address(value: object) -> TypeGuard[str]:
     if not isinstance(value, str) or urlsplit(value.strip()).scheme.lower() not in SCHEMES:
         return False
     try:
@@ -24,7 +25,7 @@ def is_web_address(value) -> bool:
     return True
 
 
-def web_address(field: str, value, *, max_length: int = 500) -> str:
+def web_address(field: str, value: object, *, max_length: int = 500) -> str:
     """The address, trimmed; empty stays empty; anything but an http(s) address is a 422 naming the field."""
     value = (value or "").strip() if isinstance(value, str | type(None)) else value
     if value == "":

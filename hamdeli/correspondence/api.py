@@ -2,7 +2,6 @@
 
 import datetime as dt
 import uuid
-from typing import Literal
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -82,7 +81,7 @@ class LetterFields(Schema):
     recipient_title: str = Field("", max_length=200)
     recipient_city_geonameid: int | None = None
     recipient_org: str = Field("", max_length=300)
-    occasion: Literal[tuple(Occasion.values)] = Occasion.OTHER.value
+    occasion: OneOf[Occasion] = Occasion.OTHER.value
     language: str = Field("fa", min_length=2, max_length=8)
     body: str = Field("", max_length=50000)
     letter_date: dt.date | None = None
@@ -90,23 +89,23 @@ class LetterFields(Schema):
     received_on: dt.date | None = None
     reply_to: uuid.UUID | None = None
     partnership: uuid.UUID | None = None
-    related_kind: Literal[tuple(RelatedKind.values)] = ""
+    related_kind: OneOf[RelatedKind] = ""
     related_public_id: uuid.UUID | None = None
     note: str = Field("", max_length=10000)
 
 
 class LetterIn(LetterFields):
-    direction: Literal[tuple(Direction.values)]
+    direction: OneOf[Direction]
     subject: str = Field(..., min_length=1, max_length=500)
     registered_on: dt.date | None = None
 
 
 class LetterPatch(LetterFields):
-    subject: str = Field(None, min_length=1, max_length=500)
+    subject: Patch[str] = Field(None, min_length=1, max_length=500)
 
 
 class LetterTransitionIn(Schema):
-    action: Literal[tuple(LetterAction.values)]
+    action: OneOf[LetterAction]
     on: dt.date
     note: str = Field("", max_length=2000)
     assignee: str = Field("", max_length=200)
@@ -157,8 +156,8 @@ def _resolve(request, data: dict) -> dict:
 @router.get("/letters", response=list[LetterOut], operation_id="letters_list")
 @paged
 @requires("correspondence.view")
-def list_letters(request, q: str = "", direction: Literal[tuple(Direction.values)] | None = None,
-                 state: Literal[tuple(LetterState.values)] | None = None, overdue: bool = False,
+def list_letters(request, q: str = "", direction: OneOf[Direction] | None = None,
+                 state: OneOf[LetterState] | None = None, overdue: bool = False,
                  archived: bool = False):
     """The letters register, filtered by words, direction, state or overdue answers.
 
@@ -266,7 +265,7 @@ def download_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID)
 
 class TemplateIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
-    occasion: Literal[tuple(Occasion.values)]
+    occasion: OneOf[Occasion]
     subject: dict[str, str]
     body: dict[str, str]
 
@@ -286,7 +285,7 @@ class RenderedOut(Schema):
 @router.get("/templates", response=list[TemplateOut], operation_id="letter_templates_list")
 @paged
 @requires("correspondence.view")
-def list_templates(request, occasion: Literal[tuple(Occasion.values)] | None = None):
+def list_templates(request, occasion: OneOf[Occasion] | None = None):
     """Letter templates, by occasion."""
     return selectors.templates(org=request.org, occasion=occasion)
 

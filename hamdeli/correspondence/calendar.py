@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import holidays
 import icalendar
@@ -27,6 +28,9 @@ from hamdeli.core.text import normalize
 from hamdeli.correspondence import holiday_names
 from hamdeli.partners import selectors as partners
 from hamdeli.partners.models import Partnership
+
+if TYPE_CHECKING:
+    from hamdeli.correspondence.models import LetterTemplate
 
 # GeoNames city id -> the `holidays` subdivision code, for partner cities whose region has its own days.
 KNOWN_SUBDIVISIONS = {3128760: "CT", 2925177: "BW", 3176959: "FI", 1735161: "14", 3173435: "MI"}
@@ -104,7 +108,7 @@ def partner_language(country: str) -> str:
     return langs[0] if langs else "en"
 
 
-def _holidays_language(supported: tuple, lang: str, fallback: str) -> str:
+def _holidays_language(supported: tuple[str, ...], lang: str, fallback: str | None) -> str | None:
     for candidate in supported:
         if candidate == lang or candidate.startswith(lang + "_"):
             return candidate
@@ -125,15 +129,15 @@ def _country_days(country: str, subdiv: str | None, year: int, lang: str) -> tup
         return _country_days(country, None, year, lang)
     supported = probe.supported_languages
 
-    def names(language: str) -> dict:
+    def names(language: str | None) -> dict[dt.date, list[tuple[str, bool]]]:
         days = holidays.country_holidays(country, subdiv=subdiv, years=year, language=language)
         return {day: [_without_estimate(part, days) for part in name.split("; ")] for day, name in days.items()}
 
     local_lang = _holidays_language(supported, lang, probe.default_language)
     local = names(local_lang)
     english = names(_holidays_language(supported, "en", local_lang))
-    pages = {code: names(found) for code, _name in settings.LANGUAGES
-             if code != "en" and (found := _holidays_language(supported, code, ""))}
+    pages = {code: names(language) for code, _name in settings.LANGUAGES
+             if code != "en" and (language := _holidays_language(supported, code, ""))}
     found = []
     for day, local_parts in sorted(local.items()):
         english_parts = english.get(day, local_parts)
@@ -173,7 +177,8 @@ def _public_holidays(p: Partnership, start: dt.date, end: dt.date) -> list[Occur
     country = p.city.country_id
     lang = partner_language(country)
     subdiv = KNOWN_SUBDIVISIONS.get(p.city_id)
-    found, last_seen = [], {}
+    found: list[Occurrence] = []
+    last_seen: dict[str, dt.date] = {}
     for year in _years(start, end):
         undecreed = country in DECREED_YEARLY and year > today().year
         for day, english_name, local_name, estimated, page_names in _country_days(country, subdiv, year, lang):
@@ -203,7 +208,7 @@ def _lunar(p: Partnership, start: dt.date, end: dt.date, official_days: set) -> 
     return found
 
 
-def lunar_new_year(year: int) -> dt.date:
+def lunar_new_year(year: int) -> dt.date | None:
     return _ChineseLunisolar().lunar_new_year_date(year)[0]
 
 
@@ -217,7 +222,7 @@ def _ours(org, start: dt.date, end: dt.date) -> list[Occurrence]:
     country = org.city.country_id
     found = []
     for year in _years(start, end):
-        own = []
+        own: list[tuple[dt.date | None, str, dict[str, str], bool]] = []
         if country == "IR":
             own.append((nowruz(year - 621), "nowruz", NOWRUZ, False))
         if country in LUNAR_NEW_YEAR_COUNTRIES:
@@ -291,7 +296,7 @@ def _one_per_occasion(found: list[Occurrence]) -> list[Occurrence]:
 class Reminder:
     occurrence: Occurrence
     days_left: int
-    template: object  # the org's LetterTemplate for the suggested occasion, or None
+    template: "LetterTemplate | None"  # the org's template for the suggested occasion
 
 
 def reminders(*, org, as_of: dt.date | None = None, lead_days: int | None = None) -> list[Reminder]:

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.db.models import Q
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from hamdeli.core import dates
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.filters import FilterForm
-from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
+from hamdeli.core.forms import LocalDateField, LocalizedTextFormField, label_options
 from hamdeli.core.listing import python_alphabetical
 from hamdeli.core.localized import language_name
 from hamdeli.correspondence import selectors
@@ -70,19 +72,22 @@ class LetterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Languages by name in the page's language; user text in boxes that take its own direction (a
         # Chinese letter on a Persian page).
-        self.fields["language"].choices = [(code, language_name(code)) for code in settings.CONTENT_LANGUAGES]
+        language = cast("forms.ChoiceField", self.fields["language"])
+        language.choices = [(code, language_name(code)) for code in settings.CONTENT_LANGUAGES]
         for name in ("subject", "body", "sender_name", "sender_title", "sender_org", "recipient_name",
                      "recipient_title", "recipient_org", "note"):
             self.fields[name].widget.attrs["dir"] = "auto"
         # Archived letters and partnerships are not offered, except the one an edited letter already names.
-        self.fields["reply_to"].queryset = Letter.objects.filter(org=org).filter(_offered(self.initial.get("reply_to")))
-        self.fields["reply_to"].label_from_instance = lambda x: f"{localize_digits(x.registry_number)} {x.subject}"
-        self.fields["partnership"].queryset = partners.offered_partnerships(org=org,
-                                                                           current=self.initial.get("partnership"))
+        reply_to = cast("forms.ModelChoiceField[Any]", self.fields["reply_to"])
+        reply_to.queryset = Letter.objects.filter(org=org).filter(_offered(self.initial.get("reply_to")))
+        label_options(reply_to, lambda x: f"{localize_digits(x.registry_number)} {x.subject}")
+        partnership = cast("forms.ModelChoiceField[Any]", self.fields["partnership"])
+        partnership.queryset = partners.offered_partnerships(org=org, current=self.initial.get("partnership"))
         # Any GeoNames city is accepted; the partners' cities (and our own) are the ones offered.
         offered = set(partners.active_partnerships(org=org).values_list("city", flat=True)) | {org.city_id}
         for name in ("sender_city", "recipient_city"):
-            self.fields[name].offer(self.data.get(name) or self.initial.get(name), also=offered, blank=True)
+            city = cast("CityChoiceField", self.fields[name])
+            city.offer(self.data.get(name) or self.initial.get(name), also=offered, blank=True)
         if editing:
             del self.fields["direction"]
             del self.fields["registered_on"]
@@ -90,7 +95,8 @@ class LetterForm(forms.Form):
             del self.fields["filled"]
         else:
             # The templates offered: those written in the letter's language (prefill.template_state).
-            self.fields["template"].queryset = (LetterTemplate.objects.filter(pk__in=[t.pk for t in templates])
+            template = cast("forms.ModelChoiceField[Any]", self.fields["template"])
+            template.queryset = (LetterTemplate.objects.filter(pk__in=[t.pk for t in templates])
                                                 if templates is not None else LetterTemplate.objects.filter(org=org))
             for name in self.REFRESHING:
                 self.fields[name].widget.attrs.update({
@@ -167,10 +173,10 @@ class LetterFilterForm(FilterForm, forms.Form):
 
     def __init__(self, *args, org, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years")), *(
+        cast("forms.ChoiceField", self.fields["year"]).choices = [("", _("All years")), *(
             (year, localize_digits(year)) for year in selectors.registry_years(org=org))]
         cities = {p.city_id: p.city.name for p in partners.active_partnerships(org=org)}
-        self.fields["city"].choices = [("", _("All partner cities")), *sorted(
+        cast("forms.ChoiceField", self.fields["city"]).choices = [("", _("All partner cities")), *sorted(
             cities.items(), key=lambda pair: python_alphabetical(pair[1]))]
 
     def values(self) -> dict:

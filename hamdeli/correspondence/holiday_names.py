@@ -73,5 +73,5 @@ FA = {
 
 def persian(english: str) -> str:
     """The Persian name of a holiday (two on one day come joined by "; "), or "" when not known."""
-    parts = [FA.get(part.strip()) for part in english.split("; ")]
+    parts = [FA.get(part.strip(), "") for part in english.split("; ")]
     return "؛ ".join(parts) if all(parts) else ""

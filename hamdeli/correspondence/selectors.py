@@ -1,6 +1,8 @@
 """Reads of letters, always for one org."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.db.models import Q
 
@@ -19,11 +21,15 @@ from hamdeli.correspondence.models import (
     hash_feed_token,
 )
 
+if TYPE_CHECKING:
+    from hamdeli.partners.models import Partnership
 
-def letters(*, org, direction: str | None = None, state: str | None = None, query: str = "",
-            overdue: bool = False, partnership=None, as_of: dt.date | None = None, year: int | None = None,
+
+def letters(*, org: Organization, direction: str | None = None, state: str | None = None, query: str = "",
+            overdue: bool = False, partnership: "Partnership | None" = None, as_of: dt.date | None = None,
+            year: int | None = None,
             date_from: dt.date | None = None, date_to: dt.date | None = None, city_id: int | None = None,
-            archived: bool | None = False):
+            archived: bool | None = False) -> QuerySet[Letter]:
     """The org's letters, narrowed: `year` is the registry's (Jalali) year, the dates bound the day a
     letter was registered, `city_id` keeps the letters with a city (its correspondent's, or its
     partnership's). Archived letters are left out (`archived=True`: only those; None: all)."""
@@ -62,7 +68,7 @@ SORTS = {
 }
 
 
-def registry_years(*, org) -> list[int]:
+def registry_years(*, org: Organization) -> list[int]:
     """The registry years the org has letters in, newest first."""
     return list(Letter.objects.filter(org=org).order_by("-registry_year").values_list("registry_year", flat=True)
                 .distinct())
@@ -73,7 +79,7 @@ def overdue_q(as_of: dt.date | None = None) -> Q:
     return Q(answer_due_on__lt=as_of or today()) & ~Q(state__in=CLOSED_STATES) & ~Q(state="draft")
 
 
-def overdue(*, org, as_of: dt.date | None = None):
+def overdue(*, org: Organization, as_of: dt.date | None = None) -> QuerySet[Letter]:
     return letters(org=org).filter(overdue_q(as_of)).order_by("answer_due_on")
 
 
@@ -82,12 +88,12 @@ def is_overdue(letter: Letter, as_of: dt.date | None = None) -> bool:
                 and letter.state not in CLOSED_STATES and letter.state != "draft")
 
 
-def letter(*, org, public_id) -> Letter:
+def letter(*, org: Organization, public_id: UUID) -> Letter:
     """One of the org's letters, archived or not (an archived letter stays readable by its link)."""
     return get_or_404(letters(org=org, archived=None).select_related("archived_by"), public_id=public_id)
 
 
-def letter_or_none(*, org, public_id):
+def letter_or_none(*, org: Organization, public_id: UUID | None) -> Letter | None:
     if not public_id:
         return None
     return Letter.objects.filter(org=org, public_id=public_id).first()
@@ -99,7 +105,8 @@ def attachment(*, org, letter: Letter, public_id) -> Attachment:
 
 def thread(letter: Letter) -> list[Letter]:
     """The chain of letters this one answers (oldest first), then the letter, then its replies."""
-    chain, seen, current = [], {letter.pk}, letter.reply_to
+    chain: list[Letter] = []
+    seen, current = {letter.pk}, letter.reply_to
     while current is not None and current.pk not in seen:
         chain.insert(0, current)
         seen.add(current.pk)
@@ -107,7 +114,7 @@ def thread(letter: Letter) -> list[Letter]:
     return [*chain, letter, *letter.replies.filter(org=letter.org).order_by("registered_on", "pk")]
 
 
-def templates(*, org, occasion: str | None = None):
+def templates(*, org: Organization, occasion: str | None = None) -> QuerySet[LetterTemplate]:
     qs = LetterTemplate.objects.filter(org=org)
     return qs.filter(occasion=occasion) if occasion else qs
 
@@ -126,5 +133,5 @@ def calendar_feed_by_token(token: str):
     return feed.org if feed else None
 
 
-def active_calendar_feed(*, org):
+def active_calendar_feed(*, org: Organization) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(org=org, revoked_at__isnull=True).first()

@@ -1,6 +1,7 @@
 """Every write on letters: one transaction each, with its audit entry and dated event."""
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -32,6 +33,7 @@ from hamdeli.correspondence.models import (
     hash_feed_token,
 )
 from hamdeli.partners import services as partners_services
+from hamdeli.places.models import City
 
 EDITABLE_FIELDS = [
     "sender_name", "sender_title", "sender_city", "sender_org", "recipient_name", "recipient_title",
@@ -48,7 +50,7 @@ OUTGOING_ACTIONS = {"submit", "return_to_draft", "sign", "send", "acknowledge"}
 INCOMING_ACTIONS = {"assign", "answer"}
 
 
-def next_registry_number(*, org, on: dt.date) -> tuple[int, int]:
+def next_registry_number(*, org: Organization, on: dt.date) -> tuple[int, int]:
     """Take the next number of the Jalali year of `on`. Must run inside the caller's transaction: the
     counter row stays locked until it commits, so two letters never share a number, and a rolled-back
     letter gives its number back (no gaps)."""
@@ -106,11 +108,11 @@ def _check_answer_due(letter_date: dt.date | None, answer_due_on: dt.date | None
         raise invalid(field, message)
 
 
-def _partner_city(letter: Letter):
+def _partner_city(letter: Letter) -> City | None:
     return letter.recipient_city if letter.is_outgoing else letter.sender_city
 
 
-def _record_contact(*, org, actor, letter: Letter, on: dt.date, field: str) -> None:
+def _record_contact(*, org: Organization, actor: Actor, letter: Letter, on: dt.date | None, field: str) -> None:
     """A sent or received letter counts as contact with the partner (once per letter); a contact dated
     in the future is refused, naming the letter's `field`."""
     city = _partner_city(letter)
@@ -122,8 +124,9 @@ def _record_contact(*, org, actor, letter: Letter, on: dt.date, field: str) -> N
 
 
 @transaction.atomic
-def register_letter(*, org, actor, direction: str, subject: str, registered_on: dt.date | None = None,
-                    **fields) -> Letter:
+def register_letter(*, org: Organization, actor: Actor, direction: str, subject: str,
+                    registered_on: dt.date | None = None,
+                    **fields: Any) -> Letter:
     """Register a letter: outgoing ones start as drafts, incoming ones as received (counted as contact)."""
     choice("direction", direction, Direction)
     require_fields(subject=(subject or "").strip())
@@ -153,7 +156,7 @@ def register_letter(*, org, actor, direction: str, subject: str, registered_on: 
     return letter
 
 
-def _fill_placeholders(values: dict) -> tuple[str, dict]:
+def _fill_placeholders(values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Fill the {official} and {city} a template left in the subject and body (the recipient was not
     known when the form opened) from the letter's recipient, in the letter's language."""
     lang = values.get("language") or "fa"
@@ -202,7 +205,7 @@ def possible_actions(letter: Letter) -> list[str]:
     return [a for a in LetterAction.values if a in allowed and can_proceed(getattr(letter, a))]
 
 
-def _refuse(letter: Letter, action: str):
+def _refuse(letter: Letter, action: str) -> Conflict:
     return Conflict(
         _("A letter that is “%(state)s” cannot take the step “%(action)s”.") % {
             "state": letter.get_state_display(), "action": LetterAction(action).label},
@@ -323,14 +326,16 @@ def _answer_original(*, org, actor, letter: Letter, on: dt.date) -> None:
 
 
 @transaction.atomic
-def add_attachment(*, org, actor, letter: Letter, upload) -> Attachment:
+def add_attachment(*, org: Organization, actor: Actor, letter: Letter, upload: "UploadedFile[Any] | None",
+                   ) -> Attachment:
     """Attach a PDF or image, type checked from its content; a refused file leaves nothing behind."""
     require_fields(file=upload)
+    assert upload is not None  # refused above
     kind = check_upload(upload, field="file")
     letter = locked(Letter.objects, pk=letter.pk, org=org)
     name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:255]
     attachment = Attachment(org=org, letter=letter, original_name=name, content_type=kind.content_type,
-                            extension=kind.extension, size=upload.size, uploaded_by=actor)
+                            extension=kind.extension, size=upload.size or 0, uploaded_by=actor)
     attachment.file.save("upload", upload, save=False)
     with removing_file_on_failure(attachment.file):
         attachment.save()
@@ -340,7 +345,7 @@ def add_attachment(*, org, actor, letter: Letter, upload) -> Attachment:
 
 
 @transaction.atomic
-def delete_letter(*, org, actor, letter: Letter) -> None:
+def delete_letter(*, org: Organization, actor: Actor, letter: Letter) -> None:
     """Delete a draft (never sent, never signed): it and its files go, its registry number stays taken
     (the audit entry says which it was). Any other letter is part of the record: archive it instead."""
     letter = locked(Letter.objects, pk=letter.pk, org=org)
@@ -356,7 +361,7 @@ def delete_letter(*, org, actor, letter: Letter) -> None:
 
 
 @transaction.atomic
-def archive_letter(*, org, actor, letter: Letter) -> Letter:
+def archive_letter(*, org: Organization, actor: Actor, letter: Letter) -> Letter:
     """Set a letter aside: out of the register's list, its search, the follow-ups and the pickers; its
     number, events and attachments stay."""
     letter = locked(Letter.objects, pk=letter.pk, org=org)
@@ -370,7 +375,7 @@ def restore_letter(*, org, actor, letter: Letter) -> Letter:
 
 
 @transaction.atomic
-def create_calendar_feed(*, org, actor) -> tuple[CalendarFeed, str]:
+def create_calendar_feed(*, org: Organization, actor: Actor) -> tuple[CalendarFeed, str]:
     """A new secret feed URL token; the previous one stops working. The secret is returned only now."""
     revoke_calendar_feeds(org=org, actor=actor)
     secret = CalendarFeed.new_secret()
@@ -380,7 +385,7 @@ def create_calendar_feed(*, org, actor) -> tuple[CalendarFeed, str]:
 
 
 @transaction.atomic
-def revoke_calendar_feeds(*, org, actor) -> int:
+def revoke_calendar_feeds(*, org: Organization, actor: Actor) -> int:
     active = list(CalendarFeed.objects.select_for_update().filter(org=org, revoked_at__isnull=True))
     for feed in active:
         feed.revoked_at = timezone.now()
@@ -401,7 +406,8 @@ def _check_template(fields: dict) -> None:
 
 
 @transaction.atomic
-def save_template(*, org, actor, template: LetterTemplate | None = None, **fields) -> LetterTemplate:
+def save_template(*, org: Organization, actor: Actor, template: LetterTemplate | None = None,
+                  **fields: Any) -> LetterTemplate:
     """Create a letter template, or replace an existing one's fields."""
     _check_template(fields)
     name = fields["name"].strip()

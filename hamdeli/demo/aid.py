@@ -100,7 +100,7 @@ def _isfahan(ctx, org, membership):
     services.grant_location(org=org, actor=actor, membership=membership, location=mui_store)
     for sender, plan, prefix, day, label in ((xian, XIAN_BOXES, "XA2020", dt.date(2020, 2, 24), SLOGAN),
                                              (guangzhou, GUANGZHOU_BOXES, "GZ2020", dt.date(2020, 3, 2), {})):
-        totals = {}
+        totals: dict[str, int] = {}
         for code, count, per_box in plan:
             totals[code] = totals.get(code, 0) + count * per_box
         pledge = services.create_pledge(org=org, actor=actor, direction="inbound", donor=sender, recipient=city,

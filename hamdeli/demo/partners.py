@@ -1,6 +1,7 @@
 """Demo step: the two offices, their people, Isfahan's sister cities, Guangzhou, Hyderabad, networks."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -133,7 +134,7 @@ def _xian_partners(ctx, org) -> None:
 
 def _isfahan_networks(ctx, org) -> None:
     actor = ctx.users["isfahan_officer"]
-    plan = [
+    plan: list[tuple[str, list[tuple[str, dt.date]], dict[str, Any]]] = [
         ("metropolis", [("apply", dt.date(2015, 9, 1)), ("admit", dt.date(2016, 1, 20))],
          {"renewal_due_on": dt.date(today().year + 1, 1, 20),
           "focal_point": "Director-General, international affairs"}),

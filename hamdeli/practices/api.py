@@ -2,7 +2,7 @@
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -20,6 +20,11 @@ from hamdeli.places import selectors as places
 from hamdeli.practices import exchange, selectors, services
 from hamdeli.practices.models import Crisis, Instrument, Phase, Topic, Visibility
 from hamdeli.practices.search.engine import MODES, Filters, candidates, search
+
+if TYPE_CHECKING:  # the type checker reads a search mode as text; pydantic checks it against MODES
+    Mode = str
+else:
+    Mode = Literal[MODES]
 
 router = Router(tags=["practices"])
 Localized = dict[str, str]
@@ -90,10 +95,10 @@ class PracticeIn(Schema):
     results: Localized = {}
     note: Localized = {}
     city_geonameid: int | None = None
-    crisis: Literal[tuple(Crisis.values)] = Crisis.COVID19.value
-    phase: Literal[tuple(Phase.values)] = Phase.RESPONSE.value
-    topics: list[Literal[tuple(Topic.values)]] = Field(..., min_length=1)
-    instrument: Literal[tuple(Instrument.values)] = Instrument.SERVICE.value
+    crisis: OneOf[Crisis] = Crisis.COVID19.value
+    phase: OneOf[Phase] = Phase.RESPONSE.value
+    topics: list[OneOf[Topic]] = Field(..., min_length=1)
+    instrument: OneOf[Instrument] = Instrument.SERVICE.value
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
     cost: float | None = Field(None, ge=0)
@@ -101,29 +106,29 @@ class PracticeIn(Schema):
     contact_name: str = Field("", max_length=200)
     contact_email: str = Field("", max_length=254)
     links: list[str] = []
-    visibility: Literal[tuple(Visibility.values)] = Visibility.PRIVATE.value
+    visibility: OneOf[Visibility] = Visibility.PRIVATE.value
     network: str | None = None
 
 
 class PracticePatch(Schema):
-    title: Localized = None
-    summary: Localized = None
-    body: Localized = None
-    results: Localized = None
-    note: Localized = None
-    city_geonameid: int = None
-    crisis: Literal[tuple(Crisis.values)] = None
-    phase: Literal[tuple(Phase.values)] = None
-    topics: list[Literal[tuple(Topic.values)]] = None
-    instrument: Literal[tuple(Instrument.values)] = None
+    title: Patch[Localized] = None
+    summary: Patch[Localized] = None
+    body: Patch[Localized] = None
+    results: Patch[Localized] = None
+    note: Patch[Localized] = None
+    city_geonameid: Patch[int] = None
+    crisis: Patch[OneOf[Crisis]] = None
+    phase: Patch[OneOf[Phase]] = None
+    topics: Patch[list[OneOf[Topic]]] = None
+    instrument: Patch[OneOf[Instrument]] = None
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
     cost: float | None = Field(None, ge=0)
-    cost_currency: str = Field(None, max_length=3)
-    contact_name: str = Field(None, max_length=200)
-    contact_email: str = Field(None, max_length=254)
-    links: list[str] = None
-    visibility: Literal[tuple(Visibility.values)] = None
+    cost_currency: Patch[str] = Field(None, max_length=3)
+    contact_name: Patch[str] = Field(None, max_length=200)
+    contact_email: Patch[str] = Field(None, max_length=254)
+    links: Patch[list[str]] = None
+    visibility: Patch[OneOf[Visibility]] = None
     network: str | None = None
 
 
@@ -146,7 +151,7 @@ class SearchOut(Schema):
 
 
 class ImpactIn(Schema):
-    crisis: Literal[tuple(Crisis.values)]
+    crisis: OneOf[Crisis]
     hit_on: dt.date
     city_geonameid: int | None = None
     note: str = Field("", max_length=500)
@@ -231,7 +236,7 @@ def _resolve(data: dict) -> dict:
 
 @router.get("/practices", response=SearchOut, operation_id="practices_search")
 @requires("practices.view")
-def search_practices(request, q: str = "", mode: Literal[MODES] = "hybrid", topic: str = "", country: str = "",
+def search_practices(request, q: str = "", mode: Mode = "hybrid", topic: str = "", country: str = "",
                      language: str = "", phase: str = "", instrument: str = "", crisis: str = "",
                      date_from: Date | None = None, date_to: Date | None = None, limit: int = 20,
                      offset: int = 0, archived: bool = False):
@@ -372,7 +377,7 @@ def record_impact(request, payload: ImpactIn):
 @router.get("/ahead", response=list[AheadOut], operation_id="practices_ahead")
 @paged
 @requires("practices.view")
-def cities_ahead(request, crisis: Literal[tuple(Crisis.values)] = "covid19", topic: str = ""):
+def cities_ahead(request, crisis: OneOf[Crisis] = "covid19", topic: str = ""):
     """Practices of the cities the crisis reached before yours, furthest ahead first."""
     return selectors.cities_ahead(org=request.org, crisis=crisis, topic=topic or None)
 

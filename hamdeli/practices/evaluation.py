@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 from hamdeli.places.models import City, Country
 from hamdeli.places.services import country_names
@@ -104,7 +105,7 @@ def evaluate(*, org, practices: dict[str, Practice], data: dict, k: int = 5, mod
     semantic floor and the fusion were chosen on, the odd-numbered ones (`cross:test`) were held out."""
     by_id = {p.pk: key for key, p in practices.items()}
     lang_of = {row["key"]: row["lang"] for row in data["practices"]}
-    report = {}
+    report: dict[str, dict[str, Any]] = {}
     for mode in modes:
         slices: dict[str, list[tuple[bool, bool, float]]] = {}
         nonsense, nonsense_found, misses = [], [], []

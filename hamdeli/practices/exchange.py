@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 import json
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -61,7 +62,7 @@ def export(practices, fmt: str, *, public: bool = False) -> tuple[str, str]:
 def _from_csv(content: str) -> list[dict]:
     rows = []
     for raw in spreadsheet.DictReader(io.StringIO(content.lstrip("\ufeff"))):
-        row = {name: {} for name in LOCALIZED}
+        row: dict[str, Any] = {name: {} for name in LOCALIZED}
         for key, value in raw.items():
             key = (key or "").strip()
             field, _sep, lang = key.rpartition("_")

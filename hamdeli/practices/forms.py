@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -66,8 +68,8 @@ class SearchForm(FilterForm, forms.Form):
         # Labels in the page's language, built per request (the page's language is known only now).
         countries = sorted(((c.code, c.name) for c in places.countries()),
                            key=lambda pair: python_alphabetical(pair[1]))
-        self.fields["country"].choices = [("", _("Any country")), *countries]
-        self.fields["language"].choices = [("", _("Any language")), *(
+        cast("forms.ChoiceField", self.fields["country"]).choices = [("", _("Any country")), *countries]
+        cast("forms.ChoiceField", self.fields["language"]).choices = [("", _("Any language")), *(
             (code, language_name(code)) for code in settings.CONTENT_LANGUAGES)]
 
     def clean_mode(self):

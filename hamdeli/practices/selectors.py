@@ -1,11 +1,13 @@
 """Reads of practices. Another org's practice is reached only through `visible_practices(org)`."""
 
-from django.db.models import F, Q, Value
+from uuid import UUID
+
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
-from hamdeli.core.listing import alphabetical, choice_order, sort
+from hamdeli.core.listing import Sort, alphabetical, choice_order, sort
 from hamdeli.core.localized import localized_str
 from hamdeli.core.records import get_or_404
 from hamdeli.core.tenancy import across_offices, in_scope_of, scopes_disabled
@@ -37,7 +39,7 @@ def visible_practices(org):
     return Practice.objects.filter(Q(org=org) | (shared & Q(archived_at__isnull=True)))
 
 
-def sorts() -> dict:
+def sorts() -> dict[str, Sort]:
     """The practice list's sorts (core.listing), in the page's language: the title (in the page's
     language, else Persian, else English), the city, the crisis and phase in their declared order, and
     when it started (the latest first)."""
@@ -52,19 +54,19 @@ def sorts() -> dict:
     }
 
 
-def listing_rows(candidates):
+def listing_rows(candidates: QuerySet[Practice]) -> QuerySet[Practice]:
     """What a list of practices shows of each row, in a fixed number of queries (no vectors, no index text)."""
     return candidates.select_related("city", "city__country", "org").defer("embedding", "search_text")
 
 
-def practice(*, org, public_id) -> Practice:
+def practice(*, org: Organization, public_id: UUID) -> Practice:
     """One practice this org may read (404 otherwise, including another org's private one)."""
     return get_or_404(visible_practices(org).select_related("city", "city__country", "org", "network",
                                                                     "archived_by"),
                              public_id=public_id)
 
 
-def own_practice(*, org, public_id) -> Practice:
+def own_practice(*, org: Organization, public_id: UUID) -> Practice:
     """One of the org's own practices (for editing)."""
     return get_or_404(Practice.objects.filter(org=org).select_related("city", "network"),
                              public_id=public_id)
@@ -76,7 +78,7 @@ def public_practice(public_id) -> Practice:
                              .select_related("city", "city__country", "org"), public_id=public_id)
 
 
-def attachment(*, practice: Practice, public_id) -> PracticeAttachment:
+def attachment(*, practice: Practice, public_id: UUID) -> PracticeAttachment:
     """One attachment of a practice already reached through a visibility-checked selector."""
     return get_or_404(attachments(practice), public_id=public_id)
 
@@ -88,12 +90,12 @@ def attachments(practice: Practice):
         return practice.attachments.all()
 
 
-def own_practices(*, org):
+def own_practices(*, org: Organization) -> QuerySet[Practice]:
     """The org's practices for its export: the archived ones are left out."""
     return Practice.objects.filter(org=org, archived_at__isnull=True).select_related("city", "city__country")
 
 
-def impacts(*, org):
+def impacts(*, org: Organization) -> QuerySet[CrisisImpact]:
     return CrisisImpact.objects.filter(org=org)
 
 
@@ -101,7 +103,8 @@ def impact(*, org, public_id) -> CrisisImpact:
     return get_or_404(CrisisImpact.objects.filter(org=org), public_id=public_id)
 
 
-def cities_ahead(*, org, crisis: str, topic: str | None = None, limit: int | None = None) -> list[tuple[Practice, int]]:
+def cities_ahead(*, org: Organization, crisis: str, topic: str | None = None,
+                 limit: int | None = None) -> list[tuple[Practice, int]]:
     """Practices (visible to the org) of cities hit by the crisis before the org's city, with how many
     days ahead each city was; furthest ahead first. Empty when the org has not recorded its own date.
     With `limit`, the first that many: ranked on (id, city, title) alone, then only those are loaded."""
@@ -128,5 +131,5 @@ def cities_ahead(*, org, crisis: str, topic: str | None = None, limit: int | Non
     return sorted(rows, key=lambda row: (-row[1], str(row[0])))
 
 
-def questions(*, org):
+def questions(*, org: Organization) -> QuerySet[CityQuestion]:
     return CityQuestion.objects.filter(org=org).select_related("practice")

@@ -3,6 +3,8 @@
 import datetime as dt
 import decimal
 import threading
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -87,7 +89,7 @@ def _clean(org, data: dict, errors: Problems) -> dict:
     return out
 
 
-def _check_sharing(org, practice: Practice, errors: dict) -> None:
+def _check_sharing(org: Organization, practice: Practice, errors: dict[str, str]) -> None:
     if practice.visibility == Visibility.NETWORK:
         if practice.network is None:
             errors["network"] = _("Choose the network to share with.")
@@ -102,7 +104,7 @@ def _check_sharing(org, practice: Practice, errors: dict) -> None:
 def refresh_derived(practice: Practice, *, embed: bool = True) -> None:
     """Recompute what filters, facets and the search indexes read; the embedding too unless deferred."""
     practice.topics_key = " " + " ".join(practice.topics) + " "
-    langs = set()
+    langs: set[str] = set()
     for name in ("title", "summary", "body"):
         langs.update(getattr(practice, name) or {})
     practice.languages = " " + " ".join(sorted(langs)) + " "
@@ -128,7 +130,7 @@ def _validated(org, practice: Practice, data: dict) -> Practice:
 
 
 @transaction.atomic
-def create_practice(*, org, actor, embed: bool = True, **data) -> Practice:
+def create_practice(*, org: Organization, actor: Actor, embed: bool = True, **data: Any) -> Practice:
     data.setdefault("city", org.city)
     practice = _validated(org, Practice(org=org), data)
     refresh_derived(practice, embed=embed)
@@ -138,7 +140,7 @@ def create_practice(*, org, actor, embed: bool = True, **data) -> Practice:
     return practice
 
 
-def _snapshot(practice):
+def _snapshot(practice: Practice) -> dict[str, Any]:
     data = audit.snapshot(practice)
     for name in ("embedding", "search_text", "topics_key", "languages"):
         data.pop(name, None)
@@ -158,7 +160,7 @@ def update_practice(*, org, actor, practice: Practice, **data) -> Practice:
     return practice
 
 
-def delete_practice(*, org, actor, practice: Practice) -> None:
+def delete_practice(*, org: Organization, actor: Actor, practice: Practice) -> None:
     """A practice is never deleted: it has no draft state, and whoever read it may want it back. It is
     archived instead (`archive_practice`), which keeps its files and history; an owner can restore it."""
     raise Conflict(_("A practice is not deleted: archive it instead (an owner can restore it)."),
@@ -166,7 +168,7 @@ def delete_practice(*, org, actor, practice: Practice) -> None:
 
 
 @transaction.atomic
-def archive_practice(*, org, actor, practice: Practice) -> Practice:
+def archive_practice(*, org: Organization, actor: Actor, practice: Practice) -> Practice:
     """Hide one of the org's practices from lists, searches, the exchange, partners and exports."""
     practice = locked(Practice.objects, pk=practice.pk, org=org)
     return archiving.archive(org=org, actor=actor, obj=practice, action="practice.archived")
@@ -179,7 +181,8 @@ def restore_practice(*, org, actor, practice: Practice) -> Practice:
 
 
 @transaction.atomic
-def add_attachment(*, org, actor, practice: Practice, upload) -> PracticeAttachment:
+def add_attachment(*, org: Organization, actor: Actor, practice: Practice, upload: "UploadedFile[Any] | None",
+                   ) -> PracticeAttachment:
     if upload is None:
         raise ValidationFailed(_("Some required fields are empty."), fields={"file": _("This field is required.")})
     kind = check_upload(upload, field="file")
@@ -196,7 +199,7 @@ def add_attachment(*, org, actor, practice: Practice, upload) -> PracticeAttachm
 
 
 @transaction.atomic
-def remove_attachment(*, org, actor, attachment: PracticeAttachment) -> None:
+def remove_attachment(*, org: Organization, actor: Actor, attachment: PracticeAttachment) -> None:
     """Remove one of the org's attachments; the stored file goes once the removal has committed."""
     attachment = locked(PracticeAttachment.objects.select_related("practice"), pk=attachment.pk, org=org)
     audit.record(org=org, actor=actor, action="practice.attachment_removed", obj=attachment,
@@ -206,7 +209,7 @@ def remove_attachment(*, org, actor, attachment: PracticeAttachment) -> None:
 
 
 @transaction.atomic
-def record_impact(*, org, actor, crisis: str, hit_on: dt.date | None, city: City | None = None,
+def record_impact(*, org: Organization, actor: Actor, crisis: str, hit_on: dt.date | None, city: City | None = None,
                   note: str = "") -> CrisisImpact:
     errors = Problems()
     errors.collect(choice, "crisis", crisis, Crisis)
@@ -227,7 +230,7 @@ def record_impact(*, org, actor, crisis: str, hit_on: dt.date | None, city: City
     return impact
 
 
-def _snapshot_impact(impact):
+def _snapshot_impact(impact: CrisisImpact | None) -> dict[str, Any] | None:
     return audit.snapshot(impact) if impact is not None else None
 
 
@@ -261,7 +264,7 @@ def mark_question_read(*, org, actor, question: CityQuestion) -> CityQuestion:
     return question
 
 
-def embed_missing(*, batch: int = 32, progress=None) -> int:
+def embed_missing(*, batch: int = 32, progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> int:
     """Compute the embeddings that are not stored yet (after a bulk import); returns how many."""
     ids = list(Practice.objects.filter(embedding=None).values_list("pk", flat=True))
     chunks = [ids[i:i + batch] for i in range(0, len(ids), batch)]
@@ -277,7 +280,7 @@ def embed_missing(*, batch: int = 32, progress=None) -> int:
 
 def embed_in_background() -> None:
     """Start embedding what a bulk import left without vectors, once the import has committed."""
-    def run():
+    def run() -> None:
         from django.db import connection
 
         from hamdeli.core.tenancy import scopes_disabled

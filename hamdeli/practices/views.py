@@ -1,6 +1,8 @@
 """Pages for practices. Business rules live in services and selectors; these wire forms to them."""
 
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,7 +40,8 @@ def _search_page(request, org, template, **context):
         data = form.cleaned_data
     query = data.get("q", "")
     results, panel, active, pages = None, [], [], {}
-    filters = Filters(**{k: data.get(k) or ("" if k not in ("date_from", "date_to") else None) for k in FILTERS},
+    given: dict[str, Any] = {k: data.get(k) or ("" if k not in ("date_from", "date_to") else None) for k in FILTERS}
+    filters = Filters(**given,
                       archived=form.archived_only)
     if query.strip():
         calendar = facets.page_calendar()

@@ -26,7 +26,8 @@ class _RoleAndStores(forms.Form):
         self.fields["stores"] = _stores(org)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _check_stores(self, data)
         return data
 

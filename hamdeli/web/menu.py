@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from hamdeli.core.models import Role
 from hamdeli.core.permissions import PUBLIC, SIGNED_IN, has_perm
@@ -17,14 +18,14 @@ from hamdeli.core.permissions import PUBLIC, SIGNED_IN, has_perm
 @dataclass(frozen=True)
 class Item:
     url_name: str
-    label: str
+    label: StrOrPromise
     icon: str
     office: bool = False  # refused to institution-store members
 
 
 @dataclass(frozen=True)
 class Group:
-    label: str
+    label: StrOrPromise
     icon: str
     items: tuple[Item, ...]
 
@@ -94,7 +95,7 @@ def may_open(request, url_name: str, *, office: bool = False) -> bool:
 @dataclass(frozen=True)
 class Entry:
     url: str
-    label: str
+    label: StrOrPromise
     icon: str
     active: bool
 

@@ -2,6 +2,8 @@
 delete: the audit keeps their name). Stores are aid's, roles and accounts core's: this page, above both,
 puts them side by side."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.tokens import default_token_generator
@@ -28,10 +30,10 @@ from hamdeli.web.forms import InviteForm, MemberForm
 def _page(request, *, invite_form=None, failed=None, status=200):
     org = request.org
     rows = []
-    stores = {}
+    stores: dict[int, list[Any]] = {}
     for grant in aid.member_grants(org=org):
         stores.setdefault(grant.membership_id, []).append(grant.location)
-    people = list(selectors.people(org=org))
+    people: list[Any] = list(selectors.people(org=org))  # memberships, each given its `two_factor` below
     with_two_factor = twofactor.users_with_two_factor([m.user_id for m in people])
     for membership in people:
         membership.two_factor = membership.user_id in with_two_factor

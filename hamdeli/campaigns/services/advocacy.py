@@ -1,6 +1,8 @@
 """Advocacy: a versioned statement, the endorsements it receives, their verification and publication."""
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Max
@@ -29,14 +31,22 @@ from hamdeli.core.validation import (
 from hamdeli.core.weblinks import web_address
 from hamdeli.partners import services as partners
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from hamdeli.partners.models import Network
+    from hamdeli.places.models import City
+
 CAMPAIGN_FIELDS = ["title", "target_date", "published", "notes"]
 
 
 @transaction.atomic
-def create_advocacy(*, org, actor, title, statement, issued_on: dt.date | None, target_date: dt.date | None = None,
+def create_advocacy(*, org: Organization, actor: Actor, title: object, statement: object, issued_on: dt.date | None,
+                    target_date: dt.date | None = None,
                     notes: str = "") -> AdvocacyCampaign:
     """A new advocacy campaign with the first version of its statement."""
     require_fields(issued_on=issued_on)
+    assert issued_on is not None  # refused above
     campaign = AdvocacyCampaign.objects.create(org=org, title=localized("title", title), target_date=target_date,
                                                notes=max_length("notes", notes, 10000))
     version = StatementVersion.objects.create(org=org, campaign=campaign, number=1,
@@ -47,7 +57,8 @@ def create_advocacy(*, org, actor, title, statement, issued_on: dt.date | None, 
 
 
 @transaction.atomic
-def update_advocacy(*, org, actor, campaign: AdvocacyCampaign, **fields) -> AdvocacyCampaign:
+def update_advocacy(*, org: Organization, actor: Actor, campaign: AdvocacyCampaign, **fields: Any,
+                    ) -> AdvocacyCampaign:
     unknown_fields(fields, CAMPAIGN_FIELDS)
     if "title" in fields:
         fields["title"] = localized("title", fields["title"])
@@ -66,10 +77,12 @@ def update_advocacy(*, org, actor, campaign: AdvocacyCampaign, **fields) -> Advo
 
 
 @transaction.atomic
-def add_version(*, org, actor, campaign: AdvocacyCampaign, text, issued_on: dt.date | None,
+def add_version(*, org: Organization, actor: Actor, campaign: AdvocacyCampaign, text: object,
+                issued_on: dt.date | None,
                 note: str = "") -> StatementVersion:
     """Publish a new wording. Endorsements already given stay with the version they signed."""
     require_fields(issued_on=issued_on)
+    assert issued_on is not None  # refused above
     text = localized("text", text)
     campaign = locked(AdvocacyCampaign.objects, pk=campaign.pk, org=org)
     last = campaign.versions.aggregate(n=Max("number"))["n"] or 0
@@ -80,7 +93,7 @@ def add_version(*, org, actor, campaign: AdvocacyCampaign, text, issued_on: dt.d
     return version
 
 
-def _party(on_behalf_of, city, network, organisation) -> dict:
+def _party(on_behalf_of: str, city: "City | None", network: "Network | None", organisation: str) -> dict[str, Any]:
     choice("on_behalf_of", on_behalf_of, OnBehalfOf)
     organisation = max_length("organisation", organisation, 300)
     if on_behalf_of == OnBehalfOf.CITY:
@@ -97,10 +110,12 @@ def _party(on_behalf_of, city, network, organisation) -> dict:
 
 
 @transaction.atomic
-def add_endorsement(*, org, actor, campaign: AdvocacyCampaign, endorser_name: str, on_behalf_of: str,
+def add_endorsement(*, org: Organization, actor: Actor, campaign: AdvocacyCampaign, endorser_name: str,
+                    on_behalf_of: str,
                     endorsed_on: dt.date | None, channel: str, version: StatementVersion | None = None,
-                    endorser_title: str = "", capacity: str = "", city=None, network=None,
-                    organisation: str = "", source_url: str = "", letter_file=None, letter_public_id=None,
+                    endorser_title: str = "", capacity: str = "", city: "City | None" = None,
+                    network: "Network | None" = None, organisation: str = "", source_url: str = "",
+                    letter_file: "UploadedFile[Any] | None" = None, letter_public_id: UUID | None = None,
                     quote: str = "") -> Endorsement:
     """Record an endorsement of a version (the current one unless given), unverified at first."""
     require_fields(endorser_name=(endorser_name or "").strip(), endorsed_on=endorsed_on)
@@ -119,7 +134,7 @@ def add_endorsement(*, org, actor, campaign: AdvocacyCampaign, endorser_name: st
         **_party(on_behalf_of, city, network, organisation), endorsed_on=endorsed_on, channel=channel,
         source_url=web_address("source_url", source_url, max_length=500), letter_public_id=letter_public_id,
         quote=max_length("quote", quote, 5000))
-    if kind is not None:
+    if kind is not None and letter_file is not None:  # a kind only for a file given
         endorsement.letter_file.save(f"{endorsement.public_id}{kind.extension}", letter_file, save=False)
     with removing_file_on_failure(endorsement.letter_file):
         endorsement.save()
@@ -135,7 +150,8 @@ def add_endorsement(*, org, actor, campaign: AdvocacyCampaign, endorser_name: st
 
 
 @transaction.atomic
-def attach_letter(*, org, actor, endorsement: Endorsement, upload) -> Endorsement:
+def attach_letter(*, org: Organization, actor: Actor, endorsement: Endorsement, upload: "UploadedFile[Any] | None",
+                  ) -> Endorsement:
     if upload is None:
         raise invalid("letter_file", _("This field is required."))
     kind = check_upload(upload, field="letter_file")
@@ -150,7 +166,7 @@ def attach_letter(*, org, actor, endorsement: Endorsement, upload) -> Endorsemen
 
 
 @transaction.atomic
-def set_verification(*, org, actor, endorsement: Endorsement, verification: str,
+def set_verification(*, org: Organization, actor: Actor, endorsement: Endorsement, verification: str,
                      published: bool = False) -> Endorsement:
     """Verify or reject an endorsement; only a verified one may be shown on the public page."""
     choice("verification", verification, Verification)
@@ -170,7 +186,7 @@ REVIEW_DECISIONS = (Verification.VERIFIED, Verification.REJECTED)
 
 
 @transaction.atomic
-def review_endorsements(*, org, actor, campaign: AdvocacyCampaign, endorsements: list[Endorsement],
+def review_endorsements(*, org: Organization, actor: Actor, campaign: AdvocacyCampaign, endorsements: list[Endorsement],
                         verification: str) -> list[Endorsement]:
     """Verify or reject several endorsements of one statement that await review, all or none: each is
     locked (in one order, so two reviewers never deadlock) and must still be unverified; if one was

@@ -1,8 +1,10 @@
 """Awareness campaigns: the campaign and its lifecycle, design sets, their files and placements."""
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -36,7 +38,7 @@ DESIGN_SET_FIELDS = ["title", "formats", "ready_on", "notes"]
 PLACEMENT_FIELDS = ["format", "location", "starts_on", "ends_on", "count", "reach", "notes"]
 
 
-def _check_owner(org, owner):
+def _check_owner(org: Organization, owner: User | None) -> User | None:
     if owner is None:
         return None
     if not get_user_model().objects.filter(pk=owner.pk, memberships__org=org).exists():
@@ -44,7 +46,7 @@ def _check_owner(org, owner):
     return owner
 
 
-def _clean_campaign(org, fields: dict) -> dict:
+def _clean_campaign(org: Organization, fields: dict[str, Any]) -> dict[str, Any]:
     unknown_fields(fields, CAMPAIGN_FIELDS)
     if "name" in fields:
         fields["name"] = localized("name", fields["name"])
@@ -59,8 +61,10 @@ def _clean_campaign(org, fields: dict) -> dict:
 
 
 @transaction.atomic
-def create_campaign(*, org, actor, name, starts_on: dt.date | None, ends_on: dt.date | None, **fields) -> Campaign:
+def create_campaign(*, org: Organization, actor: Actor, name: object, starts_on: dt.date | None,
+                    ends_on: dt.date | None, **fields: Any) -> Campaign:
     require_fields(starts_on=starts_on, ends_on=ends_on)
+    assert starts_on is not None and ends_on is not None  # refused above
     fields = _clean_campaign(org, {"name": name, **fields})
     period("starts_on", starts_on, "ends_on", ends_on)
     campaign = Campaign.objects.create(org=org, starts_on=starts_on, ends_on=ends_on, **fields)
@@ -69,7 +73,7 @@ def create_campaign(*, org, actor, name, starts_on: dt.date | None, ends_on: dt.
 
 
 @transaction.atomic
-def update_campaign(*, org, actor, campaign: Campaign, **fields) -> Campaign:
+def update_campaign(*, org: Organization, actor: Actor, campaign: Campaign, **fields: Any) -> Campaign:
     fields = _clean_campaign(org, fields)
     campaign = locked(Campaign.objects, pk=campaign.pk, org=org)
     before = audit.snapshot(campaign)
@@ -131,7 +135,7 @@ def _check_formats(formats) -> list[str]:
     return [value for value in DesignFormat.values if value in formats]  # canonical order, no repeats
 
 
-def _open_campaign(org, campaign_id) -> Campaign:
+def _open_campaign(org: Organization, campaign_id: int) -> Campaign:
     """Lock the campaign (so its material changes one at a time and not while it is being finished) and
     refuse with 409 once it is finished: then its design sets, files and placements are its record."""
     campaign = locked(Campaign.objects, pk=campaign_id, org=org)
@@ -141,16 +145,17 @@ def _open_campaign(org, campaign_id) -> Campaign:
     return campaign
 
 
-def _required(field: str, value):
+def _required(field: str, value: T) -> T:
     if value in (None, ""):
         raise invalid(field, _("This field is required."))
     return value
 
 
 @transaction.atomic
-def add_design_set(*, org, actor, campaign: Campaign, title, formats, ready_on: dt.date | None,
-                   notes: str = "") -> DesignSet:
+def add_design_set(*, org: Organization, actor: Actor, campaign: Campaign, title: object, formats: object,
+                   ready_on: dt.date | None, notes: str = "") -> DesignSet:
     require_fields(ready_on=ready_on)
+    assert ready_on is not None  # refused above
     design_set = DesignSet.objects.create(
         org=org, campaign=_open_campaign(org, campaign.pk), title=localized("title", title),
         formats=_check_formats(formats), ready_on=ready_on, notes=max_length("notes", notes, 10000))
@@ -160,7 +165,7 @@ def add_design_set(*, org, actor, campaign: Campaign, title, formats, ready_on: 
 
 
 @transaction.atomic
-def update_design_set(*, org, actor, design_set: DesignSet, **fields) -> DesignSet:
+def update_design_set(*, org: Organization, actor: Actor, design_set: DesignSet, **fields: Any) -> DesignSet:
     """Change a design set's title, formats, ready date or notes; a format its placements use must stay."""
     unknown_fields(fields, DESIGN_SET_FIELDS)
     _open_campaign(org, design_set.campaign_id)
@@ -188,7 +193,7 @@ def update_design_set(*, org, actor, design_set: DesignSet, **fields) -> DesignS
 
 
 @transaction.atomic
-def remove_design_set(*, org, actor, design_set: DesignSet) -> None:
+def remove_design_set(*, org: Organization, actor: Actor, design_set: DesignSet) -> None:
     """Remove a design set and its files. One with placements is refused (409): they are the record of
     where the campaign went out, so each is removed on purpose, with its own audit entry, first."""
     _open_campaign(org, design_set.campaign_id)
@@ -208,7 +213,8 @@ def remove_design_set(*, org, actor, design_set: DesignSet) -> None:
 
 
 @transaction.atomic
-def add_design_file(*, org, actor, design_set: DesignSet, upload) -> DesignFile:
+def add_design_file(*, org: Organization, actor: Actor, design_set: DesignSet, upload: "UploadedFile[Any] | None",
+                    ) -> DesignFile:
     """Store one file of a design set after checking its kind (from its content) and size."""
     if upload is None:
         raise invalid("file", _("This field is required."))
@@ -229,7 +235,7 @@ def add_design_file(*, org, actor, design_set: DesignSet, upload) -> DesignFile:
     return design_file
 
 
-def _thumbnail_of(upload, kind) -> bytes | None:
+def _thumbnail_of(upload: "UploadedFile[Any]", kind: FileKind) -> bytes | None:
     """Made while the upload is stored, once, by whoever uploads (not on a page view, and a hostile file is
     tried only once); None for a video or a file that cannot be drawn, which is still a good upload."""
     upload.seek(0)
@@ -239,7 +245,7 @@ def _thumbnail_of(upload, kind) -> bytes | None:
 
 
 @transaction.atomic
-def remove_design_file(*, org, actor, design_file: DesignFile) -> None:
+def remove_design_file(*, org: Organization, actor: Actor, design_file: DesignFile) -> None:
     """Remove one file from its design set; the stored file is deleted once the removal is committed."""
     design_file = get_or_404(DesignFile.objects.select_related("design_set"), pk=design_file.pk, org=org)
     _open_campaign(org, design_file.design_set.campaign_id)
@@ -250,7 +256,7 @@ def remove_design_file(*, org, actor, design_file: DesignFile) -> None:
     design_file.delete()
 
 
-def _check_placement(design_set: DesignSet, values: dict) -> None:
+def _check_placement(design_set: DesignSet, values: dict[str, Any]) -> None:
     """The rules every placement keeps, whether new or changed."""
     choice("format", values["format"], DesignFormat)
     if values["format"] not in design_set.formats:
@@ -265,7 +271,8 @@ def _check_placement(design_set: DesignSet, values: dict) -> None:
 
 
 @transaction.atomic
-def add_placement(*, org, actor, design_set: DesignSet, format: str, location: str, starts_on: dt.date | None,
+def add_placement(*, org: Organization, actor: Actor, design_set: DesignSet, format: str, location: str,
+                  starts_on: dt.date | None,
                   count: int | None, ends_on: dt.date | None = None, reach: int | None = None,
                   notes: str = "") -> Placement:
     require_fields(location=(location or "").strip(), starts_on=starts_on, count=count)
@@ -280,7 +287,7 @@ def add_placement(*, org, actor, design_set: DesignSet, format: str, location: s
 
 
 @transaction.atomic
-def update_placement(*, org, actor, placement: Placement, **fields) -> Placement:
+def update_placement(*, org: Organization, actor: Actor, placement: Placement, **fields: Any) -> Placement:
     """Change where, when, in which format, how many or how far a placement reached."""
     unknown_fields(fields, PLACEMENT_FIELDS)
     placement = get_or_404(Placement.objects.select_related("design_set"), pk=placement.pk, org=org)

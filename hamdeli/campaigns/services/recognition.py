@@ -1,6 +1,7 @@
 """Recognition: items with an original and numbered copies, each for exactly one recipient, and handovers."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -15,7 +16,8 @@ from hamdeli.core.validation import choice, invalid, localized, max_length
 
 
 @transaction.atomic
-def create_recipient(*, org, actor, name, city=None, notes: str = "") -> Recipient:
+def create_recipient(*, org: Organization, actor: Actor, name: object, city: "City | None" = None, notes: str = "",
+                     ) -> Recipient:
     recipient = Recipient.objects.create(org=org, name=localized("name", name), city=city,
                                          notes=max_length("notes", notes, 5000))
     audit.record(org=org, actor=actor, action="recipient.created", obj=recipient, after=audit.snapshot(recipient))
@@ -23,7 +25,7 @@ def create_recipient(*, org, actor, name, city=None, notes: str = "") -> Recipie
 
 
 @transaction.atomic
-def list_aid_recipients(*, org, actor) -> list[Recipient]:
+def list_aid_recipients(*, org: Organization, actor: Actor) -> list[Recipient]:
     """Add, as recipients, the hospitals and institutions the aid reached that are not listed yet (the
     hospitals treating patients are the ones the masks went to); each is listed once, however often this
     runs, even at the same time."""
@@ -41,7 +43,7 @@ def list_aid_recipients(*, org, actor) -> list[Recipient]:
 
 
 @transaction.atomic
-def create_item(*, org, actor, title, kind: str, maker: str = "", occasion: str = "",
+def create_item(*, org: Organization, actor: Actor, title: object, kind: str, maker: str = "", occasion: str = "",
                 description: str = "") -> RecognitionItem:
     item = RecognitionItem.objects.create(
         org=org, title=localized("title", title), kind=choice("kind", kind, RecognitionKind),
@@ -52,7 +54,8 @@ def create_item(*, org, actor, title, kind: str, maker: str = "", occasion: str 
 
 
 @transaction.atomic
-def add_copies(*, org, actor, item: RecognitionItem, recipients: list, original: bool = False) -> list:
+def add_copies(*, org: Organization, actor: Actor, item: RecognitionItem, recipients: list[Recipient],
+               original: bool = False) -> list[RecognitionCopy]:
     """Make the original (for one recipient) or one numbered copy for each recipient in the list.
 
     A recipient gets at most one copy of an item; an item has one original; numbers follow on.
@@ -93,7 +96,8 @@ def add_copies(*, org, actor, item: RecognitionItem, recipients: list, original:
 
 
 @transaction.atomic
-def record_handover(*, org, actor, copy: RecognitionCopy, handed_over_on: dt.date | None, received_by: str,
+def record_handover(*, org: Organization, actor: Actor, copy: RecognitionCopy, handed_over_on: dt.date | None,
+                    received_by: str,
                     note: str = "") -> RecognitionCopy:
     require_fields(handed_over_on=handed_over_on, received_by=(received_by or "").strip())
     copy = locked(RecognitionCopy.objects, pk=copy.pk, org=org)

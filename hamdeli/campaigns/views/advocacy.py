@@ -133,7 +133,7 @@ def endorsements_review(request, public_id):
 @requires("campaigns.view")
 def endorsement_letter(request, public_id):
     endorsement = selectors.endorsement(org=request.org, public_id=public_id)
-    name = endorsement.letter_file.name.rsplit("/", 1)[-1] if endorsement.letter_file else ""
+    name = (endorsement.letter_file.name or "").rsplit("/", 1)[-1] if endorsement.letter_file else ""
     return files.serve(endorsement.letter_file, name=name)
 
 

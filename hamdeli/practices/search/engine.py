@@ -4,6 +4,7 @@ import datetime as dt
 import functools
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.utils.html import escape
@@ -176,7 +177,7 @@ FACETS = ("topic", "country", "language", "phase", "instrument", "year")
 def facets(ids: list[int], *, calendar: str = "gregorian") -> dict[str, list[tuple[str, int]]]:
     """Counts over the ranked results (every one found, not only the page shown): topic, country,
     language, phase, instrument and the year started (Gregorian, or Jalali for Persian pages)."""
-    counters = {name: Counter() for name in FACETS}
+    counters: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
     rows = Practice.objects.filter(id__in=ids).values_list(
         "topics", "city__country_id", "languages", "phase", "instrument", "started_on")
     for topics, country, languages, phase, instrument, started_on in rows:

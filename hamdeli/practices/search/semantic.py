@@ -249,7 +249,7 @@ def _load(version) -> _Matrix:
     for pk, raw, langs in stored.values_list("id", "embedding", "languages").iterator(chunk_size=2000):
         if n == count:
             break
-        ids[n], vectors[n] = pk, np.frombuffer(raw, dtype=np.float32)
+        ids[n], vectors[n] = pk, np.frombuffer(raw or b"", dtype=np.float32)  # excluded: never None
         languages.append(langs.split())
         n += 1
     ids, vectors = ids[:n], vectors[:n]

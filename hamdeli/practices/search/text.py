@@ -87,7 +87,7 @@ def _groups(query: str) -> list[list[str]]:
 
 def practice_document(practice) -> str:
     """Every language of the title, summary, body and results, the city and the country."""
-    parts = []
+    parts: list[str] = []
     for field in ("title", "summary", "body", "results"):
         value = getattr(practice, field) or {}
         parts.extend(value[lang] for lang in sorted(value))
