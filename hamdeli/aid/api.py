@@ -17,7 +17,7 @@ from pydantic import Field
 from hamdeli.aid import access, exports, imports, selectors, services, sharing
 from hamdeli.aid.ledger import MAX_QUANTITY
 from hamdeli.aid.models import BaseUnit, Direction, LinkState, PartyKind
-from hamdeli.core.boundary import PublicId, Schema
+from hamdeli.core.boundary import OneOf, PublicId, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.idempotency import idempotent
 from hamdeli.core.localized import localized_str

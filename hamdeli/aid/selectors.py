@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import BooleanField, Case, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 
 from hamdeli.aid import access
 from hamdeli.aid.models import (
@@ -32,8 +32,11 @@ from hamdeli.core import selectors as core
 from hamdeli.core.dates import today
 from hamdeli.core.listing import choice_order, sort
 from hamdeli.core.localized import localized_str
-from hamdeli.core.models import Role
+from hamdeli.core.models import Membership, Organization, Role
 from hamdeli.core.records import get_or_404
+from hamdeli.core.types import Actor
+
+Traceable = Pledge | Consignment | Box | Lot  # what the trace follows
 
 
 def items(*, org: Organization, archived: bool | None = False) -> QuerySet[Item]:

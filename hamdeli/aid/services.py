@@ -37,12 +37,13 @@ from hamdeli.aid.models import (
 )
 from hamdeli.core import archiving, audit
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
-from hamdeli.core.models import Role
+from hamdeli.core.models import Membership, Organization, Role
 from hamdeli.core.records import get_or_404, locked
+from hamdeli.core.types import Actor
 from hamdeli.core.validation import choice, invalid, localized
 
 if TYPE_CHECKING:
-    from hamdeli.places.models import City
+    pass
 
 VIRTUAL_NAMES: dict[str, dict[str, str]] = {
     LocationKind.DONOR: {"fa": "اهداکنندگان", "en": "Donors", "zh": "捐赠方"},

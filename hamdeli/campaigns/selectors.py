@@ -5,9 +5,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, Sum, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 
 from hamdeli.campaigns.models import (
     AdvocacyCampaign,
@@ -26,6 +25,7 @@ from hamdeli.campaigns.models import (
 from hamdeli.core import links
 from hamdeli.core.dates import to_jalali
 from hamdeli.core.digits import uses_persian_digits
+from hamdeli.core.models import Organization
 from hamdeli.core.records import get_or_404
 from hamdeli.core.tenancy import across_offices
 from hamdeli.core.text import normalize

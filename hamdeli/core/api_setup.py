@@ -1,8 +1,12 @@
 """The API's shared plumbing: authentication (bearer token or signed-in session) and the error shape
 `{"error", "message", "fields", "request_id"}` with translated messages for every refusal."""
 
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError

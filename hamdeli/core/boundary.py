@@ -22,7 +22,8 @@ import re
 import types
 import typing
 import uuid
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import ninja
 from django.db import models

@@ -1,5 +1,8 @@
 """Errors a service raises for bad input or a refused action; mapped to 4xx by the API and forms."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 

@@ -8,10 +8,10 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import translation
 
-from hamdeli.core import audit, origin, tenancy
+from hamdeli.core import audit, files, origin, tenancy
 from hamdeli.core.clients import client_ip
 from hamdeli.core.models import Membership
 from hamdeli.core.permissions import PUBLIC

@@ -6,11 +6,9 @@ page of rows needs more read for it: only the page is fetched (and prepared, and
 COUNT query (none when the page is the last: its offset and length say it).
 """
 
-from collections.abc import Callable, Sequence
 from typing import Any
 from urllib import parse
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase, paginate

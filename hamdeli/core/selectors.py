@@ -1,10 +1,10 @@
 """Reads of the core app, always scoped to an organization."""
 
 import datetime as dt
-from uuid import UUID
 
 from django.contrib.auth import get_user_model
-from django.db.models import F
+from django.contrib.auth.models import User
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from hamdeli.core.models import ApiToken, AuditEntry, Membership, Organization

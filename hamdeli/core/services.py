@@ -16,6 +16,7 @@ from hamdeli.core.digits import format_number
 from hamdeli.core.errors import Conflict, ServiceError, ValidationFailed, require_fields
 from hamdeli.core.models import ApiToken, Membership, Organization, Role
 from hamdeli.core.records import locked
+from hamdeli.core.types import Actor
 
 
 @transaction.atomic

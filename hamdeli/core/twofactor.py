@@ -45,6 +45,7 @@ from hamdeli.core.digits import format_number, to_ascii_digits
 from hamdeli.core.errors import Conflict, ServiceError, ValidationFailed
 from hamdeli.core.models import Membership, Organization, Role
 from hamdeli.core.records import get_or_404
+from hamdeli.core.types import Actor, AnyActor
 
 RECOVERY_CODES = 10
 SECRET_SESSION_KEY = "hamdeli_totp_secret"  # noqa: S105 - a session key's name: the secret being enrolled

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from hamdeli.core import files
-from hamdeli.core.boundary import Date, PublicId, Schema
+from hamdeli.core.boundary import Date, OneOf, Patch, PublicId, Schema
 from hamdeli.core.dates import today
 from hamdeli.core.pagination import paged
 from hamdeli.core.permissions import enforce, requires

@@ -4,10 +4,11 @@ import datetime as dt
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from hamdeli.core.dates import today
 from hamdeli.core.listing import alphabetical, choice_order, sort
+from hamdeli.core.models import Organization
 from hamdeli.core.records import get_or_404
 from hamdeli.core.tenancy import across_offices
 from hamdeli.core.text import normalize

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +15,10 @@ from hamdeli.core.dates import to_jalali, today
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.files import check_upload, delete_on_commit, removing_file_on_failure
+from hamdeli.core.models import Organization
 from hamdeli.core.records import locked
 from hamdeli.core.text import search_key
+from hamdeli.core.types import Actor
 from hamdeli.core.validation import Problems, choice, invalid, localized, unknown_fields
 from hamdeli.correspondence import templating
 from hamdeli.correspondence.models import (

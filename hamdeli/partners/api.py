@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from pydantic import Field
 
-from hamdeli.core.boundary import PublicId, Schema
+from hamdeli.core.boundary import OneOf, Patch, PublicId, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.localized import localized_str
 from hamdeli.core.pagination import paged
@@ -391,4 +391,6 @@ def dashboard(request):
                               for r in selectors.upcoming_renewals(org=request.org,
                                                                    within_days=settings.UPCOMING_DAYS)],
     }
+
+
 from hamdeli.partners import api_exchange  # noqa: E402, F401  (adds the import/export operations)

@@ -11,7 +11,8 @@ from django.utils.translation import get_language
 from django_stubs_ext import StrOrPromise
 
 from hamdeli.core.dates import add_months, today
-from hamdeli.core.listing import alphabetical, choice_order, python_alphabetical, sort
+from hamdeli.core.listing import Sort, alphabetical, choice_order, python_alphabetical, sort
+from hamdeli.core.models import Organization
 from hamdeli.core.records import get_or_404
 from hamdeli.core.tenancy import across_offices
 from hamdeli.core.text import normalize
@@ -96,7 +97,6 @@ def partnership(*, org, public_id) -> Partnership:
                       .annotate(last_contact_on=Max("interactions__occurred_on"))),
         public_id=public_id,
     )
-    return found
 
 
 def dimmed_cutoff(org: Organization, as_of: dt.date | None = None) -> dt.date:

@@ -12,8 +12,10 @@ from hamdeli.core import archiving, audit
 from hamdeli.core.dates import today
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.files import AGREEMENT_SCANS, check_upload
+from hamdeli.core.models import Organization
 from hamdeli.core.records import locked
 from hamdeli.core.text import search_key
+from hamdeli.core.types import Actor
 from hamdeli.core.validation import choice, invalid, localized, unknown_fields
 from hamdeli.partners import imports, tables
 from hamdeli.partners.models import (

@@ -10,7 +10,7 @@ from ninja import File, Router, Status, UploadedFile
 from pydantic import Field
 
 from hamdeli.core import files
-from hamdeli.core.boundary import Date, PublicId, Schema
+from hamdeli.core.boundary import Date, OneOf, Patch, PublicId, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import next_url, paged
 from hamdeli.core.permissions import PUBLIC, enforce, requires

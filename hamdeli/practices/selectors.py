@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 
 from hamdeli.core.listing import Sort, alphabetical, choice_order, sort
 from hamdeli.core.localized import localized_str
+from hamdeli.core.models import Organization
 from hamdeli.core.records import get_or_404
 from hamdeli.core.tenancy import across_offices, in_scope_of, scopes_disabled
 from hamdeli.partners import selectors as partners

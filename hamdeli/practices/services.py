@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,9 @@ from django.utils.translation import gettext as _
 from hamdeli.core import archiving, audit, validation
 from hamdeli.core.errors import Conflict, ValidationFailed
 from hamdeli.core.files import check_upload, delete_on_commit, removing_file_on_failure
+from hamdeli.core.models import Organization
 from hamdeli.core.records import get_or_404, locked
+from hamdeli.core.types import Actor
 from hamdeli.core.validation import Problems, choice, email, localized, unknown_fields
 from hamdeli.core.weblinks import is_web_address
 from hamdeli.partners import selectors as partners

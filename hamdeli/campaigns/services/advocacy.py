@@ -20,7 +20,9 @@ from hamdeli.campaigns.models import (
 from hamdeli.core import audit, links
 from hamdeli.core.errors import Conflict, require_fields
 from hamdeli.core.files import check_upload, removing_file_on_failure
+from hamdeli.core.models import Organization
 from hamdeli.core.records import get_or_404, locked
+from hamdeli.core.types import Actor
 from hamdeli.core.validation import (
     choice,
     invalid,

@@ -1,11 +1,12 @@
 """Awareness campaigns: the campaign and its lifecycle, design sets, their files and placements."""
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,8 +23,10 @@ from hamdeli.campaigns.models import (
 from hamdeli.core import audit, thumbnails
 from hamdeli.core.digits import format_number
 from hamdeli.core.errors import Conflict, require_fields
-from hamdeli.core.files import DESIGN_FILES, check_upload, delete_on_commit, removing_file_on_failure
+from hamdeli.core.files import DESIGN_FILES, FileKind, check_upload, delete_on_commit, removing_file_on_failure
+from hamdeli.core.models import Organization
 from hamdeli.core.records import get_or_404, locked
+from hamdeli.core.types import Actor
 from hamdeli.core.validation import (
     choice,
     invalid,
@@ -32,6 +35,8 @@ from hamdeli.core.validation import (
     period,
     unknown_fields,
 )
+
+T = TypeVar("T")
 
 CAMPAIGN_FIELDS = ["name", "message", "goal", "audience", "starts_on", "ends_on", "owner", "notes"]
 DESIGN_SET_FIELDS = ["title", "formats", "ready_on", "notes"]

@@ -1,7 +1,6 @@
 """Recognition: items with an original and numbered copies, each for exactly one recipient, and handovers."""
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -12,7 +11,9 @@ from hamdeli.core import audit
 from hamdeli.core.errors import Conflict, require_fields
 from hamdeli.core.models import Organization
 from hamdeli.core.records import locked
+from hamdeli.core.types import Actor
 from hamdeli.core.validation import choice, invalid, localized, max_length
+from hamdeli.places.models import City
 
 
 @transaction.atomic
