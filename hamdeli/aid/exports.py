@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from hamdeli.aid import access, selectors
 from hamdeli.aid.models import Balance, Direction, LocationKind, Movement, PledgeState, Reason
+from hamdeli.core import selectors as core_selectors
 from hamdeli.core import spreadsheet
 from hamdeli.core.bidi import route
 from hamdeli.core.localized import localized_str
-from hamdeli.core.models import AuditEntry
 
 MOVEMENT_FIELDS = [
     "id",
@@ -214,9 +214,8 @@ def _started_on(pledge) -> dt.date | None:
     if pledge.state == PledgeState.OFFERED:
         return None
     dates = [_local_date(m.at) for m in Movement.objects.filter(pledge=pledge).order_by("at")[:1]]
-    accepted = AuditEntry.objects.filter(
-        org=pledge.org_id, action="aid.pledge.accept", object_id=str(pledge.public_id)
-    ).order_by("at").first()
+    accepted = core_selectors.first_audit_entry(org_id=pledge.org_id, action="aid.pledge.accept",
+                                                object_id=str(pledge.public_id))
     if accepted is not None:
         dates.append(_local_date(accepted.at))
     return max(min(dates), pledge.offered_on) if dates else pledge.offered_on

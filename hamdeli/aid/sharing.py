@@ -28,6 +28,7 @@ from hamdeli.aid.models import (
     PledgeState,
 )
 from hamdeli.core import audit, tenancy
+from hamdeli.core import selectors as core_selectors
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.listing import choice_order, sort
 from hamdeli.core.models import Organization
@@ -38,9 +39,8 @@ from hamdeli.partners import selectors as partners
 
 def partner_offices(org):
     """The offices on this instance that `org` may offer a pledge to: a partnership recorded on both sides."""
-    return (Organization.objects.exclude(pk=org.pk)
-            .filter(city_id__in=partners.partner_cities(org), pk__in=partners.orgs_partnered_with(org.city_id))
-            .select_related("city"))
+    return core_selectors.other_offices(org).filter(city_id__in=partners.partner_cities(org),
+                                                    pk__in=partners.orgs_partnered_with(org.city_id))
 
 
 def partner_office(org, slug: str) -> Organization | None:

@@ -16,6 +16,16 @@ def offices() -> QuerySet[Organization]:
     return Organization.objects.select_related("city").order_by("slug")
 
 
+def other_offices(org: Organization) -> QuerySet[Organization]:
+    """Every office on this instance but this one, with their cities."""
+    return Organization.objects.exclude(pk=org.pk).select_related("city")
+
+
+def first_audit_entry(*, org_id: int, action: str, object_id: str) -> AuditEntry | None:
+    """The office's earliest audit entry of this action on this object, or None."""
+    return AuditEntry.objects.filter(org=org_id, action=action, object_id=object_id).order_by("at").first()
+
+
 def office(slug: str) -> Organization | None:
     """The office of this short name, with its city; None when there is none."""
     return Organization.objects.filter(slug=slug).select_related("city").first()

@@ -65,6 +65,11 @@ def ensure_member(*, org: Organization, username: str, role: str, password: str 
     return membership
 
 
+def lock_office(org: Organization) -> None:
+    """Hold the office's row until the transaction ends: one such write at a time per office."""
+    Organization.objects.select_for_update().get(pk=org.pk)
+
+
 def check_password_rules(password: str, user: User) -> None:
     """Refuse a password the settings' validators refuse (too short, common, all digits, like the name)."""
     try:

@@ -104,6 +104,11 @@ def countries() -> QuerySet[Country]:
     return Country.objects.all()
 
 
+def city_named_in(name: str, country: str) -> City | None:
+    """The country's city of exactly this English name (the first by id), or None."""
+    return City.objects.filter(name_en=name, country_id=country).order_by("geonameid").first()
+
+
 def find_city(geonameid: int) -> City | None:
     return City.objects.select_related("country").filter(geonameid=geonameid).first()
 

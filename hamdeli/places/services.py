@@ -99,6 +99,16 @@ def ensure_cities(geonameids: Iterable[int]) -> list[City]:
     return result
 
 
+@transaction.atomic
+def ensure_stand_in_city(*, geonameid: int, name_en: str, country: str, name_fa: str = "") -> City:
+    """A city (and its country) that samples and evaluations need when GeoNames has not been imported:
+    made once under the given id, kept as it is when it exists."""
+    _ensure_country(country)
+    city, _created = City.objects.get_or_create(
+        geonameid=geonameid, defaults={"name_en": name_en, "name_fa": name_fa, "country_id": country})
+    return city
+
+
 def _ensure_country(code: str) -> None:
     if not Country.objects.filter(code=code).exists():
         english, persian = country_names(code)

@@ -4,8 +4,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hamdeli.places.models import City, Country
-from hamdeli.places.services import country_names
+from hamdeli.places import selectors as places
+from hamdeli.places import services as places_services
+from hamdeli.places.models import City
 from hamdeli.practices import samples, services
 from hamdeli.practices.models import Practice
 from hamdeli.practices.search.engine import search
@@ -17,10 +18,7 @@ def ensure_sample_cities() -> dict:
     """The sample cities, created from the sample table when GeoNames has not been imported."""
     made = {}
     for key, (gid, en, fa, code) in samples.CITIES.items():
-        english, persian = country_names(code)
-        Country.objects.get_or_create(code=code, defaults={"name_en": english, "name_fa": persian})
-        made[key], _created = City.objects.get_or_create(
-            geonameid=gid, defaults={"name_en": en, "name_fa": fa, "country_id": code})
+        made[key] = places_services.ensure_stand_in_city(geonameid=gid, name_en=en, name_fa=fa, country=code)
     return made
 
 
@@ -72,12 +70,9 @@ def read_crosslingual(path: Path | None = None) -> dict:
 
 def _city(name: str, country: str, number: int) -> City:
     """The named city (an evaluation needs no GeoNames import: a missing one is made with a stand-in id)."""
-    city = City.objects.filter(name_en=name, country_id=country).first()
+    city = places.city_named_in(name, country)
     if city is None:
-        english, persian = country_names(country)
-        Country.objects.get_or_create(code=country, defaults={"name_en": english, "name_fa": persian})
-        city, _made = City.objects.get_or_create(geonameid=990_000_000 + number,
-                                                 defaults={"name_en": name, "country_id": country})
+        city = places_services.ensure_stand_in_city(geonameid=990_000_000 + number, name_en=name, country=country)
     return city
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from hamdeli.campaigns.models import Recipient, RecognitionCopy, RecognitionItem, RecognitionKind
 from hamdeli.core import audit
+from hamdeli.core import services as core_services
 from hamdeli.core.errors import Conflict, require_fields
 from hamdeli.core.models import Organization
 from hamdeli.core.records import locked
@@ -32,7 +33,7 @@ def list_aid_recipients(*, org: Organization, actor: Actor) -> list[Recipient]:
     runs, even at the same time."""
     from hamdeli.campaigns import selectors
 
-    Organization.objects.select_for_update().get(pk=org.pk)  # one listing at a time per office
+    core_services.lock_office(org)  # one listing at a time per office
     made = []
     for institution in selectors.unlisted_aid_recipients(org=org):
         recipient = Recipient.objects.create(org=org, name=institution.name, city_id=institution.city_id,
