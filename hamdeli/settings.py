@@ -355,4 +355,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id", "refusals"],
                              "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": _str("HAMDELI_LOG_LEVEL", "WARNING")},
+    # Django's own console handler (DEBUG only) printed every 4xx again with its traceback: its records go
+    # to the root's handler instead, one line each.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
