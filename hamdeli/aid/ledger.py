@@ -156,16 +156,16 @@ def post(*, org: Organization, actor: Actor, entries: list[Entry], reason: str, 
 
 # aid_movement's columns but its key, read from the model (in its order): the INSERT below names them all.
 _FIELDS = [f for f in Movement._meta.concrete_fields if not f.primary_key]
-MOVEMENT_COLUMNS = [f.column for f in _FIELDS]
+MOVEMENT_COLUMNS = [f.column for f in _FIELDS if f.column]  # a concrete field always has its column
 _ROW = operator.itemgetter(*(f.attname for f in _FIELDS))
 # What a posting may say of where its units came from and went: the movement's optional fields (a
 # relation by its name) but the actor, who is the one posting.
 PROVENANCE = {f.name for f in _FIELDS if f.blank} - {"actor"}
 
 
-def _provenance_values(reason, provenance: dict) -> dict:
+def _provenance_values(reason: str, provenance: dict[str, Any]) -> dict[str, Any]:
     """The reason and provenance of a movement as its columns' values (a missing text is empty)."""
-    values = {"reason": reason}
+    values: dict[str, Any] = {"reason": reason}
     for f in _FIELDS:
         if f.name not in PROVENANCE:
             continue
@@ -191,7 +191,7 @@ def _insert_movements(org: Organization, actor: Actor, entries: list[Entry], rea
     shared = {"org_id": org.pk,
               "operation": fields["operation"].get_db_prep_value(operation, connection, prepared=False),
               "at": fields["at"].get_db_prep_value(_happened_at.get() or timezone.now(), connection, prepared=False),
-              "actor_id": actor.pk if getattr(actor, "is_authenticated", False) else None}
+              "actor_id": actor.pk if actor is not None and actor.is_authenticated else None}
     common = _provenance_values(reason, provenance)
     uuid_prep = fields["public_id"]
     rows = [_ROW({**shared, "public_id": uuid_prep.get_db_prep_value(uuid.uuid4(), connection),

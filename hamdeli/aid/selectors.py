@@ -46,7 +46,7 @@ def items(*, org: Organization, archived: bool | None = False) -> QuerySet[Item]
     return qs if archived is None else qs.filter(archived_at__isnull=not archived)
 
 
-def item(*, org, public_id) -> Item:
+def item(*, org: Organization, public_id: UUID) -> Item:
     return get_or_404(Item, org=org, public_id=public_id)
 
 
@@ -72,7 +72,7 @@ def reached_parties(*, org: Organization) -> list[tuple[Party, int]]:
     return sorted(((p, units[p.pk]) for p in reached), key=lambda pair: localized_str(pair[0].name))
 
 
-def party(*, org, public_id) -> Party:
+def party(*, org: Organization, public_id: UUID) -> Party:
     return get_or_404(Party, org=org, public_id=public_id)
 
 
@@ -84,7 +84,7 @@ def locations(*, org: Organization, actor: Actor = None, real_only: bool = False
     return qs.filter(kind=LocationKind.REAL) if real_only else qs
 
 
-def location(*, org, actor=None, public_id) -> Location:
+def location(*, org: Organization, actor: Actor = None, public_id: UUID) -> Location:
     return get_or_404(locations(org=org, actor=actor), public_id=public_id)
 
 
@@ -163,7 +163,7 @@ def lot(*, org: Organization, actor: Actor = None, public_id: UUID) -> Lot:
     return get_or_404(lots.select_related("item", "pledge", "donor"), public_id=public_id)
 
 
-def movement(*, org, public_id) -> Movement:
+def movement(*, org: Organization, public_id: UUID) -> Movement:
     return get_or_404(Movement, org=org, public_id=public_id)
 
 

@@ -1,7 +1,7 @@
 """Every write on aid: one transaction each, with its audit entry; stock moves only through ledger.post."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +43,7 @@ from hamdeli.core.types import Actor
 from hamdeli.core.validation import choice, invalid, localized
 
 if TYPE_CHECKING:
-    pass
+    from hamdeli.places.models import City
 
 VIRTUAL_NAMES: dict[str, dict[str, str]] = {
     LocationKind.DONOR: {"fa": "اهداکنندگان", "en": "Donors", "zh": "捐赠方"},
@@ -63,7 +63,7 @@ VIRTUAL_NAMES: dict[str, dict[str, str]] = {
 }
 
 
-def virtual(org, kind: str) -> Location:
+def virtual(org: Organization, kind: str) -> Location:
     location, _created = Location.objects.get_or_create(org=org, kind=kind, defaults={"name": VIRTUAL_NAMES[kind]})
     return location
 
@@ -123,13 +123,13 @@ def archive_item(*, org: Organization, actor: Actor, item: Item) -> Item:
 
 
 @transaction.atomic
-def restore_item(*, org, actor, item: Item) -> Item:
+def restore_item(*, org: Organization, actor: Actor, item: Item) -> Item:
     item = locked(Item.objects, pk=item.pk, org=org)
     return archiving.restore(org=org, actor=actor, obj=item, action="aid.item.restored")
 
 
 @transaction.atomic
-def create_party(*, org, actor, name, kind: str, city=None) -> Party:
+def create_party(*, org: Organization, actor: Actor, name: object, kind: str, city: "City | None" = None) -> Party:
     name = localized("name", name)
     choice("kind", kind, PartyKind)
     party = Party.objects.create(org=org, name=name, kind=kind, city=city)
@@ -140,6 +140,7 @@ def create_party(*, org, actor, name, kind: str, city=None) -> Party:
 @transaction.atomic
 def create_location(*, org: Organization, actor: Actor, name: object, party: Party | None) -> Location:
     require_fields(party=party)
+    assert party is not None  # refused above
     name = localized("name", name)
     if party.org_id != org.pk:
         raise ValidationFailed(_("Unknown party."), fields={"party": _("Choose one of the allowed values.")})
@@ -224,6 +225,7 @@ def create_pledge(
     access.require_office(org, actor)
     require_fields(donor=donor, recipient=recipient, lines=list(lines))
     choice("direction", direction, Direction)
+    assert donor is not None and recipient is not None  # refused above
     if donor.pk == recipient.pk:
         raise ValidationFailed(_("Donor and recipient must differ."), fields={"recipient": _("Choose another party.")})
     for index, (item, quantity) in enumerate(lines):
@@ -269,14 +271,14 @@ def _net_at(pledge: Pledge, kind: str) -> list[tuple[Item, Lot, int]]:
     return [(item, lot, qty) for (item, lot), qty in totals.items() if qty > 0]
 
 
-def _locked(org, actor, pledge) -> tuple[Pledge, dict]:
+def _locked(org: Organization, actor: Actor, pledge: Pledge) -> tuple[Pledge, dict[str, Any]]:
     """The pledge locked for a step, and its audit snapshot before it."""
     access.require_office(org, actor)
     pledge = locked(Pledge.objects, pk=pledge.pk, org=org)
     return pledge, audit.snapshot(pledge)
 
 
-def _stepped(org, actor, pledge, step: str, before: dict) -> Pledge:
+def _stepped(org: Organization, actor: Actor, pledge: Pledge, step: str, before: dict[str, Any]) -> Pledge:
     pledge.save()
     audit.record(
         org=org, actor=actor, action=f"aid.pledge.{step}", obj=pledge, before=before, after=audit.snapshot(pledge)
@@ -284,7 +286,7 @@ def _stepped(org, actor, pledge, step: str, before: dict) -> Pledge:
     return pledge
 
 
-def _stepped_by_hand(pledge) -> None:
+def _stepped_by_hand(pledge: Pledge) -> None:
     """Only an outbound pledge is shipped and delivered by a step."""
     if pledge.direction != Direction.OUTBOUND:
         raise Conflict(_("An inbound pledge is shipped by adding its consignments and received box by box."),
@@ -292,7 +294,7 @@ def _stepped_by_hand(pledge) -> None:
 
 
 @transaction.atomic
-def accept_pledge(*, org, actor, pledge: Pledge, source: Location | None = None) -> Pledge:
+def accept_pledge(*, org: Organization, actor: Actor, pledge: Pledge, source: Location | None = None) -> Pledge:
     """Accept an offered pledge; an outbound one reserves its lines from `source`, a store."""
     pledge, before = _locked(org, actor, pledge)
     if not pledge.can_step("accept"):
@@ -304,7 +306,7 @@ def accept_pledge(*, org, actor, pledge: Pledge, source: Location | None = None)
 
 
 @transaction.atomic
-def ship_pledge(*, org, actor, pledge: Pledge) -> Pledge:
+def ship_pledge(*, org: Organization, actor: Actor, pledge: Pledge) -> Pledge:
     """Ship an accepted outbound pledge: what it reserved goes in transit."""
     pledge, before = _locked(org, actor, pledge)
     _stepped_by_hand(pledge)
@@ -320,7 +322,7 @@ def ship_pledge(*, org, actor, pledge: Pledge) -> Pledge:
 
 
 @transaction.atomic
-def deliver_pledge(*, org, actor, pledge: Pledge) -> Pledge:
+def deliver_pledge(*, org: Organization, actor: Actor, pledge: Pledge) -> Pledge:
     """Mark a shipped outbound pledge delivered: what is in transit reaches its recipient, all of it."""
     pledge, before = _locked(org, actor, pledge)
     _stepped_by_hand(pledge)
@@ -344,7 +346,7 @@ def deliver_pledge(*, org, actor, pledge: Pledge) -> Pledge:
 
 
 @transaction.atomic
-def close_pledge(*, org, actor, pledge: Pledge) -> Pledge:
+def close_pledge(*, org: Organization, actor: Actor, pledge: Pledge) -> Pledge:
     """Close a received pledge."""
     pledge, before = _locked(org, actor, pledge)
     if not pledge.can_step("close"):
@@ -354,7 +356,7 @@ def close_pledge(*, org, actor, pledge: Pledge) -> Pledge:
 
 
 @transaction.atomic
-def cancel_pledge(*, org, actor, pledge: Pledge, reason: str) -> Pledge:
+def cancel_pledge(*, org: Organization, actor: Actor, pledge: Pledge, reason: str) -> Pledge:
     """Cancel a pledge not yet received, saying why: its boxes are cancelled and every movement reversed."""
     pledge, before = _locked(org, actor, pledge)
     require_fields(reason=(reason or "").strip())
@@ -369,7 +371,7 @@ def cancel_pledge(*, org, actor, pledge: Pledge, reason: str) -> Pledge:
 
 # The one table from a step's name (the API's and the page's `action`) to its service, with the
 # arguments of theirs it takes.
-PLEDGE_STEPS = {
+PLEDGE_STEPS: dict[str, tuple[Callable[..., Pledge], tuple[str, ...]]] = {
     "accept": (accept_pledge, ("source",)),
     "ship": (ship_pledge, ()),
     "deliver": (deliver_pledge, ()),

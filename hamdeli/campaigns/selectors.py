@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 
@@ -37,7 +38,7 @@ def campaigns(*, org: Organization, status: str | None = None) -> QuerySet[Any]:
     return qs.filter(status=status) if status else qs
 
 
-def campaign(*, org, public_id) -> Campaign:
+def campaign(*, org: Organization, public_id: UUID) -> Campaign:
     return get_or_404(Campaign.objects.filter(org=org).select_related("owner"), public_id=public_id)
 
 
@@ -46,16 +47,16 @@ def design_sets(*, org: Organization, campaign: Campaign) -> QuerySet[DesignSet]
             .prefetch_related("files", "placements"))
 
 
-def design_set(*, org, public_id) -> DesignSet:
+def design_set(*, org: Organization, public_id: UUID) -> DesignSet:
     return get_or_404(DesignSet.objects.filter(org=org).select_related("campaign"), public_id=public_id)
 
 
-def design_file(*, org, public_id) -> DesignFile:
+def design_file(*, org: Organization, public_id: UUID) -> DesignFile:
     return get_or_404(DesignFile.objects.filter(org=org).select_related("design_set__campaign"),
                              public_id=public_id)
 
 
-def placement(*, org, public_id) -> Placement:
+def placement(*, org: Organization, public_id: UUID) -> Placement:
     return get_or_404(Placement.objects.filter(org=org).select_related("design_set__campaign"),
                              public_id=public_id)
 
@@ -133,7 +134,7 @@ def advocacy_campaigns(*, org: Organization) -> QuerySet[Any]:  # AdvocacyCampai
         n_endorsements=Count("endorsements", filter=~Q(endorsements__verification=Verification.REJECTED)))
 
 
-def advocacy(*, org, public_id) -> AdvocacyCampaign:
+def advocacy(*, org: Organization, public_id: UUID) -> AdvocacyCampaign:
     return get_or_404(AdvocacyCampaign.objects.filter(org=org), public_id=public_id)
 
 
@@ -144,7 +145,7 @@ def endorsements(*, org: Organization, campaign: AdvocacyCampaign, verification:
     return qs.filter(verification=verification) if verification else qs
 
 
-def endorsement(*, org, public_id) -> Endorsement:
+def endorsement(*, org: Organization, public_id: UUID) -> Endorsement:
     return get_or_404(Endorsement.objects.filter(org=org).select_related("campaign", "version"),
                              public_id=public_id)
 
@@ -211,7 +212,7 @@ def counts_by_network(campaign: AdvocacyCampaign) -> list[dict[str, Any]]:
 
 
 @across_offices("a published statement is open to every visitor, whichever office publishes it")
-def public_statement(public_id) -> AdvocacyCampaign:
+def public_statement(public_id: UUID) -> AdvocacyCampaign:
     """A statement anyone may read, only while its org has chosen to publish it."""
     return get_or_404(AdvocacyCampaign.objects.filter(published=True).select_related("org"),
                              public_id=public_id)
@@ -248,11 +249,11 @@ def items(*, org: Organization) -> QuerySet[RecognitionItem]:
         n_copies=Count("copies"), n_waiting=Count("copies", filter=Q(copies__handed_over_on__isnull=True)))
 
 
-def _copies() -> Prefetch:
+def _copies() -> "Prefetch[str]":
     return Prefetch("copies", queryset=RecognitionCopy.objects.select_related("recipient", "recipient__city"))
 
 
-def with_copies(items):
+def with_copies(items: QuerySet[RecognitionItem]) -> QuerySet[RecognitionItem]:
     """Recognition items with their copies and recipients, in two queries more for any number of items."""
     return items.prefetch_related(_copies())
 
@@ -263,7 +264,7 @@ def fetch_copies(item: RecognitionItem) -> RecognitionItem:
     return item
 
 
-def item(*, org, public_id) -> RecognitionItem:
+def item(*, org: Organization, public_id: UUID) -> RecognitionItem:
     return get_or_404(RecognitionItem.objects.filter(org=org), public_id=public_id)
 
 
@@ -271,7 +272,7 @@ def copies(*, org: Organization, item: RecognitionItem) -> QuerySet[RecognitionC
     return RecognitionCopy.objects.filter(org=org, item=item).select_related("recipient", "recipient__city")
 
 
-def copy(*, org, public_id) -> RecognitionCopy:
+def copy(*, org: Organization, public_id: UUID) -> RecognitionCopy:
     return get_or_404(RecognitionCopy.objects.filter(org=org).select_related("item", "recipient"),
                              public_id=public_id)
 

@@ -139,7 +139,7 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 
 
 @_on(Http404)  # the requested record is not there (core.records.RecordNotFound); any other DoesNotExist is a 500
-def on_not_found(request, exc):
+def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 404, "not_found", _("Not found."))
 
 

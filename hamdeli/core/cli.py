@@ -8,7 +8,7 @@ from hamdeli.core.tenancy import across_offices
 
 
 @across_offices("the audit chain of every office is recomputed")
-def _verify(args) -> int:
+def _verify(args: argparse.Namespace) -> int:
     from hamdeli.core import audit
     from hamdeli.core.models import AuditEntry
 
@@ -32,7 +32,7 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
 
 
 @across_offices("a backup holds every office")
-def _backup(args) -> int:
+def _backup(args: argparse.Namespace) -> int:
     from hamdeli.core import backup
 
     if args.verify:
@@ -51,7 +51,7 @@ def _backup(args) -> int:
 
 
 @across_offices("a restore brings back every office")
-def _restore(args) -> int:
+def _restore(args: argparse.Namespace) -> int:
     from hamdeli.core import backup
 
     try:
@@ -78,7 +78,7 @@ def register_backup(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 @across_offices("a new office: none is in scope before it exists")
-def _org_create(args) -> int:
+def _org_create(args: argparse.Namespace) -> int:
     from django.contrib.auth import get_user_model
     from django.core.validators import validate_email
     from django.db import transaction
@@ -143,7 +143,7 @@ def _org_export(args: argparse.Namespace) -> int:
 
 
 @across_offices("an office recreated from its archive: none is in scope before it exists")
-def _org_import(args) -> int:
+def _org_import(args: argparse.Namespace) -> int:
     from hamdeli.core import office_archive
 
     try:

@@ -51,7 +51,7 @@ def prune(*, now: dt.datetime | None = None) -> int:
     return deleted
 
 
-def _split(result):
+def _split(result: Any) -> tuple[int, Any]:
     """A view's result as (status, JSON-ready body). The answer is stored as it is sent, so the view
     shapes it itself: an output schema's instance (`ItemOut.from_orm(item)`), or a list of them, is
     dumped here as ninja would have."""
@@ -63,7 +63,7 @@ def _split(result):
     return 200, _dumped(result)
 
 
-def _dumped(body):
+def _dumped(body: Any) -> Any:
     if isinstance(body, BaseModel):
         return body.model_dump()
     if isinstance(body, list):

@@ -111,7 +111,7 @@ class MissingRecordMiddleware:
     def __call__(self, request: OfficeRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: OfficeRequest, exception: Exception) -> HttpResponse | None:
         from hamdeli.core.pdf import Unprintable
 
         if isinstance(exception, Unprintable):  # a PDF link: say why there is no PDF, in plain words

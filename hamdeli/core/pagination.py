@@ -6,9 +6,11 @@ page of rows needs more read for it: only the page is fetched (and prepared, and
 COUNT query (none when the page is the last: its offset and length say it).
 """
 
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib import parse
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase, paginate
@@ -21,7 +23,8 @@ class mapped:  # noqa: N801 - used like a function, reads as one
     """A queryset (or list) whose rows are turned into output by `out`, only for the slice asked for.
     `prepare(page)`, when given, fetches in a few queries what `out` needs for the whole page."""
 
-    def __init__(self, rows, out=None, prepare=None):
+    def __init__(self, rows: "Sequence[Any] | QuerySet[Any]", out: Callable[[Any], Any] | None = None,
+                 prepare: Callable[[list[Any]], object] | None = None) -> None:
         self.rows, self.out, self.prepare = rows, out, prepare
 
     def count(self) -> int:

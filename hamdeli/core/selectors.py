@@ -1,6 +1,7 @@
 """Reads of the core app, always scoped to an organization."""
 
 import datetime as dt
+from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -63,7 +64,7 @@ def tokens(*, org: Organization, membership: Membership) -> QuerySet[ApiToken]:
     return qs
 
 
-def token(*, org: Organization, membership: Membership, public_id) -> ApiToken:
+def token(*, org: Organization, membership: Membership, public_id: UUID) -> ApiToken:
     return get_or_404(tokens(org=org, membership=membership), public_id=public_id)
 
 

@@ -241,7 +241,7 @@ def deactivate_member(*, org: Organization, actor: Actor, membership: Membership
 
 
 @transaction.atomic
-def reactivate_member(*, org: Organization, actor, membership: Membership) -> Membership:
+def reactivate_member(*, org: Organization, actor: Actor, membership: Membership) -> Membership:
     membership = locked(Membership.objects.select_related("user"), pk=membership.pk, org=org)
     if membership.deactivated_at is None:
         return membership

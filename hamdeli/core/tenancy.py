@@ -15,20 +15,29 @@ offices, the audit chain, backups) says so: `scopes_disabled()` with a one-line 
 """
 
 import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
 from django.db import models
 from django_scopes import ScopedManager, ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
 from django_scopes.state import state
 
+if TYPE_CHECKING:
+    from hamdeli.core.models import Organization
+
 __all__ = ["ScopeError", "TenantManager", "across_offices", "bind_request_org", "command_scope", "in_scope_of",
            "request_scope", "scope", "scopes_disabled"]
 
 DIMENSION = "organization"
 
+_Manager = TypeVar("_Manager", bound="models.Manager[Any]")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
-class _RefusedQuerySet(DisabledQuerySet):
+
+class _RefusedQuerySet(DisabledQuerySet[Any]):
     """What a tenant manager gives outside a scope: every query raises ScopeError (`.none()` and
     `.create()` still work, as in django-scopes), the archive's `.active()`/`.archived()` included."""
 
@@ -36,29 +45,45 @@ class _RefusedQuerySet(DisabledQuerySet):
     archived = DisabledQuerySet.error
 
 
-def TenantManager(manager_class=models.Manager):  # noqa: N802 (a factory, named like the class it makes)
+if TYPE_CHECKING:
+    _ManagerBase = models.Manager[Any]
+else:
+    _ManagerBase = models.Manager  # not subscriptable at run time
+
+
+class _Tenant(_ManagerBase):
+    """What a tenant manager adds over django-scopes' scoped manager (it comes first in the class made below)."""
+
+    hamdeli_tenant = True  # tests/core/test_tenant_scope.py finds the scoped models by it
+
+    def get_queryset(self) -> "models.QuerySet[Any]":
+        queryset = super().get_queryset()
+        if type(queryset) is DisabledQuerySet:
+            return _RefusedQuerySet(self.model, using=self._db, missing_scopes=queryset.missing_scopes)
+        return queryset
+
+
+@overload
+def TenantManager() -> "models.Manager[Any]": ...  # noqa: N802
+@overload
+def TenantManager(manager_class: type[_Manager]) -> _Manager: ...  # noqa: N802
+def TenantManager(manager_class: "type[models.Manager[Any]]" = models.Manager) -> "models.Manager[Any]":  # noqa: N802 (a factory, named like the class it makes)
     """The default manager of a tenant-owned model (field `org`): scoped on the organization."""
     scoped = ScopedManager(_manager_class=manager_class, **{DIMENSION: "org"}).__class__
-
-    class Manager(scoped):
-        hamdeli_tenant = True  # tests/core/test_tenant_scope.py finds the scoped models by it
-
-        def get_queryset(self):
-            queryset = super().get_queryset()
-            if type(queryset) is DisabledQuerySet:
-                return _RefusedQuerySet(self.model, using=self._db, missing_scopes=queryset.missing_scopes)
-            return queryset
-
-    Manager.__name__ = Manager.__qualname__ = f"Tenant{manager_class.__name__}"
-    return Manager()
+    # A class made at run time (its base is django-scopes' own, made per manager class), by `type`: the type
+    # checker accepts no `class` statement on a computed base. Its module and qualified name are those of the
+    # manager it scopes, the names by which django-stubs finds a model's manager type (its queryset's methods).
+    manager: type[models.Manager[Any]] = type(f"Tenant{manager_class.__name__}", (_Tenant, scoped), {
+        "__module__": manager_class.__module__, "__qualname__": manager_class.__qualname__})
+    return manager()
 
 
-def _org_id(org):
-    return getattr(org, "pk", org)
+def _org_id(org: "Organization | int | None") -> "int | None":
+    return org if org is None or isinstance(org, int) else org.pk
 
 
 @contextmanager
-def in_scope_of(*orgs):
+def in_scope_of(*orgs: "Organization | int") -> Iterator[None]:
     """Queries see these organizations' rows only (Organizations or their ids): one office, or the
     offices a shared record concerns (a shipment's donor and recipient)."""
     ids = [_org_id(org) for org in orgs]
@@ -67,7 +92,7 @@ def in_scope_of(*orgs):
 
 
 @contextmanager
-def request_scope(org):
+def request_scope(org: "Organization | None") -> Iterator[None]:
     """A request's scope: its member's office, or, for a visitor (no office yet), a scope with no
     organization in it, where every tenant query raises until a page says it reads across offices or the
     API's token binds its office (`bind_request_org`)."""
@@ -75,7 +100,7 @@ def request_scope(org):
         yield
 
 
-def bind_request_org(org) -> None:
+def bind_request_org(org: "Organization") -> None:
     """Bind the office of an API bearer token to the scope the middleware opened for this request. The
     middleware's `request_scope` restores the scope before it when the request ends."""
     current = get_scope()
@@ -84,24 +109,24 @@ def bind_request_org(org) -> None:
     state.set({**current, DIMENSION: _org_id(org)})
 
 
-def across_offices(reason: str):
+def across_offices(reason: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Mark a command that works across every office (backups, the audit chain, the demo): it runs with
     scopes disabled. `reason` says why, next to the code."""
 
-    def mark(handler):
+    def mark(handler: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(handler)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             with scopes_disabled():
                 return handler(*args, **kwargs)
 
-        wrapper.hamdeli_across_offices = reason
+        setattr(wrapper, "hamdeli_across_offices", reason)  # noqa: B010 (a mark on the function, read by tests)
         return wrapper
 
     return mark
 
 
 @contextmanager
-def command_scope(args):
+def command_scope(args: object) -> Iterator[None]:
     """A command's scope: the office named by `--org` (resolved by its short name), else an empty scope in
     which tenant queries raise (commands across offices disable it themselves with `@across_offices`)."""
     from hamdeli.core.models import Organization

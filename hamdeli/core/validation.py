@@ -5,10 +5,11 @@ its field (core.forms). The small checks every service needs — localized text,
 period, unknown fields — live here too, so no app keeps an idiom of its own."""
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.db.models import Choices
 from django.utils.translation import gettext as _
 
 from hamdeli.core.errors import ValidationFailed
@@ -35,7 +36,7 @@ def check(errors: Mapping[str, str]) -> None:
         raise invalid(errors)
 
 
-def localized(field: str, value, *, required: bool = True) -> dict[str, str]:
+def localized(field: str, value: object, *, required: bool = True) -> dict[str, str]:
     """Localized text ({"fa": …, "en": …}) tidied, or a refusal naming `field`."""
     try:
         return clean_localized(value, required=required)
@@ -43,7 +44,7 @@ def localized(field: str, value, *, required: bool = True) -> dict[str, str]:
         raise invalid(field, exc.messages[0]) from None
 
 
-def choice(field: str, value, choices) -> str:
+def choice(field: str, value: str, choices: type[Choices]) -> str:
     """`value` when it is one of the model's `choices`, else a refusal naming `field`."""
     if value not in choices.values:
         raise invalid(field, _("Choose one of the allowed values."))
@@ -58,7 +59,7 @@ def max_length(field: str, value: str | None, limit: int) -> str:
     return value
 
 
-def period(start_field: str, start, end_field: str, end) -> None:
+def period(start_field: str, start: Any, end_field: str, end: Any) -> None:
     """An end before its start is refused on the end's field."""
     if start and end and end < start:
         raise invalid(end_field, _("The end cannot be before the start."))
@@ -82,10 +83,10 @@ def email(field: str, value: str | None) -> str:
     return value
 
 
-class Problems(dict):
+class Problems(dict[str, str]):
     """Problems collected field by field, `{field: message}`, to refuse all together with `check()`."""
 
-    def collect(self, check: Callable[..., T], *args, **kwargs) -> T | None:
+    def collect(self, check: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """Run one of this module's checks; its refusal is noted here instead of raised (None returned)."""
         try:
             return check(*args, **kwargs)

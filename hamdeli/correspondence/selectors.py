@@ -100,7 +100,7 @@ def letter_or_none(*, org: Organization, public_id: UUID | None) -> Letter | Non
     return Letter.objects.filter(org=org, public_id=public_id).first()
 
 
-def attachment(*, org, letter: Letter, public_id) -> Attachment:
+def attachment(*, org: Organization, letter: Letter, public_id: UUID) -> Attachment:
     return get_or_404(Attachment.objects.filter(org=org, letter=letter), public_id=public_id)
 
 
@@ -120,12 +120,12 @@ def templates(*, org: Organization, occasion: str | None = None) -> QuerySet[Let
     return qs.filter(occasion=occasion) if occasion else qs
 
 
-def template(*, org, public_id) -> LetterTemplate:
+def template(*, org: Organization, public_id: UUID) -> LetterTemplate:
     return get_or_404(LetterTemplate.objects.filter(org=org), public_id=public_id)
 
 
 @across_offices("the secret token in the feed's address is the credential, whichever office it is of")
-def calendar_feed_by_token(token: str):
+def calendar_feed_by_token(token: str) -> Organization | None:
     """The org of an active feed token, or None (a revoked or unknown token is treated alike)."""
     if not token or len(token) > 100:
         return None

@@ -1,6 +1,7 @@
 """Every write on letters: one transaction each, with its audit entry and dated event."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -75,7 +76,7 @@ def _refresh_search_key(letter: Letter) -> None:
     )
 
 
-def _check(org, fields: dict, direction: str) -> None:
+def _check(org: Organization, fields: dict[str, Any], direction: str) -> None:
     unknown_fields(fields, EDITABLE_FIELDS)
     bad = Problems()
     if fields.get("occasion", Occasion.OTHER) not in Occasion.values:
@@ -172,7 +173,7 @@ def _fill_placeholders(values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 @transaction.atomic
-def update_letter(*, org, actor, letter: Letter, **fields) -> Letter:
+def update_letter(*, org: Organization, actor: Actor, letter: Letter, **fields: Any) -> Letter:
     letter = locked(Letter.objects, pk=letter.pk, org=org)
     merged = {name: getattr(letter, name) for name in EDITABLE_FIELDS} | fields
     if letter.direction == Direction.OUTGOING and set(fields) & {"subject", "body", "recipient_name",
@@ -216,12 +217,13 @@ def _refuse(letter: Letter, action: str) -> Conflict:
     )
 
 
-def _step(org, actor, letter: Letter, action: str, on: dt.date | None, note: str, *, prepare=None,
-          check=None) -> Letter:
+def _step(org: Organization, actor: Actor, letter: Letter, action: str, on: dt.date | None, note: str, *,
+          prepare: Callable[[Letter], None] | None = None, check: Callable[[Letter], None] | None = None) -> Letter:
     """Take the FSM transition named `action` on `on`, with its event and audit entry; a step of the
     other direction or out of order is 409. `prepare(letter)` runs before the audit snapshot,
     `check(letter)` after the transition."""
     require_fields(on=on)
+    assert on is not None  # refused above
     letter = locked(Letter.objects, pk=letter.pk, org=org)
     allowed = OUTGOING_ACTIONS if letter.is_outgoing else INCOMING_ACTIONS
     method = getattr(letter, action)
@@ -247,43 +249,47 @@ def _step(org, actor, letter: Letter, action: str, on: dt.date | None, note: str
 
 
 @transaction.atomic
-def submit_letter(*, org, actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
+def submit_letter(*, org: Organization, actor: Actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
     """An outgoing draft goes for review."""
     return _step(org, actor, letter, "submit", on, note)
 
 
 @transaction.atomic
-def return_letter_to_draft(*, org, actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
+def return_letter_to_draft(*, org: Organization, actor: Actor, letter: Letter,
+                           on: dt.date | None, note: str = "") -> Letter:
     """An outgoing letter under review goes back to its drafter."""
     return _step(org, actor, letter, "return_to_draft", on, note)
 
 
 @transaction.atomic
-def sign_letter(*, org, actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
+def sign_letter(*, org: Organization, actor: Actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
     """Record the signature: the step that dates an undated letter (its answer is then due after it)."""
     return _step(org, actor, letter, "sign", on, note,
                  check=lambda signed: _check_answer_due(signed.letter_date, signed.answer_due_on, field="on"))
 
 
 @transaction.atomic
-def send_letter(*, org, actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
+def send_letter(*, org: Organization, actor: Actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
     """Record the sending: a contact with the partner, and the answer to the letter it replies to."""
     letter = _step(org, actor, letter, "send", on, note)
+    assert on is not None  # refused by the step
     _record_contact(org=org, actor=actor, letter=letter, on=on, field="on")
     _answer_original(org=org, actor=actor, letter=letter, on=on)
     return letter
 
 
 @transaction.atomic
-def acknowledge_letter(*, org, actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
+def acknowledge_letter(*, org: Organization, actor: Actor, letter: Letter,
+                       on: dt.date | None, note: str = "") -> Letter:
     """Record that the recipient acknowledged a sent letter."""
     return _step(org, actor, letter, "acknowledge", on, note)
 
 
 @transaction.atomic
-def assign_letter(*, org, actor, letter: Letter, on: dt.date | None, assignee: str, note: str = "") -> Letter:
+def assign_letter(*, org: Organization, actor: Actor, letter: Letter,
+                  on: dt.date | None, assignee: str, note: str = "") -> Letter:
     """An incoming letter is assigned to someone for an answer."""
-    def prepare(letter):
+    def prepare(letter: Letter) -> None:
         require_fields(assignee=(assignee or "").strip())
         letter.assignee = assignee.strip()
 
@@ -291,14 +297,14 @@ def assign_letter(*, org, actor, letter: Letter, on: dt.date | None, assignee: s
 
 
 @transaction.atomic
-def answer_letter(*, org, actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
+def answer_letter(*, org: Organization, actor: Actor, letter: Letter, on: dt.date | None, note: str = "") -> Letter:
     """Mark an incoming letter answered."""
     return _step(org, actor, letter, "answer", on, note)
 
 
 # The one table from a step's name (the API's and the page's `action`) to its service, with the
 # arguments of theirs it takes besides the date and the note.
-LETTER_STEPS = {
+LETTER_STEPS: dict[str, tuple[Callable[..., Letter], tuple[str, ...]]] = {
     "submit": (submit_letter, ()),
     "return_to_draft": (return_letter_to_draft, ()),
     "sign": (sign_letter, ()),
@@ -309,7 +315,8 @@ LETTER_STEPS = {
 }
 
 
-def transition_letter(*, org, actor, letter: Letter, action: str, on: dt.date | None, note: str = "",
+def transition_letter(*, org: Organization, actor: Actor, letter: Letter,
+                      action: str, on: dt.date | None, note: str = "",
                       assignee: str = "") -> Letter:
     """The step named `action` (LETTER_STEPS), for the API and the page, which let the user choose it."""
     if action not in LETTER_STEPS:
@@ -319,7 +326,7 @@ def transition_letter(*, org, actor, letter: Letter, action: str, on: dt.date | 
     return service(org=org, actor=actor, letter=letter, on=on, note=note, **{name: given[name] for name in takes})
 
 
-def _answer_original(*, org, actor, letter: Letter, on: dt.date) -> None:
+def _answer_original(*, org: Organization, actor: Actor, letter: Letter, on: dt.date) -> None:
     """Sending a reply answers the incoming letter it replies to, when that one is still open."""
     original = letter.reply_to
     if original is None or original.is_outgoing or not can_proceed(original.answer):
@@ -372,7 +379,7 @@ def archive_letter(*, org: Organization, actor: Actor, letter: Letter) -> Letter
 
 
 @transaction.atomic
-def restore_letter(*, org, actor, letter: Letter) -> Letter:
+def restore_letter(*, org: Organization, actor: Actor, letter: Letter) -> Letter:
     letter = locked(Letter.objects, pk=letter.pk, org=org)
     return archiving.restore(org=org, actor=actor, obj=letter, action="letter.restored")
 
@@ -397,7 +404,7 @@ def revoke_calendar_feeds(*, org: Organization, actor: Actor) -> int:
     return len(active)
 
 
-def _check_template(fields: dict) -> None:
+def _check_template(fields: dict[str, Any]) -> None:
     bad = Problems()
     bad.collect(choice, "occasion", fields.get("occasion"), Occasion)
     for name in ("subject", "body"):

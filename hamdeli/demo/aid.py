@@ -6,6 +6,7 @@ illustrative (every pledge carries the demo's illustrative note).
 """
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hamdeli.aid import ledger, services, sharing
-from hamdeli.aid.models import Item
+from hamdeli.aid.models import Item, Pledge
 from hamdeli.core import services as core
 from hamdeli.core.localized import localized_str
 
@@ -185,7 +186,8 @@ def _xian(ctx, org):
             lines.append((items[code], count * per_box))
     pledge = services.create_pledge(org=org, actor=actor, direction="outbound", donor=xian, recipient=isfahan,
                                     label=SLOGAN, offered_on=dt.date(2020, 2, 24), note=_note(ctx), lines=lines)
-    steps = (partial(services.accept_pledge, source=store), services.ship_pledge, services.deliver_pledge)
+    steps: tuple[Callable[..., Pledge], ...] = (partial(services.accept_pledge, source=store), services.ship_pledge,
+                                               services.deliver_pledge)
     for days, step in enumerate(steps):
         with ledger.happened_at(_moment(dt.date(2020, 2, 24) + dt.timedelta(days=2 * days))):
             step(org=org, actor=actor, pledge=pledge)

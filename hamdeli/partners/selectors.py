@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from django.db.models import Count, F, Func, Max, OuterRef, Q, QuerySet, Subquery, Value
@@ -27,6 +27,9 @@ from hamdeli.partners.models import (
     PartnershipState,
 )
 from hamdeli.places import selectors as places
+
+if TYPE_CHECKING:
+    from hamdeli.places.models import City
 
 
 def _count(rows: QuerySet[Any]) -> Coalesce:
@@ -91,7 +94,7 @@ def partner_countries(*, org: Organization) -> list[tuple[str, str]]:
     return sorted(countries.items(), key=lambda pair: python_alphabetical(pair[1]))
 
 
-def partnership(*, org, public_id) -> Partnership:
+def partnership(*, org: Organization, public_id: UUID) -> Partnership:
     return get_or_404(
         with_ordinals(Partnership.objects.filter(org=org).select_related("org", "city", "city__country", "archived_by")
                       .annotate(last_contact_on=Max("interactions__occurred_on"))),
@@ -240,7 +243,7 @@ def network_memberships(*, org: Organization, state: str | None = None) -> Query
     return qs.filter(state=state) if state else qs
 
 
-def network_membership(*, org, public_id) -> NetworkMembership:
+def network_membership(*, org: Organization, public_id: UUID) -> NetworkMembership:
     return get_or_404(NetworkMembership.objects.filter(org=org).select_related("network"),
                              public_id=public_id)
 
@@ -251,7 +254,7 @@ def partner_cities(org: Organization) -> QuerySet[Partnership, Any]:
 
 
 @across_offices("partners between offices: the offices that count this city as their partner")
-def orgs_partnered_with(city_id):
+def orgs_partnered_with(city_id: int) -> QuerySet[Partnership, Any]:
     """Ids of the orgs that have an open (not archived) partnership with this city (whose partner it is)."""
     return Partnership.objects.filter(city_id=city_id).active().exclude(state=PartnershipState.ENDED).values("org_id")
 
@@ -261,7 +264,7 @@ def member_networks(org: Organization) -> QuerySet[NetworkMembership, Any]:
     return NetworkMembership.objects.filter(org=org, state="member").values("network_id")
 
 
-def partner_import(*, org, public_id) -> PartnerImport:
+def partner_import(*, org: Organization, public_id: UUID) -> PartnerImport:
     return get_or_404(PartnerImport.objects.filter(org=org).select_related("org__city"), public_id=public_id)
 
 
@@ -288,11 +291,11 @@ def partnership_or_none(*, org: Organization, public_id: UUID) -> Partnership | 
     return Partnership.objects.filter(org=org, public_id=public_id).first() if public_id else None
 
 
-def open_partnership_with(*, org, city) -> Partnership | None:
+def open_partnership_with(*, org: Organization, city: "City | int") -> Partnership | None:
     """The org's first partnership with this city that has not ended (archived or not), or None."""
     return Partnership.objects.filter(org=org, city=city).exclude(state=PartnershipState.ENDED).first()
 
 
-def partnerships_for_export(*, org):
+def partnerships_for_export(*, org: Organization) -> QuerySet[Partnership]:
     """What the partners export writes: the archived partnerships are left out."""
     return Partnership.objects.filter(org=org).active().select_related("city").order_by("city__name_en", "created_at")

@@ -53,7 +53,7 @@ def _refresh_search_key(partnership: Partnership) -> None:
     )
 
 
-def _check_fields(fields: dict) -> dict:
+def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown_fields(fields, [*EDITABLE_FIELDS, "agreement_scan"])
     if "kind" in fields:
         choice("kind", fields["kind"], PartnershipKind)
@@ -163,6 +163,7 @@ def transition_partnership(*, org: Organization, actor: Actor, partnership: Part
     if action not in PartnershipAction.values:
         raise ValidationFailed(_("Unknown action."), fields={"action": _("Choose one of the allowed values.")})
     require_fields(on=on)
+    assert on is not None  # refused above
     partnership = locked(Partnership.objects, pk=partnership.pk, org=org)
     method = getattr(partnership, action)
     if not can_proceed(method):
@@ -249,7 +250,7 @@ def archive_partnership(*, org: Organization, actor: Actor, partnership: Partner
 
 
 @transaction.atomic
-def restore_partnership(*, org, actor, partnership: Partnership) -> Partnership:
+def restore_partnership(*, org: Organization, actor: Actor, partnership: Partnership) -> Partnership:
     partnership = locked(Partnership.objects, pk=partnership.pk, org=org)
     return archiving.restore(org=org, actor=actor, obj=partnership, action="partnership.restored")
 
@@ -261,6 +262,7 @@ MEMBERSHIP_FIELDS = ["renewal_due_on", "focal_point", "joining_steps", "notes"]
 def create_network_membership(*, org: Organization, actor: Actor, network: Network | None,
                               **fields: Any) -> NetworkMembership:
     require_fields(network=network)
+    assert network is not None  # refused above
     unknown_fields(fields, MEMBERSHIP_FIELDS)
     if NetworkMembership.objects.filter(org=org, network=network).exists():
         raise Conflict(_("This network is already on your list."),
@@ -272,7 +274,8 @@ def create_network_membership(*, org: Organization, actor: Actor, network: Netwo
 
 
 @transaction.atomic
-def update_network_membership(*, org, actor, membership: NetworkMembership, **fields) -> NetworkMembership:
+def update_network_membership(*, org: Organization, actor: Actor, membership: NetworkMembership,
+                              **fields: Any) -> NetworkMembership:
     unknown_fields(fields, MEMBERSHIP_FIELDS)
     membership = locked(NetworkMembership.objects, pk=membership.pk, org=org)
     before = audit.snapshot(membership)
@@ -290,6 +293,7 @@ def transition_network_membership(*, org: Organization, actor: Actor, membership
     if action not in NetworkAction.values:
         raise ValidationFailed(_("Unknown action."), fields={"action": _("Choose one of the allowed values.")})
     require_fields(on=on)
+    assert on is not None  # refused above
     membership = locked(NetworkMembership.objects, pk=membership.pk, org=org)
     method = getattr(membership, action)
     if not can_proceed(method):

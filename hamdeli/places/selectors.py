@@ -28,8 +28,8 @@ class CitySearch(QuerySet[City]):
     for a prefix of many cities the rows walk the cities biggest first, testing each (25 come quickly),
     but counting them all is several times cheaper from the matching words (`IN`)."""
 
-    counted_by = None
-    wide_prefix = None  # a one-word search of no country over many cities: its count is stored (CityPrefix)
+    counted_by: "QuerySet[City] | None" = None
+    wide_prefix: str | None = None  # a one-word search of no country over many cities: its count is stored (CityPrefix)
 
     def count(self) -> int:
         if self.wide_prefix is not None:

@@ -25,7 +25,7 @@ from hamdeli.practices.models import (
 
 
 @across_offices("the exchange: other offices' practices shared with this one (the filter below is the rule)")
-def visible_practices(org):
+def visible_practices(org: Organization | None) -> QuerySet[Practice]:
     """Practices this org may read: its own, public ones, ones shared with partners by an org that has
     an open partnership with this org's city, and ones shared with a network this org is a member of.
     With org None (a visitor), public ones only. Every condition is a subquery: no joins.
@@ -63,20 +63,20 @@ def listing_rows(candidates: QuerySet[Practice]) -> QuerySet[Practice]:
 def practice(*, org: Organization, public_id: UUID) -> Practice:
     """One practice this org may read (404 otherwise, including another org's private one)."""
     return get_or_404(visible_practices(org).select_related("city", "city__country", "org", "network",
-                                                                    "archived_by"),
-                             public_id=public_id)
+                                                            "archived_by"),
+                      public_id=public_id)
 
 
 def own_practice(*, org: Organization, public_id: UUID) -> Practice:
     """One of the org's own practices (for editing)."""
     return get_or_404(Practice.objects.filter(org=org).select_related("city", "network"),
-                             public_id=public_id)
+                      public_id=public_id)
 
 
 @across_offices("a public practice is open to every visitor, whichever office shares it")
-def public_practice(public_id) -> Practice:
+def public_practice(public_id: UUID) -> Practice:
     return get_or_404(Practice.objects.filter(visibility=Visibility.PUBLIC, archived_at__isnull=True)
-                             .select_related("city", "city__country", "org"), public_id=public_id)
+                      .select_related("city", "city__country", "org"), public_id=public_id)
 
 
 def attachment(*, practice: Practice, public_id: UUID) -> PracticeAttachment:
@@ -84,7 +84,7 @@ def attachment(*, practice: Practice, public_id: UUID) -> PracticeAttachment:
     return get_or_404(attachments(practice), public_id=public_id)
 
 
-def attachments(practice: Practice):
+def attachments(practice: Practice) -> QuerySet[PracticeAttachment]:
     """A practice's files, read in the scope of the office that owns it: a practice reached through
     `visible_practices` or `public_practice` may be another office's."""
     with in_scope_of(practice.org_id):
@@ -100,7 +100,7 @@ def impacts(*, org: Organization) -> QuerySet[CrisisImpact]:
     return CrisisImpact.objects.filter(org=org)
 
 
-def impact(*, org, public_id) -> CrisisImpact:
+def impact(*, org: Organization, public_id: UUID) -> CrisisImpact:
     return get_or_404(CrisisImpact.objects.filter(org=org), public_id=public_id)
 
 

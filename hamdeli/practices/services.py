@@ -42,10 +42,10 @@ FIELDS = (*LOCALIZED, *CHOICES, *PLAIN, "topics", "links", "city", "network")
 MAX_LINKS = 20
 
 
-def _clean(org, data: dict, errors: Problems) -> dict:
+def _clean(org: Organization, data: dict[str, Any], errors: Problems) -> dict[str, Any]:
     """Check each given field; collect every problem, by field name."""
     errors.collect(unknown_fields, data, FIELDS)
-    out = {}
+    out: dict[str, Any] = {}
     for name in LOCALIZED:
         if name in data and (text := errors.collect(localized, name, data[name], required=name == "title")) is not None:
             out[name] = text
@@ -116,7 +116,7 @@ def refresh_derived(practice: Practice, *, embed: bool = True) -> None:
         practice.embedding = semantic.embed_practices([practice])[0]
 
 
-def _validated(org, practice: Practice, data: dict) -> Practice:
+def _validated(org: Organization, practice: Practice, data: dict[str, Any]) -> Practice:
     errors = Problems()
     cleaned = _clean(org, data, errors)
     for name, value in cleaned.items():
@@ -151,7 +151,7 @@ def _snapshot(practice: Practice) -> dict[str, Any]:
 
 
 @transaction.atomic
-def update_practice(*, org, actor, practice: Practice, **data) -> Practice:
+def update_practice(*, org: Organization, actor: Actor, practice: Practice, **data: Any) -> Practice:
     practice = get_or_404(Practice.objects.select_for_update(of=("self",)).select_related("city", "network"),
                           pk=practice.pk, org=org)
     before = _snapshot(practice)
@@ -178,7 +178,7 @@ def archive_practice(*, org: Organization, actor: Actor, practice: Practice) -> 
 
 
 @transaction.atomic
-def restore_practice(*, org, actor, practice: Practice) -> Practice:
+def restore_practice(*, org: Organization, actor: Actor, practice: Practice) -> Practice:
     practice = locked(Practice.objects, pk=practice.pk, org=org)
     return archiving.restore(org=org, actor=actor, obj=practice, action="practice.restored")
 
@@ -221,6 +221,7 @@ def record_impact(*, org: Organization, actor: Actor, crisis: str, hit_on: dt.da
     if len(note or "") > 500:
         errors["note"] = _("At most 500 characters.")
     errors.check()
+    assert hit_on is not None  # refused above
     city = city or org.city
     impact = CrisisImpact.objects.select_for_update().filter(org=org, crisis=crisis, city=city).first()
     before = _snapshot_impact(impact)
@@ -258,7 +259,7 @@ def ask_city(*, practice: Practice, name: str, email: str, message: str, sender_
 
 
 @transaction.atomic
-def mark_question_read(*, org, actor, question: CityQuestion) -> CityQuestion:
+def mark_question_read(*, org: Organization, actor: Actor, question: CityQuestion) -> CityQuestion:
     question = locked(CityQuestion.objects, pk=question.pk, org=org)
     if question.read_at is None:
         question.read_at = timezone.now()

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import uuid
-from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
@@ -13,13 +12,13 @@ from hamdeli.campaigns import selectors
 from hamdeli.campaigns.models import CampaignAction, CampaignStatus, DesignFormat
 from hamdeli.campaigns.services import awareness
 from hamdeli.core import files, thumbnails
-from hamdeli.core.boundary import PublicId, Schema
+from hamdeli.core.boundary import OneOf, Patch, PublicId, Schema
 from hamdeli.core.pagination import paged
 from hamdeli.core.permissions import requires
 from hamdeli.core.validation import invalid
 
 router = Router()
-Format = Literal[tuple(DesignFormat.values)]
+Format = OneOf[DesignFormat]
 
 
 def _owner(org, username):
@@ -43,14 +42,14 @@ class CampaignIn(Schema):
 
 
 class CampaignPatch(Schema):
-    name: dict = None
-    message: dict = None
-    goal: str = Field(None, max_length=5000)
-    audience: str = Field(None, max_length=300)
-    starts_on: dt.date = None
-    ends_on: dt.date = None
+    name: Patch[dict] = None
+    message: Patch[dict] = None
+    goal: Patch[str] = Field(None, max_length=5000)
+    audience: Patch[str] = Field(None, max_length=300)
+    starts_on: Patch[dt.date] = None
+    ends_on: Patch[dt.date] = None
     owner: str | None = None
-    notes: str = Field(None, max_length=10000)
+    notes: Patch[str] = Field(None, max_length=10000)
 
 
 class PlacementOut(Schema):
@@ -129,7 +128,7 @@ class CampaignDetailOut(CampaignOut):
 
 
 class CampaignTransitionIn(Schema):
-    action: Literal[tuple(CampaignAction.values)]
+    action: OneOf[CampaignAction]
 
 
 class DesignSetIn(Schema):
@@ -140,10 +139,10 @@ class DesignSetIn(Schema):
 
 
 class DesignSetPatch(Schema):
-    title: dict = None
-    formats: list[Format] = Field(None, min_length=1)
-    ready_on: dt.date = None
-    notes: str = Field(None, max_length=10000)
+    title: Patch[dict] = None
+    formats: Patch[list[Format]] = Field(None, min_length=1)
+    ready_on: Patch[dt.date] = None
+    notes: Patch[str] = Field(None, max_length=10000)
 
 
 class PlacementIn(Schema):
@@ -157,19 +156,19 @@ class PlacementIn(Schema):
 
 
 class PlacementPatch(Schema):
-    format: Format = None
-    location: str = Field(None, min_length=1, max_length=300)
-    starts_on: dt.date = None
+    format: Patch[Format] = None
+    location: Patch[str] = Field(None, min_length=1, max_length=300)
+    starts_on: Patch[dt.date] = None
     ends_on: dt.date | None = None
-    count: int = Field(None, ge=1)
+    count: Patch[int] = Field(None, ge=1)
     reach: int | None = Field(None, ge=0)
-    notes: str = Field(None, max_length=10000)
+    notes: Patch[str] = Field(None, max_length=10000)
 
 
 @router.get("/awareness", response=list[CampaignOut], operation_id="campaigns_list")
 @paged
 @requires("campaigns.view")
-def list_campaigns(request, status: Literal[tuple(CampaignStatus.values)] | None = None):
+def list_campaigns(request, status: OneOf[CampaignStatus] | None = None):
     """Awareness campaigns, by status."""
     return selectors.campaigns(org=request.org, status=status)
 

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import uuid
-from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -11,7 +10,7 @@ from pydantic import Field
 from hamdeli.campaigns import selectors
 from hamdeli.campaigns.models import RecognitionKind
 from hamdeli.campaigns.services import recognition
-from hamdeli.core.boundary import PublicId, Schema
+from hamdeli.core.boundary import OneOf, PublicId, Schema
 from hamdeli.core.errors import ValidationFailed
 from hamdeli.core.pagination import paged
 from hamdeli.core.permissions import requires
@@ -38,7 +37,7 @@ class RecipientOut(Schema):
 
 class RecognitionItemIn(Schema):
     title: dict
-    kind: Literal[tuple(RecognitionKind.values)]
+    kind: OneOf[RecognitionKind]
     maker: str = Field("", max_length=200)
     occasion: str = Field("", max_length=300)
     description: str = Field("", max_length=10000)

@@ -121,6 +121,7 @@ def add_endorsement(*, org: Organization, actor: Actor, campaign: AdvocacyCampai
                     quote: str = "") -> Endorsement:
     """Record an endorsement of a version (the current one unless given), unverified at first."""
     require_fields(endorser_name=(endorser_name or "").strip(), endorsed_on=endorsed_on)
+    assert endorsed_on is not None  # refused above
     campaign = get_or_404(AdvocacyCampaign.objects, pk=campaign.pk, org=org)
     version = version or campaign.current_version
     if version is None or version.campaign_id != campaign.pk:

@@ -1,6 +1,7 @@
 """Awareness campaigns: the campaign and its lifecycle, design sets, their files and placements."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
@@ -93,7 +94,7 @@ def update_campaign(*, org: Organization, actor: Actor, campaign: Campaign, **fi
     return campaign
 
 
-def _step(org, actor, campaign: Campaign, action: str) -> Campaign:
+def _step(org: Organization, actor: Actor, campaign: Campaign, action: str) -> Campaign:
     """Take the FSM transition named `action`, audited; a step the campaign cannot take now is a 409."""
     campaign = locked(Campaign.objects, pk=campaign.pk, org=org)
     method = getattr(campaign, action)
@@ -111,28 +112,29 @@ def _step(org, actor, campaign: Campaign, action: str) -> Campaign:
 
 
 @transaction.atomic
-def start_campaign(*, org, actor, campaign: Campaign) -> Campaign:
+def start_campaign(*, org: Organization, actor: Actor, campaign: Campaign) -> Campaign:
     """A planned campaign starts running."""
     return _step(org, actor, campaign, CampaignAction.START.value)
 
 
 @transaction.atomic
-def finish_campaign(*, org, actor, campaign: Campaign) -> Campaign:
+def finish_campaign(*, org: Organization, actor: Actor, campaign: Campaign) -> Campaign:
     """A running campaign is finished."""
     return _step(org, actor, campaign, CampaignAction.FINISH.value)
 
 
 # The one table from a step's name (the API's and the page's `action`) to its service.
-CAMPAIGN_STEPS = {CampaignAction.START.value: start_campaign, CampaignAction.FINISH.value: finish_campaign}
+CAMPAIGN_STEPS: dict[str, Callable[..., Campaign]] = {CampaignAction.START.value: start_campaign,
+                                                      CampaignAction.FINISH.value: finish_campaign}
 
 
-def transition_campaign(*, org, actor, campaign: Campaign, action: str) -> Campaign:
+def transition_campaign(*, org: Organization, actor: Actor, campaign: Campaign, action: str) -> Campaign:
     """The step named `action` (CAMPAIGN_STEPS): planned → running → finished; any other step is a 409."""
     choice("action", action, CampaignAction)
     return CAMPAIGN_STEPS[action](org=org, actor=actor, campaign=campaign)
 
 
-def _check_formats(formats) -> list[str]:
+def _check_formats(formats: object) -> list[str]:
     if not isinstance(formats, list | tuple) or not formats:
         raise invalid("formats", _("Choose at least one format."))
     if any(value not in DesignFormat.values for value in formats):
@@ -226,7 +228,7 @@ def add_design_file(*, org: Organization, actor: Actor, design_set: DesignSet, u
     _open_campaign(org, design_set.campaign_id)
     kind = check_upload(upload, field="file", allowed=DESIGN_FILES)  # size: UPLOAD_MAX_BYTES
     design_file = DesignFile(org=org, design_set=get_or_404(DesignSet.objects, pk=design_set.pk, org=org),
-                             kind=kind.name, content_type=kind.content_type, size=upload.size,
+                             kind=kind.name, content_type=kind.content_type, size=upload.size or 0,
                              original_name=(upload.name or "design")[-255:])
     picture = _thumbnail_of(upload, kind)
     design_file.file.save(f"{design_file.public_id}{kind.extension}", upload, save=False)
@@ -314,7 +316,7 @@ def update_placement(*, org: Organization, actor: Actor, placement: Placement, *
 
 
 @transaction.atomic
-def remove_placement(*, org, actor, placement: Placement) -> None:
+def remove_placement(*, org: Organization, actor: Actor, placement: Placement) -> None:
     placement = get_or_404(Placement.objects.select_related("design_set"), pk=placement.pk, org=org)
     _open_campaign(org, placement.design_set.campaign_id)
     placement = locked(Placement.objects, pk=placement.pk, org=org)
