@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 
 from hamdeli.aid import access
 from hamdeli.aid.models import (
@@ -222,6 +222,19 @@ def expiring(*, org: Organization, actor: Actor = None, within_days: int | None 
             .filter(lot__expires_on__isnull=False, lot__expires_on__lte=cutoff)
             .annotate(expired=Case(When(lot__expires_on__lt=as_of, then=Value(True)), default=Value(False),
                                    output_field=BooleanField())))
+
+
+def stock_summary(*, org: Organization, actor: Actor = None, as_of: dt.date | None = None) -> dict[str, int]:
+    """In one query: the units in stock (`units`) and how many of the `expiring` balances have expired
+    (`expired`) or expire within the warning window (`expiring`), as the dashboard's aid panel shows them."""
+    as_of = as_of or today()
+    cutoff = as_of + dt.timedelta(days=settings.EXPIRY_WARNING_DAYS)
+    soon = Q(lot__expires_on__isnull=False, lot__expires_on__lte=cutoff)
+    totals = stock(org=org, actor=actor).aggregate(
+        units=Sum("quantity"),
+        expired=Count("pk", filter=soon & Q(lot__expires_on__lt=as_of)),
+        expiring=Count("pk", filter=soon & Q(lot__expires_on__gte=as_of)))
+    return {"units": totals["units"] or 0, "expired": totals["expired"], "expiring": totals["expiring"]}
 
 
 def movements(*, org: Organization, actor: Actor = None) -> QuerySet[Movement]:

@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from hamdeli.core import origin, tenancy, validation
+from hamdeli.core import selectors as core_selectors
 from hamdeli.core import services as core_services
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.models import ApiToken
@@ -52,6 +53,7 @@ class BearerToken(HttpBearer):
         request.user = found.membership.user
         request.membership = found.membership
         request.org = found.membership.org
+        core_selectors.bind_request_membership(found.membership)  # read once, not again by the selectors
         tenancy.bind_request_org(request.org)  # the token's office is this request's tenant scope
         origin.current().token_id = str(found.public_id)  # the audit names the token that made a change
         return found

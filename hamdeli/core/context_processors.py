@@ -10,8 +10,12 @@ def hamdeli(request: OfficeRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     other_orgs: list[Organization] = []
     if user is not None and user.is_authenticated and getattr(request, "org", None) is not None:
-        other_orgs = [m.org for m in Membership.objects.filter(user=user, deactivated_at__isnull=True)
-                      .exclude(org=request.org).select_related("org")]
+        known = getattr(request, "other_orgs", None)  # read with the membership by OrganizationMiddleware
+        if known is None:
+            known = request.other_orgs = [
+                m.org for m in Membership.objects.filter(user=user, deactivated_at__isnull=True)
+                .exclude(org=request.org).select_related("org")]
+        other_orgs = known
     return {
         "other_orgs": other_orgs,
         "org": getattr(request, "org", None),

@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import translation
 
 from hamdeli.core import audit, files, origin, tenancy
+from hamdeli.core import selectors as core_selectors
 from hamdeli.core.clients import client_ip
 from hamdeli.core.models import Membership
 from hamdeli.core.permissions import PUBLIC
@@ -83,19 +84,22 @@ class OrganizationMiddleware:
         request.org = None
         request.membership = None
         if request.user.is_authenticated:
-            memberships = (Membership.objects.filter(user=request.user, deactivated_at__isnull=True)
-                           .select_related("org"))
+            # All the person's offices in one query: the chosen one, and the others for the office switcher
+            # (core.context_processors), which every template rendered for the request would ask again.
+            memberships = list(Membership.objects.filter(user=request.user, deactivated_at__isnull=True)
+                               .select_related("org"))
             chosen = request.session.get(self.SESSION_KEY)
             membership = None
             if chosen:
-                membership = memberships.filter(org__public_id=chosen).first()
-            membership = membership or memberships.first()
+                membership = next((m for m in memberships if str(m.org.public_id) == str(chosen)), None)
+            membership = membership or (memberships[0] if memberships else None)
             if membership is not None:
                 request.membership = membership
                 request.org = membership.org
+                request.other_orgs = [m.org for m in memberships if m.org_id != membership.org_id]
         # The tenant scope for the whole request (view, templates, the API's serialisation): the member's
         # office, or none for a visitor (core.tenancy); an API token binds its own office (api_setup).
-        with tenancy.request_scope(request.org):
+        with tenancy.request_scope(request.org), core_selectors.request_membership(request.membership):
             return self.get_response(request)
 
 

@@ -1,6 +1,9 @@
 """Reads of the core app, always scoped to an organization."""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
@@ -32,8 +35,31 @@ def office(slug: str) -> Organization | None:
     return Organization.objects.filter(slug=slug).select_related("city").first()
 
 
+# The membership the request runs as (OrganizationMiddleware, or an API token's): read once per request
+# and handed back by `membership` instead of being fetched again by every selector that checks it.
+_request_membership: ContextVar[Membership | None] = ContextVar("hamdeli_request_membership", default=None)
+
+
+@contextmanager
+def request_membership(membership: Membership | None) -> Iterator[None]:
+    """The request's membership for the duration of the request (the middleware)."""
+    token = _request_membership.set(membership)
+    try:
+        yield
+    finally:
+        _request_membership.reset(token)
+
+
+def bind_request_membership(membership: Membership) -> None:
+    """An API token's membership, inside the request the middleware opened (restored when it ends)."""
+    _request_membership.set(membership)
+
+
 def membership(*, org: Organization, user: User) -> Membership | None:
     """The user's membership of the office (deactivated or not), or None."""
+    current = _request_membership.get()
+    if current is not None and current.org_id == org.pk and current.user_id == user.pk:
+        return current
     return Membership.objects.filter(org=org, user=user).first()
 
 

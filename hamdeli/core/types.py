@@ -20,6 +20,7 @@ class OfficeRequest(HttpRequest):
 
     org: "Organization | None"
     membership: "Membership | None"
+    other_orgs: "list[Organization]"  # the member's other offices (set with `membership`, for the switcher)
     request_id: str
     user: User | AnonymousUser  # auth.User: no custom user model
 

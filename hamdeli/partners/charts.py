@@ -2,12 +2,14 @@
 each on its own lane along the years (drawn by web/static/web/charts.js; the table beside it lists the
 same points)."""
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext as _
 
 from hamdeli.core import dates
 from hamdeli.core.charts import map_figure
 from hamdeli.partners import selectors as partners
-from hamdeli.partners.models import InteractionKind
+from hamdeli.partners.models import InteractionKind, Partnership
 
 
 def _lanes() -> dict[str, str]:
@@ -47,11 +49,12 @@ def timeline_chart(chart_id: str, title: str, timeline: list[dict]) -> dict | No
                                    "points": points}}
 
 
-def partners_map(org) -> dict | None:
-    """Partner cities on a world map, one series per state; dimmed relations are named as such."""
+def partners_map(org, partnerships: Iterable[Partnership] | None = None) -> dict | None:
+    """Partner cities on a world map, one series per state; dimmed relations are named as such.
+    `partnerships`: the org's partnerships (`partners.partnerships`) when the caller has read them already."""
     by_state: dict[str, list] = {}
     rows = []
-    for p in partners.partnerships(org=org):
+    for p in partners.partnerships(org=org) if partnerships is None else partnerships:
         city = p.city
         if city.latitude is None or city.longitude is None:
             continue
@@ -67,6 +70,6 @@ def partners_map(org) -> dict | None:
             "columns": [str(_("Country")), str(_("State")), str(_("Health"))]}
 
 
-def partners_map_figure(org) -> dict | None:
+def partners_map_figure(org, partnerships: Iterable[Partnership] | None = None) -> dict | None:
     """The partner cities' map as the dashboard and the partners page show it."""
-    return map_figure("chart-map", _("Partner cities on the map"), partners_map(org))
+    return map_figure("chart-map", _("Partner cities on the map"), partners_map(org, partnerships))

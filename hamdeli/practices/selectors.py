@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
@@ -109,26 +109,47 @@ def cities_ahead(*, org: Organization, crisis: str, topic: str | None = None,
     """Practices (visible to the org) of cities hit by the crisis before the org's city, with how many
     days ahead each city was; furthest ahead first. Empty when the org has not recorded its own date.
     With `limit`, the first that many: ranked on (id, city, title) alone, then only those are loaded."""
-    ours = CrisisImpact.objects.filter(org=org, crisis=crisis, city_id=org.city_id).first()
-    if ours is None or crisis not in Crisis.values:
+    if crisis not in Crisis.values:
         return []
-    hit = {i.city_id: i.hit_on for i in CrisisImpact.objects.filter(org=org, crisis=crisis)}
-    with scopes_disabled():  # when the other offices' own cities were hit: each office records its own date
-        hit.update({i.city_id: i.hit_on for i in CrisisImpact.objects.filter(crisis=crisis, city_id=F("org__city_id"))
-                    .exclude(org=org)})
-    earlier = {city_id: on for city_id, on in hit.items() if on < ours.hit_on}
+    # One query for the dates: the org's own records (its own city's among them), then when the other
+    # offices' own cities were hit (each office records its own date), which take precedence.
+    with scopes_disabled():
+        impacts = list(CrisisImpact.objects.filter(crisis=crisis)
+                       .filter(Q(org=org) | Q(city_id=F("org__city_id")))
+                       .values_list("org_id", "city_id", "hit_on"))
+    ours_on = next((on for org_id, city_id, on in impacts if org_id == org.pk and city_id == org.city_id), None)
+    if ours_on is None:
+        return []
+    hit = {city_id: on for org_id, city_id, on in impacts if org_id == org.pk}
+    hit.update({city_id: on for org_id, city_id, on in impacts if org_id != org.pk})
+    earlier = {city_id: on for city_id, on in hit.items() if on < ours_on}
     qs = (visible_practices(org).filter(crisis=crisis, city_id__in=list(earlier), archived_at__isnull=True)
           .exclude(city_id=org.city_id)
           .select_related("city", "city__country", "org", "network").defer("embedding"))
     if topic:
         qs = qs.filter(topics_key__contains=f" {topic} ")
     if limit is not None:
-        ranked = sorted(((pk, (ours.hit_on - earlier[city_id]).days, localized_str(title))
-                         for pk, city_id, title in qs.values_list("pk", "city_id", "title")),
-                        key=lambda row: (-row[1], row[2]))[:limit]
+        if not earlier:
+            return []
+        # The database orders the candidates by days ahead (a CASE over the cities, one branch per distinct
+        # number of days); they are read in that order only until the `limit`-th one's number of days is
+        # passed, so a network's thousands of practices in earlier-hit cities are not all loaded to show five.
+        cities_by_days: dict[int, list[int]] = {}
+        for city_id, on in earlier.items():
+            cities_by_days.setdefault((ours_on - on).days, []).append(city_id)
+        days_ahead = Case(*[When(city_id__in=cities, then=Value(days)) for days, cities in cities_by_days.items()],
+                          output_field=IntegerField())
+        candidates = (qs.annotate(days_ahead=days_ahead).order_by("-days_ahead", "-started_on", "-pk")
+                      .values_list("pk", "days_ahead", "title"))
+        read: list[tuple[int, int, str]] = []
+        for pk, days, title in candidates.iterator(chunk_size=200):
+            if len(read) >= limit and days < read[limit - 1][1]:
+                break
+            read.append((pk, days, localized_str(title)))
+        ranked = sorted(read, key=lambda row: (-row[1], row[2]))[:limit]
         practices = qs.in_bulk([pk for pk, _days, _title in ranked])
         return [(practices[pk], days) for pk, days, _title in ranked if pk in practices]
-    rows = [(p, (ours.hit_on - earlier[p.city_id]).days) for p in qs]
+    rows = [(p, (ours_on - earlier[p.city_id]).days) for p in qs]
     return sorted(rows, key=lambda row: (-row[1], str(row[0])))
 
 
