@@ -87,7 +87,7 @@ class OrganizationMiddleware:
             # All the person's offices in one query: the chosen one, and the others for the office switcher
             # (core.context_processors), which every template rendered for the request would ask again.
             memberships = list(Membership.objects.filter(user=request.user, deactivated_at__isnull=True)
-                               .select_related("org"))
+                               .select_related("org", "org__city"))  # the office's city: its calendar, its map
             chosen = request.session.get(self.SESSION_KEY)
             membership = None
             if chosen:

@@ -1,6 +1,8 @@
 """Reads of partners and networks, always for one org."""
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
@@ -189,14 +191,24 @@ def interactions(*, org: Organization, partnership: Partnership) -> QuerySet[Int
     return Interaction.objects.filter(org=org, partnership=partnership)
 
 
-def counts_by_state(*, org: Organization) -> list[tuple[str, StrOrPromise, int]]:
-    counts = dict(Partnership.objects.filter(org=org).active().values_list("state").annotate(n=Count("pk")))
+def counts_by_state(*, org: Organization, partnerships: Iterable[Partnership] | None = None,
+                    ) -> list[tuple[str, StrOrPromise, int]]:
+    """`partnerships`: the org's partnerships (`partnerships(org=org)`) when the caller has read them."""
+    if partnerships is None:
+        counts = dict(Partnership.objects.filter(org=org).active().values_list("state").annotate(n=Count("pk")))
+    else:
+        counts = Counter(p.state for p in partnerships)
     return [(state.value, state.label, counts.get(state.value, 0)) for state in PartnershipState]
 
 
-def counts_by_kind(*, org: Organization) -> list[tuple[str, StrOrPromise, int]]:
-    counts = dict(Partnership.objects.filter(org=org).active().exclude(state="ended").values_list("kind")
-                  .annotate(n=Count("pk")))
+def counts_by_kind(*, org: Organization, partnerships: Iterable[Partnership] | None = None,
+                   ) -> list[tuple[str, StrOrPromise, int]]:
+    """`partnerships`: the org's partnerships (`partnerships(org=org)`) when the caller has read them."""
+    if partnerships is None:
+        counts = dict(Partnership.objects.filter(org=org).active().exclude(state="ended").values_list("kind")
+                      .annotate(n=Count("pk")))
+    else:
+        counts = Counter(p.kind for p in partnerships if p.state != "ended")
     return [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in PartnershipKind]
 
 

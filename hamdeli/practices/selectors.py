@@ -104,6 +104,13 @@ def impact(*, org: Organization, public_id: UUID) -> CrisisImpact:
     return get_or_404(CrisisImpact.objects.filter(org=org), public_id=public_id)
 
 
+@across_offices("the practices cities_ahead has just ranked among those visible to the org (visible_practices)")
+def _ranked_practices(pks: list[int]) -> dict[int, Practice]:
+    """Those practices by id, with what the lists show: read by id alone, the visibility already applied."""
+    return (Practice.objects.select_related("city", "city__country", "org", "network").defer("embedding")
+            .in_bulk(pks))
+
+
 def cities_ahead(*, org: Organization, crisis: str, topic: str | None = None,
                  limit: int | None = None) -> list[tuple[Practice, int]]:
     """Practices (visible to the org) of cities hit by the crisis before the org's city, with how many
@@ -147,7 +154,7 @@ def cities_ahead(*, org: Organization, crisis: str, topic: str | None = None,
                 break
             read.append((pk, days, localized_str(title)))
         ranked = sorted(read, key=lambda row: (-row[1], row[2]))[:limit]
-        practices = qs.in_bulk([pk for pk, _days, _title in ranked])
+        practices = _ranked_practices([pk for pk, _days, _title in ranked])
         return [(practices[pk], days) for pk, days, _title in ranked if pk in practices]
     rows = [(p, (ours_on - earlier[p.city_id]).days) for p in qs]
     return sorted(rows, key=lambda row: (-row[1], str(row[0])))

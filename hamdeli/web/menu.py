@@ -7,7 +7,8 @@ so the menu and the page's own check can never disagree. Pages that aid keeps fo
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, resolve, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -73,13 +74,29 @@ MENU = (
 )
 
 
+def _address(url_name: str) -> tuple[str, str | None] | None:
+    """The page's address and the permission its view declares, or None when there is no such page:
+    worked out once per process (and URL configuration), not on every request."""
+    key = (url_name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    if key not in _ADDRESSES:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            _ADDRESSES[key] = None
+        else:
+            _ADDRESSES[key] = (url, getattr(resolve(url).func, "hamdeli_permission", None))
+    return _ADDRESSES[key]
+
+
+_ADDRESSES: dict[tuple[str, str, object, str], tuple[str, str | None] | None] = {}
+
+
 def may_open(request, url_name: str, *, office: bool = False) -> bool:
     """True when the member's role may open the page named url_name (a URL without arguments)."""
-    try:
-        view = resolve(reverse(url_name)).func
-    except NoReverseMatch:
+    address = _address(url_name)
+    if address is None:
         return False
-    perm = getattr(view, "hamdeli_permission", None)
+    perm = address[1]
     if perm is None:
         return False
     if perm == PUBLIC:
@@ -90,6 +107,11 @@ def may_open(request, url_name: str, *, office: bool = False) -> bool:
     if office and membership is not None and membership.role == Role.INSTITUTION:
         return False
     return has_perm(request, perm)
+
+
+def _url(url_name: str) -> str:
+    address = _address(url_name)
+    return address[0] if address is not None else reverse(url_name)  # NoReverseMatch, as before
 
 
 @dataclass(frozen=True)
@@ -105,7 +127,7 @@ def menu_for(request) -> list[tuple[Group, list[Entry]]]:
     address is the longest start of the current path is the active one (/aid/pledges/1/ → Pledges)."""
     if getattr(request, "membership", None) is None:
         return []
-    allowed = [(group, [(item, reverse(item.url_name)) for item in group.items
+    allowed = [(group, [(item, _url(item.url_name)) for item in group.items
                         if may_open(request, item.url_name, office=item.office)]) for group in MENU]
     here = max((url for _g, items in allowed for _i, url in items if request.path.startswith(url)),
                key=len, default=None)

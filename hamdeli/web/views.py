@@ -26,21 +26,22 @@ def home(request):
 
 @requires("partners.view")
 def dashboard(request):
-    by_state = partners.counts_by_state(org=request.org)
     figures = [
         charts.figure("chart-aid", _("Aid units by month"), charts.aid_over_time(request)),
         charts.figure("chart-campaigns", _("Awareness campaigns by format"), campaign_charts.campaign_totals(request)),
     ]
-    # Read once for the map and the dimmed list: `health` says in Python what partnerships(health="dimmed")
-    # asks the database (standing, and silent past the org's threshold), in the same order.
+    # The partnerships read once for the counts by state and kind, the map and the dimmed list (`health` says
+    # in Python what partnerships(health="dimmed") asks the database: standing, and silent past the org's
+    # threshold; in the same order).
     everyone = list(partners.partnerships(org=request.org))
+    by_state = partners.counts_by_state(org=request.org, partnerships=everyone)
     dimmed = [(p, health) for p in everyone if (health := partners.health(p)).status == "dimmed"]
     return render(request, "web/dashboard.html", {
         "by_state": by_state,
         "state_chart": charts.figure("chart-states", _("Partners by state"), charts.partners_by_state(by_state)),
         "figures": [f for f in figures if f],
         "map": partner_charts.partners_map_figure(request.org, everyone),
-        "by_kind": partners.counts_by_kind(org=request.org),
+        "by_kind": partners.counts_by_kind(org=request.org, partnerships=everyone),
         "dimmed": dimmed,
         "renewals": partners.upcoming_renewals(org=request.org, within_days=settings.UPCOMING_DAYS),
         "upcoming_days": settings.UPCOMING_DAYS,
