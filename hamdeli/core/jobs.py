@@ -90,15 +90,17 @@ def job_name(result: "DBTaskResult[Any, Any]") -> str:
     return str(result.task_path).rsplit(".", 1)[-1].replace("_", " ")
 
 
-def run_worker(*, once: bool = False, interval: float = 1.0, max_tasks: int = 100) -> None:
+def run_worker(*, once: bool = False, interval: float = 1.0, max_tasks: int = 100,
+               now: datetime | None = None) -> None:
     """The worker loop: put back stale jobs, run what is ready (at most `max_tasks` in a round), then wait
-    `interval` seconds; `once` runs every ready job and returns."""
+    `interval` seconds; `once` runs every ready job and returns (`now`: the time stale jobs are judged at,
+    for tests)."""
     from django.utils.crypto import get_random_string
     from django_tasks_db.management.commands.db_worker import Worker
 
     worker_id = get_random_string(32)
     while True:
-        recover_stale()
+        recover_stale(now=now)
         worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                         max_tasks=None if once else max_tasks, worker_id=worker_id, excluded_queue_names=[])
         if not once:

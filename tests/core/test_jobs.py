@@ -3,9 +3,14 @@ they fail, put back in the queue when their worker died mid-run, and listed for 
 failed."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -22,6 +27,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @jobs.job(retries=1)
 def always_fails() -> None:
     raise RuntimeError("the partner server is down")
+
+
+@jobs.job(retries=0)
+def slow_embedding() -> int:
+    """The embedding job, but first a long pause in the worker the test kills."""
+    if os.environ.get("HAMDELI_TEST_SLOW_JOB"):
+        time.sleep(120)
+    return embed_missing_practices.func()
 
 
 def _unembedded(org, officer, n=2):
@@ -65,6 +78,31 @@ def test_a_job_whose_worker_was_killed_mid_run_is_run_again(org, officer):
     jobs.run_worker(once=True)
     done = DBTaskResult.objects.get()
     assert done.status == "SUCCESSFUL" and done.worker_ids[0] == "killed-worker" and len(done.worker_ids) == 2
+    assert not Practice.objects.filter(embedding=None).exists()
+
+
+def test_a_worker_process_killed_mid_job_loses_nothing(org, officer):
+    """A real `hamdeli worker` process, killed (SIGKILL) while it runs the job: the job is run again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker process needs the test database from outside: PostgreSQL")
+    _unembedded(org, officer)
+    jobs.enqueue_on_commit(slow_embedding, office=org)
+    db = connection.settings_dict
+    url = f"postgresql://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "HAMDELI_DATABASE_URL": url, "HAMDELI_TEST_SLOW_JOB": "1",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    worker = subprocess.Popen([sys.executable, "-m", "hamdeli.cli", "worker", "--interval", "0.2"], env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while DBTaskResult.objects.get().status != "RUNNING":
+            assert time.monotonic() < deadline and worker.poll() is None
+            time.sleep(0.2)
+    finally:
+        worker.kill()
+        worker.wait()
+    assert DBTaskResult.objects.get().status == "RUNNING" and Practice.objects.filter(embedding=None).exists()
+    jobs.run_worker(once=True, now=timezone.now() + jobs.stale_after() + dt.timedelta(seconds=1))
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert not Practice.objects.filter(embedding=None).exists()
 
 
