@@ -1,4 +1,4 @@
-"""The `hamdeli` command: demo, serve, cities import, messages compile, and each app's own commands.
+"""The `hamdeli` command: demo, serve, worker, cities import, messages compile, and each app's own commands.
 
 An app adds sub-commands by defining `hamdeli/<app>/cli.py` with `register(subparsers)`; each
 sub-command's handler receives the parsed arguments after Django is set up.
@@ -93,6 +93,13 @@ def _idempotency_prune(args) -> int:
     return 0
 
 
+def _worker(args) -> int:
+    from hamdeli.core import jobs
+
+    jobs.run_worker(once=args.once, interval=args.interval)
+    return 0
+
+
 def _manage(args) -> int:
     from django.core.management import execute_from_command_line
 
@@ -130,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = keys.add_subparsers(dest="idempotency_command", required=True).add_parser(
         "prune", help="forget keys older than the retention (7 days); run it daily")
     p.set_defaults(handler=_idempotency_prune)
+
+    p = sub.add_parser("worker", help="run the background jobs (embeddings, ...) as they are enqueued")
+    p.add_argument("--once", action="store_true", help="run every job that is ready, then exit")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds to wait when no job is ready")
+    p.set_defaults(handler=_worker)
 
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -118,6 +118,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Background jobs (core.jobs): Django's tasks (the django-tasks backport) and its database backend.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +282,15 @@ if IATI_ORG_TYPE not in {"10", "11", "15", "21", "22", "23", "24", "30", "40", "
                          "90"}:
     raise ImproperlyConfigured(f"HAMDELI_IATI_ORG_TYPE={IATI_ORG_TYPE!r} is not an IATI OrganisationType code.")
 UPLOAD_MAX_BYTES = _int("HAMDELI_UPLOAD_MAX_MB", 10, minimum=1, maximum=500) * 1024 * 1024
+# Background jobs (core.jobs, `hamdeli worker`): "database" (the default: jobs wait in the database for the
+# worker), "immediate" (run in the process that enqueues them; for tests and single-process use), or the
+# dotted path of another django-tasks backend (e.g. a Redis-backed one for large installs).
+_tasks_backend = _str("HAMDELI_TASKS_BACKEND", "database")
+TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend",
+                                 "immediate": "django_tasks.backends.immediate.ImmediateBackend"}.get(
+    _tasks_backend, _tasks_backend)}}
+# A job left running this long is taken to have lost its worker (killed) and goes back to the queue.
+HAMDELI_TASKS_STALE_AFTER = _int("HAMDELI_TASKS_STALE_AFTER", 30 * 60, minimum=1)
 SEARCH_THREADS = _int("HAMDELI_SEARCH_THREADS", 1, minimum=1, maximum=64)  # the semantic engine's threads per process
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 

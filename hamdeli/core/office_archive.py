@@ -73,6 +73,7 @@ NOT_EXPORTED_APPS = {
     "admin": "Django admin's own log of this instance",
     "otp_totp": "two-factor secrets of this instance's accounts: a person sets two-factor up again there",
     "otp_static": "two-factor recovery codes of this instance's accounts, which go with the secrets",
+    "django_tasks_database": "background jobs of this instance (core.jobs): work queued or done here, with its errors",
 }
 
 

@@ -23,4 +23,5 @@ urlpatterns = [
     path("office/", views.office, name="office"),
     path("office/two-factor/", twofactor_views.office_two_factor, name="office_two_factor"),
     path("office/export/", views.office_export, name="office_export"),
+    path("office/jobs/failed/", views.failed_jobs, name="failed_jobs"),
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from hamdeli.core import exports, forms, office_archive, selectors, services
+from hamdeli.core import exports, forms, jobs, office_archive, selectors, services
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.listing import Listing, sort
 from hamdeli.core.middleware import OrganizationMiddleware
@@ -143,6 +143,20 @@ def office(request: MemberRequest) -> HttpResponse:
     """The office itself, for its owners: what it is, and its whole record to take away."""
     return render(request, "core/office.html", {"org": request.org,
                                                 "archive_name": office_archive.archive_name(request.org)})
+
+
+FAILED_JOBS_SHOWN = 200
+
+
+@requires("org.manage")
+def failed_jobs(request: MemberRequest) -> HttpResponse:
+    """The office's background jobs that failed (core.jobs), newest first, with their error: for its owners."""
+    failed = list(jobs.failed_jobs(org=request.org)[:FAILED_JOBS_SHOWN])
+    rows = [{"name": jobs.job_name(result), "finished_at": result.finished_at,
+             "attempt": result.args_kwargs.get("kwargs", {}).get("attempt", 1),
+             "retries": jobs.retries_of(result),
+             "message": result.traceback.strip().splitlines()[-1] if result.traceback else ""} for result in failed]
+    return render(request, "core/failed_jobs.html", {"rows": rows})
 
 
 @requires("org.manage")

@@ -133,5 +133,5 @@ def import_practices(*, org, actor, content: str, format: str = "json") -> list:
     if problems:
         raise ValidationFailed(_("%(bad)s of %(total)s rows have problems; nothing was imported.") % {
             "bad": len({key.split(":")[0] for key in problems}), "total": len(rows)}, fields=problems)
-    services.embed_in_background()
+    services.embed_in_background(org=org)
     return created

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import decimal
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -11,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamdeli.core import archiving, audit, validation
+from hamdeli.core import archiving, audit, jobs, validation
 from hamdeli.core.errors import Conflict, ValidationFailed
 from hamdeli.core.files import check_upload, delete_on_commit, removing_file_on_failure
 from hamdeli.core.models import Organization
@@ -282,18 +281,9 @@ def embed_missing(*, batch: int = 32, progress: Callable[[Iterable[Any]], Iterab
     return len(ids)
 
 
-def embed_in_background() -> None:
-    """Start embedding what a bulk import left without vectors, once the import has committed."""
-    def run() -> None:
-        from django.db import connection
+def embed_in_background(*, org: Organization | None = None) -> None:
+    """Embed what a bulk import left without vectors in the background worker (`hamdeli worker`), once the
+    import has committed (a rolled-back import enqueues nothing)."""
+    from hamdeli.practices.tasks import embed_missing_practices
 
-        from hamdeli.core.tenancy import scopes_disabled
-
-        try:
-            # A thread starts with no tenant scope; the pass fills every office's missing vectors (an index).
-            with scopes_disabled():
-                embed_missing()
-        finally:
-            connection.close()
-
-    transaction.on_commit(lambda: threading.Thread(target=run, name="practices-embed", daemon=True).start())
+    jobs.enqueue_on_commit(embed_missing_practices, office=org)

@@ -55,6 +55,7 @@ ROWS = [
         body=lambda w: {"owners_require_two_factor": "on"}),
     Row("people_two_factor_reset", method="post", write=True, role="owner", ok=(302,),
         params=lambda w: {"username": w.two_factor_user.username}),
+    Row("failed_jobs", role="owner"),  # the office's failed background jobs: tests/core/test_jobs.py
     Row("office_export", role="owner"),  # the archive itself: tests/core/test_office_archive.py reads it
     Row("places_countries"),
     Row("places_cities"),

@@ -100,14 +100,11 @@ def test_public_feed_lists_only_public_practices_without_private_fields(client, 
     assert client.get("/exchange/feed.json").json() == response.json()
 
 
-def _embedding_workers():
-    import threading
-
-    return [t for t in threading.enumerate() if t.name == "practices-embed"]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_bulk_import_computes_embeddings_in_the_background_after_commit(org, officer):
+    from django_tasks_db.models import DBTaskResult
+
+    from hamdeli.core import jobs
     from hamdeli.practices.search.engine import search
 
     content = json.dumps([
@@ -116,9 +113,12 @@ def test_bulk_import_computes_embeddings_in_the_background_after_commit(org, off
         {"title": {"zh": "在线课堂"}, "topics": ["education"]},
     ])
     created = exchange.import_practices(org=org, actor=officer, content=content)
-    for worker in _embedding_workers():  # none left alive if it already finished
-        worker.join(timeout=120)
-    assert not _embedding_workers()
+    # the import enqueued one job (for this office) and embedded nothing itself
+    [queued] = DBTaskResult.objects.all()
+    assert queued.status == "READY" and queued.args_kwargs["kwargs"]["office"] == str(org.public_id)
+    assert Practice.objects.filter(embedding=None).count() == 3
+    jobs.run_worker(once=True)  # `hamdeli worker --once`
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert not Practice.objects.filter(embedding=None).exists()
     # the vectors are the practices' own: a Persian question finds the Spanish food parcels by meaning
     hits = search(org=org, query="کمک غذایی به خانواده‌های فقیر", mode="semantic", limit=1).hits
@@ -128,12 +128,13 @@ def test_bulk_import_computes_embeddings_in_the_background_after_commit(org, off
 @pytest.mark.django_db(transaction=True)
 def test_an_import_rolled_back_starts_no_embedding(org, officer):
     from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
 
     with pytest.raises(RuntimeError), transaction.atomic():
         exchange.import_practices(org=org, actor=officer, content=json.dumps(
             [{"title": {"en": "Never kept"}, "topics": ["education"]}]))
         raise RuntimeError("the caller's transaction fails after the import")
-    assert not Practice.objects.exists() and not _embedding_workers()
+    assert not Practice.objects.exists() and not DBTaskResult.objects.exists()
 
 
 def test_background_embedding_does_not_overwrite_a_vector_saved_meanwhile(org, officer, monkeypatch):
