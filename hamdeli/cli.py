@@ -8,6 +8,7 @@ import argparse
 import importlib
 import os
 import sys
+import time
 from pathlib import Path
 
 from hamdeli.core.tenancy import across_offices
@@ -47,10 +48,25 @@ def _migrate(args) -> int:
 
 
 def _serve(args) -> int:
+    import threading
+
     from django.core.management import call_command
 
+    if not args.no_worker:
+        # Local use (`make demo`) is one process: it runs the background jobs too, so a bulk import's
+        # practices get their embeddings without a second command. A real installation runs
+        # `hamdeli worker` beside gunicorn instead (README, "Background jobs").
+        threading.Thread(target=_local_worker, name="hamdeli-worker", daemon=True).start()
     call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
     return 0
+
+
+def _local_worker() -> None:
+    from hamdeli.core import jobs
+
+    while True:
+        jobs.run_worker(once=True)
+        time.sleep(2)
 
 
 @across_offices("the demo loads several offices that work with each other")
@@ -121,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve Hamdeli for local use")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", default="8000")
+    p.add_argument("--no-worker", action="store_true", help="do not run the background jobs in this process")
     p.set_defaults(handler=_serve)
 
     cities = sub.add_parser("cities", help="GeoNames cities").add_subparsers(dest="cities_command", required=True)
