@@ -83,12 +83,13 @@ def test_a_job_whose_worker_was_killed_mid_run_is_run_again(org, officer):
 
 def test_a_worker_process_killed_mid_job_loses_nothing(org, officer):
     """A real `hamdeli worker` process, killed (SIGKILL) while it runs the job: the job is run again."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker process needs the test database from outside: PostgreSQL")
     _unembedded(org, officer)
     jobs.enqueue_on_commit(slow_embedding, office=org)
     db = connection.settings_dict
-    url = f"postgresql://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    if connection.vendor == "postgresql":
+        url = f"postgresql://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    else:  # the test database is a file (settings: TEST NAME), which the worker opens as well
+        url = f"sqlite:///{db['NAME']}"
     env = {**os.environ, "HAMDELI_DATABASE_URL": url, "HAMDELI_TEST_SLOW_JOB": "1",
            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     worker = subprocess.Popen([sys.executable, "-m", "hamdeli.cli", "worker", "--interval", "0.2"], env=env)
