@@ -196,29 +196,33 @@ class PledgeLineOut(Schema):
         return ln.item.public_id
 
 
-class BoxLineOut(Schema):
+class _ItemLotOut(Schema):
+    """What a box line and a stock balance say of their item and lot (read from the row's item and lot)."""
+
+    @staticmethod
+    def resolve_item(row) -> uuid.UUID:
+        return row.item.public_id
+
+    @staticmethod
+    def resolve_lot(row) -> str:
+        return row.lot.number
+
+    @staticmethod
+    def resolve_lot_id(row) -> uuid.UUID:
+        return row.lot.public_id
+
+    @staticmethod
+    def resolve_expires_on(row) -> dt.date | None:
+        return row.lot.expires_on
+
+
+class BoxLineOut(_ItemLotOut):
     id: PublicId
     item: uuid.UUID
     lot: str
     lot_id: uuid.UUID
     expires_on: dt.date | None
     quantity: int
-
-    @staticmethod
-    def resolve_item(ln) -> uuid.UUID:
-        return ln.item.public_id
-
-    @staticmethod
-    def resolve_lot(ln) -> str:
-        return ln.lot.number
-
-    @staticmethod
-    def resolve_lot_id(ln) -> uuid.UUID:
-        return ln.lot.public_id
-
-    @staticmethod
-    def resolve_expires_on(ln) -> dt.date | None:
-        return ln.lot.expires_on
 
 
 class BoxOut(Schema):
@@ -304,7 +308,7 @@ class MovementOut(Schema):
     note: str
 
 
-class StockOut(Schema):
+class StockOut(_ItemLotOut):
     location: uuid.UUID
     location_name: str
     item: uuid.UUID
@@ -325,24 +329,8 @@ class StockOut(Schema):
         return localized_str(b.location.name)
 
     @staticmethod
-    def resolve_item(b) -> uuid.UUID:
-        return b.item.public_id
-
-    @staticmethod
     def resolve_item_code(b) -> str:
         return b.item.code
-
-    @staticmethod
-    def resolve_lot(b) -> str:
-        return b.lot.number
-
-    @staticmethod
-    def resolve_lot_id(b) -> uuid.UUID:
-        return b.lot.public_id
-
-    @staticmethod
-    def resolve_expires_on(b) -> dt.date | None:
-        return b.lot.expires_on
 
     @staticmethod
     def resolve_expired(b) -> bool:
