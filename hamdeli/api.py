@@ -9,7 +9,7 @@ api = HamdeliAPI(
     description="The international office's partners, correspondence, aid, campaigns and practices.",
     auth=[api_setup.BearerToken(), api_setup.SessionMember(csrf=True)],
     urls_namespace="api",
-    docs_url=None,
+    docs_url="/docs",  # Swagger UI from django-ninja's own static files (ninja is an installed app): no CDN
 )
 
 api_setup.install(api)

@@ -131,6 +131,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hamdeli.core.middleware.LanguageMiddleware",
+    "hamdeli.core.middleware.ApiShapeMiddleware",  # Django's own 404/405 under /api/ in the API's shape
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -4,6 +4,7 @@
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from hamdeli.core import origin, tenancy, validation
 from hamdeli.core import selectors as core_selectors
@@ -65,6 +67,17 @@ class SessionMember(APIKeyCookie):
     either (core.twofactor); bearer tokens are not affected."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        """No signed-in session: nothing to check, so a write with a bad or missing token answers 401, not a
+        CSRF refusal. A session's write without its CSRF token: 403 `csrf_failed`, translated."""
+        user: User | None = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise ServiceError(_("The page's security check failed: reload the page and try again."),
+                               code="csrf_failed", status=403)
+        return request.COOKIES.get(settings.SESSION_COOKIE_NAME)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         from hamdeli.core import twofactor
@@ -127,6 +140,14 @@ def _error(request: HttpRequest, status: int, code: str, message: str, fields: d
     return _api.create_response(request, body, status=status)
 
 
+def plain_refusal(request: HttpRequest, status: int) -> HttpResponse:
+    """An unknown API address (404) or a method it does not take (405), in the API's error shape."""
+    if status == 405:
+        return _error(request, 405, "method_not_allowed",
+                      _("This address does not take %(method)s requests.") % {"method": request.method})
+    return _error(request, 404, "not_found", _("Not found."))
+
+
 @_on(ServiceError)
 def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return _error(request, exc.status, exc.code, exc.message, exc.fields)
@@ -155,6 +176,12 @@ def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 401, "unauthenticated", _("Sign in or send a valid API token."))
 
 
+# The only HttpErrors django-ninja raises itself: a body it cannot parse (400); its English text is replaced
+# by a translated one with a stable code.
+_HTTP_ERRORS = {400: ("unreadable", lambda: _("The request body could not be read: send valid JSON."))}
+
+
 @_on(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, "http_error", str(exc))
+    code, message = _HTTP_ERRORS.get(exc.status_code, ("http_error", lambda: str(exc)))
+    return _error(request, exc.status_code, code, message())

@@ -68,6 +68,26 @@ class LanguageMiddleware:
         return response
 
 
+class ApiShapeMiddleware:
+    """Every answer under /api/ has the API's error shape, also those Django gives before an operation is
+    reached: an unknown address (404) and a method the address does not take (405, its Allow header kept)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: OfficeRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (response.status_code in (404, 405) and request.path.startswith("/api/")
+                and not response.get("Content-Type", "").startswith("application/json")):
+            from hamdeli.core import api_setup
+
+            allow = response.get("Allow")
+            response = api_setup.plain_refusal(request, response.status_code)
+            if allow:
+                response["Allow"] = allow
+        return response
+
+
 class OrganizationMiddleware:
     """Sets request.org and request.membership for a signed-in member (None otherwise).
 
