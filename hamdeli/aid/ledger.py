@@ -24,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamdeli.aid.models import Balance, Item, Location, Lot, Movement
-from hamdeli.core.errors import Conflict
+from hamdeli.core.bidi import isolate
+from hamdeli.core.digits import format_number
+from hamdeli.core.errors import Conflict, ValidationFailed
 from hamdeli.core.models import Organization
 from hamdeli.core.types import Actor
 
@@ -70,14 +72,20 @@ def _apply(org: Organization, keys: list[Key], deltas: dict[Key, int], virtual: 
     return min((row[:3] for row in negative if not virtual[row[:3]]), default=None)
 
 
-def _short_of(keys: list[Key], deltas: dict[Key, int], virtual: dict[Key, bool]) -> Key:
-    """The first real balance row the posting would drive below zero (read after the refusal)."""
+# A signature's time may run this far ahead of the server's clock (a phone's clock), no further.
+SIGNED_AHEAD = dt.timedelta(minutes=10)
+
+
+def _short_of(keys: list[Key], deltas: dict[Key, int], virtual: dict[Key, bool]) -> tuple[Key, int]:
+    """The first real balance row the posting would drive below zero (read after the refusal), and how
+    much it holds."""
     have: dict[Key, int] = {}
     for start in range(0, len(keys), BATCH):
         chunk = keys[start:start + BATCH]
         rows = Balance.objects.filter(lot_id__in={k[2] for k in chunk}, location_id__in={k[0] for k in chunk})
         have.update({(b.location_id, b.item_id, b.lot_id): b.quantity for b in rows})
-    return next((k for k in keys if not virtual[k] and have.get(k, 0) + deltas[k] < 0), keys[0])
+    short = next((k for k in keys if not virtual[k] and have.get(k, 0) + deltas[k] < 0), keys[0])
+    return short, have.get(short, 0)
 
 
 # A movement's `at` is when it happened. Live work happens now; records of the past entered later
@@ -124,6 +132,12 @@ def post(*, org: Organization, actor: Actor, entries: list[Entry], reason: str, 
         raise RuntimeError("ledger.post must run inside a transaction")
     if not entries:
         return [] if returning else 0
+    signed_at = provenance.get("signed_at")
+    if isinstance(signed_at, dt.datetime) and timezone.is_naive(signed_at):
+        signed_at = provenance["signed_at"] = timezone.make_aware(signed_at)
+    if signed_at is not None and signed_at > timezone.now() + SIGNED_AHEAD:
+        raise ValidationFailed(_("A receipt cannot be signed in the future."),
+                               fields={"signed_at": _("Enter a time that has passed.")})
     deltas: dict[tuple[int, int, int], int] = {}
     objects: dict[Key, tuple[Location, Item, Lot]] = {}
     for e in entries:
@@ -141,10 +155,12 @@ def post(*, org: Organization, actor: Actor, entries: list[Entry], reason: str, 
             if short:
                 raise IntegrityError("a new balance row would start below zero")
     except IntegrityError:  # refused (the CHECK constraint, or above): name the first row that would go below zero
-        location, item, lot = objects[_short_of(keys, deltas, virtual)]
+        key, on_hand = _short_of(keys, deltas, virtual)
+        location, item, lot = objects[key]
         raise Conflict(
-            _("Not enough stock of %(item)s (lot %(lot)s) at %(location)s.")
-            % {"item": item, "lot": lot, "location": location},
+            _("Not enough stock of %(item)s (lot %(lot)s) at %(location)s: %(on_hand)s on hand, %(asked)s asked.")
+            % {"item": isolate(str(item)), "lot": isolate(str(lot)), "location": isolate(str(location)),
+               "on_hand": format_number(on_hand), "asked": format_number(max(-deltas[key], 0))},
             code="not_enough_stock", fields={"quantity": _("Not enough stock.")},
         ) from None
     operation = uuid.uuid4()

@@ -36,6 +36,8 @@ from hamdeli.aid.models import (
     Reason,
 )
 from hamdeli.core import archiving, audit
+from hamdeli.core.bidi import isolate
+from hamdeli.core.digits import format_number
 from hamdeli.core.errors import Conflict, ValidationFailed, require_fields
 from hamdeli.core.models import Membership, Organization, Role
 from hamdeli.core.records import get_or_404, locked
@@ -634,11 +636,12 @@ def fefo(
         left -= take
         if not left:
             return plan
-    message = _("Not enough stock of %(item)s at %(location)s: %(short)s missing.") % {
-        "item": item, "location": location, "short": left}
+    message = _("Not enough stock of %(item)s at %(location)s: %(on_hand)s on hand, %(asked)s asked.") % {
+        "item": isolate(str(item)), "location": isolate(str(location)),
+        "on_hand": format_number(quantity - left), "asked": format_number(quantity)}
     if expired:
         message += " " + _("%(expired)s more are in expired lots, which can only be disposed of.") % {
-            "expired": expired}
+            "expired": format_number(expired)}
     raise Conflict(message, code="not_enough_stock", fields={"quantity": _("Not enough stock.")})
 
 
