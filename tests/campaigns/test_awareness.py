@@ -157,6 +157,10 @@ def test_a_too_large_file_is_refused(officer, design_set, settings):
     ({"format": "billboard", "location": "x", "starts_on": "2020-03-01", "ends_on": "2020-02-01", "count": 4},
      "ends_on"),
     ({"format": "billboard", "location": "x", "starts_on": "2020-03-01", "count": 4, "reach": -1}, "reach"),
+    # the campaign runs 2020-02-20 to 2020-04-19: a placement starts within it
+    ({"format": "billboard", "location": "x", "starts_on": "2011-03-21", "ends_on": "2011-03-22", "count": 4},
+     "starts_on"),
+    ({"format": "billboard", "location": "x", "starts_on": "2020-04-20", "count": 4}, "starts_on"),
 ])
 def test_placement_refuses_bad_input(officer_api, design_set, body, field):
     response = _post(officer_api, f"{API}/design-sets/{design_set.public_id}/placements", body)

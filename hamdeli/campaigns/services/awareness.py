@@ -22,6 +22,7 @@ from hamdeli.campaigns.models import (
     Placement,
 )
 from hamdeli.core import audit, thumbnails
+from hamdeli.core.dates import format_date
 from hamdeli.core.digits import format_number
 from hamdeli.core.errors import Conflict, require_fields
 from hamdeli.core.files import DESIGN_FILES, FileKind, check_upload, delete_on_commit, removing_file_on_failure
@@ -263,8 +264,8 @@ def remove_design_file(*, org: Organization, actor: Actor, design_file: DesignFi
     design_file.delete()
 
 
-def _check_placement(design_set: DesignSet, values: dict[str, Any]) -> None:
-    """The rules every placement keeps, whether new or changed."""
+def _check_placement(design_set: DesignSet, values: dict[str, Any], campaign: Campaign) -> None:
+    """The rules every placement keeps, whether new or changed: it starts while its campaign runs."""
     choice("format", values["format"], DesignFormat)
     if values["format"] not in design_set.formats:
         raise invalid("format", _("This design set was not produced in this format."))
@@ -273,6 +274,9 @@ def _check_placement(design_set: DesignSet, values: dict[str, Any]) -> None:
     if values["reach"] is not None and values["reach"] < 0:
         raise invalid("reach", _("Enter a larger number."))
     period("starts_on", values["starts_on"], "ends_on", values["ends_on"])
+    if not campaign.starts_on <= values["starts_on"] <= campaign.ends_on:
+        raise invalid("starts_on", _("A placement starts while its campaign runs, from %(start)s to %(end)s.") % {
+            "start": format_date(campaign.starts_on), "end": format_date(campaign.ends_on)})
     values["location"] = max_length("location", values["location"], 300)
     values["notes"] = max_length("notes", values["notes"], 10000)
 
@@ -283,11 +287,11 @@ def add_placement(*, org: Organization, actor: Actor, design_set: DesignSet, for
                   count: int | None, ends_on: dt.date | None = None, reach: int | None = None,
                   notes: str = "") -> Placement:
     require_fields(location=(location or "").strip(), starts_on=starts_on, count=count)
-    _open_campaign(org, design_set.campaign_id)
+    campaign = _open_campaign(org, design_set.campaign_id)
     design_set = get_or_404(DesignSet.objects, pk=design_set.pk, org=org)
     values = {"format": format, "location": location, "starts_on": starts_on, "ends_on": ends_on, "count": count,
               "reach": reach, "notes": notes}
-    _check_placement(design_set, values)
+    _check_placement(design_set, values, campaign)
     placement = Placement.objects.create(org=org, design_set=design_set, **values)
     audit.record(org=org, actor=actor, action="placement.created", obj=placement, after=audit.snapshot(placement))
     return placement
@@ -298,7 +302,7 @@ def update_placement(*, org: Organization, actor: Actor, placement: Placement, *
     """Change where, when, in which format, how many or how far a placement reached."""
     unknown_fields(fields, PLACEMENT_FIELDS)
     placement = get_or_404(Placement.objects.select_related("design_set"), pk=placement.pk, org=org)
-    _open_campaign(org, placement.design_set.campaign_id)
+    campaign = _open_campaign(org, placement.design_set.campaign_id)
     placement = locked(Placement.objects.select_related("design_set"), pk=placement.pk, org=org)
     before = audit.snapshot(placement)
     for name in ("location", "starts_on", "count"):
@@ -306,7 +310,7 @@ def update_placement(*, org: Organization, actor: Actor, placement: Placement, *
             value = fields[name].strip() if name == "location" and isinstance(fields[name], str) else fields[name]
             fields[name] = _required(name, value)
     values = {name: fields.get(name, getattr(placement, name)) for name in PLACEMENT_FIELDS}
-    _check_placement(placement.design_set, values)
+    _check_placement(placement.design_set, values, campaign)
     for name, value in values.items():
         setattr(placement, name, value)
     placement.save()
