@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hamdeli.core.digits import to_ascii_digits, to_persian_digits, uses_persian_digits
+from hamdeli.core.digits import localize_digits, to_ascii_digits, to_persian_digits, uses_persian_digits
 
 JALALI_MONTHS = [
     "فروردین",
@@ -92,7 +92,10 @@ def parse_date(text: str, lang: str | None = None) -> dt.date:
         })
     year, month, day = (int(part) for part in match.groups())
     if not (year > 1700 or 1200 <= year <= 1500):
-        raise DateParseError(_("%(year)s is not a year Hamdeli can read.") % {"year": year})
+        raise DateParseError(_("%(year)s is not a year Hamdeli can read.") % {"year": localize_digits(year, lang)})
+    if not 1 <= month <= 12:
+        raise DateParseError(_("There is no month %(month)s: a month is 1 to 12.") % {
+            "month": localize_digits(month, lang)})
     try:
         return dt.date(year, month, day) if year > 1700 else from_jalali(year, month, day)
     except ValueError:

@@ -69,3 +69,11 @@ def test_digits_convert_both_ways():
 def test_add_months_clamps_to_the_end_of_the_month():
     assert dates.add_months(dt.date(2020, 1, 31), 1) == dt.date(2020, 2, 29)
     assert dates.add_months(dt.date(2020, 3, 15), -12) == dt.date(2019, 3, 15)
+
+
+@pytest.mark.parametrize("typed,lang,expected", [("2020-13-45", "en", "no month 13"), ("1398/13/01", "fa", "۱۳"),
+                                                  ("2020-02-30", "en", "no such day")])
+def test_the_refusal_names_what_is_wrong_month_or_day(typed, lang, expected):
+    with translation.override(lang), pytest.raises(dates.DateParseError) as error:
+        dates.parse_date(typed, lang)
+    assert expected in str(error.value)
