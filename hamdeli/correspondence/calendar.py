@@ -17,8 +17,10 @@ import icalendar
 import jdatetime
 from babel.languages import get_official_languages
 from django.conf import settings
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from holidays.calendars.chinese import _ChineseLunisolar
 
 from hamdeli.core.dates import today
@@ -181,6 +183,9 @@ def _public_holidays(p: Partnership, start: dt.date, end: dt.date) -> list[Occur
     last_seen: dict[str, dt.date] = {}
     for year in _years(start, end):
         undecreed = country in DECREED_YEARLY and year > today().year
+        # A holiday on the same month and day in the last decreed year (National Day, 1 October) is not
+        # waiting for a decree: only those that move (lunar ones, Qingming) are.
+        fixed = (_fixed_names(country, subdiv, today().year, year, lang) if undecreed else frozenset())
         for day, english_name, local_name, estimated, page_names in _country_days(country, subdiv, year, lang):
             repeated = english_name in last_seen and (day - last_seen[english_name]).days <= 7
             last_seen[english_name] = day
@@ -189,8 +194,17 @@ def _public_holidays(p: Partnership, start: dt.date, end: dt.date) -> list[Occur
             # The page's language: the package's own name where it has one, else a committed translation.
             titles = {"fa": holiday_names.persian(english_name), **dict(page_names), "en": english_name}
             found.append(Occurrence(day, "public_holiday", english_name, {k: v for k, v in titles.items() if v},
-                                    local_name, lang, estimated or undecreed, "greeting", (p,)))
+                                    local_name, lang, estimated or (undecreed and english_name not in fixed),
+                                    "greeting", (p,)))
     return found
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed_names(country: str, subdiv: str | None, decreed_year: int, year: int, lang: str) -> frozenset:
+    """English names of the holidays that fall on the same month and day in `year` as in the last decreed year."""
+    decreed = {(name, day.month, day.day) for day, name, *_rest in _country_days(country, subdiv, decreed_year, lang)}
+    return frozenset(name for day, name, *_rest in _country_days(country, subdiv, year, lang)
+                     if (name, day.month, day.day) in decreed)
 
 
 def _lunar(p: Partnership, start: dt.date, end: dt.date, official_days: set) -> list[Occurrence]:
@@ -328,36 +342,40 @@ def template_for(o: Occurrence, templates: list):
     return same[0] if same else None
 
 
-def ics(*, org, as_of: dt.date | None = None) -> bytes:
-    """The org's calendar as RFC 5545: a month back, a year ahead, each with a reminder at the lead time."""
+def ics(*, org, as_of: dt.date | None = None, lang: str = "en") -> bytes:
+    """The org's calendar as RFC 5545: a month back, a year ahead, each with a reminder at the lead time;
+    titles, city names and notes in `lang` (a calendar app shows the feed's text as it is)."""
     as_of = as_of or today()
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Hamdeli//Protocol calendar//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Hamdeli — {pick(org.name, 'en')[0]}")
-    stamp = dt.datetime.now(dt.UTC)
-    for o in occurrences(org=org, start=as_of - dt.timedelta(days=30), end=as_of + dt.timedelta(days=365)):
-        event = icalendar.Event()
-        event.add("uid", o.uid)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", o.on)
-        event.add("dtend", o.on + dt.timedelta(days=1))
-        title = pick(o.titles, "en")[0]
-        cities = ", ".join(p.city.name_en for p in o.partnerships)
-        named = f"{title} — {cities}" if cities and cities not in title else title  # an anniversary names its city
-        event.add("summary", f"{named} (estimated)" if o.estimated else named)
-        lines = [o.local_title] if o.local_title else []
-        if o.partnerships:
-            lines.append("Partners: " + ", ".join(f"{p.city.name_en} ({p.city.country_id})" for p in o.partnerships))
-        lines.append("Date estimated, to be confirmed." if o.estimated else "Official date.")
-        lines.append(f"Suggested letter: {o.occasion}.")
-        event.add("description", "\n".join(lines))
-        event.add("categories", [o.kind])
-        event.add("transp", "TRANSPARENT")
-        alarm = icalendar.Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", named)
-        alarm.add("trigger", dt.timedelta(days=-settings.CALENDAR_LEAD_DAYS))
-        event.add_component(alarm)
-        cal.add_component(event)
+    with translation.override(lang):
+        cal = icalendar.Calendar()
+        cal.add("prodid", "-//Hamdeli//Protocol calendar//EN")
+        cal.add("version", "2.0")
+        cal.add("x-wr-calname", f"Hamdeli — {pick(org.name, lang)[0]}")
+        stamp = dt.datetime.now(dt.UTC)
+        separator = "، " if lang in ("fa", "ar") else ", "
+        for o in occurrences(org=org, start=as_of - dt.timedelta(days=30), end=as_of + dt.timedelta(days=365)):
+            event = icalendar.Event()
+            event.add("uid", o.uid)
+            event.add("dtstamp", stamp)
+            event.add("dtstart", o.on)
+            event.add("dtend", o.on + dt.timedelta(days=1))
+            title = pick(o.titles, lang)[0]
+            cities = separator.join(p.city.name for p in o.partnerships)
+            named = f"{title} — {cities}" if cities and cities not in title else title  # an anniversary names its city
+            event.add("summary", _("%(title)s (estimated)") % {"title": named} if o.estimated else named)
+            lines = [o.local_title] if o.local_title else []
+            if o.partnerships:
+                lines.append(_("Partners: %(cities)s") % {"cities": separator.join(
+                    f"{p.city.name} ({p.city.country_id})" for p in o.partnerships)})
+            lines.append(str(_("Date estimated, to be confirmed.") if o.estimated else _("Official date.")))
+            lines.append(_("Suggested letter: %(occasion)s.") % {"occasion": o.occasion_label})
+            event.add("description", "\n".join(lines))
+            event.add("categories", [o.kind])
+            event.add("transp", "TRANSPARENT")
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", named)
+            alarm.add("trigger", dt.timedelta(days=-settings.CALENDAR_LEAD_DAYS))
+            event.add_component(alarm)
+            cal.add_component(event)
     return cal.to_ical()
