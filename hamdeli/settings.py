@@ -291,6 +291,9 @@ TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend",
     _tasks_backend, _tasks_backend)}}
 # A job left running this long is taken to have lost its worker (killed) and goes back to the queue.
 HAMDELI_TASKS_STALE_AFTER = _int("HAMDELI_TASKS_STALE_AFTER", 30 * 60, minimum=1)
+# A practices import of at most this many rows embeds them in the request (about 80 ms a practice on one core),
+# so they are found by meaning at once on any server, worker or not; a larger one leaves them to the worker.
+IMPORT_EMBED_INLINE = _int("HAMDELI_IMPORT_EMBED_INLINE", 100, minimum=0, maximum=5000)
 SEARCH_THREADS = _int("HAMDELI_SEARCH_THREADS", 1, minimum=1, maximum=64)  # the semantic engine's threads per process
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
