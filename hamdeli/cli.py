@@ -65,7 +65,7 @@ def _local_worker() -> None:
     from hamdeli.core import jobs
 
     while True:
-        jobs.run_worker(once=True)
+        jobs.run_worker(once=True, schedule=True)  # the daily jobs too (reminders), like `hamdeli worker`
         time.sleep(2)
 
 

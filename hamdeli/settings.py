@@ -239,11 +239,14 @@ PASSWORD_RESET_TIMEOUT = 24 * 3600
 _EMAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
 }
 _email_backend = _str("HAMDELI_EMAIL_BACKEND", "smtp" if PRODUCTION else "console")
 if _email_backend not in _EMAIL_BACKENDS:
-    raise ImproperlyConfigured(f"HAMDELI_EMAIL_BACKEND={_email_backend!r} must be 'smtp' or 'console'.")
+    raise ImproperlyConfigured(f"HAMDELI_EMAIL_BACKEND={_email_backend!r} must be 'smtp', 'console' or 'file'.")
 EMAIL_BACKEND = _EMAIL_BACKENDS[_email_backend]
+# The "file" backend writes each message to a file in this directory (development, tests).
+EMAIL_FILE_PATH = _str("HAMDELI_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = _str("HAMDELI_EMAIL_HOST", "localhost")
 EMAIL_PORT = _int("HAMDELI_EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = _str("HAMDELI_EMAIL_USER", "")
@@ -274,6 +277,8 @@ DIMMED_AFTER_MONTHS = _int("HAMDELI_DIMMED_AFTER_MONTHS", 12, minimum=1, maximum
 UPCOMING_DAYS = _int("HAMDELI_UPCOMING_DAYS", 90, minimum=1, maximum=730)
 # Protocol-calendar reminders: occasions this many days ahead are suggested for a letter.
 CALENDAR_LEAD_DAYS = _int("HAMDELI_CALENDAR_LEAD_DAYS", 21, minimum=1, maximum=365)
+# The daily reminder email (correspondence.reminders) goes out from this hour, local time (TIME_ZONE).
+REMINDERS_HOUR = _int("HAMDELI_REMINDERS_HOUR", 7, minimum=0, maximum=23)
 # Aid: lots expiring within this many days are flagged on the store page and the dashboard.
 EXPIRY_WARNING_DAYS = _int("HAMDELI_EXPIRY_WARNING_DAYS", 60, minimum=1, maximum=3650)
 # IATI: the reporting organisation's type (IATI OrganisationType code list; 11 = local government).
