@@ -86,6 +86,9 @@ class ScheduledRun(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name", "day"], name="one_scheduled_run_a_day")]
 
+    def __str__(self) -> str:
+        return f"{self.name} {self.day.isoformat()}"
+
 
 class TenantModel(models.Model):
     """Base of every tenant-owned row: its org, a public id for URLs and the API, and timestamps."""

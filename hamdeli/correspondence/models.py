@@ -246,3 +246,6 @@ class ReminderSent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["membership", "day"], name="one_reminder_a_member_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.day.isoformat()}"
