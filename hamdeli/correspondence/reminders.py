@@ -87,12 +87,19 @@ def remind(membership: Membership, office_digest: Digest) -> bool:
     return True
 
 
-def send_reminders(*, day: dt.date) -> tuple[int, int]:
-    """Send every office's reminders of `day`: (how many sent, how many failed). A member's failure (the
-    mail server refusing) does not stop the others; the caller retries the failed ones."""
+def offices_to_remind() -> list[Organization]:
+    """The offices with at least one member who asked for the reminder email."""
+    with scopes_disabled():  # which offices there are: each is then reminded in its own scope
+        return [org for org in core.offices() if core.reminder_recipients(org=org, perm=PERMISSION).exists()]
+
+
+def send_reminders(*, day: dt.date, office: str | None = None) -> tuple[int, int]:
+    """Send every office's reminders of `day` (or only the office of this public id): (how many sent, how
+    many failed). A member's failure (the mail server refusing) does not stop the others; the caller retries
+    the failed ones."""
     sent = failed = 0
     with scopes_disabled():  # which offices there are: the run goes through each in its own scope
-        offices = list(core.offices())
+        offices = [org for org in core.offices() if office is None or str(org.public_id) == office]
     for org in offices:
         with in_scope_of(org):
             recipients = list(core.reminder_recipients(org=org, perm=PERMISSION))

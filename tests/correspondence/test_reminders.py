@@ -22,7 +22,7 @@ from hamdeli.core import jobs
 from hamdeli.core.models import Membership, ScheduledRun
 from hamdeli.correspondence import reminders, services
 from hamdeli.correspondence.models import Letter, ReminderSent
-from hamdeli.correspondence.tasks import send_daily_reminders
+from hamdeli.correspondence.tasks import send_daily_reminders, send_office_reminders
 from hamdeli.partners import services as partners_services
 from hamdeli.partners.models import Partnership
 from tests.conftest import _member, client_for
@@ -165,7 +165,9 @@ def test_the_worker_enqueues_the_days_run_once_whatever_the_number_of_workers(of
     assert run.args_kwargs["kwargs"] == {"office": None, "attempt": 1, "day": "2020-01-10"}
     assert ScheduledRun.objects.get().day == D(2020, 1, 10)
     assert cli.main(["worker", "--once"]) == 0
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL" and len(mail.outbox) == 2
+    daily, ours = DBTaskResult.objects.order_by("enqueued_at")  # the day's run, then one job per office
+    assert daily.status == ours.status == "SUCCESSFUL" and len(mail.outbox) == 2
+    assert ours.args_kwargs["kwargs"]["office"] == str(office.public_id)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -183,9 +185,11 @@ def test_a_run_whose_mail_server_failed_for_one_member_sends_only_that_one_on_re
     monkeypatch.setattr(EmailBackend, "send_messages", refuse_the_owner)
     jobs.enqueue_on_commit(send_daily_reminders, office=None, day=DAY.isoformat())
     jobs.run_worker(once=True)
-    failed, retry = DBTaskResult.objects.order_by("enqueued_at")
+    _daily, failed, retry = DBTaskResult.objects.order_by("enqueued_at")
     assert failed.status == "FAILED" and "1 reminder email(s) of 2020-01-10 could not be sent" in failed.traceback
     assert [m.to for m in mail.outbox] == [[officer.email]]
+    html = client_for(owner).get("/office/jobs/failed/").content.decode()  # the office's owners see it
+    assert "send office reminders" in html and "could not be sent" in html
     monkeypatch.setattr(EmailBackend, "send_messages", real)
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
     jobs.run_worker(once=True)
@@ -194,7 +198,7 @@ def test_a_run_whose_mail_server_failed_for_one_member_sends_only_that_one_on_re
 
 
 @jobs.job(retries=0)
-def stalling_reminders(*, day: str) -> int:
+def stalling_reminders(*, day: str, org: str) -> int:
     """The reminder job, but the worker the test kills stalls after the first member's email is committed."""
     if os.environ.get("HAMDELI_TEST_STALL_REMINDERS"):
         real = reminders.remind
@@ -206,7 +210,7 @@ def stalling_reminders(*, day: str) -> int:
             return sent
 
         reminders.remind = remind_then_stall
-    return send_daily_reminders.func(day=day)
+    return send_office_reminders.func(day=day, org=org)
 
 
 def _files(folder):
@@ -218,7 +222,7 @@ def test_a_worker_killed_mid_run_sends_no_email_twice_and_loses_none(office, off
     """A real `hamdeli worker` process (file mail backend), killed (SIGKILL) after the first member's email:
     the run goes back to the queue and sends the second member's only."""
     outbox = tmp_path / "mail"
-    jobs.enqueue_on_commit(stalling_reminders, office=None, day=DAY.isoformat())
+    jobs.enqueue_on_commit(stalling_reminders, office=office, day=DAY.isoformat(), org=str(office.public_id))
     db = connection.settings_dict
     if connection.vendor == "postgresql":
         url = f"postgresql://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
