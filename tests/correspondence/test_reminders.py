@@ -231,7 +231,8 @@ def test_a_worker_killed_mid_run_sends_no_email_twice_and_loses_none(office, off
     env = {**os.environ, "HAMDELI_DATABASE_URL": url, "HAMDELI_TEST_STALL_REMINDERS": "1",
            "HAMDELI_EMAIL_BACKEND": "file", "HAMDELI_EMAIL_FILE_PATH": str(outbox),
            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    worker = subprocess.Popen([sys.executable, "-m", "hamdeli.cli", "worker", "--interval", "0.2", "--no-daily"], env=env)
+    worker = subprocess.Popen([sys.executable, "-m", "hamdeli.cli", "worker", "--interval", "0.2", "--no-daily"],
+                              env=env)
     try:
         deadline = time.monotonic() + 120
         while not ReminderSent.objects.exists():
