@@ -65,7 +65,7 @@ def _local_worker() -> None:
     from hamdeli.core import jobs
 
     while True:
-        jobs.run_worker(once=True)
+        jobs.run_worker(once=True, schedule=True)  # the daily jobs too (reminders), like `hamdeli worker`
         time.sleep(2)
 
 
@@ -112,7 +112,7 @@ def _idempotency_prune(args) -> int:
 def _worker(args) -> int:
     from hamdeli.core import jobs
 
-    jobs.run_worker(once=args.once, interval=args.interval)
+    jobs.run_worker(once=args.once, interval=args.interval, schedule=False if args.no_daily else None)
     return 0
 
 
@@ -155,8 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
         "prune", help="forget keys older than the retention (7 days); run it daily")
     p.set_defaults(handler=_idempotency_prune)
 
-    p = sub.add_parser("worker", help="run the background jobs (embeddings, ...) as they are enqueued")
-    p.add_argument("--once", action="store_true", help="run every job that is ready, then exit")
+    p = sub.add_parser("worker", help="run the background jobs (embeddings, imports, reminders) as they are enqueued")
+    p.add_argument("--once", action="store_true", help="run every job that is ready, then exit (no daily jobs)")
+    p.add_argument("--no-daily", action="store_true",
+                   help="do not enqueue the daily jobs (the reminder emails): another worker or cron does it")
     p.add_argument("--interval", type=float, default=1.0, help="seconds to wait when no job is ready")
     p.set_defaults(handler=_worker)
 

@@ -330,7 +330,7 @@ def test_formula_text_comes_back_as_written_when_an_export_is_imported(
     assert (row["notes"], row["council_resolution_number"], row["geonameid"]) == (LINK, SUM, str(cities["xian"].pk))
 
     text = officer_api.get("/api/v1/practices/export?format=csv").content.decode("utf-8")
-    [copy] = exchange.import_practices(org=other_org, actor=outsider, content=text, format="csv")
+    [copy] = exchange.import_practices(org=other_org, actor=outsider, content=text, format="csv").practices
     assert copy.title == {"en": LINK, "fa": SUM} and copy.contact_name == PLUS
 
     pledge = aid.transition_pledge(org=org, actor=officer, pledge=formula_world.pledge, action="accept")

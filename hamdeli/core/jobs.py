@@ -12,11 +12,12 @@ office's owners see their own failed jobs (`failed_jobs`) and no other office's.
 import functools
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
@@ -59,6 +60,48 @@ def enqueue_on_commit(job_task: "Task[..., Any]", *, office: Organization | None
     transaction.on_commit(lambda: job_task.enqueue(office=public_id, attempt=1, **kwargs))
 
 
+@dataclass(frozen=True)
+class Daily:
+    """A job the worker enqueues once a day, from `hour` o'clock local time (TIME_ZONE), with `day`."""
+    task: "Task[..., Any]"
+    hour: int
+
+
+_DAILY: list[Daily] = []
+
+
+def daily(job_task: "Task[..., Any]", *, hour: int) -> None:
+    """Have the worker enqueue `job_task(day=<ISO date>)` once a day from `hour` o'clock (an app's
+    AppConfig.ready registers its own, as correspondence does for its reminders)."""
+    if all(entry.task is not job_task for entry in _DAILY):
+        _DAILY.append(Daily(job_task, hour))
+
+
+def enqueue_due_runs(*, now: datetime | None = None) -> list[str]:
+    """Enqueue each daily job whose hour has come today and whose run for today is not enqueued yet;
+    returns their names. The run's `ScheduledRun` row is inserted in the enqueue's transaction: of several
+    workers checking at once, the unique row lets one enqueue it and the others find it done, and a worker
+    dying midway leaves neither (the database backend writes the job in that same transaction)."""
+    from hamdeli.core.models import ScheduledRun
+
+    local = timezone.localtime(now or timezone.now())
+    enqueued = []
+    for entry in _DAILY:
+        if local.hour < entry.hour:
+            continue
+        name = entry.task.module_path
+        if ScheduledRun.objects.filter(name=name, day=local.date()).exists():
+            continue
+        try:
+            with transaction.atomic():
+                ScheduledRun.objects.create(name=name, day=local.date())
+                entry.task.enqueue(office=None, attempt=1, day=local.date().isoformat())
+        except IntegrityError:  # another worker enqueued it first
+            continue
+        enqueued.append(name)
+    return enqueued
+
+
 def stale_after() -> timedelta:
     return timedelta(seconds=settings.HAMDELI_TASKS_STALE_AFTER)
 
@@ -90,16 +133,24 @@ def job_name(result: "DBTaskResult[Any, Any]") -> str:
     return str(result.task_path).rsplit(".", 1)[-1].replace("_", " ")
 
 
+SCHEDULE_EVERY = 60.0  # seconds between a worker's looks at the daily jobs
+
+
 def run_worker(*, once: bool = False, interval: float = 1.0, max_tasks: int = 100,
-               now: datetime | None = None) -> None:
-    """The worker loop: put back stale jobs, run what is ready (at most `max_tasks` in a round), then wait
-    `interval` seconds; `once` runs every ready job and returns (`now`: the time stale jobs are judged at,
-    for tests)."""
+               now: datetime | None = None, schedule: bool | None = None) -> None:
+    """The worker loop: enqueue the daily jobs due (`schedule`, by default unless `once`; at most once a
+    minute), put back stale jobs, run what is ready (at most `max_tasks` in a round), then wait `interval`
+    seconds; `once` runs every ready job and returns (`now`: the time stale jobs are judged at, for tests)."""
     from django.utils.crypto import get_random_string
     from django_tasks_db.management.commands.db_worker import Worker
 
     worker_id = get_random_string(32)
+    schedule = not once if schedule is None else schedule
+    looked = -SCHEDULE_EVERY
     while True:
+        if schedule and time.monotonic() - looked >= SCHEDULE_EVERY:
+            looked = time.monotonic()
+            enqueue_due_runs(now=now)
         recover_stale(now=now)
         worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                         max_tasks=None if once else max_tasks, worker_id=worker_id, excluded_queue_names=[])

@@ -59,6 +59,11 @@ class Membership(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Deactivated, never deleted: the audit keeps naming the person; their sign-in and tokens stop working here.
     deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
+    # The member's own choice (their account page): a daily email of the occasions to write for and the
+    # overdue letters (correspondence.reminders), in the language they chose for it.
+    reminder_emails = models.BooleanField(_("daily reminder email"), default=False)
+    email_language = models.CharField(_("language of the emails"), max_length=8, choices=settings.LANGUAGES,
+                                      default="fa")
 
     class Meta:
         verbose_name = _("membership")
@@ -68,6 +73,21 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.org} ({self.role})"
+
+
+class ScheduledRun(models.Model):
+    """A daily job's run enqueued for one day (core.jobs.enqueue_due_runs): the unique row is how several
+    workers agree that exactly one of them enqueues it."""
+
+    name = models.CharField(max_length=200)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="one_scheduled_run_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day.isoformat()}"
 
 
 class TenantModel(models.Model):

@@ -67,6 +67,8 @@ NOT_EXPORTED = {
     "core.idempotencyrecord": "remembered API retries and page form tokens, kept 7 days for this instance",
     "places.cityword": "the city search's index of name words, written with each city on this instance",
     "places.cityprefix": "the counts of the city search's wide prefixes, recomputed by the city import",
+    "core.scheduledrun": "which daily jobs this instance's workers have enqueued (core.jobs)",
+    "correspondence.remindersent": "the reminder emails this instance has sent, one a member a day",
 }
 NOT_EXPORTED_APPS = {
     "axes": "sign-in attempts on this instance (django-axes)",

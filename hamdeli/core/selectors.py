@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from hamdeli.core.models import ApiToken, AuditEntry, Membership, Organization
+from hamdeli.core.models import ApiToken, AuditEntry, Membership, Organization, Role
+from hamdeli.core.permissions import role_has
 from hamdeli.core.records import get_or_404
 
 
@@ -65,6 +66,15 @@ def membership(*, org: Organization, user: User) -> Membership | None:
 
 def members_with_role(*, org: Organization, role: str) -> QuerySet[Membership]:
     return Membership.objects.filter(org=org, role=role).select_related("user")
+
+
+def reminder_recipients(*, org: Organization, perm: str) -> QuerySet[Membership]:
+    """The office's active members who asked for the daily reminder email, hold `perm` and have an email
+    address, by user name."""
+    roles = [role for role in Role.values if role_has(role, perm)]
+    return (Membership.objects.filter(org=org, role__in=roles, reminder_emails=True, deactivated_at__isnull=True,
+                                      user__is_active=True).exclude(user__email="")
+            .select_related("user", "org").order_by("user__username"))
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:

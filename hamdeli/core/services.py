@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -250,6 +251,23 @@ def reactivate_member(*, org: Organization, actor: Actor, membership: Membership
     _sync_account(membership.user)
     audit.record(org=org, actor=actor, action="membership.reactivated", obj=membership,
                  object_id=membership.user.username, after={"user": membership.user.username})
+    return membership
+
+
+@transaction.atomic
+def set_reminder_emails(*, org: Organization, actor: Actor, membership: Membership, enabled: bool,
+                        language: str) -> Membership:
+    """The member's own choice of the daily reminder email and its language."""
+    if language not in dict(settings.LANGUAGES):
+        raise validation.invalid("email_language", _("Choose one of the allowed values."))
+    membership = locked(Membership.objects, pk=membership.pk, org=org)
+    before = {"reminder_emails": membership.reminder_emails, "email_language": membership.email_language}
+    after = {"reminder_emails": bool(enabled), "email_language": language}
+    if before != after:
+        membership.reminder_emails, membership.email_language = bool(enabled), language
+        membership.save(update_fields=["reminder_emails", "email_language"])
+        audit.record(org=org, actor=actor, action="membership.reminders_changed", obj=membership,
+                     object_id=membership.user.username, before=before, after=after)
     return membership
 
 

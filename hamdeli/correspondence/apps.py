@@ -7,7 +7,12 @@ class CorrespondenceConfig(AppConfig):
     verbose_name = _("Correspondence")
 
     def ready(self):
+        from django.conf import settings
+
+        from hamdeli.core import jobs
         from hamdeli.correspondence.links import register_links
+        from hamdeli.correspondence.tasks import send_daily_reminders
 
         register_links()
+        jobs.daily(send_daily_reminders, hour=settings.REMINDERS_HOUR)  # the worker enqueues it each day
 

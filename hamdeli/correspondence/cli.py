@@ -1,4 +1,7 @@
-"""`hamdeli calendar upcoming`: the occasions to write for soon, with the suggested letter."""
+"""`hamdeli calendar upcoming`: the occasions to write for soon, with the suggested letter; `hamdeli calendar
+remind`: send the day's reminder emails now (the worker does it each day by itself)."""
+
+from hamdeli.core.tenancy import across_offices
 
 
 def _upcoming(args) -> int:
@@ -27,6 +30,23 @@ def _upcoming(args) -> int:
     return 0
 
 
+@across_offices("the reminder run goes through every office, each in its own scope")
+def _remind(args) -> int:
+    import datetime as dt
+
+    from hamdeli.core.dates import today
+    from hamdeli.correspondence import reminders
+
+    try:
+        day = dt.date.fromisoformat(args.day) if args.day else today()
+    except ValueError:
+        print(f"not a date (YYYY-MM-DD): {args.day!r}")
+        return 2
+    sent, failed = reminders.send_reminders(day=day)
+    print(f"{sent} reminder email(s) sent for {day.isoformat()}; {failed} failed")
+    return 1 if failed else 0
+
+
 def register(sub) -> None:
     calendar_parser = sub.add_parser("calendar", help="the protocol calendar")
     commands = calendar_parser.add_subparsers(dest="calendar_command", required=True)
@@ -35,3 +55,6 @@ def register(sub) -> None:
     p.add_argument("--days", type=int, default=None, help="look this many days ahead (default: the lead time)")
     p.add_argument("--lang", default="en", choices=["fa", "en"])
     p.set_defaults(handler=_upcoming)
+    p = commands.add_parser("remind", help="send the day's reminder emails now (members already sent one are skipped)")
+    p.add_argument("--day", default="", help="the day, YYYY-MM-DD (default: today)")
+    p.set_defaults(handler=_remind)

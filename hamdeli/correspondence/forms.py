@@ -196,3 +196,12 @@ class TemplateForm(forms.Form):
     subject = LocalizedTextFormField(label=_("Subject"), languages=settings.CONTENT_LANGUAGES, shown=2)
     body = LocalizedTextFormField(label=_("Text (placeholders: {city}, {official}, {occasion}, {date})"),
                                   textarea=True, languages=settings.CONTENT_LANGUAGES, shown=2)
+
+
+class ReminderSettingsForm(forms.Form):
+    """A member's own daily reminder email (correspondence.reminders)."""
+
+    reminder_emails = forms.BooleanField(
+        label=_("Email me each morning the occasions that still need a letter and the overdue letters"),
+        required=False)
+    email_language = forms.ChoiceField(label=_("Language of the email"), choices=settings.LANGUAGES)

@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -231,3 +232,20 @@ class CalendarFeed(TenantModel):
     @staticmethod
     def new_secret() -> str:
         return secrets.token_urlsafe(32)
+
+
+class ReminderSent(models.Model):
+    """One member's reminder email of one day (correspondence.reminders): inserted in the transaction that
+    sends it, so a retried or concurrent run finds it and sends nothing twice."""
+
+    membership = models.ForeignKey("core.Membership", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now, editable=False)
+    occasions = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["membership", "day"], name="one_reminder_a_member_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.day.isoformat()}"

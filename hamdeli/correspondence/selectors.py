@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from hamdeli.core.dates import today
 from hamdeli.core.listing import alphabetical, choice_order, sort
-from hamdeli.core.models import Organization
+from hamdeli.core.models import Membership, Organization
 from hamdeli.core.records import get_or_404
 from hamdeli.core.tenancy import across_offices
 from hamdeli.core.text import normalize
@@ -19,6 +19,7 @@ from hamdeli.correspondence.models import (
     Letter,
     LetterState,
     LetterTemplate,
+    ReminderSent,
     hash_feed_token,
 )
 
@@ -136,3 +137,8 @@ def calendar_feed_by_token(token: str) -> Organization | None:
 
 def active_calendar_feed(*, org: Organization) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(org=org, revoked_at__isnull=True).first()
+
+
+def last_reminder(*, membership: Membership) -> ReminderSent | None:
+    """The member's latest reminder email, or None."""
+    return ReminderSent.objects.filter(membership=membership).order_by("-day").first()

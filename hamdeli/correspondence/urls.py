@@ -24,6 +24,7 @@ urlpatterns += [
     path("calendar/feed/new/", views_calendar.feed_create, name="feed_create"),
     path("calendar/feed/revoke/", views_calendar.feed_revoke, name="feed_revoke"),
     path("calendar/feed/<str:token>.ics", views_calendar.feed, name="feed"),
+    path("calendar/reminders/", views_calendar.reminder_settings, name="reminders"),
 ]
 urlpatterns += [
     path("letters/templates/", views_templates.template_list, name="templates"),

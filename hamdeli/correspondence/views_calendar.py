@@ -1,17 +1,21 @@
-"""The protocol calendar page, its secret .ics feed, and the feed token's creation and revocation."""
+"""The protocol calendar page, its secret .ics feed, the feed token's creation and revocation, and the
+member's reminder email settings."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hamdeli.core import services as core_services
 from hamdeli.core import tenancy
 from hamdeli.core.dates import today
 from hamdeli.core.monthgrid import month_grids
 from hamdeli.core.permissions import PUBLIC, requires
-from hamdeli.correspondence import calendar, selectors, services
+from hamdeli.correspondence import calendar, forms, selectors, services
 
 
 def _page(request, new_feed_urls=None):
@@ -70,3 +74,21 @@ def feed(request, token):
     return response
 
 
+
+
+@requires("correspondence.edit")
+def reminder_settings(request):
+    """The member's own choice of the daily reminder email (sent by the worker, correspondence.reminders)."""
+    membership = request.membership
+    form = forms.ReminderSettingsForm(request.POST or None, initial={
+        "reminder_emails": membership.reminder_emails, "email_language": membership.email_language})
+    if request.method == "POST" and form.is_valid():
+        core_services.set_reminder_emails(org=request.org, actor=request.user, membership=membership,
+                                          enabled=form.cleaned_data["reminder_emails"],
+                                          language=form.cleaned_data["email_language"])
+        messages.success(request, _("Your reminder email settings were saved."))
+        return redirect("correspondence:reminders")
+    return render(request, "correspondence/reminders.html", {
+        "form": form, "membership": membership, "hour": settings.REMINDERS_HOUR,
+        "lead_days": settings.CALENDAR_LEAD_DAYS, "last_sent": selectors.last_reminder(membership=membership),
+    }, status=422 if form.errors else 200)

@@ -5,7 +5,8 @@ import uuid
 from typing import TYPE_CHECKING, Literal
 
 from django.http import HttpResponse
-from ninja import File, Form, Status, UploadedFile
+from django.urls import reverse
+from ninja import Field, File, Form, Status, UploadedFile
 
 from hamdeli.core.boundary import Schema
 from hamdeli.core.permissions import requires
@@ -47,6 +48,11 @@ class PartnerImportOut(Schema):
     id: uuid.UUID
     filename: str
     layout: str
+    status: Literal["preview", "queued", "failed", "recorded"] = Field(description=(
+        "preview: not recorded yet; queued: the worker records it (a long list; poll `status_url`); failed: "
+        "the worker's last attempt failed (`error`; it tries again, or apply again); recorded: done"))
+    status_url: str
+    error: str
     applied: bool
     recorded: int
     ready: list[ImportRowOut]
@@ -68,9 +74,19 @@ def _problem(p) -> dict:
                             "population": c.population} for c in p.candidates]}
 
 
+def import_status(batch) -> str:
+    if batch.applied_at is not None:
+        return "recorded"
+    if batch.error:
+        return "failed"
+    return "queued" if batch.queued_at else "preview"
+
+
 def import_out(batch) -> dict:
     result = imports.preview_of(batch)
     return {"id": batch.public_id, "filename": batch.filename, "layout": result.layout,
+            "status": import_status(batch), "error": batch.error,
+            "status_url": reverse("api:get_import", kwargs={"public_id": batch.public_id}),
             "applied": batch.applied_at is not None, "recorded": batch.recorded,
             "ready": [] if batch.applied_at else [_ready(r) for r in result.ready],
             "existing": [_ready(r) for r in result.existing],
@@ -99,12 +115,20 @@ def get_import(request, public_id: uuid.UUID):
     return import_out(selectors.partner_import(org=request.org, public_id=public_id))
 
 
-@router.post("/imports/{public_id}/apply", response=PartnerImportOut, operation_id="partners_import_apply")
+@router.post("/imports/{public_id}/apply", response={200: PartnerImportOut, 202: PartnerImportOut},
+             operation_id="partners_import_apply")
 @requires("partners.edit")
-def apply_import(request, public_id: uuid.UUID):
+def apply_import(request, public_id: uuid.UUID, response: HttpResponse):
+    """Record the ready rows in one transaction: at once (200), or, for a list longer than
+    `HAMDELI_PARTNERS_IMPORT_INLINE` rows, by the background worker (202, `Location` and `status_url` name
+    the import to poll until its status is `recorded`)."""
     batch = selectors.partner_import(org=request.org, public_id=public_id)
-    services.apply_import(org=request.org, actor=request.user, batch=batch)
-    return import_out(selectors.partner_import(org=request.org, public_id=public_id))
+    done = services.record_import(org=request.org, actor=request.user, batch=batch)
+    out = import_out(selectors.partner_import(org=request.org, public_id=public_id))
+    if done:
+        return out
+    response["Location"] = out["status_url"]
+    return Status(202, out)
 
 
 @router.get("/imports/{public_id}/unresolved", operation_id="partners_import_unresolved", response={200: None})

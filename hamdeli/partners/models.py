@@ -288,6 +288,10 @@ class PartnerImport(TenantModel):
     applied_at = models.DateTimeField(null=True, blank=True)
     applied_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     recorded = models.PositiveIntegerField(default=0)
+    # A long list is recorded by the background worker (partners.tasks): when it was handed over, and the
+    # last attempt's error while it has not been recorded.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -280,6 +280,11 @@ def partner_import(*, org: Organization, public_id: UUID) -> PartnerImport:
     return get_or_404(PartnerImport.objects.filter(org=org).select_related("org__city"), public_id=public_id)
 
 
+def partner_import_anywhere(public_id: str) -> PartnerImport | None:
+    """An import by its public id whatever its office (the background job, which names it), or None."""
+    return PartnerImport.objects.select_related("org__city").filter(public_id=public_id).first()
+
+
 def standing_partnerships(*, org: Organization) -> QuerySet[Partnership]:
     """The org's partnerships in a standing state (not archived), with their cities and countries, by city."""
     return (Partnership.objects.filter(org=org, state__in=STANDING_STATES, archived_at__isnull=True)

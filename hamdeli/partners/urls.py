@@ -9,6 +9,7 @@ urlpatterns = [
     path("partners/import/", views_exchange.import_start, name="import"),
     path("partners/import/<uuid:public_id>/", views_exchange.import_preview, name="import_preview"),
     path("partners/import/<uuid:public_id>/record/", views_exchange.import_apply, name="import_apply"),
+    path("partners/import/<uuid:public_id>/status/", views_exchange.import_status, name="import_status"),
     path("partners/import/<uuid:public_id>/unresolved/", views_exchange.import_unresolved,
          name="import_unresolved"),
     path("partners/export/", views_exchange.export, name="export"),

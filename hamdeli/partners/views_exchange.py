@@ -38,11 +38,22 @@ def import_preview(request, public_id):
 def import_apply(request, public_id):
     batch = selectors.partner_import(org=request.org, public_id=public_id)
     try:
-        services.apply_import(org=request.org, actor=request.user, batch=batch)
+        services.record_import(org=request.org, actor=request.user, batch=batch)
     except ServiceError as exc:
         return render(request, "partners/import_preview.html",
                       {"batch": batch, "result": imports.preview_of(batch), "error": exc.message}, status=exc.status)
     return redirect("partners:import_preview", public_id=public_id)
+
+
+@requires("partners.view")
+def import_status(request, public_id):
+    """The status of an import the worker records, polled by its page (htmx) until it is recorded; then
+    the page reloads to show what was recorded."""
+    batch = selectors.partner_import(org=request.org, public_id=public_id)
+    response = render(request, "partners/_import_status.html", {"batch": batch})
+    if batch.applied_at is not None and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @requires("partners.view")

@@ -218,6 +218,9 @@ class ImportIn(Schema):
 class PracticeImportOut(Schema):
     created: int
     ids: list[uuid.UUID] = Field(description="The public ids of the created practices, in the file's order")
+    embeddings: Literal["done", "queued"] = Field(description=(
+        "done: the practices are found by meaning (semantic and hybrid search) at once; queued: a larger "
+        "import, embedded by the background worker (`hamdeli worker`), found by keyword until then"))
 
 
 def _resolve(data: dict) -> dict:
@@ -401,10 +404,12 @@ def export(request, format: Literal["json", "csv"] = "json"):  # noqa: A002
 @router.post("/import", response={201: PracticeImportOut}, operation_id="practices_import")
 @requires("practices.edit")
 def import_practices(request, payload: ImportIn):
-    """Import practices from JSON or CSV (all or nothing)."""
-    created = exchange.import_practices(org=request.org, actor=request.user, content=payload.content,
-                                        format=payload.format)
-    return Status(201, {"created": len(created), "ids": [p.public_id for p in created]})
+    """Import practices from JSON or CSV (all or nothing). An import of at most `HAMDELI_IMPORT_EMBED_INLINE`
+    (100) practices is embedded before the answer, so semantic and hybrid search find them at once."""
+    result = exchange.import_practices(org=request.org, actor=request.user, content=payload.content,
+                                       format=payload.format)
+    return Status(201, {"created": len(result.practices), "ids": [p.public_id for p in result.practices],
+                        "embeddings": result.embeddings})
 
 
 @router.get("/public/feed", auth=None, operation_id="practices_public_feed")

@@ -66,16 +66,19 @@ def _import(args) -> int:
     fmt = args.format or ("csv" if path.suffix.lower() == ".csv" else "json")
     try:
         with transaction.atomic():
-            created = exchange.import_practices(org=org, actor=None, content=content, format=fmt)
+            result = exchange.import_practices(org=org, actor=None, content=content, format=fmt)
     except ServiceError as exc:
         print(exc.message)
         for field, message in (exc.fields or {}).items():
             print(f"  {field}: {message}")
         return 2
-    for practice in created:
+    for practice in result.practices:
         print(practice.public_id)
-    print(f"{len(created)} practice(s) imported; embeddings are computed in the background "
-          "(hamdeli practices reindex computes any left)")
+    if result.embeddings == "done":
+        print(f"{len(result.practices)} practice(s) imported and embedded")
+    else:
+        print(f"{len(result.practices)} practice(s) imported; embeddings are computed in the background by "
+              "hamdeli worker (hamdeli practices reindex computes any left)")
     return 0
 
 

@@ -5,6 +5,8 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +23,7 @@ LOCALIZED = ("title", "summary", "body", "results", "note")
 SCALARS = ("crisis", "phase", "instrument", "started_on", "ended_on", "cost", "cost_currency", "contact_name",
            "contact_email", "visibility", "network")
 MAX_ROWS = 5000
+logger = logging.getLogger(__name__)
 
 
 def _row(p, *, public: bool) -> dict:
@@ -109,8 +112,34 @@ def _prepare(row: dict) -> dict:
     return data
 
 
+@dataclass
+class Imported:
+    """An import's result: the practices created, in the file's order, and whether their embeddings are
+    stored ("done": found by meaning at once) or left to the background worker ("queued")."""
+    practices: list
+    embeddings: str
+
+
+def import_practices(*, org, actor, content: str, format: str = "json") -> Imported:  # noqa: A002
+    """Create every practice in the file, or none (`_create_all`), then embed them: here when the import is
+    small (`IMPORT_EMBED_INLINE` rows), so they are searchable by meaning as soon as the import answers even
+    with no worker running; in the background worker when it is larger, or when embedding here failed.
+    The vectors are computed after the rows' transaction, so the write lock is not held meanwhile; the
+    embedding job, like `hamdeli practices reindex`, fills in any practice still left without one."""
+    created = _create_all(org=org, actor=actor, content=content, format=format)
+    if len(created) <= settings.IMPORT_EMBED_INLINE:
+        try:
+            services.embed_missing(only=created)
+        except Exception:  # noqa: BLE001 (the rows are saved; the worker retries the embedding)
+            logger.exception("embedding %s imported practices failed; left to the worker", len(created))
+        else:
+            return Imported(created, "done")
+    services.embed_in_background(org=org)
+    return Imported(created, "queued")
+
+
 @transaction.atomic
-def import_practices(*, org, actor, content: str, format: str = "json") -> list:  # noqa: A002
+def _create_all(*, org, actor, content: str, format: str) -> list:  # noqa: A002
     """Create every practice in the file, or none: a 422 lists each bad row's problems as "row N: field"."""
     rows = _parse(content, format)
     if not rows:
@@ -133,5 +162,4 @@ def import_practices(*, org, actor, content: str, format: str = "json") -> list:
     if problems:
         raise ValidationFailed(_("%(bad)s of %(total)s rows have problems; nothing was imported.") % {
             "bad": len({key.split(":")[0] for key in problems}), "total": len(rows)}, fields=problems)
-    services.embed_in_background(org=org)
     return created

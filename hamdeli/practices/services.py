@@ -267,9 +267,14 @@ def mark_question_read(*, org: Organization, actor: Actor, question: CityQuestio
     return question
 
 
-def embed_missing(*, batch: int = 32, progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> int:
-    """Compute the embeddings that are not stored yet (after a bulk import); returns how many."""
-    ids = list(Practice.objects.filter(embedding=None).values_list("pk", flat=True))
+def embed_missing(*, batch: int = 32, progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+                  only: Iterable[Practice] | None = None) -> int:
+    """Compute the embeddings that are not stored yet (after a bulk import), of every practice or `only` of
+    these; returns how many."""
+    missing = Practice.objects.filter(embedding=None)
+    if only is not None:
+        missing = missing.filter(pk__in=[practice.pk for practice in only])
+    ids = list(missing.values_list("pk", flat=True))
     chunks = [ids[i:i + batch] for i in range(0, len(ids), batch)]
     for chunk in progress(chunks) if progress else chunks:
         practices = list(Practice.objects.filter(pk__in=chunk).select_related("city"))

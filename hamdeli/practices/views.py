@@ -235,19 +235,19 @@ def export(request):
 @requires("practices.edit")
 def import_page(request):
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    created = None
+    result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         fmt = "csv" if upload.name.lower().endswith(".csv") else "json"
         try:
             content = upload.read().decode("utf-8-sig")
-            created = exchange.import_practices(org=request.org, actor=request.user, content=content, format=fmt)
+            result = exchange.import_practices(org=request.org, actor=request.user, content=content, format=fmt)
         except UnicodeDecodeError:
             form.add_error("file", _("The file must be UTF-8 text."))
         except ServiceError as exc:
             form.add_error("file", exc.message)
             return render(request, "practices/import.html", {"form": form, "problems": exc.fields}, status=422)
-    return render(request, "practices/import.html", {"form": form, "created": created},
+    return render(request, "practices/import.html", {"form": form, "result": result},
                   status=422 if form.errors else 200)
 
 

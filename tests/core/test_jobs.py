@@ -92,7 +92,8 @@ def test_a_worker_process_killed_mid_job_loses_nothing(org, officer):
         url = f"sqlite:///{db['NAME']}"
     env = {**os.environ, "HAMDELI_DATABASE_URL": url, "HAMDELI_TEST_SLOW_JOB": "1",
            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    worker = subprocess.Popen([sys.executable, "-m", "hamdeli.cli", "worker", "--interval", "0.2"], env=env)
+    worker = subprocess.Popen([sys.executable, "-m", "hamdeli.cli", "worker", "--interval", "0.2", "--no-daily"],
+                              env=env)
     try:
         deadline = time.monotonic() + 120
         while DBTaskResult.objects.get().status != "RUNNING":

@@ -91,6 +91,9 @@ ROWS = [
     Row("correspondence:calendar"),
     Row("correspondence:feed_create", method="post", write=True),
     Row("correspondence:feed_revoke", method="post", write=True, ok=(302,)),
+    Row("correspondence:reminders"),
+    Row("correspondence:reminders", method="post", write=True, ok=(302,),
+        body=lambda w: {"reminder_emails": "on", "email_language": "en"}),
     # The feed is public-but-secret: the token in the URL is the credential (a wrong one is 404, tested apart).
     Row("correspondence:feed", public=True, params=lambda w: {"token": w.feed_token}),
     # API

@@ -66,6 +66,7 @@ ROWS = [
         body=lambda w: {"file": _upload(w), "kind": "sister_city", "state": "active"}),
     Row("partners:import_preview", params=_i),
     Row("partners:import_apply", method="post", write=True, params=_i, ok=(302,)),
+    Row("partners:import_status", params=_i),
     Row("partners:import_unresolved", params=_i),
     Row("partners:export", marker=lambda w: "matrix-marker-partner"),
     Row("partners:networks", marker=lambda w: "matrix-marker-net"),

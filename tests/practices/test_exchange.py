@@ -18,7 +18,7 @@ GOOD = {"title": {"en": "Bike lanes", "es": "Carriles bici"}, "topics": ["transp
 
 def test_json_import_creates_every_row(org, officer, cities):
     rows = [GOOD, {**GOOD, "title": {"zh": "健康码"}, "topics": ["digital"], "city_geonameid": cities["guangzhou"].pk}]
-    created = exchange.import_practices(org=org, actor=officer, content=json.dumps(rows), format="json")
+    created = exchange.import_practices(org=org, actor=officer, content=json.dumps(rows), format="json").practices
     assert len(created) == 2
     assert Practice.objects.get(title={"zh": "健康码"}).city == cities["guangzhou"]
     assert AuditEntry.objects.filter(action="practice.created").count() == 2
@@ -41,7 +41,7 @@ def test_one_bad_row_imports_nothing_and_names_every_problem(org, officer):
 def test_csv_import_reads_language_columns(org, officer):
     content = ("title_fa,title_en,summary_es,topics,links,phase\n"
                "ضدعفونی,Disinfection,Desinfección de calles,disinfection;transport,https://a.example,response\n")
-    [p] = exchange.import_practices(org=org, actor=officer, content=content, format="csv")
+    [p] = exchange.import_practices(org=org, actor=officer, content=content, format="csv").practices
     assert p.title == {"fa": "ضدعفونی", "en": "Disinfection"}
     assert p.summary == {"es": "Desinfección de calles"}
     assert p.topics == ["disinfection", "transport"]
@@ -59,7 +59,7 @@ def test_export_then_import_round_trips(org, officer, other_org, outsider, make_
     make_practice(title={"en": "Round trip", "zh": "往返"}, summary={"es": "ida y vuelta"}, topics=["economy"])
     for fmt in ("json", "csv"):
         body, _type = exchange.export(Practice.objects.filter(org=org), fmt)
-        [copy] = exchange.import_practices(org=other_org, actor=outsider, content=body, format=fmt)
+        [copy] = exchange.import_practices(org=other_org, actor=outsider, content=body, format=fmt).practices
         assert copy.title == {"en": "Round trip", "zh": "往返"}
         assert copy.summary == {"es": "ida y vuelta"}
 
@@ -101,7 +101,7 @@ def test_public_feed_lists_only_public_practices_without_private_fields(client, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_bulk_import_computes_embeddings_in_the_background_after_commit(org, officer):
+def test_bulk_import_computes_embeddings_in_the_background_after_commit(org, officer, settings):
     from django_tasks_db.models import DBTaskResult
 
     from hamdeli.core import jobs
@@ -112,7 +112,10 @@ def test_bulk_import_computes_embeddings_in_the_background_after_commit(org, off
         {"title": {"es": "Paquetes de comida para familias pobres"}, "topics": ["social_support"]},
         {"title": {"zh": "在线课堂"}, "topics": ["education"]},
     ])
-    created = exchange.import_practices(org=org, actor=officer, content=content)
+    settings.IMPORT_EMBED_INLINE = 2  # three rows make a large import here
+    result = exchange.import_practices(org=org, actor=officer, content=content)
+    created = result.practices
+    assert result.embeddings == "queued"
     # the import enqueued one job (for this office) and embedded nothing itself
     [queued] = DBTaskResult.objects.all()
     assert queued.status == "READY" and queued.args_kwargs["kwargs"]["office"] == str(org.public_id)
@@ -160,7 +163,7 @@ def test_api_import_returns_the_created_ids(officer_api):
         [GOOD, second])}, content_type="application/json")
     assert response.status_code == 201
     body = response.json()
-    assert body["created"] == 2
+    assert body["created"] == 2 and body["embeddings"] == "done"
     titles = [Practice.objects.get(public_id=i).title for i in body["ids"]]
     assert titles == [GOOD["title"], second["title"]]
 
@@ -178,3 +181,39 @@ def test_command_line_import_is_all_or_nothing(org, tmp_path, capsys):
     assert main(["practices", "import", str(bad), "--org", org.slug]) == 2
     assert "row 2: title" in capsys.readouterr().out
     assert Practice.objects.filter(org=org).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_small_api_import_is_found_by_meaning_at_once_with_no_worker(officer_api):
+    """The import embeds a small file before it answers: semantic and hybrid search find the practices right
+    after, although no worker runs and no job was queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    rows = [{"title": {"es": "Paquetes de comida para familias pobres"}, "topics": ["social_support"]},
+            {"title": {"en": "Street disinfection with chlorine"}, "topics": ["disinfection"]}]
+    response = officer_api.post("/api/v1/practices/import", {"format": "json", "content": json.dumps(rows)},
+                                content_type="application/json")
+    assert response.status_code == 201 and response.json()["embeddings"] == "done"
+    assert not DBTaskResult.objects.exists() and not Practice.objects.filter(embedding=None).exists()
+    food = response.json()["ids"][0]
+    for mode in ("semantic", "hybrid"):
+        found = officer_api.get("/api/v1/practices/practices", {"q": "کمک غذایی به خانواده‌های فقیر", "mode": mode})
+        assert found.status_code == 200
+        assert found.json()["hits"][0]["practice"]["id"] == food, mode
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_embedding_in_the_request_fails_the_worker_does_it(org, officer, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from hamdeli.core import jobs
+    from hamdeli.practices.search import semantic
+
+    real = semantic.embed_passages
+    monkeypatch.setattr(semantic, "embed_passages", lambda texts: (_ for _ in ()).throw(MemoryError()))
+    result = exchange.import_practices(org=org, actor=officer, content=json.dumps([GOOD]))
+    assert result.embeddings == "queued" and Practice.objects.get().embedding is None
+    assert DBTaskResult.objects.get().status == "READY"
+    monkeypatch.setattr(semantic, "embed_passages", real)
+    jobs.run_worker(once=True)
+    assert Practice.objects.get().embedding is not None
