@@ -124,8 +124,9 @@ def import_practices(*, org, actor, content: str, format: str = "json") -> Impor
     """Create every practice in the file, or none (`_create_all`), then embed them: here when the import is
     small (`IMPORT_EMBED_INLINE` rows), so they are searchable by meaning as soon as the import answers even
     with no worker running; in the background worker when it is larger, or when embedding here failed.
-    The vectors are computed after the rows' transaction, so the write lock is not held meanwhile; the
-    embedding job, like `hamdeli practices reindex`, fills in any practice still left without one."""
+    The vectors are computed after the rows' transaction, so the write lock is not held meanwhile. The
+    embedding job is enqueued with the rows in every case: should this process die before its vectors are
+    stored, the worker stores them (it embeds only what is still missing: after a small import, nothing)."""
     created = _create_all(org=org, actor=actor, content=content, format=format)
     if len(created) <= settings.IMPORT_EMBED_INLINE:
         try:
@@ -134,7 +135,6 @@ def import_practices(*, org, actor, content: str, format: str = "json") -> Impor
             logger.exception("embedding %s imported practices failed; left to the worker", len(created))
         else:
             return Imported(created, "done")
-    services.embed_in_background(org=org)
     return Imported(created, "queued")
 
 
@@ -162,4 +162,5 @@ def _create_all(*, org, actor, content: str, format: str) -> list:  # noqa: A002
     if problems:
         raise ValidationFailed(_("%(bad)s of %(total)s rows have problems; nothing was imported.") % {
             "bad": len({key.split(":")[0] for key in problems}), "total": len(rows)}, fields=problems)
+    services.embed_in_background(org=org)  # on commit, with the rows (see import_practices)
     return created
