@@ -104,9 +104,13 @@ def run_worker(*, once: bool = False, interval: float = 1.0, max_tasks: int = 10
         worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                         max_tasks=None if once else max_tasks, worker_id=worker_id, excluded_queue_names=[])
         if not once:
+            # SIGTERM (systemd's or Docker's stop) or SIGINT: while a job runs, the job is finished and the worker
+            # stops; at any other time it exits at once (exit status 0). The handlers stay in place while it waits.
             worker.configure_signals()
         worker.run()
         if once:
             return
-        worker.reset_signals()
+        if not worker.running:  # asked to stop while a job ran: that job is done, no other is started
+            worker.reset_signals()
+            return
         time.sleep(interval)
