@@ -95,6 +95,9 @@ def run_worker(*, once: bool = False, interval: float = 1.0, max_tasks: int = 10
     """The worker loop: put back stale jobs, run what is ready (at most `max_tasks` in a round), then wait
     `interval` seconds; `once` runs every ready job and returns (`now`: the time stale jobs are judged at,
     for tests)."""
+    if settings.TASKS_ON_REDIS:
+        run_redis_worker(once=once)
+        return
     from django.utils.crypto import get_random_string
     from django_tasks_db.management.commands.db_worker import Worker
 
@@ -114,3 +117,17 @@ def run_worker(*, once: bool = False, interval: float = 1.0, max_tasks: int = 10
             worker.reset_signals()
             return
         time.sleep(interval)
+
+
+def run_redis_worker(*, once: bool = False) -> None:
+    """The worker for HAMDELI_TASKS_BACKEND=redis: an RQ worker on the queue in Redis (django-tasks-rq's job
+    class), running each job in the worker process itself as the database worker does (no fork per job: the
+    embedding model stays loaded), with RQ's scheduler for the delayed retries. SIGTERM lets the running job
+    finish, then stops it; `once` runs what is ready (and due) and returns."""
+    import django_rq
+    from django_tasks_rq.backend import Job
+    from rq.worker import SimpleWorker
+
+    # django-rq types worker_class as a subclass of rq.Worker; RQ 3's SimpleWorker shares only their base class
+    worker = django_rq.get_worker("default", job_class=Job, worker_class=SimpleWorker)  # type: ignore[arg-type]
+    worker.work(burst=once, with_scheduler=True, logging_level="WARNING")
