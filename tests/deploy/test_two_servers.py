@@ -1,6 +1,6 @@
 """Hamdeli as a city network runs it (deploy/, README "Running for a city network"): two app servers
-(gunicorn, production settings, behind a proxy that sets X-Forwarded-Proto and X-Forwarded-For) and one
-`hamdeli worker`, each its own process, sharing nothing but PostgreSQL and the media folder.
+(gunicorn, production settings) and one `hamdeli worker`, each its own process, sharing nothing but PostgreSQL and
+the media folder, then nginx in front of both with deploy/nginx/hamdeli.conf as committed.
 
 A write through one server is read through the other; practices imported in bulk through one server are
 embedded by the worker, after which the other server's semantic search finds them (its vector matrix follows
@@ -11,8 +11,10 @@ deployment it checks is PostgreSQL's, and on SQLite nothing is collected, so not
 
 import json
 import os
+import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -26,10 +28,12 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from hamdeli.core import services as core
+from hamdeli.core.models import AuditEntry
 from hamdeli.practices.models import Practice
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's nginx-light (.ci/run installs it)
 WAIT = 180  # seconds a process may take to start or a job to finish before the test gives up (not a timing)
 
 # The practices of the bulk import: one about groceries for the elderly, the rest about other things.
@@ -84,9 +88,9 @@ class Processes:
     def __init__(self, env: dict, logs: Path):
         self.env, self.logs, self.started = env, logs, []
 
-    def start(self, name: str, *args: str) -> subprocess.Popen:
+    def start(self, name: str, *args: str, program: str = sys.executable) -> subprocess.Popen:
         log = (self.logs / f"{name}.log").open("wb")
-        process = subprocess.Popen([sys.executable, *args], env=self.env, cwd=ROOT, stdout=log,
+        process = subprocess.Popen([program, *args], env=self.env, cwd=ROOT, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         self.started.append((name, process, log))
         return process
@@ -115,18 +119,20 @@ class Processes:
 class Server:
     """One app server as the proxy in front of it reaches it: over HTTP, the request marked as HTTPS."""
 
-    def __init__(self, port: int, token: str):
-        self.base, self.token = f"http://127.0.0.1:{port}", token
+    def __init__(self, port: int, token: str, *, scheme: str = "http"):
+        self.port, self.base, self.token = port, f"{scheme}://127.0.0.1:{port}", token
+        self.tls = ssl.create_default_context()
+        self.tls.check_hostname, self.tls.verify_mode = False, ssl.CERT_NONE  # the test's own certificate
 
     def call(self, method: str, path: str, body: dict | None = None, *, proxied: bool = True,
-             client: str = "203.0.113.7") -> tuple[int, dict, dict]:
+             client: str = "203.0.113.7", raw_body: bytes | None = None) -> tuple[int, dict, dict]:
         headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
-        if proxied:  # what deploy/nginx/hamdeli.conf sends
+        if proxied:  # what deploy/nginx/hamdeli.conf sends (or, through nginx, what a client makes up)
             headers |= {"X-Forwarded-Proto": "https", "X-Forwarded-For": client}
-        data = json.dumps(body).encode() if body is not None else None
+        data = json.dumps(body).encode() if body is not None else raw_body
         request = urllib.request.Request(self.base + path, data=data, method=method,  # noqa: S310 (http://127.0.0.1)
                                          headers=headers)
-        opener = urllib.request.build_opener(NoRedirect)
+        opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPSHandler(context=self.tls))
         try:
             with opener.open(request, timeout=120) as response:
                 status, raw, answer_headers = response.status, response.read(), dict(response.headers)
@@ -154,6 +160,42 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _nginx(tmp_path: Path, upstreams: list[int], http_port: int, https_port: int) -> Path:
+    """deploy/nginx/hamdeli.conf as committed, with this test's ports, certificate and static folder, inside a
+    main configuration that keeps every file of nginx's under tmp_path."""
+    certs = tmp_path / "certs"
+    certs.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(certs / "privkey.pem"), "-out", str(certs / "fullchain.pem")],
+                   check=True, capture_output=True, timeout=60)
+    site = (ROOT / "deploy" / "nginx" / "hamdeli.conf").read_text()
+    for old, new in {"server 127.0.0.1:8001 ": f"server 127.0.0.1:{upstreams[0]} ",
+                     "server 127.0.0.1:8002 ": f"server 127.0.0.1:{upstreams[1]} ",
+                     "listen 80;": f"listen 127.0.0.1:{http_port};", "listen [::]:80;": "",
+                     "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+                     "listen [::]:443 ssl http2;": "", "/etc/ssl/hamdeli/": f"{certs}/",
+                     "root /srv/hamdeli;": f"root {tmp_path};"}.items():
+        assert old in site, old  # the test follows the committed file
+        site = site.replace(old, new)
+    (tmp_path / "site.conf").write_text(site)
+    temp = "\n".join(f"    {kind}_temp_path {tmp_path / ('nginx-' + kind)};"
+                     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    main = tmp_path / "nginx.conf"
+    main.write_text(f"""{'user root;' if os.geteuid() == 0 else ''}
+daemon off;
+pid {tmp_path / 'nginx.pid'};
+error_log {tmp_path / 'nginx-error.log'};
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {tmp_path / 'nginx-access.log'};
+{temp}
+    include {tmp_path / 'site.conf'};
+}}
+""")
+    return main
+
+
 def two_app_servers_and_a_worker_share_one_database(org, officer, cities, tmp_path):
     membership = officer.memberships.get(org=org)
     _token, secret = core.create_api_token(membership=membership, name="deploy test")
@@ -170,7 +212,8 @@ def two_app_servers_and_a_worker_share_one_database(org, officer, cities, tmp_pa
         for name in ("a", "b"):
             port = _free_port()
             process = processes.start(name, "-m", "gunicorn", "hamdeli.wsgi:application", "--bind",
-                                      f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120")
+                                      f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120",
+                                      "--access-logfile", "-")
             servers[name] = (Server(port, secret), process)
         for name, (server, process) in servers.items():
             server.wait_until_up(process, processes, name)
@@ -227,15 +270,43 @@ def two_app_servers_and_a_worker_share_one_database(org, officer, cities, tmp_pa
         assert a.call("GET", query)[1]["hits"][0]["practice"]["title"]["en"] == GROCERIES
 
         # The audit names the client the proxy saw, whichever server wrote.
-        from hamdeli.core.models import AuditEntry
-
         assert set(AuditEntry.objects.filter(org=org, action__startswith="partnership.").values_list(
             "ip", flat=True)) == {"203.0.113.7"}
+
+        # nginx in front, with deploy/nginx/hamdeli.conf: one address for both app servers, static files from the
+        # collected folder, the client's address as nginx saw it, an upload over the limit refused by nginx.
+        static = tmp_path / "static" / "web"  # HAMDELI_STATIC_ROOT as collectstatic leaves it: one file is enough
+        static.mkdir(parents=True, exist_ok=True)
+        (static / "check.0123456789ab.css").write_text("body { margin: 0 }")
+        http_port, https_port = _free_port(), _free_port()
+        config = _nginx(tmp_path, [a.port, b.port], http_port, https_port)
+        nginx = processes.start("nginx", "-p", str(tmp_path), "-c", str(config), "-e",
+                                str(tmp_path / "nginx-error.log"), program=NGINX)
+        front = Server(https_port, secret, scheme="https")
+        front.wait_until_up(nginx, processes, "nginx")
+        status, _body, headers = Server(http_port, secret).call("GET", "/api/v1/partners/partnerships",
+                                                                proxied=False)
+        assert status == 301 and headers["Location"].startswith("https://")
+        # A client's own X-Forwarded-For proves nothing: the audit has the address nginx saw.
+        status, made, _ = front.call("POST", "/api/v1/partners/partnerships",
+                                     {"city_geonameid": cities["xian"].geonameid}, client="198.51.100.9")
+        assert status == 201, made
+        assert AuditEntry.objects.filter(org=org, action="partnership.created").order_by("-seq")[0].ip == "127.0.0.1"
+        for _ in range(4):
+            status, listed, _ = front.call("GET", "/api/v1/partners/partnerships")
+            assert status == 200 and {p["id"] for p in listed["items"]} == {created["id"], made["id"]}
+        for name in ("a", "b"):  # nginx sent some of them to each app server
+            assert "GET /api/v1/partners/partnerships HTTP" in processes.log(name), name
+        status, _body, headers = front.call("GET", "/static/web/check.0123456789ab.css", proxied=False)
+        assert status == 200 and "immutable" in headers["Cache-Control"]
+        assert front.call("GET", "/media/practices/2026/some.pdf", proxied=False)[0] == 404
+        too_big = b"x" * (settings.UPLOAD_MAX_BYTES + 2 * 1024 * 1024)
+        assert front.call("POST", "/api/v1/practices/import", raw_body=too_big)[0] == 413
 
         # Each process stops on SIGTERM, gunicorn's workers with their master; nothing is left running.
         workers = {pid for _server, process in servers.values() for pid in _children(process.pid)}
         assert len(workers) == 2
-        for name, process in (("a", a_process), ("b", b_process), ("worker", worker)):
+        for name, process in (("nginx", nginx), ("a", a_process), ("b", b_process), ("worker", worker)):
             assert processes.stop(process) == 0, processes.log(name)
         time.sleep(0.5)
         assert not [pid for pid in workers if _alive(pid)]
