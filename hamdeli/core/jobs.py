@@ -96,7 +96,7 @@ def run_worker(*, once: bool = False, interval: float = 1.0, max_tasks: int = 10
     `interval` seconds; `once` runs every ready job and returns (`now`: the time stale jobs are judged at,
     for tests)."""
     if settings.TASKS_ON_REDIS:
-        run_redis_worker(once=once)
+        run_redis_worker(once=once, now=now)
         return
     from django.utils.crypto import get_random_string
     from django_tasks_db.management.commands.db_worker import Worker
@@ -119,15 +119,40 @@ def run_worker(*, once: bool = False, interval: float = 1.0, max_tasks: int = 10
         time.sleep(interval)
 
 
-def run_redis_worker(*, once: bool = False) -> None:
+def run_redis_worker(*, once: bool = False, now: datetime | None = None) -> None:
     """The worker for HAMDELI_TASKS_BACKEND=redis: an RQ worker on the queue in Redis (django-tasks-rq's job
     class), running each job in the worker process itself as the database worker does (no fork per job: the
     embedding model stays loaded), with RQ's scheduler for the delayed retries. SIGTERM lets the running job
-    finish, then stops it; `once` runs what is ready (and due) and returns."""
+    finish, then stops it; `once` runs what is ready (and due) and returns. A job whose worker died mid-run is run
+    again, as on the database queue (`recover_abandoned`; `now`: the time that is judged at, for tests)."""
     import django_rq
     from django_tasks_rq.backend import Job
     from rq.worker import SimpleWorker
 
+    class Worker(SimpleWorker):
+        def clean_registries(self) -> None:  # RQ's periodic upkeep (every 10 minutes), and at start
+            super().clean_registries()  # type: ignore[no-untyped-call]  # (RQ leaves it unannotated)
+            for queue in self.queues:
+                recover_abandoned(queue)
+
+    recover_abandoned(django_rq.get_queue("default", job_class=Job), now=now)
     # django-rq types worker_class as a subclass of rq.Worker; RQ 3's SimpleWorker shares only their base class
-    worker = django_rq.get_worker("default", job_class=Job, worker_class=SimpleWorker)  # type: ignore[arg-type]
+    worker = django_rq.get_worker("default", job_class=Job, worker_class=Worker)  # type: ignore[arg-type]
     worker.work(burst=once, with_scheduler=True, logging_level="WARNING")
+
+
+def recover_abandoned(queue: Any, *, now: datetime | None = None) -> int:
+    """On Redis: RQ marks a job whose worker died mid-run (killed, machine lost) as failed ("abandoned") once its
+    time limit (HAMDELI_TASKS_STALE_AFTER) has passed; jobs are idempotent, so such a job goes back to the queue
+    instead. Returns how many."""
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    StartedJobRegistry(queue=queue).cleanup(timestamp=now.timestamp() if now else None)
+    failed, count = FailedJobRegistry(queue=queue), 0
+    for job_id in failed.get_job_ids():
+        job = queue.fetch_job(job_id)
+        latest = job.latest_result() if job is not None else None
+        if latest is not None and "AbandonedJobError" in (latest.exc_string or ""):
+            failed.requeue(job_id)
+            count += 1
+    return count

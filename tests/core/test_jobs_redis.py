@@ -3,9 +3,11 @@ in Redis, not in the database, and a `hamdeli worker` process runs it; a failed 
 RQ's scheduler. Needs Redis on 127.0.0.1:6379 (HAMDELI_TEST_REDIS for another), as .ci/run has it; the tests
 use a database of their own there (15) and empty it."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import django_rq
@@ -13,11 +15,13 @@ import pytest
 import redis
 from django.db import connection
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from hamdeli.core import jobs
 from hamdeli.practices import services as practices
 from hamdeli.practices.models import Practice
+from tests.core.test_jobs import slow_embedding
 from tests.core.test_settings import _start
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,6 +67,38 @@ def test_a_job_waits_in_redis_and_a_worker_process_runs_it(org, officer, on_redi
     assert done.returncode == 0, done.stderr
     assert not Practice.objects.filter(embedding=None).exists()
     assert on_redis.llen("rq:queue:default") == 0
+
+
+def test_a_job_whose_worker_process_was_killed_mid_run_is_run_again(org, officer, on_redis):
+    """A real `hamdeli worker` on Redis, killed (SIGKILL) while it runs the job: RQ would only mark it failed
+    ("abandoned"); the next worker puts it back in the queue and runs it."""
+    from django_tasks_rq.backend import Job
+    from rq.job import JobStatus
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    for i in range(2):
+        practices.create_practice(org=org, actor=officer, embed=False, title={"en": f"Practice {i}"},
+                                  topics=["education"])
+    jobs.enqueue_on_commit(slow_embedding, office=org)
+    queue = django_rq.get_queue("default", job_class=Job)
+    env = {**os.environ, "HAMDELI_DATABASE_URL": _database_url(), "HAMDELI_TASKS_BACKEND": "redis",
+           "HAMDELI_REDIS_URL": REDIS_URL, "HAMDELI_TEST_SLOW_JOB": "1", "PYTHONPATH": str(ROOT)}
+    worker = subprocess.Popen([sys.executable, "-m", "hamdeli.cli", "worker"], env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while not ((ids := StartedJobRegistry(queue=queue).get_job_ids())
+                   and queue.fetch_job(ids[0]).get_status(refresh=True) == JobStatus.STARTED):
+            assert time.monotonic() < deadline and worker.poll() is None
+            time.sleep(0.2)
+    finally:
+        worker.kill()
+        worker.wait()
+    assert Practice.objects.filter(embedding=None).exists()
+    jobs.run_worker(once=True)  # its time limit has not passed: another worker may still be on it
+    assert StartedJobRegistry(queue=queue).get_job_ids() and Practice.objects.filter(embedding=None).exists()
+    jobs.run_worker(once=True, now=timezone.now() + dt.timedelta(hours=2))
+    assert not Practice.objects.filter(embedding=None).exists()
+    assert not FailedJobRegistry(queue=queue).get_job_ids() and not StartedJobRegistry(queue=queue).get_job_ids()
 
 
 def test_a_failed_job_is_retried_later_through_the_scheduler(org, on_redis):
