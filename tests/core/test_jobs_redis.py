@@ -5,6 +5,7 @@ use a database of their own there (15) and empty it."""
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -83,7 +84,8 @@ def test_a_job_whose_worker_process_was_killed_mid_run_is_run_again(org, officer
     queue = django_rq.get_queue("default", job_class=Job)
     env = {**os.environ, "HAMDELI_DATABASE_URL": _database_url(), "HAMDELI_TASKS_BACKEND": "redis",
            "HAMDELI_REDIS_URL": REDIS_URL, "HAMDELI_TEST_SLOW_JOB": "1", "PYTHONPATH": str(ROOT)}
-    worker = subprocess.Popen([sys.executable, "-m", "hamdeli.cli", "worker"], env=env)
+    # its own process group: RQ's scheduler runs in a child process, which the kill must take too
+    worker = subprocess.Popen([sys.executable, "-m", "hamdeli.cli", "worker"], env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
         while not ((ids := StartedJobRegistry(queue=queue).get_job_ids())
@@ -91,7 +93,7 @@ def test_a_job_whose_worker_process_was_killed_mid_run_is_run_again(org, officer
             assert time.monotonic() < deadline and worker.poll() is None
             time.sleep(0.2)
     finally:
-        worker.kill()
+        os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
     assert Practice.objects.filter(embedding=None).exists()
     jobs.run_worker(once=True)  # its time limit has not passed: another worker may still be on it
