@@ -289,12 +289,17 @@ if IATI_ORG_TYPE not in {"10", "11", "15", "21", "22", "23", "24", "30", "40", "
     raise ImproperlyConfigured(f"HAMDELI_IATI_ORG_TYPE={IATI_ORG_TYPE!r} is not an IATI OrganisationType code.")
 UPLOAD_MAX_BYTES = _int("HAMDELI_UPLOAD_MAX_MB", 10, minimum=1, maximum=500) * 1024 * 1024
 # Background jobs (core.jobs, `hamdeli worker`): "database" (the default: jobs wait in the database for the
-# worker), "immediate" (run in the process that enqueues them; for tests and single-process use), or the
-# dotted path of another django-tasks backend (e.g. a Redis-backed one for large installs).
+# worker), "redis" (they wait in Redis at HAMDELI_REDIS_URL, through RQ: for large installs), "immediate" (run in
+# the process that enqueues them; for tests and single-process use), or the dotted path of another django-tasks
+# backend.
 _tasks_backend = _str("HAMDELI_TASKS_BACKEND", "database")
 TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend",
+                                 "redis": "django_tasks_rq.RQBackend",
                                  "immediate": "django_tasks.backends.immediate.ImmediateBackend"}.get(
     _tasks_backend, _tasks_backend)}}
+REDIS_URL = _str("HAMDELI_REDIS_URL", "redis://127.0.0.1:6379/0")
+if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"HAMDELI_REDIS_URL={REDIS_URL!r} must be a redis://, rediss:// or unix:// URL.")
 # A job left running this long is taken to have lost its worker (killed) and goes back to the queue.
 HAMDELI_TASKS_STALE_AFTER = _int("HAMDELI_TASKS_STALE_AFTER", 30 * 60, minimum=1)
 # A practices import of at most this many rows embeds them in the request (about 80 ms a practice on one core),
@@ -303,6 +308,12 @@ IMPORT_EMBED_INLINE = _int("HAMDELI_IMPORT_EMBED_INLINE", 100, minimum=0, maximu
 # A partners import of more rows than this is recorded by the background worker (the page polls it, the API
 # answers 202); a shorter one in the request (about 57 ms a row on a loaded 2-core machine).
 PARTNERS_IMPORT_INLINE = _int("HAMDELI_PARTNERS_IMPORT_INLINE", 100, minimum=0, maximum=100_000)
+TASKS_ON_REDIS = TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
+if TASKS_ON_REDIS:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# RQ's one queue (read by django-rq only when the "redis" backend is chosen). A job may run as long as the
+# database backend lets one run before it counts as lost (HAMDELI_TASKS_STALE_AFTER).
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": HAMDELI_TASKS_STALE_AFTER}}
 SEARCH_THREADS = _int("HAMDELI_SEARCH_THREADS", 1, minimum=1, maximum=64)  # the semantic engine's threads per process
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 

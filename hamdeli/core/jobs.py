@@ -10,6 +10,7 @@ office's owners see their own failed jobs (`failed_jobs`) and no other office's.
 """
 
 import functools
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from django_tasks.base import Task, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from hamdeli.core.models import Organization
+
+logger = logging.getLogger(__name__)
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -141,11 +144,16 @@ def run_worker(*, once: bool = False, interval: float = 1.0, max_tasks: int = 10
     """The worker loop: enqueue the daily jobs due (`schedule`, by default unless `once`; at most once a
     minute), put back stale jobs, run what is ready (at most `max_tasks` in a round), then wait `interval`
     seconds; `once` runs every ready job and returns (`now`: the time stale jobs are judged at, for tests)."""
+    schedule = not once if schedule is None else schedule
+    if settings.TASKS_ON_REDIS:
+        if schedule:
+            _schedule_in_thread()
+        run_redis_worker(once=once, now=now)
+        return
     from django.utils.crypto import get_random_string
     from django_tasks_db.management.commands.db_worker import Worker
 
     worker_id = get_random_string(32)
-    schedule = not once if schedule is None else schedule
     looked = -SCHEDULE_EVERY
     while True:
         if schedule and time.monotonic() - looked >= SCHEDULE_EVERY:
@@ -155,9 +163,71 @@ def run_worker(*, once: bool = False, interval: float = 1.0, max_tasks: int = 10
         worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                         max_tasks=None if once else max_tasks, worker_id=worker_id, excluded_queue_names=[])
         if not once:
+            # SIGTERM (systemd's or Docker's stop) or SIGINT: while a job runs, the job is finished and the worker
+            # stops; at any other time it exits at once (exit status 0). The handlers stay in place while it waits.
             worker.configure_signals()
         worker.run()
         if once:
             return
-        worker.reset_signals()
+        if not worker.running:  # asked to stop while a job ran: that job is done, no other is started
+            worker.reset_signals()
+            return
         time.sleep(interval)
+
+
+def _schedule_in_thread() -> None:
+    """Beside the RQ worker (which runs its own loop): a thread that enqueues the daily jobs due, once a minute."""
+    import threading
+
+    from django.db import connection
+
+    def look() -> None:
+        while True:
+            try:
+                enqueue_due_runs()
+            except Exception:  # noqa: BLE001 (a failed look is tried again a minute later)
+                logger.exception("enqueueing the daily jobs failed")
+            finally:
+                connection.close()
+            time.sleep(SCHEDULE_EVERY)
+
+    threading.Thread(target=look, name="hamdeli-daily-jobs", daemon=True).start()
+
+
+def run_redis_worker(*, once: bool = False, now: datetime | None = None) -> None:
+    """The worker for HAMDELI_TASKS_BACKEND=redis: an RQ worker on the queue in Redis (django-tasks-rq's job
+    class), running each job in the worker process itself as the database worker does (no fork per job: the
+    embedding model stays loaded), with RQ's scheduler for the delayed retries. SIGTERM lets the running job
+    finish, then stops it; `once` runs what is ready (and due) and returns. A job whose worker died mid-run is run
+    again, as on the database queue (`recover_abandoned`; `now`: the time that is judged at, for tests)."""
+    import django_rq
+    from django_tasks_rq.backend import Job
+    from rq.worker import SimpleWorker
+
+    class Worker(SimpleWorker):
+        def clean_registries(self) -> None:  # RQ's periodic upkeep (every 10 minutes), and at start
+            super().clean_registries()  # type: ignore[no-untyped-call]  # (RQ leaves it unannotated)
+            for queue in self.queues:
+                recover_abandoned(queue)
+
+    recover_abandoned(django_rq.get_queue("default", job_class=Job), now=now)
+    # django-rq types worker_class as a subclass of rq.Worker; RQ 3's SimpleWorker shares only their base class
+    worker = django_rq.get_worker("default", job_class=Job, worker_class=Worker)  # type: ignore[arg-type]
+    worker.work(burst=once, with_scheduler=True, logging_level="WARNING")
+
+
+def recover_abandoned(queue: Any, *, now: datetime | None = None) -> int:
+    """On Redis: RQ marks a job whose worker died mid-run (killed, machine lost) as failed ("abandoned") once its
+    time limit (HAMDELI_TASKS_STALE_AFTER) has passed; jobs are idempotent, so such a job goes back to the queue
+    instead. Returns how many."""
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    StartedJobRegistry(queue=queue).cleanup(timestamp=now.timestamp() if now else None)
+    failed, count = FailedJobRegistry(queue=queue), 0
+    for job_id in failed.get_job_ids():
+        job = queue.fetch_job(job_id)
+        latest = job.latest_result() if job is not None else None
+        if latest is not None and "AbandonedJobError" in (latest.exc_string or ""):
+            failed.requeue(job_id)
+            count += 1
+    return count

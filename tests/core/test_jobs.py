@@ -4,6 +4,7 @@ failed."""
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -35,6 +36,11 @@ def slow_embedding() -> int:
     if os.environ.get("HAMDELI_TEST_SLOW_JOB"):
         time.sleep(120)
     return embed_missing_practices.func()
+
+
+@jobs.job(retries=0)
+def asks_the_worker_to_stop() -> None:
+    os.kill(os.getpid(), signal.SIGTERM)  # as systemd's `stop` would, while this job runs
 
 
 def _unembedded(org, officer, n=2):
@@ -106,6 +112,23 @@ def test_a_worker_process_killed_mid_job_loses_nothing(org, officer):
     jobs.run_worker(once=True, now=timezone.now() + jobs.stale_after() + dt.timedelta(seconds=1))
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert not Practice.objects.filter(embedding=None).exists()
+
+
+def test_a_worker_told_to_stop_mid_job_finishes_it_and_starts_no_other(org, officer, monkeypatch):
+    _unembedded(org, officer)
+    jobs.enqueue_on_commit(asks_the_worker_to_stop, office=org)
+    practices.embed_in_background(org=org)
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    # The worker loop's wait between rounds is where a worker that ignored the signal would go on.
+    monkeypatch.setattr(jobs.time, "sleep", lambda seconds: pytest.fail("the worker went on after SIGTERM"))
+    try:
+        jobs.run_worker()  # returns: the SIGTERM stopped it
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    statuses = dict(DBTaskResult.objects.values_list("task_path", "status"))
+    assert statuses == {"tests.core.test_jobs.asks_the_worker_to_stop": "SUCCESSFUL",
+                        "hamdeli.practices.tasks.embed_missing_practices": "READY"}  # left for the next worker
 
 
 def test_a_failed_job_is_retried_later_then_listed_for_the_offices_owners(org, other_org, owner):
