@@ -291,6 +291,8 @@ TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend",
     _tasks_backend, _tasks_backend)}}
 # A job left running this long is taken to have lost its worker (killed) and goes back to the queue.
 HAMDELI_TASKS_STALE_AFTER = _int("HAMDELI_TASKS_STALE_AFTER", 30 * 60, minimum=1)
+# A prepared download (core.downloads) is kept this many days, then its file is deleted by a job.
+HAMDELI_DOWNLOADS_KEEP_DAYS = _int("HAMDELI_DOWNLOADS_KEEP_DAYS", 7, minimum=1, maximum=365)
 SEARCH_THREADS = _int("HAMDELI_SEARCH_THREADS", 1, minimum=1, maximum=64)  # the semantic engine's threads per process
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 

@@ -59,6 +59,17 @@ def enqueue_on_commit(job_task: "Task[..., Any]", *, office: Organization | None
     transaction.on_commit(lambda: job_task.enqueue(office=public_id, attempt=1, **kwargs))
 
 
+def supports_defer(job_task: "Task[..., Any]") -> bool:
+    """Whether the backend can hold a job until a later time (the database backend can; `immediate` cannot)."""
+    return bool(job_task.get_backend().supports_defer)
+
+
+def enqueue_later(job_task: "Task[..., Any]", *, office: Organization | None, at: datetime, **kwargs: Any) -> None:
+    """Enqueue `job_task` now, to run no earlier than `at` (a file's expiry)."""
+    public_id = str(office.public_id) if office is not None else None
+    job_task.using(run_after=at).enqueue(office=public_id, attempt=1, **kwargs)
+
+
 def stale_after() -> timedelta:
     return timedelta(seconds=settings.HAMDELI_TASKS_STALE_AFTER)
 

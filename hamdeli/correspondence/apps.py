@@ -7,7 +7,9 @@ class CorrespondenceConfig(AppConfig):
     verbose_name = _("Correspondence")
 
     def ready(self):
+        from hamdeli.correspondence import downloads
         from hamdeli.correspondence.links import register_links
 
         register_links()
+        downloads.register()
 
