@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -36,7 +37,6 @@ from hamdeli.core.models import Membership, Organization, PreparedDownload, Role
 from hamdeli.core.permissions import role_has
 from hamdeli.core.records import get_or_404
 from hamdeli.core.tenancy import in_scope_of, scopes_disabled
-from hamdeli.core.types import Actor
 from hamdeli.core.validation import invalid
 
 RETRIES = 2  # a failed build is tried twice more (core.jobs: after 30 s, then 60 s) before it shows as failed
@@ -48,7 +48,7 @@ class Asked:
     """What a member asked for: their office, who they are, their role there, and the export's filters."""
 
     org: Organization
-    actor: Actor
+    actor: User
     role: str
     params: QueryDict
 
@@ -244,17 +244,17 @@ def remove_expired_downloads() -> int:
 
 # --- reads ------------------------------------------------------------------------------------------
 
-def visible(*, org: Organization, actor: Actor, role: str) -> QuerySet[PreparedDownload]:
+def visible(*, org: Organization, actor: User, role: str) -> QuerySet[PreparedDownload]:
     """The office's unexpired downloads the member may see: their own, or (an owner) every member's."""
     found = PreparedDownload.objects.filter(org=org, expires_at__gt=timezone.now()).select_related("requested_by")
     return found if role == Role.OWNER else found.filter(Q(requested_by=actor))
 
 
-def recent(*, org: Organization, actor: Actor, role: str) -> list[PreparedDownload]:
+def recent(*, org: Organization, actor: User, role: str) -> list[PreparedDownload]:
     return list(visible(org=org, actor=actor, role=role)[:RECENT])
 
 
-def one(*, org: Organization, actor: Actor, role: str, public_id: Any) -> PreparedDownload:
+def one(*, org: Organization, actor: User, role: str, public_id: Any) -> PreparedDownload:
     return get_or_404(visible(org=org, actor=actor, role=role), public_id=public_id)
 
 

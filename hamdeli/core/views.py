@@ -6,7 +6,8 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -160,7 +161,7 @@ def failed_jobs(request: MemberRequest) -> HttpResponse:
 
 
 @requires("org.manage")
-def office_export(request: MemberRequest) -> HttpResponse:
+def office_export(request: MemberRequest) -> HttpResponseBase:
     """The office's whole record as one archive (core.office_archive): prepared by a job when posted (the
     office page's button; core.downloads), else streamed from a temporary file that is gone once sent.
     DownloadAuditMiddleware records who took it."""
@@ -203,7 +204,7 @@ def download(request: MemberRequest, public_id: UUID) -> HttpResponse:
 
 
 @requires(SIGNED_IN)
-def download_file(request: MemberRequest, public_id: UUID) -> HttpResponse:
+def download_file(request: MemberRequest, public_id: UUID) -> FileResponse:
     """The prepared file itself (DownloadAuditMiddleware records who took it)."""
     return downloads.serve(_own_download(request, public_id))
 

@@ -68,7 +68,7 @@ def test_a_prepared_letters_csv_is_the_inline_export_for_the_same_filters(org, o
     inline = browser.get("/letters/export.csv?direction=out")
     assert body == inline.content and b"From Barcelona" not in body and "西安市市长".encode() in body
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'attachment; filename="letters.csv"' == response["Content-Disposition"]
+    assert response["Content-Disposition"] == 'attachment; filename="letters.csv"'
     assert AuditEntry.objects.filter(org=org, action="file.downloaded", object_id=str(found.public_id)).exists()
 
     listing = browser.get("/downloads/").content.decode()
