@@ -9,7 +9,8 @@ prepared file is byte for byte the file the inline export gives for the same fil
 
 A download belongs to the office and to the member who asked; only they and the office's owners may see
 or fetch it (anyone else: 404, like a missing one). It is kept HAMDELI_DOWNLOADS_KEEP_DAYS days; a job
-enqueued for the moment it expires deletes its file and its row (`remove_expired_downloads`).
+enqueued with it, held until the moment it expires, deletes its file and its row (`remove_expired_downloads`;
+the `immediate` backend cannot hold a job, so there nothing is deleted).
 
 The files live in Django's default storage (MEDIA_ROOT, var/media): app servers and workers must share
 it (one machine, a shared volume, or an object storage backend), since the worker writes what the app
@@ -33,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hamdeli.core import jobs
+from hamdeli.core.errors import ServiceError
 from hamdeli.core.models import Membership, Organization, PreparedDownload, Role
 from hamdeli.core.permissions import role_has
 from hamdeli.core.records import get_or_404
@@ -165,6 +167,10 @@ def prepare(asked: Asked, name: str) -> PreparedDownload:
             org=asked.org, kind=name, params=_params_json(asked.params), lang=translation.get_language() or "fa",
             requested_by=asked.actor, created_at=now, expires_at=now + keep_for())
         jobs.enqueue_on_commit(build_download, office=asked.org, download=str(download.public_id))
+        if jobs.supports_defer(remove_expired_downloads):  # held until it expires, ready or failed
+            expires_at = download.expires_at
+            transaction.on_commit(lambda: jobs.enqueue_later(remove_expired_downloads, office=asked.org,
+                                                             at=expires_at))
     return download
 
 
@@ -190,6 +196,10 @@ def build_download(*, download: str) -> str:
         with in_scope_of(found.org), translation.override(found.lang):
             built = kind.build(asked)
         _store(found, built)
+    except ServiceError as exc:  # a refusal (a character no font prints): trying again would not help
+        found.refusal = exc.message
+        _fail(found, f"{type(exc).__name__}: {exc.message}")
+        return found.status
     except Exception as exc:
         found.attempts += 1
         if found.attempts > RETRIES:
@@ -198,8 +208,6 @@ def build_download(*, download: str) -> str:
             with scopes_disabled():
                 PreparedDownload.objects.filter(pk=found.pk).update(attempts=found.attempts)
         raise
-    if jobs.supports_defer(remove_expired_downloads):
-        jobs.enqueue_later(remove_expired_downloads, office=found.org, at=found.expires_at)
     return found.status
 
 
@@ -207,7 +215,7 @@ def _fail(download: PreparedDownload, error: str) -> None:
     download.status, download.error = PreparedDownload.Status.FAILED, error[:2000]
     with scopes_disabled():
         PreparedDownload.objects.filter(pk=download.pk).update(
-            status=download.status, error=download.error, attempts=download.attempts)
+            status=download.status, error=download.error, attempts=download.attempts, refusal=download.refusal)
 
 
 def _store(download: PreparedDownload, built: Built) -> None:
@@ -278,7 +286,9 @@ def serve(download: PreparedDownload) -> FileResponse:
 def ask_on_page(request: HttpRequest, name: str, **extra: str) -> HttpResponse:
     """A page's "prepare" button: the download is asked for and the member sent to its page, which shows it
     being prepared and then its link."""
+    from django.contrib import messages
     from django.shortcuts import redirect
 
     found = prepare(Asked.of(request, **extra), name)
+    messages.success(request, _("Asked for: the file is being prepared in the background."))
     return redirect("download", public_id=found.public_id)

@@ -271,7 +271,8 @@ class PreparedDownload(TenantModel):
     filename = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.BigIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True)  # the last failure, for the office's owners and the logs
+    refusal = models.TextField(blank=True)  # why it cannot be made (a translated ServiceError), for the member
     ready_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
 

@@ -22,6 +22,7 @@ from tests.aid.conftest import build_aid, inbound_pledge
 from tests.conftest import _member, api_client_for, client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
+BUILD = "hamdeli.core.downloads.build_download"
 
 
 def _ask(client, url):
@@ -169,13 +170,13 @@ def test_a_failing_build_is_retried_then_shown_failed_and_listed_for_the_owners(
     browser = client_for(officer)
     found = _ask(browser, "/letters/export.csv")
     for attempt in range(1, downloads.RETRIES + 2):
-        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        DBTaskResult.objects.filter(status="READY", task_path=BUILD).update(run_after=timezone.now())
         jobs.run_worker(once=True)
         found.refresh_from_db()
         assert found.attempts == attempt
         assert found.status == ("failed" if attempt > downloads.RETRIES else "preparing")
-    assert DBTaskResult.objects.filter(status="FAILED").count() == downloads.RETRIES + 1
-    assert not DBTaskResult.objects.filter(status="READY").exists()
+    assert DBTaskResult.objects.filter(status="FAILED", task_path=BUILD).count() == downloads.RETRIES + 1
+    assert not DBTaskResult.objects.filter(status="READY", task_path=BUILD).exists()  # its tries used up
     page = browser.get(f"/downloads/{found.public_id}/").content.decode()
     assert "ناموفق" in page and "hx-trigger" not in page
     failed = client_for(owner).get("/office/jobs/failed/").content.decode()
@@ -184,7 +185,8 @@ def test_a_failing_build_is_retried_then_shown_failed_and_listed_for_the_owners(
 
 def test_a_download_whose_worker_was_killed_is_built_by_the_next_worker(org, officer):
     found = _ask(client_for(officer), "/letters/export.csv")
-    DBTaskResult.objects.get().claim("killed-worker")  # claimed, then the worker died: nothing written after
+    # Claimed, then the worker died: nothing written after the claim.
+    DBTaskResult.objects.get(task_path=BUILD).claim("killed-worker")
     jobs.run_worker(once=True, now=timezone.now() + jobs.stale_after() + dt.timedelta(seconds=1))
     found.refresh_from_db()
     assert found.status == "ready" and found.file.storage.exists(found.file.name)
@@ -211,3 +213,29 @@ def test_the_downloads_page_in_english_with_nothing_prepared(org, officer):
     client.post("/language/", {"language": "en", "next": "/"})
     html = client.get("/downloads/").content.decode()
     assert "You have no prepared downloads." in html and "hx-trigger" not in html
+
+
+def test_a_member_who_lost_the_exports_permission_before_it_was_built_does_not_get_it(org, officer):
+    found = _ask(client_for(officer), "/letters/export.csv")
+    officer.memberships.filter(org=org).update(role="institution")  # a store's member reads no letters
+    jobs.run_worker(once=True)
+    found.refresh_from_db()
+    assert found.status == "failed" and not found.file
+
+
+def test_a_file_that_cannot_be_made_fails_at_once_with_the_reason(org, officer, monkeypatch):
+    from hamdeli.core.pdf import Unprintable
+
+    kind = downloads.kind_of("correspondence.letters")
+
+    def unprintable(asked):
+        raise Unprintable("No font here prints these characters.")
+
+    monkeypatch.setitem(downloads._KINDS, kind.name, downloads.Kind(kind.name, kind.label, kind.permission,
+                                                                     unprintable))
+    browser = client_for(officer)
+    found = _ask(browser, "/letters/export.csv")
+    jobs.run_worker(once=True)
+    found.refresh_from_db()
+    assert found.status == "failed" and found.attempts == 0  # not tried again: it would fail the same way
+    assert "No font here prints these characters." in browser.get(f"/downloads/{found.public_id}/").content.decode()

@@ -3,6 +3,8 @@ the CSV and lands on its page, which shows it being prepared; once the worker ha
 link in without reloading the page; the Downloads page lists it as a card that fits the phone, with no
 serious accessibility problem. Screenshots go to var/screenshots/downloads/."""
 
+from pathlib import Path
+
 import pytest
 
 from hamdeli.core import jobs
@@ -43,7 +45,7 @@ def test_a_download_is_prepared_and_linked_without_a_reload_on_a_phone(browser_p
     with walk.page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == "letters.csv"
-    assert "Night buses" in open(download.value.path(), encoding="utf-8").read()
+    assert "Night buses" in Path(download.value.path()).read_text(encoding="utf-8")
 
     walk.open("/downloads/")
     assert walk.overflow(PHONE) <= 0, "the Downloads page is wider than the phone"
