@@ -239,3 +239,12 @@ def test_a_file_that_cannot_be_made_fails_at_once_with_the_reason(org, officer, 
     found.refresh_from_db()
     assert found.status == "failed" and found.attempts == 0  # not tried again: it would fail the same way
     assert "No font here prints these characters." in browser.get(f"/downloads/{found.public_id}/").content.decode()
+
+
+def test_the_api_names_every_export_it_prepares():
+    from hamdeli.core.api import DownloadIn
+
+    described = DownloadIn.model_fields["kind"].description
+    assert all(name in described for name in downloads.kinds()), described
+    assert set(downloads.kinds()) == {"core.audit", "core.office", "correspondence.letters", "partners.partnerships",
+                                      "practices.practices", "aid.movements", "aid.report"}
