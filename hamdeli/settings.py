@@ -314,6 +314,8 @@ if TASKS_ON_REDIS:
 # RQ's one queue (read by django-rq only when the "redis" backend is chosen). A job may run as long as the
 # database backend lets one run before it counts as lost (HAMDELI_TASKS_STALE_AFTER).
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": HAMDELI_TASKS_STALE_AFTER}}
+# A prepared download (core.downloads) is kept this many days, then its file is deleted by a job.
+HAMDELI_DOWNLOADS_KEEP_DAYS = _int("HAMDELI_DOWNLOADS_KEEP_DAYS", 7, minimum=1, maximum=365)
 SEARCH_THREADS = _int("HAMDELI_SEARCH_THREADS", 1, minimum=1, maximum=64)  # the semantic engine's threads per process
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 

@@ -39,6 +39,7 @@ from hamdeli.aid.forms import (
     TransitionForm,
 )
 from hamdeli.aid.models import Box, BoxState, Consignment, Direction, LinkState, Pledge, PledgeState
+from hamdeli.core import downloads as core_downloads
 from hamdeli.core import formtokens
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import Conflict, ServiceError
@@ -657,17 +658,11 @@ def report(request, public_id):
 
 @requires("aid.view")
 def report_pdf(request, public_id):
-    from hamdeli.core.pdf import render_pdf
-
-    context = _report_context(request, public_id)
-    lang = request.GET.get("lang") or context["donor_lang"]  # by default in the donor's language
-    if lang not in selectors.REPORT_LANGUAGES:
-        lang = context["donor_lang"]
-    context["lang"] = lang
-    pdf = render_pdf("aid/report_pdf.html", context, lang=lang)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="donor-report-{public_id}-{lang}.pdf"'
-    return response
+    """The donor report's PDF: prepared by a job when posted (core.downloads), rendered at once for a GET."""
+    if request.method == "POST":
+        return core_downloads.ask_on_page(request, "aid.report", pledge=str(public_id))
+    return core_downloads.respond(
+        core_downloads.build_now(core_downloads.Asked.of(request, pledge=str(public_id)), "aid.report"))
 
 
 @requires("aid.view")
@@ -684,12 +679,14 @@ def flow(request):
 
 @requires("aid.view")
 def export_movements(request):
-    rows = selectors.movements(org=request.org, actor=request.user)
+    """The movements as CSV: prepared by a job when posted (core.downloads), built at once for a GET; JSON
+    (`?format=json`) is answered at once."""
+    if request.method == "POST":
+        return core_downloads.ask_on_page(request, "aid.movements")
     if request.GET.get("format") == "json":
+        rows = selectors.movements(org=request.org, actor=request.user)
         return JsonResponse([exports.movement_values_row(v) for v in selectors.movement_values(rows)], safe=False)
-    response = HttpResponse(exports.movements_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="movements.csv"'
-    return response
+    return core_downloads.respond(core_downloads.build_now(core_downloads.Asked.of(request), "aid.movements"))
 
 
 @requires("aid.view")

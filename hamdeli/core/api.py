@@ -4,13 +4,14 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from ninja import Router
+from django.http import Http404, QueryDict
+from ninja import Field, Router, Status
 
-from hamdeli.core import selectors
-from hamdeli.core.boundary import Date, Schema
+from hamdeli.core import downloads, selectors
+from hamdeli.core.boundary import Date, PublicId, Schema
 from hamdeli.core.localized import localized_str
 from hamdeli.core.pagination import mapped, paged
-from hamdeli.core.permissions import requires, role_has
+from hamdeli.core.permissions import SIGNED_IN, requires, role_has
 from hamdeli.core.types import MemberRequest
 
 router = Router(tags=["core"])
@@ -80,3 +81,67 @@ def audit(request: MemberRequest, object_id: str | None = None, actor: str | Non
         "before": entry.before, "after": entry.after, "channel": entry.channel, "token_id": entry.token_id,
         "ip": entry.ip, "request_id": entry.request_id, "hash": entry.hash,
     })
+
+
+# --- prepared downloads (core.downloads) -----------------------------------------------------------
+
+class DownloadIn(Schema):
+    kind: str = Field(description="What to prepare: " + ", ".join(
+        ["core.audit", "core.office", "correspondence.letters", "partners.partnerships", "practices.practices",
+         "aid.movements", "aid.report"]))
+    filters: dict[str, str | list[str]] = Field(
+        default_factory=dict, description="The export's filters, as its page's query string names them "
+                                          "(e.g. `{\"state\": \"draft\"}`; `aid.report` needs `pledge`).")
+
+
+class DownloadOut(Schema):
+    id: PublicId
+    kind: str
+    status: str
+    filename: str
+    content_type: str
+    size: int | None
+    created_at: dt.datetime
+    ready_at: dt.datetime | None
+    expires_at: dt.datetime
+
+
+def _asked(request: MemberRequest, filters: dict[str, str | list[str]]) -> downloads.Asked:
+    params = QueryDict(mutable=True)
+    for key, value in filters.items():
+        params.setlist(key, value if isinstance(value, list) else [value])
+    return downloads.Asked(org=request.org, actor=request.user, role=request.membership.role, params=params)
+
+
+def _own(request: MemberRequest, public_id: uuid.UUID) -> Any:
+    if getattr(request, "membership", None) is None:
+        raise Http404
+    return downloads.one(org=request.org, actor=request.user, role=request.membership.role, public_id=public_id)
+
+
+@router.post("/downloads", response={202: DownloadOut}, operation_id="core_download_request")
+@requires(SIGNED_IN)
+def request_download(request: MemberRequest, payload: DownloadIn) -> Status[Any]:
+    """Ask for an export to be prepared in the background (202, with its id). Poll
+    `GET /downloads/{id}` until `status` is `ready`, then fetch `GET /downloads/{id}/file`. The export's own
+    permission applies (403 without it); the file is kept a few days, for you and your office's owners.
+
+    The feeds other tools read by URL (`/aid/exports/iati`, `/aid/exports/hxl`, `/aid/exports/movements`)
+    still answer at once."""
+    if getattr(request, "membership", None) is None:
+        raise Http404
+    return Status(202, downloads.prepare(_asked(request, payload.filters), payload.kind))
+
+
+@router.get("/downloads/{public_id}", response=DownloadOut, operation_id="core_download_get")
+@requires(SIGNED_IN)
+def get_download(request: MemberRequest, public_id: uuid.UUID) -> Any:
+    """A prepared download's state: `preparing`, `ready` or `failed`."""
+    return _own(request, public_id)
+
+
+@router.get("/downloads/{public_id}/file", operation_id="core_download_file")
+@requires(SIGNED_IN)
+def download_file(request: MemberRequest, public_id: uuid.UUID) -> Any:
+    """The prepared file, once its download is `ready` (404 before, and once it has expired)."""
+    return downloads.serve(_own(request, public_id))

@@ -103,6 +103,15 @@ def enqueue_due_runs(*, now: datetime | None = None) -> list[str]:
             continue
         enqueued.append(name)
     return enqueued
+def supports_defer(job_task: "Task[..., Any]") -> bool:
+    """Whether the backend can hold a job until a later time (the database backend can; `immediate` cannot)."""
+    return bool(job_task.get_backend().supports_defer)
+
+
+def enqueue_later(job_task: "Task[..., Any]", *, office: Organization | None, at: datetime, **kwargs: Any) -> None:
+    """Enqueue `job_task` now, to run no earlier than `at` (a file's expiry)."""
+    public_id = str(office.public_id) if office is not None else None
+    job_task.using(run_after=at).enqueue(office=public_id, attempt=1, **kwargs)
 
 
 def stale_after() -> timedelta:

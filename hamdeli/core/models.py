@@ -264,3 +264,42 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.endpoint}"
+
+
+def _download_path(instance: "PreparedDownload", filename: str) -> str:
+    # One folder per download, named by its public id: a re-run of its job (after a killed worker) writes
+    # over the same name instead of leaving a second file behind.
+    return f"downloads/{instance.public_id}/{filename}"
+
+
+class PreparedDownload(TenantModel):
+    """A file a member asked for (an export, a report's PDF), built by a background job (core.downloads)
+    and kept for HAMDELI_DOWNLOADS_KEEP_DAYS days; only the member who asked and the office's owners fetch it."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=60)
+    params = models.JSONField(default=dict)  # the export's filters, as the page's query string had them
+    lang = models.CharField(max_length=10, default="fa")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREPARING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to=_download_path, max_length=300, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.BigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)  # the last failure, for the office's owners and the logs
+    refusal = models.TextField(blank=True)  # why it cannot be made (a translated ServiceError), for the member
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["org", "requested_by", "created_at"], name="core_download_member"),
+                   models.Index(fields=["expires_at"], name="core_download_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.public_id} ({self.status})"

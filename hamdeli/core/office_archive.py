@@ -65,6 +65,8 @@ NOT_EXPORTED = {
     "sessions.session": "sign-ins on this instance",
     "core.ratecounter": "visitors' request counts on this instance",
     "core.idempotencyrecord": "remembered API retries and page form tokens, kept 7 days for this instance",
+    "core.prepareddownload": "exports prepared for a member on this instance, kept a few days (an archive "
+                             "would otherwise carry the office's earlier archives)",
     "places.cityword": "the city search's index of name words, written with each city on this instance",
     "places.cityprefix": "the counts of the city search's wide prefixes, recomputed by the city import",
     "core.scheduledrun": "which daily jobs this instance's workers have enqueued (core.jobs)",

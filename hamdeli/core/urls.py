@@ -24,4 +24,7 @@ urlpatterns = [
     path("office/two-factor/", twofactor_views.office_two_factor, name="office_two_factor"),
     path("office/export/", views.office_export, name="office_export"),
     path("office/jobs/failed/", views.failed_jobs, name="failed_jobs"),
+    path("downloads/", views.downloads_page, name="downloads"),
+    path("downloads/<uuid:public_id>/", views.download, name="download"),
+    path("downloads/<uuid:public_id>/file/", views.download_file, name="download_file"),
 ]

@@ -6,15 +6,17 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from hamdeli.core import exports, forms, jobs, office_archive, selectors, services
+from hamdeli.core import downloads, forms, jobs, office_archive, selectors, services
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.listing import Listing, sort
 from hamdeli.core.middleware import OrganizationMiddleware
@@ -130,12 +132,11 @@ def audit(request: MemberRequest) -> HttpResponse:
 
 @requires("org.manage")
 def audit_export(request: MemberRequest) -> HttpResponse:
-    """The filtered audit trail as CSV (every column, before and after as JSON)."""
-    _form, chosen = _audit_filters(request)
-    entries = selectors.audit_trail(org=request.org, **chosen).order_by("seq")
-    response = HttpResponse(exports.audit_csv(entries), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
-    return response
+    """The filtered audit trail as CSV (every column, before and after as JSON): prepared by a job when
+    posted (core.downloads), built at once for a GET (the link's old behaviour, and scripts)."""
+    if request.method == "POST":
+        return downloads.ask_on_page(request, "core.audit")
+    return downloads.respond(downloads.build_now(downloads.Asked.of(request), "core.audit"))
 
 
 @requires("org.manage")
@@ -160,9 +161,12 @@ def failed_jobs(request: MemberRequest) -> HttpResponse:
 
 
 @requires("org.manage")
-def office_export(request: MemberRequest) -> StreamingHttpResponse:
-    """The office's whole record as one archive (core.office_archive), streamed from a temporary file that
-    is gone once sent. DownloadAuditMiddleware records who took it."""
+def office_export(request: MemberRequest) -> HttpResponseBase:
+    """The office's whole record as one archive (core.office_archive): prepared by a job when posted (the
+    office page's button; core.downloads), else streamed from a temporary file that is gone once sent.
+    DownloadAuditMiddleware records who took it."""
+    if request.method == "POST":
+        return downloads.ask_on_page(request, "core.office")
     handle, size = office_archive.export_to_temporary(request.org)
 
     def chunks() -> Iterator[bytes]:
@@ -174,4 +178,48 @@ def office_export(request: MemberRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(chunks(), content_type="application/gzip")
     response["Content-Length"] = str(size)
     response["Content-Disposition"] = f'attachment; filename="{office_archive.archive_name(request.org)}"'
+    return response
+
+
+@requires(SIGNED_IN)
+def downloads_page(request: MemberRequest) -> HttpResponse:
+    """The member's files prepared in the background (an owner: every member's), newest first; the list
+    redraws itself (htmx, or a refresh without JavaScript) while one is being prepared."""
+    rows = downloads.recent(org=request.org, actor=request.user, role=request.membership.role) \
+        if getattr(request, "membership", None) else []
+    preparing = any(d.status == d.Status.PREPARING for d in rows)
+    context = {"rows": [(d, downloads.label_of(d)) for d in rows], "preparing": preparing,
+               "keep_days": downloads.keep_for().days}
+    template = "core/_downloads.html" if _htmx(request) else "core/downloads.html"
+    return _no_cache(render(request, template, context))
+
+
+@requires(SIGNED_IN)
+def download(request: MemberRequest, public_id: UUID) -> HttpResponse:
+    """One prepared download: being prepared (the page asks again every few seconds), ready (its link) or failed."""
+    found = _own_download(request, public_id)
+    context = {"d": found, "label": downloads.label_of(found)}
+    template = "core/_download_status.html" if _htmx(request) else "core/download.html"
+    return _no_cache(render(request, template, context))
+
+
+@requires(SIGNED_IN)
+def download_file(request: MemberRequest, public_id: UUID) -> FileResponse:
+    """The prepared file itself (DownloadAuditMiddleware records who took it)."""
+    return downloads.serve(_own_download(request, public_id))
+
+
+def _own_download(request: MemberRequest, public_id: UUID) -> Any:
+    if getattr(request, "membership", None) is None:
+        raise Http404
+    return downloads.one(org=request.org, actor=request.user, role=request.membership.role, public_id=public_id)
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
+def _no_cache(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request"])
+    response["Cache-Control"] = "no-store"
     return response

@@ -7,12 +7,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from hamdeli.core import downloads as core_downloads
 from hamdeli.core import files
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.listing import Listing, render_list
 from hamdeli.core.permissions import has_perm, requires
-from hamdeli.correspondence import exports, forms, prefill, printing, selectors, services
+from hamdeli.correspondence import forms, prefill, printing, selectors, services
 
 COLUMNS = [("number", _("No.")), (None, _("Direction")), ("subject", _("Subject")), (None, _("Correspondent")),
            ("registered", _("Registered on")), ("state", _("State")), ("due", _("Answer due"))]
@@ -31,14 +32,11 @@ def letter_list(request):
 
 @requires("correspondence.view")
 def letter_export(request):
-    """The register as CSV, narrowed by the same filters as the page (its link carries them)."""
-    filters = forms.LetterFilterForm(request.GET or None, org=request.org).offer_archived(
-        has_perm(request, "correspondence.restore"))
-    found = selectors.letters(org=request.org, archived=filters.archived_only, **filters.values())
-    response = HttpResponse(exports.letters_csv(found.order_by("registry_year", "registry_seq")),
-                            content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="letters.csv"'
-    return response
+    """The register as CSV, narrowed by the same filters as the page (its link carries them): prepared by a
+    job when posted (the page's button; core.downloads), built at once for a GET."""
+    if request.method == "POST":
+        return core_downloads.ask_on_page(request, "correspondence.letters")
+    return core_downloads.respond(core_downloads.build_now(core_downloads.Asked.of(request), "correspondence.letters"))
 
 
 @requires("correspondence.edit")

@@ -6,3 +6,8 @@ class PartnersConfig(AppConfig):
     name = "hamdeli.partners"
     label = "partners"
     verbose_name = _("Partners")
+
+    def ready(self):
+        from hamdeli.partners import downloads
+
+        downloads.register()  # its export as a prepared download (core.downloads)

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hamdeli.core import downloads
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.permissions import requires
@@ -65,11 +66,10 @@ def import_unresolved(request, public_id):
 
 @requires("partners.view")
 def export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in tables.FORMATS:
-        fmt = "csv"
-    rows = imports.export_rows(selectors.partnerships_for_export(org=request.org))
-    return _download(tables.write_rows(imports.export_columns(rows), rows, fmt), fmt, "partners")
+    """The partners as CSV or XLSX: prepared by a job when posted (core.downloads), built at once for a GET."""
+    if request.method == "POST":
+        return downloads.ask_on_page(request, "partners.partnerships")
+    return downloads.respond(downloads.build_now(downloads.Asked.of(request), "partners.partnerships"))
 
 
 def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from hamdeli.core import files, ratelimit, tenancy
+from hamdeli.core import downloads, files, ratelimit, tenancy
 from hamdeli.core import selectors as core
 from hamdeli.core.clients import client_ip
 from hamdeli.core.errors import ServiceError
@@ -225,11 +225,10 @@ def impact_record(request):
 
 @requires("practices.view")
 def export(request):
-    fmt = "csv" if request.GET.get("format") == "csv" else "json"
-    body, content_type = exchange.export(selectors.own_practices(org=request.org), fmt)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="practices.{fmt}"'
-    return response
+    """The office's practices as JSON or CSV: prepared by a job when posted (core.downloads), at once for a GET."""
+    if request.method == "POST":
+        return downloads.ask_on_page(request, "practices.practices")
+    return downloads.respond(downloads.build_now(downloads.Asked.of(request), "practices.practices"))
 
 
 @requires("practices.edit")

@@ -70,6 +70,7 @@ MENU = (
         Item("people", _("People"), "people"),
         Item("audit", _("Audit trail"), "clock-history"),
         Item("office", _("Our office"), "building"),
+        Item("downloads", _("Downloads"), "download"),
     )),
 )
 

@@ -245,6 +245,7 @@ ROWS = [
     ),
     Row("aid:report", params=pid("shipped"), stores=OFFICE),
     Row("aid:report_pdf", params=pid("shipped"), stores=OFFICE),
+    Row("aid:report_pdf", method="post", params=pid("shipped"), ok=(302,), stores=OFFICE),  # prepared (core.downloads)
     Row(
         "aid:box_receive",
         method="post",
@@ -341,6 +342,7 @@ ROWS = [
     ),
     Row("aid:flow", marker=lambda w: "matrix-donor", stores=OFFICE),
     Row("aid:export_movements", marker=lambda w: "matrix-aid-store", stores=OWN_STORES),
+    Row("aid:export_movements", method="post", ok=(302,), stores=OWN_STORES),  # prepared (core.downloads)
     Row("aid:export_iati", marker=lambda w: "matrix-pledge", stores=OFFICE),
     Row("aid:export_hxl", marker=lambda w: "matrix-donor", stores=OFFICE),
     Row("aid:links", params=with_links, marker=lambda w: w.links.link_out.reference, stores=OFFICE),

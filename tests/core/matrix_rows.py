@@ -1,6 +1,9 @@
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hamdeli.core import services
+from hamdeli.core import downloads, services
+from hamdeli.core.models import PreparedDownload
 from tests.matrix import Row
 
 
@@ -10,6 +13,13 @@ def build(world):
     # A member who uses two-factor sign-in, whose two-factor an owner can reset from the people page.
     world.two_factor_user = services.ensure_member(org=world.org, username="matrix_two_factor", role="viewer").user
     TOTPDevice.objects.create(user=world.two_factor_user, name="Hamdeli", confirmed=True)
+    # A prepared download of the officer's, ready (core.downloads): theirs and the owners' only.
+    world.download = PreparedDownload(org=world.org, kind="correspondence.letters", requested_by=world.officer,
+                                      status="ready", filename="letters.csv", content_type="text/csv; charset=utf-8",
+                                      ready_at=timezone.now(), expires_at=timezone.now() + downloads.keep_for())
+    world.download.file.save("letters.csv", ContentFile(b"number,subject\r\n"), save=False)
+    world.download.size = world.download.file.size
+    world.download.save()
 
 
 ROWS = [
@@ -57,6 +67,16 @@ ROWS = [
         params=lambda w: {"username": w.two_factor_user.username}),
     Row("failed_jobs", role="owner"),  # the office's failed background jobs: tests/core/test_jobs.py
     Row("office_export", role="owner"),  # the archive itself: tests/core/test_office_archive.py reads it
+    # Asking for a prepared export (tests/core/test_downloads.py): reading, not writing the office's records.
+    Row("office_export", method="post", role="owner", ok=(302,)),
+    Row("audit_export", method="post", role="owner", ok=(302,)),
+    # A member's own prepared downloads (an owner sees every member's): the viewer sees none of the officer's.
+    Row("downloads", marker=lambda w: str(w.download.public_id)),
+    Row("download", params=lambda w: {"public_id": w.download.public_id}),
+    Row("download_file", params=lambda w: {"public_id": w.download.public_id}),
+    Row("core_download_request", method="post", ok=(202,), body=lambda w: {"kind": "correspondence.letters"}),
+    Row("core_download_get", params=lambda w: {"public_id": w.download.public_id}),
+    Row("core_download_file", params=lambda w: {"public_id": w.download.public_id}),
     Row("places_countries"),
     Row("places_cities"),
     Row("places_city", params=lambda w: {"geonameid": w.cities["xian"].pk}, shared=True),

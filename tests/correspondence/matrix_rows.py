@@ -59,6 +59,7 @@ DAY = dt.date(2020, 1, 27).isoformat()
 ROWS = [
     Row("correspondence:list", marker=lambda w: "matrix-marker-letter"),
     Row("correspondence:export", marker=lambda w: "matrix-marker-letter"),
+    Row("correspondence:export", method="post", ok=(302,)),  # prepared by a job (core.downloads)
     Row("correspondence:create"),
     Row("correspondence:create", method="post", write=True, ok=(302,),
         body=lambda w: {"direction": "out", "subject": "new", "occasion": "greeting", "language": "en",

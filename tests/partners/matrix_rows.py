@@ -69,6 +69,7 @@ ROWS = [
     Row("partners:import_status", params=_i),
     Row("partners:import_unresolved", params=_i),
     Row("partners:export", marker=lambda w: "matrix-marker-partner"),
+    Row("partners:export", method="post", ok=(302,)),  # prepared by a job (core.downloads)
     Row("partners:networks", marker=lambda w: "matrix-marker-net"),
     Row("partners:membership_create"),
     Row("partners:membership_create", method="post", write=True, ok=(302,),

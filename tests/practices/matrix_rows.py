@@ -79,6 +79,7 @@ ROWS = [
     Row("practices:impact_record", method="post", write=True, ok=(302,),
         body=lambda w: {"crisis": "flood", "hit_on": "1399/01/05"}),
     Row("practices:export", marker=lambda w: "matrix-marker-practice"),
+    Row("practices:export", method="post", ok=(302,)),  # prepared by a job (core.downloads)
     Row("practices:import"),
     Row("practices:inbox", marker=lambda w: "matrix-marker-question"),
     Row("practices:question_read", method="post", write=True, ok=(302,),
