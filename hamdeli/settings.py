@@ -291,6 +291,9 @@ TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend",
     _tasks_backend, _tasks_backend)}}
 # A job left running this long is taken to have lost its worker (killed) and goes back to the queue.
 HAMDELI_TASKS_STALE_AFTER = _int("HAMDELI_TASKS_STALE_AFTER", 30 * 60, minimum=1)
+# The semantic search's vector index, shared by the machine's processes and written by the background worker
+# (practices.search.index): a folder per database under it.
+VECTOR_INDEX_DIR = Path(_str("HAMDELI_VECTOR_INDEX_DIR", str(VAR_DIR / "vectors")))
 SEARCH_THREADS = _int("HAMDELI_SEARCH_THREADS", 1, minimum=1, maximum=64)  # the semantic engine's threads per process
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
