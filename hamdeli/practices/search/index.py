@@ -9,9 +9,10 @@ page cache's, counted once on the machine, not a copy per worker):
   the exact scan gives today's ranking bit for bit), `hubness.npy` (float32), `means.npy` / `hub.npy`;
   `sorted_ids.npy` + `sorted_rows.npy` find a practice's row without a per-process dictionary;
 - from ANN_MIN vectors on, an inverted file (IVF): `centroids.npy` (spherical k-means, ~LIST_SIZE vectors
-  per list), the rows grouped by list (`order.npy`, `offsets.npy`) and a float16 copy of the vectors in that
-  order (`scan.npy`) that a query scans list by list; rows saved since the lists were made (`delta.npy`) are
-  scanned exactly besides. Candidates are then re-ranked exactly from `vectors.npy`.
+  per list), the rows grouped by list (`order.npy`, `offsets.npy`) and a copy of the vectors in that order
+  reduced to their SCAN_DIM principal directions (`projection.npy`, `scan.npy`: a third of the size; numpy
+  has no fast float16 product) that a query scans list by list; rows saved since the lists were made
+  (`delta.npy`) are scanned exactly besides. The best candidates are re-ranked exactly from `vectors.npy`.
 - `meta.json`: the table's version it holds (max pk, max updated_at), the language centring's base and a
   fingerprint of the database (first practice's id and creation time) so a recreated database's stale
   index is never read.
@@ -48,7 +49,8 @@ from hamdeli.practices.search.semantic import DIM, HUB_SHARE, RELOAD_MARGIN, cen
 ANN_MIN = 200_000
 LIST_SIZE = 1000  # vectors per inverted list on average (sqrt(n) lists at 1M)
 NPROBE = 48  # lists scanned per query (recall@10 ≥ 0.98 on the bench's 1M clustered vectors; bench/vectors.py)
-RERANK = 4  # the float16 scan keeps RERANK x the window for the exact float32 re-ranking
+RERANK = 4  # the reduced scan keeps RERANK x the window for the exact re-ranking
+SCAN_DIM = 128  # principal directions the inverted lists are scanned in
 DELTA_SHARE = 0.02  # rows saved since the lists were made, scanned exactly; beyond this share they are remade
 OVERLAY_MAX = 20_000  # practices saved since the index that a process reads itself; beyond, the index is unused
 KMEANS_SAMPLE = 64  # training vectors per list
@@ -102,6 +104,7 @@ class Snapshot:
         if self.ann:
             self.centroids, self.offsets = np.array(load("centroids")), np.array(load("offsets"))
             self.order, self.scan, self.delta = load("order"), load("scan"), np.array(load("delta"))
+            self.projection = np.array(load("projection"))
         self.checked: tuple | None = None  # the table version its fingerprint was last checked at
 
     @property
@@ -123,8 +126,8 @@ class Snapshot:
 
     def nearest(self, query: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
         """About the `window` best rows by ranking score (cosine less HUB_SHARE x hubness): the inverted lists
-        nearest to the shifted query and the rows saved since are scanned in float16 (score = v · (q -
-        HUB_SHARE x hub)), the best RERANK x window re-ranked exactly. Returns (ids, scores, cosines) best
+        nearest to the shifted query (score = v · (q - HUB_SHARE x hub)) are scanned in their reduced copy, the
+        best RERANK x window and the rows saved since re-ranked exactly. Returns (ids, scores, cosines) best
         first and whether every vector was scanned."""
         shifted = query - HUB_SHARE * self.hub if self.hub is not None else query
         lists = len(self.centroids)
@@ -132,7 +135,8 @@ class Snapshot:
         nearest_lists = np.argpartition(-(self.centroids @ shifted), probe - 1)[:probe] if probe < lists \
             else np.arange(lists)
         starts, ends = self.offsets[nearest_lists], self.offsets[nearest_lists + 1]
-        approx = [np.asarray(self.scan[s:e], dtype=np.float32) @ shifted for s, e in zip(starts, ends, strict=True)]
+        reduced = shifted @ self.projection
+        approx = [self.scan[s:e] @ reduced for s, e in zip(starts, ends, strict=True)]
         positions = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)] or [np.zeros(0, int)])
         approx_all = np.concatenate(approx) if approx else np.zeros(0, dtype=np.float32)
         keep = min(len(approx_all), RERANK * window)
@@ -339,11 +343,11 @@ def refresh(*, full: bool = False) -> str:
             if lists is not None and lists.ann:
                 delta = np.union1d(lists.delta, changed_rows)
                 if len(delta) <= DELTA_SHARE * len(matrix.ids):
-                    for name in ("centroids", "offsets", "order", "scan"):
+                    for name in ("centroids", "offsets", "order", "scan", "projection"):
                         os.link(lists.path / f"{name}.npy", tmp / f"{name}.npy")
                     np.save(tmp / "delta.npy", delta)
                 else:
-                    _write_lists(tmp, matrix.vectors, np.array(lists.centroids))
+                    _write_lists(tmp, matrix.vectors, np.array(lists.centroids), np.array(lists.projection))
             else:
                 _write_lists(tmp, matrix.vectors, None)
             _set_meta(tmp, ann=True)
@@ -391,8 +395,12 @@ def train_lists(vectors: np.ndarray, lists: int, *, seed: int = 0) -> np.ndarray
     centroids = sample[rng.choice(len(sample), lists, replace=False)].copy()
     for _ in range(KMEANS_ROUNDS):
         assigned = _assign(sample, centroids)
+        order = np.argsort(assigned, kind="stable")
+        members = np.bincount(assigned, minlength=lists)
         sums = np.zeros_like(centroids)
-        np.add.at(sums, assigned, sample)
+        filled = np.flatnonzero(members)
+        starts = np.concatenate([[0], np.cumsum(members)[:-1]])[filled]
+        sums[filled] = np.add.reduceat(sample[order], starts, axis=0)
         empty = ~sums.any(axis=1)
         sums[empty] = sample[rng.choice(len(sample), int(empty.sum()), replace=False)]
         centroids = _unit(sums).astype(np.float32)
@@ -406,11 +414,23 @@ def _assign(vectors: np.ndarray, centroids: np.ndarray, chunk: int = 20_000) -> 
     return out
 
 
-def _write_lists(path: Path, vectors: np.ndarray, centroids: np.ndarray | None) -> None:
-    """The inverted file: centroids (trained unless given), rows grouped by nearest centroid, their float16
+def principal_directions(vectors: np.ndarray, dim: int, *, seed: int = 0) -> np.ndarray:
+    """(DIM, dim): the vectors' `dim` principal directions (of their second moment, over a sample)."""
+    rng = np.random.default_rng(seed)
+    sample = np.asarray(vectors[np.sort(rng.choice(len(vectors), min(len(vectors), 100_000), replace=False))],
+                        dtype=np.float64)
+    _values, directions = np.linalg.eigh(sample.T @ sample)
+    return np.ascontiguousarray(directions[:, ::-1][:, :dim], dtype=np.float32)
+
+
+def _write_lists(path: Path, vectors: np.ndarray, centroids: np.ndarray | None,
+                 projection: np.ndarray | None = None) -> None:
+    """The inverted file: centroids (trained unless given), rows grouped by nearest centroid, their reduced
     copy in that order, and no delta."""
     if centroids is None:
         centroids = train_lists(vectors, max(16, len(vectors) // LIST_SIZE))
+    if projection is None:
+        projection = principal_directions(vectors, SCAN_DIM)
     assigned = _assign(vectors, centroids)
     order = np.argsort(assigned, kind="stable")
     offsets = np.zeros(len(centroids) + 1, dtype=np.int64)
@@ -418,9 +438,11 @@ def _write_lists(path: Path, vectors: np.ndarray, centroids: np.ndarray | None) 
     np.save(path / "centroids.npy", centroids.astype(np.float32))
     np.save(path / "offsets.npy", offsets)
     np.save(path / "order.npy", order.astype(np.int64))
-    scan = np.lib.format.open_memmap(path / "scan.npy", mode="w+", dtype=np.float16, shape=(len(order), DIM))
+    np.save(path / "projection.npy", projection)
+    scan = np.lib.format.open_memmap(path / "scan.npy", mode="w+", dtype=np.float32,
+                                     shape=(len(order), projection.shape[1]))
     for at in range(0, len(order), 50_000):
-        scan[at:at + 50_000] = np.asarray(vectors[order[at:at + 50_000]], dtype=np.float16)
+        scan[at:at + 50_000] = np.asarray(vectors[order[at:at + 50_000]], dtype=np.float32) @ projection
     scan.flush()
     del scan
     np.save(path / "delta.npy", np.zeros(0, dtype=np.int64))
