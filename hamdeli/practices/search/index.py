@@ -49,7 +49,10 @@ from hamdeli.practices.search.semantic import DIM, HUB_SHARE, RELOAD_MARGIN, cen
 ANN_MIN = 200_000
 LIST_SIZE = 1000  # vectors per inverted list on average (sqrt(n) lists at 1M)
 NPROBE = 48  # lists scanned per query (recall@10 ≥ 0.98 on the bench's 1M clustered vectors; bench/vectors.py)
-RERANK = 4  # the reduced scan keeps RERANK x the window for the exact re-ranking
+# The reduced scan keeps RERANK x the window for the exact re-ranking: at 4 recall@10 was 0.925 on the bench's
+# 680k vectors (whatever the lists probed: the reduced copy loses the small differences inside a cluster), at
+# 20 0.99, at 50 1.0 (bench/vectors.py).
+RERANK = 20
 SCAN_DIM = 128  # principal directions the inverted lists are scanned in
 DELTA_SHARE = 0.02  # rows saved since the lists were made, scanned exactly; beyond this share they are remade
 OVERLAY_MAX = 20_000  # practices saved since the index that a process reads itself; beyond, the index is unused
@@ -106,6 +109,8 @@ class Snapshot:
             self.order, self.scan, self.delta = load("order"), load("scan"), np.array(load("delta"))
             self.projection = np.array(load("projection"))
         self.checked: tuple | None = None  # the table version its fingerprint was last checked at
+        # the largest hubness: a row scoring s has a cosine of at most s + HUB_SHARE x this (the floor's bound)
+        self.max_hubness = float(np.max(self.hubness)) if self.hubness is not None and len(self.hubness) else 0.0
 
     @property
     def size(self) -> int:
@@ -124,12 +129,14 @@ class Snapshot:
         found, rows = self.rows_of(ids)
         return dict(zip(found.tolist(), (np.asarray(self.vectors[rows]) @ query).tolist(), strict=True))
 
-    def nearest(self, query: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    def nearest(self, query: np.ndarray, window: int, *, by_cosine: bool = False
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
         """About the `window` best rows by ranking score (cosine less HUB_SHARE x hubness): the inverted lists
         nearest to the shifted query (score = v · (q - HUB_SHARE x hub)) are scanned in their reduced copy, the
         best RERANK x window and the rows saved since re-ranked exactly. Returns (ids, scores, cosines) best
-        first and whether every vector was scanned."""
-        shifted = query - HUB_SHARE * self.hub if self.hub is not None else query
+        first and whether every vector was scanned. `by_cosine`: the nearest by cosine instead (the
+        floor's own order), still returned ranked by score."""
+        shifted = query - HUB_SHARE * self.hub if self.hub is not None and not by_cosine else query
         lists = len(self.centroids)
         probe = min(lists, max(NPROBE, -(-RERANK * window // LIST_SIZE)))
         nearest_lists = np.argpartition(-(self.centroids @ shifted), probe - 1)[:probe] if probe < lists \
@@ -168,6 +175,8 @@ class Overlay:
         self.ann = base.ann
         self.ids, self.vectors = ids, vectors
         self.hubness = vectors @ base.hub if base.hub is not None else None
+        self.max_hubness = max([base.max_hubness] + ([float(self.hubness.max())] if self.hubness is not None
+                                                     and len(ids) else []))
         found, rows = base.rows_of(ids)
         self.replaced = dict(zip(found.tolist(), rows.tolist(), strict=True))  # id -> base row it replaces
         self.size = base.size + len(ids) - len(found)
@@ -201,8 +210,8 @@ class Overlay:
         return (np.concatenate([ids, own_ids[added]]), np.concatenate([scores, own_scores[added]]),
                 np.concatenate([cosines, own_cosines[added]]))
 
-    def nearest(self, query: np.ndarray, window: int):
-        ids, scores, cosines, complete = self.base.nearest(query, window)
+    def nearest(self, query: np.ndarray, window: int, *, by_cosine: bool = False):
+        ids, scores, cosines, complete = self.base.nearest(query, window, by_cosine=by_cosine)
         own_ids, own_scores, own_cosines = self._own(query)
         keep = ~np.isin(ids, own_ids)
         ids, scores = np.concatenate([ids[keep], own_ids]), np.concatenate([scores[keep], own_scores])

@@ -397,14 +397,23 @@ def _nearest_search(source, candidates, centred: np.ndarray, limit: int, gate) -
     window = limit * 4
     while window <= ANN_WINDOW_MAX:
         ids, scores, cosines, complete = source.nearest(centred, window)
+        if not complete:
+            ids, scores, cosines = ids[:window], scores[:window], cosines[:window]
+        found_ids, found_scores, found_cosines = _readable(candidates, ids, scores, cosines, gate)
+        if len(found_ids) >= limit or complete:
+            return _gated(found_ids, found_scores, found_cosines, limit, gate)
         if gate is not None:
-            keep = cosines >= TAIL
-            ids, scores, cosines = ids[keep], scores[keep], cosines[keep]
-        ids, scores, cosines = ids[:window], scores[:window], cosines[:window]
-        allowed = set(candidates.filter(id__in=ids.tolist()).values_list("id", flat=True)) if len(ids) else set()
-        mask = np.fromiter((int(i) in allowed for i in ids), dtype=bool, count=len(ids))
-        if mask.sum() >= limit or complete:
-            return _gated(ids[mask], scores[mask], cosines[mask], limit, gate)
+            # Too few: the floor, not visibility, may be what cuts. The nearest by cosine (the floor's own order)
+            # tell: when even they end under TAIL, every practice that passes it is among them and the search
+            # is complete without reading further (no exact scan of the candidates).
+            more = source.nearest(centred, window, by_cosine=True)
+            if len(more[2]) and float(more[2].min()) < TAIL:
+                ids, first = np.unique(np.concatenate([ids, more[0]]), return_index=True)
+                scores, cosines = np.concatenate([scores, more[1]])[first], np.concatenate([cosines, more[2]])[first]
+                ranked = np.argsort(-scores, kind="stable")
+                found_ids, found_scores, found_cosines = _readable(candidates, ids[ranked], scores[ranked],
+                                                                   cosines[ranked], gate)
+                return _gated(found_ids, found_scores, found_cosines, limit, gate)
         window *= 8
     allowed_ids = np.fromiter(candidates.values_list("id", flat=True), dtype=np.int64)
     _found, rows = source.rows_of(allowed_ids)
@@ -415,6 +424,16 @@ def _nearest_search(source, candidates, centred: np.ndarray, limit: int, gate) -
     ids, scores, cosines = ids[keep], scores[keep], cosines[keep]
     ranked = np.argsort(-scores, kind="stable")
     return _gated(ids[ranked], scores[ranked], cosines[ranked], limit, gate)
+
+
+def _readable(candidates, ids, scores, cosines, gate):
+    """Those of the ranked rows that pass the floor's TAIL and the searcher may read."""
+    if gate is not None:
+        keep = cosines >= TAIL
+        ids, scores, cosines = ids[keep], scores[keep], cosines[keep]
+    allowed = set(candidates.filter(id__in=ids.tolist()).values_list("id", flat=True)) if len(ids) else set()
+    mask = np.fromiter((int(i) in allowed for i in ids), dtype=bool, count=len(ids))
+    return ids[mask], scores[mask], cosines[mask]
 
 
 def _gated(ids, scores, cosines, limit: int, gate) -> list[tuple[int, float]]:
