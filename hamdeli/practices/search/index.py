@@ -29,6 +29,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import mmap
 import os
 import shutil
 import threading
@@ -108,6 +109,10 @@ class Snapshot:
             self.centroids, self.offsets = np.array(load("centroids")), np.array(load("offsets"))
             self.order, self.scan, self.delta = load("order"), load("scan"), np.array(load("delta"))
             self.projection = np.array(load("projection"))
+            # Re-ranking reads a few thousand scattered rows: without this the kernel maps the pages around
+            # each one as well (fault-around, read-ahead), and every worker soon mapped the whole file.
+            for array in (self.vectors, self.hubness, self.ids):
+                _random_access(array)
         self.checked: tuple | None = None  # the table version its fingerprint was last checked at
         # the largest hubness: a row scoring s has a cosine of at most s + HUB_SHARE x this (the floor's bound)
         self.max_hubness = float(np.max(self.hubness)) if self.hubness is not None and len(self.hubness) else 0.0
@@ -163,6 +168,12 @@ class Snapshot:
         scores = cosines - HUB_SHARE * hubness if hubness is not None else cosines
         ids = self.ids if rows is None else self.ids[rows]
         return np.asarray(ids), np.asarray(scores), np.asarray(cosines)
+
+
+def _random_access(array) -> None:
+    mapped = getattr(array, "_mmap", None)
+    if mapped is not None and hasattr(mmap, "MADV_RANDOM"):
+        mapped.madvise(mmap.MADV_RANDOM)
 
 
 class Overlay:
