@@ -316,6 +316,9 @@ if TASKS_ON_REDIS:
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": HAMDELI_TASKS_STALE_AFTER}}
 # A prepared download (core.downloads) is kept this many days, then its file is deleted by a job.
 HAMDELI_DOWNLOADS_KEEP_DAYS = _int("HAMDELI_DOWNLOADS_KEEP_DAYS", 7, minimum=1, maximum=365)
+# The semantic search's vector index, shared by the machine's processes and written by the background worker
+# (practices.search.index): a folder per database under it.
+VECTOR_INDEX_DIR = Path(_str("HAMDELI_VECTOR_INDEX_DIR", str(VAR_DIR / "vectors")))
 SEARCH_THREADS = _int("HAMDELI_SEARCH_THREADS", 1, minimum=1, maximum=64)  # the semantic engine's threads per process
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 

@@ -60,6 +60,7 @@ def _flush_lifts_append_only_triggers():
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VECTOR_INDEX_DIR = tmp_path / "vectors"  # a test's shared vector index is its own
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     # A visitor's request also prunes ended rate windows about one time in a hundred: an extra query
     # that made the query-count tests fail by chance. tests/core/test_ratelimit.py sets it to 1 to test it.

