@@ -22,8 +22,9 @@ DIM = 384
 # query's nearest practices were Persian ones whatever they said. Each practice's vector has CENTERING x its
 # language's mean vector taken away, the query the mean of the language it is nearest to; what is left is
 # mostly meaning. A language needs CENTER_MIN practices for a mean of its own; the others take the mean over
-# all languages. Below CENTER_MIN_CORPUS practices nothing is centred (means of a few dozen mostly bilingual
-# practices, like the demo's 35, moved the right ones away).
+# all languages. Below CENTER_MIN_CORPUS practices the exchange's own means are not trusted (means of a few
+# dozen mostly bilingual practices, like the demo's 35, moved the right ones away): it is centred with the
+# bundled reference means (search/reference.py), so a small exchange has its relevance floor too.
 # A practice's vector is two e5 passages blended: its passage text (title and summary) and its titles alone
 # (TITLE_WEIGHT; several languages' titles averaged). The title is what a short query paraphrases; in the
 # passage it is outweighed by the summary's detail, and a same-subject practice in the query's language won.
@@ -123,9 +124,11 @@ def hub_direction(vectors: np.ndarray) -> np.ndarray | None:
 
 def language_means(vectors: np.ndarray, languages: list[list[str]]) -> dict:
     """Mean vector of the practices written in one language only, per language with CENTER_MIN of them,
-    and "*" over all; {} for a corpus too small to estimate them."""
+    and "*" over all; the bundled reference means for a corpus too small to estimate its own."""
     if len(vectors) < CENTER_MIN_CORPUS:
-        return {}
+        from hamdeli.practices.search import reference
+
+        return reference.means() if len(vectors) else {}
     means = {"*": vectors.mean(axis=0)}
     rows: dict[str, list[int]] = {}
     for i, langs in enumerate(languages):
