@@ -2,11 +2,11 @@
 
 A concept ("mask", "earthquake", "sister city", ...) is a set of terms in fa, en, zh, es, ar and fr
 (glossary.txt, written from domain knowledge; not from any evaluation's queries). A practice's text in any
-language is mapped to the concepts it mentions at index time; each concept is stored as one token in the
-practice's search text (CONCEPT_PREFIX and a fixed-length hash of the concept's id), so the keyword engines
-(FTS5, PostgreSQL's tsvector) index it with the words. A query is mapped the same way, and its concept tokens
-find the practices that share a concept with it, whatever language either is written in; the hybrid ranking
-adds that as a score (engine.CONCEPT_WEIGHT).
+language is mapped to the concepts it mentions when it is saved (or reindexed); each concept is stored as one
+token at the end of the practice's search text (CONCEPT_PREFIX and a fixed-length hash of the concept's id:
+no new column, and words that could match the tokens are dropped from keyword queries). A query is mapped the
+same way, and hybrid search adds engine.CONCEPT_WEIGHT x the share of the query's concepts that a semantic
+result holds (keyword.concept_cover), whatever language either is written in.
 
 Matching reads the keyword normalisation (hamdeli.core.text.normalize): a term is a run of words, and each word
 of the text matches a term's word when it is the same word or the word with a short ending (English/Romance
