@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from hamdeli.core.tenancy import across_offices
+from hamdeli.practices.search.concepts import CONCEPT_PREFIX, concept_tokens
 from hamdeli.practices.search.text import SNIPPET_FIELDS, practice_snippet, query_groups
 
 # PostgreSQL ranks at most this many matches of a query before keeping the office's visible ones.
@@ -114,6 +115,24 @@ def keyword_search(candidates, query: str, *, limit: int = 50, snippets: bool = 
     texts = _texts([r[0] for r in rows]) if snippets else {}
     return [KeywordHit(int(r[0]), float(r[1]), practice_snippet(texts[r[0]], query) if r[0] in texts else "",
                        all_words) for r in rows]
+
+
+@across_offices("reads the concept tokens of practices already narrowed to the ones this office may read")
+def concept_cover(query: str, ids: list[int]) -> dict[int, float]:
+    """For each of these practices that shares a glossary concept with the query, the share of the query's
+    concepts it holds (the concept tokens at the end of its search text); a practice with none is left out."""
+    from hamdeli.practices.models import Practice
+
+    tokens = set(concept_tokens(query))
+    if not tokens or not ids:
+        return {}
+    cover = {}
+    for pk, text in Practice.objects.filter(id__in=list(ids)).values_list("id", "search_text"):
+        at = (text or "").find(" " + CONCEPT_PREFIX)
+        shared = tokens.intersection(text[at:].split()) if at >= 0 else set()
+        if shared:
+            cover[pk] = len(shared) / len(tokens)
+    return cover
 
 
 @across_offices("snippets of results already narrowed to the practices this office may read")

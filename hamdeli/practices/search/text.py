@@ -67,9 +67,16 @@ STOPWORDS = frozenset([
 
 def query_groups(query: str) -> list[list[str]]:
     """The query as groups: a Latin/Persian word is a group of one; a CJK run is a phrase of its characters."""
-    groups = _groups(query)
+    groups = [g for g in _groups(query) if not _concept_like(g)]
     kept = [g for g in groups if len(g) > 1 or g[0] not in STOPWORDS]
     return kept or groups
+
+
+def _concept_like(group: list[str]) -> bool:
+    """A word that would match the concept tokens of the search text ("qxc…", or a prefix of it)."""
+    from hamdeli.practices.search.concepts import CONCEPT_PREFIX
+
+    return len(group) == 1 and (group[0].startswith(CONCEPT_PREFIX) or CONCEPT_PREFIX.startswith(group[0]))
 
 
 def _groups(query: str) -> list[list[str]]:
@@ -93,7 +100,17 @@ def practice_document(practice) -> str:
         parts.extend(value[lang] for lang in sorted(value))
     city = practice.city
     parts += [city.name_en, city.name_fa]
-    return tokens_text(" ".join(p for p in parts if p))
+    return tokens_text(" ".join(p for p in parts if p)) + concepts_text(practice)
+
+
+def concepts_text(practice) -> str:
+    """The glossary concepts of the practice's title, summary, body and results (any language) as tokens
+    (" qxc…"), after its words: the hybrid ranking reads which concepts a practice shares with a query."""
+    from hamdeli.practices.search.concepts import concept_tokens
+
+    text = " ".join(v for f in ("title", "summary", "body", "results") for v in (getattr(practice, f) or {}).values()
+                    if v)
+    return "".join(f" {t}" for t in concept_tokens(text))
 
 
 def passage_text(practice, limit: int = 1500) -> str:
