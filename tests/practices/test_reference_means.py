@@ -26,3 +26,18 @@ def test_a_small_exchange_has_a_floor_and_finds_across_languages(org, officer):
             assert (results.found, results.hits) == (0, []), (query, mode)
     results = search(org=org, query="بیمارستان صحرایی در نمایشگاه", mode="hybrid", limit=5, with_facets=False)
     assert made["wuhan_fangcang"].pk in [hit.practice.pk for hit in results.hits]
+
+
+@pytest.mark.django_db
+def test_a_facet_narrows_the_results_it_counted_never_to_nothing(org, officer):
+    """The relevance floor judges the query over every readable practice: narrowing by a facet keeps exactly
+    the results the facet counted."""
+    from hamdeli.practices.search.engine import Filters
+
+    load_samples(org=org, actor=officer, visibility="public")
+    for mode in ("semantic", "hybrid"):
+        results = search(org=org, query="ماسک", mode=mode, limit=100)
+        for country, count in results.facets["country"]:
+            narrowed = search(org=org, query="ماسک", mode=mode, limit=100, filters=Filters(country=country),
+                              with_facets=False)
+            assert narrowed.found == count, (mode, country)

@@ -164,7 +164,7 @@ def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybr
         # paraphrase that shares a word with its practice ("sewage surveillance for covid") still is.
         passing = meaning_floor(query, [h.id for h in keyword], vector=vector)
         keyword = [h for h in keyword if h.id in passing]
-    semantic = semantic_search(pool, query, limit=depth, vector=vector) if mode != "keyword" else []
+    semantic = _semantic(org, pool, filters, query, depth, vector) if mode != "keyword" else []
     matched_words = {h.id for h in keyword}  # partial matches too: their words are highlighted
     if mode == "keyword":
         ranked = [(h.id, h.score) for h in keyword]
@@ -183,6 +183,18 @@ def search(*, org, query: str, filters: Filters | None = None, mode: str = "hybr
     counted = [i for i, _s in ranked]
     return Results(hits, facets(counted, calendar=calendar) if with_facets else {}, engine_name(), mode,
                    len(counted) if with_facets else 0, found=len(counted), offset=offset)
+
+
+def _semantic(org, pool, filters: Filters, query: str, depth: int, vector) -> list[tuple[int, float]]:
+    """The semantic half. Whether a query means anything (the floor's GATE) is judged over every practice the
+    searcher may read, not over those a facet left: a query that found practices of 1399 among others must
+    still find them when narrowed to 1399 (the facet counted them)."""
+    unfiltered = Filters(archived=filters.archived)
+    if filters == unfiltered:
+        return semantic_search(pool, query, limit=depth, vector=vector)
+    if not semantic_search(candidates(org, unfiltered), query, limit=1, vector=vector):
+        return []
+    return semantic_search(pool, query, limit=depth, vector=vector, gated=False)
 
 
 FACETS = ("topic", "country", "language", "phase", "instrument", "year")

@@ -346,16 +346,19 @@ def meaning_floor(query: str, ids: list[int], *, vector=None) -> set[int]:
 ANN_WINDOW_MAX = 12_800  # past this many nearest, the index is not asked further: the candidates are read
 
 
-def semantic_search(candidates, query: str, *, limit: int = 50, vector=None) -> list[tuple[int, float]]:
+def semantic_search(candidates, query: str, *, limit: int = 50, vector=None, gated: bool = True,
+                    ) -> list[tuple[int, float]]:
     """Ids of candidate practices nearest to the query (cosine), best first; `vector`: the query's embedding
-    when the caller has it already."""
+    when the caller has it already. `gated=False` keeps only the floor's TAIL: for candidates narrowed by
+    filters, once the query passed the GATE over every practice the searcher may read (engine.search)."""
     if not query.strip():
         return []
     source = _source()
     if not source.size:
         return []
     centred = center_query(_query_vector(query, vector), source.means)
-    gate = GATE if source.means else None  # a centred matrix: the relevance floor (GATE, then TAIL)
+    # a centred matrix: the relevance floor (GATE, then TAIL); TAIL alone once the query passed the gate
+    gate = (GATE if gated else TAIL) if source.means else None
     if getattr(source, "ann", False):
         return _nearest_search(source, candidates, centred, limit, gate)
     if isinstance(source, _Matrix):
