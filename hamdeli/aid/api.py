@@ -232,6 +232,11 @@ class BoxOut(Schema):
     state: str
     lines: list[BoxLineOut]
 
+    @staticmethod
+    def resolve_lines(b) -> list:
+        lines = getattr(b, "contents_lines", None)  # read with its pledge's page (selectors.attach_contents)
+        return list(b.lines.all()) if lines is None else lines
+
 
 class ConsignmentOut(Schema):
     id: PublicId
@@ -243,6 +248,9 @@ class ConsignmentOut(Schema):
 
     @staticmethod
     def resolve_boxes(c) -> list:
+        boxes = getattr(c, "contents_boxes", None)  # read with its pledge's page (selectors.attach_contents)
+        if boxes is not None:
+            return boxes
         prefetch_related_objects([c], "boxes__lines__item", "boxes__lines__lot")  # none when already fetched
         return list(c.boxes.all())
 
@@ -269,16 +277,17 @@ class PledgeOut(Schema):
 
     @staticmethod
     def resolve_lines(p) -> list:
-        return list(_contents(p).lines.all())
+        return _contents(p).contents_lines
 
     @staticmethod
     def resolve_consignments(p) -> list:
-        return list(_contents(p).consignments.all())
+        return _contents(p).contents_consignments
 
 
 def _contents(p):
-    """The pledge with its lines, consignments and boxes fetched (nothing more when the list prefetched them)."""
-    prefetch_related_objects([p], *selectors.pledge_contents())
+    """The pledge with its lines, consignments, boxes and box lines read (nothing more when its page read them)."""
+    if not hasattr(p, "contents_lines"):
+        selectors.attach_contents([p])
     return p
 
 
@@ -503,7 +512,7 @@ def fefo(request, location: uuid.UUID, item: uuid.UUID, quantity: int = Query(..
 def pledges_list(request, direction: str | None = None, state: str | None = None):
     """Pledges, newest first, with their lines and consignments."""
     pledges = selectors.pledges(org=request.org, actor=request.user, direction=direction, state=state)
-    return selectors.with_contents(pledges)
+    return mapped(pledges, prepare=selectors.attach_contents)  # the page's contents in four queries
 
 
 @router.post("/pledges", response={201: PledgeOut}, operation_id="aid_pledges_create")

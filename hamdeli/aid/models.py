@@ -177,6 +177,9 @@ class Pledge(TenantModel):
     offered_on = models.DateField(_("offered on"), default=timezone.localdate)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Set on a page of pledges by selectors.attach_contents (not columns): its lines and consignments.
+    contents_lines: "list[PledgeLine]"
+    contents_consignments: "list[Consignment]"
 
     class Meta:
         verbose_name = _("pledge")
@@ -251,6 +254,7 @@ class Consignment(TenantModel):
     carrier = models.CharField(_("carrier"), max_length=200, blank=True)
     tracking_ref = models.CharField(_("tracking reference"), max_length=100, blank=True)
     shipped_on = models.DateField(_("shipped on"), default=timezone.localdate)
+    contents_boxes: "list[Box]"  # set by selectors.attach_contents (not a column)
 
     class Meta:
         verbose_name = _("consignment")
@@ -274,6 +278,7 @@ class Box(TenantModel):
     label = models.CharField(_("label"), max_length=100, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=BoxState.choices, default=BoxState.IN_TRANSIT)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    contents_lines: "list[BoxLine]"  # set by selectors.attach_contents (not a column)
 
     class Meta:
         verbose_name = _("box")

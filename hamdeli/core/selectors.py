@@ -4,11 +4,14 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import F, QuerySet
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Field, Model, QuerySet
 from django.utils import timezone
 
 from hamdeli.core.models import ApiToken, AuditEntry, Membership, Organization, Role
@@ -145,3 +148,69 @@ def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
         return [("", before, after)]
     names = list(dict.fromkeys([*before, *after]))
     return [(name, before.get(name), after.get(name)) for name in names if before.get(name) != after.get(name)]
+
+
+# --- the API token of a request: read on every API request, so read without building the query each time ---
+
+# (model, its concrete fields' attribute names, per field: its column expression and converters)
+_Shape = tuple[type[Model], list[str], list[tuple[Any, list[Any]]]]
+_token_sql: dict[str, tuple[str, list[_Shape]]] = {}
+
+
+def _token_query(db: BaseDatabaseWrapper) -> tuple[str, list[_Shape]]:
+    """The one SELECT of a live token with its membership, office and person (every column of the four rows,
+    as `select_related` would read them), written once per database from the models' fields, with each
+    column's converters (the ones Django's compiler applies: JSON, dates on SQLite …)."""
+    if db.alias in _token_sql:
+        return _token_sql[db.alias]
+    q = db.ops.quote_name
+    tables: list[tuple[type[Model], str]] = [(ApiToken, "t"), (Membership, "m"), (Organization, "o"),
+                                             (get_user_model(), "u")]
+    columns: list[str] = []
+    shapes: list[_Shape] = []
+    for model, alias in tables:
+        fields: list[Field[Any, Any]] = list(model._meta.concrete_fields)
+        columns += [f"{alias}.{q(f.column or f.attname)}" for f in fields]
+        converters = [(f.get_col(alias), [*db.ops.get_db_converters(f.get_col(alias)), *f.get_db_converters(db)])
+                      for f in fields]
+        shapes.append((model, [f.attname for f in fields], converters))
+    joins = {
+        "t": q(ApiToken._meta.db_table),
+        "m": q(Membership._meta.db_table),
+        "o": q(Organization._meta.db_table),
+        "u": q(get_user_model()._meta.db_table),
+    }
+    sql = (f"SELECT {', '.join(columns)} FROM {joins['t']} t "  # noqa: S608 - our own tables and columns
+           f"INNER JOIN {joins['m']} m ON m.{q('id')} = t.{q('membership_id')} "
+           f"INNER JOIN {joins['o']} o ON o.{q('id')} = m.{q('org_id')} "
+           f"INNER JOIN {joins['u']} u ON u.{q('id')} = m.{q('user_id')} "
+           f"WHERE t.{q('key_hash')} = %s AND t.{q('revoked_at')} IS NULL")
+    _token_sql[db.alias] = (sql, shapes)
+    return sql, shapes
+
+
+def live_token(key_hash: str) -> ApiToken | None:
+    """The token of this hash that is not revoked, with its membership, office and person read in the same
+    statement (the same rows as `ApiToken.objects.filter(...).select_related("membership__org",
+    "membership__user")`, read fresh on every call: a revocation, a changed role or a deactivated person
+    counts on the very next request). None when there is none."""
+    sql, shapes = _token_query(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key_hash])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    rows: list[Model] = []
+    start = 0
+    for model, names, converters in shapes:
+        values = list(row[start:start + len(names)])
+        for n, (column, field_converters) in enumerate(converters):
+            for convert in field_converters:
+                values[n] = convert(values[n], column, connection)
+        rows.append(model.from_db(connection.alias, names, values))
+        start += len(names)
+    token, member, org, user = rows
+    assert isinstance(token, ApiToken) and isinstance(member, Membership) and isinstance(org, Organization)
+    member.org, member.user = org, user  # type: ignore[assignment]  # the configured user model
+    token.membership = member
+    return token

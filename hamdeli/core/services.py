@@ -148,11 +148,9 @@ def authenticate_token(raw: str) -> ApiToken | None:
     """The live token with this secret, or None (unknown, revoked, or its person deactivated). An expired
     token is refused with 401 `token_expired`, saying when it expired. Its last use is recorded at most
     once a minute: one conditional UPDATE, which concurrent requests of the same minute find done."""
-    token = (
-        ApiToken.objects.filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True)
-        .select_related("membership__org", "membership__user")
-        .first()
-    )
+    from hamdeli.core.selectors import live_token
+
+    token = live_token(ApiToken.hash(raw))  # one statement, built once per process
     if token is None or not token.membership.user.is_active or token.membership.deactivated_at is not None:
         return None
     now = timezone.now()

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hamdeli.campaigns import charts as campaign_charts
+from hamdeli.core import office_cache
 from hamdeli.core import selectors as core
 from hamdeli.core.permissions import PUBLIC, has_perm, requires
 from hamdeli.partners import charts as partner_charts
@@ -26,6 +27,12 @@ def home(request):
 
 @requires("partners.view")
 def dashboard(request):
+    # What the page shows is computed from the office's records once per change the office records (and per
+    # person, language and day; core.office_cache): a director reloading the dashboard costs one read.
+    return render(request, "web/dashboard.html", office_cache.cached(request, "dashboard", lambda: _dashboard(request)))
+
+
+def _dashboard(request) -> dict:
     figures = [
         charts.figure("chart-aid", _("Aid units by month"), charts.aid_over_time(request)),
         charts.figure("chart-campaigns", _("Awareness campaigns by format"), campaign_charts.campaign_totals(request)),
@@ -36,7 +43,7 @@ def dashboard(request):
     everyone = list(partners.partnerships(org=request.org))
     by_state = partners.counts_by_state(org=request.org, partnerships=everyone)
     dimmed = [(p, health) for p in everyone if (health := partners.health(p)).status == "dimmed"]
-    return render(request, "web/dashboard.html", {
+    return {
         "by_state": by_state,
         "state_chart": charts.figure("chart-states", _("Partners by state"), charts.partners_by_state(by_state)),
         "figures": [f for f in figures if f],
@@ -46,7 +53,7 @@ def dashboard(request):
         "renewals": partners.upcoming_renewals(org=request.org, within_days=settings.UPCOMING_DAYS),
         "upcoming_days": settings.UPCOMING_DAYS,
         "panels": panels.render_panels(request),
-    })
+    }
 
 
 def server_error(request):
