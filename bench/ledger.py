@@ -9,9 +9,16 @@
 - peak memory (max RSS).
 
     .venv/bin/python bench/ledger.py [--database sqlite|postgresql] [--movements 1000000] [--measure 200000]
-        [--checkpoints 100000,1000000] [--out bench/results/ledger.json]
+        [--checkpoints 100000,1000000] [--fill post|copy] [--out bench/results/ledger.json]
 
 On PostgreSQL it creates and drops the database bench_ledger (--pg-url).
+
+At every checkpoint size the ledger is first filled to `size - measure` rows, then the last `--measure`
+rows are timed twice: inserted with the driver's bare executemany into aid_movement itself (same size,
+indexes and triggers; rolled back), then posted through `ledger.post`. --fill post fills through
+`ledger.post` too; --fill copy writes the same movement chains and the balances they add up to in bulk
+(COPY on PostgreSQL, executemany on SQLite; CHECK constraints, unique keys and triggers stay in place), so
+that 10M movements can be built in minutes.
 """
 
 import argparse
@@ -72,6 +79,7 @@ def _world(items: int, stores: int, pledges: int):
     return org, item_rows, store_rows, pledge_rows, lots, virtual
 
 
+BULK_CHUNK = 200_001  # movements written (and added to the balances) per transaction by --fill copy
 CHAINS_PER_LOT = 16  # each pledge's lot gets 16 chains (48 movements), then the next pledge's lot begins
 
 
@@ -101,6 +109,121 @@ def _post(org, source, count: int, batch: int) -> float:
             ledger.post(org=org, actor=None, entries=entries, reason="handover", returning=False)
         done += len(entries)
     return time.perf_counter() - started
+
+
+def _movement_rows(org, entries, reason: str = "handover") -> list[tuple]:
+    """The rows `ledger.post` would write for these entries (one operation, now), in MOVEMENT_COLUMNS order."""
+    import uuid
+
+    from django.utils import timezone
+
+    from hamdeli.aid.ledger import MOVEMENT_COLUMNS
+
+    operation, now = uuid.uuid4(), timezone.now()
+    fixed = dict.fromkeys(MOVEMENT_COLUMNS) | {"org_id": org.pk, "operation": operation, "at": now,
+                                                  "reason": reason, "recipient_group": "", "signed_by": "",
+                                                  "note": ""}
+    order = list(MOVEMENT_COLUMNS)
+    rows = []
+    for e in entries:
+        row = fixed | {"public_id": uuid.uuid4(), "item_id": e.item.pk, "lot_id": e.lot.pk,
+                       "from_location_id": e.from_location.pk, "to_location_id": e.to_location.pk,
+                       "quantity": e.quantity}
+        rows.append(tuple(row[c] for c in order))
+    return rows
+
+
+def _sqlite_rows(rows: list[tuple]) -> list[tuple]:
+    """UUIDs and times as Django stores them on SQLite."""
+    import datetime as dt
+    import uuid
+
+    from django.db import connection
+
+    def value(v):
+        if isinstance(v, uuid.UUID):
+            return v.hex
+        return connection.ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime) else v
+
+    return [tuple(value(v) for v in row) for row in rows]
+
+
+def _bulk(org, source, count: int, batch: int) -> float:
+    """Write `count` movements of the chains and add them to the balances in bulk: the movements by COPY
+    (PostgreSQL) or executemany (SQLite), every `batch` entries as one operation as `_post` would; the
+    balances' deltas summed per (location, item, lot) and applied with one upsert per 200,000 movements,
+    in key order, under the same CHECK (a real location never below zero) and unique key."""
+    from django.db import connection, transaction
+
+    from hamdeli.aid.ledger import MOVEMENT_COLUMNS
+
+    started = time.perf_counter()
+    postgres = connection.vendor == "postgresql"
+    columns = ", ".join(MOVEMENT_COLUMNS)
+    done = 0
+    while done < count:
+        chunk = min(BULK_CHUNK, count - done)
+        entries = [next(source) for _ in range(chunk)]
+        deltas: dict[tuple[int, int, int], int] = {}
+        virtual: dict[int, bool] = {}
+        for e in entries:
+            for location, sign in ((e.from_location, -1), (e.to_location, 1)):
+                key = (location.pk, e.item.pk, e.lot.pk)
+                deltas[key] = deltas.get(key, 0) + sign * e.quantity
+                virtual[location.pk] = location.is_virtual
+        rows = [row for start in range(0, chunk, batch) for row in _movement_rows(org, entries[start:start + batch])]
+        # offered as virtual when its delta is negative, as ledger.post does: the CHECK judges the offered row
+        # before the conflict is found; an existing row keeps its own flag and the CHECK judges its new quantity
+        balances = [(org.pk, *key, virtual[key[0]] or deltas[key] < 0, deltas[key]) for key in sorted(deltas)]
+        with transaction.atomic(), connection.cursor() as cursor:
+            if postgres:
+                raw = cursor.cursor  # psycopg's own cursor: COPY
+                with raw.copy(f"COPY aid_movement ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                raw.execute("CREATE TEMPORARY TABLE bulk_balance (org_id bigint, location_id bigint, "
+                            "item_id bigint, lot_id bigint, virtual boolean, quantity bigint) ON COMMIT DROP")
+                with raw.copy("COPY bulk_balance FROM STDIN") as copy:
+                    for row in balances:
+                        copy.write_row(row)
+                raw.execute("INSERT INTO aid_balance (org_id, location_id, item_id, lot_id, virtual, quantity) "
+                            "SELECT * FROM bulk_balance ORDER BY location_id, item_id, lot_id "
+                            "ON CONFLICT (location_id, item_id, lot_id) "
+                            "DO UPDATE SET quantity = aid_balance.quantity + excluded.quantity")
+            else:
+                raw = connection.connection
+                raw.executemany(f"INSERT INTO aid_movement ({columns}) "  # noqa: S608 - the model's columns
+                                f"VALUES ({', '.join('?' * len(MOVEMENT_COLUMNS))})", _sqlite_rows(rows))
+                raw.executemany("INSERT INTO aid_balance (org_id, location_id, item_id, lot_id, virtual, quantity) "
+                                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (location_id, item_id, lot_id) "
+                                "DO UPDATE SET quantity = aid_balance.quantity + excluded.quantity", balances)
+        done += chunk
+    return time.perf_counter() - started
+
+
+def _bare_executemany(org, entries) -> float:
+    """The same rows inserted with the driver's bare executemany (psycopg or sqlite3) into aid_movement itself,
+    in one transaction, then rolled back: the baseline at the ledger's current size."""
+    from django.db import connection, transaction
+
+    from hamdeli.aid.ledger import MOVEMENT_COLUMNS
+
+    rows = _movement_rows(org, entries)
+    postgres = connection.vendor == "postgresql"
+    mark = "%s" if postgres else "?"
+    insert = (f"INSERT INTO aid_movement ({', '.join(MOVEMENT_COLUMNS)}) "  # noqa: S608 - the model's columns
+              f"VALUES ({', '.join([mark] * len(MOVEMENT_COLUMNS))})")
+    if not postgres:
+        rows = _sqlite_rows(rows)
+    with transaction.atomic():
+        connection.ensure_connection()
+        raw = connection.connection
+        started = time.perf_counter()
+        cursor = raw.cursor()
+        cursor.executemany(insert, rows)
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed
 
 
 def _raw_executemany_pg(rows: int) -> float:
@@ -149,6 +272,7 @@ def _raw_executemany(db_path: Path, rows: int) -> float:
 def _percentiles(samples: list[float]) -> dict:
     ordered = sorted(samples)
     return {"p50_ms": round(statistics.median(ordered) * 1000, 3),
+            "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000, 3),
             "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 3)}
 
 
@@ -167,13 +291,39 @@ def _time(fn, args_list, warmup: int = 20) -> list[float]:
     return out
 
 
+def _plans(fn, args) -> dict:
+    """EXPLAIN of every statement `fn(*args)` runs (PostgreSQL): the plans, and any sequential scan of the
+    ledger's tables (there must be none: the trace walks indexes)."""
+    from django.db import connection
+
+    executed: list[tuple[str, tuple]] = []
+
+    def capture(execute, sql, params, many, context):
+        executed.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        fn(*args)
+    plans = []
+    with connection.cursor() as cursor:
+        for sql, params in executed:
+            cursor.execute("EXPLAIN " + sql, params)
+            plans.append([row[0] for row in cursor.fetchall()])
+    seq = [line.strip() for plan in plans for line in plan
+           if "Seq Scan on aid_movement" in line or "Seq Scan on aid_balance" in line]
+    return {"statements": plans, "sequential_scans_of_ledger_tables": seq}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/bench_ledger")
     parser.add_argument("--movements", type=int, default=1_000_000)
-    parser.add_argument("--measure", type=int, default=200_000, help="rows timed against a raw executemany")
+    parser.add_argument("--measure", type=int, default=200_000,
+                        help="rows timed against a bare executemany at every checkpoint")
     parser.add_argument("--checkpoints", default="", help="sizes (comma-separated) where the trace is timed too")
+    parser.add_argument("--fill", choices=["post", "copy"], default="post",
+                        help="how the rows before each measured part are written")
     parser.add_argument("--batch", type=int, default=5_000)
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--out", type=Path)
@@ -181,6 +331,7 @@ def main() -> None:
     rng = random.Random(2020)
     postgres = args.database == "postgresql"
     checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if c} | {args.movements})
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         _setup(tmp, args.pg_url if postgres else None)
@@ -189,19 +340,26 @@ def main() -> None:
 
         from hamdeli.aid import selectors
         from hamdeli.aid.models import Balance, Movement
+        from hamdeli.aid.verify import verify
 
         per_lot = 3 * CHAINS_PER_LOT
         org, items, stores, pledges, lots, virtual = _world(items=50, stores=100,
                                                             pledges=-(-args.movements // per_lot) + 1)
         source = _chains(lots, stores, virtual, rng)
-        measure = min(args.measure - args.measure % 3, args.movements)
-        posting = _post(org, source, measure, args.batch)
-        raw = _raw_executemany_pg(measure) if postgres else _raw_executemany(tmp / "bench.sqlite3", measure)
-        done, fill, growth = measure, 0.0, []
-        for size in [c for c in checkpoints if c >= measure]:  # the first rows are the measured ones
+        fill_rows = _bulk if args.fill == "copy" else _post
+        measure = args.measure - args.measure % 3  # whole chains
+        done, fill, growth, traces = 0, 0.0, [], []
+        for size in checkpoints:
             started = time.perf_counter()
-            _post(org, source, size - done, args.batch)
+            fill_rows(org, source, max(0, size - measure - done), args.batch)
             fill += time.perf_counter() - started
+            done = max(done, size - measure)
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            entries = [next(source) for _ in range(size - done)]
+            bare = _bare_executemany(org, entries)
+            posting = _post(org, iter(entries), len(entries), args.batch)
             done = size
             if postgres:
                 with connection.cursor() as cursor:
@@ -209,10 +367,16 @@ def main() -> None:
             # pledges whose lot is complete, as a user traces them
             traced = pledges[:done // per_lot]
             traces = _time(selectors.trace_forward, [(rng.choice(traced),) for _ in range(args.queries // 5 + 20)])
-            growth.append({"movements": size, **_percentiles(traces)})
-            print(json.dumps({"checkpoint": growth[-1], "fill_s": round(fill, 1),
-                              "ratio": round(raw / posting, 3)}), file=sys.stderr, flush=True)
+            point = {"movements": size, "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+                     "measured_rows": len(entries),
+                     "ledger_post_rows_per_s": round(len(entries) / posting),
+                     "bare_executemany_rows_per_s": round(len(entries) / bare),
+                     "posting_ratio": round(bare / posting, 3),
+                     "trace": _percentiles(traces)}
+            growth.append(point)
+            print(json.dumps({**point, "fill_s": round(fill, 1)}), file=sys.stderr, flush=True)
         assert Movement.objects.count() == args.movements
+        plans = _plans(selectors.trace_forward, (rng.choice(pledges[:done // per_lot]),)) if postgres else None
 
         def balance(location, item):
             Balance.objects.filter(location=location, item=item).aggregate(t=Sum("quantity"))["t"]
@@ -220,20 +384,26 @@ def main() -> None:
         balances = _time(balance, [(rng.choice(stores), rng.choice(items)) for _ in range(args.queries + 20)])
         for before, after in zip(growth, growth[1:], strict=False):
             tenfold = math.log10(after["movements"] / before["movements"])
-            after["growth_per_10x"] = round((after["p50_ms"] / before["p50_ms"]) ** (1 / tenfold), 2)
+            for figure in ("p50_ms", "p95_ms"):
+                after["trace"][f"{figure[:3]}_growth_per_10x"] = round(
+                    (after["trace"][figure] / before["trace"][figure]) ** (1 / tenfold), 2)
+        started = time.perf_counter()
+        problems = verify(org) if args.movements <= 1_000_000 else None  # every balance = its movements' sum
         result = {
             "movements": args.movements,
-            "measured_rows": measure,
-            "ledger_post_rows_per_s": round(measure / posting),
-            "raw_executemany_rows_per_s": round(measure / raw),
-            "ratio": round((measure / posting) / (measure / raw), 3),
-            "ratio_target": 0.25,
-            "fill_rest_s": round(fill, 1),
+            "fill": args.fill,
+            "measured_rows_per_checkpoint": measure,
+            "checkpoints": growth,
+            "targets": {"posting_ratio": 0.25, "trace_growth_per_10x": 1.3},
+            "fill_s": round(fill, 1),
             "balance_query": {**_percentiles(balances), "target_ms": 2},
             "forward_trace": {**_percentiles(traces), "target_ms": 50},
-            "forward_trace_growth": {"checkpoints": growth, "target_per_10x": 1.3},
+            **({"forward_trace_plans": plans} if plans else {}),
+            "verify": None if problems is None else {"problems": len(problems),
+                                                     "seconds": round(time.perf_counter() - started, 1)},
             "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+            "load_average_1_5_15_at_start": load_at_start,
+            "load_average_1_5_15_at_end": [round(x, 2) for x in os.getloadavg()],
             "cpus": os.cpu_count(),
             "python": sys.version.split()[0],
             "database": args.database,
