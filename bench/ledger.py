@@ -1,11 +1,11 @@
 """Aid ledger benchmark (not a test). Prints JSON:
 
-- bulk posting throughput through `ledger.post` (balances upserted in key order, movements appended,
-  triggers in place) and raw `executemany` inserts of the very same rows (sqlite3, or psycopg on
-  PostgreSQL) into an empty copy of the table, measured in the same run, and their ratio (target >= 0.25);
-- balance query and forward-trace p50/p99 with the ledger at --movements rows (targets <= 2 ms and
-  <= 50 ms at 1M), and the forward trace's p50 at every --checkpoints size with its growth per 10x
-  (target <= 1.3: a pledge's trace walks its own lots' movements by index, whatever the ledger's size);
+- at every --checkpoints size and at --movements: posting throughput through `ledger.post` (balances upserted
+  in key order, movements appended, triggers in place) and bare `executemany` inserts of the very same rows
+  (sqlite3, or psycopg on PostgreSQL) into aid_movement at that size, rolled back, and their ratio (target
+  >= 0.25); the forward trace's p50/p95/p99 and their growth per 10x (target <= 1.3: a pledge's trace walks
+  its own lots' movements by index, whatever the ledger's size);
+- the balance query's p50/p99 at --movements (target <= 2 ms);
 - peak memory (max RSS).
 
     .venv/bin/python bench/ledger.py [--database sqlite|postgresql] [--movements 1000000] [--measure 200000]
@@ -27,7 +27,6 @@ import math
 import os
 import random
 import resource
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -303,49 +302,6 @@ def _bare_executemany(org, entries) -> float:
         cursor.executemany(insert, rows)
         elapsed = time.perf_counter() - started
         transaction.set_rollback(True)
-    return elapsed
-
-
-def _raw_executemany_pg(rows: int) -> float:
-    """Insert the same rows with psycopg's executemany into an empty copy of the movement table."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'aid_movement' "
-                       "ORDER BY ordinal_position")
-        columns = [c for (c,) in cursor.fetchall()]
-        cursor.execute(f"SELECT {', '.join(columns)} FROM aid_movement ORDER BY id LIMIT %s", [rows])  # noqa: S608
-        data = cursor.fetchall()
-        cursor.execute("CREATE TABLE raw_movement (LIKE aid_movement INCLUDING ALL)")
-    raw = connection.connection  # the psycopg connection itself
-    insert = f"INSERT INTO raw_movement ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    started = time.perf_counter()
-    with raw.transaction(), raw.cursor() as cursor:  # one transaction, as ledger.post's batches have
-        cursor.executemany(insert, data)
-    return time.perf_counter() - started
-
-
-def _raw_executemany(db_path: Path, rows: int) -> float:
-    """Insert the same rows with sqlite3.executemany into an empty copy of the movement table."""
-    source = sqlite3.connect(db_path)
-    ddl = [sql for (sql,) in source.execute(
-        "SELECT sql FROM sqlite_master WHERE tbl_name = 'aid_movement' AND sql IS NOT NULL "
-        "AND type IN ('table', 'index')")]
-    columns = [r[1] for r in source.execute("PRAGMA table_info(aid_movement)")]
-    data = source.execute(f"SELECT {', '.join(columns)} FROM aid_movement ORDER BY id LIMIT ?", (rows,)).fetchall()
-    source.close()
-    target_path = db_path.with_name("raw.sqlite3")
-    target = sqlite3.connect(target_path)
-    target.execute("PRAGMA journal_mode=WAL")
-    target.execute("PRAGMA synchronous=NORMAL")
-    for sql in ddl:
-        target.execute(sql)
-    insert = f"INSERT INTO aid_movement ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    started = time.perf_counter()
-    with target:
-        target.executemany(insert, data)
-    elapsed = time.perf_counter() - started
-    target.close()
     return elapsed
 
 
