@@ -161,3 +161,22 @@ def test_expired_lots_are_told_apart_from_lots_nearing_expiry(aid):
     assert rows == {"SOON": False}  # the 2021 lot is not yet within the warning window
     rows = {b.lot.number: b.expired for b in selectors.expiring(org=aid.org, as_of=dt.date(2021, 6, 20))}
     assert rows == {"SOON": True, "OLD": False}
+
+
+def test_a_posting_changes_every_balance_row_in_one_statement(aid):
+    """One upsert per posting (issue 17), whatever the number of lines: rows that exist and rows that are new."""
+    from django.test.utils import CaptureQueriesContext
+
+    pledge, _c = inbound_pledge(aid, boxes=2)  # 200 masks in transit
+    lot = pledge.lots.get()
+    entries = [Entry(aid.mask, lot, aid.in_transit, aid.store, 10),
+               Entry(aid.mask, lot, aid.store, aid.uni_store, 4),
+               Entry(aid.mask, lot, aid.in_transit, aid.uni_store, 5),
+               Entry(aid.mask, lot, aid.uni_store, aid.store, 1)]
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        assert post(org=aid.org, actor=aid.actor, reason="handover", entries=entries, returning=False) == 4
+    assert len([q for q in captured.captured_queries if "aid_balance" in q["sql"]]) == 1
+    assert len([q for q in captured.captured_queries if "aid_movement" in q["sql"]]) == 1  # one executemany
+    assert [services.stock_total(org=aid.org, location=where, item=aid.mask)
+            for where in (aid.in_transit, aid.store, aid.uni_store)] == [185, 7, 8]
+    assert verify() == []

@@ -141,14 +141,30 @@ def _fold(ch: str) -> str:
     return " " if ch.isspace() or ch == "\u200c" else normalize(ch)
 
 
-def _folded(text: str) -> tuple[str, list[int]]:
-    """The text normalised character by character, and for each folded character its original position."""
-    chars, where = [], []
+# Every character folded so far (by code point), and those that fold to none or several characters: a text
+# without the latter is folded by one str.translate, its positions unchanged (snippets are cut for every hit;
+# folding them character by character in Python cost more than the search's own statement).
+_FOLDS: dict[int, str] = {}
+_UNEVEN: set[str] = set()
+
+
+def _folded(text: str) -> tuple[str, list[int] | None]:
+    """The text normalised character by character, and for each folded character its original position
+    (None when every character folds to exactly one: the positions are the text's own)."""
+    chars = set(text)
+    for ch in [ch for ch in chars if ord(ch) not in _FOLDS]:  # bounded by the characters Unicode assigns
+        folded = _fold(ch)
+        if len(folded) != 1:
+            _UNEVEN.add(ch)
+        _FOLDS[ord(ch)] = folded
+    if _UNEVEN.isdisjoint(chars):
+        return text.translate(_FOLDS), None
+    out, where = [], []
     for i, ch in enumerate(text):
         for c in _fold(ch):
-            chars.append(c)
+            out.append(c)
             where.append(i)
-    return "".join(chars), where
+    return "".join(out), where
 
 
 @functools.lru_cache(maxsize=256)
@@ -168,6 +184,8 @@ def _matches(text: str, query: str) -> list[tuple[int, int, str]]:
     if not text or pattern is None:
         return []
     folded, where = _folded(text)
+    if where is None:
+        return [(m.start(), m.end(), m.group()) for m in pattern.finditer(folded) if m.group()]
     return [(where[m.start()], where[m.end() - 1] + 1, m.group()) for m in pattern.finditer(folded) if m.group()]
 
 
@@ -212,5 +230,5 @@ def practice_snippet(practice, query: str) -> str:
         for text in (getattr(practice, field) or {}).values():
             words = {w for _s, _e, w in _matches(text, query)}
             if len(words) > best_count:
-                best, best_count = snippet(text, query), len(words)
-    return best
+                best, best_count = text, len(words)
+    return snippet(best, query) if best_count else ""  # cut once, from the text that holds most words
