@@ -69,7 +69,13 @@ def letter_create_template(request):
     trigger = trigger if trigger in forms.LetterForm.REFRESHING else ""
     state = prefill.refreshed_template(request.org, request.POST, trigger=trigger)
     form = forms.LetterForm(org=request.org, initial=state.values, templates=state.offered)
-    return render(request, "correspondence/_template_region.html", {"form": form, "state": state})
+    oob_city = None
+    if state.city_chosen is not None:  # the partnership chosen names the recipient's city: show it (HTMX oob)
+        city_form = forms.LetterForm(org=request.org, initial={"recipient_city": state.city_chosen})
+        city_form.fields["recipient_city"].widget.attrs["hx-swap-oob"] = "true"
+        oob_city = city_form["recipient_city"]
+    return render(request, "correspondence/_template_region.html",
+                  {"form": form, "state": state, "oob_city": oob_city})
 
 
 @requires("correspondence.edit")
