@@ -26,3 +26,20 @@ def route(start: str, end: str, lang: str | None = None) -> str:
     """"Guangzhou → Isfahan" in English, «گوانگجو ← اصفهان» in Persian: each name isolated, the arrow
     pointing from the first to the second in the language's reading direction."""
     return f"{isolate(start)} {arrow(lang)} {isolate(end)}"
+
+
+def fill(message: str, values: dict) -> str:
+    """A translated sentence with its values interpolated, each text value isolated (a Latin code such as
+    ISFAHAN-2026-00003 keeps its colon inside a Persian sentence); numbers as they are."""
+    return message % {name: value if isinstance(value, int | float) else isolate(str(value))
+                      for name, value in values.items()}
+
+
+def separator(lang: str | None = None) -> str:
+    """A list's separator in the language: the Arabic comma in Persian («بارسلون، کوسکو»), a comma else."""
+    return "، " if is_rtl(lang) else ", "
+
+
+def join(items, lang: str | None = None) -> str:
+    """Items as one list in the language's own separator."""
+    return separator(lang).join(str(item) for item in items)

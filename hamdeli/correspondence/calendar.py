@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from holidays.calendars.chinese import _ChineseLunisolar
 
+from hamdeli.core import bidi
 from hamdeli.core.dates import today
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.localized import pick
@@ -81,7 +82,7 @@ class Occurrence:
 
     @property
     def cities(self) -> str:
-        return ", ".join(str(p.city) for p in self.partnerships)
+        return bidi.join(p.city for p in self.partnerships)
 
     @property
     def round_anniversary(self) -> bool:

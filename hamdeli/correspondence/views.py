@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from hamdeli.core import files
+from hamdeli.core import bidi, files
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.listing import Listing, render_list
@@ -134,7 +134,8 @@ def letter_delete(request, public_id):
     except ServiceError as exc:  # no longer a draft (another tab moved it on)
         messages.error(request, exc.message)
         return _detail_page(request, letter, status=exc.status)
-    messages.success(request, gettext("The draft %(number)s is deleted.") % {"number": letter.registry_number})
+    messages.success(request, bidi.fill(gettext("The draft %(number)s is deleted."),
+                                        {"number": letter.registry_number}))
     return redirect("correspondence:list")
 
 
