@@ -39,8 +39,8 @@ from hamdeli.aid.forms import (
     TransitionForm,
 )
 from hamdeli.aid.models import Box, BoxState, Consignment, Direction, LinkState, Pledge, PledgeState
+from hamdeli.core import bidi, formtokens
 from hamdeli.core import downloads as core_downloads
-from hamdeli.core import formtokens
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.errors import Conflict, ServiceError
 from hamdeli.core.forms_util import apply_service_error
@@ -66,7 +66,8 @@ def _then(act, url: str, request=None, say=None):
 
 def _moved(movements) -> str:
     """What a list of movements moved: "40 × Mask (lot L1), 10 × Gown (lot —)"."""
-    return ", ".join(f"{localize_digits(m.quantity)} × {m.item} ({_('lot')} {m.lot})" for m in movements)
+    return bidi.join(f"{localize_digits(m.quantity)} × {bidi.isolate(str(m.item))} "
+                     f"({_('lot')} {bidi.isolate(str(m.lot))})" for m in movements)
 
 
 @requires("aid.view")
@@ -112,7 +113,7 @@ def _create(request, form, key, make):
         try:
             return formtokens.submit_once(request, _then(
                 lambda: make(form), reverse("aid:setup"), request,
-                lambda made: _("Recorded: %(what)s.") % {"what": made}))
+                lambda made: bidi.fill(_("Recorded: %(what)s."), {"what": made})))
         except ServiceError as exc:
             apply_service_error(form, exc)
             return _setup_page(request, status=exc.status, **{key: form})
@@ -134,14 +135,14 @@ def item_create(request):
 @requires("aid.edit")
 def item_archive(request, public_id):
     item = selectors.item(org=request.org, public_id=public_id)
-    return _item_step(request, services.archive_item, item, _("%(item)s is archived.") % {"item": item})
+    return _item_step(request, services.archive_item, item, bidi.fill(_("%(item)s is archived."), {"item": item}))
 
 
 @require_POST
 @requires("aid.restore")
 def item_restore(request, public_id):
     item = selectors.item(org=request.org, public_id=public_id)
-    return _item_step(request, services.restore_item, item, _("%(item)s is restored.") % {"item": item})
+    return _item_step(request, services.restore_item, item, bidi.fill(_("%(item)s is restored."), {"item": item}))
 
 
 def _item_step(request, step, item, done: str):
@@ -199,8 +200,8 @@ def pledge_create(request):
 
         def write():
             p = services.create_pledge(org=request.org, actor=request.user, lines=lines, **data)
-            messages.success(request, _("Pledge recorded: %(pledge)s, %(lines)s item line(s).")
-                             % {"pledge": p, "lines": localize_digits(len(lines))})
+            messages.success(request, bidi.fill(_("Pledge recorded: %(pledge)s, %(lines)s item line(s)."),
+                                                {"pledge": p, "lines": localize_digits(len(lines))}))
             return reverse("aid:pledge", kwargs={"public_id": p.public_id})
 
         try:
@@ -285,7 +286,7 @@ def pledge_transition(request, public_id):
         TransitionForm(request.POST, org=org, actor=actor, pledge=pledge),
         "transition_form",
         lambda d: services.transition_pledge(org=org, actor=actor, pledge=pledge, **d),
-        lambda p: _("Pledge %(pledge)s is now “%(state)s”.") % {"pledge": p, "state": p.get_state_display()},
+        lambda p: bidi.fill(_("Pledge %(pledge)s is now “%(state)s”."), {"pledge": p, "state": p.get_state_display()}),
     )
 
 
@@ -307,8 +308,8 @@ def _import_preview(request, pledge, text: str, carrier: str, tracking_ref: str,
 
 
 def _consignment_recorded(c) -> str:
-    return _("Consignment %(ref)s recorded with %(boxes)s boxes.") % {
-        "ref": c.reference, "boxes": localize_digits(c.boxes.count())}
+    return bidi.fill(_("Consignment %(ref)s recorded with %(boxes)s boxes."), {
+        "ref": c.reference, "boxes": localize_digits(c.boxes.count())})
 
 
 @require_POST
@@ -398,7 +399,8 @@ def box_receive(request, public_id):
         d = form.cleaned_data
         services.receive_box(org=org, actor=actor, box=box, location=d["location"], lines=form.receipt_lines,
                              reason=d["reason"])
-        messages.success(request, _("Box %(box)s received into %(store)s.") % {"box": box, "store": d["location"]})
+        messages.success(request, bidi.fill(_("Box %(box)s received into %(store)s."),
+                                            {"box": box, "store": d["location"]}))
         return reverse("aid:pledge", kwargs={"public_id": pledge.public_id})
 
     try:
@@ -433,8 +435,8 @@ def consignment_receive_all(request, public_id):
 
     return _post_on_pledge(
         request, pledge, form, "receive_all_form", act,
-        lambda boxes: _("Consignment %(ref)s: %(boxes)s boxes received.")
-        % {"ref": consignment.reference, "boxes": localize_digits(len(boxes))},
+        lambda boxes: bidi.fill(_("Consignment %(ref)s: %(boxes)s boxes received."),
+                                {"ref": consignment.reference, "boxes": localize_digits(len(boxes))}),
     )
 
 
@@ -484,7 +486,7 @@ def intake(request):
         try:
             return formtokens.submit_once(
                 request, _then(lambda: services.intake(org=org, actor=actor, **form.cleaned_data), reverse("aid:home"),
-                               request, lambda moved: _("Taken in: %(what)s.") % {"what": _moved(moved)})
+                               request, lambda moved: bidi.fill(_("Taken in: %(what)s."), {"what": _moved(moved)}))
             )
         except ServiceError as exc:
             apply_service_error(form, exc)
@@ -506,7 +508,7 @@ def dispose(request):
         try:
             return formtokens.submit_once(
                 request, _then(lambda: services.dispose(org=org, actor=actor, lines=lines, **d), reverse("aid:home"),
-                               request, lambda moved: _("Disposed of: %(what)s.") % {"what": _moved(moved)})
+                               request, lambda moved: bidi.fill(_("Disposed of: %(what)s."), {"what": _moved(moved)}))
             )
         except ServiceError as exc:
             apply_service_error(form, exc)
@@ -575,8 +577,9 @@ def location_grant(request, public_id):
     if form.is_valid():
         def write():
             services.grant_location(org=request.org, actor=request.user, location=where, **form.cleaned_data)
-            messages.success(request, _("%(user)s may now work on %(store)s.")
-                             % {"user": form.cleaned_data["membership"].user.username, "store": where})
+            messages.success(request, bidi.fill(_("%(user)s may now work on %(store)s."),
+                                                {"user": form.cleaned_data["membership"].user.username,
+                                                 "store": where}))
             return reverse("aid:location", kwargs={"public_id": public_id})
 
         try:
@@ -624,7 +627,7 @@ def movement_reverse(request, public_id):
         def write():
             made = services.reverse_movement(org=request.org, actor=request.user, movement=movement,
                                              note=form.cleaned_data["note"])
-            messages.success(request, _("Reversed: %(what)s.") % {"what": _moved(made)})
+            messages.success(request, bidi.fill(_("Reversed: %(what)s."), {"what": _moved(made)}))
             return reverse("aid:movements")
 
         try:
@@ -773,8 +776,8 @@ def link_offer(request, public_id):
 
     def write():
         link = sharing.offer_link(org=org, actor=actor, pledge=pledge, recipient_org=form.cleaned_data["office"])
-        messages.success(request, _("Offered to %(office)s under the shared reference %(ref)s.")
-                         % {"office": link.recipient_org, "ref": link.reference})
+        messages.success(request, bidi.fill(_("Offered to %(office)s under the shared reference %(ref)s."),
+                                            {"office": link.recipient_org, "ref": link.reference}))
         return _go_to(link)
 
     try:
@@ -797,8 +800,8 @@ def link_accept(request, public_id):
 
     def write():
         accepted = sharing.accept_link(org=org, actor=actor, link=link, **form.cleaned_data)
-        messages.success(request, _("Offer %(ref)s accepted as your pledge %(pledge)s.")
-                         % {"ref": accepted.reference, "pledge": accepted.recipient_pledge})
+        messages.success(request, bidi.fill(_("Offer %(ref)s accepted as your pledge %(pledge)s."),
+                                            {"ref": accepted.reference, "pledge": accepted.recipient_pledge}))
         return _go_to(accepted)
 
     try:
@@ -822,7 +825,7 @@ def link_cancel(request, public_id):
     def write():
         ended = sharing.cancel_link(org=org, actor=actor, link=link, reason=form.cleaned_data["reason"])
         said = _("Offer %(ref)s declined.") if declining else _("Link %(ref)s cancelled.")
-        messages.success(request, said % {"ref": ended.reference})
+        messages.success(request, bidi.fill(said, {"ref": ended.reference}))
         return _go_to(ended)
 
     try:

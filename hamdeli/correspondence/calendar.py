@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from holidays.calendars.chinese import _ChineseLunisolar
 
+from hamdeli.core import bidi
 from hamdeli.core.dates import today
 from hamdeli.core.digits import localize_digits
 from hamdeli.core.localized import pick
@@ -83,7 +84,7 @@ class Occurrence:
 
     @property
     def cities(self) -> str:
-        return ", ".join(str(p.city) for p in self.partnerships)
+        return bidi.join(p.city for p in self.partnerships)
 
     @property
     def round_anniversary(self) -> bool:

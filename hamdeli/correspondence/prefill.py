@@ -8,6 +8,7 @@ from django.conf import settings
 
 from hamdeli.core.dates import today
 from hamdeli.correspondence import calendar, selectors, templating
+from hamdeli.correspondence.models import Occasion
 from hamdeli.places import selectors as places
 from hamdeli.places.names import has_name_in
 
@@ -34,6 +35,9 @@ class TemplateState:
     city_fallback: object = None  # the city, when it has no name in the letter's language
     head_fallback: str = ""  # the language the partner's head was written in, when not the letter's
     notes: list = field(default_factory=list)
+    missing_occasion: object = ""  # the name of the occasion that has no template in the letter's language
+    unfilled: list = field(default_factory=list)  # the placeholders ({official}, {city}) the text still holds
+    city_chosen: object = None  # the recipient's city the form should now show (the partnership's)
 
 
 def digest(subject: str, body: str) -> str:
@@ -54,10 +58,18 @@ def template_state(org, *, city, wanted: str, language: str | None, occasion: st
     own = [t for t in offered if t.occasion == occasion]
     if own and prefer_occasion and (chosen is None or chosen.occasion != occasion):
         chosen = own[0]
+    elif prefer_occasion and not own and occasion != "other" and chosen is not None and chosen.occasion != occasion:
+        chosen = None  # another occasion's template never stands in for this one
     state = TemplateState({"language": language, "template": chosen, "subject": subject, "body": body,
                            "filled": filled}, offered)
     untouched = not (subject.strip() or body.strip()) or filled == digest(subject, body)
     if chosen is None:
+        if prefer_occasion and occasion != "other" and not own:
+            state.missing_occasion = dict(Occasion.choices).get(occasion, "")
+        if filled and untouched:  # the text came from a template that no longer applies: not kept
+            state.values.update(subject="", body="", filled="")
+        elif subject.strip() or body.strip():
+            state.kept_text = bool(filled)
         return state
     if not untouched:
         state.kept_text = True
@@ -68,6 +80,7 @@ def template_state(org, *, city, wanted: str, language: str | None, occasion: st
         official = head.get(head_language, "")
     rendered = templating.render(chosen, lang=wanted, city=city, official=official, on=today())
     state.rendered = rendered
+    state.unfilled = sorted({f"{{{name}}}" for name in templating.unfilled(rendered.subject + rendered.body)})
     state.values.update(subject=rendered.subject, body=rendered.body, language=rendered.language,
                         filled=digest(rendered.subject, rendered.body))
     if city is not None and "{city}" in "".join((*chosen.subject.values(), *chosen.body.values())) \
@@ -140,11 +153,13 @@ def refreshed_template(org, data, trigger: str) -> TemplateState:
     chosen = selectors.templates(org=org).filter(pk=data.get("template")).first() \
         if str(data.get("template") or "").isdigit() else None
     occasion = str(data.get("occasion") or "other")
-    return template_state(org, city=city, wanted=wanted, language=language, occasion=occasion, chosen=chosen,
-                          subject=str(data.get("subject") or ""), body=str(data.get("body") or ""),
-                          filled=str(data.get("filled") or ""), official=str(data.get("recipient_name") or ""),
-                          prefer_occasion=trigger != "template" and occasion != "other",
-                          head=partner_head(org, partnership, city))
+    state = template_state(org, city=city, wanted=wanted, language=language, occasion=occasion, chosen=chosen,
+                           subject=str(data.get("subject") or ""), body=str(data.get("body") or ""),
+                           filled=str(data.get("filled") or ""), official=str(data.get("recipient_name") or ""),
+                           prefer_occasion=trigger != "template", head=partner_head(org, partnership, city))
+    if trigger == "partnership" and partnership is not None and not city_id.isdigit():
+        state.city_chosen = partnership.city  # the partnership names the recipient's city
+    return state
 
 
 def _uuid(value):
@@ -154,7 +169,10 @@ def _uuid(value):
         return None
 
 
-def _partnership(org, public_id):
+def _partnership(org, value):
+    """The office's partnership a link names by public id, or the form's select by primary key."""
     from hamdeli.partners import selectors as partners
 
-    return partners.partnership_or_none(org=org, public_id=_uuid(public_id))
+    if str(value or "").isdigit():
+        return partners.offered_partnerships(org=org, current=int(value)).filter(pk=int(value)).first()
+    return partners.partnership_or_none(org=org, public_id=_uuid(value))

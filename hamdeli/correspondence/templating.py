@@ -53,6 +53,11 @@ def fill(text: str, values: dict) -> str:
     return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
 
 
+def unfilled(text: str) -> list[str]:
+    """The placeholders the text still holds (those filled from the recipient when the letter is saved)."""
+    return [name for name in _PLACEHOLDER.findall(text) if name in PLACEHOLDERS]
+
+
 def render(template: LetterTemplate, *, lang: str, city=None, official: str = "", on: dt.date,
            city_name: str = "") -> Rendered:
     """The template's text in `lang` (or visibly in a fallback language); `city_name` overrides the

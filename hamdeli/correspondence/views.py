@@ -7,8 +7,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from hamdeli.core import bidi, files
 from hamdeli.core import downloads as core_downloads
-from hamdeli.core import files
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.listing import Listing, render_list
@@ -67,7 +67,13 @@ def letter_create_template(request):
     trigger = trigger if trigger in forms.LetterForm.REFRESHING else ""
     state = prefill.refreshed_template(request.org, request.POST, trigger=trigger)
     form = forms.LetterForm(org=request.org, initial=state.values, templates=state.offered)
-    return render(request, "correspondence/_template_region.html", {"form": form, "state": state})
+    oob_city = None
+    if state.city_chosen is not None:  # the partnership chosen names the recipient's city: show it (HTMX oob)
+        city_form = forms.LetterForm(org=request.org, initial={"recipient_city": state.city_chosen})
+        city_form.fields["recipient_city"].widget.attrs["hx-swap-oob"] = "true"
+        oob_city = city_form["recipient_city"]
+    return render(request, "correspondence/_template_region.html",
+                  {"form": form, "state": state, "oob_city": oob_city})
 
 
 @requires("correspondence.edit")
@@ -126,7 +132,8 @@ def letter_delete(request, public_id):
     except ServiceError as exc:  # no longer a draft (another tab moved it on)
         messages.error(request, exc.message)
         return _detail_page(request, letter, status=exc.status)
-    messages.success(request, gettext("The draft %(number)s is deleted.") % {"number": letter.registry_number})
+    messages.success(request, bidi.fill(gettext("The draft %(number)s is deleted."),
+                                        {"number": letter.registry_number}))
     return redirect("correspondence:list")
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from hamdeli.aid import selectors as aid
 from hamdeli.aid import services as aid_services
-from hamdeli.core import selectors, services, twofactor
+from hamdeli.core import bidi, selectors, services, twofactor
 from hamdeli.core.errors import ServiceError
 from hamdeli.core.forms_util import apply_service_error
 from hamdeli.core.localized import localized_str
@@ -71,8 +71,8 @@ def invite(request):
         apply_service_error(form, exc)
         return _page(request, invite_form=form, status=exc.status)
     _send_invitation(request, membership.user, new=new)
-    messages.success(request, _("%(email)s was added to the office; an email with how to sign in was sent.")
-                     % {"email": membership.user.email or membership.user.username})
+    messages.success(request, bidi.fill(_("%(email)s was added to the office; an email with how to sign in was sent."),
+                                        {"email": membership.user.email or membership.user.username}))
     return redirect("people")
 
 
@@ -93,7 +93,7 @@ def member_update(request, username):
     except ServiceError as exc:
         apply_service_error(form, exc)
         return _page(request, failed=(membership.pk, form), status=exc.status)
-    messages.success(request, _("%(user)s's role and stores were saved.") % {"user": username})
+    messages.success(request, bidi.fill(_("%(user)s's role and stores were saved."), {"user": username}))
     return redirect("people")
 
 
@@ -127,7 +127,7 @@ def _switch(request, username, service, said):
     except ServiceError as exc:
         messages.error(request, exc.message)
         return _page(request, status=exc.status)
-    messages.success(request, said % {"user": username})
+    messages.success(request, bidi.fill(said, {"user": username}))
     return redirect("people")
 
 

@@ -260,3 +260,29 @@ def test_the_shared_shipments_list_is_a_core_listing_sorted_by_its_headings(aid,
         by_state = client.get(heading(html, "State")["url"])
         assert by_state.status_code == 200 and link.reference in by_state.content.decode()
         assert heading(by_state.content.decode(), "State")["aria_sort"] == "ascending"
+
+
+def test_the_links_list_shows_the_offers_own_date_as_its_page_does(aid, xian, xian_client):
+    import datetime as dt
+
+    Pledge.objects.filter(pk=xian.pledge.pk).update(offered_on=dt.date(2020, 2, 24))  # an old gift, linked today
+    link = sharing.offer_link(org=xian.org, actor=xian.actor, pledge=xian.pledge, recipient_org=aid.org)
+    listed = xian_client.get("/aid/links/").content.decode()
+    shown = xian_client.get(f"/aid/links/{link.public_id}/").content.decode()
+    assert "24 Feb 2020" in shown and "24 Feb 2020" in listed
+
+
+def test_an_offer_names_its_items_without_their_codes(aid, xian, isfahan_client):
+    link = sharing.offer_link(org=xian.org, actor=xian.actor, pledge=xian.pledge, recipient_org=aid.org)
+    code = xian.pledge.lines.first().item.code
+    for url in ("/aid/links/", f"/aid/links/{link.public_id}/"):
+        assert f"({code})" not in isfahan_client.get(url).content.decode(), url
+
+
+def test_codes_and_names_in_a_message_are_isolated_from_the_sentence(aid, xian, xian_client):
+    """«محمولهٔ ISFAHAN-2026-00003: ۱۰ جعبه دریافت شد.» read as «…۱۰ :ISFAHAN-2026-00003…»: each value the
+    sentence interpolates is isolated (FSI … PDI), so its Latin punctuation stays its own."""
+    offered = xian_client.post(f"/aid/pledges/{xian.pledge.public_id}/offer/", form(xian.org, {"office": "isfahan"}))
+    link = PledgeLink.objects.get()
+    said = " ".join(_said(offered))
+    assert f"\u2068{link.reference}\u2069" in said

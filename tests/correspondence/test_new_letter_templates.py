@@ -39,7 +39,7 @@ def _region(client, trigger, **data):
     response = client.post(REGION, {"occasion": "other", "language": "fa", **data}, HTTP_HX_REQUEST="true",
                            HTTP_HX_TRIGGER_NAME=trigger)
     assert response.status_code == 200
-    html = response.content.decode()
+    html = response.content.decode().replace("\u2068", "").replace("\u2069", "")  # as read: isolates unseen
     assert html.lstrip().startswith('<div id="letter-template"')  # the region only, for HTMX to swap
     return html
 
@@ -199,3 +199,68 @@ def test_another_offices_partner_head_is_never_used(org, officer, other_org, out
     assert "Secret" not in html
     html = _region(client_for(officer), "partnership", partnership=theirs.public_id, occasion="greeting")
     assert "Secret" not in html
+
+
+def _body(html):
+    return re.search(r'<textarea name="body"[^>]*>\n?(.*?)</textarea>', html, re.S).group(1)
+
+
+def _filled(html):
+    return re.search(r'name="filled" value="([^"]*)"', html).group(1)
+
+
+def test_the_partnership_chosen_in_the_form_names_the_head_and_the_city(org, officer, cities, xian_partner):
+    """The form's select posts the partnership's primary key (not its public id, as a link does): the head
+    fills {official}, the partnership's city fills {city} and is shown as the recipient's city (HTMX oob)."""
+    services.save_template(org=org, actor=officer, name="Thanks", occasion="thanks",
+                           subject={"fa": "سپاس", "zh": "感谢信"},
+                           body={"fa": "{official} محترم، از مردم {city} سپاسگزاریم.",
+                                 "zh": "尊敬的{official}：感谢{city}。"})
+    _head(org, officer, xian_partner, {"zh": "西安市市长 王建华", "fa": "شهردار محترم شیان"})
+    client = client_for(officer)
+    html = _region(client, "partnership", partnership=xian_partner.pk, occasion="thanks")
+    assert "尊敬的西安市市长 王建华：感谢西安。" in _body(html) and _options(html, "language")[1] == ["zh"]
+    oob = re.search(r'<select name="recipient_city"[^>]*hx-swap-oob="true"[^>]*>(.*?)</select>', html, re.S)
+    assert oob and re.search(rf'<option value="{cities["xian"].pk}"[^>]*selected', oob.group(1))
+    # The language chosen afterwards (Persian): the Persian text, every placeholder filled
+    html = _region(client, "language", partnership=xian_partner.pk, recipient_city=cities["xian"].pk,
+                   occasion="thanks", language="fa", subject="感谢信", body=_body(html), filled=_filled(html))
+    assert "شهردار محترم شیان محترم، از مردم شیان سپاسگزاریم." in _body(html) and "{" not in _body(html)
+    assert "hx-swap-oob" not in html  # the recipient's city was already chosen
+
+
+def test_placeholders_left_in_the_text_are_named(org, officer, cities):
+    _templates(org, officer)
+    client = client_for(officer)
+    client.cookies["hamdeli_language"] = "en"
+    html = _region(client, "occasion", occasion="greeting")
+    assert "{official}" in _body(html) and "The text still holds {city} {official}" in html
+    html = _region(client, "recipient_city", recipient_city=cities["isfahan"].pk, occasion="greeting",
+                   recipient_name="Ali")
+    assert "The text still holds" not in html
+
+
+def test_no_template_for_the_occasion_in_the_language_says_so_and_clears_the_templates_text(
+        org, officer, cities):
+    t = _templates(org, officer)
+    client = client_for(officer)
+    client.cookies["hamdeli_language"] = "en"
+    # Chinese greeting filled, then the occasion becomes "thanks": no Chinese thanks template
+    html = _region(client, "recipient_city", recipient_city=cities["xian"].pk, occasion="greeting")
+    assert "新春" in _body(html)
+    html = _region(client, "occasion", recipient_city=cities["xian"].pk, occasion="thanks", language="zh",
+                   template=t["spring"].pk, body=_body(html).replace("&#x27;", "'"), filled=_filled(html),
+                   subject="致西安的春节贺信")
+    assert _options(html, "template")[1] in ([], [""]) and _body(html).strip() == ""
+    assert "There is no “Thanks” template in Chinese" in html
+    # Persian thanks filled for Isfahan, then the recipient becomes Xi'an: the Persian text goes
+    html = _region(client, "recipient_city", recipient_city=cities["isfahan"].pk, occasion="thanks")
+    assert "سپاس از اصفهان" in _body(html)
+    html = _region(client, "recipient_city", recipient_city=cities["xian"].pk, occasion="thanks", language="fa",
+                   template=t["thanks"].pk, subject="سپاس", body=_body(html), filled=_filled(html))
+    assert _options(html, "language")[1] == ["zh"] and "سپاس" not in _body(html)
+    assert "There is no “Thanks” template in Chinese" in html
+    # Edited by the user: kept, and the form says so
+    html = _region(client, "recipient_city", recipient_city=cities["xian"].pk, occasion="thanks", language="fa",
+                   template=t["thanks"].pk, subject="سپاس", body="متن خودم", filled="0123456789abcdef")
+    assert "متن خودم" in _body(html) and "Your own subject and text are kept" in html

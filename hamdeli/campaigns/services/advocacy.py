@@ -17,7 +17,7 @@ from hamdeli.campaigns.models import (
     StatementVersion,
     Verification,
 )
-from hamdeli.core import audit, links
+from hamdeli.core import audit, bidi, links
 from hamdeli.core.errors import Conflict, require_fields
 from hamdeli.core.files import check_upload, removing_file_on_failure
 from hamdeli.core.models import Organization
@@ -210,7 +210,7 @@ def review_endorsements(*, org: Organization, actor: Actor, campaign: AdvocacyCa
     if done:
         # Each name isolated (FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE): a Latin name in a Persian
         # sentence, or the reverse, keeps its own direction and leaves the sentence's alone.
-        names = ", ".join(f"\u2068{e.endorser_name}\u2069" for e in done)
+        names = bidi.join(bidi.isolate(e.endorser_name) for e in done)
         raise Conflict(ngettext(
             "%(names)s was already reviewed, perhaps by someone else meanwhile: nothing was changed. Look at "
             "the list again and choose among those still awaiting review.",

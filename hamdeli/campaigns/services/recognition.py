@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from hamdeli.campaigns.models import Recipient, RecognitionCopy, RecognitionItem, RecognitionKind
-from hamdeli.core import audit
+from hamdeli.core import audit, bidi
 from hamdeli.core import services as core_services
 from hamdeli.core.errors import Conflict, require_fields
 from hamdeli.core.models import Organization
@@ -76,7 +76,7 @@ def add_copies(*, org: Organization, actor: Actor, item: RecognitionItem, recipi
                        fields={"original": _("The original is already assigned.")})
     taken = item.copies.filter(recipient__in=recipients).select_related("recipient")
     if taken:
-        names = ", ".join(str(c.recipient) for c in taken)
+        names = bidi.join(bidi.isolate(str(c.recipient)) for c in taken)
         raise Conflict(_("These recipients already have a copy: %(names)s.") % {"names": names},
                        fields={"recipients": _("Already has a copy: %(names)s.") % {"names": names}})
     number = item.copies.aggregate(n=Max("number"))["n"] or 0

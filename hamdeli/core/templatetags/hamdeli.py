@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.template import Context
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import get_language_bidi
 
 from hamdeli.core import bidi, dates, digits, formtokens, links, localized, permissions, weblinks
@@ -71,6 +71,12 @@ def ltr(value: object) -> SafeString:
     """A code or reference that is Latin by nature (a token's prefix, a lot number), kept left-to-right
     and isolated: <bdi dir="ltr">."""
     return format_html('<bdi dir="ltr">{}</bdi>', "" if value is None else value)
+
+
+@register.simple_tag
+def lsep() -> str:
+    """A list's separator in the page's language: «، » in Persian, «, » in English."""
+    return bidi.separator()
 
 
 @register.filter
@@ -138,8 +144,13 @@ def recorded(value: object) -> str:
 @register.filter
 def isolate(value: object) -> str:
     """User text isolated with Unicode's marks (FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE), for a PDF:
-    the PDF engine ignores <bdi> and `unicode-bidi`, but lays the marks out as the browser would."""
-    return bidi.isolate(str(value or ""))
+    the PDF engine ignores <bdi> and `unicode-bidi`, but lays the marks out as the browser would; and every
+    value a translated sentence interpolates ({% blocktranslate with x=value|isolate %}), so that a Latin code
+    or name keeps its punctuation inside a Persian sentence. Safe HTML stays safe; 0 stays 0."""
+    if value is None or value == "":
+        return ""
+    marked = bidi.isolate(str(value))
+    return mark_safe(marked) if isinstance(value, SafeData) else marked
 
 
 @register.filter

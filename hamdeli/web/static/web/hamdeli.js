@@ -33,11 +33,31 @@
   }
 
   // The picker writes Latin digits; a Persian page shows Persian ones (the server reads both).
-  var PERSIAN = "۰۱۲۳۴۵۶۷۸۹";
-  document.addEventListener("change", function (event) {
-    var box = event.target;
-    if (document.documentElement.lang !== "fa" || !box.matches || !box.matches("input[data-jdp]")) return;
+  var PERSIAN = "۰۱۲۳۴۵۶۷۸۹", ARABIC = "٠١٢٣٤٥٦٧٨٩";
+  function isDateBox(box) {
+    return document.documentElement.lang === "fa" && box && box.matches && box.matches("input[data-jdp]");
+  }
+  function toPersian(box) {
     box.value = box.value.replace(/[0-9]/g, function (d) { return PERSIAN[+d]; });
+  }
+  document.addEventListener("change", function (event) { if (isDateBox(event.target)) toPersian(event.target); });
+  // The picker reads only Latin digits (a box showing ۱۴۰۵/۰۹/۱۱ opened it on an empty Farvardin): while it
+  // is open the box holds Latin digits (read before the picker's own focus handler: capture phase), and
+  // Persian ones again when the box is left.
+  document.addEventListener("focusin", function (event) {
+    var box = event.target;
+    if (!isDateBox(box)) return;
+    box.value = box.value.replace(/[۰-۹٠-٩]/g, function (d) {
+      var i = PERSIAN.indexOf(d);
+      return String(i >= 0 ? i : ARABIC.indexOf(d));
+    });
+  }, true);
+  document.addEventListener("focusout", function (event) { if (isDateBox(event.target)) toPersian(event.target); });
+  // Escape closes the picker (and leaves the focus in its box).
+  document.addEventListener("keydown", function (event) {
+    var sheet = document.querySelector("jdp-container");
+    if (event.key !== "Escape" || !sheet || sheet.style.visibility !== "visible") return;
+    window.jalaliDatepicker.hide();
   });
 
   // A list's filter form sent by HTMX: its empty fields stay out of the address the page is bookmarked by
