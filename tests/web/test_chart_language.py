@@ -63,3 +63,4 @@ def test_charts_write_numbers_and_dates_in_the_page_language(browser_page, live_
         en = " ".join(_drawn(browser_page, f"{base}/dashboard/", "en", width)
                       + _drawn(browser_page, f"{base}/partners/{p.public_id}/", "en", width))
         assert "12" in en and "2020" in en and not re.search(r"[۰-۹]", en), en
+        assert not re.search(r"\b0\.\d", en), f"fractional ticks on a chart of counts: {en}"  # one partner: 0, 1

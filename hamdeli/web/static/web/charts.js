@@ -35,6 +35,11 @@
     var category = { type: "category", data: data.categories, axisTick: { alignWithLabel: true },
       axisLabel: data.horizontal ? { interval: 0 } : label };
     var value = { type: "value", axisLabel: { formatter: function (v) { return fmt.format(v); } } };
+    // Counts are whole: no 0.2, 0.4 … ticks for a count of one.
+    var whole = data.series.every(function (s) {
+      return s.data.every(function (v) { return v === null || Math.round(Number(v)) === Number(v); });
+    });
+    if (whole) value.minInterval = 1;
     var option = {
       color: PALETTE,
       textStyle: { fontFamily: "Vazirmatn, sans-serif" },
