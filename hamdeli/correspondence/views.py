@@ -81,6 +81,10 @@ def letter_edit(request, public_id):
     letter = selectors.letter(org=request.org, public_id=public_id)
     initial = {name: getattr(letter, name) for name in services.EDITABLE_FIELDS}
     form = forms.LetterForm(request.POST or None, org=request.org, initial=initial, editing=True)
+    if letter.state in services.SIGNED_STATES:  # its text and parties are shown, not offered for editing
+        for name in services.FIXED_ONCE_SIGNED & set(form.fields):
+            form.fields[name].disabled = True
+            form.fields[name].help_text = _("Fixed once the letter is signed.")
     if request.method == "POST" and form.is_valid():
         try:
             services.update_letter(org=request.org, actor=request.user, letter=letter, **form.cleaned_data)

@@ -221,6 +221,21 @@ def test_a_signed_letter_keeps_its_text_but_its_follow_up_can_change(outgoing, o
     assert response.status_code == 200 and response.json()["answer_due_on"] == "2020-02-20"
 
 
+def test_a_signed_letters_edit_page_shows_its_text_and_parties_as_fixed(outgoing, org, officer):
+    letter = walk(outgoing(body="original"), org, officer, [("submit", D(2020, 1, 26)), ("sign", D(2020, 1, 26))])
+    client = client_for(officer)
+    html = client.get(f"/letters/{letter.public_id}/edit/").content.decode()
+    for name in ("subject", "body", "language"):
+        [box] = re.findall(rf'<(?:input|textarea|select)[^>]*name="{name}"[^>]*>', html)
+        assert "disabled" in box, box
+    assert 'name="answer_due_on"' in html and not re.search(r'<input[^>]*name="answer_due_on"[^>]*disabled', html)
+    # a posted change to a fixed field is ignored, the follow-up date is kept
+    response = client.post(f"/letters/{letter.public_id}/edit/", {"body": "rewritten", "answer_due_on": "2020-02-20"})
+    assert response.status_code == 302
+    kept = Letter.objects.get(pk=letter.pk)
+    assert kept.body == "original" and kept.answer_due_on == D(2020, 2, 20)
+
+
 def test_the_page_offers_only_the_steps_the_letter_can_take(org, officer, cities, outgoing):
     incoming = services.register_letter(org=org, actor=officer, direction="in", subject="x",
                                         sender_city=cities["xian"])
