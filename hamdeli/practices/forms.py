@@ -9,6 +9,7 @@ from hamdeli.core.forms import LocalDateField, LocalizedTextFormField
 from hamdeli.core.listing import python_alphabetical
 from hamdeli.core.localized import language_name
 from hamdeli.partners import selectors as partners
+from hamdeli.partners.forms import CityChoiceField
 from hamdeli.places import selectors as places
 from hamdeli.practices.models import Crisis, Instrument, Phase, Topic, Visibility
 from hamdeli.practices.search.engine import MODES
@@ -23,8 +24,7 @@ class PracticeForm(forms.Form):
                                   languages=settings.CONTENT_LANGUAGES, shown=2)
     results = LocalizedTextFormField(label=_("Results and evidence"), required=False, textarea=True,
                                      languages=settings.CONTENT_LANGUAGES, shown=2)
-    city_geonameid = forms.IntegerField(label=_("GeoNames id of the city that ran it"), required=False,
-                                        help_text=_("Leave empty for your own city."))
+    city = CityChoiceField(label=_("City that ran it"), required=False, help_text=_("Leave empty for your own city."))
     crisis = forms.ChoiceField(label=_("Crisis"), choices=Crisis.choices)
     phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices)
     topics = forms.MultipleChoiceField(label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple)
@@ -38,6 +38,11 @@ class PracticeForm(forms.Form):
     links = forms.CharField(label=_("Links (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     visibility = forms.ChoiceField(label=_("Who may see it"), choices=Visibility.choices)
     network = forms.ModelChoiceField(label=_("Network"), queryset=partners.networks(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # only the chosen city is an option; the search box above the list brings in the others (HTMX)
+        self.fields["city"].offer(self.data.get("city") or self.initial.get("city"), blank=True)
 
     def clean_links(self):
         return self.cleaned_data["links"].split()

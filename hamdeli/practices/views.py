@@ -76,9 +76,8 @@ def practice_list(request):
 
 def _form_data(form, practice=None) -> dict:
     data = dict(form.cleaned_data)
-    gid = data.pop("city_geonameid", None)
-    if gid:
-        data["city"] = places.find_city(gid) or "unknown"
+    if not data.get("city"):
+        data.pop("city", None)  # empty: the office's own city
     # A language whose box was posted comes from the form (an emptied box removes it); the others are kept.
     for name in ("title", "summary", "body", "results"):
         posted = {lang for lang in form.fields[name].languages if f"{name}_{lang}" in form.data}
@@ -103,7 +102,7 @@ def practice_create(request):
 def practice_edit(request, public_id):
     practice = selectors.own_practice(org=request.org, public_id=public_id)
     initial = {name: getattr(practice, name) for name in forms.PracticeForm.base_fields if hasattr(practice, name)}
-    initial.update(city_geonameid=practice.city_id, links="\n".join(practice.links))
+    initial.update(city=practice.city_id, links="\n".join(practice.links))
     form = forms.PracticeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

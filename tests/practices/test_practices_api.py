@@ -175,3 +175,19 @@ def test_the_page_form_writes_and_clears_any_content_language(officer_client, ma
     assert p.title == {"en": "Food parcels", "zh": "食品包"} and "zh" in p.languages
     fresh = officer_client.get("/practices/new/").content.decode()
     assert "<details class=\"more-languages\">" in fresh  # nothing written in them yet: folded
+
+
+def test_the_practice_form_picks_the_city_by_search_not_by_a_geonames_number(officer_client, cities):
+    from hamdeli.practices.models import Practice
+
+    page = officer_client.get("/practices/new/").content.decode()
+    assert 'id="city-search"' in page and 'name="city_geonameid"' not in page
+    form = {"title_en": "Masks at the metro", "crisis": "covid19", "phase": "response", "topics": ["disinfection"],
+            "instrument": "service", "visibility": "private"}
+    response = officer_client.post("/practices/new/", {**form, "city": cities["xian"].pk})
+    assert response.status_code == 302
+    assert Practice.objects.get(title__en="Masks at the metro").city == cities["xian"]
+    # a city that is not there is refused next to the field, and nothing is saved
+    response = officer_client.post("/practices/new/", {**form, "title_en": "Nowhere", "city": "999999999"})
+    assert response.status_code == 422 and 'id="id_city_error"' in response.content.decode()
+    assert not Practice.objects.filter(title__en="Nowhere").exists()
