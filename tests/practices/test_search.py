@@ -206,7 +206,9 @@ def test_keyword_search_finds_the_few_visible_practices_below_many_hidden_ones(o
     assert len(keyword_search(visible_practices(org), "ventilators", limit=5)) == 5
 
 
-def test_results_page_on_beyond_the_first(org, samples):
+def test_results_page_on_beyond_the_first(org, make_practice):
+    for n in range(25):  # 25 practices about masks: more than two pages of 10 pass the relevance floor
+        make_practice(title={"en": f"Free face masks handed out at station {n}"}, topics=["health_supplies"])
     first = search(org=org, query="masks", mode="semantic", limit=10)
     second = search(org=org, query="masks", mode="semantic", limit=10, offset=10)
     assert first.found == second.found >= 20 and first.has_more
