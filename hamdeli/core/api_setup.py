@@ -178,7 +178,9 @@ def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 # The only HttpErrors django-ninja raises itself: a body it cannot parse (400); its English text is replaced
 # by a translated one with a stable code.
-_HTTP_ERRORS = {400: ("unreadable", lambda: _("The request body could not be read: send valid JSON."))}
+_HTTP_ERRORS: dict[int, tuple[str, Callable[[], str]]] = {
+    400: ("unreadable", lambda: _("The request body could not be read: send valid JSON.")),
+}
 
 
 @_on(HttpError)

@@ -42,7 +42,7 @@ class PracticeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # only the chosen city is an option; the search box above the list brings in the others (HTMX)
-        self.fields["city"].offer(self.data.get("city") or self.initial.get("city"), blank=True)
+        cast(CityChoiceField, self.fields["city"]).offer(self.data.get("city") or self.initial.get("city"), blank=True)
 
     def clean_links(self):
         return self.cleaned_data["links"].split()

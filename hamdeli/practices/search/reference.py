@@ -45,7 +45,7 @@ def means() -> dict[str, np.ndarray]:
 
 
 def write() -> None:
-    np.savez(PATH, **compute())
+    np.savez(PATH, **compute())  # type: ignore[arg-type]  # (numpy's stub types **kwds as its allow_pickle)
 
 
 if __name__ == "__main__":
