@@ -353,7 +353,6 @@ def ics(*, org, as_of: dt.date | None = None, lang: str = "en") -> bytes:
         cal.add("version", "2.0")
         cal.add("x-wr-calname", f"Hamdeli — {pick(org.name, lang)[0]}")
         stamp = dt.datetime.now(dt.UTC)
-        separator = "، " if lang in ("fa", "ar") else ", "
         for o in occurrences(org=org, start=as_of - dt.timedelta(days=30), end=as_of + dt.timedelta(days=365)):
             event = icalendar.Event()
             event.add("uid", o.uid)
@@ -361,13 +360,13 @@ def ics(*, org, as_of: dt.date | None = None, lang: str = "en") -> bytes:
             event.add("dtstart", o.on)
             event.add("dtend", o.on + dt.timedelta(days=1))
             title = pick(o.titles, lang)[0]
-            cities = separator.join(p.city.name for p in o.partnerships)
+            cities = bidi.join((p.city.name for p in o.partnerships), lang)
             named = f"{title} — {cities}" if cities and cities not in title else title  # an anniversary names its city
             event.add("summary", _("%(title)s (estimated)") % {"title": named} if o.estimated else named)
             lines = [o.local_title] if o.local_title else []
             if o.partnerships:
-                lines.append(_("Partners: %(cities)s") % {"cities": separator.join(
-                    f"{p.city.name} ({p.city.country_id})" for p in o.partnerships)})
+                lines.append(_("Partners: %(cities)s") % {"cities": bidi.join(
+                    (f"{p.city.name} ({p.city.country_id})" for p in o.partnerships), lang)})
             lines.append(str(_("Date estimated, to be confirmed.") if o.estimated else _("Official date.")))
             lines.append(_("Suggested letter: %(occasion)s.") % {"occasion": o.occasion_label})
             event.add("description", "\n".join(lines))
